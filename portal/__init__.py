@@ -1,0 +1,59 @@
+"""Anchor Offer grants portal: the application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from portal.config import load_config
+
+BLUEPRINT_MODULES = ("main", "auth", "apply", "panel", "officer", "admin")
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides settings read from the environment."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    settings = load_config(app.instance_path)
+    settings.update(config or {})
+    app.config.update(settings)
+
+    from portal import hooks
+
+    register_extensions(app)
+    register_blueprints(app)
+    hooks.register(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portal.extensions import csrf, db, limiter, login_manager
+    from portal.storage import init_storage
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    init_storage(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for name in BLUEPRINT_MODULES:
+        module = import_module(f"portal.{name}")
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+        app.register_blueprint(module.bp)
+
+
+def register_cli(app: Flask) -> None:
+    from portal.cli import register
+
+    register(app)

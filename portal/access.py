@@ -1,0 +1,83 @@
+"""Who may use which pages: deny by default.
+
+Each blueprint declares one rule with ``protect(blueprint, rule)``; the rule
+runs before every view of that blueprint. Object-level checks are explicit
+helpers that answer 404, so nobody learns that someone else's object exists.
+The table ``RULES`` is read by the access-matrix test.
+"""
+
+from __future__ import annotations
+
+import enum
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from portal.models.organisations import Membership
+from portal.models.users import Role, User
+
+
+class Rule(enum.StrEnum):
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"
+    PANELLIST = "panellist"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+
+# Blueprint name -> rule. Every blueprint must appear here.
+RULES: dict[str, Rule] = {}
+
+_ROLE_FOR_RULE = {Rule.PANELLIST: Role.PANELLIST, Rule.OFFICER: Role.OFFICER, Rule.ADMIN: Role.ADMIN}
+
+
+def allows(rule: Rule, user: User | None) -> bool:
+    """Whether ``user`` (None when signed out) passes ``rule``."""
+    if rule is Rule.PUBLIC:
+        return True
+    if user is None:
+        return False
+    if rule is Rule.SIGNED_IN:
+        return True
+    role = _ROLE_FOR_RULE[rule]
+    # Admins manage people; they are not automatically officers or panellists.
+    return user.has_role(role)
+
+
+def _current() -> User | None:
+    return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
+
+
+def protect(blueprint: Blueprint, rule: Rule) -> None:
+    """Give every view in ``blueprint`` the access rule ``rule``."""
+    RULES[blueprint.name] = rule
+    if rule is Rule.PUBLIC:
+        return
+
+    @blueprint.before_request
+    def _check_access() -> Response | None:
+        user = _current()
+        if user is None:
+            return redirect(url_for("auth.start", next=request.full_path.rstrip("?")))
+        if not allows(rule, user):
+            abort(403)
+        return None
+
+
+def member_of(session: Session, user: User, organisation_id: int) -> bool:
+    return (
+        session.scalar(
+            select(Membership.id).where(
+                Membership.user_id == user.id, Membership.organisation_id == organisation_id
+            )
+        )
+        is not None
+    )
+
+
+def require_member(session: Session, user: User, organisation_id: int) -> None:
+    """404 unless ``user`` belongs to the organisation (object-level check)."""
+    if not member_of(session, user, organisation_id):
+        abort(404)

@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+from portal.access import Rule, protect
+
+bp = Blueprint("apply", __name__)
+protect(bp, Rule.SIGNED_IN)
+
+from portal.apply import views  # noqa: E402,F401  (registers the routes)

@@ -1,0 +1,5 @@
+"""Commands."""
+
+from flask.cli import AppGroup
+
+group = AppGroup("outbox")

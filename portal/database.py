@@ -1,0 +1,103 @@
+"""The database engine and the request-scoped session.
+
+Services receive ``db.session`` and never commit; the request commits once
+when it succeeds and rolls back otherwise (see ``register_database``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from flask import Flask, g, has_request_context, request
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+
+_immediate: ContextVar[bool] = ContextVar("sqlite_immediate", default=False)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Mark code outside a request (CLI, workers, tests) as a writer.
+
+    SQLite has no row locks: a transaction that reads and then writes must
+    hold the write lock from its start, or two of them can interleave.
+    """
+    token = _immediate.set(True)
+    try:
+        yield
+    finally:
+        _immediate.reset(token)
+
+
+def _wants_immediate() -> bool:
+    if _immediate.get():
+        return True
+    return has_request_context() and request.method not in SAFE_METHODS
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine with the settings the portal relies on for each backend."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # pysqlite's own transaction handling would defer BEGIN until the
+            # first write; we issue BEGIN ourselves (see _sqlite_begin).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA busy_timeout = 30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            # Requests that change state (and code inside writing()) take the
+            # write lock up front, so every read-check-write on SQLite is
+            # serialised; reads stay concurrent under WAL.
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")
+
+        return engine
+    # pre_ping: a database restart between requests costs one reconnect, not an error.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, **kwargs)
+
+
+def _scope() -> int:
+    # One session per app context (a request, a CLI command, a test block).
+    try:
+        return id(g._get_current_object())
+    except RuntimeError:
+        return 0
+
+
+class Database:
+    """Holds the engine and a scoped session for one application."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.session_factory = sessionmaker(expire_on_commit=False)
+        self.session: scoped_session[Session] = scoped_session(self.session_factory, scopefunc=_scope)
+
+    def init_app(self, app: Flask) -> None:
+        self.engine = make_engine(app.config["DATABASE_URL"])
+        self.session_factory.configure(bind=self.engine)
+        app.extensions["portal.db"] = self
+
+        @app.teardown_appcontext
+        def _remove_session(exc: BaseException | None) -> None:
+            if exc is not None:
+                self.session.rollback()
+            self.session.remove()
+
+    @property
+    def dialect(self) -> str:
+        assert self.engine is not None
+        return self.engine.dialect.name

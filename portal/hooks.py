@@ -1,0 +1,115 @@
+"""Request lifecycle: one commit per request, security headers, error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from portal.errors import DomainError
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+
+# Plain-English titles and messages for the errors people can meet.
+ERROR_PAGES: dict[int, tuple[str, str]] = {
+    400: ("Something was wrong with that request", "Go back, check what you entered and try again."),
+    403: ("You cannot see this page", "Your account does not have access to this page."),
+    404: ("Page not found", "Check the web address, or go back to the page you came from."),
+    405: ("That action is not available here", "Go back to the page you came from and try again."),
+    409: ("That could not be done", "Go back, reload the page and try again."),
+    413: ("The file is too large", "Choose a smaller file and try again."),
+    429: (
+        "Too many attempts",
+        "You have tried this too many times in a short while. Wait a few minutes, then try again.",
+    ),
+    500: (
+        "Sorry, something went wrong on our side",
+        "Nothing you entered has been lost. Try again in a few minutes.",
+    ),
+    503: ("Sorry, the service is unavailable", "Try again in a few minutes."),
+}
+
+
+def error_page(status: int, message: str | None = None) -> tuple[str, int]:
+    title, default_message = ERROR_PAGES.get(status, ERROR_PAGES[500])
+    return render_template("error.html", title=title, message=message or default_message), status
+
+
+def register(app: Flask) -> None:
+    @app.after_request
+    def commit_or_rollback(response: Response) -> Response:
+        # The one commit of the request: services only flush.
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+        if app.config["PRODUCTION"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        is_static = request.endpoint == "static"
+        if not is_static and current_user.is_authenticated:
+            # Pages for a signed-in person may hold personal data.
+            headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError) -> tuple[str, int]:
+        db.session.rollback()
+        return error_page(409, exc.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError) -> tuple[str, int]:
+        return error_page(
+            400,
+            "This page had been open too long, or your session ended. "
+            "Go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(413)
+    def too_large(exc: HTTPException) -> tuple[str, int]:
+        return error_page(
+            413,
+            f"Files must be smaller than {app.config['MAX_UPLOAD_MB']} MB. "
+            "Choose a smaller file, or take a new photo at a lower size.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[str, int] | HTTPException:
+        if exc.code is None or exc.code < 400:
+            return exc
+        return error_page(exc.code)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> tuple[str, int]:
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return error_page(500)

@@ -1,0 +1,183 @@
+"""Applications, their budget lines, evidence and requests for more information."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.funding import Round
+    from portal.models.organisations import Organisation
+    from portal.models.users import User
+
+
+class ApplicationStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ELIGIBILITY_CHECK = "eligibility_check"
+    MORE_INFO = "more_info"
+    WITH_PANEL = "with_panel"
+    SCORED = "scored"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    INELIGIBLE = "ineligible"
+    WITHDRAWN = "withdrawn"
+
+
+class ReferenceCounter(Base):
+    """The last reference number issued for a prefix and year (AO-2026-0042)."""
+
+    __tablename__ = "reference_counters"
+
+    prefix: Mapped[str] = mapped_column(String(10), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class Application(Base):
+    __tablename__ = "applications"
+    __table_args__ = (
+        CheckConstraint("amount_requested_pence >= 0", name="amount_not_negative"),
+        # One application per group per round (a group continues its draft).
+        UniqueConstraint("round_id", "organisation_id"),
+        Index("ix_applications_round_status", "round_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Issued at submission; drafts have none yet.
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="RESTRICT"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_column(ApplicationStatus, "application_status"), default=ApplicationStatus.DRAFT
+    )
+    title: Mapped[str] = mapped_column(String(200), default="")
+    # Answers by section key, e.g. {"idea": {"summary": "…"}, "benefit": {…}}.
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    amount_requested_pence: Mapped[int] = mapped_column(default=0)
+    # Optimistic locking: every save bumps it; a stale save is refused.
+    version: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+
+    __mapper_args__ = {"version_id_col": version}
+
+    round: Mapped[Round] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    budget_lines: Mapped[list[BudgetLine]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="BudgetLine.position"
+    )
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="application", order_by="Evidence.uploaded_at"
+    )
+    info_requests: Mapped[list[InfoRequest]] = relationship(
+        back_populates="application", order_by="InfoRequest.created_at"
+    )
+
+    def budget_total_pence(self) -> int:
+        return sum(line.amount_pence for line in self.budget_lines)
+
+
+class BudgetLine(Base):
+    __tablename__ = "budget_lines"
+    __table_args__ = (
+        CheckConstraint("amount_pence >= 0", name="amount_not_negative"),
+        UniqueConstraint("application_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    item: Mapped[str] = mapped_column(String(200))
+    amount_pence: Mapped[int]
+
+    application: Mapped[Application] = relationship(back_populates="budget_lines")
+
+
+class EvidenceKind(enum.StrEnum):
+    GOVERNING_DOCUMENT = "governing_document"
+    BANK_STATEMENT = "bank_statement"
+    SAFEGUARDING_POLICY = "safeguarding_policy"
+    PHOTO = "photo"
+    OTHER = "other"
+
+
+class Evidence(Base):
+    """An uploaded file. It belongs to exactly one organisation, application or report."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN organisation_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN application_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN report_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN info_request_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="exactly_one_owner",
+        ),
+        CheckConstraint("size_bytes > 0", name="size_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("monitoring_reports.id", ondelete="CASCADE"), index=True
+    )
+    info_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("info_requests.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind, "evidence_kind"))
+    original_filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    application: Mapped[Application | None] = relationship(back_populates="evidence")
+    uploaded_by: Mapped[User | None] = relationship()
+
+
+class InfoRequest(Base):
+    """An officer's question to the applicant, and the answer."""
+
+    __tablename__ = "info_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    question: Mapped[str] = mapped_column(Text)
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None]
+
+    application: Mapped[Application] = relationship(back_populates="info_requests")

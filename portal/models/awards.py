@@ -1,0 +1,136 @@
+"""Decisions, awards, payments and end-of-grant monitoring reports."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.applications import Application
+    from portal.models.users import User
+
+
+class DecisionOutcome(enum.StrEnum):
+    APPROVE = "approve"
+    DECLINE = "decline"
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint("amount_pence IS NULL OR amount_pence > 0", name="amount_positive"),
+        CheckConstraint(
+            "second_approver_id IS NULL OR second_approver_id <> decided_by_id",
+            name="second_approver_differs",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), unique=True
+    )
+    outcome: Mapped[DecisionOutcome] = mapped_column(enum_column(DecisionOutcome, "decision_outcome"))
+    amount_pence: Mapped[int | None]
+    # Plain-English reason codes chosen from a list, plus free text.
+    reason_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    second_approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    second_approved_at: Mapped[datetime | None]
+
+    application: Mapped[Application] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    second_approver: Mapped[User | None] = relationship(foreign_keys=[second_approver_id])
+
+
+class AwardStatus(enum.StrEnum):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    PAID = "paid"
+    REPORT_DUE = "report_due"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class Award(Base):
+    __tablename__ = "awards"
+    __table_args__ = (
+        CheckConstraint("amount_pence > 0", name="amount_positive"),
+        Index("ix_awards_round_status", "round_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="RESTRICT"), unique=True
+    )
+    # Denormalised from the application so budget sums need no join.
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="RESTRICT"))
+    amount_pence: Mapped[int]
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[AwardStatus] = mapped_column(
+        enum_column(AwardStatus, "award_status"), default=AwardStatus.OFFERED
+    )
+    offered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    accepted_name: Mapped[str | None] = mapped_column(String(200))
+    report_due_on: Mapped[date | None]
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # Bank details, encrypted with a key from the environment; never stored in clear.
+    bank_details_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    bank_account_last4: Mapped[str | None] = mapped_column(String(4))
+
+    application: Mapped[Application] = relationship()
+    accepted_by: Mapped[User | None] = relationship()
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="award", cascade="all, delete-orphan", order_by="Payment.due_on"
+    )
+    reports: Mapped[list[MonitoringReport]] = relationship(back_populates="award")
+
+    def paid_pence(self) -> int:
+        return sum(p.amount_pence for p in self.payments if p.paid_at is not None)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    __table_args__ = (CheckConstraint("amount_pence > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_id: Mapped[int] = mapped_column(ForeignKey("awards.id", ondelete="CASCADE"), index=True)
+    amount_pence: Mapped[int]
+    due_on: Mapped[date]
+    paid_at: Mapped[datetime | None]
+    reference: Mapped[str | None] = mapped_column(String(100))
+    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    award: Mapped[Award] = relationship(back_populates="payments")
+
+
+class MonitoringReport(Base):
+    __tablename__ = "monitoring_reports"
+    __table_args__ = (
+        CheckConstraint("people_reached IS NULL OR people_reached >= 0", name="people_not_negative"),
+        CheckConstraint("spent_pence IS NULL OR spent_pence >= 0", name="spend_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_id: Mapped[int] = mapped_column(ForeignKey("awards.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date]
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    people_reached: Mapped[int | None]
+    spent_pence: Mapped[int | None]
+    submitted_at: Mapped[datetime | None]
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reminder_sent_at: Mapped[datetime | None]
+
+    award: Mapped[Award] = relationship(back_populates="reports")

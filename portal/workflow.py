@@ -1,0 +1,100 @@
+"""The application and award state machines (DESIGN §4).
+
+Every change of status goes through ``advance_application`` or
+``advance_award``, which refuse any step not listed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from portal.errors import IllegalTransition
+from portal.models.applications import Application, ApplicationStatus
+from portal.models.awards import Award, AwardStatus
+
+A = ApplicationStatus
+W = AwardStatus
+
+# Withdrawal is open to the group until a decision is made.
+_WITHDRAWABLE = {A.DRAFT, A.SUBMITTED, A.ELIGIBILITY_CHECK, A.MORE_INFO, A.WITH_PANEL, A.SCORED}
+
+APPLICATION_TRANSITIONS: Mapping[ApplicationStatus, frozenset[ApplicationStatus]] = {
+    A.DRAFT: frozenset({A.SUBMITTED}),
+    A.SUBMITTED: frozenset({A.ELIGIBILITY_CHECK, A.INELIGIBLE}),
+    A.ELIGIBILITY_CHECK: frozenset({A.MORE_INFO, A.WITH_PANEL, A.INELIGIBLE}),
+    A.MORE_INFO: frozenset({A.SUBMITTED}),
+    A.WITH_PANEL: frozenset({A.SCORED}),
+    A.SCORED: frozenset({A.APPROVED, A.DECLINED}),
+    A.APPROVED: frozenset(),
+    A.DECLINED: frozenset(),
+    A.INELIGIBLE: frozenset(),
+    A.WITHDRAWN: frozenset(),
+}
+APPLICATION_TRANSITIONS = {
+    state: targets | ({A.WITHDRAWN} if state in _WITHDRAWABLE else set())
+    for state, targets in APPLICATION_TRANSITIONS.items()
+}
+
+AWARD_TRANSITIONS: Mapping[AwardStatus, frozenset[AwardStatus]] = {
+    W.OFFERED: frozenset({W.ACCEPTED, W.CANCELLED}),
+    W.ACCEPTED: frozenset({W.PAID, W.CANCELLED}),
+    W.PAID: frozenset({W.REPORT_DUE, W.CANCELLED}),
+    W.REPORT_DUE: frozenset({W.CLOSED, W.CANCELLED}),
+    W.CLOSED: frozenset(),
+    W.CANCELLED: frozenset(),
+}
+
+# Awards in these states hold money against the round's budget.
+LIVE_AWARD_STATES = frozenset({W.OFFERED, W.ACCEPTED, W.PAID, W.REPORT_DUE, W.CLOSED})
+
+APPLICATION_LABELS: Mapping[ApplicationStatus, str] = {
+    A.DRAFT: "Draft",
+    A.SUBMITTED: "Submitted",
+    A.ELIGIBILITY_CHECK: "Being checked",
+    A.MORE_INFO: "More information needed",
+    A.WITH_PANEL: "With the panel",
+    A.SCORED: "Scored by the panel",
+    A.APPROVED: "Approved",
+    A.DECLINED: "Not funded",
+    A.INELIGIBLE: "Not eligible",
+    A.WITHDRAWN: "Withdrawn",
+}
+
+AWARD_LABELS: Mapping[AwardStatus, str] = {
+    W.OFFERED: "Offered",
+    W.ACCEPTED: "Accepted",
+    W.PAID: "Paid",
+    W.REPORT_DUE: "Report due",
+    W.CLOSED: "Closed",
+    W.CANCELLED: "Cancelled",
+}
+
+
+def can_advance_application(current: ApplicationStatus, target: ApplicationStatus) -> bool:
+    return target in APPLICATION_TRANSITIONS[current]
+
+
+def can_advance_award(current: AwardStatus, target: AwardStatus) -> bool:
+    return target in AWARD_TRANSITIONS[current]
+
+
+def advance_application(application: Application, target: ApplicationStatus) -> None:
+    """Move an application to ``target`` or raise IllegalTransition."""
+    current = application.status
+    if not can_advance_application(current, target):
+        raise IllegalTransition(
+            f"This application is {APPLICATION_LABELS[current].lower()}, so it cannot be "
+            f"marked {APPLICATION_LABELS[target].lower()}."
+        )
+    application.status = target
+
+
+def advance_award(award: Award, target: AwardStatus) -> None:
+    """Move an award to ``target`` or raise IllegalTransition."""
+    current = award.status
+    if not can_advance_award(current, target):
+        raise IllegalTransition(
+            f"This award is {AWARD_LABELS[current].lower()}, so it cannot be "
+            f"marked {AWARD_LABELS[target].lower()}."
+        )
+    award.status = target
