@@ -9,6 +9,7 @@ The table ``RULES`` is read by the access-matrix test.
 from __future__ import annotations
 
 import enum
+
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -69,9 +70,7 @@ def protect(blueprint: Blueprint, rule: Rule) -> None:
 def member_of(session: Session, user: User, organisation_id: int) -> bool:
     return (
         session.scalar(
-            select(Membership.id).where(
-                Membership.user_id == user.id, Membership.organisation_id == organisation_id
-            )
+            select(Membership.id).where(Membership.user_id == user.id, Membership.organisation_id == organisation_id)
         )
         is not None
     )

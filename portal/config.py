@@ -52,9 +52,7 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         # A fresh random key per process: development sessions simply end on restart.
         secret_key = secrets.token_hex(32)
 
-    database_url = env.get("DATABASE_URL", "") or (
-        "" if production else f"sqlite:///{instance / 'portal.sqlite3'}"
-    )
+    database_url = env.get("DATABASE_URL", "") or ("" if production else f"sqlite:///{instance / 'portal.sqlite3'}")
     storage_url = env.get("STORAGE_URL", "") or f"file://{instance / 'uploads'}"
     secure_cookies = _bool(env.get("SESSION_COOKIE_SECURE"), default=production)
 

@@ -15,7 +15,6 @@ from flask import Flask, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-
 _immediate: ContextVar[bool] = ContextVar("sqlite_immediate", default=False)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -43,9 +42,7 @@ def _wants_immediate() -> bool:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the settings the portal relies on for each backend."""
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
-        )
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -71,7 +68,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _scope() -> int:
-    # One session per app context (a request, a CLI command, a test block).
+    # One session per request, else per app context (a CLI command, a worker,
+    # a test). A test's requests run inside its app context and must still
+    # get sessions of their own, as they would in production.
+    if has_request_context():
+        return id(request._get_current_object())  # type: ignore[attr-defined]
     try:
         return id(g._get_current_object())
     except RuntimeError:
@@ -91,10 +92,11 @@ class Database:
         self.session_factory.configure(bind=self.engine)
         app.extensions["portal.db"] = self
 
+        @app.teardown_request
         @app.teardown_appcontext
         def _remove_session(exc: BaseException | None) -> None:
-            if exc is not None:
-                self.session.rollback()
+            # remove() rolls back anything left uncommitted and returns the
+            # connection to the pool.
             self.session.remove()
 
     @property

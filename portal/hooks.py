@@ -90,8 +90,7 @@ def register(app: Flask) -> None:
     def csrf_error(exc: CSRFError) -> tuple[str, int]:
         return error_page(
             400,
-            "This page had been open too long, or your session ended. "
-            "Go back, reload the page and try again.",
+            "This page had been open too long, or your session ended. Go back, reload the page and try again.",
         )
 
     @app.errorhandler(413)

@@ -94,7 +94,6 @@ def advance_award(award: Award, target: AwardStatus) -> None:
     current = award.status
     if not can_advance_award(current, target):
         raise IllegalTransition(
-            f"This award is {AWARD_LABELS[current].lower()}, so it cannot be "
-            f"marked {AWARD_LABELS[target].lower()}."
+            f"This award is {AWARD_LABELS[current].lower()}, so it cannot be marked {AWARD_LABELS[target].lower()}."
         )
     award.status = target

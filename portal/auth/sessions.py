@@ -1,7 +1,108 @@
-from flask import Flask
+"""Signed-in sessions: a random token in the signed cookie, its hash in the
+database, so signing out (or an officer revoking a session) ends it at once.
+
+Flask-Login's ``request_loader`` finds the person behind the token on each
+request and applies the idle and absolute timeouts. ``last_seen_at`` is only
+written when it is more than ``TOUCH_EVERY`` old, so reading pages does not
+mean a database write per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import Flask, current_app, request, session
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from portal.extensions import db, login_manager
+from portal.models.base import utcnow
+from portal.models.users import User, UserSession
+
+SESSION_KEY = "sid"
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(db_session: Session, user: User) -> str:
+    """Sign ``user`` in to this browser: a fresh cookie session and a new token.
+
+    Clearing the cookie first means nothing from before sign-in (a planted
+    value, an old CSRF token) carries over: the equivalent of a new session id.
+    """
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db_session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=token_hash(token),
+            created_at=now,
+            last_seen_at=now,
+            user_agent=(request.user_agent.string or "")[:200],
+        )
+    )
+    user.last_sign_in_at = now
+    user.failed_sign_in_count = 0
+    db_session.flush()
+    session.clear()
+    session[SESSION_KEY] = token
+    session.permanent = True
+    return token
+
+
+def end_session(db_session: Session) -> None:
+    """Sign out: revoke the token so a copied cookie is useless, then forget it."""
+    token = session.get(SESSION_KEY)
+    if token:
+        row = db_session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = utcnow()
+    session.clear()
+
+
+def expired(row: UserSession, *, idle: timedelta, absolute: timedelta) -> bool:
+    now = utcnow()
+    return row.revoked_at is not None or now - row.last_seen_at > idle or now - row.created_at > absolute
+
+
+def _load_from_request(_request: object) -> User | None:
+    token = session.get(SESSION_KEY)
+    if not token:
+        return None
+    db_session = db.session
+    row = db_session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    config = current_app.config
+    if row is None or expired(
+        row,
+        idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+        absolute=timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]),
+    ):
+        session.pop(SESSION_KEY, None)
+        return None
+    user = db_session.get(User, row.user_id)
+    if user is None or not user.active:
+        session.pop(SESSION_KEY, None)
+        return None
+    if utcnow() - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = utcnow()
+        # Commit the touch on its own: the request may end in an error page
+        # (which rolls back) and the person is still active. It is best
+        # effort: a busy database must not turn a page view into an error.
+        try:
+            db_session.commit()
+        except OperationalError:
+            db_session.rollback()
+            user = db_session.get(User, row.user_id)
+    return user
 
 
 def init_login(app: Flask) -> None:
-    from portal.extensions import login_manager
-
-    login_manager.user_loader(lambda _id: None)
+    login_manager.request_loader(_load_from_request)
+    login_manager.login_view = "auth.start"
+    login_manager.session_protection = None  # the token row is the protection

@@ -62,9 +62,7 @@ class Application(Base):
     # Issued at submission; drafts have none yet.
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="RESTRICT"))
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
     status: Mapped[ApplicationStatus] = mapped_column(
         enum_column(ApplicationStatus, "application_status"), default=ApplicationStatus.DRAFT
     )
@@ -88,9 +86,7 @@ class Application(Base):
     budget_lines: Mapped[list[BudgetLine]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="BudgetLine.position"
     )
-    evidence: Mapped[list[Evidence]] = relationship(
-        back_populates="application", order_by="Evidence.uploaded_at"
-    )
+    evidence: Mapped[list[Evidence]] = relationship(back_populates="application", order_by="Evidence.uploaded_at")
     info_requests: Mapped[list[InfoRequest]] = relationship(
         back_populates="application", order_by="InfoRequest.created_at"
     )
@@ -139,18 +135,10 @@ class Evidence(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    application_id: Mapped[int | None] = mapped_column(
-        ForeignKey("applications.id", ondelete="CASCADE"), index=True
-    )
-    report_id: Mapped[int | None] = mapped_column(
-        ForeignKey("monitoring_reports.id", ondelete="CASCADE"), index=True
-    )
-    info_request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("info_requests.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_reports.id", ondelete="CASCADE"), index=True)
+    info_request_id: Mapped[int | None] = mapped_column(ForeignKey("info_requests.id", ondelete="CASCADE"), index=True)
     kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind, "evidence_kind"))
     original_filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
@@ -170,9 +158,7 @@ class InfoRequest(Base):
     __tablename__ = "info_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("applications.id", ondelete="CASCADE"), index=True
-    )
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     question: Mapped[str] = mapped_column(Text)
     asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

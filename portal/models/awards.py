@@ -32,9 +32,7 @@ class Decision(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("applications.id", ondelete="CASCADE"), unique=True
-    )
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), unique=True)
     outcome: Mapped[DecisionOutcome] = mapped_column(enum_column(DecisionOutcome, "decision_outcome"))
     amount_pence: Mapped[int | None]
     # Plain-English reason codes chosen from a list, plus free text.
@@ -67,16 +65,12 @@ class Award(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("applications.id", ondelete="RESTRICT"), unique=True
-    )
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="RESTRICT"), unique=True)
     # Denormalised from the application so budget sums need no join.
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="RESTRICT"))
     amount_pence: Mapped[int]
     conditions: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[AwardStatus] = mapped_column(
-        enum_column(AwardStatus, "award_status"), default=AwardStatus.OFFERED
-    )
+    status: Mapped[AwardStatus] = mapped_column(enum_column(AwardStatus, "award_status"), default=AwardStatus.OFFERED)
     offered_at: Mapped[datetime] = mapped_column(default=utcnow)
     accepted_at: Mapped[datetime | None]
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

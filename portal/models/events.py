@@ -47,9 +47,7 @@ class Event(Base):
     capacity: Mapped[int]
     audience: Mapped[EventAudience] = mapped_column(enum_column(EventAudience, "event_audience"))
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
-    status: Mapped[EventStatus] = mapped_column(
-        enum_column(EventStatus, "event_status"), default=EventStatus.DRAFT
-    )
+    status: Mapped[EventStatus] = mapped_column(enum_column(EventStatus, "event_status"), default=EventStatus.DRAFT)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -73,14 +71,10 @@ class Registration(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
-    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     attendee_name: Mapped[str] = mapped_column(String(200))
     access_needs: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[RegistrationStatus] = mapped_column(
-        enum_column(RegistrationStatus, "registration_status")
-    )
+    status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "registration_status"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reminder_sent_at: Mapped[datetime | None]
 

@@ -60,9 +60,7 @@ class NeighbourhoodArea(Base):
     __tablename__ = "neighbourhood_areas"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    neighbourhood_id: Mapped[int] = mapped_column(
-        ForeignKey("neighbourhoods.id", ondelete="CASCADE"), index=True
-    )
+    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhoods.id", ondelete="CASCADE"), index=True)
     # Normalised: upper case, one space between outward and inward parts.
     prefix: Mapped[str] = mapped_column(String(8), unique=True)
 

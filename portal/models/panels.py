@@ -100,9 +100,7 @@ class Review(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     panellist_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    recommendation: Mapped[Recommendation | None] = mapped_column(
-        enum_column(Recommendation, "recommendation")
-    )
+    recommendation: Mapped[Recommendation | None] = mapped_column(enum_column(Recommendation, "recommendation"))
     comment: Mapped[str] = mapped_column(Text, default="")
     submitted: Mapped[bool] = mapped_column(default=False)
     submitted_at: Mapped[datetime | None]
@@ -136,9 +134,7 @@ class ModeratedScore(Base):
     __tablename__ = "moderated_scores"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("applications.id", ondelete="CASCADE"), unique=True
-    )
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), unique=True)
     # Hundredths of a point, so 3.75 is 375: exact and sortable.
     score_hundredths: Mapped[int] = mapped_column(CheckConstraint("score_hundredths >= 0", name="score_not_negative"))
     reason: Mapped[str] = mapped_column(Text)

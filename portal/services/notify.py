@@ -11,9 +11,7 @@ from sqlalchemy.orm import Session
 from portal.models.audit import OutboxMessage
 
 
-def queue_email(
-    session: Session, *, to: str, subject: str, template: str, **context: Any
-) -> OutboxMessage:
+def queue_email(session: Session, *, to: str, subject: str, template: str, **context: Any) -> OutboxMessage:
     """Render ``templates/emails/<template>.txt`` and queue it for ``to``."""
     body = render_template(f"emails/{template}.txt", **context)
     message = OutboxMessage(to=to, subject=subject, body=body)

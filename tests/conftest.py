@@ -1,0 +1,177 @@
+"""Shared fixtures.
+
+The test database is built once per run by the Alembic migrations (never by
+``create_all``) and emptied after every test. It is SQLite in a temporary
+folder unless ``TEST_DATABASE_URL`` names another (CI sets PostgreSQL).
+Tests marked ``postgres_only`` are deselected on SQLite runs, never skipped.
+In CI (``CI=true``) any skipped test fails the run: a skipped PostgreSQL, S3
+or browser test would hide exactly what CI is there to prove.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from portal import create_app
+from portal.cli.database import alembic_config
+from portal.database import make_engine, writing
+from portal.extensions import db
+from portal.models import Base
+from portal.models.users import User
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres_only: needs PostgreSQL (row locks, SKIP LOCKED)")
+    config.addinivalue_line("markers", "browser: drives headless Chromium")
+    config.addinivalue_line("markers", "s3: talks HTTP to a moto S3 server")
+
+
+def database_url(tmp_root: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_root / 'test.sqlite3'}"
+
+
+def on_postgres() -> bool:
+    return (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if on_postgres():
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres_only")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not IN_CI:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"CI: {len(skipped)} test(s) skipped; in CI every test must run.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database at the newest migration, shared by the whole run."""
+    url = database_url(tmp_path_factory.mktemp("db"))
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Start from nothing: a previous run may have been interrupted.
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    command.upgrade(alembic_config(url), "head")
+    return url
+
+
+def empty_all_tables(url: str) -> None:
+    engine = make_engine(url)
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with writing(), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+    engine.dispose()
+
+
+@pytest.fixture
+def config_overrides() -> dict[str, Any]:
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(db_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> Iterator[Flask]:
+    settings: dict[str, Any] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
+        "DATABASE_URL": db_url,
+        "STORAGE_URL": f"file://{tmp_path / 'uploads'}",
+        # Outside services point at addresses that fail loudly.
+        "MAIL_URL": "smtp://127.0.0.1:9",
+        "RATELIMIT_ENABLED": False,
+    }
+    settings.update(config_overrides)
+    app = create_app(settings)
+    yield app
+    db.session.remove()
+    if db.engine is not None:
+        db.engine.dispose()
+    empty_all_tables(db_url)
+
+
+class CsrfClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every form, as a browser
+    that had loaded the page would. Pass ``csrf=False`` to leave it out."""
+
+    def open(self, *args: Any, csrf: bool = True, **kwargs: Any) -> Any:
+        method = kwargs.get("method", "GET").upper()
+        if csrf and method not in {"GET", "HEAD", "OPTIONS"}:
+            data = kwargs.get("data")
+            if data is None or isinstance(data, dict):
+                data = dict(data or {})
+                data.setdefault("csrf_token", self.csrf_token())
+                kwargs["data"] = data
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        app = self.application
+        with self.session_transaction() as flask_session:
+            raw = flask_session.setdefault("csrf_token", os.urandom(20).hex())
+        serializer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token")
+        return str(serializer.dumps(raw))
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    app.test_client_class = CsrfClient
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """The portal's session inside an app context, for setting up and checking
+    data. Requests made by ``client`` get sessions of their own, so: commit
+    what a request must see, and call ``session.rollback()`` before reading
+    what a request wrote (it ends the old snapshot and expires loaded objects).
+    """
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture
+def sign_in_as(app: Flask) -> Any:
+    """``sign_in_as(client, user)`` gives ``client`` a signed-in session."""
+    from portal.auth.sessions import SESSION_KEY, start_session
+
+    def _sign_in(client: FlaskClient, user: User) -> None:
+        with app.test_request_context(), writing():
+            token = start_session(db.session, db.session.merge(user))
+            db.session.commit()
+            db.session.remove()
+        with client.session_transaction() as flask_session:
+            flask_session.clear()
+            flask_session[SESSION_KEY] = token
+            flask_session["_permanent"] = True
+
+    return _sign_in
