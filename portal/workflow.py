@@ -16,9 +16,9 @@ A = ApplicationStatus
 W = AwardStatus
 
 # Withdrawal is open to the group until a decision is made.
-_WITHDRAWABLE = {A.DRAFT, A.SUBMITTED, A.ELIGIBILITY_CHECK, A.MORE_INFO, A.WITH_PANEL, A.SCORED}
+_WITHDRAWABLE = frozenset({A.DRAFT, A.SUBMITTED, A.ELIGIBILITY_CHECK, A.MORE_INFO, A.WITH_PANEL, A.SCORED})
 
-APPLICATION_TRANSITIONS: Mapping[ApplicationStatus, frozenset[ApplicationStatus]] = {
+_APPLICATION_STEPS: Mapping[ApplicationStatus, frozenset[ApplicationStatus]] = {
     A.DRAFT: frozenset({A.SUBMITTED}),
     A.SUBMITTED: frozenset({A.ELIGIBILITY_CHECK, A.INELIGIBLE}),
     A.ELIGIBILITY_CHECK: frozenset({A.MORE_INFO, A.WITH_PANEL, A.INELIGIBLE}),
@@ -30,9 +30,9 @@ APPLICATION_TRANSITIONS: Mapping[ApplicationStatus, frozenset[ApplicationStatus]
     A.INELIGIBLE: frozenset(),
     A.WITHDRAWN: frozenset(),
 }
-APPLICATION_TRANSITIONS = {
-    state: targets | ({A.WITHDRAWN} if state in _WITHDRAWABLE else set())
-    for state, targets in APPLICATION_TRANSITIONS.items()
+APPLICATION_TRANSITIONS: Mapping[ApplicationStatus, frozenset[ApplicationStatus]] = {
+    state: targets | {A.WITHDRAWN} if state in _WITHDRAWABLE else targets
+    for state, targets in _APPLICATION_STEPS.items()
 }
 
 AWARD_TRANSITIONS: Mapping[AwardStatus, frozenset[AwardStatus]] = {
