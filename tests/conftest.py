@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from portal.database import make_engine, writing
 from portal.extensions import db
 from portal.models import Base
 from portal.models.users import User
+from tests.fixtures.databases import scratch_postgres_database
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -37,10 +39,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres_only: needs PostgreSQL (row locks, SKIP LOCKED)")
     config.addinivalue_line("markers", "browser: drives headless Chromium")
     config.addinivalue_line("markers", "s3: talks HTTP to a moto S3 server")
-
-
-def database_url(tmp_root: Path) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_root / 'test.sqlite3'}"
 
 
 def on_postgres() -> bool:
@@ -67,17 +65,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture(scope="session")
-def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database at the newest migration, shared by the whole run."""
-    url = database_url(tmp_path_factory.mktemp("db"))
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Start from nothing: a previous run may have been interrupted.
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    command.upgrade(alembic_config(url), "head")
-    return url
+    configured = os.environ.get("TEST_DATABASE_URL", "")
+    with ExitStack() as stack:
+        if configured.startswith("postgresql"):
+            url = stack.enter_context(scratch_postgres_database(configured))
+        else:
+            url = configured or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        command.upgrade(alembic_config(url), "head")
+        yield url
 
 
 def empty_all_tables(url: str) -> None:

@@ -5,7 +5,6 @@ on PostgreSQL. Each test builds its own scratch database."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,27 +13,14 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 
 from portal.cli.database import alembic_config
 from portal.database import make_engine
 from portal.models import Base
+from tests.fixtures.databases import scratch_postgres_database
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
-
-
-def _scratch_postgres() -> Iterator[str]:
-    name = f"migrations_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres_only)])
@@ -42,7 +28,8 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
     else:
-        yield from _scratch_postgres()
+        with scratch_postgres_database(POSTGRES_URL) as url:
+            yield url
 
 
 def differences(url: str) -> list[object]:
