@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from portal import assets, formatting
     from portal.extensions import csrf, db, limiter, login_manager
     from portal.storage import init_storage
 
@@ -41,6 +42,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     init_storage(app)
+    formatting.init_app(app)
+    assets.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -65,6 +65,8 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL") or None,
         "MAIL_URL": env.get("MAIL_URL", "") or "console",
         "MAIL_FROM": env.get("MAIL_FROM", "") or "Anchor Offer grants <grants@localhost>",
+        # Where people write to the programme team (accessibility, privacy).
+        "PROGRAMME_EMAIL": env.get("PROGRAMME_EMAIL", "") or None,
         "MAX_UPLOAD_MB": _int(env, "MAX_UPLOAD_MB", 20),
         "PORTAL_BASE_URL": (env.get("PORTAL_BASE_URL", "") or "http://127.0.0.1:5000").rstrip("/"),
         "GRANT_ID_PREFIX": env.get("GRANT_ID_PREFIX", "") or "anchoroffer",

@@ -1,0 +1,67 @@
+"""Jinja filters for money and dates, in the forms people read them.
+
+Money is held in pence; times are held in UTC and shown in UK time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+UK = ZoneInfo("Europe/London")
+
+
+def pounds(pence: int | None) -> str:
+    """``500000`` → ``"£5,000"``; ``1250`` → ``"£12.50"``; negative amounts keep their sign."""
+    if pence is None:
+        return ""
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(int(pence)), 100)
+    if part:
+        return f"{sign}£{whole:,}.{part:02d}"
+    return f"{sign}£{whole:,}"
+
+
+def uk_time(moment: datetime) -> datetime:
+    """The same instant in UK time (naive datetimes are taken to be UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UK)
+
+
+def date_long(moment: date | datetime | None) -> str:
+    """``"Friday 12 December 2026"``, on the UK calendar for datetimes."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        moment = uk_time(moment)
+    return f"{moment:%A} {moment.day} {moment:%B %Y}"
+
+
+def time_of_day(moment: datetime) -> str:
+    """``"5pm"``, ``"9:30am"``, ``"midday"`` or ``"midnight"`` in UK time."""
+    local = uk_time(moment)
+    if local.minute == 0 and local.hour == 12:
+        return "midday"
+    if local.minute == 0 and local.hour == 0:
+        return "midnight"
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{hour}{minutes}{suffix}"
+
+
+def time_and_date(moment: datetime | None) -> str:
+    """``"5pm on Friday 12 December 2026"`` in UK time."""
+    if moment is None:
+        return ""
+    return f"{time_of_day(moment)} on {date_long(uk_time(moment))}"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(pounds)
+    app.add_template_filter(date_long)
+    app.add_template_filter(time_and_date)
+    app.add_template_filter(time_of_day)
