@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import BinaryIO, Protocol
+
+# One path segment of a key: lower-case letters, digits, "-", "_" and ".",
+# never starting with "." (so no "..", no hidden files, and no clash with the
+# ".upload-…" temporary files LocalStorage writes beside its objects).
+_SEGMENT = re.compile(r"[a-z0-9_-][a-z0-9._-]*")
+MAX_KEY_LENGTH = 200  # Evidence.storage_key is String(200)
+
+
+def check_key(key: str) -> str:
+    """Return ``key`` if it is a safe storage key, else raise ValueError.
+
+    Both backends apply the same rule, so a key that works on one works on
+    the other, and a key can never name a path outside the storage root.
+    """
+    if not key or len(key) > MAX_KEY_LENGTH or key.startswith("/"):
+        raise ValueError(f"Not a safe storage key: {key!r}")
+    if not all(_SEGMENT.fullmatch(segment) for segment in key.split("/")):
+        raise ValueError(f"Not a safe storage key: {key!r}")
+    return key
 
 
 @dataclass(frozen=True)
@@ -17,16 +37,17 @@ class Storage(Protocol):
     """Private object storage. Keys are built by the server, never from filenames."""
 
     def put(self, key: str, stream: BinaryIO, content_type: str) -> StoredObject:
-        """Store ``stream`` under ``key``; raise StorageUnavailable if it fails."""
+        """Store ``stream`` (read from its current position to the end) under
+        ``key``; raise StorageUnavailable if it fails, leaving nothing behind."""
         ...
 
     def open(self, key: str) -> BinaryIO:
         """A readable stream of the object; raise FileNotFoundError if missing."""
         ...
 
-    def url(self, key: str, filename: str, expires: timedelta) -> str | None:
-        """A short-lived download URL (served as an attachment), or None when the
-        portal must stream the file itself."""
+    def url(self, key: str, filename: str, expires: timedelta, content_type: str | None = None) -> str | None:
+        """A short-lived download URL (served as an attachment named ``filename``),
+        or None when the portal must stream the file itself."""
         ...
 
     def delete(self, key: str) -> None:
@@ -36,5 +57,6 @@ class Storage(Protocol):
     def exists(self, key: str) -> bool: ...
 
     def ping(self) -> bool:
-        """Whether the storage can be reached (for /healthz)."""
+        """True when the storage can be reached (for /healthz); raises
+        StorageUnavailable, saying why, when it cannot."""
         ...

@@ -1,0 +1,122 @@
+"""Real, minimal files of each kind, built byte by byte for tests (no Pillow,
+no office suite): enough structure for real viewers to open them."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT = "application/vnd.oasis.opendocument.text"
+
+
+def make_pdf(*, trailing: bytes = b"\n") -> bytes:
+    """A one-page PDF with a correct cross-reference table."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF" % (len(objects) + 1, xref)
+    return bytes(out) + trailing
+
+
+def make_jpeg() -> bytes:
+    """A 1x1 grey baseline JPEG: one block whose coefficients are all zero,
+    coded with one-symbol Huffman tables."""
+
+    def segment(marker: int, payload: bytes) -> bytes:
+        return struct.pack(">BBH", 0xFF, marker, len(payload) + 2) + payload
+
+    one_code = bytes([1] + [0] * 15) + b"\x00"  # one code of length 1, for symbol 0
+    return (
+        b"\xff\xd8"
+        + segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
+        + segment(0xDB, b"\x00" + bytes([1] * 64))
+        + segment(0xC0, struct.pack(">BHHB", 8, 1, 1, 1) + b"\x01\x11\x00")
+        + segment(0xC4, b"\x00" + one_code)
+        + segment(0xC4, b"\x10" + one_code)
+        + segment(0xDA, b"\x01\x01\x00\x00\x3f\x00")
+        + b"\x3f"  # DC difference 0, then end of block, padded with 1 bits
+        + b"\xff\xd9"
+    )
+
+
+def make_png() -> bytes:
+    """A 1x1 black greyscale PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b"")
+    )
+
+
+def make_ftyp(major: bytes, *compatible: bytes) -> bytes:
+    """The start of an ISO BMFF file: an ``ftyp`` box, then an empty ``meta`` box."""
+    box = b"ftyp" + major + b"\x00\x00\x00\x00" + b"".join(compatible)
+    return struct.pack(">I", len(box) + 4) + box + struct.pack(">I", 12) + b"meta\x00\x00\x00\x00"
+
+
+def make_zip(entries: list[tuple[str, bytes]], *, first_stored: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for index, (name, data) in enumerate(entries):
+            method = zipfile.ZIP_STORED if first_stored and index == 0 else zipfile.ZIP_DEFLATED
+            archive.writestr(name, data, compress_type=method)
+    return buffer.getvalue()
+
+
+def make_docx(*extra: tuple[str, bytes]) -> bytes:
+    return make_zip(
+        [
+            (
+                "[Content_Types].xml",
+                b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                b'<Default Extension="xml" ContentType="application/xml"/>'
+                b'<Override PartName="/word/document.xml" ContentType="application/'
+                b'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+            ),
+            (
+                "_rels/.rels",
+                b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                b'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+                b'2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+            ),
+            (
+                "word/document.xml",
+                b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
+                b'2006/main"><w:body><w:p><w:r><w:t>Our constitution</w:t></w:r></w:p></w:body></w:document>',
+            ),
+            *extra,
+        ]
+    )
+
+
+def make_odf(mimetype: bytes = ODT.encode()) -> bytes:
+    return make_zip(
+        [
+            ("mimetype", mimetype),
+            (
+                "META-INF/manifest.xml",
+                b'<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+                b'manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="' + mimetype + b'"/>'
+                b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                b"</manifest:manifest>",
+            ),
+            ("content.xml", b'<?xml version="1.0"?><office:document-content/>'),
+        ],
+        first_stored=True,
+    )
