@@ -1,5 +1,6 @@
 """Queueing email: a message is an OutboxMessage row written in the same
-transaction as the change that causes it. Delivery is portal.services.outbox."""
+transaction as the change that causes it, so it is sent if and only if that
+change is committed. Delivery is ``portal.services.outbox``."""
 
 from __future__ import annotations
 
@@ -10,11 +11,29 @@ from sqlalchemy.orm import Session
 
 from portal.models.audit import OutboxMessage
 
+MAX_ADDRESS_LENGTH = 254  # RFC 5321, and the column's size
+MAX_SUBJECT_LENGTH = 200
+
 
 def queue_email(session: Session, *, to: str, subject: str, template: str, **context: Any) -> OutboxMessage:
-    """Render ``templates/emails/<template>.txt`` and queue it for ``to``."""
+    """Render ``templates/emails/<template>.txt`` and queue it for ``to``.
+
+    Like any operation it flushes and never commits.
+    """
+    to = to.strip()
+    # Caught here, a bad address or subject fails the request that caused it
+    # rather than becoming a message the worker can never send.
+    if not to or len(to) > MAX_ADDRESS_LENGTH or _has_line_break(to):
+        raise ValueError(f"cannot email {to!r}: not a single address")
+    if not subject or len(subject) > MAX_SUBJECT_LENGTH or _has_line_break(subject):
+        raise ValueError("an email subject must be one line of at most 200 characters")
+    # .txt templates are not autoescaped: the body is plain text, never HTML.
     body = render_template(f"emails/{template}.txt", **context)
     message = OutboxMessage(to=to, subject=subject, body=body)
     session.add(message)
     session.flush()
     return message
+
+
+def _has_line_break(value: str) -> bool:
+    return any(character in value for character in "\r\n")
