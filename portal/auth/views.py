@@ -1,1 +1,260 @@
-"""Views."""
+"""Sign-in pages. Each view validates its form, calls one service, redirects.
+
+Cookie session keys used here (the cookie is signed, not encrypted; it holds
+no code, password or TOTP secret):
+
+- ``sign_in_browser``: a random secret for this browser; email sign-in
+  requests store its hash, so their codes and links work only here.
+- ``sign_in``: the handle of the latest email request and the address it
+  went to, for the "check your email" and code pages.
+- ``staff_pending``: the officer or admin whose password was right, the
+  step they are on and when that half-signed-in state ends (5 minutes).
+  It is not a sign-in: ``start_session`` is called only after the code.
+- ``totp_setup_nonce``: names the secret offered on the set-up page.
+
+``start_session`` clears all of these when the person is signed in.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal.auth import bp, home
+from portal.auth.forms import (
+    AuthenticatorCodeForm,
+    ConfirmForm,
+    EmailCodeForm,
+    EmailSignInForm,
+    StaffSignInForm,
+)
+from portal.auth.sessions import end_session, start_session
+from portal.extensions import db, limiter
+from portal.models.users import User
+from portal.services import sign_in, totp
+from portal.services.audit import record
+
+PER_IP = "20 per minute"
+EMAILS_PER_ADDRESS = "5 per 15 minutes"
+PASSWORDS_PER_ADDRESS = "10 per 15 minutes"
+CODES_PER_STAFF_USER = "10 per 15 minutes"
+PENDING_SECONDS = 5 * 60
+
+
+def _email_key() -> str:
+    return "email:" + sign_in.normalise_email(request.form.get("email", ""))
+
+
+def _no_email() -> bool:
+    return not request.form.get("email", "").strip()
+
+
+def _pending_key() -> str:
+    pending = session.get("staff_pending") or {}
+    return f"staff-user:{pending.get('user_id', '')}"
+
+
+def _per_ip() -> Any:
+    return limiter.limit(PER_IP, methods=["POST"])
+
+
+def _per_address(limit: str) -> Any:
+    return limiter.limit(limit, key_func=_email_key, methods=["POST"], exempt_when=_no_email, scope="address")
+
+
+def _finish(user: User, next_path: str | None) -> Response:
+    start_session(db.session, user)
+    return redirect(sign_in.safe_next_path(next_path) or home.home_for(user))
+
+
+# Email sign-in: applicants and panellists.
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@_per_ip()
+@_per_address(EMAILS_PER_ADDRESS)
+def start() -> Response | str:
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(home.home_for(current_user))  # type: ignore[arg-type]
+    form = EmailSignInForm()
+    if form.validate_on_submit():
+        browser_secret = session.setdefault("sign_in_browser", sign_in.new_browser_secret())
+        handle = sign_in.request_sign_in(
+            db.session, email=form.email.data, browser_secret=browser_secret, next_path=form.next.data
+        )
+        session["sign_in"] = {"handle": handle, "email": sign_in.normalise_email(form.email.data)}
+        return redirect(url_for("auth.check_email"))
+    if request.method == "GET":
+        form.next.data = sign_in.safe_next_path(request.args.get("next")) or ""
+    return render_template("auth/start.html", form=form, next_path=form.next.data)
+
+
+@bp.get("/sign-in/check-your-email")
+def check_email() -> Response | str:
+    pending = session.get("sign_in")
+    if not pending:
+        return redirect(url_for("auth.start"))
+    return render_template("auth/check_email.html", email=pending["email"], minutes=_minutes())
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@_per_ip()
+def code() -> Response | str:
+    pending = session.get("sign_in")
+    if not pending:
+        return redirect(url_for("auth.start"))
+    form = EmailCodeForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            signed_in = sign_in.sign_in_with_code(
+                db.session,
+                handle=pending["handle"],
+                browser_secret=session.get("sign_in_browser"),
+                code=form.code.data,
+            )
+        except sign_in.SignInRefused as refused:
+            if refused.problem is sign_in.Problem.WRONG_CODE:
+                form.code.errors = ["The code is not right. Check the email and enter the code again"]
+            else:
+                problem = refused.problem.value
+        else:
+            return _finish(signed_in.user, signed_in.next_path)
+    return render_template("auth/code.html", form=form, email=pending["email"], problem=problem, minutes=_minutes())
+
+
+@bp.route("/sign-in/link/<handle>/<token>", methods=["GET", "POST"])
+@_per_ip()
+def link(handle: str, token: str) -> Response | str:
+    # GET only shows a button: mail scanners that open links must not use them up.
+    form = ConfirmForm()
+    browser_secret = session.get("sign_in_browser")
+    try:
+        if form.validate_on_submit():
+            signed_in = sign_in.sign_in_with_link(db.session, handle=handle, token=token, browser_secret=browser_secret)
+            return _finish(signed_in.user, signed_in.next_path)
+        sign_in.check_link(db.session, handle=handle, token=token, browser_secret=browser_secret)
+    except sign_in.SignInRefused as refused:
+        return render_template("auth/link.html", form=form, problem=refused.problem.value, minutes=_minutes())
+    return render_template("auth/link.html", form=form, problem=None)
+
+
+def _minutes() -> int:
+    return int(sign_in.CODE_LIFETIME.total_seconds() // 60)
+
+
+# Staff sign-in: officers and admins, with a password and an authenticator code.
+
+
+def _set_pending(user: User, step: str, next_path: str | None) -> None:
+    session["staff_pending"] = {
+        "user_id": user.id,
+        "step": step,
+        "until": int(time.time()) + PENDING_SECONDS,
+        "next": sign_in.safe_next_path(next_path),
+    }
+
+
+def _pending(step: str) -> tuple[User, dict[str, Any]] | None:
+    """The staff user half-way through signing in at ``step``, if still in time."""
+    pending = session.get("staff_pending")
+    if not pending or pending.get("step") != step or pending.get("until", 0) < time.time():
+        return None
+    user = db.session.get(User, pending["user_id"])
+    if user is None or not user.active or not user.is_staff:
+        return None
+    return user, pending
+
+
+def _timed_out() -> Response:
+    session.pop("staff_pending", None)
+    flash("Your sign-in timed out. Enter your email address and password again.", "info")
+    return redirect(url_for("auth.staff"))
+
+
+@bp.route("/staff/sign-in", methods=["GET", "POST"])
+@_per_ip()
+@_per_address(PASSWORDS_PER_ADDRESS)
+def staff() -> Response | str:
+    form = StaffSignInForm()
+    if form.validate_on_submit():
+        user = sign_in.check_staff_password(db.session, email=form.email.data, password=form.password.data)
+        if user is None:
+            form.password.errors = ["Email address or password is not right"]
+        elif user.totp_secret:
+            _set_pending(user, "totp", form.next.data)
+            return redirect(url_for("auth.totp"))
+        elif current_app.config["REQUIRE_TOTP"]:
+            _set_pending(user, "setup", form.next.data)
+            return redirect(url_for("auth.totp_setup"))
+        else:
+            sign_in.staff_signed_in(db.session, user, how="With a password only (no authenticator code set up)")
+            response = _finish(user, form.next.data)
+            flash("You are signed in. Set up an authenticator app code to keep your account safe.", "info")
+            return response
+    if request.method == "GET":
+        form.next.data = sign_in.safe_next_path(request.args.get("next")) or ""
+    form.password.data = ""
+    return render_template("auth/staff.html", form=form)
+
+
+@bp.route("/staff/sign-in/code", methods=["GET", "POST"], endpoint="totp")
+@_per_ip()
+@limiter.limit(CODES_PER_STAFF_USER, key_func=_pending_key, methods=["POST"], scope="staff-code")
+def totp_code() -> Response | str:
+    found = _pending("totp")
+    if found is None:
+        return _timed_out()
+    user, pending = found
+    form = AuthenticatorCodeForm()
+    if form.validate_on_submit():
+        if totp.verify(db.session, user, form.code.data):
+            sign_in.staff_signed_in(db.session, user, how="With a password and an authenticator code")
+            return _finish(user, pending.get("next"))
+        sign_in.staff_code_refused(db.session, user)
+        form.code.errors = ["The code is not right. Enter the code your authenticator app shows now"]
+    return render_template("auth/totp.html", form=form)
+
+
+@bp.route("/staff/set-up-code", methods=["GET", "POST"])
+@_per_ip()
+def totp_setup() -> Response | str:
+    found = _pending("setup")
+    signed_in_user = current_user if current_user.is_authenticated else None
+    if found is not None:
+        user, pending = found
+    elif signed_in_user is not None and signed_in_user.is_staff and not signed_in_user.totp_secret:
+        user, pending = signed_in_user, {}  # type: ignore[assignment]
+    elif signed_in_user is not None:
+        return redirect(home.home_for(signed_in_user))  # type: ignore[arg-type]
+    else:
+        return _timed_out()
+    nonce = session.setdefault("totp_setup_nonce", secrets.token_urlsafe(16))
+    secret = totp.setup_secret(current_app.config["SECRET_KEY"], user.id, nonce)
+    form = AuthenticatorCodeForm()
+    if form.validate_on_submit():
+        if totp.confirm_setup(db.session, user, secret, form.code.data):
+            record(db.session, user, "authenticator set up", user)
+            if found is not None:
+                sign_in.staff_signed_in(db.session, user, how="With a password and a newly set up authenticator code")
+                return _finish(user, pending.get("next"))
+            session.pop("totp_setup_nonce", None)
+            flash("Your authenticator app is set up. You will need a code from it each time you sign in.", "success")
+            return redirect(home.home_for(user))
+        form.code.errors = ["The code is not right. Check the app shows Anchor Offer grants and try again"]
+    uri = totp.provisioning_uri(secret, user.email)
+    return render_template("auth/totp_setup.html", form=form, secret=totp.grouped(secret), qr=totp.qr_svg(uri))
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    if current_user.is_authenticated:
+        record(db.session, current_user, "signed out", current_user)  # type: ignore[arg-type]
+    end_session(db.session)
+    flash("You have signed out", "success")
+    return redirect(url_for("main.index"))

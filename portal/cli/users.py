@@ -1,5 +1,145 @@
-"""Commands."""
+"""``flask --app portal users …``: staff accounts and roles from the command line."""
 
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
-group = AppGroup("users")
+from portal.database import writing
+from portal.extensions import db
+from portal.models.base import utcnow
+from portal.models.users import STAFF_ROLES, Role, User, UserSession
+from portal.services.audit import record
+from portal.services.passwords import hash_password, password_problem
+from portal.services.sign_in import normalise_email
+
+group = AppGroup("users", help="Officers, admins and roles.")
+
+ROLE_CHOICE = click.Choice([role.value for role in Role], case_sensitive=False)
+
+
+def _find(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"There is no account for {email}.")
+    return user
+
+
+def _read_password(from_stdin: bool, email: str) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt="Type the password again")
+    problem = password_problem(password, email=email)
+    if problem:
+        raise click.ClickException(f"{problem}. Nothing was changed.")
+    return password
+
+
+def _create_staff(email: str, name: str | None, password_stdin: bool, role: Role) -> None:
+    email = normalise_email(email)
+    password = _read_password(password_stdin, email)
+    with writing():
+        session = db.session
+        user = session.scalar(select(User).where(User.email == email))
+        created = user is None
+        if user is None:
+            user = User(email=email, name=name or "")
+            session.add(user)
+        elif name:
+            user.name = name
+        reactivated = not created and not user.active
+        user.active = True
+        user.password_hash = hash_password(password)
+        user.grant(role)
+        session.flush()
+        summary = f"{'Created' if created else 'Updated'} as {role.value} from the command line"
+        record(session, None, f"{role.value} account set up", user, summary=summary)
+        session.commit()
+    verb = "Created" if created else "Updated"
+    click.echo(f"{verb} {email} as {role.value}.")
+    if reactivated:
+        click.echo("The account had been deactivated; it is active again.")
+    sign_in_url = current_app.config["PORTAL_BASE_URL"] + current_app.url_map.bind("").build("auth.staff")
+    if current_app.config["REQUIRE_TOTP"] and not user.totp_secret:
+        click.echo(f"Sign in at {sign_in_url}; you will be asked to set up a code from an authenticator app.")
+    else:
+        click.echo(f"Sign in at {sign_in_url} with this email address and password.")
+
+
+@group.command("create-officer")
+@click.argument("email")
+@click.option("--name", help="The officer's full name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+def create_officer(email: str, name: str | None, password_stdin: bool) -> None:
+    """Create a grants officer (or make an existing account one) with a password."""
+    _create_staff(email, name, password_stdin, Role.OFFICER)
+
+
+@group.command("create-admin")
+@click.argument("email")
+@click.option("--name", help="The admin's full name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+def create_admin(email: str, name: str | None, password_stdin: bool) -> None:
+    """Create an administrator (or make an existing account one) with a password."""
+    _create_staff(email, name, password_stdin, Role.ADMIN)
+
+
+@group.command("grant")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+def grant(email: str, role: str) -> None:
+    """Give an existing account a role: panellist, officer or admin."""
+    granted = Role(role.lower())
+    with writing():
+        user = _find(db.session, email)
+        user.grant(granted)
+        record(db.session, None, "role granted", user, summary=f"{granted.value}, from the command line")
+        db.session.commit()
+        has_password = bool(user.password_hash)
+    click.echo(f"{user.email} is now {granted.value}.")
+    if granted in STAFF_ROLES and not has_password:
+        click.echo(
+            f"They have no password yet, so cannot sign in as staff: run "
+            f"`flask --app portal users create-{granted.value} {user.email}` to set one."
+        )
+
+
+@group.command("revoke")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+def revoke(email: str, role: str) -> None:
+    """Take a role away from an account."""
+    revoked = Role(role.lower())
+    with writing():
+        user = _find(db.session, email)
+        if revoked not in user.roles:
+            click.echo(f"{user.email} does not have the role {revoked.value}; nothing changed.")
+            return
+        user.revoke(revoked)
+        record(db.session, None, "role revoked", user, summary=f"{revoked.value}, from the command line")
+        db.session.commit()
+    click.echo(f"{user.email} is no longer {revoked.value}.")
+
+
+@group.command("deactivate")
+@click.argument("email")
+def deactivate(email: str) -> None:
+    """Stop an account signing in, and end all its sessions now."""
+    with writing():
+        session = db.session
+        user = _find(session, email)
+        user.active = False
+        ended = session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        ).rowcount  # type: ignore[attr-defined]
+        record(session, None, "account deactivated", user, summary=f"From the command line; {ended} session(s) ended")
+        session.commit()
+    click.echo(f"{user.email} is deactivated and {ended} session(s) ended.")

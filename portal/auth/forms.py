@@ -1,0 +1,68 @@
+"""Sign-in forms. Messages are in the words people would use (STYLE §9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, Length, Regexp
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _digits_only(value: Any) -> Any:
+    """People copy codes as "123 456" or "123-456"; keep the digits."""
+    if not isinstance(value, str):
+        return value
+    return "".join(char for char in value if not char.isspace() and char != "-")
+
+
+def _email_field(label: str = "Email address") -> EmailField:
+    return EmailField(
+        label,
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter your email address"),
+            Length(max=254, message=EMAIL_FORMAT),
+            Email(EMAIL_FORMAT, check_deliverability=False),
+        ],
+    )
+
+
+def _code_field(missing: str) -> StringField:
+    return StringField(
+        "Code",
+        filters=[_digits_only],
+        validators=[
+            DataRequired(missing),
+            Regexp(r"^\d{6}$", message="The code must be 6 digits, like 123456"),
+        ],
+    )
+
+
+class EmailSignInForm(FlaskForm):
+    email = _email_field()
+    next = HiddenField()
+
+
+class EmailCodeForm(FlaskForm):
+    code = _code_field("Enter the 6-digit code from the email")
+
+
+class ConfirmForm(FlaskForm):
+    """A form that is only a button (and its CSRF token)."""
+
+
+class StaffSignInForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+    next = HiddenField()
+
+
+class AuthenticatorCodeForm(FlaskForm):
+    code = _code_field("Enter the 6-digit code from your authenticator app")

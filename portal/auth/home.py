@@ -1,0 +1,18 @@
+"""Where people land after signing in."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from portal.models.users import Role, User
+
+
+def home_for(user: User) -> str:
+    """The URL of the first page for ``user``'s main role."""
+    if user.has_role(Role.OFFICER):
+        return url_for("officer.home")
+    if user.has_role(Role.ADMIN):
+        return url_for("admin.users")
+    if user.has_role(Role.PANELLIST):
+        return url_for("panel.home")
+    return url_for("apply.dashboard")
