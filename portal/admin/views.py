@@ -1,1 +1,148 @@
-"""Views."""
+"""Administrators' pages: people, their roles and whether they can sign in."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from portal.admin import bp
+from portal.admin.forms import AccountForm, NewPersonForm, RolesForm
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.formatting import time_and_date
+from portal.models.users import STAFF_ROLES, Role, User
+from portal.services import people
+
+
+def _role_filter(value: str | None) -> Role | None:
+    try:
+        return Role(value) if value else None
+    except ValueError:
+        return None
+
+
+def _sign_in_url(role: Role) -> str:
+    endpoint = "auth.staff" if role in STAFF_ROLES else "auth.start"
+    return current_app.config["PORTAL_BASE_URL"] + url_for(endpoint)
+
+
+def _person_or_404(user_id: int) -> User:
+    user = people.get_person(db.session, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _actor() -> User:
+    return current_user  # type: ignore[return-value]
+
+
+@bp.get("/users")
+def users() -> str:
+    role = _role_filter(request.args.get("role"))
+    listing = people.list_people(db.session, role=role, page=request.args.get("page", 1, type=int) or 1)
+    rows = [
+        [
+            Markup('<a href="{}">{}</a>').format(
+                url_for("admin.edit_user", user_id=person.id), person.name or person.email
+            ),
+            person.email,
+            ", ".join(people.role_names(person.roles)) or "Applicant only",
+            "Yes" if person.active else "No",
+            time_and_date(person.last_sign_in_at) if person.last_sign_in_at else "Never",
+        ]
+        for person in listing.people
+    ]
+    filters = [("All people", None)] + [(label, role.value) for role, label in people.ROLE_FILTER_LABELS.items()]
+    role_label = people.ROLE_FILTER_LABELS[role] if role is not None else None
+    return render_template("admin/users.html", listing=listing, rows=rows, filters=filters, role_label=role_label)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user() -> Response | str:
+    form = NewPersonForm()
+    if form.validate_on_submit():
+        role = Role(form.role.data)
+        try:
+            user = people.create_person(
+                db.session,
+                _actor(),
+                name=form.name.data,
+                email=form.email.data,
+                role=role,
+                sign_in_url=_sign_in_url(role),
+            )
+        except DomainError as error:
+            form.email.errors.append(error.message)
+        else:
+            flash(
+                f"Account created for {user.name or user.email}. We have emailed them to say where to sign in.",
+                "success",
+            )
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/new_user.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int) -> Response | str:
+    user = _person_or_404(user_id)
+    action = request.form.get("action") if request.method == "POST" else None
+    roles_form = RolesForm(formdata=None, data={"roles": [role.value for role in Role if role in user.roles]})
+    account_form = AccountForm(formdata=None)
+
+    if action == "roles":
+        roles_form = RolesForm()
+        if roles_form.validate_on_submit():
+            try:
+                granted, revoked = people.set_roles(
+                    db.session, _actor(), user, [Role(value) for value in roles_form.roles.data or []]
+                )
+            except DomainError as error:
+                roles_form.roles.errors.append(error.message)
+            else:
+                flash(_roles_message(user, granted, revoked), "success" if granted or revoked else "info")
+                return redirect(url_for("admin.edit_user", user_id=user.id))
+    elif action in {"deactivate", "reactivate"}:
+        account_form = AccountForm()
+        if account_form.validate_on_submit():
+            try:
+                if action == "deactivate":
+                    people.deactivate(db.session, _actor(), user)
+                    message = f"{user.name or user.email} is deactivated and has been signed out everywhere."
+                else:
+                    people.reactivate(db.session, _actor(), user)
+                    message = f"{user.name or user.email} can sign in again."
+            except DomainError as error:
+                account_form.form_errors.append(error.message)
+            else:
+                flash(message, "success")
+                return redirect(url_for("admin.edit_user", user_id=user.id))
+    elif action is not None:
+        abort(400)
+
+    return render_template(
+        "admin/edit_user.html",
+        person=user,
+        roles_form=roles_form,
+        account_form=account_form,
+        role_names=people.role_names(user.roles),
+        needs_password=people.needs_password(user),
+        password_command=_password_command(user),
+        is_self=user.id == _actor().id,
+    )
+
+
+def _roles_message(user: User, granted: set[Role], revoked: set[Role]) -> str:
+    who = user.name or user.email
+    if not granted and not revoked:
+        return f"No changes: {who} already had those roles."
+    roles = people.role_names(user.roles)
+    return f"Roles saved. {who} is now: {', '.join(roles)}." if roles else f"Roles saved. {who} has no roles now."
+
+
+def _password_command(user: User) -> str:
+    # create-admin for admins, create-officer for officers: either sets the password.
+    kind = "admin" if user.has_role(Role.ADMIN) else "officer"
+    return f"flask --app portal users create-{kind} {user.email}"

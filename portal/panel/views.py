@@ -1,1 +1,18 @@
-"""Views."""
+"""The panel member's pages: the applications they have been asked to review."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.panel import bp
+from portal.services.dashboards import describe_minutes, panellist_overview
+
+
+@bp.get("/")
+def home() -> str:
+    overview = panellist_overview(db.session, current_user)  # type: ignore[arg-type]
+    return render_template(
+        "panel/home.html", overview=overview, time_recorded=describe_minutes(overview.minutes_recorded)
+    )
