@@ -10,6 +10,7 @@ or browser test would hide exactly what CI is there to prove.
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -31,6 +32,8 @@ from portal.extensions import db
 from portal.models import Base
 from portal.models.users import User
 from tests.fixtures.databases import scratch_postgres_database
+
+pytest_plugins = ["tests.fixtures.s3"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -118,7 +121,13 @@ def app(db_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> Iterat
 
 class CsrfClient(FlaskClient):
     """A test client that sends a valid CSRF token with every form, as a browser
-    that had loaded the page would. Pass ``csrf=False`` to leave it out."""
+    that had loaded the page would. Pass ``csrf=False`` to leave it out.
+
+    Each request runs in an empty ``contextvars`` context, so it gets an app
+    context (and ``g``) of its own even while the test holds one open, just
+    as in production: nothing cached for one request (the signed-in person,
+    the CSRF token) can leak into the next.
+    """
 
     def open(self, *args: Any, csrf: bool = True, **kwargs: Any) -> Any:
         method = kwargs.get("method", "GET").upper()
@@ -128,7 +137,7 @@ class CsrfClient(FlaskClient):
                 data = dict(data or {})
                 data.setdefault("csrf_token", self.csrf_token())
                 kwargs["data"] = data
-        return super().open(*args, **kwargs)
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
     def csrf_token(self) -> str:
         app = self.application
@@ -148,8 +157,8 @@ def client(app: Flask) -> FlaskClient:
 def session(app: Flask) -> Iterator[Session]:
     """The portal's session inside an app context, for setting up and checking
     data. Requests made by ``client`` get sessions of their own, so: commit
-    what a request must see, and call ``session.rollback()`` before reading
-    what a request wrote (it ends the old snapshot and expires loaded objects).
+    what a request must see, and call ``tests.fixtures.databases.reread(session)`` before reading what
+    a request wrote.
     """
     with app.app_context():
         yield db.session

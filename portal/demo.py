@@ -1,0 +1,356 @@
+"""Demonstration data for a newcomer's portal (``flask --app portal demo load``).
+
+Everything here is invented and clearly marked as a demo: example.org email
+addresses, groups that do not exist. Loading twice changes nothing: each
+thing is looked up by its natural key before it is made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.models.applications import Application, ApplicationStatus, BudgetLine
+from portal.models.base import utcnow
+from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
+from portal.models.organisations import IncomeBand, Membership, Organisation, OrganisationKind
+from portal.models.panels import Assignment, Panel, PanelMember
+from portal.models.users import Role, User
+from portal.services import audit
+from portal.services.passwords import hash_password
+from portal.services.references import next_reference
+from portal.workflow import advance_application
+
+FUND_NAME = "Anchor Offer small grants"
+ROUND_SLUG = "community-grants-2026"
+# Staff sign in with a password; this one is for the demo only and is
+# printed by the command. ``demo load`` refuses to run in production.
+DEMO_STAFF_PASSWORD = "demo-staff-sign-in"  # noqa: S105 (invented demo data, never in production)
+
+NEIGHBOURHOODS: dict[str, tuple[str, list[str]]] = {
+    "Central and West Watford": ("Watford town centre, West Watford and Holywell.", ["WD17", "WD18"]),
+    "North Watford and Garston": ("North Watford, Garston, Leavesden and Abbots Langley.", ["WD24", "WD25", "WD5"]),
+    "Hemel Hempstead": ("Adeyfield, Grovehill, Highfield, Warners End and the town centre.", ["HP1", "HP2", "HP3"]),
+    "Borehamwood": ("Borehamwood and Elstree.", ["WD6"]),
+}
+
+CRITERIA: list[dict[str, Any]] = [
+    {
+        "title": "Local need",
+        "guidance": "Does the group show a real need among people in the neighbourhood, in their own words?",
+        "weight": 3,
+        "descriptors": {
+            "1": "The need is not explained.",
+            "2": "Some need is described, with little local detail.",
+            "3": "A clear local need, described by the group.",
+            "4": "A clear local need, backed by what local people have said.",
+            "5": "A pressing local need that others are not meeting, well evidenced.",
+        },
+    },
+    {
+        "title": "Difference it will make",
+        "guidance": "Will people's health or wellbeing be better for it? How many, and how?",
+        "weight": 3,
+        "descriptors": {
+            "1": "It is not clear who would benefit.",
+            "2": "A small or unclear benefit.",
+            "3": "A clear benefit for a defined group of people.",
+            "4": "A strong benefit, including people who are often missed.",
+            "5": "A strong, lasting benefit for people who are often missed.",
+        },
+    },
+    {
+        "title": "Led by the community",
+        "guidance": "Are local people and people with lived experience shaping and running it?",
+        "weight": 2,
+        "descriptors": {
+            "1": "Run for people rather than with them.",
+            "2": "Some involvement of the people it is for.",
+            "3": "The people it is for help to run it.",
+            "4": "Led by people with lived experience.",
+            "5": "Led by people with lived experience, with others joining in.",
+        },
+    },
+    {
+        "title": "Realistic plan and budget",
+        "guidance": "Can the group do what it says with the money and time it has?",
+        "weight": 2,
+        "descriptors": {
+            "1": "The plan or budget does not add up.",
+            "2": "Some gaps in the plan or budget.",
+            "3": "A workable plan and a fair budget.",
+            "4": "A clear plan, a careful budget and people to deliver it.",
+            "5": "A clear plan, a careful budget and a track record of delivering.",
+        },
+    },
+]
+
+
+@dataclass(frozen=True)
+class DemoGroup:
+    name: str
+    kind: OrganisationKind
+    postcode: str
+    neighbourhood: str
+    income_band: IncomeBand
+    member_email: str
+    member_name: str
+    title: str
+    status: ApplicationStatus
+    budget: tuple[tuple[str, int], ...]
+    charity_number: str | None = None
+
+
+GROUPS = (
+    DemoGroup(
+        name="Oxhey Pantry Volunteers",
+        kind=OrganisationKind.UNCONSTITUTED,
+        postcode="WD19 4AA",
+        neighbourhood="Central and West Watford",
+        income_band=IncomeBand.UNDER_10K,
+        member_email="amina@example.org",
+        member_name="Amina Hussain",
+        title="Cook and eat together on Thursdays",
+        status=ApplicationStatus.DRAFT,
+        budget=(("Ingredients for 40 sessions", 120000), ("Hall hire", 80000)),
+    ),
+    DemoGroup(
+        name="Leavesden Men's Shed",
+        kind=OrganisationKind.CHARITY,
+        postcode="WD25 7AB",
+        neighbourhood="North Watford and Garston",
+        income_band=IncomeBand.FROM_10K_TO_50K,
+        member_email="dave@example.org",
+        member_name="Dave Morgan",
+        title="Tools and a ramp so more men can join",
+        status=ApplicationStatus.SUBMITTED,
+        budget=(("Portable ramp", 95000), ("Hand tools", 150000), ("Safety training", 60000)),
+        charity_number="1190001",
+    ),
+    DemoGroup(
+        name="Grovehill Chatterbox Café",
+        kind=OrganisationKind.CIC,
+        postcode="HP2 6AB",
+        neighbourhood="Hemel Hempstead",
+        income_band=IncomeBand.UNDER_10K,
+        member_email="grace@example.org",
+        member_name="Grace Adeyemi",
+        title="A weekly café for carers and the people they look after",
+        status=ApplicationStatus.WITH_PANEL,
+        budget=(("Venue for 48 weeks", 192000), ("Refreshments", 96000), ("Volunteer travel", 40000)),
+    ),
+    DemoGroup(
+        name="Borehamwood Walking Buddies",
+        kind=OrganisationKind.UNCONSTITUTED,
+        postcode="WD6 1AA",
+        neighbourhood="Borehamwood",
+        income_band=IncomeBand.UNDER_10K,
+        member_email="sam@example.org",
+        member_name="Sam Okafor",
+        title="Gentle walks for people living with cancer",
+        status=ApplicationStatus.SUBMITTED,
+        budget=(("Walk leader training", 75000), ("Waterproofs to lend", 45000)),
+    ),
+)
+
+PANELLISTS = (
+    ("june@example.org", "June Patel"),
+    ("ravi@example.org", "Ravi Shah"),
+    ("tom@example.org", "Tom Brennan"),
+)
+OFFICER = ("officer@example.org", "Priya Officer")
+ADMIN = ("admin@example.org", "Alex Admin")
+
+
+def _user(session: Session, email: str, name: str, roles: tuple[Role, ...] = (), password: str | None = None) -> User:
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, name=name)
+        session.add(user)
+    for role in roles:
+        user.grant(role)
+    if password is not None and user.password_hash is None:
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _neighbourhoods(session: Session) -> dict[str, Neighbourhood]:
+    found: dict[str, Neighbourhood] = {}
+    for name, (description, districts) in NEIGHBOURHOODS.items():
+        neighbourhood = session.scalar(select(Neighbourhood).where(Neighbourhood.name == name))
+        if neighbourhood is None:
+            neighbourhood = Neighbourhood(
+                name=name,
+                description=description,
+                areas=[NeighbourhoodArea(prefix=district) for district in districts],
+            )
+            session.add(neighbourhood)
+        found[name] = neighbourhood
+    return found
+
+
+def _round(session: Session, neighbourhoods: list[Neighbourhood], now: datetime) -> Round:
+    fund = session.scalar(select(Fund).where(Fund.name == FUND_NAME))
+    if fund is None:
+        fund = Fund(
+            name=FUND_NAME,
+            funder_name="Anchor Offer health charity (demo)",
+            description="Small grants for grassroots groups improving health and wellbeing where they live.",
+        )
+        session.add(fund)
+    grant_round = session.scalar(select(Round).where(Round.slug == ROUND_SLUG))
+    if grant_round is not None:
+        return grant_round
+    grant_round = Round(
+        fund=fund,
+        slug=ROUND_SLUG,
+        title="Community grants 2026",
+        summary=(
+            "Grants of £500 to £5,000 for community groups helping people in four neighbourhoods "
+            "stay well, feel less alone and get support early."
+        ),
+        # The demo round is open from the day it is loaded, for six weeks.
+        opens_at=now - timedelta(days=14),
+        closes_at=(now + timedelta(days=42)).replace(hour=17, minute=0, second=0, microsecond=0),
+        decisions_by=now + timedelta(days=90),
+        budget_pence=6_000_000,
+        min_award_pence=50_000,
+        max_award_pence=500_000,
+        reviews_per_application=3,
+        second_approval_above_pence=300_000,
+        eligibility={
+            "requirements": [
+                "Your group works with people in one of the four neighbourhoods.",
+                "Your group's income is less than £250,000 a year.",
+                "The money is for activities that help people's health or wellbeing.",
+                "You do not need to be a registered charity: informal groups are welcome.",
+            ],
+            "income_bands": [
+                IncomeBand.UNDER_10K.value,
+                IncomeBand.FROM_10K_TO_50K.value,
+                IncomeBand.FROM_50K_TO_250K.value,
+            ],
+            "kinds": [kind.value for kind in OrganisationKind],
+        },
+        neighbourhoods=neighbourhoods,
+        criteria=[Criterion(position=index, **criterion) for index, criterion in enumerate(CRITERIA, start=1)],
+    )
+    session.add(grant_round)
+    return grant_round
+
+
+def _group(session: Session, spec: DemoGroup, neighbourhood: Neighbourhood) -> tuple[Organisation, User]:
+    member = _user(session, spec.member_email, spec.member_name)
+    organisation = session.scalar(select(Organisation).where(Organisation.name == spec.name))
+    if organisation is None:
+        organisation = Organisation(
+            name=spec.name,
+            kind=spec.kind,
+            charity_number=spec.charity_number,
+            postcode=spec.postcode,
+            neighbourhood=neighbourhood,
+            income_band=spec.income_band,
+            contact_name=spec.member_name,
+            contact_email=spec.member_email,
+        )
+        organisation.memberships.append(Membership(user=member))
+        session.add(organisation)
+    return organisation, member
+
+
+def _application(
+    session: Session, spec: DemoGroup, grant_round: Round, organisation: Organisation, member: User, now: datetime
+) -> Application:
+    session.flush()
+    application = session.scalar(
+        select(Application).where(
+            Application.round_id == grant_round.id, Application.organisation_id == organisation.id
+        )
+    )
+    if application is not None:
+        return application
+    lines = [
+        BudgetLine(position=position, item=item, amount_pence=amount)
+        for position, (item, amount) in enumerate(spec.budget, start=1)
+    ]
+    application = Application(
+        round=grant_round,
+        organisation=organisation,
+        created_by=member,
+        status=ApplicationStatus.DRAFT,
+        title=spec.title,
+        answers={"idea": {"title": spec.title}},
+        budget_lines=lines,
+        amount_requested_pence=sum(line.amount_pence for line in lines),
+    )
+    session.add(application)
+    path = {
+        ApplicationStatus.DRAFT: [],
+        ApplicationStatus.SUBMITTED: [ApplicationStatus.SUBMITTED],
+        ApplicationStatus.WITH_PANEL: [
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.ELIGIBILITY_CHECK,
+            ApplicationStatus.WITH_PANEL,
+        ],
+    }[spec.status]
+    for step in path:
+        advance_application(application, step)
+        if step is ApplicationStatus.SUBMITTED:
+            application.reference = next_reference(session, now.year)
+            application.submitted_at = now
+    session.flush()
+    audit.record(session, None, "demo.loaded", application, f"Demo application, now {spec.status.value}")
+    return application
+
+
+def _panel(session: Session, grant_round: Round, panellists: list[User], to_review: list[Application]) -> None:
+    session.flush()
+    panel = session.scalar(select(Panel).where(Panel.round_id == grant_round.id))
+    if panel is None:
+        panel = Panel(
+            round=grant_round,
+            name="Community grants panel",
+            members=[PanelMember(user=user) for user in panellists],
+        )
+        session.add(panel)
+        session.flush()
+    for application in to_review:
+        for user in panellists:
+            exists = session.scalar(
+                select(Assignment.id).where(
+                    Assignment.application_id == application.id, Assignment.panellist_id == user.id
+                )
+            )
+            if exists is None:
+                session.add(Assignment(application=application, panellist=user, panel=panel))
+
+
+def load(session: Session, now: datetime | None = None) -> list[tuple[str, str]]:
+    """Create the demo (or find it) and return (who, how to sign in) lines."""
+    now = now or utcnow()
+    neighbourhoods = _neighbourhoods(session)
+    grant_round = _round(session, list(neighbourhoods.values()), now)
+    panellists = [_user(session, email, name, (Role.PANELLIST,)) for email, name in PANELLISTS]
+    _user(session, *OFFICER, roles=(Role.OFFICER,), password=DEMO_STAFF_PASSWORD)
+    _user(session, *ADMIN, roles=(Role.ADMIN,), password=DEMO_STAFF_PASSWORD)
+    to_review = []
+    for spec in GROUPS:
+        organisation, member = _group(session, spec, neighbourhoods[spec.neighbourhood])
+        application = _application(session, spec, grant_round, organisation, member, now)
+        if application.status is ApplicationStatus.WITH_PANEL:
+            to_review.append(application)
+    _panel(session, grant_round, panellists, to_review)
+    session.flush()
+
+    email_sign_in = "sign in at /sign-in with this address; the code appears in the terminal"
+    staff_sign_in = f"sign in at /staff/sign-in with the password {DEMO_STAFF_PASSWORD}"
+    return [
+        *[(f"Applicant ({spec.name}): {spec.member_email}", email_sign_in) for spec in GROUPS],
+        *[(f"Panellist: {email}", email_sign_in) for email, _ in PANELLISTS],
+        (f"Officer: {OFFICER[0]}", staff_sign_in),
+        (f"Admin: {ADMIN[0]}", staff_sign_in),
+    ]

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal import demo
+from portal.models.applications import Application, ApplicationStatus
+from portal.models.funding import Round
+from portal.models.organisations import Organisation
+from portal.models.panels import Assignment
+from portal.models.users import Role, User
+
+
+def counts(session: Session) -> dict[str, int]:
+    session.rollback()
+    return {
+        model.__name__: session.scalar(select(func.count()).select_from(model)) or 0
+        for model in (User, Organisation, Round, Application, Assignment)
+    }
+
+
+def test_demo_load_creates_the_demo_and_says_how_to_sign_in(app: Flask, session: Session) -> None:
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+
+    assert result.exit_code == 0, result.output
+    assert "amina@example.org" in result.output
+    assert "officer@example.org" in result.output
+    assert demo.DEMO_STAFF_PASSWORD in result.output
+    session.rollback()
+    grant_round = session.scalars(select(Round)).one()
+    assert grant_round.is_open()
+    assert grant_round.budget_pence == 6_000_000
+    assert (grant_round.min_award_pence, grant_round.max_award_pence) == (50_000, 500_000)
+    assert len(grant_round.neighbourhoods) == 4
+    assert all(n.areas for n in grant_round.neighbourhoods)
+    assert [c.weight for c in grant_round.criteria] == [3, 3, 2, 2]
+    statuses = {a.status for a in session.scalars(select(Application))}
+    assert {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.WITH_PANEL} <= statuses
+    references = [a.reference for a in session.scalars(select(Application)) if a.status is not ApplicationStatus.DRAFT]
+    assert all(ref and ref.startswith("AO-") for ref in references)
+    users = session.scalars(select(User)).all()
+    assert sum(u.has_role(Role.PANELLIST) for u in users) == 3
+    assert any(u.has_role(Role.OFFICER) and u.password_hash for u in users)
+    assert any(u.has_role(Role.ADMIN) and u.password_hash for u in users)
+
+
+def test_demo_load_twice_changes_nothing(app: Flask, session: Session) -> None:
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "load"])
+    first = counts(session)
+
+    result = runner.invoke(args=["demo", "load"])
+
+    assert result.exit_code == 0, result.output
+    assert counts(session) == first
+
+
+def test_demo_is_refused_in_production(app: Flask) -> None:
+    app.config["PRODUCTION"] = True
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code != 0
+    assert "development only" in result.output

@@ -1,0 +1,245 @@
+"""Keyword-only factory functions for test data (STYLE §16).
+
+Each adds its object to the session and flushes; commit in the test when a
+request must see the data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from portal.models.base import utcnow
+from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
+
+_counter = {"n": 0}
+
+
+def _next() -> int:
+    _counter["n"] += 1
+    return _counter["n"]
+
+
+def make_fund(session: Session, *, name: str | None = None, funder_name: str = "Anchor Offer health charity") -> Fund:
+    fund = Fund(name=name or f"Test fund {_next()}", funder_name=funder_name)
+    session.add(fund)
+    session.flush()
+    return fund
+
+
+def make_neighbourhood(
+    session: Session, *, name: str | None = None, description: str = "", districts: tuple[str, ...] = ()
+) -> Neighbourhood:
+    number = _next()
+    neighbourhood = Neighbourhood(
+        name=name or f"Neighbourhood {number}",
+        description=description,
+        areas=[NeighbourhoodArea(prefix=district) for district in (districts or (f"WD{number}",))],
+    )
+    session.add(neighbourhood)
+    session.flush()
+    return neighbourhood
+
+
+def make_round(
+    session: Session,
+    *,
+    fund: Fund | None = None,
+    slug: str | None = None,
+    title: str | None = None,
+    summary: str = "",
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    decisions_by: datetime | None = None,
+    budget_pence: int = 5_000_000,
+    min_award_pence: int = 50_000,
+    max_award_pence: int = 500_000,
+    reviews_per_application: int = 3,
+    second_approval_above_pence: int | None = None,
+    eligibility: dict[str, Any] | None = None,
+    questions: dict[str, Any] | None = None,
+    neighbourhoods: list[Neighbourhood] | None = None,
+    criteria: list[dict[str, Any]] | None = None,
+) -> Round:
+    """A round, open now by default (opened a week ago, closes in four weeks)."""
+    number = _next()
+    now = utcnow()
+    opens_at = opens_at or now - timedelta(days=7)
+    grant_round = Round(
+        fund=fund or make_fund(session),
+        slug=slug or f"round-{number}",
+        title=title or f"Round {number}",
+        summary=summary,
+        opens_at=opens_at,
+        closes_at=closes_at or max(now, opens_at) + timedelta(days=28),
+        decisions_by=decisions_by,
+        budget_pence=budget_pence,
+        min_award_pence=min_award_pence,
+        max_award_pence=max_award_pence,
+        reviews_per_application=reviews_per_application,
+        second_approval_above_pence=second_approval_above_pence,
+        eligibility=eligibility or {},
+        questions=questions or {},
+        neighbourhoods=neighbourhoods or [],
+        criteria=[Criterion(position=index, **spec) for index, spec in enumerate(criteria or [], start=1)],
+    )
+    session.add(grant_round)
+    session.flush()
+    return grant_round
+
+
+def make_user(
+    session: Session,
+    *,
+    email: str | None = None,
+    name: str = "",
+    roles: tuple[Any, ...] = (),
+    password: str | None = None,
+    totp_secret: str | None = None,
+    active: bool = True,
+) -> Any:
+    """A person; ``roles`` are ``Role`` members, ``password`` is hashed with argon2id."""
+    from portal.models.users import User
+    from portal.services.passwords import hash_password
+
+    user = User(
+        email=email or f"person{_next()}@example.org",
+        name=name,
+        password_hash=hash_password(password) if password is not None else None,
+        totp_secret=totp_secret,
+        active=active,
+    )
+    for role in roles:
+        user.grant(role)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def make_organisation(
+    session: Session,
+    *,
+    name: str | None = None,
+    kind: Any = None,
+    members: tuple[Any, ...] = (),
+) -> Any:
+    """A community group (a registered charity unless ``kind`` says otherwise);
+    each of ``members`` (Users) can act for it."""
+    from portal.models.organisations import Membership, Organisation, OrganisationKind
+
+    organisation = Organisation(
+        name=name or f"Community group {_next()}",
+        kind=kind or OrganisationKind.CHARITY,
+        memberships=[Membership(user=user) for user in members],
+    )
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def make_application(
+    session: Session,
+    *,
+    grant_round: Any,
+    organisation: Any,
+    status: Any = None,
+    reference: str | None = None,
+    title: str = "",
+    amount_requested_pence: int = 250_000,
+) -> Any:
+    """An application from ``organisation`` to ``grant_round`` (a draft unless ``status`` says otherwise).
+
+    Anything past a draft gets a reference such as ``AO-2026-0042`` unless one is given.
+    """
+    from portal.models.applications import Application, ApplicationStatus
+
+    status = status or ApplicationStatus.DRAFT
+    if reference is None and status is not ApplicationStatus.DRAFT:
+        reference = f"AO-TEST-{_next():04d}"
+    application = Application(
+        round=grant_round,
+        organisation=organisation,
+        status=status,
+        reference=reference,
+        title=title,
+        amount_requested_pence=amount_requested_pence,
+        submitted_at=utcnow() if status is not ApplicationStatus.DRAFT else None,
+    )
+    session.add(application)
+    session.flush()
+    return application
+
+
+def make_award(session: Session, *, application: Any, amount_pence: int | None = None, status: Any = None) -> Any:
+    """An award for ``application`` (offered unless ``status`` says otherwise).
+
+    It does not change the round's committed budget: set ``committed_pence`` in the test if it matters.
+    """
+    from portal.models.awards import Award, AwardStatus
+
+    award = Award(
+        application=application,
+        round_id=application.round_id,
+        amount_pence=amount_pence or application.amount_requested_pence or 100_000,
+        status=status or AwardStatus.OFFERED,
+    )
+    session.add(award)
+    session.flush()
+    return award
+
+
+def make_panel(
+    session: Session, *, grant_round: Any, name: str | None = None, reviews_due_at: datetime | None = None
+) -> Any:
+    from portal.models.panels import Panel
+
+    panel = Panel(round=grant_round, name=name or f"Panel {_next()}", reviews_due_at=reviews_due_at)
+    session.add(panel)
+    session.flush()
+    return panel
+
+
+def make_assignment(session: Session, *, application: Any, panellist: Any, panel: Any = None) -> Any:
+    """Ask ``panellist`` to review ``application`` (on a new panel for its round unless ``panel`` is given)."""
+    from portal.models.panels import Assignment, PanelMember
+
+    panel = panel or make_panel(session, grant_round=application.round)
+    if not any(member.user_id == panellist.id for member in panel.members):
+        panel.members.append(PanelMember(user=panellist))
+    assignment = Assignment(application=application, panellist=panellist, panel=panel)
+    session.add(assignment)
+    session.flush()
+    return assignment
+
+
+def make_review(session: Session, *, application: Any, panellist: Any, submitted: bool = False) -> Any:
+    """A review, without scores: in progress, or submitted when ``submitted``."""
+    from portal.models.panels import Recommendation, Review
+
+    review = Review(
+        application=application,
+        panellist=panellist,
+        recommendation=Recommendation.FUND if submitted else None,
+        submitted=submitted,
+        submitted_at=utcnow() if submitted else None,
+    )
+    session.add(review)
+    session.flush()
+    return review
+
+
+def make_time_entry(session: Session, *, panellist: Any, panel: Any, minutes: int, activity: Any = None) -> Any:
+    from portal.models.panels import TimeActivity, TimeEntry
+
+    entry = TimeEntry(
+        panellist_id=panellist.id,
+        panel_id=panel.id,
+        activity=activity or TimeActivity.READING_AND_SCORING,
+        worked_on=utcnow().date(),
+        minutes=minutes,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
