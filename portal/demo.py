@@ -303,7 +303,7 @@ def _application(
             application.reference = next_reference(session, now.year)
             application.submitted_at = now
     session.flush()
-    audit.record(session, None, "demo.loaded", application, f"Demo application, now {spec.status.value}")
+    audit.record(session, None, "demo data loaded", application, f"Demo application, now {spec.status.value}")
     return application
 
 

@@ -11,8 +11,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from portal.models.applications import Application, ApplicationStatus
+from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
 from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
+from portal.models.organisations import Membership, Organisation, OrganisationKind
+from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, TimeActivity, TimeEntry
+from portal.models.users import Role, User
+from portal.services.passwords import hash_password
 
 _counter = {"n": 0}
 
@@ -95,14 +101,12 @@ def make_user(
     *,
     email: str | None = None,
     name: str = "",
-    roles: tuple[Any, ...] = (),
+    roles: tuple[Role, ...] = (),
     password: str | None = None,
     totp_secret: str | None = None,
     active: bool = True,
-) -> Any:
+) -> User:
     """A person; ``roles`` are ``Role`` members, ``password`` is hashed with argon2id."""
-    from portal.models.users import User
-    from portal.services.passwords import hash_password
 
     user = User(
         email=email or f"person{_next()}@example.org",
@@ -122,12 +126,11 @@ def make_organisation(
     session: Session,
     *,
     name: str | None = None,
-    kind: Any = None,
-    members: tuple[Any, ...] = (),
-) -> Any:
+    kind: OrganisationKind | None = None,
+    members: tuple[User, ...] = (),
+) -> Organisation:
     """A community group (a registered charity unless ``kind`` says otherwise);
     each of ``members`` (Users) can act for it."""
-    from portal.models.organisations import Membership, Organisation, OrganisationKind
 
     organisation = Organisation(
         name=name or f"Community group {_next()}",
@@ -142,18 +145,17 @@ def make_organisation(
 def make_application(
     session: Session,
     *,
-    grant_round: Any,
-    organisation: Any,
-    status: Any = None,
+    grant_round: Round,
+    organisation: Organisation,
+    status: ApplicationStatus | None = None,
     reference: str | None = None,
     title: str = "",
     amount_requested_pence: int = 250_000,
-) -> Any:
+) -> Application:
     """An application from ``organisation`` to ``grant_round`` (a draft unless ``status`` says otherwise).
 
     Anything past a draft gets a reference such as ``AO-2026-0042`` unless one is given.
     """
-    from portal.models.applications import Application, ApplicationStatus
 
     status = status or ApplicationStatus.DRAFT
     if reference is None and status is not ApplicationStatus.DRAFT:
@@ -172,12 +174,13 @@ def make_application(
     return application
 
 
-def make_award(session: Session, *, application: Any, amount_pence: int | None = None, status: Any = None) -> Any:
+def make_award(
+    session: Session, *, application: Application, amount_pence: int | None = None, status: AwardStatus | None = None
+) -> Award:
     """An award for ``application`` (offered unless ``status`` says otherwise).
 
     It does not change the round's committed budget: set ``committed_pence`` in the test if it matters.
     """
-    from portal.models.awards import Award, AwardStatus
 
     award = Award(
         application=application,
@@ -191,9 +194,8 @@ def make_award(session: Session, *, application: Any, amount_pence: int | None =
 
 
 def make_panel(
-    session: Session, *, grant_round: Any, name: str | None = None, reviews_due_at: datetime | None = None
-) -> Any:
-    from portal.models.panels import Panel
+    session: Session, *, grant_round: Round, name: str | None = None, reviews_due_at: datetime | None = None
+) -> Panel:
 
     panel = Panel(round=grant_round, name=name or f"Panel {_next()}", reviews_due_at=reviews_due_at)
     session.add(panel)
@@ -201,9 +203,10 @@ def make_panel(
     return panel
 
 
-def make_assignment(session: Session, *, application: Any, panellist: Any, panel: Any = None) -> Any:
+def make_assignment(
+    session: Session, *, application: Application, panellist: User, panel: Panel | None = None
+) -> Assignment:
     """Ask ``panellist`` to review ``application`` (on a new panel for its round unless ``panel`` is given)."""
-    from portal.models.panels import Assignment, PanelMember
 
     panel = panel or make_panel(session, grant_round=application.round)
     if not any(member.user_id == panellist.id for member in panel.members):
@@ -214,9 +217,8 @@ def make_assignment(session: Session, *, application: Any, panellist: Any, panel
     return assignment
 
 
-def make_review(session: Session, *, application: Any, panellist: Any, submitted: bool = False) -> Any:
+def make_review(session: Session, *, application: Application, panellist: User, submitted: bool = False) -> Review:
     """A review, without scores: in progress, or submitted when ``submitted``."""
-    from portal.models.panels import Recommendation, Review
 
     review = Review(
         application=application,
@@ -230,8 +232,9 @@ def make_review(session: Session, *, application: Any, panellist: Any, submitted
     return review
 
 
-def make_time_entry(session: Session, *, panellist: Any, panel: Any, minutes: int, activity: Any = None) -> Any:
-    from portal.models.panels import TimeActivity, TimeEntry
+def make_time_entry(
+    session: Session, *, panellist: User, panel: Panel, minutes: int, activity: TimeActivity | None = None
+) -> TimeEntry:
 
     entry = TimeEntry(
         panellist_id=panellist.id,

@@ -180,7 +180,7 @@ def store_evidence(
         with session.begin_nested():
             session.add(evidence)
             session.flush()
-            audit.record(session, uploaded_by, "evidence.uploaded", evidence, _summary(evidence))
+            audit.record(session, uploaded_by, "evidence uploaded", evidence, _summary(evidence))
             session.flush()
     except BaseException:
         _delete_quietly(storage, key)
@@ -195,7 +195,7 @@ def delete_evidence(session: Session, storage: Storage, evidence: Evidence, *, a
     request roll back and the row (and file) are still there to try again.
     """
     key = evidence.storage_key
-    audit.record(session, actor, "evidence.deleted", evidence, _summary(evidence))
+    audit.record(session, actor, "evidence deleted", evidence, _summary(evidence))
     session.delete(evidence)
     session.flush()
     storage.delete(key)

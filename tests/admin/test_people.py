@@ -5,13 +5,11 @@ from __future__ import annotations
 import html
 import re
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
@@ -19,6 +17,7 @@ from portal.models.audit import AuditEntry, OutboxMessage
 from portal.models.users import Role, User, UserSession
 from portal.services import people
 from tests.factories import make_user
+from tests.fixtures.databases import count_queries
 
 
 def page_text(response: Any) -> str:
@@ -108,21 +107,6 @@ def test_lists_people_with_roles_and_filters_by_role(admin_client: FlaskClient, 
 
     # An unknown role shows everyone rather than an error.
     assert "All people: 4 people" in page_text(admin_client.get("/admin/users?role=wizard"))
-
-
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before_cursor_execute(*args: Any) -> None:
-        statements.append(args[2])
-
-    assert db.engine is not None
-    event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
 
 
 def test_list_is_paginated_with_a_fixed_number_of_queries(

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from portal.extensions import db
 from portal.models.applications import ApplicationStatus
 from portal.models.users import Role, User
 from portal.services.audit import record
@@ -30,21 +26,7 @@ from tests.factories import (
     make_time_entry,
     make_user,
 )
-
-
-@contextmanager
-def count_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def before_cursor_execute(*args: Any) -> None:
-        statements.append(args[2])
-
-    assert db.engine is not None
-    event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
+from tests.fixtures.databases import count_queries
 
 
 def queries_for(session: Session, read: Callable[[], object]) -> int:

@@ -179,7 +179,7 @@ def test_store_evidence_records_size_hash_type_and_a_random_key(session: Session
     assert "constitution" not in evidence.storage_key.lower()
     with storage.open(evidence.storage_key) as stored:
         assert stored.read() == pdf
-    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "evidence.uploaded")).one()
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "evidence uploaded")).one()
     assert (entry.actor_id, entry.object_type, entry.object_id) == (user.id, "Evidence", evidence.id)
     assert "Our constitution.pdf" in entry.summary
 
@@ -294,4 +294,4 @@ def test_delete_evidence_removes_the_row_then_the_object(session: Session, stora
     assert session.get(Evidence, evidence_id) is None
     assert not storage.exists(key)
     actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert actions == ["evidence.uploaded", "evidence.deleted"]
+    assert actions == ["evidence uploaded", "evidence deleted"]
