@@ -73,6 +73,10 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         "REQUIRE_TOTP": _bool(env.get("REQUIRE_TOTP"), default=production),
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int(env, "SESSION_ABSOLUTE_HOURS", 12),
+        # How many reverse proxies (load balancer, nginx) stand in front of the
+        # portal: their X-Forwarded-For/-Proto are trusted, so rate limits see
+        # the person's address rather than the proxy's.
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "") or "memory://",
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
         # Flask and extension settings derived from the above.
