@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 import threading
 from typing import Any
@@ -18,10 +17,7 @@ from portal.models.users import Role, User, UserSession
 from portal.services import people
 from tests.factories import make_user
 from tests.fixtures.databases import count_queries
-
-
-def page_text(response: Any) -> str:
-    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split()))
+from tests.fixtures.pages import page_text
 
 
 def reread(session: Session) -> None:

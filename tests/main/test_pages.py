@@ -18,13 +18,9 @@ from portal.models.organisations import IncomeBand
 from portal.models.users import Role, User
 from portal.storage import get_storage
 from tests.factories import make_neighbourhood, make_round
+from tests.fixtures.pages import page_text
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
-
-
-def page_text(response: Any) -> str:
-    """The response body with tags removed and spaces collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def test_landing_page_lists_open_rounds_only(client: FlaskClient, session: Session) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -13,10 +11,7 @@ from portal.models.applications import ApplicationStatus
 from portal.models.users import Role
 from portal.services.audit import record
 from tests.factories import make_application, make_organisation, make_round, make_user
-
-
-def page_text(response: Any) -> str:
-    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split()))
+from tests.fixtures.pages import page_text
 
 
 def test_signed_out_people_are_sent_to_sign_in(client: FlaskClient) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 from typing import Any
@@ -24,10 +23,7 @@ from tests.factories import (
     make_time_entry,
     make_user,
 )
-
-
-def page_text(response: Any) -> str:
-    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split()))
+from tests.fixtures.pages import page_text
 
 
 def test_signed_out_people_are_sent_to_sign_in(client: FlaskClient) -> None:
