@@ -6,19 +6,23 @@ request must see the data.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import io
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.models.applications import Application, ApplicationStatus
-from portal.models.awards import Award, AwardStatus
+from portal.models.applications import Application, ApplicationStatus, Evidence, EvidenceKind, InfoRequest
+from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
 from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
 from portal.models.organisations import Membership, Organisation, OrganisationKind
 from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, TimeActivity, TimeEntry
 from portal.models.users import Role, User
 from portal.services.passwords import hash_password
+from portal.services.uploads import receive_upload, store_evidence
+from portal.storage.base import Storage
+from tests.storage.sample_files import make_pdf
 
 _counter = {"n": 0}
 
@@ -246,3 +250,38 @@ def make_time_entry(
     session.add(entry)
     session.flush()
     return entry
+
+
+def make_info_request(
+    session: Session,
+    *,
+    application: Application,
+    question: str = "Please send your latest bank statement.",
+    asked_by: User | None = None,
+) -> InfoRequest:
+    request = InfoRequest(application=application, question=question, asked_by_id=asked_by.id if asked_by else None)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def make_report(session: Session, *, award: Award, due_on: date | None = None) -> MonitoringReport:
+    report = MonitoringReport(award=award, due_on=due_on or (utcnow() + timedelta(days=60)).date())
+    session.add(report)
+    session.flush()
+    return report
+
+
+def make_evidence(
+    session: Session,
+    storage: Storage,
+    *,
+    content: bytes | None = None,
+    filename: str = "constitution.pdf",
+    kind: EvidenceKind = EvidenceKind.GOVERNING_DOCUMENT,
+    uploaded_by: User | None = None,
+    **owner: int,
+) -> Evidence:
+    """A real stored file (a small PDF unless ``content`` says otherwise) owned by e.g. ``application_id=``."""
+    with receive_upload(io.BytesIO(content or make_pdf()), filename, max_bytes=10 * 1024 * 1024) as received:
+        return store_evidence(session, storage, received, kind=kind, uploaded_by=uploaded_by, **owner)

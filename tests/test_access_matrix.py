@@ -1,7 +1,8 @@
 """Who may use which page: an explicit role-by-endpoint matrix (DESIGN §5).
 
+The lines live in ``tests/access/``, one module per journey.
 ``test_every_route_is_in_the_matrix`` fails for any route that is added
-without a line here, so nobody adds a page without deciding who may use it.
+without a line there, so nobody adds a page without deciding who may use it.
 Each line is then checked for real, for every method the route accepts.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -18,89 +18,16 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from portal.access import RULES, Rule
-from portal.models.applications import ApplicationStatus
-from portal.models.users import Role
+from tests.access import FORBIDDEN, NOT_FOUND, OK, ROLES, SIGN_IN, World, collect
+from tests.access.world import build_world
 from tests.conftest import CsrfClient
-from tests.factories import make_application, make_organisation, make_round, make_user
 
-ROLES = ("anonymous", "applicant_a", "applicant_b", "panellist", "officer", "admin")
-
-OK = "ok"  # the page works for them (any status below 400)
-SIGN_IN = "sign in"  # sent to the sign-in page
-FORBIDDEN = "403"  # signed in, wrong role
-NOT_FOUND = "404"  # someone else's object: its existence is not revealed
-
-
-def everyone() -> dict[str, str]:
-    return dict.fromkeys(ROLES, OK)
-
-
-def signed_in() -> dict[str, str]:
-    return {**everyone(), "anonymous": SIGN_IN}
-
-
-def only(*roles: str) -> dict[str, str]:
-    return {role: OK if role in roles else FORBIDDEN for role in ROLES} | {"anonymous": SIGN_IN}
-
-
-@dataclass(frozen=True)
-class World:
-    """One of each kind of person, and objects that belong to some of them."""
-
-    people: dict[str, Any]
-    round_slug: str
-    application_a_id: int
-
-
-# endpoint -> (URL arguments from the world, expectation per role)
-MATRIX: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, str]]] = {
-    "main.index": (lambda w: {}, everyone()),
-    "main.round_detail": (lambda w: {"slug": w.round_slug}, everyone()),
-    "main.accessibility": (lambda w: {}, everyone()),
-    "main.privacy": (lambda w: {}, everyone()),
-    "main.healthz": (lambda w: {}, everyone()),
-    "static": (lambda w: {"filename": "css/portal.css"}, everyone()),
-    "auth.start": (lambda w: {}, everyone()),
-    "auth.check_email": (lambda w: {}, everyone()),
-    "auth.code": (lambda w: {}, everyone()),
-    "auth.link": (lambda w: {"handle": "nohandle", "token": "notoken"}, everyone()),
-    "auth.staff": (lambda w: {}, everyone()),
-    "auth.totp": (lambda w: {}, everyone()),
-    "auth.totp_setup": (lambda w: {}, everyone()),
-    "auth.sign_out": (lambda w: {}, everyone()),
-    "apply.dashboard": (lambda w: {}, signed_in()),
-    "panel.home": (lambda w: {}, only("panellist")),
-    "officer.home": (lambda w: {}, only("officer")),
-    "admin.users": (lambda w: {}, only("admin")),
-    "admin.new_user": (lambda w: {}, only("admin")),
-    "admin.edit_user": (lambda w: {"user_id": w.people["applicant_a"].id}, only("admin")),
-}
-
-# Object-level checks: the right role, but an object that is not theirs or
-# does not exist. (endpoint, role, URL arguments)
-OBJECT_CHECKS: list[tuple[str, str, Callable[[World], dict[str, Any]]]] = [
-    ("admin.edit_user", "admin", lambda w: {"user_id": 999_999}),
-    ("main.round_detail", "anonymous", lambda w: {"slug": "no-such-round"}),
-]
+MATRIX, OBJECT_CHECKS = collect()
 
 
 @pytest.fixture
 def world(session: Session) -> World:
-    people: dict[str, Any] = {
-        "applicant_a": make_user(session, email="a@example.org"),
-        "applicant_b": make_user(session, email="b@example.org"),
-        "panellist": make_user(session, email="panel@example.org", roles=(Role.PANELLIST,)),
-        "officer": make_user(session, email="officer@example.org", roles=(Role.OFFICER,)),
-        "admin": make_user(session, email="admin@example.org", roles=(Role.ADMIN,)),
-    }
-    grant_round = make_round(session)
-    group_a = make_organisation(session, members=(people["applicant_a"],))
-    make_organisation(session, members=(people["applicant_b"],))
-    application = make_application(
-        session, grant_round=grant_round, organisation=group_a, status=ApplicationStatus.SUBMITTED
-    )
-    session.commit()
-    return World(people=people, round_slug=grant_round.slug, application_a_id=application.id)
+    return build_world(session)
 
 
 def rules_by_endpoint(app: Flask) -> dict[str, set[str]]:

@@ -70,6 +70,9 @@ class Application(Base):
     # Answers by section key, e.g. {"idea": {"summary": "…"}, "benefit": {…}}.
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     amount_requested_pence: Mapped[int] = mapped_column(default=0)
+    # How many times each section has been saved, e.g. {"idea": 3}: a save
+    # made from an older copy of that section is stale and is refused.
+    section_revisions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     # Optimistic locking: every save bumps it; a stale save is refused.
     version: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -145,6 +148,8 @@ class Evidence(Base):
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # A small JPEG made from an image upload, stored beside it.
+    thumbnail_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 

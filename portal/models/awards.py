@@ -81,6 +81,7 @@ class Award(Base):
     # Bank details, encrypted with a key from the environment; never stored in clear.
     bank_details_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     bank_account_last4: Mapped[str | None] = mapped_column(String(4))
+    bank_details_added_at: Mapped[datetime | None]
 
     application: Mapped[Application] = relationship()
     accepted_by: Mapped[User | None] = relationship()
@@ -125,6 +126,8 @@ class MonitoringReport(Base):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Each reminder is sent once, however often the reminder job runs.
     reminder_sent_at: Mapped[datetime | None]
+    overdue_notice_sent_at: Mapped[datetime | None]
 
     award: Mapped[Award] = relationship(back_populates="reports")

@@ -1,0 +1,82 @@
+"""The role-by-endpoint access matrix, in one fragment per journey.
+
+Each module in this package defines ``MATRIX`` (endpoint -> URL arguments
+from the world, expectation per role) and may define ``OBJECT_CHECKS``
+(endpoint, role, URL arguments naming someone else's or no object).
+``tests/test_access_matrix.py`` merges them all and checks every line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+ROLES = ("anonymous", "applicant_a", "applicant_b", "panellist", "officer", "admin")
+
+OK = "ok"  # the page works for them (any status below 400)
+SIGN_IN = "sign in"  # sent to the sign-in page
+FORBIDDEN = "403"  # signed in, wrong role
+NOT_FOUND = "404"  # someone else's object: its existence is not revealed
+
+
+def everyone() -> dict[str, str]:
+    return dict.fromkeys(ROLES, OK)
+
+
+def signed_in() -> dict[str, str]:
+    return {**everyone(), "anonymous": SIGN_IN}
+
+
+def only(*roles: str) -> dict[str, str]:
+    return {role: OK if role in roles else FORBIDDEN for role in ROLES} | {"anonymous": SIGN_IN}
+
+
+def applicant_a_only() -> dict[str, str]:
+    """Group A's own object: every other signed-in person gets 404."""
+    return {role: NOT_FOUND for role in ROLES} | {"anonymous": SIGN_IN, "applicant_a": OK}
+
+
+@dataclass(frozen=True)
+class World:
+    """One of each kind of person, and objects that belong to some of them.
+
+    Group A (applicant_a) has: a draft in the open round with one piece of
+    evidence; an application in a second round that the programme has asked
+    more information about; and an approved application in a third round with
+    an offered award and its end-of-grant report. Group B (applicant_b) has a
+    draft in the open round.
+    """
+
+    people: dict[str, Any]
+    round_slug: str
+    organisation_a_id: int
+    organisation_b_id: int
+    draft_a_id: int
+    draft_b_id: int
+    application_a_id: int
+    info_request_a_id: int
+    evidence_a_id: int
+    award_a_id: int
+    report_a_id: int
+
+
+Arguments = Callable[[World], dict[str, Any]]
+Line = tuple[Arguments, dict[str, str]]
+
+
+def collect() -> tuple[dict[str, Line], list[tuple[str, str, Arguments]]]:
+    """Every fragment's lines; an endpoint named by two fragments is an error."""
+    matrix: dict[str, Line] = {}
+    object_checks: list[tuple[str, str, Arguments]] = []
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module_info.name == "world":
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        for endpoint, line in module.MATRIX.items():
+            assert endpoint not in matrix, f"{endpoint} is in two access fragments"
+            matrix[endpoint] = line
+        object_checks.extend(getattr(module, "OBJECT_CHECKS", []))
+    return matrix, object_checks

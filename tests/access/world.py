@@ -1,0 +1,62 @@
+"""The people and objects every access-matrix line is checked against."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from portal.models.applications import ApplicationStatus
+from portal.models.awards import AwardStatus
+from portal.models.users import Role
+from portal.storage import get_storage
+from tests.access import World
+from tests.factories import (
+    make_application,
+    make_award,
+    make_evidence,
+    make_info_request,
+    make_organisation,
+    make_report,
+    make_round,
+    make_user,
+)
+
+
+def build_world(session: Session) -> World:
+    people: dict[str, Any] = {
+        "applicant_a": make_user(session, email="a@example.org"),
+        "applicant_b": make_user(session, email="b@example.org"),
+        "panellist": make_user(session, email="panel@example.org", roles=(Role.PANELLIST,)),
+        "officer": make_user(session, email="officer@example.org", roles=(Role.OFFICER,)),
+        "admin": make_user(session, email="admin@example.org", roles=(Role.ADMIN,)),
+    }
+    open_round, second_round, past_round = make_round(session), make_round(session), make_round(session)
+    group_a = make_organisation(session, members=(people["applicant_a"],))
+    group_b = make_organisation(session, members=(people["applicant_b"],))
+    draft_a = make_application(session, grant_round=open_round, organisation=group_a)
+    draft_b = make_application(session, grant_round=open_round, organisation=group_b)
+    evidence = make_evidence(session, get_storage(), application_id=draft_a.id, uploaded_by=people["applicant_a"])
+    asked = make_application(
+        session, grant_round=second_round, organisation=group_a, status=ApplicationStatus.MORE_INFO
+    )
+    info_request = make_info_request(session, application=asked, asked_by=people["officer"])
+    approved = make_application(
+        session, grant_round=past_round, organisation=group_a, status=ApplicationStatus.APPROVED
+    )
+    award = make_award(session, application=approved, status=AwardStatus.OFFERED)
+    report = make_report(session, award=award)
+    session.commit()
+    return World(
+        people=people,
+        round_slug=open_round.slug,
+        organisation_a_id=group_a.id,
+        organisation_b_id=group_b.id,
+        draft_a_id=draft_a.id,
+        draft_b_id=draft_b.id,
+        application_a_id=asked.id,
+        info_request_a_id=info_request.id,
+        evidence_a_id=evidence.id,
+        award_a_id=award.id,
+        report_a_id=report.id,
+    )
