@@ -7,6 +7,8 @@ people's data safe, and says in one line what is missing.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 from collections.abc import Mapping
@@ -77,6 +79,9 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         # portal: their X-Forwarded-For/-Proto are trusted, so rate limits see
         # the person's address rather than the proxy's.
         "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        # Fernet keys for bank details at rest, comma-separated: the first
+        # encrypts, every one decrypts (so a key can be rotated).
+        "BANK_DETAILS_KEYS": [key.strip() for key in env.get("BANK_DETAILS_KEYS", "").split(",") if key.strip()],
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "") or "memory://",
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
         # Flask and extension settings derived from the above.
@@ -107,3 +112,15 @@ def check_production(config: Mapping[str, Any]) -> None:
         raise ConfigError("Production needs secure cookies: unset SESSION_COOKIE_SECURE or set it to 1.")
     if not config["PORTAL_BASE_URL"].startswith("https://"):
         raise ConfigError("PORTAL_BASE_URL must be an https:// address in production.")
+    if not config["BANK_DETAILS_KEYS"] or not all(_is_fernet_key(key) for key in config["BANK_DETAILS_KEYS"]):
+        raise ConfigError(
+            "Production needs BANK_DETAILS_KEYS: one or more keys made with "
+            '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.'
+        )
+
+
+def _is_fernet_key(key: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(key.encode())) == 32
+    except (ValueError, binascii.Error):
+        return False

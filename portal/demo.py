@@ -90,6 +90,32 @@ CRITERIA: list[dict[str, Any]] = [
 ]
 
 
+QUESTIONS: dict[str, Any] = {
+    "sections": {
+        "group": {
+            "guidance": "Tell us about your group in your own words. Informal groups are welcome.",
+            "word_limit": 150,
+        },
+        "idea": {
+            "guidance": (
+                "Describe what you will do as you would to a neighbour. The panel are local people, not grant experts."
+            ),
+            "word_limit": 300,
+        },
+        "benefit": {"guidance": "An honest estimate is better than a big number.", "word_limit": 150},
+        "budget": {"guidance": "Include everything the grant will pay for. We do not fund building works or debts."},
+    },
+    "extra": [
+        {
+            "key": "lived_experience",
+            "question": "How are people with lived experience involved in running your project?",
+            "hint": "For example, people living with cancer or a long-term condition helping to plan sessions.",
+            "word_limit": 150,
+        }
+    ],
+}
+
+
 @dataclass(frozen=True)
 class DemoGroup:
     name: str
@@ -102,14 +128,21 @@ class DemoGroup:
     title: str
     status: ApplicationStatus
     budget: tuple[tuple[str, int], ...]
+    address: str
+    what_we_do: str
+    activities: str
+    local_need: str
+    communities: tuple[str, ...]
+    people: int
     charity_number: str | None = None
+    company_number: str | None = None
 
 
 GROUPS = (
     DemoGroup(
         name="Oxhey Pantry Volunteers",
         kind=OrganisationKind.UNCONSTITUTED,
-        postcode="WD19 4AA",
+        postcode="WD18 0AA",
         neighbourhood="Central and West Watford",
         income_band=IncomeBand.UNDER_10K,
         member_email="amina@example.org",
@@ -117,6 +150,18 @@ GROUPS = (
         title="Cook and eat together on Thursdays",
         status=ApplicationStatus.DRAFT,
         budget=(("Ingredients for 40 sessions", 120000), ("Hall hire", 80000)),
+        address="St Mary's Church Hall\nChurch Street\nWatford",
+        what_we_do="We run a free pantry and a shared meal for families and older neighbours in West Watford.",
+        activities=(
+            "Every Thursday evening volunteers cook a simple, healthy meal with whoever comes, then "
+            "everyone eats together. People take home recipes and spare ingredients."
+        ),
+        local_need=(
+            "Many of our regulars live alone or on very tight budgets. Since the café on the estate closed "
+            "there is nowhere to meet and eat."
+        ),
+        communities=("older_people", "low_income"),
+        people=40,
     ),
     DemoGroup(
         name="Leavesden Men's Shed",
@@ -130,10 +175,26 @@ GROUPS = (
         status=ApplicationStatus.SUBMITTED,
         budget=(("Portable ramp", 95000), ("Hand tools", 150000), ("Safety training", 60000)),
         charity_number="1190001",
+        address="Unit 4, Ashfields\nLeavesden\nWatford",
+        what_we_do=(
+            "A workshop where men, many of them retired or living with long-term conditions, make and mend "
+            "things together."
+        ),
+        activities=(
+            "We will buy a portable ramp and hand tools so men who use wheelchairs or walking aids can join "
+            "in, and train two volunteers in workshop safety."
+        ),
+        local_need=(
+            "Our members tell us the shed is the one place they talk about their health. Men with mobility "
+            "problems cannot get in at the moment."
+        ),
+        communities=("long_term_conditions", "disabled_people"),
+        people=25,
     ),
     DemoGroup(
         name="Grovehill Chatterbox Café",
         kind=OrganisationKind.CIC,
+        company_number="13579246",
         postcode="HP2 6AB",
         neighbourhood="Hemel Hempstead",
         income_band=IncomeBand.UNDER_10K,
@@ -142,6 +203,18 @@ GROUPS = (
         title="A weekly café for carers and the people they look after",
         status=ApplicationStatus.WITH_PANEL,
         budget=(("Venue for 48 weeks", 192000), ("Refreshments", 96000), ("Volunteer travel", 40000)),
+        address="Grovehill Community Centre\nHenry Wells Square\nHemel Hempstead",
+        what_we_do="A café run by carers for carers, with a quiet corner for the people they look after.",
+        activities=(
+            "A weekly café on Wednesday mornings for 48 weeks, with a volunteer on hand so carers can take "
+            "a break and talk."
+        ),
+        local_need=(
+            "Unpaid carers in Grovehill told us they feel invisible and exhausted. The nearest carers' "
+            "group is two buses away."
+        ),
+        communities=("carers", "older_people"),
+        people=30,
     ),
     DemoGroup(
         name="Borehamwood Walking Buddies",
@@ -154,6 +227,18 @@ GROUPS = (
         title="Gentle walks for people living with cancer",
         status=ApplicationStatus.SUBMITTED,
         budget=(("Walk leader training", 75000), ("Waterproofs to lend", 45000)),
+        address="c/o Borehamwood Library\nElstree Way\nBorehamwood",
+        what_we_do="Gentle, friendly walks for people living with or after cancer, and their families.",
+        activities=(
+            "Twice-weekly walks of under an hour, led by trained volunteers, with waterproofs to lend so "
+            "nobody misses out in bad weather."
+        ),
+        local_need=(
+            "People finishing treatment told us they lost confidence to exercise alone. Walking together "
+            "helps them recover and feel less isolated."
+        ),
+        communities=("cancer",),
+        people=35,
     ),
 )
 
@@ -236,6 +321,7 @@ def _round(session: Session, neighbourhoods: list[Neighbourhood], now: datetime)
             ],
             "kinds": [kind.value for kind in OrganisationKind],
         },
+        questions=QUESTIONS,
         neighbourhoods=neighbourhoods,
         criteria=[Criterion(position=index, **criterion) for index, criterion in enumerate(CRITERIA, start=1)],
     )
@@ -251,11 +337,14 @@ def _group(session: Session, spec: DemoGroup, neighbourhood: Neighbourhood) -> t
             name=spec.name,
             kind=spec.kind,
             charity_number=spec.charity_number,
+            company_number=spec.company_number,
+            address=spec.address,
             postcode=spec.postcode,
             neighbourhood=neighbourhood,
             income_band=spec.income_band,
             contact_name=spec.member_name,
             contact_email=spec.member_email,
+            contact_phone="01923 000000",
         )
         organisation.memberships.append(Membership(user=member))
         session.add(organisation)
@@ -283,7 +372,8 @@ def _application(
         created_by=member,
         status=ApplicationStatus.DRAFT,
         title=spec.title,
-        answers={"idea": {"title": spec.title}},
+        answers=_answers(spec, grant_round, organisation),
+        section_revisions=_revisions(spec),
         budget_lines=lines,
         amount_requested_pence=sum(line.amount_pence for line in lines),
     )
@@ -305,6 +395,49 @@ def _application(
     session.flush()
     audit.record(session, None, "demo data loaded", application, f"Demo application, now {spec.status.value}")
     return application
+
+
+def _answers(spec: DemoGroup, grant_round: Round, organisation: Organisation) -> dict[str, Any]:
+    """Answers as the group gave them; the draft has only its first sections done."""
+    answers: dict[str, Any] = {
+        "group": {"description": spec.what_we_do, "volunteers": "8"},
+        "idea": {
+            "title": spec.title,
+            "activities": spec.activities,
+            "local_need": spec.local_need,
+            "timing": "Weekly through 2027",
+        },
+        "budget": {"lines": [{"item": item, "amount": f"{amount / 100:.2f}"} for item, amount in spec.budget]},
+    }
+    if spec.status is ApplicationStatus.DRAFT:
+        return answers
+    neighbourhood = organisation.neighbourhood
+    answers["benefit"] = {
+        "people_count": str(spec.people),
+        "neighbourhood": str(neighbourhood.id) if neighbourhood is not None else "",
+        "communities": list(spec.communities),
+        "at_risk": "no",
+    }
+    answers["extra"] = {
+        "lived_experience": (
+            "The people who come help plan every session, and two of our organisers have lived experience."
+        )
+    }
+    answers["declarations"] = {
+        "true_and_complete": True,
+        "use_as_described": True,
+        "report_back": True,
+        "privacy": True,
+        "name": spec.member_name,
+    }
+    return answers
+
+
+def _revisions(spec: DemoGroup) -> dict[str, int]:
+    done = ["group", "idea", "budget"]
+    if spec.status is not ApplicationStatus.DRAFT:
+        done += ["benefit", "extra", "declarations"]
+    return dict.fromkeys(done, 1)
 
 
 def _panel(session: Session, grant_round: Round, panellists: list[User], to_review: list[Application]) -> None:

@@ -87,11 +87,13 @@ def client_for(app: Flask, sign_in_as: Any, world: World, role: str) -> FlaskCli
 def test_matrix(app: Flask, sign_in_as: Any, world: World, role: str) -> None:
     methods = rules_by_endpoint(app)
     failures = []
-    for endpoint, (arguments, expected) in MATRIX.items():
+    for endpoint, (arguments, expected, *form) in MATRIX.items():
         url = url_in(app, endpoint, arguments(world))
         for method in sorted(methods[endpoint]):
             # A fresh client each time: sign-out and sign-in pages change the session.
-            response = client_for(app, sign_in_as, world, role).open(url, method=method, data={})
+            response = client_for(app, sign_in_as, world, role).open(
+                url, method=method, data=dict(form[0]) if form else {}
+            )
             got = outcome(response, endpoint)
             response.close()
             if got != expected[role]:
@@ -112,7 +114,7 @@ def test_posts_without_a_csrf_token_are_refused(app: Flask, sign_in_as: Any, wor
     for endpoint, methods in rules_by_endpoint(app).items():
         if "POST" not in methods:
             continue
-        arguments, expected = MATRIX[endpoint]
+        arguments, expected, *_ = MATRIX[endpoint]
         role = next(r for r in ROLES if expected[r] == OK)
         url = url_in(app, endpoint, arguments(world))
         response = client_for(app, sign_in_as, world, role).post(url, data={}, csrf=False)

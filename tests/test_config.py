@@ -14,6 +14,7 @@ SAFE_PRODUCTION = {
     "SECRET_KEY": "x" * 40,
     "DATABASE_URL": "postgresql+psycopg://portal@db/portal",
     "PORTAL_BASE_URL": "https://grants.example.org",
+    "BANK_DETAILS_KEYS": "8m3Mx2tcN5b0oVsO2b5fK1Zr3pXrQkGgE3n1sWb9yQY=",
 }
 
 
@@ -37,6 +38,8 @@ def test_safe_production_settings_are_accepted(tmp_path: Path) -> None:
     ("change", "message"),
     [
         ({"SECRET_KEY": ""}, "Production needs SECRET_KEY set"),
+        ({"BANK_DETAILS_KEYS": ""}, "Production needs BANK_DETAILS_KEYS"),
+        ({"BANK_DETAILS_KEYS": "not-a-key"}, "Production needs BANK_DETAILS_KEYS"),
         ({"DATABASE_URL": ""}, "Production needs DATABASE_URL set"),
         ({"SECRET_KEY": "", "DATABASE_URL": ""}, "Production needs SECRET_KEY and DATABASE_URL"),
         ({"SECRET_KEY": "short"}, "at least 32 characters"),

@@ -51,7 +51,7 @@ def round_detail(slug: str) -> str:
         is_open=grant_round.is_open(now),
         opens_later=grant_round.opens_at > now,
         criteria_rows=criteria_rows,
-        start_url=url_for("auth.start", next=url_for("main.round_detail", slug=grant_round.slug)),
+        start_url=url_for("auth.start", next=url_for("apply.new_application", slug=grant_round.slug)),
     )
 
 

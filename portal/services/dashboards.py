@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditEntry
-from portal.models.awards import Award
+from portal.models.awards import Award, AwardStatus
+from portal.models.base import utcnow
+from portal.models.events import Event, EventStatus
 from portal.models.funding import Round
 from portal.models.organisations import Membership, Organisation
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, Review, TimeEntry
@@ -29,6 +31,7 @@ from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
 
 @dataclass(frozen=True)
 class ApplicationRow:
+    application_id: int
     round_title: str
     round_slug: str
     reference: str | None
@@ -37,6 +40,14 @@ class ApplicationRow:
     amount_requested_pence: int
     award_amount_pence: int | None = None
     award_status_label: str | None = None
+    award_id: int | None = None
+    # What the group should do next, in a few words, and where; None when nothing is needed.
+    next_step: str | None = None
+    next_endpoint: str | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is ApplicationStatus.DRAFT
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,7 @@ class ApplicantOverview:
     groups: list[GroupApplications]
     # Open rounds at least one of the person's groups has not applied to yet.
     open_rounds: list[Round]
+    events: list[Event] = field(default_factory=list)
 
 
 def applicant_overview(session: Session, user: User) -> ApplicantOverview:
@@ -77,6 +89,7 @@ def applicant_overview(session: Session, user: User) -> ApplicantOverview:
         for application, award in rows:
             by_organisation[application.organisation_id].append(
                 ApplicationRow(
+                    application_id=application.id,
                     round_title=application.round.title,
                     round_slug=application.round.slug,
                     reference=application.reference,
@@ -85,13 +98,50 @@ def applicant_overview(session: Session, user: User) -> ApplicantOverview:
                     amount_requested_pence=application.amount_requested_pence,
                     award_amount_pence=award.amount_pence if award is not None else None,
                     award_status_label=AWARD_LABELS[award.status] if award is not None else None,
+                    award_id=award.id if award is not None else None,
+                    **_next_step(application, award),
                 )
             )
             applied[application.round_id].add(application.organisation_id)
     groups = [GroupApplications(o.id, o.name, by_organisation[o.id]) for o in organisations]
     group_count = len(organisations)
     rounds = [r for r in open_rounds(session) if group_count == 0 or len(applied[r.id]) < group_count]
-    return ApplicantOverview(groups=groups, open_rounds=rounds)
+    return ApplicantOverview(groups=groups, open_rounds=rounds, events=upcoming_events(session))
+
+
+def _next_step(application: Application, award: Award | None) -> dict[str, str | None]:
+    """The one thing the group should do next, with the page to do it on."""
+    status = application.status
+    if status is ApplicationStatus.DRAFT:
+        if application.round.is_open():
+            return {"next_step": "Finish and send your application", "next_endpoint": "apply.task_list"}
+        return {"next_step": None, "next_endpoint": None}
+    if status is ApplicationStatus.MORE_INFO:
+        return {"next_step": "Answer our question", "next_endpoint": "apply.status"}
+    if award is not None:
+        if award.status is AwardStatus.OFFERED:
+            return {"next_step": "Accept your grant", "next_endpoint": "apply.award"}
+        if award.status is AwardStatus.ACCEPTED and award.bank_details_encrypted is None:
+            return {"next_step": "Give your bank details", "next_endpoint": "apply.award"}
+        if award.status in (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE):
+            return {"next_step": "Send your end-of-grant report", "next_endpoint": "apply.award"}
+    return {"next_step": None, "next_endpoint": None}
+
+
+# How many upcoming peer-learning events the dashboard lists.
+DASHBOARD_EVENTS = 3
+
+
+def upcoming_events(session: Session, limit: int = DASHBOARD_EVENTS) -> list[Event]:
+    """Published peer-learning events still to come, soonest first."""
+    return list(
+        session.scalars(
+            select(Event)
+            .where(Event.status == EventStatus.PUBLISHED, Event.starts_at > utcnow())
+            .order_by(Event.starts_at, Event.id)
+            .limit(limit)
+        )
+    )
 
 
 # Panellists

@@ -1,7 +1,8 @@
 """The role-by-endpoint access matrix, in one fragment per journey.
 
 Each module in this package defines ``MATRIX`` (endpoint -> URL arguments
-from the world, expectation per role) and may define ``OBJECT_CHECKS``
+from the world, expectation per role and, optionally, the form data to post
+when an empty form would rightly be refused) and may define ``OBJECT_CHECKS``
 (endpoint, role, URL arguments naming someone else's or no object).
 ``tests/test_access_matrix.py`` merges them all and checks every line.
 """
@@ -64,7 +65,7 @@ class World:
 
 
 Arguments = Callable[[World], dict[str, Any]]
-Line = tuple[Arguments, dict[str, str]]
+Line = tuple[Arguments, dict[str, str]] | tuple[Arguments, dict[str, str], dict[str, str]]
 
 
 def collect() -> tuple[dict[str, Line], list[tuple[str, str, Arguments]]]:

@@ -32,7 +32,9 @@ def build_world(session: Session) -> World:
         "admin": make_user(session, email="admin@example.org", roles=(Role.ADMIN,)),
     }
     open_round, second_round, past_round = make_round(session), make_round(session), make_round(session)
-    group_a = make_organisation(session, members=(people["applicant_a"],))
+    # A second member of group A, not one of the roles: the one removed by the members page.
+    people["a_helper"] = make_user(session, email="helper@example.org")
+    group_a = make_organisation(session, members=(people["applicant_a"], people["a_helper"]))
     group_b = make_organisation(session, members=(people["applicant_b"],))
     draft_a = make_application(session, grant_round=open_round, organisation=group_a)
     draft_b = make_application(session, grant_round=open_round, organisation=group_b)

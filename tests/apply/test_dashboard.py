@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from portal.models.applications import ApplicationStatus
 from portal.models.awards import AwardStatus
 from portal.models.base import utcnow
+from portal.models.events import Event, EventAudience, EventStatus
 from tests.factories import make_application, make_award, make_organisation, make_round, make_user
 from tests.fixtures.pages import page_text
 
@@ -107,3 +108,52 @@ def test_a_group_with_no_applications_yet(client: FlaskClient, session: Session,
     assert "Garston Men's Shed has not started an application yet" in text
     assert "No rounds are open for applications at the moment" not in text
     assert "There are no other rounds open for applications at the moment" in text
+
+
+def test_each_application_says_what_to_do_next(client: FlaskClient, session: Session, sign_in_as: Any) -> None:
+    person = make_user(session)
+    choir = make_organisation(session, name="Oxhey Community Choir", members=(person,))
+    draft = make_application(session, grant_round=make_round(session), organisation=choir)
+    offered = make_application(
+        session, grant_round=make_round(session), organisation=choir, status=ApplicationStatus.APPROVED
+    )
+    award = make_award(session, application=offered, status=AwardStatus.OFFERED)
+    asked = make_application(
+        session, grant_round=make_round(session), organisation=choir, status=ApplicationStatus.MORE_INFO
+    )
+    session.commit()
+    sign_in_as(client, person)
+
+    body = client.get("/dashboard").get_data(as_text=True)
+
+    assert f'<a href="/applications/{draft.id}">Finish and send your application</a>' in body
+    assert f'<a href="/awards/{award.id}">Accept your grant</a>' in body
+    assert f'<a href="/applications/{asked.id}/status">Answer our question</a>' in body
+
+
+def test_upcoming_peer_learning_events_are_listed(client: FlaskClient, session: Session, sign_in_as: Any) -> None:
+    person = make_user(session)
+    now = utcnow()
+    for title, status, start in [
+        ("Writing a safeguarding policy", EventStatus.PUBLISHED, now + timedelta(days=7)),
+        ("Still being planned", EventStatus.DRAFT, now + timedelta(days=8)),
+        ("Last month's meet-up", EventStatus.PUBLISHED, now - timedelta(days=30)),
+    ]:
+        session.add(
+            Event(
+                title=title,
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                capacity=20,
+                audience=EventAudience.FUNDED_GROUPS,
+                status=status,
+            )
+        )
+    session.commit()
+    sign_in_as(client, person)
+
+    text = page_text(client.get("/dashboard"))
+
+    assert "Writing a safeguarding policy" in text
+    assert "Still being planned" not in text
+    assert "Last month's meet-up" not in text

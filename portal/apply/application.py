@@ -1,0 +1,305 @@
+"""Starting an application and filling in its sections (the task list pattern).
+
+Every page saves what was typed, even when it is not finished. A save made
+from an out-of-date page is refused and both versions are shown (409), so
+nothing either member wrote is lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from portal.apply import bp
+from portal.apply.application_forms import RevisionForm, StartApplicationForm, question_form, values_from
+from portal.apply.loaders import application_for_member
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.models.applications import Application, ApplicationStatus
+from portal.services import application_form as form_rules
+from portal.services import applications, rounds
+from portal.services.applications import StaleSection
+
+QUESTION_SLUGS = "any('about-your-group', 'your-idea', 'who-will-benefit', 'more-questions', 'declarations')"
+
+
+@bp.route("/rounds/<slug>/apply", methods=["GET", "POST"])
+def new_application(slug: str) -> str | Response:
+    grant_round = rounds.round_by_slug(db.session, slug)
+    if grant_round is None:
+        abort(404)
+    groups = applications.groups_for_round(db.session, current_user, grant_round)  # type: ignore[arg-type]
+    form = StartApplicationForm()
+    form.organisation.choices = [SelectChoice(str(o.id), o.name) for o, existing in groups if existing is None]
+    if not grant_round.is_open():
+        return render_template("apply/start.html", grant_round=grant_round, groups=groups, form=form, closed=True)
+    if form.validate_on_submit():
+        chosen = {str(o.id): o for o, existing in groups if existing is None}.get(form.organisation.data or "")
+        if chosen is None:
+            form.organisation.errors = ["Choose the group that is applying"]
+        else:
+            try:
+                application = applications.start_application(db.session, grant_round, chosen, current_user)  # type: ignore[arg-type]
+            except DomainError as error:
+                form.form_errors.append(error.message)
+            else:
+                return redirect(url_for("apply.task_list", application_id=application.id))
+    return render_template("apply/start.html", grant_round=grant_round, groups=groups, form=form, closed=False)
+
+
+@bp.get("/applications/<int:application_id>")
+def task_list(application_id: int) -> str | Response:
+    application = application_for_member(application_id)
+    if application.status is not ApplicationStatus.DRAFT:
+        return redirect(url_for("apply.status", application_id=application.id))
+    entries = form_rules.task_list(application)
+    return render_template(
+        "apply/task_list.html",
+        application=application,
+        entries=entries,
+        complete=all(entry.status == form_rules.COMPLETED for entry in entries),
+        completed_count=sum(entry.status == form_rules.COMPLETED for entry in entries),
+        section_url=section_url,
+    )
+
+
+def section_url(application: Application, key: str) -> str:
+    if key == "budget":
+        return url_for("apply.budget", application_id=application.id)
+    if key == "evidence":
+        return url_for("apply.evidence", application_id=application.id)
+    return url_for("apply.section", application_id=application.id, section=form_rules.SECTIONS_BY_KEY[key].slug)
+
+
+def _draft_or_status(application: Application) -> Response | None:
+    if application.status is not ApplicationStatus.DRAFT:
+        flash("This application has been sent, so it can no longer be changed.")
+        return redirect(url_for("apply.status", application_id=application.id))
+    return None
+
+
+@bp.route(f"/applications/<int:application_id>/<{QUESTION_SLUGS}:section>", methods=["GET", "POST"])
+def section(application_id: int, section: str) -> str | Response | tuple[str, int]:
+    application = application_for_member(application_id)
+    leave = _draft_or_status(application)
+    if leave is not None:
+        return leave
+    key = form_rules.SECTIONS_BY_SLUG[section].key
+    if key == "extra" and not form_rules.extra_questions(application.round):
+        abort(404)
+    specs = form_rules.fields_for(application, key)
+    saved = (application.answers or {}).get(key, {})
+    if request.method == "GET":
+        form = question_form(specs, data={**saved, "revision": applications.revision_of(application, key)})
+        problems = {}
+        return _render_section(application, key, specs, form, problems)
+
+    form = question_form(specs)
+    if not form.validate():  # only the CSRF token can fail here
+        return _render_section(application, key, specs, form, {}), 400
+    values = values_from(form, specs)
+    try:
+        applications.save_answers(
+            db.session,
+            application,
+            current_user,
+            key,
+            values,
+            revision=form.revision_number(),  # type: ignore[arg-type]
+        )
+    except StaleSection as stale:
+        return _stale(application_id, key, stale, form, values)
+    except DomainError as error:
+        form.form_errors.append(error.message)
+        return _render_section(application, key, specs, form, {}), 409
+    return _after_save(application, key, lambda: _render_section_after_save(application, key, specs))
+
+
+def _after_save(application: Application, key: str, show_problems: Any) -> str | Response:
+    title = form_rules.SECTIONS_BY_KEY[key].title
+    if request.form.get("action") == "later":
+        flash(f"Your answers to {title.lower()} are saved. You can come back to them at any time.", "success")
+        return redirect(url_for("apply.task_list", application_id=application.id))
+    if form_rules.section_problems(application, key):
+        return show_problems()
+    flash(f"You have completed {title.lower()}.", "success")
+    return redirect(url_for("apply.task_list", application_id=application.id))
+
+
+def _render_section_after_save(application: Application, key: str, specs: list[form_rules.FieldSpec]) -> str:
+    saved = (application.answers or {}).get(key, {})
+    form = question_form(specs, formdata=None, data={**saved, "revision": applications.revision_of(application, key)})
+    return _render_section(application, key, specs, form, form_rules.section_problems(application, key), saved_now=True)
+
+
+def _render_section(
+    application: Application,
+    key: str,
+    specs: list[form_rules.FieldSpec],
+    form: RevisionForm,
+    problems: dict[str, str],
+    *,
+    saved_now: bool = False,
+    stale: StaleSection | None = None,
+    differences: list[dict[str, str]] | None = None,
+) -> str:
+    for name, message in problems.items():
+        if name in form:
+            form[name].errors = [message]
+        else:
+            form.form_errors.append(message)
+    hints = {}
+    for spec in specs:
+        limit = form_rules.field_word_limit(application, key, spec)
+        words = ""
+        if limit is not None:
+            count = form_rules.count_words(str(form[spec.name].data or ""))
+            left = limit - count
+            words = (
+                f"You have {left} word{'s' if left != 1 else ''} remaining."
+                if left >= 0
+                else (f"You have {-left} word{'s' if left != -1 else ''} too many.")
+            )
+        hints[spec.name] = " ".join(filter(None, [spec.hint, words]))
+    return render_template(
+        "apply/section.html",
+        application=application,
+        section=form_rules.SECTIONS_BY_KEY[key],
+        guidance=form_rules.guidance(application.round, key),
+        specs=specs,
+        form=form,
+        hints=hints,
+        saved_now=saved_now,
+        stale=stale,
+        differences=differences or [],
+        profile_gaps=problems and [m for n, m in problems.items() if n.startswith("profile-")],
+    )
+
+
+def _describe(spec: form_rules.FieldSpec | None, value: Any) -> str:
+    if value in (None, "", []):
+        return "(blank)"
+    if spec is not None and spec.kind == "tick":
+        return "Ticked" if value else "Not ticked"
+    if spec is not None and spec.choices:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(spec.choices.get(str(v), str(v)) for v in values)
+    return str(value)
+
+
+def _stale(
+    application_id: int, key: str, stale: StaleSection, form: RevisionForm, mine: dict[str, Any]
+) -> tuple[str, int]:
+    db.session.rollback()
+    application = application_for_member(application_id)
+    specs = form_rules.fields_for(application, key)
+    by_name = {spec.name: spec for spec in specs}
+    # Read again after the rollback: what is saved now, whoever saved it.
+    saved = (application.answers or {}).get(key, {})
+    differences = [
+        {"label": spec.label, "saved": _describe(spec, saved.get(name)), "yours": _describe(spec, mine.get(name))}
+        for name, spec in by_name.items()
+        if (saved.get(name) or None) != (mine.get(name) or None)
+    ]
+    form.revision.data = str(applications.revision_of(application, key))  # saving again replaces what is saved
+    return _render_section(application, key, specs, form, {}, stale=stale, differences=differences), 409
+
+
+def _typed_lines() -> list[form_rules.BudgetLineInput]:
+    lines = []
+    for index in range(form_rules.MAX_BUDGET_LINES + 1):
+        item, amount = request.form.get(f"item-{index}"), request.form.get(f"amount-{index}")
+        if item is None and amount is None:
+            break
+        lines.append(form_rules.BudgetLineInput((item or "").strip(), (amount or "").strip()))
+    return lines
+
+
+def _blank(line: form_rules.BudgetLineInput) -> bool:
+    return not line.item and not line.amount
+
+
+@bp.route("/applications/<int:application_id>/budget", methods=["GET", "POST"])
+def budget(application_id: int) -> str | Response | tuple[str, int]:
+    application = application_for_member(application_id)
+    leave = _draft_or_status(application)
+    if leave is not None:
+        return leave
+    if request.method == "GET":
+        form = RevisionForm(data={"revision": applications.revision_of(application, "budget")})
+        return _render_budget(application, form, form_rules.budget_inputs(application))
+
+    form = RevisionForm()
+    lines = _typed_lines()
+    if not form.validate():
+        return _render_budget(application, form, lines), 400
+    action = request.form.get("action", "continue")
+    remove = request.form.get("remove")
+    if remove is not None and remove.isdigit() and int(remove) < len(lines):
+        del lines[int(remove)]
+        action = "stay"
+    elif action == "add":
+        lines = [line for line in lines if not _blank(line)] + [form_rules.BudgetLineInput("", "")]
+    else:
+        lines = [line for line in lines if not _blank(line)]
+    try:
+        applications.save_budget(db.session, application, current_user, lines, revision=form.revision_number())  # type: ignore[arg-type]
+    except StaleSection as stale:
+        db.session.rollback()
+        application = application_for_member(application_id)
+        form.revision.data = str(applications.revision_of(application, "budget"))
+        saved = form_rules.budget_inputs(application)
+        return _render_budget(application, form, lines, stale=stale, saved_lines=saved), 409
+    except DomainError as error:
+        form.form_errors.append(error.message)
+        return _render_budget(application, form, lines), 409
+    if action in ("add", "stay", "stay-save"):
+        return redirect(url_for("apply.budget", application_id=application.id) + ("#budget-lines"))
+    return _after_save(application, "budget", lambda: _render_budget_after_save(application))
+
+
+def _render_budget_after_save(application: Application) -> str:
+    form = RevisionForm(formdata=None, data={"revision": applications.revision_of(application, "budget")})
+    return _render_budget(
+        application,
+        form,
+        form_rules.budget_inputs(application),
+        problems=form_rules.budget_problems(application),
+        saved_now=True,
+    )
+
+
+def _render_budget(
+    application: Application,
+    form: RevisionForm,
+    lines: list[form_rules.BudgetLineInput],
+    *,
+    problems: dict[str, str] | None = None,
+    saved_now: bool = False,
+    stale: StaleSection | None = None,
+    saved_lines: list[form_rules.BudgetLineInput] | None = None,
+) -> str:
+    problems = problems or {}
+    if not lines:
+        lines = [form_rules.BudgetLineInput("", "")]
+    line_errors = {int(name.split("-")[1]): message for name, message in problems.items() if name.startswith("line-")}
+    for name, message in problems.items():
+        if not name.startswith("line-"):
+            form.form_errors.append(message)
+    return render_template(
+        "apply/budget.html",
+        application=application,
+        form=form,
+        lines=lines,
+        line_errors=line_errors,
+        total_pence=form_rules.budget_total_pence(lines),
+        guidance=form_rules.guidance(application.round, "budget"),
+        saved_now=saved_now,
+        stale=stale,
+        saved_lines=saved_lines or [],
+        max_lines=form_rules.MAX_BUDGET_LINES,
+    )

@@ -1,0 +1,106 @@
+"""Forms for the application's pages, built from the questions in ``services.application_form``.
+
+Checking what is missing happens in the service, on the saved answers, so a
+half-finished page is still saved; the forms only carry values and the CSRF
+token, and show the service's messages against the right fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length
+
+from portal.admin.forms import CheckboxesField
+from portal.services.application_form import FieldSpec
+
+
+class RevisionForm(FlaskForm):
+    """A page that saves a section: carries the revision it was opened at."""
+
+    revision = HiddenField()
+
+    def revision_number(self) -> int:
+        try:
+            return int(self.revision.data or 0)
+        except ValueError:
+            return -1  # a tampered value is simply stale
+
+
+def _choices(spec: FieldSpec) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in spec.choices.items()]
+
+
+def _field_for(spec: FieldSpec) -> Field:
+    if spec.kind == "long":
+        return TextAreaField(spec.label, render_kw={"rows": 8})
+    if spec.kind == "choice":
+        return RadioField(spec.label, choices=_choices(spec), validate_choice=False)
+    if spec.kind == "multi":
+        return CheckboxesField(spec.label, choices=_choices(spec), validate_choice=False)
+    if spec.kind == "tick":
+        return BooleanField(spec.label)
+    if spec.kind == "number":
+        return StringField(spec.label, render_kw={"inputmode": "numeric", "spellcheck": "false"})
+    return StringField(spec.label)
+
+
+def question_form(specs: list[FieldSpec], **kwargs: Any) -> RevisionForm:
+    """A form with one field per question (named as the question)."""
+    form_class = type("QuestionForm", (RevisionForm,), {spec.name: _field_for(spec) for spec in specs})
+    return form_class(**kwargs)
+
+
+def values_from(form: RevisionForm, specs: list[FieldSpec]) -> dict[str, Any]:
+    """The answers as typed, ready to store."""
+    values: dict[str, Any] = {}
+    for spec in specs:
+        data = form[spec.name].data
+        if spec.kind == "multi":
+            values[spec.name] = [str(item) for item in (data or [])]
+        elif spec.kind == "tick":
+            values[spec.name] = bool(data)
+        else:
+            values[spec.name] = (data or "").strip()
+    return values
+
+
+class StartApplicationForm(FlaskForm):
+    organisation = RadioField("Which group is applying?", validate_choice=False)
+
+
+class SubmitForm(FlaskForm):
+    """Check your answers: the button is the whole form."""
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        "Why are you withdrawing? (optional)",
+        validators=[Length(max=2000, message="Your reason must be 2,000 characters or fewer")],
+        render_kw={"rows": 4},
+    )
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(
+        "Your answer",
+        validators=[
+            DataRequired("Enter your answer"),
+            Length(max=10_000, message="Your answer must be 10,000 characters or fewer"),
+        ],
+        render_kw={"rows": 8},
+    )
+    files = MultipleFileField(
+        "Files (optional)", render_kw={"accept": "image/*,application/pdf,.pdf,.heic,.heif,.doc,.docx,.odt"}
+    )

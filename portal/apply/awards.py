@@ -1,0 +1,306 @@
+"""The group's side of a grant: the offer, accepting it, bank details, and the end-of-grant report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from portal.access import require_member
+from portal.apply import bp
+from portal.errors import DomainError, StorageUnavailable, UploadRejected
+from portal.extensions import db
+from portal.models.applications import Application, Evidence, EvidenceKind
+from portal.models.awards import Award, AwardStatus, MonitoringReport
+from portal.services import award_acceptance, bank_details, reports, thumbnails
+from portal.services.application_form import count_words
+from portal.services.evidence import attach_thumbnail
+from portal.services.uploads import delete_evidence, receive_upload, store_evidence
+from portal.storage import get_storage
+from portal.workflow import AWARD_LABELS
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class AcceptForm(FlaskForm):
+    name = StringField(
+        "Your full name", filters=[_strip], validators=[DataRequired("Enter your full name"), Length(max=200)]
+    )
+    agreed = BooleanField("I accept this grant and its conditions on behalf of the group")
+
+    def validate_agreed(self, field: Any) -> None:
+        if not field.data:
+            raise ValidationError("Tick the box to accept the grant and its conditions")
+
+
+class BankForm(FlaskForm):
+    account_name = StringField(
+        "Name on the account",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter the name on the account"),
+            Length(max=140, message="The name must be 140 characters or fewer"),
+        ],
+    )
+    sort_code = StringField("Sort code", filters=[_strip], validators=[DataRequired("Enter the sort code")])
+    account_number = StringField(
+        "Account number", filters=[_strip], validators=[DataRequired("Enter the account number")]
+    )
+
+    def validate_sort_code(self, field: Any) -> None:
+        if field.data and bank_details.clean_sort_code(field.data) is None:
+            raise ValidationError("Enter a valid sort code, like 30-94-57")
+
+    def validate_account_number(self, field: Any) -> None:
+        if field.data and bank_details.clean_account_number(field.data) is None:
+            raise ValidationError("Enter a valid account number, like 00733445. It must be 8 digits")
+
+
+def award_for_member(award_id: int) -> Award:
+    award = db.session.get(
+        Award,
+        award_id,
+        options=[selectinload(Award.application).selectinload(Application.budget_lines), selectinload(Award.payments)],
+    )
+    if award is None:
+        abort(404)
+    require_member(db.session, current_user, award.application.organisation_id)  # type: ignore[arg-type]
+    return award
+
+
+@bp.get("/awards/<int:award_id>")
+def award(award_id: int) -> str:
+    item = award_for_member(award_id)
+    return render_template(
+        "apply/awards/award.html",
+        award=item,
+        status_label=AWARD_LABELS[item.status],
+        report=item.reports[0] if item.reports else None,
+        masked=_masked(item),
+    )
+
+
+def _masked(item: Award) -> dict[str, str] | None:
+    if not item.bank_account_last4:
+        return None
+    return {"account": f"Account ending {item.bank_account_last4}", "added": item.bank_details_added_at}  # type: ignore[dict-item]
+
+
+@bp.route("/awards/<int:award_id>/accept", methods=["GET", "POST"])
+def accept_award(award_id: int) -> str | Response | tuple[str, int]:
+    item = award_for_member(award_id)
+    if item.status is not AwardStatus.OFFERED:
+        return redirect(url_for("apply.award", award_id=item.id))
+    form = AcceptForm()
+    if form.validate_on_submit():
+        try:
+            award_acceptance.accept_award(db.session, item, current_user, name=form.name.data, agreed=form.agreed.data)  # type: ignore[arg-type]
+        except DomainError as error:
+            form.form_errors.append(error.message)
+            return render_template("apply/awards/accept.html", award=item, form=form), 409
+        flash("You have accepted the grant. Now give us your bank details so we can pay it.", "success")
+        return redirect(url_for("apply.bank_details", award_id=item.id))
+    status = 200
+    return render_template("apply/awards/accept.html", award=item, form=form), status
+
+
+@bp.route("/awards/<int:award_id>/bank-details", methods=["GET", "POST"], endpoint="bank_details")
+def bank_details_page(award_id: int) -> str | Response | tuple[str, int]:
+    item = award_for_member(award_id)
+    form = BankForm()
+    if form.validate_on_submit():
+        details = bank_details.BankDetails(
+            account_name=form.account_name.data,
+            sort_code=bank_details.clean_sort_code(form.sort_code.data) or "",
+            account_number=bank_details.clean_account_number(form.account_number.data) or "",
+        )
+        try:
+            bank_details.save_bank_details(db.session, item, current_user, details)  # type: ignore[arg-type]
+        except DomainError as error:
+            form.form_errors.append(error.message)
+            return render_template("apply/awards/bank_details.html", award=item, form=form, masked=_masked(item)), 409
+        flash("Your bank details are saved.", "success")
+        return redirect(url_for("apply.award", award_id=item.id))
+    status = 200
+    return render_template("apply/awards/bank_details.html", award=item, form=form, masked=_masked(item)), status
+
+
+def report_for_member(award_id: int) -> MonitoringReport:
+    item = award_for_member(award_id)
+    if not item.reports:
+        abort(404)
+    return item.reports[0]
+
+
+def _not_open(report: MonitoringReport) -> Response | None:
+    """Before acceptance (or after cancellation) the report cannot be written: say so on the grant page."""
+    if report.submitted_at is None and report.award.status not in reports.OPEN_STATES:
+        flash("You can write your end-of-grant report once you have accepted the grant.")
+        return redirect(url_for("apply.award", award_id=report.award_id))
+    return None
+
+
+def _report_page(
+    report: MonitoringReport,
+    *,
+    problems: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    answers = report.answers or {}
+    words = {q.name: q.word_limit - count_words(str(answers.get(q.name) or "")) for q in reports.TEXT_QUESTIONS}
+    return (
+        render_template(
+            "apply/awards/report.html",
+            report=report,
+            award=report.award,
+            answers=answers,
+            questions=reports.TEXT_QUESTIONS,
+            words=words,
+            problems=problems or {},
+            errors=errors or {},
+            photos=_report_files(report),
+            form=FlaskForm(),
+            max_mb=current_app.config["MAX_UPLOAD_MB"],
+        ),
+        status,
+    )
+
+
+def _report_files(report: MonitoringReport) -> list[Evidence]:
+    return list(
+        db.session.scalars(select(Evidence).where(Evidence.report_id == report.id).order_by(Evidence.uploaded_at))
+    )
+
+
+@bp.route("/awards/<int:award_id>/report", methods=["GET", "POST"])
+def report(award_id: int) -> Response | tuple[str, int]:
+    item = report_for_member(award_id)
+    leave = _not_open(item)
+    if leave is not None:
+        return leave
+    if item.submitted_at is not None:
+        return render_template("apply/awards/report_sent.html", report=item, award=item.award), 200
+    if request.method == "GET":
+        return _report_page(item)
+    if not FlaskForm().validate():
+        return _report_page(item, errors={"form": "This page had been open too long. Try again."}, status=400)
+    values = {q.name: request.form.get(q.name, "") for q in reports.TEXT_QUESTIONS}
+    values["people"] = request.form.get("people", "")
+    values["spend"] = {
+        str(line.id): request.form.get(f"spend-{line.id}", "") for line in item.award.application.budget_lines
+    }
+    try:
+        reports.save_report(db.session, item, current_user, values)  # type: ignore[arg-type]
+    except DomainError as error:
+        return _report_page(item, errors={"form": error.message}, status=409)
+    if request.form.get("action") == "check":
+        return redirect(url_for("apply.check_report", award_id=award_id))
+    flash("Your report is saved. You can come back to it at any time before you send it.", "success")
+    return redirect(url_for("apply.report", award_id=award_id))
+
+
+@bp.route("/awards/<int:award_id>/report/check", methods=["GET", "POST"])
+def check_report(award_id: int) -> Response | tuple[str, int]:
+    item = report_for_member(award_id)
+    leave = _not_open(item)
+    if leave is not None:
+        return leave
+    form = FlaskForm()
+    problems = reports.report_problems(item)
+    if item.submitted_at is None and form.validate_on_submit():
+        try:
+            reports.submit_report(db.session, item, current_user)  # type: ignore[arg-type]
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash("Thank you. Your end-of-grant report is sent.", "success")
+            return redirect(url_for("apply.report", award_id=award_id))
+    page = render_template(
+        "apply/awards/check_report.html",
+        report=item,
+        award=item.award,
+        problems=problems,
+        form=form,
+        photos=_report_files(item),
+    )
+    return page, (409 if form.form_errors else 200)
+
+
+@bp.post("/awards/<int:award_id>/report/photos")
+def report_photo(award_id: int) -> Response | tuple[str, int]:
+    item = report_for_member(award_id)
+    leave = _not_open(item)
+    if leave is not None:
+        return leave
+    if not FlaskForm().validate():
+        return _report_page(item, errors={"photo": "This page had been open too long. Try again."}, status=400)
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:
+        return _report_page(item, errors={"photo": "Choose a photo to upload"})
+    try:
+        reports.ensure_open(item)
+        with receive_upload(
+            upload.stream, upload.filename, max_bytes=current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+        ) as received:
+            if received.content_type not in thumbnails.IMAGE_TYPES:
+                raise UploadRejected("Photos must be JPG, PNG or HEIC pictures")
+            evidence = store_evidence(
+                db.session,
+                get_storage(),
+                received,
+                kind=EvidenceKind.PHOTO,
+                uploaded_by=current_user,
+                report_id=item.id,
+            )  # type: ignore[arg-type]
+            attach_thumbnail(get_storage(), evidence, received)
+    except UploadRejected as error:
+        return _report_page(item, errors={"photo": error.message}, status=400)
+    except StorageUnavailable:
+        return _report_page(
+            item,
+            errors={
+                "photo": "We could not save your photo just now. Your report is saved: try again in a few minutes."
+            },
+            status=503,
+        )
+    except DomainError as error:
+        return _report_page(item, errors={"photo": error.message}, status=409)
+    flash("Your photo is added.", "success")
+    return redirect(url_for("apply.report", award_id=award_id) + "#photos")
+
+
+@bp.post("/awards/<int:award_id>/report/photos/<int:evidence_id>/remove")
+def remove_report_photo(award_id: int, evidence_id: int) -> Response | tuple[str, int]:
+    item = report_for_member(award_id)
+    leave = _not_open(item)
+    if leave is not None:
+        return leave
+    photo = db.session.get(Evidence, evidence_id)
+    if photo is None or photo.report_id != item.id:
+        abort(404)
+    if not FlaskForm().validate():
+        return _report_page(item, errors={"photo": "This page had been open too long. Try again."}, status=400)
+    try:
+        reports.ensure_open(item)
+        thumbnail = photo.thumbnail_key
+        delete_evidence(db.session, get_storage(), photo, actor=current_user)  # type: ignore[arg-type]
+        if thumbnail:
+            get_storage().delete(thumbnail)
+    except StorageUnavailable:
+        return _report_page(
+            item, errors={"photo": "We could not remove the photo just now. Try again in a few minutes."}, status=503
+        )
+    except DomainError as error:
+        return _report_page(item, errors={"photo": error.message}, status=409)
+    flash("The photo is removed.", "success")
+    return redirect(url_for("apply.report", award_id=award_id) + "#photos")

@@ -1,0 +1,119 @@
+"""Documents and photos: uploading from a phone (camera or files), removing, downloading."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from portal.apply import bp
+from portal.apply.loaders import application_for_member
+from portal.errors import DomainError, StorageUnavailable, UploadRejected
+from portal.extensions import db
+from portal.models.applications import Application, Evidence, EvidenceKind
+from portal.services import evidence as evidence_rules
+from portal.services.uploads import receive_upload
+from portal.storage import get_storage
+from portal.storage.download import download_response
+
+OUTAGE = "We could not save your file just now. Your application is saved: try again in a few minutes."
+
+
+def _page(application: Application, *, errors: dict[str, str] | None = None, status: int = 200) -> tuple[str, int]:
+    return (
+        render_template(
+            "apply/evidence.html",
+            application=application,
+            needs=evidence_rules.evidence_needed(application),
+            errors=errors or {},
+            max_mb=current_app.config["MAX_UPLOAD_MB"],
+            form=FlaskForm(),
+        ),
+        status,
+    )
+
+
+@bp.route("/applications/<int:application_id>/evidence", methods=["GET", "POST"])
+def evidence(application_id: int) -> Response | tuple[str, int]:
+    application = application_for_member(application_id)
+    if request.method == "GET":
+        return _page(application)
+    if not FlaskForm().validate():
+        return _page(application, errors={"form": "This page had been open too long. Try again."}, status=400)
+    try:
+        kind = EvidenceKind(request.form.get("kind", ""))
+    except ValueError:
+        return _page(application, errors={"form": "Choose which document you are adding"})
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _page(application, errors={kind.value: "Choose a file to upload"})
+    max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    try:
+        with receive_upload(upload.stream, upload.filename, max_bytes=max_bytes) as received:
+            evidence_rules.add_evidence(db.session, get_storage(), application, current_user, received, kind)  # type: ignore[arg-type]
+    except UploadRejected as error:
+        return _page(application, errors={kind.value: error.message}, status=400)
+    except StorageUnavailable:
+        return _page(application, errors={kind.value: OUTAGE}, status=503)
+    except DomainError as error:
+        return _page(application, errors={kind.value: error.message}, status=409)
+    flash(f"{upload.filename} is uploaded.", "success")
+    return redirect(url_for("apply.evidence", application_id=application.id))
+
+
+def _evidence_of(application: Application, evidence_id: int) -> Evidence:
+    item = db.session.get(Evidence, evidence_id)
+    if item is None or item.application_id != application.id:
+        abort(404)
+    return item
+
+
+@bp.route("/applications/<int:application_id>/evidence/<int:evidence_id>/remove", methods=["GET", "POST"])
+def remove_evidence(application_id: int, evidence_id: int) -> str | Response | tuple[str, int]:
+    application = application_for_member(application_id)
+    item = _evidence_of(application, evidence_id)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            evidence_rules.remove_evidence(db.session, get_storage(), application, current_user, item)  # type: ignore[arg-type]
+        except StorageUnavailable:
+            form.form_errors.append("We could not remove the file just now. Try again in a few minutes.")
+            return render_template("apply/remove_evidence.html", application=application, item=item, form=form), 503
+        except DomainError as error:
+            form.form_errors.append(error.message)
+            return render_template("apply/remove_evidence.html", application=application, item=item, form=form), 409
+        flash(f"{item.original_filename} is removed.", "success")
+        return redirect(url_for("apply.evidence", application_id=application.id))
+    return render_template("apply/remove_evidence.html", application=application, item=item, form=form)
+
+
+def _visible(evidence_id: int) -> Evidence:
+    item = db.session.get(Evidence, evidence_id)
+    if item is None or not evidence_rules.can_see_evidence(db.session, current_user, item):  # type: ignore[arg-type]
+        abort(404)
+    return item
+
+
+@bp.get("/evidence/<int:evidence_id>")
+def download_evidence(evidence_id: int) -> Response:
+    item = _visible(evidence_id)
+    try:
+        return download_response(get_storage(), item)
+    except FileNotFoundError:
+        abort(404)
+
+
+@bp.get("/evidence/<int:evidence_id>/thumbnail")
+def evidence_thumbnail(evidence_id: int) -> Response:
+    item = _visible(evidence_id)
+    if not item.thumbnail_key:
+        abort(404)
+    try:
+        stream = get_storage().open(item.thumbnail_key)
+    except FileNotFoundError:
+        abort(404)
+    # Our own re-encoded JPEG, so it may be shown inline.
+    response = send_file(stream, mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

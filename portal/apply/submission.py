@@ -1,0 +1,173 @@
+"""Checking answers and sending; then where the application stands, answering questions, withdrawing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal.apply import bp
+from portal.apply.application import section_url
+from portal.apply.application_forms import AnswerForm, SubmitForm, WithdrawForm
+from portal.apply.loaders import application_for_member
+from portal.errors import DomainError, StorageUnavailable, UploadRejected
+from portal.extensions import db
+from portal.models.applications import ApplicationStatus, InfoRequest
+from portal.models.awards import Award
+from portal.services import application_form as form_rules
+from portal.services import application_status, applications
+from portal.services.uploads import ReceivedFile, receive_upload
+from portal.storage import get_storage
+from portal.workflow import APPLICATION_LABELS, can_advance_application
+
+
+def _answer_rows(application: Any) -> list[dict[str, Any]]:
+    """Every answer, grouped by section, with a change link to its page."""
+    groups = []
+    for entry in form_rules.task_list(application):
+        key = entry.section.key
+        href = section_url(application, key)
+        rows: list[dict[str, Any]] = []
+        if key in form_rules.QUESTION_SECTIONS:
+            for spec in form_rules.fields_for(application, key):
+                value = form_rules.answer(application, key, spec.name)
+                rows.append({"key": spec.label, "value": _shown(spec, value), "href": href})
+        elif key == "budget":
+            for line in application.budget_lines:
+                rows.append({"key": line.item, "value": line.amount_pence, "money": True, "href": href})
+            rows.append(
+                {
+                    "key": "Total you are asking for",
+                    "value": application.amount_requested_pence,
+                    "money": True,
+                    "href": href,
+                }
+            )
+        elif key == "evidence":
+            for need in form_rules.evidence_rules.evidence_needed(application):
+                names = ", ".join(e.original_filename for e in need.files) or "None"
+                rows.append({"key": need.label, "value": names, "href": href})
+        groups.append({"title": entry.section.title, "rows": rows, "status": entry.status})
+    return groups
+
+
+def _shown(spec: form_rules.FieldSpec, value: Any) -> str:
+    if value in (None, "", [], False):
+        return "Not answered" if spec.kind != "tick" else "Not confirmed"
+    if spec.kind == "tick":
+        return "Confirmed"
+    if spec.choices:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(spec.choices.get(str(v), str(v)) for v in values)
+    return str(value)
+
+
+@bp.route("/applications/<int:application_id>/check-your-answers", methods=["GET", "POST"])
+def check_answers(application_id: int) -> str | Response | tuple[str, int]:
+    application = application_for_member(application_id)
+    if application.status is not ApplicationStatus.DRAFT:
+        return redirect(url_for("apply.submitted", application_id=application.id))
+    form = SubmitForm()
+    if form.validate_on_submit():
+        try:
+            applications.submit_application(db.session, application, current_user)  # type: ignore[arg-type]
+        except DomainError as error:
+            form.form_errors.append(error.message)
+            return render_template(
+                "apply/check_answers.html", application=application, groups=_answer_rows(application), form=form
+            ), 409
+        # Sent now or by a double tap a moment ago: the same confirmation either way.
+        return redirect(url_for("apply.submitted", application_id=application.id))
+    return render_template(
+        "apply/check_answers.html", application=application, groups=_answer_rows(application), form=form
+    )
+
+
+@bp.get("/applications/<int:application_id>/sent")
+def submitted(application_id: int) -> str | Response:
+    application = application_for_member(application_id)
+    if application.submitted_at is None:
+        return redirect(url_for("apply.task_list", application_id=application.id))
+    return render_template("apply/submitted.html", application=application)
+
+
+@bp.get("/applications/<int:application_id>/status")
+def status(application_id: int) -> str | Response:
+    application = application_for_member(application_id)
+    award = db.session.query(Award).filter_by(application_id=application.id).one_or_none()
+    return render_template(
+        "apply/status.html",
+        application=application,
+        status_label=APPLICATION_LABELS[application.status],
+        timeline=application_status.timeline(db.session, application),
+        next_step=application_status.next_step(application),
+        outcome=application_status.outcome_message(db.session, application),
+        question=application_status.open_question(application),
+        award=award,
+        can_withdraw=can_advance_application(application.status, ApplicationStatus.WITHDRAWN),
+    )
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
+def withdraw(application_id: int) -> str | Response | tuple[str, int]:
+    application = application_for_member(application_id)
+    if not can_advance_application(application.status, ApplicationStatus.WITHDRAWN):
+        flash(f"This application is {APPLICATION_LABELS[application.status].lower()}, so it cannot be withdrawn.")
+        return redirect(url_for("apply.status", application_id=application.id))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            applications.withdraw_application(db.session, application, current_user, reason=form.reason.data or "")  # type: ignore[arg-type]
+        except DomainError as error:
+            form.form_errors.append(error.message)
+            return render_template("apply/withdraw.html", application=application, form=form), 409
+        flash("You have withdrawn the application.", "success")
+        return redirect(url_for("apply.status", application_id=application.id))
+    return render_template("apply/withdraw.html", application=application, form=form)
+
+
+@bp.route("/applications/<int:application_id>/questions/<int:info_request_id>", methods=["GET", "POST"])
+def answer_question(application_id: int, info_request_id: int) -> str | Response | tuple[str, int]:
+    application = application_for_member(application_id)
+    info_request = db.session.get(InfoRequest, info_request_id)
+    if info_request is None or info_request.application_id != application.id:
+        abort(404)
+    if info_request.answer is not None or application.status is not ApplicationStatus.MORE_INFO:
+        return render_template("apply/answered.html", application=application, info_request=info_request)
+    form = AnswerForm()
+    max_mb = current_app.config["MAX_UPLOAD_MB"]
+    page = {"application": application, "info_request": info_request, "form": form, "max_mb": max_mb}
+    if not form.validate_on_submit():
+        return render_template("apply/answer_question.html", **page), 200
+    received: list[ReceivedFile] = []
+    try:
+        for upload in request.files.getlist(form.files.name):
+            if upload and upload.filename:
+                received.append(receive_upload(upload.stream, upload.filename, max_bytes=max_mb * 1024 * 1024))
+        applications.answer_info_request(
+            db.session,
+            get_storage(),
+            info_request,
+            current_user,
+            answer=form.answer.data or "",
+            files=received,  # type: ignore[arg-type]
+        )
+    except UploadRejected as error:
+        form.files.errors = [error.message]
+        return render_template("apply/answer_question.html", **page), 400
+    except StorageUnavailable:
+        form.form_errors.append(
+            "We could not save your files just now, so nothing has been sent. "
+            "Try again in a few minutes: your answer is still here."
+        )
+        return render_template("apply/answer_question.html", **page), 503
+    except DomainError as error:
+        form.form_errors.append(error.message)
+        return render_template("apply/answer_question.html", **page), 409
+    finally:
+        for item in received:
+            item.close()
+    flash("Thank you. We have your answer and will carry on checking your application.", "success")
+    return redirect(url_for("apply.status", application_id=application.id))

@@ -1,0 +1,117 @@
+"""Where an application stands, in the applicant's words: a timeline and what comes next.
+
+The timeline is read from the audit log, keeping only the entries a group
+should see and saying them in plain words. Officers' notes and internal steps
+never appear. Services that record these actions must use these exact words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from portal.formatting import date_long, time_and_date, uk_time
+from portal.models.applications import Application, ApplicationStatus, InfoRequest
+from portal.models.audit import AuditEntry
+from portal.models.awards import Award, Decision, DecisionOutcome, MonitoringReport, Payment
+
+# Audit action -> what the group reads on its status page.
+APPLICANT_TIMELINE = {
+    "application started": "You started the application",
+    "application submitted": "You sent the application",
+    "more information requested": "We asked you for more information",
+    "more information sent": "You sent the information we asked for",
+    "application marked eligible": "We checked your application and passed it to the panel",
+    "application marked ineligible": "We found that your application is not eligible",
+    "application approved": "We decided to fund your project",
+    "application declined": "We decided not to fund your project",
+    "application withdrawn": "You withdrew the application",
+    "award offered": "We offered you a grant",
+    "award accepted": "You accepted the grant",
+    "bank details added": "You gave your bank details",
+    "payment made": "We paid your grant",
+    "report submitted": "You sent your end-of-grant report",
+    "award cancelled": "The grant was cancelled",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    text: str
+
+
+def timeline(session: Session, application: Application) -> list[TimelineEntry]:
+    """What has happened to the application, oldest first."""
+    award_id = session.scalar(select(Award.id).where(Award.application_id == application.id))
+    objects = [and_(AuditEntry.object_type == "Application", AuditEntry.object_id == application.id)]
+    request_ids = select(InfoRequest.id).where(InfoRequest.application_id == application.id)
+    objects.append(and_(AuditEntry.object_type == "InfoRequest", AuditEntry.object_id.in_(request_ids)))
+    if award_id is not None:
+        objects.append(and_(AuditEntry.object_type == "Award", AuditEntry.object_id == award_id))
+        payments = select(Payment.id).where(Payment.award_id == award_id)
+        reports = select(MonitoringReport.id).where(MonitoringReport.award_id == award_id)
+        objects.append(and_(AuditEntry.object_type == "Payment", AuditEntry.object_id.in_(payments)))
+        objects.append(and_(AuditEntry.object_type == "MonitoringReport", AuditEntry.object_id.in_(reports)))
+    entries = session.scalars(
+        select(AuditEntry)
+        .where(or_(*objects), AuditEntry.action.in_(list(APPLICANT_TIMELINE)))
+        .order_by(AuditEntry.created_at, AuditEntry.id)
+    )
+    return [TimelineEntry(entry.created_at, APPLICANT_TIMELINE[entry.action]) for entry in entries]
+
+
+def next_step(application: Application) -> str:
+    """What happens next, in one or two sentences."""
+    status = application.status
+    decisions_by = application.round.decisions_by
+    hear_by = f" We aim to tell you our decision by {date_long(uk_time(decisions_by))}." if decisions_by else ""
+    if status is ApplicationStatus.DRAFT:
+        return f"Finish each section and send your application by {time_and_date(application.round.closes_at)}."
+    if status in (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBILITY_CHECK):
+        return "We are checking that your group and project can be funded by this round." + hear_by
+    if status is ApplicationStatus.MORE_INFO:
+        return "We need more information before we can go on. Answer our question below."
+    if status in (ApplicationStatus.WITH_PANEL, ApplicationStatus.SCORED):
+        return "A panel of local people with lived experience is reading and scoring your application." + hear_by
+    if status is ApplicationStatus.APPROVED:
+        return "Read your grant offer and accept it, then give us your bank details so we can pay you."
+    if status is ApplicationStatus.DECLINED:
+        return "We are sorry we cannot fund your project this time. You are welcome to apply to future rounds."
+    if status is ApplicationStatus.INELIGIBLE:
+        return "Your application cannot go further in this round. You are welcome to apply to future rounds."
+    return "This application is closed."
+
+
+def outcome_message(session: Session, application: Application) -> str | None:
+    """The reason or feedback the programme gave the group, when there is one."""
+    if application.status in (ApplicationStatus.APPROVED, ApplicationStatus.DECLINED):
+        decision = session.scalar(select(Decision).where(Decision.application_id == application.id))
+        if decision is not None and decision.feedback:
+            return decision.feedback
+        if decision is not None and decision.outcome is DecisionOutcome.DECLINE:
+            return None
+    if application.status is ApplicationStatus.INELIGIBLE:
+        # The officer's reason is the summary of the "marked ineligible" entry: written for the group to read.
+        return session.scalar(
+            select(AuditEntry.summary)
+            .where(
+                AuditEntry.object_type == "Application",
+                AuditEntry.object_id == application.id,
+                AuditEntry.action == "application marked ineligible",
+            )
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+    return None
+
+
+def open_question(application: Application) -> InfoRequest | None:
+    """The officer's unanswered question, while the application waits for more information."""
+    if application.status is not ApplicationStatus.MORE_INFO:
+        return None
+    unanswered = [request for request in application.info_requests if request.answer is None]
+    return unanswered[-1] if unanswered else None

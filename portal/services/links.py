@@ -1,0 +1,18 @@
+"""Full links to portal pages for emails, built without a request (the outbox and CLI have none)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """``PORTAL_BASE_URL`` + the path of ``endpoint``, e.g. for a link in an email."""
+    path = current_app.url_map.bind("").build(endpoint, values)
+    return current_app.config["PORTAL_BASE_URL"] + path
+
+
+def programme_email() -> str | None:
+    """Where the programme team reads mail about applications, when it is set."""
+    return current_app.config.get("PROGRAMME_EMAIL") or None

@@ -1,0 +1,216 @@
+"""The end-of-grant report: saving it as a draft, sending it, and reminding groups when it is due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from portal.errors import DomainError
+from portal.models.applications import Application
+from portal.models.awards import Award, AwardStatus, MonitoringReport
+from portal.models.base import utcnow
+from portal.models.organisations import Membership
+from portal.models.users import User
+from portal.services import audit, notify
+from portal.services.application_form import count_words, parse_pounds, parse_whole_number
+from portal.services.links import absolute_url, programme_email
+from portal.workflow import advance_award
+
+REMINDER_DAYS_BEFORE = 14
+OPEN_STATES = (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE)
+
+
+@dataclass(frozen=True)
+class TextQuestion:
+    name: str
+    label: str
+    hint: str
+    word_limit: int
+
+
+TEXT_QUESTIONS = (
+    TextQuestion("what_happened", "What happened?", "What you did with the grant, and when.", 500),
+    TextQuestion(
+        "story",
+        "Tell us a short story",
+        "One person's experience, in their words if they agree. Leave out anything that could identify them.",
+        300,
+    ),
+    TextQuestion(
+        "learned",
+        "What did your group learn?",
+        "What went well, what you would do differently, and what you would tell another group.",
+        300,
+    ),
+)
+
+
+def ensure_open(report: MonitoringReport) -> None:
+    if report.submitted_at is not None:
+        raise DomainError("This report has been sent, so it can no longer be changed.")
+    if report.award.status not in OPEN_STATES:
+        raise DomainError("Reports can only be sent for grants that have been accepted.")
+
+
+def save_report(session: Session, report: MonitoringReport, user: User, values: dict[str, Any]) -> None:
+    """Keep the answers as typed, with the total spend worked out from the lines that are money."""
+    ensure_open(report)
+    spend = {str(k): str(v)[:30] for k, v in (values.get("spend") or {}).items()}
+    answers = {q.name: str(values.get(q.name) or "")[:20_000] for q in TEXT_QUESTIONS}
+    answers["people"] = str(values.get("people") or "")[:30]
+    answers["spend"] = spend
+    report.answers = answers
+    report.people_reached = parse_whole_number(answers["people"])
+    amounts = [parse_pounds(v) for v in spend.values() if v.strip()]
+    report.spent_pence = sum(a for a in amounts if a is not None) if amounts else None
+    session.flush()
+
+
+def report_problems(report: MonitoringReport) -> dict[str, str]:
+    """What must be fixed before the report can be sent."""
+    answers = report.answers or {}
+    problems = {}
+    for question in TEXT_QUESTIONS:
+        text = answers.get(question.name) or ""
+        if not text.strip():
+            problems[question.name] = f"Answer the question: {question.label}"
+        elif count_words(text) > question.word_limit:
+            problems[question.name] = (
+                f"{question.label.rstrip('?')} must be {question.word_limit} words or fewer (you have "
+                f"{count_words(text)})"
+            )
+    if parse_whole_number(answers.get("people")) is None:
+        problems["people"] = "Enter how many people took part, as a whole number, like 35"
+    for line_id, typed in (answers.get("spend") or {}).items():
+        if typed.strip() and parse_pounds(typed) is None:
+            problems[f"spend-{line_id}"] = "Enter what you spent in pounds, like 150 or 149.99"
+    if report.spent_pence is None:
+        problems.setdefault("spend", "Tell us what you spent on at least one budget line")
+    return problems
+
+
+def submit_report(session: Session, report: MonitoringReport, user: User) -> bool:
+    """Send the report. False when it had already been sent (a double tap)."""
+    if report.submitted_at is not None:
+        return False
+    ensure_open(report)
+    problems = report_problems(report)
+    if problems:
+        raise DomainError("Finish the report before you send it: " + "; ".join(problems.values()))
+    claimed = session.execute(
+        update(MonitoringReport)
+        .where(MonitoringReport.id == report.id, MonitoringReport.submitted_at.is_(None))
+        .values(submitted_at=utcnow(), submitted_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(report)
+    if claimed != 1:
+        return False
+    application = report.award.application
+    audit.record(session, user, "report submitted", report, f"End-of-grant report for {application.reference}")
+    notify.queue_email(
+        session,
+        to=user.email,
+        subject=f"Thank you for your report on {application.reference}",
+        template="report_submitted",
+        report=report,
+        user=user,
+    )
+    team = programme_email()
+    if team:
+        notify.queue_email(
+            session,
+            to=team,
+            subject=f"End-of-grant report sent: {application.reference}",
+            template="report_submitted_team",
+            report=report,
+        )
+    session.flush()
+    return True
+
+
+def _members(session: Session, report: MonitoringReport) -> list[User]:
+    return list(
+        session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .join(Application, Application.organisation_id == Membership.organisation_id)
+            .join(Award, Award.application_id == Application.id)
+            .where(Award.id == report.award_id, User.active.is_(True))
+        )
+    )
+
+
+def _claim(session: Session, report: MonitoringReport, column: Any) -> bool:
+    """Mark a reminder as sent; False if another run already did (so it goes once)."""
+    return (
+        session.execute(
+            update(MonitoringReport)
+            .where(MonitoringReport.id == report.id, column.is_(None))
+            .values({column.key: utcnow()})
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
+
+
+def send_report_reminders(session: Session, today: date) -> int:
+    """Email groups whose report is due within two weeks, and those whose report is late. Returns emails queued."""
+    sent = 0
+    due_soon = session.scalars(
+        select(MonitoringReport)
+        .join(Award, Award.id == MonitoringReport.award_id)
+        .where(
+            MonitoringReport.submitted_at.is_(None),
+            MonitoringReport.reminder_sent_at.is_(None),
+            MonitoringReport.due_on <= today + timedelta(days=REMINDER_DAYS_BEFORE),
+            MonitoringReport.due_on >= today,
+            Award.status.in_(OPEN_STATES),
+        )
+    ).all()
+    for report in due_soon:
+        if not _claim(session, report, MonitoringReport.reminder_sent_at):
+            continue
+        if report.award.status is AwardStatus.PAID:
+            advance_award(report.award, AwardStatus.REPORT_DUE)
+        sent += _email_members(
+            session, report, "report_reminder", f"Your end-of-grant report is due on {report.due_on:%-d %B %Y}"
+        )
+    overdue = session.scalars(
+        select(MonitoringReport)
+        .join(Award, Award.id == MonitoringReport.award_id)
+        .where(
+            MonitoringReport.submitted_at.is_(None),
+            MonitoringReport.overdue_notice_sent_at.is_(None),
+            MonitoringReport.due_on < today,
+            Award.status.in_(OPEN_STATES),
+        )
+    ).all()
+    for report in overdue:
+        if not _claim(session, report, MonitoringReport.overdue_notice_sent_at):
+            continue
+        if report.award.status is AwardStatus.PAID:
+            advance_award(report.award, AwardStatus.REPORT_DUE)
+        sent += _email_members(session, report, "report_overdue", "Your end-of-grant report is late")
+    session.flush()
+    return sent
+
+
+def _email_members(session: Session, report: MonitoringReport, template: str, subject: str) -> int:
+    reference = report.award.application.reference
+    members = _members(session, report)
+    for member in members:
+        notify.queue_email(
+            session,
+            to=member.email,
+            subject=f"{subject} ({reference})",
+            template=template,
+            report=report,
+            user=member,
+            report_url=absolute_url("apply.report", award_id=report.award_id),
+        )
+    return len(members)

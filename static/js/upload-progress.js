@@ -1,0 +1,46 @@
+/* Upload progress for the documents page. Without this script the forms
+   post normally; with it, the file is sent in the background and a
+   progress bar shows how far it has got (useful on a slow phone signal). */
+(function () {
+  "use strict";
+  var forms = document.querySelectorAll("form[data-upload-progress]");
+  Array.prototype.forEach.call(forms, function (form) {
+    form.addEventListener("submit", function (event) {
+      var input = form.querySelector("input[type=file]");
+      if (!window.XMLHttpRequest || !window.FormData || !input || !input.files.length) {
+        return; // let the browser post the form and show the server's message
+      }
+      event.preventDefault();
+      var status = form.querySelector(".upload-form__status");
+      var bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = 0;
+      bar.className = "upload-form__progress";
+      status.textContent = "Uploading…";
+      status.parentNode.insertBefore(bar, status);
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action || window.location.href);
+      request.upload.addEventListener("progress", function (progress) {
+        if (progress.lengthComputable) {
+          var percent = Math.round((progress.loaded / progress.total) * 100);
+          bar.value = percent;
+          status.textContent = "Uploading: " + percent + "%";
+        }
+      });
+      request.addEventListener("load", function () {
+        // The server answers with the page to show (after its redirect, if it worked).
+        document.open();
+        document.write(request.responseText);
+        document.close();
+        if (request.responseURL) {
+          window.history.replaceState(null, "", request.responseURL);
+        }
+      });
+      request.addEventListener("error", function () {
+        bar.remove();
+        status.textContent = "The upload did not finish. Check your signal and try again.";
+      });
+      request.send(new FormData(form));
+    });
+  });
+})();

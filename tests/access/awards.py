@@ -1,0 +1,26 @@
+"""A group's grant: the offer, accepting, bank details and the end-of-grant report."""
+
+from __future__ import annotations
+
+from tests.access import Arguments, Line, applicant_a_only
+
+MATRIX: dict[str, Line] = {
+    "apply.award": (lambda w: {"award_id": w.award_a_id}, applicant_a_only()),
+    "apply.accept_award": (lambda w: {"award_id": w.award_a_id}, applicant_a_only()),
+    "apply.bank_details": (lambda w: {"award_id": w.award_a_id}, applicant_a_only()),
+    "apply.report": (lambda w: {"award_id": w.award_a_id}, applicant_a_only()),
+    "apply.check_report": (lambda w: {"award_id": w.award_a_id}, applicant_a_only()),
+    # Posting with no file re-shows the report page with the message (400); the test posts a real form elsewhere.
+    "apply.report_photo": (lambda w: {"award_id": w.award_a_id}, applicant_a_only(), {"photo": ""}),
+    "apply.remove_report_photo": (
+        lambda w: {"award_id": w.award_a_id, "evidence_id": w.evidence_a_id},
+        applicant_a_only(),
+    ),
+}
+
+OBJECT_CHECKS: list[tuple[str, str, Arguments]] = [
+    ("apply.award", "applicant_b", lambda w: {"award_id": w.award_a_id}),
+    ("apply.award", "applicant_a", lambda w: {"award_id": 999_999}),
+    ("apply.bank_details", "applicant_b", lambda w: {"award_id": w.award_a_id}),
+    ("apply.report", "applicant_b", lambda w: {"award_id": w.award_a_id}),
+]
