@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from alembic import command
+from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
@@ -93,6 +94,10 @@ def empty_all_tables(url: str) -> None:
     engine.dispose()
 
 
+# Made once per run: bank details in tests are encrypted like real ones.
+TEST_BANK_KEY = Fernet.generate_key().decode()
+
+
 @pytest.fixture
 def config_overrides() -> dict[str, Any]:
     """Override in a test module to change settings for its app."""
@@ -109,6 +114,7 @@ def app(db_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> Iterat
         # Outside services point at addresses that fail loudly.
         "MAIL_URL": "smtp://127.0.0.1:9",
         "RATELIMIT_ENABLED": False,
+        "BANK_DETAILS_KEYS": [TEST_BANK_KEY],
     }
     settings.update(config_overrides)
     app = create_app(settings)

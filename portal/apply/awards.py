@@ -21,7 +21,7 @@ from portal.models.applications import Application, Evidence, EvidenceKind
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.services import award_acceptance, bank_details, reports, thumbnails
 from portal.services.application_form import count_words
-from portal.services.evidence import attach_thumbnail
+from portal.services.evidence import attach_thumbnail, preview_of
 from portal.services.uploads import delete_evidence, receive_upload, store_evidence
 from portal.storage import get_storage
 from portal.workflow import AWARD_LABELS
@@ -137,7 +137,9 @@ def bank_details_page(award_id: int) -> str | Response | tuple[str, int]:
 def report_for_member(award_id: int) -> MonitoringReport:
     item = award_for_member(award_id)
     if not item.reports:
-        abort(404)
+        # The report is made when the grant is accepted.
+        flash("You can write your end-of-grant report once you have accepted the grant.")
+        abort(redirect(url_for("apply.award", award_id=item.id)))
     return item.reports[0]
 
 
@@ -254,15 +256,16 @@ def report_photo(award_id: int) -> Response | tuple[str, int]:
         ) as received:
             if received.content_type not in thumbnails.IMAGE_TYPES:
                 raise UploadRejected("Photos must be JPG, PNG or HEIC pictures")
+            preview = preview_of(received)
             evidence = store_evidence(
                 db.session,
                 get_storage(),
                 received,
                 kind=EvidenceKind.PHOTO,
                 uploaded_by=current_user,
-                report_id=item.id,
-            )  # type: ignore[arg-type]
-            attach_thumbnail(get_storage(), evidence, received)
+                report_id=item.id,  # type: ignore[arg-type]
+            )
+            attach_thumbnail(get_storage(), evidence, preview)
     except UploadRejected as error:
         return _report_page(item, errors={"photo": error.message}, status=400)
     except StorageUnavailable:

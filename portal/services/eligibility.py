@@ -67,7 +67,7 @@ def first_missing(answers: dict[str, Any]) -> str | None:
 def check(grant_round: Round, answers: dict[str, Any], *, neighbourhood: str | None, contact: str) -> Result:
     """The result for a complete set of answers. ``neighbourhood`` is where the postcode is, if in the round."""
     reasons = []
-    names = [n.name for n in grant_round.neighbourhoods]
+    names = sorted(n.name for n in grant_round.neighbourhoods)
     if names and neighbourhood is None:
         reasons.append(
             Reason(

@@ -149,18 +149,25 @@ def add_evidence(
     _editable(application)
     if kind is EvidenceKind.PHOTO and received.content_type not in thumbnails.IMAGE_TYPES:
         raise DomainError("Photos must be JPG, PNG or HEIC pictures")
+    preview = preview_of(received)
     evidence = store_evidence(session, storage, received, kind=kind, uploaded_by=user, application_id=application.id)
-    attach_thumbnail(storage, evidence, received)
+    attach_thumbnail(storage, evidence, preview)
     session.flush()
     return evidence
 
 
-def attach_thumbnail(storage: Storage, evidence: Evidence, received: ReceivedFile) -> None:
-    """Best effort: a storage or image problem leaves the file without a preview."""
+def preview_of(received: ReceivedFile) -> bytes | None:
+    """A thumbnail of an image upload, made before the file is handed to storage."""
     if received.content_type not in thumbnails.IMAGE_TYPES:
-        return
+        return None
     received.file.seek(0)
     preview = thumbnails.make_thumbnail(received.file)
+    received.file.seek(0)
+    return preview
+
+
+def attach_thumbnail(storage: Storage, evidence: Evidence, preview: bytes | None) -> None:
+    """Best effort: a storage problem leaves the file without a preview."""
     if preview is None:
         return
     key = evidence.storage_key.rsplit(".", 1)[0] + ".thumb.jpg"
