@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import demo_grants
 from portal.models.applications import Application, ApplicationStatus, BudgetLine
 from portal.models.base import utcnow
 from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
@@ -23,6 +24,7 @@ from portal.models.users import Role, User
 from portal.services import audit
 from portal.services.passwords import hash_password
 from portal.services.references import next_reference
+from portal.storage.base import Storage
 from portal.workflow import advance_application
 
 FUND_NAME = "Anchor Offer small grants"
@@ -136,6 +138,8 @@ class DemoGroup:
     people: int
     charity_number: str | None = None
     company_number: str | None = None
+    asked_a_question: bool = False
+    has_past_grant: bool = False
 
 
 GROUPS = (
@@ -175,6 +179,7 @@ GROUPS = (
         status=ApplicationStatus.SUBMITTED,
         budget=(("Portable ramp", 95000), ("Hand tools", 150000), ("Safety training", 60000)),
         charity_number="1190001",
+        asked_a_question=True,
         address="Unit 4, Ashfields\nLeavesden\nWatford",
         what_we_do=(
             "A workshop where men, many of them retired or living with long-term conditions, make and mend "
@@ -239,6 +244,7 @@ GROUPS = (
         ),
         communities=("cancer",),
         people=35,
+        has_past_grant=True,
     ),
 )
 
@@ -345,6 +351,8 @@ def _group(session: Session, spec: DemoGroup, neighbourhood: Neighbourhood) -> t
             contact_name=spec.member_name,
             contact_email=spec.member_email,
             contact_phone="01923 000000",
+            # Unconstituted groups name two people who look after the money instead.
+            money_holders=f"{spec.member_name}\nPat Kelly" if spec.kind is OrganisationKind.UNCONSTITUTED else "",
         )
         organisation.memberships.append(Membership(user=member))
         session.add(organisation)
@@ -462,13 +470,17 @@ def _panel(session: Session, grant_round: Round, panellists: list[User], to_revi
                 session.add(Assignment(application=application, panellist=user, panel=panel))
 
 
-def load(session: Session, now: datetime | None = None) -> list[tuple[str, str]]:
-    """Create the demo (or find it) and return (who, how to sign in) lines."""
+def load(session: Session, now: datetime | None = None, storage: Storage | None = None) -> list[tuple[str, str]]:
+    """Create the demo (or find it) and return (who, how to sign in) lines.
+
+    With ``storage``, sent applications also get their documents, one group is
+    asked a question and another has last year's grant to accept.
+    """
     now = now or utcnow()
     neighbourhoods = _neighbourhoods(session)
     grant_round = _round(session, list(neighbourhoods.values()), now)
     panellists = [_user(session, email, name, (Role.PANELLIST,)) for email, name in PANELLISTS]
-    _user(session, *OFFICER, roles=(Role.OFFICER,), password=DEMO_STAFF_PASSWORD)
+    officer = _user(session, *OFFICER, roles=(Role.OFFICER,), password=DEMO_STAFF_PASSWORD)
     _user(session, *ADMIN, roles=(Role.ADMIN,), password=DEMO_STAFF_PASSWORD)
     to_review = []
     for spec in GROUPS:
@@ -476,6 +488,13 @@ def load(session: Session, now: datetime | None = None) -> list[tuple[str, str]]
         application = _application(session, spec, grant_round, organisation, member, now)
         if application.status is ApplicationStatus.WITH_PANEL:
             to_review.append(application)
+        if storage is not None and application.status is not ApplicationStatus.DRAFT:
+            demo_grants.add_documents(session, storage, application, member)
+        if spec.asked_a_question:
+            session.flush()
+            demo_grants.ask_question(session, application, officer)
+        if spec.has_past_grant:
+            demo_grants.past_grant(session, grant_round.fund, organisation, member, now)
     _panel(session, grant_round, panellists, to_review)
     session.flush()
 

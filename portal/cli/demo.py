@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from portal.database import writing
 from portal.extensions import db
+from portal.storage import get_storage
 
 group = AppGroup("demo", help="Demonstration data.")
 
@@ -20,7 +21,7 @@ def load() -> None:
     if current_app.config["PRODUCTION"]:
         raise click.ClickException("The demo data is for development only; it is never loaded in production.")
     with writing():
-        lines = demo.load(db.session)
+        lines = demo.load(db.session, storage=get_storage())
         db.session.commit()
     base = current_app.config["PORTAL_BASE_URL"]
     click.echo(f"Demo data is ready. Open {base} and sign in as one of these (all addresses are invented):")

@@ -6,10 +6,12 @@ from sqlalchemy.orm import Session
 
 from portal import demo
 from portal.models.applications import Application, ApplicationStatus
+from portal.models.awards import Award, AwardStatus
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
 from portal.models.panels import Assignment
 from portal.models.users import Role, User
+from portal.services.application_form import incomplete_sections
 
 
 def counts(session: Session) -> dict[str, int]:
@@ -28,7 +30,7 @@ def test_demo_load_creates_the_demo_and_says_how_to_sign_in(app: Flask, session:
     assert "officer@example.org" in result.output
     assert demo.DEMO_STAFF_PASSWORD in result.output
     session.rollback()
-    grant_round = session.scalars(select(Round)).one()
+    grant_round = session.scalars(select(Round).where(Round.slug == demo.ROUND_SLUG)).one()
     assert grant_round.is_open()
     assert grant_round.budget_pence == 6_000_000
     assert (grant_round.min_award_pence, grant_round.max_award_pence) == (50_000, 500_000)
@@ -39,6 +41,12 @@ def test_demo_load_creates_the_demo_and_says_how_to_sign_in(app: Flask, session:
     assert {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.WITH_PANEL} <= statuses
     references = [a.reference for a in session.scalars(select(Application)) if a.status is not ApplicationStatus.DRAFT]
     assert all(ref and ref.startswith("AO-") for ref in references)
+    # Sent applications have their documents and complete answers; one group has a question, one a grant to accept.
+    for application in session.scalars(select(Application).where(Application.round_id == grant_round.id)):
+        if application.status is not ApplicationStatus.DRAFT:
+            assert incomplete_sections(application) == [], application.title
+    assert {ApplicationStatus.MORE_INFO, ApplicationStatus.APPROVED} <= statuses
+    assert session.scalars(select(Award)).one().status is AwardStatus.OFFERED
     users = session.scalars(select(User)).all()
     assert sum(u.has_role(Role.PANELLIST) for u in users) == 3
     assert any(u.has_role(Role.OFFICER) and u.password_hash for u in users)
