@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.services.evidence import evidence_needed
-from portal.services.organisations import missing_profile_details
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Application
 from portal.models.organisations import IncomeBand, Organisation
 from portal.services import application_form as form_rules
 from portal.services import applications
+from portal.services.evidence import evidence_needed
+from portal.services.organisations import missing_profile_details
 from portal.storage.base import Storage
 from tests.factories import make_evidence
 
