@@ -198,10 +198,24 @@ def make_award(
 
 
 def make_panel(
-    session: Session, *, grant_round: Round, name: str | None = None, reviews_due_at: datetime | None = None
+    session: Session,
+    *,
+    grant_round: Round,
+    name: str | None = None,
+    reviews_due_at: datetime | None = None,
+    members: list[User] | None = None,
+    onboarded: bool = False,
 ) -> Panel:
-
+    """A panel for the round; ``members`` join it (already onboarded when ``onboarded``)."""
     panel = Panel(round=grant_round, name=name or f"Panel {_next()}", reviews_due_at=reviews_due_at)
+    for user in members or []:
+        panel.members.append(
+            PanelMember(
+                user=user,
+                onboarded_at=utcnow() if onboarded else None,
+                conflict_policy_accepted_at=utcnow() if onboarded else None,
+            )
+        )
     session.add(panel)
     session.flush()
     return panel

@@ -155,6 +155,7 @@ CONFLICT = "Conflict declared"
 @dataclass(frozen=True)
 class AssignmentRow:
     application_id: int
+    panel_id: int
     reference: str
     # None when the round's panel reviews blind: the group is not named.
     group_name: str | None
@@ -221,6 +222,7 @@ def panellist_overview(session: Session, user: User) -> PanellistOverview:
         rows.append(
             AssignmentRow(
                 application_id=application.id,
+                panel_id=assignment.panel_id,
                 reference=application.reference or f"Application {application.id}",
                 group_name=None if grant_round.blind_review else application.organisation.name,
                 round_title=grant_round.title,

@@ -48,7 +48,8 @@ class World:
     evidence; an application in a second round that the programme has asked
     more information about; and an approved application in a third round with
     an offered award and its end-of-grant report. Group B (applicant_b) has a
-    draft in the open round.
+    draft in the open round. The open round has a panel; the panellist is an
+    onboarded member with a third group's application assigned to them.
     """
 
     people: dict[str, Any]
@@ -62,6 +63,10 @@ class World:
     evidence_a_id: int
     award_a_id: int
     report_a_id: int
+    round_id: int
+    panel_id: int
+    panel_member_id: int
+    panel_application_id: int
 
 
 Arguments = Callable[[World], dict[str, Any]]

@@ -8,15 +8,18 @@ from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus
 from portal.models.awards import AwardStatus
+from portal.models.base import utcnow
 from portal.models.users import Role
 from portal.storage import get_storage
 from tests.access import World
 from tests.factories import (
     make_application,
+    make_assignment,
     make_award,
     make_evidence,
     make_info_request,
     make_organisation,
+    make_panel,
     make_report,
     make_round,
     make_user,
@@ -48,6 +51,12 @@ def build_world(session: Session) -> World:
     )
     award = make_award(session, application=approved, status=AwardStatus.OFFERED)
     report = make_report(session, award=award)
+    panel = make_panel(session, grant_round=open_round, members=[people["panellist"]], onboarded=True)
+    with_panel = make_application(
+        session, grant_round=open_round, organisation=make_organisation(session), status=ApplicationStatus.WITH_PANEL
+    )
+    assignment = make_assignment(session, application=with_panel, panellist=people["panellist"], panel=panel)
+    assignment.no_conflict_confirmed_at = utcnow()
     session.commit()
     return World(
         people=people,
@@ -61,4 +70,8 @@ def build_world(session: Session) -> World:
         evidence_a_id=evidence.id,
         award_a_id=award.id,
         report_a_id=report.id,
+        round_id=open_round.id,
+        panel_id=panel.id,
+        panel_member_id=panel.members[0].id,
+        panel_application_id=with_panel.id,
     )

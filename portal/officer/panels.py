@@ -1,0 +1,269 @@
+"""The officer's panel pages: panels and invitations, assignment, results and moderation, panel time."""
+
+from __future__ import annotations
+
+from flask import Response as FlaskResponse
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.wrappers import Response
+from wtforms import DateTimeLocalField, DecimalField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.formatting import uk_time
+from portal.models.applications import Application, ApplicationStatus
+from portal.models.funding import Round
+from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember
+from portal.models.users import User
+from portal.officer import bp
+from portal.services import panel_time, panels, results
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
+class PanelForm(FlaskForm):
+    name = StringField("Panel name", validators=[DataRequired("Enter a name for the panel"), Length(max=200)])
+    reviews_due_at = DateTimeLocalField("Reviews due (optional)", validators=[Optional()], format="%Y-%m-%dT%H:%M")
+
+
+class InviteForm(FlaskForm):
+    name = StringField("Their name", validators=[DataRequired("Enter their name"), Length(max=200)])
+    email = EmailField(
+        "Their email address",
+        validators=[DataRequired("Enter their email address"), Email(EMAIL_FORMAT, check_deliverability=False)],
+    )
+
+
+class AssignForm(FlaskForm):
+    application = SelectField("Application", validate_choice=False)
+    panellist = SelectField("Panel member", validate_choice=False)
+
+
+class ModerateForm(FlaskForm):
+    score = DecimalField(
+        "Moderated score",
+        places=2,
+        validators=[DataRequired("Enter the moderated score, like 3.5"), NumberRange(min=0, max=100)],
+    )
+    reason = TextAreaField(
+        "Reason", validators=[DataRequired("Give the reason for the moderated score"), Length(max=2000)]
+    )
+
+
+def _round_or_404(round_id: int) -> Round:
+    grant_round = db.session.get(
+        Round, round_id, options=[selectinload(Round.criteria), selectinload(Round.neighbourhoods)]
+    )
+    if grant_round is None:
+        abort(404)
+    return grant_round
+
+
+def _panel_or_404(panel_id: int) -> Panel:
+    panel = db.session.get(Panel, panel_id, options=[joinedload(Panel.round)])
+    if panel is None:
+        abort(404)
+    return panel
+
+
+@bp.route("/rounds/<int:round_id>/panels", methods=["GET", "POST"])
+def round_panels(round_id: int) -> str | Response:
+    grant_round = _round_or_404(round_id)
+    form = PanelForm()
+    if form.validate_on_submit():
+        due = form.reviews_due_at.data
+        panel = panels.create_panel(
+            db.session,
+            current_user,
+            grant_round,
+            name=form.name.data,  # type: ignore[arg-type]
+            reviews_due_at=due.replace(tzinfo=uk_time(grant_round.closes_at).tzinfo) if due else None,
+        )
+        flash(f"{panel.name} is set up. Now invite its members.", "success")
+        return redirect(url_for("officer.panel", panel_id=panel.id))
+    existing = db.session.scalars(select(Panel).where(Panel.round_id == round_id).order_by(Panel.created_at)).all()
+    return render_template("officer/panels.html", grant_round=grant_round, panels=existing, form=form)
+
+
+def _panel_page(
+    panel: Panel, *, invite: InviteForm | None = None, assign: AssignForm | None = None, status: int = 200
+) -> tuple[str, int]:
+    members = db.session.scalars(
+        select(PanelMember)
+        .where(PanelMember.panel_id == panel.id)
+        .options(joinedload(PanelMember.user))
+        .order_by(PanelMember.invited_at)
+    ).all()
+    assignments = db.session.scalars(
+        select(Assignment)
+        .where(Assignment.panel_id == panel.id)
+        .options(joinedload(Assignment.application), joinedload(Assignment.panellist))
+        .order_by(Assignment.application_id, Assignment.id)
+    ).all()
+    with_panel = db.session.scalars(
+        select(Application)
+        .where(Application.round_id == panel.round_id, Application.status == ApplicationStatus.WITH_PANEL)
+        .order_by(Application.reference)
+    ).all()
+    conflicts = db.session.scalars(
+        select(ConflictDeclaration)
+        .where(ConflictDeclaration.round_id == panel.round_id)
+        .options(joinedload(ConflictDeclaration.panellist), joinedload(ConflictDeclaration.organisation))
+        .order_by(ConflictDeclaration.declared_at)
+    ).all()
+    assign = assign or AssignForm()
+    assign.application.choices = [SelectChoice(str(a.id), f"{a.reference}: {a.title}") for a in with_panel]
+    assign.panellist.choices = [
+        SelectChoice(str(m.user_id), m.user.name or m.user.email) for m in members if m.left_at is None
+    ]
+    return (
+        render_template(
+            "officer/panel.html",
+            panel=panel,
+            members=members,
+            assignments=assignments,
+            with_panel=with_panel,
+            conflicts=conflicts,
+            invite=invite or InviteForm(formdata=None),
+            assign=assign,
+            action_form=FlaskForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/panels/<int:panel_id>")
+def panel(panel_id: int) -> tuple[str, int]:
+    return _panel_page(_panel_or_404(panel_id))
+
+
+@bp.post("/panels/<int:panel_id>/invite")
+def invite_panellist(panel_id: int) -> Response | tuple[str, int]:
+    panel = _panel_or_404(panel_id)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            panels.invite_member(db.session, current_user, panel, email=form.email.data, name=form.name.data)  # type: ignore[arg-type]
+        except DomainError as error:
+            form.email.errors = [error.message]
+        else:
+            flash(f"We have emailed {form.email.data} an invitation.", "success")
+            return redirect(url_for("officer.panel", panel_id=panel.id))
+    return _panel_page(panel, invite=form)
+
+
+@bp.post("/panels/<int:panel_id>/assign-automatically")
+def auto_assign(panel_id: int) -> Response:
+    panel = _panel_or_404(panel_id)
+    made, short = panels.assign_automatically(db.session, current_user, panel)  # type: ignore[arg-type]
+    message = f"{made} assignment{'s' if made != 1 else ''} made."
+    if short:
+        message += " Not enough panel members for: " + ", ".join(a.reference or str(a.id) for a in short) + "."
+    flash(message, "success" if not short else "info")
+    return redirect(url_for("officer.panel", panel_id=panel.id))
+
+
+@bp.post("/panels/<int:panel_id>/assign")
+def assign(panel_id: int) -> Response | tuple[str, int]:
+    panel = _panel_or_404(panel_id)
+    form = AssignForm()
+    application = (
+        db.session.get(Application, int(form.application.data)) if (form.application.data or "").isdigit() else None
+    )
+    panellist = db.session.get(User, int(form.panellist.data)) if (form.panellist.data or "").isdigit() else None
+    if form.validate_on_submit() and application is not None and panellist is not None:
+        try:
+            panels.assign(db.session, current_user, panel, application, panellist)  # type: ignore[arg-type]
+        except DomainError as error:
+            form.panellist.errors = [error.message]
+        else:
+            flash(f"{application.reference} is assigned to {panellist.name or panellist.email}.", "success")
+            return redirect(url_for("officer.panel", panel_id=panel.id))
+    elif form.is_submitted():
+        form.application.errors = ["Choose an application and a panel member"]
+    return _panel_page(panel, assign=form)
+
+
+@bp.route("/panels/<int:panel_id>/members/<int:member_id>/leave", methods=["GET", "POST"])
+def panellist_leaves(panel_id: int, member_id: int) -> str | Response:
+    panel = _panel_or_404(panel_id)
+    member = db.session.get(PanelMember, member_id)
+    if member is None or member.panel_id != panel.id or member.left_at is not None:
+        abort(404)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        stranded = panels.leave_panel(db.session, current_user, member)  # type: ignore[arg-type]
+        who = member.user.name or member.user.email
+        message = f"{who} has left the panel; their unfinished reviews were given to others."
+        if stranded:
+            message += " Nobody else could take: " + ", ".join(a.reference or str(a.id) for a in stranded) + "."
+        flash(message, "success")
+        return redirect(url_for("officer.panel", panel_id=panel.id))
+    return render_template("officer/panellist_leaves.html", panel=panel, member=member, form=form)
+
+
+@bp.get("/rounds/<int:round_id>/results", endpoint="results")
+def results_page(round_id: int) -> str:
+    grant_round = _round_or_404(round_id)
+    raw = request.args.get("neighbourhood", "")
+    chosen = int(raw) if raw.isdigit() and int(raw) in {n.id for n in grant_round.neighbourhoods} else None
+    rows = results.round_results(db.session, grant_round, neighbourhood_id=chosen)
+    return render_template("officer/results.html", grant_round=grant_round, rows=rows, chosen=chosen)
+
+
+@bp.route("/applications/<int:application_id>/moderate", methods=["GET", "POST"])
+def moderate(application_id: int) -> str | Response | tuple[str, int]:
+    application = db.session.get(Application, application_id, options=[joinedload(Application.round)])
+    if application is None:
+        abort(404)
+    form = ModerateForm()
+    if form.validate_on_submit():
+        try:
+            results.moderate(
+                db.session,
+                current_user,
+                application,
+                score=float(form.score.data),
+                reason=form.reason.data,  # type: ignore[arg-type]
+            )
+        except DomainError as error:
+            form.form_errors.append(error.message)
+            return render_template("officer/moderate.html", application=application, form=form), 409
+        flash(f"The moderated score for {application.reference} is saved.", "success")
+        return redirect(url_for("officer.results", round_id=application.round_id))
+    return render_template("officer/moderate.html", application=application, form=form)
+
+
+@bp.get("/panels/<int:panel_id>/time")
+def panel_time_page(panel_id: int) -> str:
+    panel = _panel_or_404(panel_id)
+    return render_template(
+        "officer/panel_time.html", panel=panel, rows=panel_time.time_owed(db.session, panel), form=FlaskForm()
+    )
+
+
+@bp.post("/panels/<int:panel_id>/time/<int:user_id>/paid")
+def mark_time_paid(panel_id: int, user_id: int) -> Response | tuple[str, int]:
+    panel = _panel_or_404(panel_id)
+    try:
+        minutes = panel_time.mark_paid(db.session, current_user, panel, user_id)  # type: ignore[arg-type]
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{minutes // 60} hours {minutes % 60} minutes marked as paid.", "success")
+    return redirect(url_for("officer.panel_time_page", panel_id=panel.id))
+
+
+@bp.get("/panels/<int:panel_id>/time.csv")
+def panel_time_csv(panel_id: int) -> FlaskResponse:
+    panel = _panel_or_404(panel_id)
+    rows = panel_time.time_owed(db.session, panel)
+    # One row per panel member: small enough to build whole.
+    body = "".join(panel_time.time_csv(rows, panel.round.hourly_rate_pence))
+    response = FlaskResponse(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="panel-{panel.id}-time.csv"'
+    return response

@@ -1,0 +1,280 @@
+"""Onboarding, the conflict question, the review page, results and time: the panellist's pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.models.applications import Application
+from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, TimeActivity
+from portal.panel import bp
+from portal.services import application_form as form_rules
+from portal.services import panel_time, panels, results, scoring
+from portal.services.scoring import CriterionAnswer
+
+
+class OnboardingForm(FlaskForm):
+    accepted = BooleanField(
+        "I will keep applications confidential, and I will declare any conflict of interest before I read one"
+    )
+    paid = RadioField(
+        "Do you want to be paid for your time?",
+        choices=[SelectChoice("yes", "Yes, pay me for my time"), SelectChoice("no", "No, I will volunteer my time")],
+        validators=[DataRequired("Choose whether you want to be paid")],
+    )
+
+
+class ConflictForm(FlaskForm):
+    answer = RadioField(
+        "Do you know this group, or have an interest in it?",
+        choices=[
+            SelectChoice("no", "No, I do not know the group and have no interest in it"),
+            SelectChoice("yes", "Yes: I know people in it, I am involved with it, or I would gain if it is funded"),
+        ],
+        validators=[DataRequired("Choose yes or no")],
+    )
+    nature = TextAreaField(
+        "If yes, tell us briefly how (optional)", validators=[Length(max=2000)], render_kw={"rows": 3}
+    )
+
+
+class TimeForm(FlaskForm):
+    panel = RadioField("Which panel was it for?", validators=[DataRequired("Choose the panel")])
+    activity = RadioField(
+        "What did you do?",
+        choices=[SelectChoice(a.value, label) for a, label in panel_time.ACTIVITY_LABELS.items()],
+        validators=[DataRequired("Choose what you did")],
+    )
+    worked_on = DateField("Date", validators=[InputRequired("Enter the date, like 2027-03-14")], format="%Y-%m-%d")
+    hours = IntegerField("Hours", validators=[Optional(), NumberRange(min=0, max=12, message="Hours must be 0 to 12")])
+    minutes = IntegerField(
+        "Minutes", validators=[Optional(), NumberRange(min=0, max=59, message="Minutes must be 0 to 59")]
+    )
+    note = StringField("Note (optional)", validators=[Length(max=500)])
+
+
+def _member_or_404(panel_id: int) -> Any:
+    member = panels.membership(db.session, current_user, panel_id)  # type: ignore[arg-type]
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.route("/panels/<int:panel_id>/welcome", methods=["GET", "POST"])
+def onboarding(panel_id: int) -> str | Response:
+    member = _member_or_404(panel_id)
+    form = OnboardingForm(data={"paid": "yes" if member.wants_payment else "no"} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            panels.complete_onboarding(
+                db.session, member, accepted=form.accepted.data, wants_payment=form.paid.data == "yes"
+            )
+        except DomainError as error:
+            form.accepted.errors = [error.message]
+        else:
+            flash("Thank you. You can now read the applications given to you.", "success")
+            return redirect(url_for("panel.home"))
+    panel: Panel = member.panel
+    return render_template("panel/onboarding.html", panel=panel, form=form, member=member)
+
+
+def _assignment_or_404(application_id: int) -> Any:
+    assignment = panels.assignment_for(db.session, current_user, application_id)  # type: ignore[arg-type]
+    if assignment is None:
+        abort(404)
+    member = panels.membership(db.session, current_user, assignment.panel_id)  # type: ignore[arg-type]
+    if member is None or member.onboarded_at is None:
+        flash("Before you read any application, please read the panel guide and agree to it.")
+        abort(redirect(url_for("panel.onboarding", panel_id=assignment.panel_id)))
+    return assignment
+
+
+@bp.route("/applications/<int:application_id>/conflict", methods=["GET", "POST"])
+def conflict(application_id: int) -> str | Response:
+    assignment = _assignment_or_404(application_id)
+    application: Application = assignment.application
+    form = ConflictForm()
+    if form.validate_on_submit():
+        if form.answer.data == "no":
+            panels.confirm_no_conflict(db.session, assignment, current_user)  # type: ignore[arg-type]
+            return redirect(url_for("panel.review", application_id=application_id))
+        panels.declare_conflict(db.session, assignment, current_user, nature=form.nature.data or "")  # type: ignore[arg-type]
+        flash("Thank you for telling us. The application has been given to another panel member.", "success")
+        return redirect(url_for("panel.home"))
+    blind = application.round.blind_review
+    return render_template("panel/conflict.html", application=application, form=form, blind=blind)
+
+
+def _answers_from_form(application: Application) -> dict[int, CriterionAnswer]:
+    found = {}
+    for criterion in application.round.criteria:
+        raw = request.form.get(f"score-{criterion.id}", "")
+        found[criterion.id] = CriterionAnswer(
+            int(raw) if raw.isdigit() else None, request.form.get(f"comment-{criterion.id}", "").strip()
+        )
+    return found
+
+
+def _recommendation_from_form() -> Recommendation | None:
+    try:
+        return Recommendation(request.form.get("recommendation", ""))
+    except ValueError:
+        return None
+
+
+def _redacted(application: Application) -> dict[str, Any]:
+    """What a panellist reads: the project, never contact details, bank details or who signed it."""
+    sections = []
+    for key in ("idea", "benefit", "extra"):
+        if key == "extra" and not form_rules.extra_questions(application.round):
+            continue
+        rows = []
+        for spec in form_rules.fields_for(application, key):
+            value = form_rules.answer(application, key, spec.name)
+            if spec.choices:
+                values = value if isinstance(value, list) else [value]
+                value = ", ".join(spec.choices.get(str(v), str(v)) for v in values if v)
+            rows.append({"key": spec.label, "value": value or "Not answered"})
+        sections.append({"title": form_rules.SECTIONS_BY_KEY[key].title, "rows": rows})
+    return {
+        "group_name": None if application.round.blind_review else application.organisation.name,
+        "group_description": form_rules.answer(application, "group", "description") or "",
+        "neighbourhood": application.organisation.neighbourhood.name
+        if application.organisation.neighbourhood
+        else None,
+        "sections": sections,
+        "budget": [(line.item, line.amount_pence) for line in application.budget_lines],
+    }
+
+
+@bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
+def review(application_id: int) -> str | Response | tuple[str, int]:
+    assignment = _assignment_or_404(application_id)
+    if assignment.no_conflict_confirmed_at is None:
+        return redirect(url_for("panel.conflict", application_id=application_id))
+    application: Application = assignment.application
+    own = scoring.review_of(db.session, application, current_user)  # type: ignore[arg-type]
+    errors: dict[str, str] = {}
+    form = FlaskForm()
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        answers = _answers_from_form(application)
+        recommendation = _recommendation_from_form()
+        comment = request.form.get("comment", "")
+        try:
+            if request.form.get("action") == "submit":
+                errors = scoring.problems(application.round.criteria, answers, recommendation)
+                if not errors:
+                    scoring.submit_review(
+                        db.session, assignment, current_user, answers, recommendation=recommendation, comment=comment
+                    )  # type: ignore[arg-type]
+                    flash("Your review is submitted. Thank you.", "success")
+                    return redirect(url_for("panel.review", application_id=application_id))
+                # Keep what they chose, so nothing is lost while they finish.
+                scoring.save_draft(
+                    db.session, assignment, current_user, answers, recommendation=recommendation, comment=comment
+                )  # type: ignore[arg-type]
+            else:
+                scoring.save_draft(
+                    db.session, assignment, current_user, answers, recommendation=recommendation, comment=comment
+                )  # type: ignore[arg-type]
+                flash("Your review is saved as a draft.", "success")
+                return redirect(url_for("panel.review", application_id=application_id))
+        except DomainError as error:
+            errors = {"form": error.message}
+            status = 409
+        own = scoring.review_of(db.session, application, current_user)  # type: ignore[arg-type]
+    chosen = {s.criterion_id: s for s in own.scores} if own else {}
+    return render_template(
+        "panel/review.html",
+        application=application,
+        shown=_redacted(application),
+        criteria=application.round.criteria,
+        own=own,
+        chosen=chosen,
+        errors=errors,
+        form=form,
+        recommendations=scoring.RECOMMENDATIONS,
+        others=scoring.panel_reviews_for(db.session, application, current_user),  # type: ignore[arg-type]
+    ), status
+
+
+@bp.get("/panels/<int:panel_id>/results")
+def results_page(panel_id: int) -> str:
+    member = _member_or_404(panel_id)
+    panel: Panel = member.panel
+    left = scoring_progress(panel)
+    if left:
+        # Results would show others' scores: only once every review of theirs is in.
+        return render_template("panel/results_waiting.html", panel=panel, left=left)
+    return render_template(
+        "panel/results.html",
+        panel=panel,
+        rows=results.round_results(db.session, panel.round),
+        show_groups=not panel.round.blind_review,
+    )
+
+
+def scoring_progress(panel: Panel) -> int:
+    """How many of the signed-in panellist's reviews on this panel are not yet submitted."""
+    assigned = set(
+        db.session.scalars(
+            select(Assignment.application_id).where(
+                Assignment.panel_id == panel.id, Assignment.panellist_id == current_user.id
+            )
+        )
+    )
+    done = set(
+        db.session.scalars(
+            select(Review.application_id).where(Review.panellist_id == current_user.id, Review.submitted.is_(True))
+        )
+    )
+    return len(assigned - done)
+
+
+@bp.route("/time", methods=["GET", "POST"])
+def time() -> str | Response:
+    members = db.session.scalars(
+        select(PanelMember).where(PanelMember.user_id == current_user.id, PanelMember.left_at.is_(None))
+    ).all()
+    form = TimeForm()
+    form.panel.choices = [SelectChoice(str(m.panel_id), m.panel.name) for m in members]
+    if len(members) == 1 and not form.panel.data:
+        form.panel.data = str(members[0].panel_id)
+    if form.validate_on_submit():
+        member = next((m for m in members if str(m.panel_id) == form.panel.data), None)
+        minutes = (form.hours.data or 0) * 60 + (form.minutes.data or 0)
+        if member is None:
+            form.panel.errors = ["Choose the panel"]
+        else:
+            try:
+                panel_time.log_time(
+                    db.session,
+                    member,
+                    activity=TimeActivity(form.activity.data),
+                    worked_on=form.worked_on.data or date.today(),
+                    minutes=minutes,
+                    note=form.note.data or "",
+                )
+            except DomainError as error:
+                form.hours.errors = [error.message]
+            else:
+                flash("Your time is recorded.", "success")
+                return redirect(url_for("panel.time"))
+    return render_template(
+        "panel/time.html",
+        form=form,
+        members=members,
+        entries=panel_time.entries_of(db.session, current_user),  # type: ignore[arg-type]
+        labels=panel_time.ACTIVITY_LABELS,
+    )

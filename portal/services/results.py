@@ -1,0 +1,183 @@
+"""Panel results: weighted scores, disagreement flags, ranking and the funding line.
+
+The arithmetic is in pure functions over plain numbers, so it can be checked
+on its own (including with generated data); ``round_results`` reads a round's
+submitted reviews in a fixed number of queries and applies it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from portal.errors import DomainError
+from portal.models.applications import Application, ApplicationStatus
+from portal.models.base import utcnow
+from portal.models.funding import Round
+from portal.models.panels import Assignment, ModeratedScore, Review
+from portal.models.users import User
+from portal.services import audit
+
+# A spread of this many points between panellists on one criterion is flagged for discussion.
+DISAGREEMENT_POINTS = 2
+PANEL_STATES = (
+    ApplicationStatus.WITH_PANEL,
+    ApplicationStatus.SCORED,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.DECLINED,
+)
+
+
+def weighted_mean(scores: Mapping[int, int], weights: Mapping[int, int]) -> float:
+    """One review's score: each criterion's score times its weight, over the total weight."""
+    total_weight = sum(weights[criterion] for criterion in scores)
+    if total_weight == 0:
+        raise ValueError("no weighted scores")
+    return sum(value * weights[criterion] for criterion, value in scores.items()) / total_weight
+
+
+def panel_mean(reviews: Sequence[Mapping[int, int]], weights: Mapping[int, int]) -> float | None:
+    """The mean of the reviews' weighted scores; None when there are none."""
+    if not reviews:
+        return None
+    return sum(weighted_mean(review, weights) for review in reviews) / len(reviews)
+
+
+def spreads(reviews: Sequence[Mapping[int, int]]) -> dict[int, int]:
+    """Criterion → highest minus lowest score given for it."""
+    values: dict[int, list[int]] = defaultdict(list)
+    for review in reviews:
+        for criterion, value in review.items():
+            values[criterion].append(value)
+    return {criterion: max(found) - min(found) for criterion, found in values.items()}
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    application_id: int
+    reference: str
+    title: str
+    group_name: str
+    neighbourhood: str
+    amount_requested_pence: int
+    reviews_done: int
+    reviews_needed: int
+    mean: float | None
+    moderated: float | None
+    moderation_reason: str | None
+    flags: list[str] = field(default_factory=list)
+    running_total_pence: int = 0
+    within_budget: bool = False
+
+    @property
+    def final(self) -> float | None:
+        return self.moderated if self.moderated is not None else self.mean
+
+
+def rank(rows: Sequence[ResultRow]) -> list[ResultRow]:
+    """Highest final score first; unscored last; ties kept in reference order (stable)."""
+    return sorted(rows, key=lambda row: (row.final is None, -(row.final or 0.0), row.reference))
+
+
+def with_funding_line(rows: Sequence[ResultRow], budget_pence: int) -> list[ResultRow]:
+    """Add the running total of requests, in rank order, and whether each falls within the budget."""
+    total = 0
+    out = []
+    for row in rows:
+        total += row.amount_requested_pence
+        out.append(ResultRow(**{**row.__dict__, "running_total_pence": total, "within_budget": total <= budget_pence}))
+    return out
+
+
+def round_results(session: Session, grant_round: Round, *, neighbourhood_id: int | None = None) -> list[ResultRow]:
+    """Every application the panel has had in the round, ranked, with flags and the funding line."""
+    statement = (
+        select(Application)
+        .where(Application.round_id == grant_round.id, Application.status.in_(PANEL_STATES))
+        .options(joinedload(Application.organisation))
+        .order_by(Application.reference)
+    )
+    applications = list(session.scalars(statement))
+    ids = [a.id for a in applications]
+    reviews: dict[int, list[dict[int, int]]] = defaultdict(list)
+    assigned: dict[int, int] = defaultdict(int)
+    moderated: dict[int, ModeratedScore] = {}
+    if ids:
+        for review in session.scalars(
+            select(Review)
+            .where(Review.application_id.in_(ids), Review.submitted.is_(True))
+            .options(selectinload(Review.scores))
+        ):
+            reviews[review.application_id].append({score.criterion_id: score.value for score in review.scores})
+        for (application_id,) in session.execute(
+            select(Assignment.application_id).where(Assignment.application_id.in_(ids))
+        ):
+            assigned[application_id] += 1
+        moderated = {
+            m.application_id: m
+            for m in session.scalars(select(ModeratedScore).where(ModeratedScore.application_id.in_(ids)))
+        }
+    weights = {criterion.id: criterion.weight for criterion in grant_round.criteria}
+    titles = {criterion.id: criterion.title for criterion in grant_round.criteria}
+    neighbourhood_names = {n.id: n.name for n in grant_round.neighbourhoods}
+    rows = []
+    for application in applications:
+        place = application.organisation.neighbourhood_id
+        if neighbourhood_id is not None and place != neighbourhood_id:
+            continue
+        done = reviews[application.id]
+        needed = grant_round.reviews_per_application
+        flags = [
+            f"Scores differ by {gap} points on {titles.get(criterion, 'a criterion')}"
+            for criterion, gap in sorted(spreads(done).items())
+            if gap >= DISAGREEMENT_POINTS
+        ]
+        if len(done) < needed:
+            flags.append(f"{needed - len(done)} of {needed} reviews missing")
+        moderation = moderated.get(application.id)
+        rows.append(
+            ResultRow(
+                application_id=application.id,
+                reference=application.reference or f"Application {application.id}",
+                title=application.title,
+                group_name=application.organisation.name,
+                neighbourhood=neighbourhood_names.get(place or 0, "Outside the round's neighbourhoods"),
+                amount_requested_pence=application.amount_requested_pence,
+                reviews_done=len(done),
+                reviews_needed=max(needed, assigned[application.id]),
+                mean=panel_mean(done, weights) if weights else None,
+                moderated=moderation.score_hundredths / 100 if moderation else None,
+                moderation_reason=moderation.reason if moderation else None,
+                flags=flags,
+            )
+        )
+    return with_funding_line(rank(rows), grant_round.budget_pence - grant_round.committed_pence)
+
+
+def moderate(session: Session, officer: User, application: Application, *, score: float, reason: str) -> ModeratedScore:
+    """Record the panel meeting's moderated score; the reviews themselves are never changed."""
+    points = application.round.criteria[0].score_points if application.round.criteria else [1, 5]
+    if not min(points) <= score <= max(points):
+        raise DomainError(f"A moderated score must be between {min(points)} and {max(points)}")
+    if not reason.strip():
+        raise DomainError("Give the reason for the moderated score")
+    if application.status not in PANEL_STATES:
+        raise DomainError("Only applications the panel has scored can be moderated")
+    existing = session.scalar(select(ModeratedScore).where(ModeratedScore.application_id == application.id))
+    before = f"{existing.score_hundredths / 100:.2f}" if existing else "none"
+    moderation = existing or ModeratedScore(application_id=application.id, score_hundredths=0, reason="")
+    moderation.score_hundredths = round(score * 100)
+    moderation.reason = reason.strip()[:2000]
+    moderation.moderated_by_id = officer.id
+    moderation.moderated_at = utcnow()
+    session.add(moderation)
+    session.flush()
+    audit.record(
+        session, officer, "score moderated", application, f"Moderated score {before} → {score:.2f}: {moderation.reason}"
+    )
+    session.flush()
+    return moderation
