@@ -50,13 +50,14 @@ def invite_member(session: Session, officer: User, panel: Panel, *, email: str, 
     session.flush()
     if session.scalar(select(PanelMember.id).where(PanelMember.panel_id == panel.id, PanelMember.user_id == user.id)):
         raise DomainError(f"{email} is already on this panel.")
-    member = PanelMember(panel=panel, user=user)
+    member = PanelMember(panel_id=panel.id, user_id=user.id)
     try:
         with session.begin_nested():
             session.add(member)
             session.flush()
     except IntegrityError:
         raise DomainError(f"{email} is already on this panel.") from None
+    session.expire(panel, ["members"])
     audit.record(session, officer, "panel member invited", panel, email)
     notify.queue_email(
         session,

@@ -1,0 +1,142 @@
+"""The officer's panel pages: set up, invite, assign, results with moderation, time and pay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.models.applications import ApplicationStatus
+from portal.models.audit import OutboxMessage
+from portal.models.base import utcnow
+from portal.models.funding import Round
+from portal.models.panels import Assignment, ModeratedScore, Panel, TimeActivity, TimeEntry
+from portal.models.users import Role, User
+from tests.factories import make_application, make_organisation, make_panel, make_round, make_user
+from tests.fixtures.databases import reread
+from tests.fixtures.pages import page_text
+
+
+@pytest.fixture
+def officer(session: Session) -> User:
+    person = make_user(session, roles=(Role.OFFICER,))
+    session.commit()
+    return person
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, officer: User, sign_in_as: Any) -> FlaskClient:
+    sign_in_as(client, officer)
+    return client
+
+
+@pytest.fixture
+def grant_round(session: Session) -> Round:
+    item = make_round(
+        session,
+        reviews_per_application=2,
+        criteria=[{"title": "Need", "descriptors": {str(p): str(p) for p in range(1, 6)}}],
+    )
+    for number in (1, 2):
+        application = make_application(
+            session, grant_round=item, organisation=make_organisation(session), status=ApplicationStatus.WITH_PANEL
+        )
+        application.reference = f"AO-2026-010{number}"
+    session.commit()
+    return item
+
+
+def test_setting_up_a_panel_inviting_and_assigning(
+    signed_in: FlaskClient, session: Session, grant_round: Round
+) -> None:
+    assert "This round has no panel yet" in page_text(signed_in.get(f"/officer/rounds/{grant_round.id}/panels"))
+    assert "Enter a name for the panel" in page_text(
+        signed_in.post(f"/officer/rounds/{grant_round.id}/panels", data={})
+    )
+    created = signed_in.post(
+        f"/officer/rounds/{grant_round.id}/panels", data={"name": "Spring panel", "reviews_due_at": "2027-01-15T17:00"}
+    )
+    panel = session.scalars(select(Panel)).one()
+    assert created.headers["Location"] == f"/officer/panels/{panel.id}"
+    assert panel.reviews_due_at is not None
+
+    for name in ("June", "Ravi", "Tom"):
+        assert (
+            signed_in.post(
+                f"/officer/panels/{panel.id}/invite", data={"name": name, "email": f"{name.lower()}@example.org"}
+            ).status_code
+            == 302
+        )
+    assert "already on this panel" in page_text(
+        signed_in.post(f"/officer/panels/{panel.id}/invite", data={"name": "June", "email": "june@example.org"})
+    )
+    reread(session)
+    assert session.scalar(select(func.count(OutboxMessage.id))) == 3
+
+    done = signed_in.post(f"/officer/panels/{panel.id}/assign-automatically")
+    assert done.status_code == 302
+    assert "4 assignments made" in page_text(signed_in.get(done.headers["Location"]))
+    reread(session)
+    assert session.scalar(select(func.count(Assignment.id))) == 4
+
+
+def test_removing_a_member_hands_on_their_work(signed_in: FlaskClient, session: Session, grant_round: Round) -> None:
+    people = [make_user(session, roles=(Role.PANELLIST,)) for _ in range(3)]
+    panel = make_panel(session, grant_round=grant_round, members=people, onboarded=True)
+    session.commit()
+    signed_in.post(f"/officer/panels/{panel.id}/assign-automatically")
+    leaving = panel.members[0]
+    assert "Remove" in page_text(signed_in.get(f"/officer/panels/{panel.id}/members/{leaving.id}/leave"))
+    signed_in.post(f"/officer/panels/{panel.id}/members/{leaving.id}/leave")
+    reread(session)
+    assert session.scalar(select(func.count(Assignment.id)).where(Assignment.panellist_id == leaving.user_id)) == 0
+    assert session.scalar(select(func.count(Assignment.id))) == 4
+
+
+def test_results_and_moderation(signed_in: FlaskClient, session: Session, grant_round: Round) -> None:
+    assert session.scalars(select(ModeratedScore)).first() is None
+    page = page_text(signed_in.get(f"/officer/rounds/{grant_round.id}/results"))
+    assert "AO-2026-0101" in page
+    assert "2 of 2 reviews missing" in page
+
+    target = grant_round_application_id(session, grant_round)
+    url = f"/officer/applications/{target}/moderate"
+    assert "Give the reason" in page_text(signed_in.post(url, data={"score": "3.5", "reason": ""}))
+    assert "between 1 and 5" in page_text(signed_in.post(url, data={"score": "9", "reason": "Agreed"}))
+    assert signed_in.post(url, data={"score": "3.5", "reason": "Agreed at the meeting"}).status_code == 302
+    assert "Agreed at the meeting" in page_text(signed_in.get(f"/officer/rounds/{grant_round.id}/results"))
+
+
+def grant_round_application_id(session: Session, grant_round: Round) -> int:
+    from portal.models.applications import Application
+
+    return session.scalars(
+        select(Application.id).where(Application.round_id == grant_round.id).order_by(Application.id)
+    ).first()  # type: ignore[return-value]
+
+
+def test_time_and_pay(signed_in: FlaskClient, session: Session, grant_round: Round) -> None:
+    june = make_user(session, name="June", roles=(Role.PANELLIST,))
+    panel = make_panel(session, grant_round=grant_round, members=[june], onboarded=True)
+    session.add(
+        TimeEntry(
+            panellist_id=june.id,
+            panel_id=panel.id,
+            activity=TimeActivity.MEETING,
+            worked_on=utcnow().date(),
+            minutes=120,
+        )
+    )
+    session.commit()
+    page = page_text(signed_in.get(f"/officer/panels/{panel.id}/time"))
+    assert "June" in page
+    assert "£27.20" in page
+    csv = signed_in.get(f"/officer/panels/{panel.id}/time.csv")
+    assert csv.headers["Content-Disposition"].startswith("attachment")
+    assert "27.20" in csv.get_data(as_text=True)
+    signed_in.post(f"/officer/panels/{panel.id}/time/{june.id}/paid")
+    reread(session)
+    assert session.scalars(select(TimeEntry)).one().paid_at is not None
