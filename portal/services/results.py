@@ -70,6 +70,8 @@ class ResultRow:
     moderated: float | None
     moderation_reason: str | None
     flags: list[str] = field(default_factory=list)
+    # The widest gap between panel members' scores on any one criterion.
+    spread: int | None = None
     running_total_pence: int = 0
     within_budget: bool = False
 
@@ -131,9 +133,10 @@ def round_results(session: Session, grant_round: Round, *, neighbourhood_id: int
             continue
         done = reviews[application.id]
         needed = grant_round.reviews_per_application
+        gaps = spreads(done)
         flags = [
             f"Scores differ by {gap} points on {titles.get(criterion, 'a criterion')}"
-            for criterion, gap in sorted(spreads(done).items())
+            for criterion, gap in sorted(gaps.items())
             if gap >= DISAGREEMENT_POINTS
         ]
         if len(done) < needed:
@@ -153,6 +156,7 @@ def round_results(session: Session, grant_round: Round, *, neighbourhood_id: int
                 moderated=moderation.score_hundredths / 100 if moderation else None,
                 moderation_reason=moderation.reason if moderation else None,
                 flags=flags,
+                spread=max(gaps.values()) if gaps else None,
             )
         )
     return with_funding_line(rank(rows), grant_round.budget_pence - grant_round.committed_pence)

@@ -127,6 +127,7 @@ def test_round_results_rank_flag_and_filter(session: Session) -> None:
     assert [r.reference for r in rows] == ["AO-2026-0001", "AO-2026-0002", "AO-2026-0003"]
     assert rows[0].mean == pytest.approx((19 / 4 + 16 / 4) / 2)
     assert rows[1].flags == ["Scores differ by 3 points on Need"]
+    assert rows[1].spread == 3
     assert rows[2].flags == ["1 of 2 reviews missing"]
     assert [r.within_budget for r in rows] == [True, False, False]
     assert [r.reference for r in results.round_results(session, grant_round, neighbourhood_id=north.id)] == [
