@@ -1,0 +1,289 @@
+"""Officers' decisions: routing after the checks, asking for more information, approving and declining.
+
+The round's budget is never overspent: approving reserves the money with one
+conditional UPDATE (``committed + amount <= budget``) in the approving
+transaction, so however many officers approve at once, only the approvals
+that fit succeed; the others get a clear message with the budget left. The
+database's CHECK constraint (committed <= budget) backs this up.
+
+Awards above the round's threshold need a second, different officer: the
+first approval reserves the money and records the decision; the offer goes
+out only when the second officer confirms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from portal.errors import DomainError
+from portal.formatting import pounds
+from portal.models.applications import Application, ApplicationStatus, InfoRequest
+from portal.models.awards import Award, AwardStatus, Decision, DecisionOutcome
+from portal.models.base import utcnow
+from portal.models.funding import Round
+from portal.models.organisations import Membership
+from portal.models.users import User
+from portal.services import audit, notify
+from portal.services.links import absolute_url
+from portal.workflow import advance_application
+
+A = ApplicationStatus
+
+DECLINE_REASONS = {
+    "budget": "We had more good applications than money to fund them",
+    "fit": "The project did not fit what this round funds closely enough",
+    "need": "The application did not show enough local need",
+    "plan": "The plan or budget was not clear enough",
+    "already_funded": "Similar work in the area is already funded",
+}
+
+
+def _members_emails(session: Session, application: Application) -> list[str]:
+    return list(
+        session.scalars(
+            select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organisation_id == application.organisation_id, User.active.is_(True))
+            .order_by(User.email)
+        )
+    )
+
+
+def _email_group(session: Session, application: Application, *, subject: str, template: str, **context: object) -> None:
+    for email in _members_emails(session, application):
+        notify.queue_email(
+            session,
+            to=email,
+            subject=f"{subject} ({application.reference})",
+            template=template,
+            application=application,
+            status_url=absolute_url("apply.status", application_id=application.id),
+            **context,
+        )
+
+
+def _to_checking(application: Application) -> None:
+    if application.status is A.SUBMITTED:
+        advance_application(application, A.ELIGIBILITY_CHECK)
+
+
+def ask_for_information(session: Session, officer: User, application: Application, *, question: str) -> InfoRequest:
+    question = question.strip()
+    if not question:
+        raise DomainError("Enter the question for the group")
+    _to_checking(application)
+    advance_application(application, A.MORE_INFO)
+    request = InfoRequest(application=application, question=question[:5000], asked_by_id=officer.id)
+    session.add(request)
+    session.flush()
+    audit.record(session, officer, "more information requested", application, question[:2000])
+    _email_group(
+        session,
+        application,
+        subject="We need more information",
+        template="more_information_requested",
+        question=question,
+    )
+    session.flush()
+    return request
+
+
+def mark_eligible(session: Session, officer: User, application: Application) -> None:
+    _to_checking(application)
+    advance_application(application, A.WITH_PANEL)
+    audit.record(session, officer, "application marked eligible", application, "Passed to the panel")
+    session.flush()
+
+
+def mark_ineligible(session: Session, officer: User, application: Application, *, reason: str) -> None:
+    """The reason is the audit entry's summary, which the group reads on its status page."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Give the reason the group will read")
+    _to_checking(application)
+    advance_application(application, A.INELIGIBLE)
+    application.decided_at = utcnow()
+    audit.record(session, officer, "application marked ineligible", application, reason[:2000])
+    _email_group(
+        session,
+        application,
+        subject="Your application cannot go further",
+        template="application_ineligible",
+        reason=reason,
+    )
+    session.flush()
+
+
+def route_many(
+    session: Session, officer: User, applications: Iterable[Application], *, eligible: bool, reason: str = ""
+) -> list[str]:
+    """Route several at once; returns a message for each one that could not be moved (the rest are)."""
+    problems = []
+    for application in applications:
+        try:
+            with session.begin_nested():
+                if eligible:
+                    mark_eligible(session, officer, application)
+                else:
+                    mark_ineligible(session, officer, application, reason=reason)
+        except DomainError as error:
+            problems.append(f"{application.reference}: {error.message}")
+    return problems
+
+
+def reserve(session: Session, grant_round: Round, amount_pence: int) -> None:
+    """Add to the round's committed money if it fits, in one statement; otherwise say what is left."""
+    fitted = session.execute(
+        update(Round)
+        .where(Round.id == grant_round.id, Round.committed_pence + amount_pence <= Round.budget_pence)
+        .values(committed_pence=Round.committed_pence + amount_pence)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(grant_round)
+    if fitted != 1:
+        raise DomainError(
+            f"There is not enough left in the budget: {pounds(grant_round.budget_left_pence())} is left "
+            f"and this award is {pounds(amount_pence)}."
+        )
+
+
+def release(session: Session, grant_round: Round, amount_pence: int) -> None:
+    session.execute(
+        update(Round)
+        .where(Round.id == grant_round.id, Round.committed_pence >= amount_pence)
+        .values(committed_pence=Round.committed_pence - amount_pence)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(grant_round)
+
+
+def needs_second_approval(grant_round: Round, amount_pence: int) -> bool:
+    threshold = grant_round.second_approval_above_pence
+    return threshold is not None and amount_pence > threshold
+
+
+def approve(
+    session: Session, officer: User, application: Application, *, amount_pence: int, conditions: str = ""
+) -> Decision:
+    """Approve: reserve the money; make the offer now, or wait for a second officer above the threshold."""
+    grant_round = application.round
+    if application.status is not A.SCORED:
+        raise DomainError("Only applications the panel has scored can be approved.")
+    if session.scalar(select(Decision.id).where(Decision.application_id == application.id)) is not None:
+        raise DomainError("A decision has already been made on this application.")
+    if amount_pence <= 0:
+        raise DomainError("Enter the amount to award")
+    limit = min(application.amount_requested_pence, grant_round.max_award_pence)
+    if amount_pence > limit:
+        raise DomainError(
+            f"The award can be at most {pounds(limit)}: what the group asked for and the round's maximum."
+        )
+    reserve(session, grant_round, amount_pence)
+    decision = Decision(
+        application_id=application.id,
+        outcome=DecisionOutcome.APPROVE,
+        amount_pence=amount_pence,
+        decided_by_id=officer.id,
+        feedback=conditions.strip()[:5000],
+    )
+    session.add(decision)
+    session.flush()
+    if needs_second_approval(grant_round, amount_pence):
+        audit.record(
+            session,
+            officer,
+            "approval awaiting confirmation",
+            application,
+            f"{pounds(amount_pence)}: a second officer must confirm",
+        )
+        session.flush()
+        return decision
+    _make_offer(session, officer, application, decision)
+    return decision
+
+
+def confirm(session: Session, officer: User, application: Application) -> Award:
+    """The second officer confirms a large award; the offer then goes out."""
+    decision = session.scalar(select(Decision).where(Decision.application_id == application.id))
+    if decision is None or decision.outcome is not DecisionOutcome.APPROVE or decision.second_approved_at is not None:
+        raise DomainError("There is no approval waiting for confirmation.")
+    if session.scalar(select(Award.id).where(Award.application_id == application.id)) is not None:
+        raise DomainError("The offer has already been made.")
+    if decision.decided_by_id == officer.id:
+        raise DomainError("A different officer must confirm an award you approved.")
+    claimed = session.execute(
+        update(Decision)
+        .where(Decision.id == decision.id, Decision.second_approved_at.is_(None))
+        .values(second_approver_id=officer.id, second_approved_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise DomainError("Another officer has just confirmed this award.")
+    session.refresh(decision)
+    return _make_offer(session, officer, application, decision)
+
+
+def _make_offer(session: Session, officer: User, application: Application, decision: Decision) -> Award:
+    assert decision.amount_pence is not None
+    advance_application(application, A.APPROVED)
+    application.decided_at = utcnow()
+    award = Award(
+        application=application,
+        round_id=application.round_id,
+        amount_pence=decision.amount_pence,
+        conditions=decision.feedback,
+        status=AwardStatus.OFFERED,
+    )
+    session.add(award)
+    session.flush()
+    audit.record(session, officer, "application approved", application, pounds(decision.amount_pence))
+    audit.record(session, officer, "award offered", award, pounds(decision.amount_pence))
+    for email in _members_emails(session, application):
+        notify.queue_email(
+            session,
+            to=email,
+            subject=f"You have been offered a grant ({application.reference})",
+            template="award_offered",
+            application=application,
+            award=award,
+            award_url=absolute_url("apply.award", award_id=award.id),
+        )
+    session.flush()
+    return award
+
+
+def decline(
+    session: Session, officer: User, application: Application, *, reasons: list[str], feedback: str
+) -> Decision:
+    if application.status is not A.SCORED:
+        raise DomainError("Only applications the panel has scored can be declined.")
+    chosen = [code for code in reasons if code in DECLINE_REASONS]
+    if not chosen and not feedback.strip():
+        raise DomainError("Choose at least one reason or write feedback for the group")
+    if session.scalar(select(Decision.id).where(Decision.application_id == application.id)) is not None:
+        raise DomainError("A decision has already been made on this application.")
+    words = [DECLINE_REASONS[code] + "." for code in chosen] + ([feedback.strip()] if feedback.strip() else [])
+    decision = Decision(
+        application_id=application.id,
+        outcome=DecisionOutcome.DECLINE,
+        reason_codes=chosen,
+        feedback=" ".join(words)[:5000],
+        decided_by_id=officer.id,
+    )
+    session.add(decision)
+    advance_application(application, A.DECLINED)
+    application.decided_at = utcnow()
+    session.flush()
+    audit.record(session, officer, "application declined", application, ", ".join(chosen) or "feedback only")
+    _email_group(
+        session,
+        application,
+        subject="Our decision on your application",
+        template="application_declined",
+        feedback=decision.feedback,
+    )
+    session.flush()
+    return decision
