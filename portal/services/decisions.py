@@ -41,7 +41,7 @@ DECLINE_REASONS = {
 }
 
 
-def _members_emails(session: Session, application: Application) -> list[str]:
+def members_emails(session: Session, application: Application) -> list[str]:
     return list(
         session.scalars(
             select(User.email)
@@ -53,7 +53,7 @@ def _members_emails(session: Session, application: Application) -> list[str]:
 
 
 def _email_group(session: Session, application: Application, *, subject: str, template: str, **context: object) -> None:
-    for email in _members_emails(session, application):
+    for email in members_emails(session, application):
         notify.queue_email(
             session,
             to=email,
@@ -241,7 +241,7 @@ def _make_offer(session: Session, officer: User, application: Application, decis
     session.flush()
     audit.record(session, officer, "application approved", application, pounds(decision.amount_pence))
     audit.record(session, officer, "award offered", award, pounds(decision.amount_pence))
-    for email in _members_emails(session, application):
+    for email in members_emails(session, application):
         notify.queue_email(
             session,
             to=email,
