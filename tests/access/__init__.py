@@ -67,6 +67,7 @@ class World:
     panel_id: int
     panel_member_id: int
     panel_application_id: int
+    payment_a_id: int
 
 
 Arguments = Callable[[World], dict[str, Any]]

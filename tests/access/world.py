@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus
-from portal.models.awards import AwardStatus
+from portal.models.awards import AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.users import Role
 from portal.storage import get_storage
@@ -51,6 +51,8 @@ def build_world(session: Session) -> World:
     )
     award = make_award(session, application=approved, status=AwardStatus.OFFERED)
     report = make_report(session, award=award)
+    payment = Payment(award=award, amount_pence=award.amount_pence, due_on=utcnow().date())
+    session.add(payment)
     panel = make_panel(session, grant_round=open_round, members=[people["panellist"]], onboarded=True)
     with_panel = make_application(
         session, grant_round=open_round, organisation=make_organisation(session), status=ApplicationStatus.WITH_PANEL
@@ -74,4 +76,5 @@ def build_world(session: Session) -> World:
         panel_id=panel.id,
         panel_member_id=panel.members[0].id,
         panel_application_id=with_panel.id,
+        payment_a_id=payment.id,
     )

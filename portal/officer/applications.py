@@ -1,0 +1,364 @@
+"""The officer's application pages: the list, one application with its checks and decisions, and its award."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.wrappers import Response
+
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.models.applications import Application, ApplicationStatus, Evidence, EvidenceKind
+from portal.models.audit import AuditEntry
+from portal.models.awards import Award, Decision, Payment
+from portal.models.funding import Round
+from portal.models.organisations import Organisation
+from portal.officer import bp
+from portal.services import application_form as form_rules
+from portal.services import award_admin, decisions
+from portal.services.application_form import parse_pounds
+from portal.services.organisations import needs_governing_document
+from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
+
+PER_PAGE = 50
+
+
+def _application_or_404(application_id: int) -> Application:
+    application = db.session.get(
+        Application,
+        application_id,
+        options=[
+            joinedload(Application.round).selectinload(Round.neighbourhoods),
+            joinedload(Application.organisation),
+            selectinload(Application.budget_lines),
+            selectinload(Application.evidence),
+            selectinload(Application.info_requests),
+        ],
+    )
+    if application is None:
+        abort(404)
+    return application
+
+
+@bp.get("/rounds/<int:round_id>/applications")
+def applications(round_id: int) -> str:
+    grant_round = db.session.get(Round, round_id)
+    if grant_round is None:
+        abort(404)
+    status = request.args.get("status", "")
+    search = request.args.get("q", "").strip()[:100]
+    page = max(1, int(request.args.get("page", "1"))) if request.args.get("page", "1").isdigit() else 1
+    statement = (
+        select(Application)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .where(Application.round_id == round_id, Application.status != ApplicationStatus.DRAFT)
+        .options(joinedload(Application.organisation))
+    )
+    if status in {s.value for s in ApplicationStatus}:
+        statement = statement.where(Application.status == ApplicationStatus(status))
+    if search:
+        like = f"%{search}%"
+        statement = statement.where(or_(Application.reference.ilike(like), Organisation.name.ilike(like)))
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = db.session.scalars(
+        statement.order_by(Application.submitted_at, Application.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    return render_template(
+        "officer/applications.html",
+        grant_round=grant_round,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+        status=status,
+        search=search,
+        labels=APPLICATION_LABELS,
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/rounds/<int:round_id>/applications/route")
+def route_applications(round_id: int) -> Response:
+    form = FlaskForm()
+    chosen = [int(v) for v in request.form.getlist("application") if v.isdigit()]
+    if not form.validate() or not chosen:
+        flash("Choose at least one application.", "error")
+        return redirect(url_for("officer.applications", round_id=round_id))
+    items = db.session.scalars(
+        select(Application).where(Application.id.in_(chosen), Application.round_id == round_id)
+    ).all()
+    eligible = request.form.get("action") == "eligible"
+    reason = request.form.get("reason", "")
+    if not eligible and not reason.strip():
+        flash("Give the reason the groups will read before marking them not eligible.", "error")
+        return redirect(url_for("officer.applications", round_id=round_id))
+    problems = decisions.route_many(db.session, current_user, items, eligible=eligible, reason=reason)  # type: ignore[arg-type]
+    moved = len(items) - len(problems)
+    flash(
+        f"{moved} application{'s' if moved != 1 else ''} moved."
+        + (" Not moved: " + "; ".join(problems) if problems else ""),
+        "success" if not problems else "info",
+    )
+    return redirect(url_for("officer.applications", round_id=round_id))
+
+
+def checklist(application: Application) -> list[tuple[str, bool | None]]:
+    """The eligibility and due-diligence checks: (what, passed) with None where it does not apply."""
+    organisation = application.organisation
+    kinds = {e.kind for e in application.evidence}
+    at_risk = form_rules.answer(application, "benefit", "at_risk") == "yes"
+    funded_here = db.session.scalar(
+        select(func.count(Award.id))
+        .join(Application, Application.id == Award.application_id)
+        .where(
+            Application.organisation_id == organisation.id,
+            Award.round_id == application.round_id,
+            Application.id != application.id,
+        )
+    )
+    return [
+        (
+            "Governing document, or two people responsible for the money, or a partner organisation",
+            EvidenceKind.GOVERNING_DOCUMENT in kinds or not needs_governing_document(organisation),
+        ),
+        ("A bank statement in the group's (or partner's) name", EvidenceKind.BANK_STATEMENT in kinds),
+        (
+            "A safeguarding policy (the work involves children or adults at risk)",
+            EvidenceKind.SAFEGUARDING_POLICY in kinds if at_risk else None,
+        ),
+        ("Not already funded in this round", not funded_here),
+        (
+            "Works in one of the round's neighbourhoods",
+            organisation.neighbourhood_id in {n.id for n in application.round.neighbourhoods}
+            if application.round.neighbourhoods
+            else None,
+        ),
+    ]
+
+
+@bp.get("/applications/<int:application_id>")
+def application(application_id: int) -> str:
+    item = _application_or_404(application_id)
+    timeline = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.object_type == "Application", AuditEntry.object_id == item.id)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    ).all()
+    past = db.session.scalars(
+        select(Application)
+        .where(Application.organisation_id == item.organisation_id, Application.id != item.id)
+        .options(joinedload(Application.round))
+        .order_by(Application.created_at.desc())
+    ).all()
+    decision = db.session.scalar(select(Decision).where(Decision.application_id == item.id))
+    award = db.session.scalar(select(Award).where(Award.application_id == item.id))
+    sections = []
+    for key in ("group", "idea", "benefit", "extra", "declarations"):
+        if key == "extra" and not form_rules.extra_questions(item.round):
+            continue
+        sections.append(
+            {
+                "title": form_rules.SECTIONS_BY_KEY[key].title,
+                "rows": [
+                    {"key": spec.label, "value": _shown(spec, form_rules.answer(item, key, spec.name))}
+                    for spec in form_rules.fields_for(item, key)
+                ],
+            }
+        )
+    return render_template(
+        "officer/application.html",
+        application=item,
+        sections=sections,
+        checks=checklist(item),
+        timeline=timeline,
+        past=past,
+        decision=decision,
+        award=award,
+        label=APPLICATION_LABELS[item.status],
+        reasons=decisions.DECLINE_REASONS,
+        second_needed=decision is not None and award is None and decision.outcome.value == "approve",
+        form=FlaskForm(),
+    )
+
+
+def _shown(spec: form_rules.FieldSpec, value: object) -> str:
+    if value in (None, "", [], False):
+        return "Not answered"
+    if spec.kind == "tick":
+        return "Confirmed"
+    if spec.choices:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(spec.choices.get(str(v), str(v)) for v in values)
+    return str(value)
+
+
+def _act(application_id: int, action: str) -> Response:
+    """Run one decision from the application page and come back with its outcome."""
+    item = _application_or_404(application_id)
+    if not FlaskForm().validate():
+        abort(400)
+    officer = current_user
+    try:
+        if action == "ask":
+            decisions.ask_for_information(db.session, officer, item, question=request.form.get("question", ""))  # type: ignore[arg-type]
+            done = "Your question is sent to the group."
+        elif action == "eligible":
+            decisions.mark_eligible(db.session, officer, item)  # type: ignore[arg-type]
+            done = "Marked eligible: the application is with the panel."
+        elif action == "ineligible":
+            decisions.mark_ineligible(db.session, officer, item, reason=request.form.get("reason", ""))  # type: ignore[arg-type]
+            done = "Marked not eligible. The group has been told why."
+        elif action == "approve":
+            amount = parse_pounds(request.form.get("amount", ""))
+            if amount is None:
+                raise DomainError("Enter the amount to award in pounds, like 1500")
+            decisions.approve(
+                db.session, officer, item, amount_pence=amount, conditions=request.form.get("conditions", "")
+            )  # type: ignore[arg-type]
+            done = "Approved."
+        elif action == "decline":
+            decisions.decline(
+                db.session,
+                officer,
+                item,
+                reasons=request.form.getlist("reasons"),
+                feedback=request.form.get("feedback", ""),
+            )  # type: ignore[arg-type]
+            done = "Declined. The group has been told."
+        else:
+            decisions.confirm(db.session, officer, item)  # type: ignore[arg-type]
+            done = "Confirmed: the offer has gone to the group."
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("officer.application", application_id=application_id))
+
+
+@bp.post("/applications/<int:application_id>/ask")
+def ask_question(application_id: int) -> Response:
+    return _act(application_id, "ask")
+
+
+@bp.post("/applications/<int:application_id>/eligible")
+def mark_eligible(application_id: int) -> Response:
+    return _act(application_id, "eligible")
+
+
+@bp.post("/applications/<int:application_id>/ineligible")
+def mark_ineligible(application_id: int) -> Response:
+    return _act(application_id, "ineligible")
+
+
+@bp.post("/applications/<int:application_id>/approve")
+def approve(application_id: int) -> Response:
+    return _act(application_id, "approve")
+
+
+@bp.post("/applications/<int:application_id>/decline")
+def decline(application_id: int) -> Response:
+    return _act(application_id, "decline")
+
+
+@bp.post("/applications/<int:application_id>/confirm")
+def confirm_award(application_id: int) -> Response:
+    return _act(application_id, "confirm")
+
+
+def _award_or_404(award_id: int) -> Award:
+    award = db.session.get(
+        Award,
+        award_id,
+        options=[joinedload(Award.application), selectinload(Award.payments), selectinload(Award.reports)],
+    )
+    if award is None:
+        abort(404)
+    return award
+
+
+@bp.get("/awards/<int:award_id>")
+def award(award_id: int) -> str:
+    item = _award_or_404(award_id)
+    photos = (
+        db.session.scalars(select(Evidence).where(Evidence.report_id.in_([r.id for r in item.reports]))).all()
+        if item.reports
+        else []
+    )
+    return render_template(
+        "officer/award.html",
+        award=item,
+        label=AWARD_LABELS[item.status],
+        form=FlaskForm(),
+        photos=photos,
+        today=date.today(),
+    )
+
+
+def _award_act(award_id: int, run: str) -> Response:
+    item = _award_or_404(award_id)
+    if not FlaskForm().validate():
+        abort(400)
+    officer = current_user
+    try:
+        if run == "plan":
+            amount = parse_pounds(request.form.get("amount", ""))
+            try:
+                due = date.fromisoformat(request.form.get("due_on", ""))
+            except ValueError as error:
+                raise DomainError("Enter the date the payment is due, like 2027-01-31") from error
+            if amount is None:
+                raise DomainError("Enter the amount in pounds, like 1500")
+            award_admin.plan_payment(db.session, officer, item, amount_pence=amount, due_on=due)  # type: ignore[arg-type]
+            done = "The payment is added to the plan."
+        elif run == "cancel":
+            award_admin.cancel_award(db.session, officer, item, reason=request.form.get("reason", ""))  # type: ignore[arg-type]
+            done = "The award is cancelled and its money is back in the budget."
+        else:
+            if not item.reports:
+                raise DomainError("There is no report to read yet.")
+            award_admin.close_after_report(db.session, officer, item.reports[0])  # type: ignore[arg-type]
+            done = "The award is closed."
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("officer.award", award_id=award_id))
+
+
+@bp.post("/awards/<int:award_id>/payments")
+def plan_payment(award_id: int) -> Response:
+    return _award_act(award_id, "plan")
+
+
+@bp.post("/awards/<int:award_id>/cancel")
+def cancel_award(award_id: int) -> Response:
+    return _award_act(award_id, "cancel")
+
+
+@bp.post("/awards/<int:award_id>/close")
+def close_award(award_id: int) -> Response:
+    return _award_act(award_id, "close")
+
+
+@bp.post("/payments/<int:payment_id>/paid")
+def record_payment(payment_id: int) -> Response:
+    payment = db.session.get(Payment, payment_id)
+    if payment is None:
+        abort(404)
+    if not FlaskForm().validate():
+        abort(400)
+    try:
+        award_admin.record_payment(db.session, current_user, payment, reference=request.form.get("reference", ""))  # type: ignore[arg-type]
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash("The payment is recorded.", "success")
+    return redirect(url_for("officer.award", award_id=payment.award_id))

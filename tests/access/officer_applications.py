@@ -1,0 +1,30 @@
+"""The officer's application pages and decisions: officers only; applicants and panellists get nothing."""
+
+from __future__ import annotations
+
+from tests.access import Arguments, Line, only
+
+OFFICERS = only("officer")
+
+MATRIX: dict[str, Line] = {
+    "officer.applications": (lambda w: {"round_id": w.round_id}, OFFICERS),
+    "officer.route_applications": (lambda w: {"round_id": w.round_id}, OFFICERS),
+    "officer.application": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
+    "officer.ask_question": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
+    "officer.mark_eligible": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
+    "officer.mark_ineligible": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
+    "officer.approve": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
+    "officer.decline": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
+    "officer.confirm_award": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
+    "officer.award": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
+    "officer.plan_payment": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
+    "officer.record_payment": (lambda w: {"payment_id": w.payment_a_id}, OFFICERS),
+    "officer.close_award": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
+    "officer.cancel_award": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
+}
+
+OBJECT_CHECKS: list[tuple[str, str, Arguments]] = [
+    ("officer.application", "officer", lambda w: {"application_id": 999_999}),
+    ("officer.award", "officer", lambda w: {"award_id": 999_999}),
+    ("officer.applications", "officer", lambda w: {"round_id": 999_999}),
+]

@@ -1,0 +1,116 @@
+"""The officer's application pages: list, routing in bulk, deciding, and paying an award."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.models.applications import Application, ApplicationStatus
+from portal.models.awards import Award, AwardStatus
+from portal.models.funding import Round
+from portal.models.users import Role
+from portal.services import bank_details
+from tests.factories import make_application, make_organisation, make_round, make_user
+from tests.fixtures.databases import count_queries, reread
+from tests.fixtures.pages import page_text
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, session: Session, sign_in_as: Any) -> FlaskClient:
+    officer = make_user(session, roles=(Role.OFFICER,))
+    session.commit()
+    sign_in_as(client, officer)
+    return client
+
+
+def sent(
+    session: Session, grant_round: Round, status: ApplicationStatus, number: int, amount: int = 200_000
+) -> Application:
+    member = make_user(session)
+    item = make_application(
+        session,
+        grant_round=grant_round,
+        organisation=make_organisation(session, name=f"Group {number}", members=(member,)),
+        status=status,
+    )
+    item.reference, item.title, item.amount_requested_pence = f"AO-2026-{number:04d}", f"Project {number}", amount
+    return item
+
+
+def test_the_list_filters_searches_and_keeps_its_query_count(signed_in: FlaskClient, session: Session) -> None:
+    grant_round = make_round(session)
+    for number in range(1, 4):
+        sent(session, grant_round, ApplicationStatus.SUBMITTED, number)
+    sent(session, grant_round, ApplicationStatus.WITH_PANEL, 9)
+    session.commit()
+    url = f"/officer/rounds/{grant_round.id}/applications"
+    assert "4 applications" in page_text(signed_in.get(url))
+    assert "1 application." in page_text(signed_in.get(url + "?status=with_panel"))
+    assert "AO-2026-0002" in page_text(signed_in.get(url + "?q=Group 2"))
+
+    with count_queries() as few:
+        signed_in.get(url)
+    for number in range(10, 40):
+        sent(session, grant_round, ApplicationStatus.SUBMITTED, number)
+    session.commit()
+    with count_queries() as many:
+        signed_in.get(url)
+    assert len(many) == len(few)
+
+
+def test_routing_in_bulk(signed_in: FlaskClient, session: Session) -> None:
+    grant_round = make_round(session)
+    first, second = (
+        sent(session, grant_round, ApplicationStatus.SUBMITTED, 1),
+        sent(session, grant_round, ApplicationStatus.SUBMITTED, 2),
+    )
+    session.commit()
+    url = f"/officer/rounds/{grant_round.id}/applications/route"
+    signed_in.post(url, data={"application": [str(first.id)], "action": "ineligible"})
+    assert "Give the reason" in page_text(signed_in.get(f"/officer/rounds/{grant_round.id}/applications"))
+    signed_in.post(url, data={"application": [str(first.id), str(second.id)], "action": "eligible"})
+    reread(session)
+    assert (first.status, second.status) == (ApplicationStatus.WITH_PANEL, ApplicationStatus.WITH_PANEL)
+
+
+def test_detail_decide_and_pay(signed_in: FlaskClient, session: Session) -> None:
+    grant_round = make_round(session, budget_pence=1_000_000)
+    application = sent(session, grant_round, ApplicationStatus.SCORED, 5, amount=300_000)
+    session.commit()
+    url = f"/officer/applications/{application.id}"
+    page = page_text(signed_in.get(url))
+    assert "Checks" in page
+    assert "A bank statement in the group's (or partner's) name" in page
+
+    signed_in.post(f"{url}/approve", data={"amount": "4000"})
+    assert "at most £3,000" in page_text(signed_in.get(url))
+    signed_in.post(f"{url}/approve", data={"amount": "2500", "conditions": "Report by June."})
+    reread(session)
+    award = session.scalars(select(Award)).one()
+    assert grant_round.committed_pence == 250_000
+    assert application.status is ApplicationStatus.APPROVED
+
+    award_url = f"/officer/awards/{award.id}"
+    signed_in.post(f"{award_url}/payments", data={"amount": "2500", "due_on": "2027-01-31"})
+    reread(session)
+    payment = award.payments[0]
+    signed_in.post(f"/officer/payments/{payment.id}/paid", data={"reference": "BACS-9"})
+    assert "Payments can be made once the group has accepted" in page_text(signed_in.get(award_url))
+
+    award.status = AwardStatus.ACCEPTED
+    bank_details.save_bank_details(
+        session, award, make_user(session), bank_details.BankDetails("Group 5", "309457", "00733445")
+    )
+    session.commit()
+    signed_in.post(f"/officer/payments/{payment.id}/paid", data={"reference": "BACS-9"})
+    reread(session)
+    assert award.status is AwardStatus.PAID
+
+    signed_in.post(f"{award_url}/cancel", data={"reason": "The group closed"})
+    reread(session)
+    assert award.status is AwardStatus.CANCELLED
+    assert grant_round.committed_pence == 250_000  # it was all paid: nothing returns to the budget
