@@ -20,7 +20,7 @@ from portal.models.funding import Round
 from portal.models.organisations import Organisation
 from portal.officer import bp
 from portal.services import application_form as form_rules
-from portal.services import award_admin, decisions
+from portal.services import award_admin, budgets, decisions
 from portal.services.application_form import parse_pounds
 from portal.services.organisations import needs_governing_document
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
@@ -362,3 +362,13 @@ def record_payment(payment_id: int) -> Response:
     else:
         flash("The payment is recorded.", "success")
     return redirect(url_for("officer.award", award_id=payment.award_id))
+
+
+@bp.get("/rounds/<int:round_id>/budget")
+def budget(round_id: int) -> str:
+    grant_round = db.session.get(Round, round_id)
+    if grant_round is None:
+        abort(404)
+    return render_template(
+        "officer/budget.html", grant_round=grant_round, view=budgets.budget_view(db.session, grant_round)
+    )

@@ -114,3 +114,29 @@ def test_detail_decide_and_pay(signed_in: FlaskClient, session: Session) -> None
     reread(session)
     assert award.status is AwardStatus.CANCELLED
     assert grant_round.committed_pence == 250_000  # it was all paid: nothing returns to the budget
+
+
+def test_the_budget_moves_at_each_step(signed_in: FlaskClient, session: Session) -> None:
+    from portal.models.funding import Neighbourhood
+    from portal.services import budgets
+
+    north = Neighbourhood(name="North")
+    grant_round = make_round(session, budget_pence=1_000_000, neighbourhoods=[north])
+    offered = sent(session, grant_round, ApplicationStatus.APPROVED, 1)
+    offered.organisation.neighbourhood = north
+    accepted = sent(session, grant_round, ApplicationStatus.APPROVED, 2)
+    session.add_all(
+        [
+            Award(application=offered, round_id=grant_round.id, amount_pence=200_000, status=AwardStatus.OFFERED),
+            Award(application=accepted, round_id=grant_round.id, amount_pence=300_000, status=AwardStatus.ACCEPTED),
+        ]
+    )
+    grant_round.committed_pence = 500_000
+    session.commit()
+
+    view = budgets.budget_view(session, grant_round)
+    assert (view.total.offered, view.total.accepted, view.total.paid, view.left) == (200_000, 300_000, 0, 500_000)
+    assert view.by_neighbourhood["North"].offered == 200_000
+    assert view.by_neighbourhood[budgets.OUTSIDE].accepted == 300_000
+    text = page_text(signed_in.get(f"/officer/rounds/{grant_round.id}/budget"))
+    assert "Left to award £5,000" in text
