@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +14,7 @@ from portal.models.base import utcnow
 from portal.models.panels import Panel, PanelMember, TimeActivity, TimeEntry
 from portal.models.users import User
 from portal.services import audit
+from portal.services.exports import csv_lines
 
 ACTIVITY_LABELS = {
     TimeActivity.READING_AND_SCORING: "Reading and scoring",
@@ -116,27 +115,21 @@ def mark_paid(session: Session, officer: User, panel: Panel, panellist_id: int) 
     return minutes
 
 
-def spreadsheet_safe(value: object) -> str:
-    """A cell that spreadsheet programs will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def time_csv(rows: list[TimeOwed], hourly_rate_pence: int) -> Iterator[str]:
     """The hours and amounts owed, as CSV lines."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["Name", "Email", "Hours in total", "Unpaid hours", "Wants payment", "Hourly rate (£)", "Due (£)"])
-    for row in rows:
-        writer.writerow(
+    header = ["Name", "Email", "Hours in total", "Unpaid hours", "Wants payment", "Hourly rate (£)", "Due (£)"]
+    return csv_lines(
+        header,
+        (
             [
-                spreadsheet_safe(row.name),
-                spreadsheet_safe(row.email),
+                row.name,
+                row.email,
                 f"{row.minutes / 60:.2f}",
                 f"{row.unpaid_minutes / 60:.2f}",
                 "yes" if row.wants_payment else "no",
                 f"{hourly_rate_pence / 100:.2f}",
                 f"{row.due_pence / 100:.2f}",
             ]
-        )
-    yield buffer.getvalue()
+            for row in rows
+        ),
+    )

@@ -8,6 +8,7 @@ OFFICERS = only("officer")
 
 MATRIX: dict[str, Line] = {
     "officer.applications": (lambda w: {"round_id": w.round_id}, OFFICERS),
+    "officer.applications_csv": (lambda w: {"round_id": w.round_id}, OFFICERS),
     "officer.route_applications": (lambda w: {"round_id": w.round_id}, OFFICERS),
     "officer.application": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
     "officer.ask_question": (lambda w: {"application_id": w.application_a_id}, OFFICERS),

@@ -140,3 +140,22 @@ def test_the_budget_moves_at_each_step(signed_in: FlaskClient, session: Session)
     assert view.by_neighbourhood[budgets.OUTSIDE].accepted == 300_000
     text = page_text(signed_in.get(f"/officer/rounds/{grant_round.id}/budget"))
     assert "Left to award £5,000" in text
+
+
+def test_the_list_exports_as_safe_csv(signed_in: FlaskClient, session: Session) -> None:
+    from portal.models.audit import AuditEntry
+
+    grant_round = make_round(session)
+    risky = sent(session, grant_round, ApplicationStatus.SUBMITTED, 1)
+    risky.title = '=HYPERLINK("http://evil.example")'
+    sent(session, grant_round, ApplicationStatus.WITH_PANEL, 2)
+    session.commit()
+    response = signed_in.get(f"/officer/rounds/{grant_round.id}/applications.csv?status=submitted")
+    body = response.get_data(as_text=True)
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert body.splitlines()[0] == "Reference,Title,Group,Status,Asked for (£),Sent on"
+    assert "AO-2026-0001" in body
+    assert "AO-2026-0002" not in body
+    assert "'=HYPERLINK" in body
+    reread(session)
+    assert session.scalars(select(AuditEntry.action).where(AuditEntry.action == "applications exported")).one()
