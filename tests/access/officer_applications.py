@@ -18,6 +18,8 @@ MATRIX: dict[str, Line] = {
     "officer.decline": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
     "officer.confirm_award": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
     "officer.budget": (lambda w: {"round_id": w.round_id}, OFFICERS),
+    "officer.audit_log": (lambda w: {}, OFFICERS),
+    "officer.audit_csv": (lambda w: {}, OFFICERS),
     "officer.award": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
     "officer.plan_payment": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
     "officer.record_payment": (lambda w: {"payment_id": w.payment_a_id}, OFFICERS),

@@ -159,3 +159,19 @@ def test_the_list_exports_as_safe_csv(signed_in: FlaskClient, session: Session) 
     assert "'=HYPERLINK" in body
     reread(session)
     assert session.scalars(select(AuditEntry.action).where(AuditEntry.action == "applications exported")).one()
+
+
+def test_the_audit_log_filters_and_exports(signed_in: FlaskClient, session: Session) -> None:
+    from portal.services import audit
+
+    someone = make_user(session, email="priya@example.org")
+    audit.record(session, someone, "payment made", None, "£1,000, reference BACS-1")
+    audit.record(session, None, "role granted", None, "=SUM(A1:A9)")
+    session.commit()
+    page = page_text(signed_in.get("/officer/audit?action=payment+made"))
+    assert "BACS-1" in page
+    assert "SUM" not in page
+    assert "priya@example.org" in page_text(signed_in.get("/officer/audit?who=priya@example.org"))
+    body = signed_in.get("/officer/audit.csv?action=role+granted").get_data(as_text=True)
+    assert "'=SUM(A1:A9)" in body
+    assert "BACS-1" not in body
