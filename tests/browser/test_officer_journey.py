@@ -1,0 +1,88 @@
+"""An officer routes, decides and pays on a laptop, checked by axe-core on every page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import demo
+from portal.models.applications import Application, ApplicationStatus
+from portal.models.awards import Award, AwardStatus
+from portal.models.organisations import Organisation
+from portal.models.users import User
+from portal.services import bank_details
+from tests.browser.conftest import LAPTOP, assert_accessible
+from tests.browser.test_smoke import demo_loaded  # noqa: F401  (fixture)
+from tests.fixtures.databases import reread
+
+
+def application_of(session: Session, group: str) -> Application:
+    return session.scalars(
+        select(Application)
+        .join(Organisation)
+        .where(Organisation.name == group, Application.round.has(slug=demo.ROUND_SLUG))
+    ).one()
+
+
+@pytest.mark.usefixtures("demo_loaded")
+def test_an_officer_routes_decides_and_pays(live_server: str, new_page: Callable[..., Any], session: Session) -> None:
+    # The panel has finished with the café's application.
+    cafe = application_of(session, "Grovehill Chatterbox Café")
+    cafe.status = ApplicationStatus.SCORED
+    session.commit()
+
+    page = new_page(LAPTOP)
+    page.goto(live_server + "/staff/sign-in")
+    page.get_by_label("Email address").fill("officer@example.org")
+    page.get_by_label("Password").fill(demo.DEMO_STAFF_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Rounds and budgets"
+    assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile("^Applications")).first.click()
+    assert_accessible(page)
+    # Route the walking group's application to the panel.
+    walkers = application_of(session, "Borehamwood Walking Buddies")
+    page.get_by_role("link", name=walkers.reference).click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Mark eligible: send to the panel").click()
+    assert "Marked eligible" in page.content()
+
+    # Decide: approve the café's application.
+    page.goto(f"{live_server}/officer/applications/{cafe.id}")
+    assert_accessible(page)
+    page.get_by_label("Amount to award in pounds").fill("3000")
+    page.get_by_role("button", name="Approve").click()
+    assert "Approved." in page.content()
+    page.get_by_role("link", name=re.compile("The award of")).click()
+    assert_accessible(page)
+    page.get_by_label("Amount of an instalment in pounds").fill("3000")
+    page.get_by_role("button", name="Add to the payment plan").click()
+    assert "added to the plan" in page.content()
+
+    # The group accepts and gives its bank details; then the officer pays.
+    reread(session)
+    award = session.scalars(select(Award).where(Award.application_id == cafe.id)).one()
+    award.status = AwardStatus.ACCEPTED
+    member = session.scalars(select(User).where(User.email == "grace@example.org")).one()
+    bank_details.save_bank_details(
+        session, award, member, bank_details.BankDetails("Chatterbox Café", "309457", "00733445")
+    )
+    session.commit()
+    page.reload()
+    page.get_by_label("Bank reference for this payment").fill("BACS-0001")
+    page.get_by_role("button", name="Record the payment").click()
+    assert "The payment is recorded." in page.content()
+    assert_accessible(page)
+
+    page.goto(f"{live_server}/officer/rounds/{cafe.round_id}/budget")
+    assert "£3,000" in page.content()
+    assert_accessible(page)
+    reread(session)
+    assert walkers.status is ApplicationStatus.WITH_PANEL
+    assert session.get(Award, award.id).status is AwardStatus.PAID  # type: ignore[union-attr]
