@@ -20,6 +20,8 @@ MATRIX: dict[str, Line] = {
     "officer.budget": (lambda w: {"round_id": w.round_id}, OFFICERS),
     "officer.audit_log": (lambda w: {}, OFFICERS),
     "officer.audit_csv": (lambda w: {}, OFFICERS),
+    "officer.new_round": (lambda w: {}, OFFICERS),
+    "officer.edit_round": (lambda w: {"round_id": w.round_id}, OFFICERS),
     "officer.award": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
     "officer.plan_payment": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
     "officer.record_payment": (lambda w: {"payment_id": w.payment_a_id}, OFFICERS),

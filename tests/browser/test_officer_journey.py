@@ -80,6 +80,15 @@ def test_an_officer_routes_decides_and_pays(live_server: str, new_page: Callable
     assert "The payment is recorded." in page.content()
     assert_accessible(page)
 
+    for path in (
+        "/officer/rounds/new",
+        f"/officer/rounds/{cafe.round_id}/edit",
+        f"/officer/rounds/{cafe.round_id}/panels",
+        f"/officer/rounds/{cafe.round_id}/results",
+        "/officer/audit",
+    ):
+        page.goto(live_server + path)
+        assert_accessible(page)
     page.goto(f"{live_server}/officer/rounds/{cafe.round_id}/budget")
     assert "£3,000" in page.content()
     assert_accessible(page)

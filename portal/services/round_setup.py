@@ -1,0 +1,199 @@
+"""Setting up a funding round: its dates, money, neighbourhoods, eligibility, questions and scoring criteria.
+
+``RoundSettings`` is what an officer fills in; ``check`` says what is wrong in
+plain words; ``save`` writes it (a new round, or changes to one) with an
+audit entry. Criteria cannot change once panel members have started scoring.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.errors import DomainError
+from portal.models.funding import LIVING_WAGE_PENCE, Criterion, Fund, Neighbourhood, Round
+from portal.models.panels import Score
+from portal.models.users import User
+from portal.services import audit
+
+SECTION_KEYS = ("group", "idea", "benefit", "budget")
+MAX_CRITERIA = 6
+SCORE_POINTS = ("1", "2", "3", "4", "5")
+
+
+@dataclass
+class CriterionSettings:
+    title: str
+    guidance: str = ""
+    weight: int = 1
+    descriptors: dict[str, str] = field(default_factory=dict)
+    comment_required: bool = False
+
+
+@dataclass
+class RoundSettings:
+    fund_name: str
+    title: str
+    slug: str
+    summary: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    decisions_by: datetime | None
+    budget_pence: int | None
+    min_award_pence: int | None
+    max_award_pence: int | None
+    reviews_per_application: int | None
+    blind_review: bool
+    second_approval_above_pence: int | None
+    hourly_rate_pence: int | None
+    neighbourhood_ids: list[int]
+    eligibility: dict[str, Any]
+    questions: dict[str, Any]
+    criteria: list[CriterionSettings]
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
+
+
+def check(session: Session, settings: RoundSettings, existing: Round | None) -> dict[str, str]:
+    """Field name → what to fix. Empty when the settings can be saved."""
+    problems: dict[str, str] = {}
+    if not settings.title.strip():
+        problems["title"] = "Enter the round's title"
+    slug = settings.slug or slugify(settings.title)
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug or ""):
+        problems["slug"] = "The web address can only use lower-case letters, numbers and hyphens"
+    elif session.scalar(select(Round.id).where(Round.slug == slug, Round.id != (existing.id if existing else 0))):
+        problems["slug"] = "Another round already uses this web address"
+    if settings.opens_at is None:
+        problems["opens_at"] = "Enter when the round opens"
+    if settings.closes_at is None:
+        problems["closes_at"] = "Enter when the round closes"
+    elif settings.opens_at is not None and settings.closes_at <= settings.opens_at:
+        problems["closes_at"] = "The round must close after it opens"
+    for name, label in (
+        ("budget_pence", "the total budget"),
+        ("min_award_pence", "the smallest award"),
+        ("max_award_pence", "the largest award"),
+    ):
+        if getattr(settings, name) is None:
+            problems[name] = f"Enter {label} in pounds, like 5000"
+    if (
+        settings.min_award_pence is not None
+        and settings.max_award_pence is not None
+        and settings.max_award_pence < settings.min_award_pence
+    ):
+        problems["max_award_pence"] = "The largest award must be at least the smallest"
+    if existing is not None and settings.budget_pence is not None and settings.budget_pence < existing.committed_pence:
+        problems["budget_pence"] = (
+            f"The budget cannot be less than the {existing.committed_pence / 100:,.2f} pounds already awarded"
+        )
+    if settings.reviews_per_application is None or not 1 <= settings.reviews_per_application <= 10:
+        problems["reviews_per_application"] = "Enter how many panel members score each application: 1 to 10"
+    if settings.hourly_rate_pence is None:
+        problems["hourly_rate_pence"] = "Enter the panel's hourly rate in pounds, like 13.60"
+    if not settings.criteria:
+        problems["criteria"] = "Add at least one scoring criterion"
+    for index, criterion in enumerate(settings.criteria):
+        if any(not criterion.descriptors.get(point, "").strip() for point in SCORE_POINTS):
+            problems[f"criterion-{index}"] = f"Describe every score point (1 to 5) for {criterion.title}"
+        if not 1 <= criterion.weight <= 10:
+            problems[f"criterion-{index}"] = f"The weight of {criterion.title} must be 1 to 10"
+    return problems
+
+
+def _scoring_started(session: Session, grant_round: Round) -> bool:
+    criterion_ids = [c.id for c in grant_round.criteria]
+    if not criterion_ids:
+        return False
+    return bool(session.scalar(select(func.count(Score.id)).where(Score.criterion_id.in_(criterion_ids))))
+
+
+def save(session: Session, officer: User, settings: RoundSettings, existing: Round | None = None) -> Round:
+    problems = check(session, settings, existing)
+    if problems:
+        raise DomainError("Fix the problems on the page: " + "; ".join(problems.values()))
+    with session.no_autoflush:
+        fund = session.scalar(select(Fund).where(Fund.name == settings.fund_name.strip()))
+    if fund is None:
+        fund = Fund(name=settings.fund_name.strip() or "Anchor Offer small grants")
+        session.add(fund)
+    grant_round = existing or Round(fund=fund)
+    grant_round.fund = fund
+    grant_round.title = settings.title.strip()[:200]
+    grant_round.slug = settings.slug or slugify(settings.title)
+    grant_round.summary = settings.summary.strip()
+    grant_round.opens_at = settings.opens_at  # type: ignore[assignment]
+    grant_round.closes_at = settings.closes_at  # type: ignore[assignment]
+    grant_round.decisions_by = settings.decisions_by
+    grant_round.budget_pence = settings.budget_pence  # type: ignore[assignment]
+    grant_round.min_award_pence = settings.min_award_pence  # type: ignore[assignment]
+    grant_round.max_award_pence = settings.max_award_pence  # type: ignore[assignment]
+    grant_round.reviews_per_application = settings.reviews_per_application  # type: ignore[assignment]
+    grant_round.blind_review = settings.blind_review
+    grant_round.second_approval_above_pence = settings.second_approval_above_pence
+    grant_round.hourly_rate_pence = settings.hourly_rate_pence or LIVING_WAGE_PENCE
+    grant_round.eligibility = settings.eligibility
+    grant_round.questions = settings.questions
+    with session.no_autoflush:  # the new round is not complete until every field is set
+        grant_round.neighbourhoods = list(
+            session.scalars(select(Neighbourhood).where(Neighbourhood.id.in_(settings.neighbourhood_ids)))
+        )
+    session.add(grant_round)
+    criteria_changed = [
+        (c.title, c.guidance, c.weight, c.descriptors, c.comment_required) for c in grant_round.criteria
+    ] != [(c.title, c.guidance, c.weight, c.descriptors, c.comment_required) for c in settings.criteria]
+    if criteria_changed:
+        if existing is not None and _scoring_started(session, existing):
+            raise DomainError("Panel members have started scoring, so the criteria can no longer change.")
+        grant_round.criteria.clear()
+        session.flush()
+        grant_round.criteria.extend(
+            Criterion(
+                position=index,
+                title=c.title,
+                guidance=c.guidance,
+                weight=c.weight,
+                descriptors=c.descriptors,
+                comment_required=c.comment_required,
+            )
+            for index, c in enumerate(settings.criteria, start=1)
+        )
+    session.add(grant_round)
+    session.flush()
+    audit.record(session, officer, "round changed" if existing else "round created", grant_round, grant_round.title)
+    session.flush()
+    return grant_round
+
+
+def settings_of(grant_round: Round) -> RoundSettings:
+    """The settings a round has now, to fill in the form."""
+    return RoundSettings(
+        fund_name=grant_round.fund.name,
+        title=grant_round.title,
+        slug=grant_round.slug,
+        summary=grant_round.summary,
+        opens_at=grant_round.opens_at,
+        closes_at=grant_round.closes_at,
+        decisions_by=grant_round.decisions_by,
+        budget_pence=grant_round.budget_pence,
+        min_award_pence=grant_round.min_award_pence,
+        max_award_pence=grant_round.max_award_pence,
+        reviews_per_application=grant_round.reviews_per_application,
+        blind_review=grant_round.blind_review,
+        second_approval_above_pence=grant_round.second_approval_above_pence,
+        hourly_rate_pence=grant_round.hourly_rate_pence,
+        neighbourhood_ids=[n.id for n in grant_round.neighbourhoods],
+        eligibility=dict(grant_round.eligibility or {}),
+        questions=dict(grant_round.questions or {}),
+        criteria=[
+            CriterionSettings(c.title, c.guidance, c.weight, dict(c.descriptors), c.comment_required)
+            for c in grant_round.criteria
+        ],
+    )

@@ -1,0 +1,126 @@
+"""Setting up and changing rounds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.models.applications import ApplicationStatus
+from portal.models.audit import AuditEntry
+from portal.models.funding import Round
+from portal.models.panels import Review, Score
+from portal.models.users import Role
+from tests.factories import make_application, make_neighbourhood, make_organisation, make_round, make_user
+from tests.fixtures.databases import reread
+from tests.fixtures.pages import page_text
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, session: Session, sign_in_as: Any) -> FlaskClient:
+    officer = make_user(session, roles=(Role.OFFICER,))
+    session.commit()
+    sign_in_as(client, officer)
+    return client
+
+
+def filled(**changes: object) -> dict[str, object]:
+    form: dict[str, object] = {
+        "fund_name": "Anchor Offer small grants",
+        "title": "Spring grants 2027",
+        "opens_at": "2027-03-01T09:00",
+        "closes_at": "2027-04-30T17:00",
+        "decisions_by": "2027-06-30",
+        "budget": "50,000",
+        "min_award": "500",
+        "max_award": "5000",
+        "reviews": "3",
+        "hourly_rate": "13.60",
+        "second_approval_above": "3000",
+        "requirements": "Your group works in Watford.\nYour income is under £250,000.",
+        "kinds": ["unconstituted", "charity"],
+        "excluded_purposes": ["debts"],
+        "guidance-idea": "Tell us in your own words.",
+        "words-idea": "250",
+        "extra-0-question": "Who will help you?",
+        "criterion-0-title": "Local need",
+        "criterion-0-weight": "3",
+        **{f"criterion-0-point-{p}": f"Point {p}" for p in range(1, 6)},
+    }
+    return form | changes
+
+
+def test_setting_up_a_round(signed_in: FlaskClient, session: Session) -> None:
+    place = make_neighbourhood(session, name="Central")
+    session.commit()
+    assert "Set up a round" in page_text(signed_in.get("/officer/rounds/new"))
+    response = signed_in.post("/officer/rounds/new", data=filled(neighbourhoods=[str(place.id)]))
+    assert response.status_code == 302
+    grant_round = session.scalars(select(Round)).one()
+    assert grant_round.slug == "spring-grants-2027"
+    assert (grant_round.budget_pence, grant_round.max_award_pence, grant_round.second_approval_above_pence) == (
+        5_000_000,
+        500_000,
+        300_000,
+    )
+    assert grant_round.opens_at.hour == 9  # 1 March: UK time is GMT
+    assert grant_round.closes_at.hour == 16  # 30 April: 5pm British Summer Time
+    assert grant_round.eligibility["excluded_purposes"] == ["debts"]
+    assert grant_round.questions["sections"]["idea"] == {"guidance": "Tell us in your own words.", "word_limit": 250}
+    assert grant_round.questions["extra"][0]["question"] == "Who will help you?"
+    assert [c.title for c in grant_round.criteria] == ["Local need"]
+    assert [n.name for n in grant_round.neighbourhoods] == ["Central"]
+    assert session.scalars(select(AuditEntry.action)).all() == ["round created"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "Enter the round's title"),
+        ({"closes_at": "2027-02-01T09:00"}, "The round must close after it opens"),
+        ({"max_award": "100"}, "The largest award must be at least the smallest"),
+        ({"budget": "lots"}, "Enter the total budget in pounds"),
+        ({"criterion-0-title": ""}, "Add at least one scoring criterion"),
+        ({"criterion-0-point-3": ""}, "Describe every score point (1 to 5) for Local need"),
+        ({"slug": "Not OK!"}, "lower-case letters, numbers and hyphens"),
+    ],
+)
+def test_problems_are_explained(
+    signed_in: FlaskClient, session: Session, changes: dict[str, str], message: str
+) -> None:
+    response = signed_in.post("/officer/rounds/new", data=filled(**changes))
+    assert response.status_code == 200
+    assert message in page_text(response)
+    assert session.scalar(select(Round.id)) is None
+
+
+def test_changing_a_round_and_locking_criteria_once_scored(signed_in: FlaskClient, session: Session) -> None:
+    grant_round = make_round(
+        session, criteria=[{"title": "Need", "descriptors": {str(p): str(p) for p in range(1, 6)}}]
+    )
+    session.commit()
+    page = signed_in.get(f"/officer/rounds/{grant_round.id}/edit").get_data(as_text=True)
+    assert f'value="{grant_round.title}"' in page
+    signed_in.post(
+        f"/officer/rounds/{grant_round.id}/edit",
+        data=filled(title="Renamed", slug=grant_round.slug, **{"criterion-0-title": "Need"}),
+    )
+    reread(session)
+    assert grant_round.title == "Renamed"
+
+    application = make_application(
+        session, grant_round=grant_round, organisation=make_organisation(session), status=ApplicationStatus.WITH_PANEL
+    )
+    review = Review(application_id=application.id, panellist_id=make_user(session).id)
+    review.scores = [Score(criterion_id=grant_round.criteria[0].id, value=3)]
+    session.add(review)
+    session.commit()
+    refused = signed_in.post(
+        f"/officer/rounds/{grant_round.id}/edit",
+        data=filled(slug=grant_round.slug, **{"criterion-0-title": "Something else"}),
+    )
+    assert refused.status_code == 409
+    assert "criteria can no longer change" in page_text(refused)
