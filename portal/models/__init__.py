@@ -2,6 +2,7 @@
 
 from portal.models.applications import (
     Application,
+    ApplicationNote,
     ApplicationStatus,
     BudgetLine,
     Evidence,
@@ -52,6 +53,7 @@ from portal.models.users import Role, RoleGrant, SignInRequest, User, UserSessio
 
 __all__ = [
     "Application",
+    "ApplicationNote",
     "ApplicationStatus",
     "Assignment",
     "AuditEntry",

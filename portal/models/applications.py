@@ -172,3 +172,17 @@ class InfoRequest(Base):
     answered_at: Mapped[datetime | None]
 
     application: Mapped[Application] = relationship(back_populates="info_requests")
+
+
+class ApplicationNote(Base):
+    """An officer's internal note on an application. Never shown to the group or the panel."""
+
+    __tablename__ = "application_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship()

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.models.applications import Application, ApplicationStatus, Evidence, EvidenceKind
+from portal.models.applications import Application, ApplicationNote, ApplicationStatus, Evidence, EvidenceKind
 from portal.models.audit import AuditEntry
 from portal.models.awards import Award, Decision, Payment
 from portal.models.funding import Round
@@ -194,6 +194,12 @@ def application(application_id: int) -> str:
         .order_by(Application.created_at.desc())
     ).all()
     decision = db.session.scalar(select(Decision).where(Decision.application_id == item.id))
+    notes = db.session.scalars(
+        select(ApplicationNote)
+        .where(ApplicationNote.application_id == item.id)
+        .options(joinedload(ApplicationNote.author))
+        .order_by(ApplicationNote.created_at.desc())
+    ).all()
     award = db.session.scalar(select(Award).where(Award.application_id == item.id))
     sections = []
     for key in ("group", "idea", "benefit", "extra", "declarations"):
@@ -216,6 +222,7 @@ def application(application_id: int) -> str:
         timeline=timeline,
         past=past,
         decision=decision,
+        notes=notes,
         award=award,
         label=APPLICATION_LABELS[item.status],
         reasons=decisions.DECLINE_REASONS,
@@ -259,6 +266,9 @@ def _act(application_id: int, action: str) -> Response:
                 db.session, officer, item, amount_pence=amount, conditions=request.form.get("conditions", "")
             )  # type: ignore[arg-type]
             done = "Approved."
+        elif action == "note":
+            decisions.add_note(db.session, officer, item, body=request.form.get("note", ""))  # type: ignore[arg-type]
+            done = "Your note is added."
         elif action == "decline":
             decisions.decline(
                 db.session,
@@ -302,6 +312,11 @@ def approve(application_id: int) -> Response:
 @bp.post("/applications/<int:application_id>/decline")
 def decline(application_id: int) -> Response:
     return _act(application_id, "decline")
+
+
+@bp.post("/applications/<int:application_id>/notes")
+def add_note(application_id: int) -> Response:
+    return _act(application_id, "note")
 
 
 @bp.post("/applications/<int:application_id>/confirm")

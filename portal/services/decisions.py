@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.formatting import pounds
-from portal.models.applications import Application, ApplicationStatus, InfoRequest
+from portal.models.applications import Application, ApplicationNote, ApplicationStatus, InfoRequest
 from portal.models.awards import Award, AwardStatus, Decision, DecisionOutcome
 from portal.models.base import utcnow
 from portal.models.funding import Round
@@ -287,3 +287,16 @@ def decline(
     )
     session.flush()
     return decision
+
+
+def add_note(session: Session, officer: User, application: Application, *, body: str) -> ApplicationNote:
+    """An internal note: seen only by officers."""
+    body = body.strip()
+    if not body:
+        raise DomainError("Write the note first")
+    note = ApplicationNote(application_id=application.id, author_id=officer.id, body=body[:10_000])
+    session.add(note)
+    session.flush()
+    audit.record(session, officer, "note added", application, body[:200])
+    session.flush()
+    return note

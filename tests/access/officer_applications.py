@@ -16,6 +16,7 @@ MATRIX: dict[str, Line] = {
     "officer.mark_ineligible": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
     "officer.approve": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
     "officer.decline": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
+    "officer.add_note": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
     "officer.confirm_award": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
     "officer.budget": (lambda w: {"round_id": w.round_id}, OFFICERS),
     "officer.audit_log": (lambda w: {}, OFFICERS),

@@ -175,3 +175,14 @@ def test_the_audit_log_filters_and_exports(signed_in: FlaskClient, session: Sess
     body = signed_in.get("/officer/audit.csv?action=role+granted").get_data(as_text=True)
     assert "'=SUM(A1:A9)" in body
     assert "BACS-1" not in body
+
+
+def test_internal_notes_are_for_officers_only(signed_in: FlaskClient, session: Session, client: FlaskClient) -> None:
+    grant_round = make_round(session)
+    application = sent(session, grant_round, ApplicationStatus.SUBMITTED, 7)
+    session.commit()
+    url = f"/officer/applications/{application.id}"
+    signed_in.post(f"{url}/notes", data={"note": ""})
+    assert "Write the note first" in page_text(signed_in.get(url))
+    signed_in.post(f"{url}/notes", data={"note": "Phoned the treasurer: bank statement coming."})
+    assert "Phoned the treasurer" in page_text(signed_in.get(url))
