@@ -52,13 +52,11 @@ def applications(round_id: int) -> str:
     grant_round = db.session.get(Round, round_id)
     if grant_round is None:
         abort(404)
-    status, search = _filters()
+    chosen = _filters()
     page = max(1, int(request.args.get("page", "1"))) if request.args.get("page", "1").isdigit() else 1
-    statement = _filtered(round_id, status, search)
+    statement = _filtered(round_id, chosen)
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = db.session.scalars(
-        statement.order_by(Application.submitted_at, Application.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
+    rows = db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     return render_template(
         "officer/applications.html",
         grant_round=grant_round,
@@ -66,31 +64,54 @@ def applications(round_id: int) -> str:
         total=total,
         page=page,
         pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
-        status=status,
-        search=search,
+        chosen=chosen,
+        neighbourhoods=grant_round.neighbourhoods,
         labels=APPLICATION_LABELS,
         form=FlaskForm(),
     )
 
 
-def _filters() -> tuple[str, str]:
-    return request.args.get("status", ""), request.args.get("q", "").strip()[:100]
+SORTS = {
+    "sent": (Application.submitted_at, Application.id),
+    "reference": (Application.reference,),
+    "amount": (Application.amount_requested_pence.desc(), Application.id),
+    "group": (Organisation.name, Application.id),
+}
 
 
-def _filtered(round_id: int, status: str, search: str) -> Select[tuple[Application]]:
-    """The sent applications of the round, narrowed by status and by reference or group name."""
+def _filters() -> dict[str, str]:
+    """The list's filters from the query string, each cleaned (unknown values are ignored)."""
+    args = request.args
+    return {
+        "status": args.get("status", "") if args.get("status", "") in {s.value for s in ApplicationStatus} else "",
+        "q": args.get("q", "").strip()[:100],
+        "neighbourhood": args.get("neighbourhood", "") if args.get("neighbourhood", "").isdigit() else "",
+        "min": args.get("min", "") if parse_pounds(args.get("min", "")) is not None else "",
+        "max": args.get("max", "") if parse_pounds(args.get("max", "")) is not None else "",
+        "sort": args.get("sort", "") if args.get("sort", "") in SORTS else "sent",
+    }
+
+
+def _filtered(round_id: int, chosen: dict[str, str]) -> Select[tuple[Application]]:
+    """The sent applications of the round, narrowed and sorted as chosen."""
     statement = (
         select(Application)
         .join(Organisation, Organisation.id == Application.organisation_id)
         .where(Application.round_id == round_id, Application.status != ApplicationStatus.DRAFT)
         .options(joinedload(Application.organisation))
     )
-    if status in {s.value for s in ApplicationStatus}:
-        statement = statement.where(Application.status == ApplicationStatus(status))
-    if search:
-        like = f"%{search}%"
+    if chosen["status"]:
+        statement = statement.where(Application.status == ApplicationStatus(chosen["status"]))
+    if chosen["q"]:
+        like = f"%{chosen['q']}%"
         statement = statement.where(or_(Application.reference.ilike(like), Organisation.name.ilike(like)))
-    return statement
+    if chosen["neighbourhood"]:
+        statement = statement.where(Organisation.neighbourhood_id == int(chosen["neighbourhood"]))
+    if chosen["min"]:
+        statement = statement.where(Application.amount_requested_pence >= (parse_pounds(chosen["min"]) or 0))
+    if chosen["max"]:
+        statement = statement.where(Application.amount_requested_pence <= (parse_pounds(chosen["max"]) or 0))
+    return statement.order_by(*SORTS[chosen["sort"]])
 
 
 @bp.get("/rounds/<int:round_id>/applications.csv")
@@ -98,8 +119,8 @@ def applications_csv(round_id: int) -> FlaskResponse:
     """The current view of the list as CSV."""
     if db.session.get(Round, round_id) is None:
         abort(404)
-    status, search = _filters()
-    statement = _filtered(round_id, status, search).order_by(Application.submitted_at, Application.id)
+    chosen = _filters()
+    statement = _filtered(round_id, chosen)
     # Read as plain rows first, so writing the CSV needs no database or request.
     rows = [
         [
@@ -113,7 +134,7 @@ def applications_csv(round_id: int) -> FlaskResponse:
         for a in db.session.scalars(statement)
     ]
     header = ["Reference", "Title", "Group", "Status", "Asked for (£)", "Sent on"]
-    summary = f"Round {round_id}, status {status or 'any'}, search {search or 'none'}"
+    summary = f"Round {round_id}: " + (", ".join(f"{k} {v}" for k, v in chosen.items() if v) or "everything")
     audit.record(db.session, current_user, "applications exported", None, summary)  # type: ignore[arg-type]
     response = FlaskResponse(csv_lines(header, rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="applications-round-{round_id}.csv"'
