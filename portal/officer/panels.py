@@ -16,11 +16,12 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import uk_time
 from portal.models.applications import Application, ApplicationStatus
+from portal.models.awards import Decision
 from portal.models.funding import Round
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember
 from portal.models.users import User
 from portal.officer import bp
-from portal.services import panel_time, panels, results
+from portal.services import decisions, panel_time, panels, results
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
@@ -212,7 +213,56 @@ def results_page(round_id: int) -> str:
     raw = request.args.get("neighbourhood", "")
     chosen = int(raw) if raw.isdigit() and int(raw) in {n.id for n in grant_round.neighbourhoods} else None
     rows = results.round_results(db.session, grant_round, neighbourhood_id=chosen)
-    return render_template("officer/results.html", grant_round=grant_round, rows=rows, chosen=chosen)
+    undecided = set(
+        db.session.scalars(
+            select(Application.id).where(
+                Application.round_id == round_id, Application.status == ApplicationStatus.SCORED
+            )
+        )
+    ) - set(
+        db.session.scalars(select(Decision.application_id).join(Application).where(Application.round_id == round_id))
+    )
+    return render_template(
+        "officer/results.html",
+        grant_round=grant_round,
+        rows=rows,
+        chosen=chosen,
+        form=FlaskForm(),
+        reasons=decisions.DECLINE_REASONS,
+        choosable=undecided,
+    )
+
+
+@bp.post("/rounds/<int:round_id>/results/decide")
+def decide_from_results(round_id: int) -> Response:
+    """Approve or decline several applications from the ranked results, in rank order."""
+    grant_round = _round_or_404(round_id)
+    form = FlaskForm()
+    chosen = {int(v) for v in request.form.getlist("application") if v.isdigit()}
+    if not form.validate() or not chosen:
+        flash("Choose at least one application.", "error")
+        return redirect(url_for("officer.results", round_id=round_id))
+    ranked = [
+        row.application_id for row in results.round_results(db.session, grant_round) if row.application_id in chosen
+    ]
+    by_id = {a.id: a for a in db.session.scalars(select(Application).where(Application.id.in_(ranked)))}
+    approving = request.form.get("action") == "approve"
+    problems = decisions.decide_many(
+        db.session,
+        current_user,  # type: ignore[arg-type]
+        [by_id[i] for i in ranked],
+        approve_them=approving,
+        reasons=request.form.getlist("reasons"),
+        feedback=request.form.get("feedback", ""),
+    )
+    done = len(ranked) - len(problems)
+    verb = "approved" if approving else "declined"
+    flash(
+        f"{done} application{'s' if done != 1 else ''} {verb}."
+        + (" Not done: " + "; ".join(problems) if problems else ""),
+        "success" if not problems else "info",
+    )
+    return redirect(url_for("officer.results", round_id=round_id))
 
 
 @bp.route("/applications/<int:application_id>/moderate", methods=["GET", "POST"])

@@ -300,3 +300,27 @@ def add_note(session: Session, officer: User, application: Application, *, body:
     audit.record(session, officer, "note added", application, body[:200])
     session.flush()
     return note
+
+
+def decide_many(
+    session: Session,
+    officer: User,
+    applications: Iterable[Application],
+    *,
+    approve_them: bool,
+    reasons: list[str] | None = None,
+    feedback: str = "",
+) -> list[str]:
+    """Approve (at the amount asked, in the order given) or decline several; returns what could not be done."""
+    problems = []
+    for application in applications:
+        try:
+            with session.begin_nested():
+                if approve_them:
+                    limit = min(application.amount_requested_pence, application.round.max_award_pence)
+                    approve(session, officer, application, amount_pence=limit)
+                else:
+                    decline(session, officer, application, reasons=reasons or [], feedback=feedback)
+        except DomainError as error:
+            problems.append(f"{application.reference}: {error.message}")
+    return problems

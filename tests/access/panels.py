@@ -16,6 +16,7 @@ MATRIX: dict[str, Line] = {
     "officer.auto_assign": (lambda w: {"panel_id": w.panel_id}, only("officer")),
     "officer.assign": (lambda w: {"panel_id": w.panel_id}, only("officer")),
     "officer.results": (lambda w: {"round_id": w.round_id}, only("officer")),
+    "officer.decide_from_results": (lambda w: {"round_id": w.round_id}, only("officer")),
     "officer.moderate": (lambda w: {"application_id": w.panel_application_id}, only("officer")),
     "officer.panel_time_page": (lambda w: {"panel_id": w.panel_id}, only("officer")),
     "officer.mark_time_paid": (

@@ -140,3 +140,35 @@ def test_time_and_pay(signed_in: FlaskClient, session: Session, grant_round: Rou
     signed_in.post(f"/officer/panels/{panel.id}/time/{june.id}/paid")
     reread(session)
     assert session.scalars(select(TimeEntry)).one().paid_at is not None
+
+
+def test_deciding_several_from_the_results_in_rank_order(signed_in: FlaskClient, session: Session) -> None:
+    from portal.models.awards import Award
+    from portal.models.panels import Review, Score
+
+    grant_round = make_round(
+        session,
+        budget_pence=300_000,
+        criteria=[{"title": "Need", "descriptors": {str(p): str(p) for p in range(1, 6)}}],
+    )
+    ids = []
+    for number, score in ((1, 2), (2, 5), (3, 4)):
+        application = make_application(
+            session, grant_round=grant_round, organisation=make_organisation(session), status=ApplicationStatus.SCORED
+        )
+        application.reference, application.amount_requested_pence = f"AO-2026-030{number}", 150_000
+        review = Review(application_id=application.id, panellist_id=make_user(session).id, submitted=True)
+        review.scores = [Score(criterion_id=grant_round.criteria[0].id, value=score)]
+        session.add(review)
+        ids.append(application.id)
+    session.commit()
+    response = signed_in.post(
+        f"/officer/rounds/{grant_round.id}/results/decide",
+        data={"application": [str(i) for i in ids], "action": "approve"},
+    )
+    text = page_text(signed_in.get(response.headers["Location"]))
+    assert "2 applications approved" in text
+    assert "AO-2026-0301: There is not enough left in the budget" in text
+    reread(session)
+    funded = {a.reference for a in session.scalars(select(Award)).all() for a in [a.application]}
+    assert funded == {"AO-2026-0302", "AO-2026-0303"}  # the two best scored, in rank order
