@@ -21,7 +21,7 @@ from portal.models.funding import Round
 from portal.models.organisations import Organisation
 from portal.officer import bp
 from portal.services import application_form as form_rules
-from portal.services import audit, award_admin, budgets, decisions
+from portal.services import audit, award_admin, budgets, decisions, results
 from portal.services.application_form import parse_pounds
 from portal.services.exports import csv_lines
 from portal.services.organisations import needs_governing_document
@@ -89,6 +89,7 @@ def _filters() -> dict[str, str]:
         "min": args.get("min", "") if parse_pounds(args.get("min", "")) is not None else "",
         "max": args.get("max", "") if parse_pounds(args.get("max", "")) is not None else "",
         "sort": args.get("sort", "") if args.get("sort", "") in SORTS else "sent",
+        "flagged": "y" if args.get("flagged") == "y" else "",
     }
 
 
@@ -111,6 +112,14 @@ def _filtered(round_id: int, chosen: dict[str, str]) -> Select[tuple[Application
         statement = statement.where(Application.amount_requested_pence >= (parse_pounds(chosen["min"]) or 0))
     if chosen["max"]:
         statement = statement.where(Application.amount_requested_pence <= (parse_pounds(chosen["max"]) or 0))
+    if chosen["flagged"]:
+        grant_round = db.session.get(Round, round_id)
+        flagged = (
+            [row.application_id for row in results.round_results(db.session, grant_round) if row.flags]
+            if grant_round
+            else []
+        )
+        statement = statement.where(Application.id.in_(flagged))
     return statement.order_by(*SORTS[chosen["sort"]])
 
 

@@ -52,6 +52,7 @@ def test_the_list_filters_searches_and_keeps_its_query_count(signed_in: FlaskCli
     assert "1 application." in page_text(signed_in.get(url + "?status=with_panel"))
     assert "AO-2026-0002" in page_text(signed_in.get(url + "?q=Group 2"))
     assert "0 applications" in page_text(signed_in.get(url + "?min=2500"))
+    assert "1 application." in page_text(signed_in.get(url + "?flagged=y"))  # the one with the panel, reviews missing
     assert "4 applications" in page_text(signed_in.get(url + "?max=2000&sort=amount&status=nonsense"))
 
     with count_queries() as few:
