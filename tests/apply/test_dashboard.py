@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -152,8 +153,10 @@ def test_upcoming_peer_learning_events_are_listed(client: FlaskClient, session: 
     session.commit()
     sign_in_as(client, person)
 
-    text = page_text(client.get("/dashboard"))
+    response = client.get("/dashboard")
+    text = page_text(response)
 
+    assert re.search(r"<title>Your applications \W Anchor Offer grants</title>", response.get_data(as_text=True))
     assert "Writing a safeguarding policy" in text
     assert "Still being planned" not in text
     assert "Last month's meet-up" not in text
