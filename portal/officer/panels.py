@@ -21,7 +21,7 @@ from portal.models.funding import Round
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember
 from portal.models.users import User
 from portal.officer import bp
-from portal.services import decisions, panel_time, panels, results
+from portal.services import audit, decisions, panel_time, panels, results
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
@@ -314,6 +314,7 @@ def panel_time_csv(panel_id: int) -> FlaskResponse:
     rows = panel_time.time_owed(db.session, panel)
     # One row per panel member: small enough to build whole.
     body = "".join(panel_time.time_csv(rows, panel.round.hourly_rate_pence))
+    audit.record(db.session, current_user, "panel time exported", panel, f"{len(rows)} panel members")  # type: ignore[arg-type]
     response = FlaskResponse(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="panel-{panel.id}-time.csv"'
     return response

@@ -137,6 +137,10 @@ def test_time_and_pay(signed_in: FlaskClient, session: Session, grant_round: Rou
     csv = signed_in.get(f"/officer/panels/{panel.id}/time.csv")
     assert csv.headers["Content-Disposition"].startswith("attachment")
     assert "27.20" in csv.get_data(as_text=True)
+    reread(session)
+    from portal.models.audit import AuditEntry
+
+    assert session.scalars(select(AuditEntry.action).where(AuditEntry.action == "panel time exported")).one()
     signed_in.post(f"/officer/panels/{panel.id}/time/{june.id}/paid")
     reread(session)
     assert session.scalars(select(TimeEntry)).one().paid_at is not None
