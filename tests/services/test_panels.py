@@ -115,9 +115,9 @@ def test_declaring_a_conflict_records_it_hides_it_and_reassigns(app: Flask, sess
 
 
 def test_a_member_leaving_hands_on_unfinished_reviews(session: Session, officer: User) -> None:
-    panel, (leaving, staying), [done, todo] = panel_with(session, count=2, applications=2, reviews=1)
+    panel, (leaving, staying), [done, unfinished] = panel_with(session, count=2, applications=2, reviews=1)
     panels.assign(session, officer, panel, done, leaving)
-    panels.assign(session, officer, panel, todo, leaving)
+    panels.assign(session, officer, panel, unfinished, leaving)
     session.add(Review(application_id=done.id, panellist_id=leaving.id, submitted=True))
     session.flush()
     member = next(m for m in panel.members if m.user_id == leaving.id)
@@ -126,5 +126,5 @@ def test_a_member_leaving_hands_on_unfinished_reviews(session: Session, officer:
 
     assert stranded == []
     owners = dict(session.execute(select(Assignment.application_id, Assignment.panellist_id)).all())
-    assert owners == {done.id: leaving.id, todo.id: staying.id}
+    assert owners == {done.id: leaving.id, unfinished.id: staying.id}
     assert panels.membership(session, leaving, panel.id) is None
