@@ -14,17 +14,16 @@ from werkzeug.wrappers import Response
 
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.models.applications import Application, ApplicationNote, ApplicationStatus, Evidence, EvidenceKind
+from portal.models.applications import Application, ApplicationNote, ApplicationStatus, Evidence
 from portal.models.audit import AuditEntry
 from portal.models.awards import Award, Decision, Payment
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
 from portal.officer import bp
 from portal.services import application_form as form_rules
-from portal.services import audit, award_admin, budgets, decisions, results
+from portal.services import audit, award_admin, budgets, decisions, due_diligence, results
 from portal.services.application_form import parse_pounds
 from portal.services.exports import csv_lines
-from portal.services.organisations import needs_governing_document
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
 
 PER_PAGE = 50
@@ -175,40 +174,6 @@ def route_applications(round_id: int) -> Response:
     return redirect(url_for("officer.applications", round_id=round_id))
 
 
-def checklist(application: Application) -> list[tuple[str, bool | None]]:
-    """The eligibility and due-diligence checks: (what, passed) with None where it does not apply."""
-    organisation = application.organisation
-    kinds = {e.kind for e in application.evidence}
-    at_risk = form_rules.answer(application, "benefit", "at_risk") == "yes"
-    funded_here = db.session.scalar(
-        select(func.count(Award.id))
-        .join(Application, Application.id == Award.application_id)
-        .where(
-            Application.organisation_id == organisation.id,
-            Award.round_id == application.round_id,
-            Application.id != application.id,
-        )
-    )
-    return [
-        (
-            "Governing document, or two people responsible for the money, or a partner organisation",
-            EvidenceKind.GOVERNING_DOCUMENT in kinds or not needs_governing_document(organisation),
-        ),
-        ("A bank statement in the group's (or partner's) name", EvidenceKind.BANK_STATEMENT in kinds),
-        (
-            "A safeguarding policy (the work involves children or adults at risk)",
-            EvidenceKind.SAFEGUARDING_POLICY in kinds if at_risk else None,
-        ),
-        ("Not already funded in this round", not funded_here),
-        (
-            "Works in one of the round's neighbourhoods",
-            organisation.neighbourhood_id in {n.id for n in application.round.neighbourhoods}
-            if application.round.neighbourhoods
-            else None,
-        ),
-    ]
-
-
 @bp.get("/applications/<int:application_id>")
 def application(application_id: int) -> str:
     item = _application_or_404(application_id)
@@ -248,7 +213,7 @@ def application(application_id: int) -> str:
         "officer/application.html",
         application=item,
         sections=sections,
-        checks=checklist(item),
+        checks=due_diligence.checklist(db.session, item),
         timeline=timeline,
         past=past,
         decision=decision,

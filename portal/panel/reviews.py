@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.models.applications import Application
-from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, TimeActivity
+from portal.models.panels import Panel, PanelMember, Recommendation, TimeActivity
 from portal.panel import bp
 from portal.services import application_form as form_rules
 from portal.services import panel_time, panels, results, scoring
@@ -213,7 +213,7 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
 def results_page(panel_id: int) -> str:
     member = _member_or_404(panel_id)
     panel: Panel = member.panel
-    left = scoring_progress(panel)
+    left = scoring.unsubmitted_reviews(db.session, current_user, panel.id)  # type: ignore[arg-type]
     if left:
         # Results would show others' scores: only once every review of theirs is in.
         return render_template("panel/results_waiting.html", panel=panel, left=left)
@@ -223,23 +223,6 @@ def results_page(panel_id: int) -> str:
         rows=results.round_results(db.session, panel.round),
         show_groups=not panel.round.blind_review,
     )
-
-
-def scoring_progress(panel: Panel) -> int:
-    """How many of the signed-in panellist's reviews on this panel are not yet submitted."""
-    assigned = set(
-        db.session.scalars(
-            select(Assignment.application_id).where(
-                Assignment.panel_id == panel.id, Assignment.panellist_id == current_user.id
-            )
-        )
-    )
-    done = set(
-        db.session.scalars(
-            select(Review.application_id).where(Review.panellist_id == current_user.id, Review.submitted.is_(True))
-        )
-    )
-    return len(assigned - done)
 
 
 @bp.route("/time", methods=["GET", "POST"])

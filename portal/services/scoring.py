@@ -215,3 +215,16 @@ def panel_reviews_for(session: Session, application: Application, user: User) ->
         )
         for number, review in enumerate(others, start=1)
     ]
+
+
+def unsubmitted_reviews(session: Session, user: User, panel_id: int) -> int:
+    """How many of the panellist's reviews on this panel are not yet submitted."""
+    assigned = set(
+        session.scalars(
+            select(Assignment.application_id).where(Assignment.panel_id == panel_id, Assignment.panellist_id == user.id)
+        )
+    )
+    done = set(
+        session.scalars(select(Review.application_id).where(Review.panellist_id == user.id, Review.submitted.is_(True)))
+    )
+    return len(assigned - done)
