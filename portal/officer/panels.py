@@ -16,7 +16,6 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import uk_time
 from portal.models.applications import Application, ApplicationStatus
-from portal.models.awards import Decision
 from portal.models.funding import Round
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember
 from portal.models.users import User
@@ -213,15 +212,7 @@ def results_page(round_id: int) -> str:
     raw = request.args.get("neighbourhood", "")
     chosen = int(raw) if raw.isdigit() and int(raw) in {n.id for n in grant_round.neighbourhoods} else None
     rows = results.round_results(db.session, grant_round, neighbourhood_id=chosen)
-    undecided = set(
-        db.session.scalars(
-            select(Application.id).where(
-                Application.round_id == round_id, Application.status == ApplicationStatus.SCORED
-            )
-        )
-    ) - set(
-        db.session.scalars(select(Decision.application_id).join(Application).where(Application.round_id == round_id))
-    )
+    undecided = decisions.awaiting_decision(db.session, round_id)
     return render_template(
         "officer/results.html",
         grant_round=grant_round,

@@ -324,3 +324,13 @@ def decide_many(
         except DomainError as error:
             problems.append(f"{application.reference}: {error.message}")
     return problems
+
+
+def awaiting_decision(session: Session, round_id: int) -> set[int]:
+    """Ids of the round's scored applications that no officer has decided on yet."""
+    scored = session.scalars(
+        select(Application.id)
+        .outerjoin(Decision, Decision.application_id == Application.id)
+        .where(Application.round_id == round_id, Application.status == A.SCORED, Decision.id.is_(None))
+    )
+    return set(scored)
