@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from portal.models.applications import Application, ApplicationStatus, Evidence, EvidenceKind, InfoRequest
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
+from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus
 from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
 from portal.models.organisations import Membership, Organisation, OrganisationKind
 from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, TimeActivity, TimeEntry
@@ -299,3 +300,71 @@ def make_evidence(
     """A real stored file (a small PDF unless ``content`` says otherwise) owned by e.g. ``application_id=``."""
     with receive_upload(io.BytesIO(content or make_pdf()), filename, max_bytes=10 * 1024 * 1024) as received:
         return store_evidence(session, storage, received, kind=kind, uploaded_by=uploaded_by, **owner)
+
+
+def make_event(
+    session: Session,
+    *,
+    title: str | None = None,
+    capacity: int = 10,
+    starts_in: timedelta = timedelta(days=7),
+    status: EventStatus = EventStatus.PUBLISHED,
+    audience: EventAudience = EventAudience.FUNDED_GROUPS,
+    place: str = "Community hall, 1 High Street, Watford WD17 1AA",
+    online_link: str | None = None,
+    grant_round: Round | None = None,
+) -> Event:
+    """A peer-learning event two hours long (published, for funded groups, unless told otherwise)."""
+    starts_at = utcnow().replace(microsecond=0) + starts_in
+    event = Event(
+        title=title or f"Peer-learning event {_next()}",
+        description_html="<p>Share what worked.</p>",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        place=place,
+        online_link=online_link,
+        capacity=capacity,
+        audience=audience,
+        round_id=grant_round.id if grant_round is not None else None,
+        status=status,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def make_funded_group(
+    session: Session, *, members: tuple[User, ...] = (), name: str | None = None, grant_round: Round | None = None
+) -> Organisation:
+    """A group with an accepted award (in ``grant_round``, or a new round)."""
+    organisation = make_organisation(session, members=members, name=name)
+    application = make_application(
+        session,
+        grant_round=grant_round or make_round(session),
+        organisation=organisation,
+        status=ApplicationStatus.APPROVED,
+    )
+    make_award(session, application=application, status=AwardStatus.ACCEPTED)
+    return organisation
+
+
+def make_registration(
+    session: Session,
+    *,
+    event: Event,
+    user: User,
+    organisation: Organisation | None = None,
+    name: str = "Sam Attendee",
+    status: RegistrationStatus = RegistrationStatus.BOOKED,
+) -> Registration:
+    registration = Registration(
+        event_id=event.id,
+        user_id=user.id,
+        organisation_id=organisation.id if organisation is not None else None,
+        attendee_name=name,
+        status=status,
+        created_at=utcnow(),
+    )
+    session.add(registration)
+    session.flush()
+    return registration

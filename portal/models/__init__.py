@@ -26,6 +26,8 @@ from portal.models.events import (
     EventStatus,
     Registration,
     RegistrationStatus,
+    Resource,
+    ResourceKind,
 )
 from portal.models.funding import (
     Criterion,
@@ -90,6 +92,8 @@ __all__ = [
     "ReferenceCounter",
     "Registration",
     "RegistrationStatus",
+    "Resource",
+    "ResourceKind",
     "Review",
     "Role",
     "RoleGrant",

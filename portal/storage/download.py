@@ -8,19 +8,30 @@ them on the portal's origin (STYLE §13).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Protocol
 
 from flask import redirect, send_file
 from werkzeug.wrappers import Response
 
-from portal.models.applications import Evidence
 from portal.storage.base import Storage
+
+
+class StoredFile(Protocol):
+    """What a download needs to know about a stored file (an Evidence row, a file Resource)."""
+
+    storage_key: str
+    original_filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
 
 # Long enough to start the download on a slow phone connection, short
 # enough that a forwarded link is soon useless.
 URL_LIFETIME = timedelta(minutes=5)
 
 
-def download_response(storage: Storage, evidence: Evidence) -> Response:
+def download_response(storage: Storage, evidence: StoredFile) -> Response:
     """A redirect to a presigned URL, or the file streamed by the portal."""
     url = storage.url(evidence.storage_key, evidence.original_filename, URL_LIFETIME, evidence.content_type)
     if url is not None:

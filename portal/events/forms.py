@@ -1,0 +1,26 @@
+"""Booking forms: up to five named attendees, each with any access needs."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from portal.services.events import MAX_ATTENDEES_PER_BOOKING
+
+
+class AttendeeForm(Form):
+    name = StringField(
+        "Name", validators=[Optional(), Length(max=200, message="Names must be 200 characters or fewer")]
+    )
+    access_needs = TextAreaField(
+        "Access needs (optional)",
+        validators=[Optional(), Length(max=2000, message="Access needs must be 2,000 characters or fewer")],
+    )
+
+
+class BookingForm(FlaskForm):
+    organisation = SelectField("Which group are you booking for?", validate_choice=False)
+    attendees = FieldList(
+        FormField(AttendeeForm), min_entries=MAX_ATTENDEES_PER_BOOKING, max_entries=MAX_ATTENDEES_PER_BOOKING
+    )

@@ -1,0 +1,165 @@
+"""Event pages for groups and the public; booking and cancelling places; the resource library."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Response as FlaskResponse
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from portal.errors import DomainError
+from portal.events import bp
+from portal.events.forms import BookingForm
+from portal.extensions import db
+from portal.models.events import Event, EventAudience, EventStatus, Registration, Resource, ResourceKind
+from portal.models.users import User
+from portal.services import events, resources
+from portal.services.calendar import event_ics
+from portal.services.links import absolute_url
+from portal.storage import get_storage
+from portal.storage.download import download_response
+
+NO_GROUP = "none"
+
+
+def _user() -> User | None:
+    return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None or not events.can_see(db.session, _user(), event):
+        abort(404)
+    return event
+
+
+@bp.get("")
+def index() -> str:
+    user = _user()
+    return render_template(
+        "events/index.html",
+        events=events.visible_events(db.session, user),
+        bookings=events.my_registrations(db.session, user) if user else [],
+    )
+
+
+@bp.get("/<int:event_id>")
+def event(event_id: int) -> str:
+    item = _event_or_404(event_id)
+    user = _user()
+    mine = events.my_registrations(db.session, user, item) if user else []
+    return render_template(
+        "events/event.html",
+        event=item,
+        mine=mine,
+        places_left=events.places_left(db.session, item),
+        show_link=events.sees_joining_link(db.session, user, item),
+        can_book=item.status is EventStatus.PUBLISHED
+        and (
+            user is None
+            or item.audience is EventAudience.ANYONE
+            or bool(events.bookable_organisations(db.session, user, item))
+        ),
+        resources=resources.of_event(db.session, item),
+        form=FlaskForm(),
+    )
+
+
+@bp.get("/<int:event_id>/calendar.ics")
+def calendar(event_id: int) -> FlaskResponse:
+    item = _event_or_404(event_id)
+    text = event_ics(
+        item,
+        event_url=absolute_url("events.event", event_id=item.id),
+        host=urlsplit(current_app.config["PORTAL_BASE_URL"]).hostname or "localhost",
+        include_joining_link=events.sees_joining_link(db.session, _user(), item),
+    )
+    response = FlaskResponse(text, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="event-{item.id}.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<int:event_id>/book", methods=["GET", "POST"])
+def book(event_id: int) -> str | Response | tuple[str, int]:
+    item = _event_or_404(event_id)
+    user: User = current_user  # type: ignore[assignment]
+    groups = events.bookable_organisations(db.session, user, item)
+    if item.status is not EventStatus.PUBLISHED or (not groups and item.audience is not EventAudience.ANYONE):
+        abort(404)
+    form = BookingForm()
+    form.organisation.choices = [SelectChoice(str(g.id), g.name) for g in groups]
+    if item.audience is EventAudience.ANYONE:
+        form.organisation.choices.append(SelectChoice(NO_GROUP, "Not for a group"))
+    if form.validate_on_submit():
+        chosen = next((g for g in groups if str(g.id) == form.organisation.data), None)
+        if chosen is None and form.organisation.data != NO_GROUP:
+            form.organisation.errors = ["Choose the group you are booking for"]
+        else:
+            attendees = [
+                events.Attendee(a.form.name.data or "", a.form.access_needs.data or "") for a in form.attendees
+            ]
+            try:
+                made = events.book(db.session, user, item, chosen, attendees)
+            except DomainError as error:
+                form.form_errors.append(error.message)
+                return render_template("events/book.html", event=item, form=form), 409
+            waiting = sum(1 for r in made if r.status.value == "waitlisted")
+            if waiting == len(made):
+                flash(
+                    "The event is full, so you are on the waiting list. We will email you if a place comes up.",
+                    "success",
+                )
+            elif waiting:
+                flash(
+                    f"Booked {len(made) - waiting}; {waiting} on the waiting list. We have emailed you the details.",
+                    "success",
+                )
+            else:
+                flash("Your places are booked. We have emailed you the details.", "success")
+            return redirect(url_for("events.event", event_id=item.id))
+    return render_template("events/book.html", event=item, form=form)
+
+
+@bp.get("/bookings")
+def bookings() -> str:
+    user: User = current_user  # type: ignore[assignment]
+    return render_template("events/bookings.html", bookings=events.my_registrations(db.session, user), form=FlaskForm())
+
+
+@bp.post("/registrations/<int:registration_id>/cancel")
+def cancel_registration(registration_id: int) -> Response:
+    user: User = current_user  # type: ignore[assignment]
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or not events.may_manage_registration(db.session, user, registration):
+        abort(404)
+    if not FlaskForm().validate():
+        abort(400)
+    try:
+        events.cancel_registration(db.session, user, registration)
+        flash(f"{registration.attendee_name}'s place is cancelled.", "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("events.event", event_id=registration.event_id))
+
+
+@bp.get("/resources")
+def library() -> str:
+    return render_template("events/library.html", resources=resources.library(db.session))
+
+
+@bp.get("/resources/<int:resource_id>")
+def download_resource(resource_id: int) -> Response:
+    resource = db.session.get(Resource, resource_id)
+    if resource is None or resource.kind is not ResourceKind.FILE:
+        abort(404)
+    if resource.event_id is not None and not events.can_see(db.session, _user(), resource.event):  # type: ignore[arg-type]
+        abort(404)
+    try:
+        return download_response(get_storage(), resource)  # type: ignore[arg-type]
+    except FileNotFoundError:
+        abort(404)
