@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from portal.models.applications import Application, ApplicationStatus, Evidence, EvidenceKind, InfoRequest
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
-from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus
+from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus, Resource
 from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
 from portal.models.organisations import Membership, Organisation, OrganisationKind
 from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, TimeActivity, TimeEntry
@@ -368,3 +368,21 @@ def make_registration(
     session.add(registration)
     session.flush()
     return registration
+
+
+def make_resource(
+    session: Session,
+    storage: Storage | None,
+    *,
+    added_by: User,
+    title: str | None = None,
+    event: Event | None = None,
+) -> Resource:
+    """A library (or ``event``) resource: a stored PDF when ``storage`` is given, otherwise a link."""
+    from portal.services import resources
+
+    title = title or f"Guide {_next()}"
+    if storage is None:
+        return resources.add_link(session, added_by, title=title, url="https://example.org/guide", event=event)
+    with receive_upload(io.BytesIO(make_pdf()), "guide.pdf", max_bytes=10 * 1024 * 1024) as received:
+        return resources.add_file(session, storage, added_by, received, title=title, event=event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Response as FlaskResponse
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -31,8 +31,13 @@ def _user() -> User | None:
 
 
 def _event_or_404(event_id: int) -> Event:
+    """The event, if this person may see it. Someone signed out is asked to sign in
+    first (the event may be for funded groups); a signed-in person who may not see it gets 404."""
     event = db.session.get(Event, event_id)
-    if event is None or not events.can_see(db.session, _user(), event):
+    user = _user()
+    if event is not None and user is None and not events.can_see(db.session, None, event):
+        abort(redirect(url_for("auth.start", next=request.full_path.rstrip("?"))))
+    if event is None or not events.can_see(db.session, user, event):
         abort(404)
     return event
 

@@ -68,6 +68,13 @@ class World:
     panel_member_id: int
     panel_application_id: int
     payment_a_id: int
+    # Peer-learning events: one for funded groups (group A is funded, B is not) with
+    # an online link and a place booked by A; a draft; a library file and a link.
+    event_id: int
+    draft_event_id: int
+    registration_a_id: int
+    resource_id: int
+    link_resource_id: int
 
 
 Arguments = Callable[[World], dict[str, Any]]

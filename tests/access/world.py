@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from portal.models.applications import ApplicationStatus
 from portal.models.awards import AwardStatus, Payment
 from portal.models.base import utcnow
+from portal.models.events import EventStatus
 from portal.models.users import Role
 from portal.storage import get_storage
 from tests.access import World
@@ -16,11 +17,14 @@ from tests.factories import (
     make_application,
     make_assignment,
     make_award,
+    make_event,
     make_evidence,
     make_info_request,
     make_organisation,
     make_panel,
+    make_registration,
     make_report,
+    make_resource,
     make_round,
     make_user,
 )
@@ -59,6 +63,11 @@ def build_world(session: Session) -> World:
     )
     assignment = make_assignment(session, application=with_panel, panellist=people["panellist"], panel=panel)
     assignment.no_conflict_confirmed_at = utcnow()
+    event = make_event(session, online_link="https://meet.example.org/peer")
+    draft_event = make_event(session, status=EventStatus.DRAFT)
+    registration = make_registration(session, event=event, user=people["applicant_a"], organisation=group_a)
+    resource = make_resource(session, get_storage(), added_by=people["officer"])
+    link_resource = make_resource(session, None, added_by=people["officer"])
     session.commit()
     return World(
         people=people,
@@ -77,4 +86,9 @@ def build_world(session: Session) -> World:
         panel_member_id=panel.members[0].id,
         panel_application_id=with_panel.id,
         payment_a_id=payment.id,
+        event_id=event.id,
+        draft_event_id=draft_event.id,
+        registration_a_id=registration.id,
+        resource_id=resource.id,
+        link_resource_id=link_resource.id,
     )

@@ -1,0 +1,315 @@
+"""The officer's event pages: setting events up, publishing and cancelling, attendance at the door,
+the register, who came from where, and the resources from events and in the library."""
+
+from __future__ import annotations
+
+from flask import Response as FlaskResponse
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+from wtforms import (
+    DateTimeLocalField,
+    FileField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from portal.errors import DomainError, StorageUnavailable, UploadRejected
+from portal.extensions import db
+from portal.formatting import UK, uk_time
+from portal.models.events import Event, EventAudience, Registration, Resource
+from portal.models.funding import Round
+from portal.officer import bp
+from portal.services import events, resources
+from portal.services.exports import csv_lines
+from portal.services.uploads import receive_upload
+from portal.storage import get_storage
+
+AUDIENCE_LABELS = {
+    EventAudience.FUNDED_GROUPS: "All funded groups",
+    EventAudience.ROUND_GRANTEES: "Groups funded in one round",
+    EventAudience.ANYONE: "Anyone (shown on the public list)",
+}
+OUTAGE = "We could not save the file just now. Try again in a few minutes."
+
+
+class EventForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Enter a title for the event"), Length(max=200)])
+    description = TextAreaField(
+        "Description",
+        validators=[Optional(), Length(max=20_000, message="The description must be 20,000 characters or fewer")],
+    )
+    starts_at = DateTimeLocalField(
+        "Starts", format="%Y-%m-%dT%H:%M", validators=[InputRequired("Enter when the event starts")]
+    )
+    ends_at = DateTimeLocalField(
+        "Ends", format="%Y-%m-%dT%H:%M", validators=[InputRequired("Enter when the event ends")]
+    )
+    place = TextAreaField("Place and address", validators=[Optional(), Length(max=2000)])
+    online_link = StringField("Online joining link", validators=[Optional(), Length(max=500)])
+    capacity = IntegerField(
+        "Places",
+        validators=[
+            InputRequired("Enter how many places there are, like 20"),
+            NumberRange(min=1, max=10_000, message="Enter a number of places between 1 and 10,000"),
+        ],
+    )
+    audience = RadioField(
+        "Who can book",
+        choices=[SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()],
+        validators=[InputRequired("Choose who can book")],
+    )
+    round_id = SelectField("Round (for groups funded in one round)", validate_choice=False)
+
+
+class ResourceForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Enter a title for the resource"), Length(max=200)])
+    summary = TextAreaField("What it is (optional)", validators=[Optional(), Length(max=2000)])
+    link = StringField("Link (or upload a file below)", validators=[Optional(), Length(max=500)])
+    file = FileField("File")
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _event_form(event: Event | None = None) -> EventForm:
+    form = EventForm(obj=None)
+    if event is not None and request.method == "GET":
+        form.title.data = event.title
+        form.description.data = event.description_html
+        form.starts_at.data = uk_time(event.starts_at).replace(tzinfo=None)
+        form.ends_at.data = uk_time(event.ends_at).replace(tzinfo=None)
+        form.place.data = event.place
+        form.online_link.data = event.online_link or ""
+        form.capacity.data = event.capacity
+        form.audience.data = event.audience.value
+        form.round_id.data = str(event.round_id or "")
+    rounds = db.session.scalars(select(Round).order_by(Round.closes_at.desc())).all()
+    form.round_id.choices = [SelectChoice("", "Not for one round")] + [SelectChoice(str(r.id), r.title) for r in rounds]
+    return form
+
+
+def _settings(form: EventForm) -> events.EventSettings:
+    round_id = form.round_id.data
+    return events.EventSettings(
+        title=form.title.data or "",
+        description=form.description.data or "",
+        starts_at=form.starts_at.data.replace(tzinfo=UK),  # type: ignore[union-attr]
+        ends_at=form.ends_at.data.replace(tzinfo=UK),  # type: ignore[union-attr]
+        place=form.place.data or "",
+        online_link=form.online_link.data or "",
+        capacity=form.capacity.data or 0,
+        audience=EventAudience(form.audience.data),
+        round_id=int(round_id) if round_id and round_id.isdigit() else None,
+    )
+
+
+@bp.get("/events")
+def events_list() -> str:
+    rows = db.session.scalars(select(Event).order_by(Event.starts_at.desc(), Event.id.desc())).all()
+    counts: dict[tuple[int, str], int] = {
+        (event_id, status): count
+        for event_id, status, count in db.session.execute(
+            select(Registration.event_id, Registration.status, func.count()).group_by(
+                Registration.event_id, Registration.status
+            )
+        )
+    }
+    return render_template(
+        "officer/events.html",
+        events=rows,
+        counts=counts,
+        not_attended=events.funded_groups_not_attended(db.session),
+    )
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def new_event() -> str | Response | tuple[str, int]:
+    form = _event_form()
+    if form.validate_on_submit():
+        try:
+            event = events.create_event(db.session, current_user, _settings(form))  # type: ignore[arg-type]
+        except DomainError as error:
+            form.form_errors.append(error.message)
+            return render_template("officer/event_form.html", form=form, event=None), 400
+        flash("The event is saved as a draft. Publish it when it is ready.", "success")
+        return redirect(url_for("officer.event", event_id=event.id))
+    return render_template("officer/event_form.html", form=form, event=None)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+def edit_event(event_id: int) -> str | Response | tuple[str, int]:
+    event = _event_or_404(event_id)
+    form = _event_form(event)
+    if form.validate_on_submit():
+        try:
+            moved = events.update_event(db.session, current_user, event, _settings(form))  # type: ignore[arg-type]
+        except DomainError as error:
+            form.form_errors.append(error.message)
+            return render_template("officer/event_form.html", form=form, event=event), 400
+        flash("The event is changed." + (f" {moved} moved up from the waiting list." if moved else ""), "success")
+        return redirect(url_for("officer.event", event_id=event.id))
+    return render_template("officer/event_form.html", form=form, event=event)
+
+
+def _event_page(event: Event, resource_form: ResourceForm | None = None, status: int = 200) -> tuple[str, int]:
+    booked, waiting = events.booked_and_waiting(db.session, event)
+    return (
+        render_template(
+            "officer/event.html",
+            event=event,
+            booked=booked,
+            waiting=waiting,
+            audience=AUDIENCE_LABELS[event.audience],
+            groups=events.groups_attended(db.session, event),
+            resources=resources.of_event(db.session, event),
+            resource_form=resource_form or ResourceForm(formdata=None),
+            form=FlaskForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/events/<int:event_id>")
+def event(event_id: int) -> tuple[str, int]:
+    return _event_page(_event_or_404(event_id))
+
+
+@bp.post("/events/<int:event_id>/publish")
+def publish_event(event_id: int) -> Response:
+    event = _event_or_404(event_id)
+    try:
+        events.publish_event(db.session, current_user, event)  # type: ignore[arg-type]
+        flash("The event is published: groups can now book.", "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("officer.event", event_id=event.id))
+
+
+@bp.post("/events/<int:event_id>/cancel")
+def cancel_event(event_id: int) -> Response:
+    event = _event_or_404(event_id)
+    try:
+        told = events.cancel_event(db.session, current_user, event)  # type: ignore[arg-type]
+        flash(f"The event is cancelled. We are emailing the {told} people who had booked or were waiting.", "success")
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("officer.event", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/attendance", methods=["GET", "POST"])
+def attendance(event_id: int) -> str | Response:
+    event = _event_or_404(event_id)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        ticked = {int(value) for value in request.form.getlist("attended") if value.isdigit()}
+        try:
+            count = events.mark_attendance(db.session, current_user, event, ticked)  # type: ignore[arg-type]
+            flash(f"Attendance saved: {count} attended.", "success")
+        except DomainError as error:
+            flash(error.message, "error")
+        return redirect(url_for("officer.attendance", event_id=event.id))
+    booked, _waiting = events.booked_and_waiting(db.session, event)
+    return render_template("officer/attendance.html", event=event, booked=booked, form=form)
+
+
+@bp.get("/events/<int:event_id>/register.csv")
+def event_register(event_id: int) -> FlaskResponse:
+    event = _event_or_404(event_id)
+    rows = events.register_rows(db.session, current_user, event)  # type: ignore[arg-type]
+    response = FlaskResponse(csv_lines(events.REGISTER_HEADER, rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}-register.csv"'
+    return response
+
+
+def _add_resource(form: ResourceForm, event: Event | None) -> str | None:
+    """Add the resource the form describes; the error message to show, or None."""
+    upload = request.files.get("file")
+    link = (form.link.data or "").strip()
+    if (upload is None or not upload.filename) and not link:
+        return "Upload a file or give a link"
+    try:
+        if link:
+            resources.add_link(
+                db.session,
+                current_user,  # type: ignore[arg-type]
+                title=form.title.data or "",
+                url=link,
+                summary=form.summary.data or "",
+                event=event,
+            )
+        else:
+            max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+            with receive_upload(upload.stream, upload.filename or "", max_bytes=max_bytes) as received:  # type: ignore[union-attr]
+                resources.add_file(
+                    db.session,
+                    get_storage(),
+                    current_user,  # type: ignore[arg-type]
+                    received,
+                    title=form.title.data or "",
+                    summary=form.summary.data or "",
+                    event=event,
+                )
+    except StorageUnavailable:
+        return OUTAGE
+    except (UploadRejected, DomainError) as error:
+        return error.message
+    return None
+
+
+@bp.post("/events/<int:event_id>/resources")
+def add_event_resource(event_id: int) -> Response | tuple[str, int]:
+    event = _event_or_404(event_id)
+    form = ResourceForm()
+    if form.validate_on_submit():
+        problem = _add_resource(form, event)
+        if problem is None:
+            flash("The resource is added to the event.", "success")
+            return redirect(url_for("officer.event", event_id=event.id))
+        form.form_errors.append(problem)
+    return _event_page(event, form, status=400)
+
+
+@bp.route("/resources", methods=["GET", "POST"])
+def resource_library() -> str | Response | tuple[str, int]:
+    form = ResourceForm() if request.method == "POST" else ResourceForm(formdata=None)
+    if form.validate_on_submit():
+        problem = _add_resource(form, None)
+        if problem is None:
+            flash("The resource is added to the library.", "success")
+            return redirect(url_for("officer.resource_library"))
+        form.form_errors.append(problem)
+    status = 400 if request.method == "POST" else 200
+    return (
+        render_template(
+            "officer/resources.html", resources=resources.library(db.session), form=form, action_form=FlaskForm()
+        ),
+        status,
+    )
+
+
+@bp.post("/resources/<int:resource_id>/remove")
+def remove_resource(resource_id: int) -> Response:
+    resource = db.session.get(Resource, resource_id)
+    if resource is None:
+        abort(404)
+    event_id = resource.event_id
+    try:
+        resources.remove(db.session, get_storage(), current_user, resource)  # type: ignore[arg-type]
+        flash(f"{resource.title} is removed.", "success")
+    except StorageUnavailable:
+        flash(OUTAGE, "error")
+    if event_id is not None:
+        return redirect(url_for("officer.event", event_id=event_id))
+    return redirect(url_for("officer.resource_library"))
