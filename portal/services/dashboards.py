@@ -18,11 +18,13 @@ from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditEntry
 from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
-from portal.models.events import Event, EventStatus
+from portal.models.events import Event, Registration, Resource
 from portal.models.funding import Round
 from portal.models.organisations import Membership, Organisation
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, Review, TimeEntry
 from portal.models.users import User
+from portal.services.events import my_registrations, visible_events
+from portal.services.resources import recent as recent_resources
 from portal.services.rounds import open_rounds
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
 
@@ -63,6 +65,10 @@ class ApplicantOverview:
     # Open rounds at least one of the person's groups has not applied to yet.
     open_rounds: list[Round]
     events: list[Event] = field(default_factory=list)
+    # Places booked or waited for by the person's groups at events still to come.
+    bookings: list[Registration] = field(default_factory=list)
+    # Resources added in the last 30 days, newest first.
+    new_resources: list[Resource] = field(default_factory=list)
 
 
 def applicant_overview(session: Session, user: User) -> ApplicantOverview:
@@ -106,7 +112,13 @@ def applicant_overview(session: Session, user: User) -> ApplicantOverview:
     groups = [GroupApplications(o.id, o.name, by_organisation[o.id]) for o in organisations]
     group_count = len(organisations)
     rounds = [r for r in open_rounds(session) if group_count == 0 or len(applied[r.id]) < group_count]
-    return ApplicantOverview(groups=groups, open_rounds=rounds, events=upcoming_events(session))
+    return ApplicantOverview(
+        groups=groups,
+        open_rounds=rounds,
+        events=upcoming_events(session, user),
+        bookings=[r for r in my_registrations(session, user) if r.event.ends_at > utcnow()],
+        new_resources=recent_resources(session),
+    )
 
 
 def _next_step(application: Application, award: Award | None) -> dict[str, str | None]:
@@ -132,16 +144,9 @@ def _next_step(application: Application, award: Award | None) -> dict[str, str |
 DASHBOARD_EVENTS = 3
 
 
-def upcoming_events(session: Session, limit: int = DASHBOARD_EVENTS) -> list[Event]:
-    """Published peer-learning events still to come, soonest first."""
-    return list(
-        session.scalars(
-            select(Event)
-            .where(Event.status == EventStatus.PUBLISHED, Event.starts_at > utcnow())
-            .order_by(Event.starts_at, Event.id)
-            .limit(limit)
-        )
-    )
+def upcoming_events(session: Session, user: User, limit: int = DASHBOARD_EVENTS) -> list[Event]:
+    """Published peer-learning events still to come that ``user`` may see, soonest first."""
+    return [e for e in visible_events(session, user) if e.starts_at > utcnow()][:limit]
 
 
 # Panellists

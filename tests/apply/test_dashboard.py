@@ -13,7 +13,7 @@ from portal.models.applications import ApplicationStatus
 from portal.models.awards import AwardStatus
 from portal.models.base import utcnow
 from portal.models.events import Event, EventAudience, EventStatus
-from tests.factories import make_application, make_award, make_organisation, make_round, make_user
+from tests.factories import make_application, make_award, make_funded_group, make_organisation, make_round, make_user
 from tests.fixtures.pages import page_text
 
 
@@ -134,6 +134,7 @@ def test_each_application_says_what_to_do_next(client: FlaskClient, session: Ses
 
 def test_upcoming_peer_learning_events_are_listed(client: FlaskClient, session: Session, sign_in_as: Any) -> None:
     person = make_user(session)
+    make_funded_group(session, members=(person,))
     now = utcnow()
     for title, status, start in [
         ("Writing a safeguarding policy", EventStatus.PUBLISHED, now + timedelta(days=7)),
