@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import demo_grants
+from portal import demo_events, demo_grants
 from portal.models.applications import Application, ApplicationStatus, BudgetLine
 from portal.models.base import utcnow
 from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
@@ -483,8 +483,11 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
     officer = _user(session, *OFFICER, roles=(Role.OFFICER,), password=DEMO_STAFF_PASSWORD)
     _user(session, *ADMIN, roles=(Role.ADMIN,), password=DEMO_STAFF_PASSWORD)
     to_review = []
+    groups: list[tuple[Organisation, User]] = []
+    funded: tuple[Organisation, User] | None = None
     for spec in GROUPS:
         organisation, member = _group(session, spec, neighbourhoods[spec.neighbourhood])
+        groups.append((organisation, member))
         application = _application(session, spec, grant_round, organisation, member, now)
         if application.status is ApplicationStatus.WITH_PANEL:
             to_review.append(application)
@@ -495,8 +498,11 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
             demo_grants.ask_question(session, application, officer)
         if spec.has_past_grant:
             demo_grants.past_grant(session, grant_round.fund, organisation, member, now)
+            funded = (organisation, member)
     _panel(session, grant_round, panellists, to_review)
     session.flush()
+    if funded is not None:
+        demo_events.load_events(session, storage, officer, groups, funded, now)
 
     email_sign_in = "sign in at /sign-in with this address; the code appears in the terminal"
     staff_sign_in = f"sign in at /staff/sign-in with the password {DEMO_STAFF_PASSWORD}"

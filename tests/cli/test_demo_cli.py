@@ -69,3 +69,35 @@ def test_demo_is_refused_in_production(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code != 0
     assert "development only" in result.output
+
+
+def test_demo_load_runs_a_peer_learning_event_end_to_end(app: Flask, session: Session) -> None:
+    from portal import demo_events
+    from portal.models.events import Event, Registration, RegistrationStatus, Resource, ResourceKind
+    from portal.storage import get_storage
+
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "load"])
+    runner.invoke(args=["demo", "load"])
+    session.rollback()
+    upcoming = session.scalars(select(Event).where(Event.title == demo_events.UPCOMING_TITLE)).one()
+    past = session.scalars(select(Event).where(Event.title == demo_events.PAST_TITLE)).one()
+    statuses = [
+        r.status
+        for r in session.scalars(
+            select(Registration).where(Registration.event_id == upcoming.id).order_by(Registration.created_at)
+        )
+    ]
+    assert statuses == [RegistrationStatus.BOOKED] * 3 + [RegistrationStatus.WAITLISTED]
+    past_statuses = {r.status for r in session.scalars(select(Registration).where(Registration.event_id == past.id))}
+    assert RegistrationStatus.ATTENDED in past_statuses
+    event_resources = session.scalars(select(Resource).where(Resource.event_id == past.id)).all()
+    assert {r.kind for r in event_resources} == {ResourceKind.FILE, ResourceKind.LINK}
+    library = session.scalars(select(Resource).where(Resource.event_id.is_(None)).order_by(Resource.title)).all()
+    assert [r.title for r in library] == [demo_events.MODEL_CONSTITUTION[0], demo_events.SAFEGUARDING_POLICY[0]]
+    for resource in library:
+        assert resource.content_type == "application/pdf"
+        with get_storage().open(resource.storage_key) as stored:  # type: ignore[arg-type]
+            content = stored.read()
+        assert content.startswith(b"%PDF-")
+        assert b"(9. Review." in content or b"(10. Changes." in content
