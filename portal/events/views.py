@@ -15,7 +15,7 @@ from portal.errors import DomainError
 from portal.events import bp
 from portal.events.forms import BookingForm
 from portal.extensions import db
-from portal.models.events import Event, EventAudience, EventStatus, Registration, Resource, ResourceKind
+from portal.models.events import Event, EventAudience, Registration, Resource, ResourceKind
 from portal.models.users import User
 from portal.services import events, resources
 from portal.services.calendar import event_ics
@@ -63,7 +63,7 @@ def event(event_id: int) -> str:
         mine=mine,
         places_left=events.places_left(db.session, item),
         show_link=events.sees_joining_link(db.session, user, item),
-        can_book=item.status is EventStatus.PUBLISHED
+        can_book=events.taking_bookings(item)
         and (
             user is None
             or item.audience is EventAudience.ANYONE
@@ -94,7 +94,7 @@ def book(event_id: int) -> str | Response | tuple[str, int]:
     item = _event_or_404(event_id)
     user: User = current_user  # type: ignore[assignment]
     groups = events.bookable_organisations(db.session, user, item)
-    if item.status is not EventStatus.PUBLISHED or (not groups and item.audience is not EventAudience.ANYONE):
+    if not events.taking_bookings(item) or (not groups and item.audience is not EventAudience.ANYONE):
         abort(404)
     form = BookingForm()
     form.organisation.choices = [SelectChoice(str(g.id), g.name) for g in groups]

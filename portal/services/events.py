@@ -293,6 +293,11 @@ def _waiting(session: Session, event: Event) -> int:
     )
 
 
+def taking_bookings(event: Event) -> bool:
+    """Published and not yet started."""
+    return event.status is EventStatus.PUBLISHED and event.starts_at > utcnow()
+
+
 def places_left(session: Session, event: Event) -> int:
     return max(0, event.capacity - _taken(session, event))
 
@@ -308,7 +313,7 @@ def book(
         raise DomainError(f"Book at most {MAX_ATTENDEES_PER_BOOKING} people at a time")
     _lock(session, event)
     session.refresh(event)
-    if event.status is not EventStatus.PUBLISHED or event.starts_at <= utcnow():
+    if not taking_bookings(event):
         raise DomainError("This event is no longer taking bookings")
     allowed = bookable_organisations(session, user, event)
     if organisation is None:

@@ -188,3 +188,13 @@ def test_the_reminder_job_sends_each_reminder_once(app: Flask, session: Session)
     assert "Queued 0 event reminder emails." in second.output
     reread(session)
     assert session.scalar(select(func.count(OutboxMessage.id))) == 1
+
+
+def test_an_event_that_has_started_takes_no_bookings(client: FlaskClient, session: Session, sign_in_as: Any) -> None:
+    booker = make_user(session)
+    make_funded_group(session, members=(booker,))
+    event = make_event(session, starts_in=-timedelta(minutes=30))
+    session.commit()
+    sign_in_as(client, booker)
+    assert "Book places" not in page_text(client.get(f"/events/{event.id}"))
+    assert client.get(f"/events/{event.id}/book").status_code == 404
