@@ -27,6 +27,7 @@ from portal.formatting import UK, uk_time
 from portal.models.events import Event, EventAudience, Registration, Resource
 from portal.models.funding import Round
 from portal.officer import bp
+from portal.services import attendance as event_attendance
 from portal.services import events, resources
 from portal.services.exports import csv_lines
 from portal.services.uploads import receive_upload
@@ -130,7 +131,7 @@ def events_list() -> str:
         "officer/events.html",
         events=rows,
         counts=counts,
-        not_attended=events.funded_groups_not_attended(db.session),
+        not_attended=event_attendance.funded_groups_not_attended(db.session),
     )
 
 
@@ -172,7 +173,7 @@ def _event_page(event: Event, resource_form: ResourceForm | None = None, status:
             booked=booked,
             waiting=waiting,
             audience=AUDIENCE_LABELS[event.audience],
-            groups=events.groups_attended(db.session, event),
+            groups=event_attendance.groups_attended(db.session, event),
             resources=resources.of_event(db.session, event),
             resource_form=resource_form or ResourceForm(formdata=None),
             form=FlaskForm(),
@@ -215,7 +216,7 @@ def attendance(event_id: int) -> str | Response:
     if form.validate_on_submit():
         ticked = {int(value) for value in request.form.getlist("attended") if value.isdigit()}
         try:
-            count = events.mark_attendance(db.session, current_user, event, ticked)  # type: ignore[arg-type]
+            count = event_attendance.mark_attendance(db.session, current_user, event, ticked)  # type: ignore[arg-type]
             flash(f"Attendance saved: {count} attended.", "success")
         except DomainError as error:
             flash(error.message, "error")
@@ -227,8 +228,8 @@ def attendance(event_id: int) -> str | Response:
 @bp.get("/events/<int:event_id>/register.csv")
 def event_register(event_id: int) -> FlaskResponse:
     event = _event_or_404(event_id)
-    rows = events.register_rows(db.session, current_user, event)  # type: ignore[arg-type]
-    response = FlaskResponse(csv_lines(events.REGISTER_HEADER, rows), mimetype="text/csv")
+    rows = event_attendance.register_rows(db.session, current_user, event)  # type: ignore[arg-type]
+    response = FlaskResponse(csv_lines(event_attendance.REGISTER_HEADER, rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}-register.csv"'
     return response
 

@@ -9,7 +9,6 @@ the waiting list in the order they asked.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,7 +21,6 @@ from portal.models.applications import Application
 from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
 from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus
-from portal.models.funding import Neighbourhood
 from portal.models.organisations import Membership, Organisation
 from portal.models.users import Role, User
 from portal.sanitize import sanitize_html
@@ -127,7 +125,7 @@ def cancel_event(session: Session, actor: User, event: Event) -> int:
     was_published = event.status is EventStatus.PUBLISHED
     event.status = EventStatus.CANCELLED
     event.cancelled_at = utcnow()
-    registrations = _registrations(session, event, LIVE)
+    registrations = registrations_of(session, event, LIVE)
     people: dict[int, User] = {}
     for registration in registrations:
         registration.status = RegistrationStatus.CANCELLED
@@ -413,7 +411,7 @@ def _promote(session: Session, event: Event) -> int:
     return len(promoted)
 
 
-def _registrations(session: Session, event: Event, statuses: tuple[RegistrationStatus, ...]) -> list[Registration]:
+def registrations_of(session: Session, event: Event, statuses: tuple[RegistrationStatus, ...]) -> list[Registration]:
     return list(
         session.scalars(
             select(Registration)
@@ -429,7 +427,7 @@ def _registrations(session: Session, event: Event, statuses: tuple[RegistrationS
 
 def booked_and_waiting(session: Session, event: Event) -> tuple[list[Registration], list[Registration]]:
     """The people with places (booked or attended) and the waiting list, in order."""
-    rows = _registrations(session, event, LIVE)
+    rows = registrations_of(session, event, LIVE)
     return [r for r in rows if r.status in TAKEN], [r for r in rows if r.status is RegistrationStatus.WAITLISTED]
 
 
@@ -499,94 +497,3 @@ def send_event_reminders(session: Session, now: datetime) -> int:
         sent += 1
     session.flush()
     return sent
-
-
-# Attendance and reports
-
-
-def mark_attendance(session: Session, actor: User, event: Event, attended_ids: set[int]) -> int:
-    """Mark who came: ticked places are attended, the rest booked. Returns how many attended."""
-    if event.status is EventStatus.CANCELLED:
-        raise DomainError("This event was cancelled")
-    places = _registrations(session, event, TAKEN)
-    for registration in places:
-        registration.status = (
-            RegistrationStatus.ATTENDED if registration.id in attended_ids else RegistrationStatus.BOOKED
-        )
-    count = sum(1 for r in places if r.status is RegistrationStatus.ATTENDED)
-    audit.record(session, actor, "event attendance marked", event, f"{count} of {len(places)} attended")
-    session.flush()
-    return count
-
-
-REGISTER_HEADER = ("Name", "Group", "Neighbourhood", "Status", "Access needs", "Booked by", "Booked at")
-STATUS_LABELS = {
-    RegistrationStatus.BOOKED: "Booked",
-    RegistrationStatus.WAITLISTED: "Waiting list",
-    RegistrationStatus.CANCELLED: "Cancelled",
-    RegistrationStatus.ATTENDED: "Attended",
-}
-
-
-def register_rows(session: Session, actor: User, event: Event) -> list[list[object]]:
-    """The register of everyone booked, attended or waiting, for the CSV export (audited)."""
-    rows: list[list[object]] = [
-        [
-            r.attendee_name,
-            r.organisation.name if r.organisation else "",
-            r.organisation.neighbourhood.name if r.organisation and r.organisation.neighbourhood else "",
-            STATUS_LABELS[r.status],
-            r.access_needs,
-            r.user.name or r.user.email,
-            f"{uk_time(r.created_at):%Y-%m-%d %H:%M}",
-        ]
-        for r in _registrations(session, event, LIVE)
-    ]
-    audit.record(session, actor, "event register exported", event, f"{len(rows)} rows")
-    session.flush()
-    return rows
-
-
-@dataclass(frozen=True)
-class GroupAttendance:
-    organisation: str
-    neighbourhood: str
-    attended: int
-
-
-def groups_attended(session: Session, event: Event) -> list[GroupAttendance]:
-    """Per group: how many of its people attended ``event``, and its neighbourhood."""
-    rows = session.execute(
-        select(Organisation.name, Neighbourhood.name, func.count(Registration.id))
-        .join(Organisation, Organisation.id == Registration.organisation_id)
-        .outerjoin(Neighbourhood, Neighbourhood.id == Organisation.neighbourhood_id)
-        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.ATTENDED)
-        .group_by(Organisation.id, Organisation.name, Neighbourhood.name)
-        .order_by(Neighbourhood.name, Organisation.name)
-    )
-    return [GroupAttendance(name, neighbourhood or "Not known", count) for name, neighbourhood, count in rows]
-
-
-def attendance_by_neighbourhood(session: Session, event: Event) -> dict[str, int]:
-    totals: dict[str, int] = defaultdict(int)
-    for row in groups_attended(session, event):
-        totals[row.neighbourhood] += 1
-    return dict(totals)
-
-
-def funded_groups_not_attended(session: Session) -> list[Organisation]:
-    """Funded groups nobody from which has attended any event yet."""
-    attended = select(Registration.organisation_id).where(
-        Registration.status == RegistrationStatus.ATTENDED, Registration.organisation_id.is_not(None)
-    )
-    funded = funded_organisation_ids(session)
-    if not funded:
-        return []
-    return list(
-        session.scalars(
-            select(Organisation)
-            .options(joinedload(Organisation.neighbourhood))
-            .where(Organisation.id.in_(funded), Organisation.id.not_in(attended))
-            .order_by(Organisation.name, Organisation.id)
-        )
-    )

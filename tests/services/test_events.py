@@ -18,7 +18,7 @@ from portal.models.audit import AuditEntry, OutboxMessage
 from portal.models.base import utcnow
 from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus
 from portal.models.users import Role, User
-from portal.services import events
+from portal.services import attendance, events
 from portal.services.calendar import event_ics
 from portal.services.events import Attendee
 from tests.factories import make_event, make_funded_group, make_organisation, make_registration, make_round, make_user
@@ -195,12 +195,12 @@ def test_attendance_and_the_reports(session: Session) -> None:
     event = make_event(session, starts_in=timedelta(hours=1))
     came = make_registration(session, event=event, user=user, organisation=group, name="Ada")
     missed = make_registration(session, event=event, user=user, organisation=group, name="Ben")
-    assert events.mark_attendance(session, officer, event, {came.id}) == 1
+    assert attendance.mark_attendance(session, officer, event, {came.id}) == 1
     assert (came.status, missed.status) == (RegistrationStatus.ATTENDED, RegistrationStatus.BOOKED)
-    (row,) = events.groups_attended(session, event)
+    (row,) = attendance.groups_attended(session, event)
     assert (row.organisation, row.attended) == (group.name, 1)  # type: ignore[attr-defined]
-    assert events.funded_groups_not_attended(session) == [absent_group]
-    rows = events.register_rows(session, officer, event)
+    assert attendance.funded_groups_not_attended(session) == [absent_group]
+    rows = attendance.register_rows(session, officer, event)
     assert [r[0] for r in rows] == ["Ada", "Ben"]
     assert session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "event register exported")) == 1
 
