@@ -112,12 +112,13 @@ def applicant_overview(session: Session, user: User) -> ApplicantOverview:
     groups = [GroupApplications(o.id, o.name, by_organisation[o.id]) for o in organisations]
     group_count = len(organisations)
     rounds = [r for r in open_rounds(session) if group_count == 0 or len(applied[r.id]) < group_count]
+    registrations = my_registrations(session, user)
     return ApplicantOverview(
         groups=groups,
         open_rounds=rounds,
         events=upcoming_events(session, user),
-        bookings=[r for r in my_registrations(session, user) if r.event.ends_at > utcnow()],
-        new_resources=recent_resources(session),
+        bookings=[r for r in registrations if r.event.ends_at > utcnow()],
+        new_resources=recent_resources(session, {r.event_id for r in registrations}),
     )
 
 

@@ -125,7 +125,8 @@ def cancel_event(session: Session, actor: User, event: Event) -> int:
     was_published = event.status is EventStatus.PUBLISHED
     event.status = EventStatus.CANCELLED
     event.cancelled_at = utcnow()
-    registrations = registrations_of(session, event, LIVE)
+    # Attendance already marked stays as it was.
+    registrations = registrations_of(session, event, (RegistrationStatus.BOOKED, RegistrationStatus.WAITLISTED))
     people: dict[int, User] = {}
     for registration in registrations:
         registration.status = RegistrationStatus.CANCELLED

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, StorageUnavailable
@@ -117,12 +117,15 @@ def of_event(session: Session, event: Event) -> list[Resource]:
     return list(session.scalars(select(Resource).where(Resource.event_id == event.id).order_by(Resource.added_at)))
 
 
-def recent(session: Session, limit: int = 3) -> list[Resource]:
-    """Resources added in the last 30 days, newest first (for the dashboard)."""
+def recent(session: Session, event_ids: set[int], limit: int = 3) -> list[Resource]:
+    """Library resources and those of ``event_ids`` added in the last 30 days, newest first (for the dashboard)."""
     return list(
         session.scalars(
             select(Resource)
-            .where(Resource.added_at >= utcnow() - NEW_FOR)
+            .where(
+                Resource.added_at >= utcnow() - NEW_FOR,
+                or_(Resource.event_id.is_(None), Resource.event_id.in_(event_ids)),
+            )
             .order_by(Resource.added_at.desc(), Resource.id.desc())
             .limit(limit)
         )

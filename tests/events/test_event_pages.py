@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from portal.models.audit import AuditEntry, OutboxMessage
 from portal.models.events import EventAudience, EventStatus, Registration, RegistrationStatus
 from portal.models.users import Role
-from tests.factories import make_event, make_funded_group, make_registration, make_user
+from tests.factories import make_event, make_funded_group, make_registration, make_resource, make_user
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
 
@@ -198,3 +198,21 @@ def test_an_event_that_has_started_takes_no_bookings(client: FlaskClient, sessio
     sign_in_as(client, booker)
     assert "Book places" not in page_text(client.get(f"/events/{event.id}"))
     assert client.get(f"/events/{event.id}/book").status_code == 404
+
+
+def test_the_dashboard_lists_new_resources_from_the_library_and_the_groups_events(
+    client: FlaskClient, session: Session, sign_in_as: Any
+) -> None:
+    officer, booker = make_user(session, roles=(Role.OFFICER,)), make_user(session)
+    group = make_funded_group(session, members=(booker,))
+    booked, other = make_event(session), make_event(session)
+    make_registration(session, event=booked, user=booker, organisation=group)
+    make_resource(session, None, added_by=officer, title="Budget template")
+    make_resource(session, None, added_by=officer, title="Slides from our event", event=booked)
+    make_resource(session, None, added_by=officer, title="Notes from another event", event=other)
+    session.commit()
+    sign_in_as(client, booker)
+    text = page_text(client.get("/dashboard"))
+    assert "Budget template" in text
+    assert "Slides from our event" in text
+    assert "Notes from another event" not in text
