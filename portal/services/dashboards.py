@@ -23,7 +23,7 @@ from portal.models.funding import Round
 from portal.models.organisations import Membership, Organisation
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, Review, TimeEntry
 from portal.models.users import User
-from portal.services.events import my_registrations, visible_events
+from portal.services.events import events_for_groups, my_registrations
 from portal.services.resources import recent as recent_resources
 from portal.services.rounds import open_rounds
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
@@ -83,6 +83,8 @@ def applicant_overview(session: Session, user: User) -> ApplicantOverview:
     )
     by_organisation: dict[int, list[ApplicationRow]] = defaultdict(list)
     applied: dict[int, set[int]] = defaultdict(set)
+    # Rounds in which one of the groups holds a grant: who may book which events.
+    funded_rounds: set[int] = set()
     if organisations:
         rows = session.execute(
             select(Application, Award)
@@ -109,14 +111,16 @@ def applicant_overview(session: Session, user: User) -> ApplicantOverview:
                 )
             )
             applied[application.round_id].add(application.organisation_id)
+            if award is not None and award.status is not AwardStatus.CANCELLED:
+                funded_rounds.add(application.round_id)
     groups = [GroupApplications(o.id, o.name, by_organisation[o.id]) for o in organisations]
     group_count = len(organisations)
     rounds = [r for r in open_rounds(session) if group_count == 0 or len(applied[r.id]) < group_count]
-    registrations = my_registrations(session, user)
+    registrations = my_registrations(session, user, organisation_ids={o.id for o in organisations})
     return ApplicantOverview(
         groups=groups,
         open_rounds=rounds,
-        events=upcoming_events(session, user),
+        events=upcoming_events(session, funded_rounds),
         bookings=[r for r in registrations if r.event.ends_at > utcnow()],
         new_resources=recent_resources(session, {r.event_id for r in registrations}),
     )
@@ -145,9 +149,10 @@ def _next_step(application: Application, award: Award | None) -> dict[str, str |
 DASHBOARD_EVENTS = 3
 
 
-def upcoming_events(session: Session, user: User, limit: int = DASHBOARD_EVENTS) -> list[Event]:
-    """Published peer-learning events still to come that ``user`` may see, soonest first."""
-    return [e for e in visible_events(session, user) if e.starts_at > utcnow()][:limit]
+def upcoming_events(session: Session, funded_rounds: set[int], limit: int = DASHBOARD_EVENTS) -> list[Event]:
+    """Published peer-learning events still to come for groups funded in ``funded_rounds``, soonest first."""
+    now = utcnow()
+    return [e for e in events_for_groups(session, funded_rounds) if e.starts_at > now][:limit]
 
 
 # Panellists

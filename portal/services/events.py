@@ -203,34 +203,53 @@ def _has_registration(session: Session, user: User, event: Event) -> bool:
     return bool(my_registrations(session, user, event))
 
 
+def _funded_rounds(session: Session, organisation_ids: set[int]) -> set[int]:
+    """The rounds in which any of ``organisation_ids`` has a grant that has not been cancelled."""
+    if not organisation_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Application.round_id)
+            .join(Award, Award.application_id == Application.id)
+            .where(Award.status != AwardStatus.CANCELLED, Application.organisation_id.in_(organisation_ids))
+        )
+    )
+
+
 def visible_events(session: Session, user: User | None, *, upcoming: bool = True) -> list[Event]:
     """Published events ``user`` (None: signed out) may see, soonest first."""
+    if user is not None and user.has_role(Role.OFFICER):
+        return _published(session, upcoming)
+    if user is None:
+        return [e for e in _published(session, upcoming) if e.audience is EventAudience.ANYONE]
+    organisation_ids = {o.id for o in _organisations_of(session, user)}
+    return events_for_groups(session, _funded_rounds(session, organisation_ids), upcoming=upcoming)
+
+
+def events_for_groups(session: Session, funded_rounds: set[int], *, upcoming: bool = True) -> list[Event]:
+    """Published events open to groups funded in ``funded_rounds`` (empty: not funded), soonest first."""
+    return [
+        e
+        for e in _published(session, upcoming)
+        if e.audience is EventAudience.ANYONE
+        or (e.audience is EventAudience.FUNDED_GROUPS and funded_rounds)
+        or (e.audience is EventAudience.ROUND_GRANTEES and e.round_id in funded_rounds)
+    ]
+
+
+def _published(session: Session, upcoming: bool) -> list[Event]:
     statement = select(Event).where(Event.status == EventStatus.PUBLISHED)
     if upcoming:
         statement = statement.where(Event.ends_at > utcnow())
-    events = list(session.scalars(statement.order_by(Event.starts_at, Event.id)))
-    if user is None:
-        return [e for e in events if e.audience is EventAudience.ANYONE]
-    if user.has_role(Role.OFFICER):
-        return events
-    organisation_ids = {o.id for o in _organisations_of(session, user)}
-    funded = funded_organisation_ids(session) & organisation_ids
-    by_round: dict[int, bool] = {}
-    shown = []
-    for event in events:
-        if event.audience is EventAudience.ANYONE or (event.audience is EventAudience.FUNDED_GROUPS and funded):
-            shown.append(event)
-        elif event.audience is EventAudience.ROUND_GRANTEES and event.round_id is not None:
-            if event.round_id not in by_round:
-                by_round[event.round_id] = bool(funded_organisation_ids(session, event.round_id) & organisation_ids)
-            if by_round[event.round_id]:
-                shown.append(event)
-    return shown
+    return list(session.scalars(statement.order_by(Event.starts_at, Event.id)))
 
 
-def my_registrations(session: Session, user: User, event: Event | None = None) -> list[Registration]:
+def my_registrations(
+    session: Session, user: User, event: Event | None = None, *, organisation_ids: set[int] | None = None
+) -> list[Registration]:
     """Live registrations made by ``user`` or for one of their groups (at one event, when given)."""
-    organisation_ids = [o.id for o in _organisations_of(session, user)]
+    if organisation_ids is None:
+        organisation_ids = {o.id for o in _organisations_of(session, user)}
     statement = (
         select(Registration)
         .join(Registration.event)
