@@ -12,8 +12,10 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
+from portal import charts
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.formatting import pounds
 from portal.models.applications import Application, ApplicationNote, ApplicationStatus, Evidence
 from portal.models.audit import AuditEntry
 from portal.models.awards import Award, Decision, Payment
@@ -417,6 +419,19 @@ def budget(round_id: int) -> str:
     grant_round = db.session.get(Round, round_id)
     if grant_round is None:
         abort(404)
-    return render_template(
-        "officer/budget.html", grant_round=grant_round, view=budgets.budget_view(db.session, grant_round)
-    )
+    view = budgets.budget_view(db.session, grant_round)
+    chart, summary = budget_chart(view)
+    return render_template("officer/budget.html", grant_round=grant_round, view=view, chart=chart, summary=summary)
+
+
+def budget_chart(view: budgets.BudgetView) -> tuple[charts.Chart, str]:
+    """The round's money as bars on the budget's scale, and the same read out in words."""
+    parts = [
+        ("Offered, waiting for the group", view.total.offered),
+        ("Accepted", view.total.accepted),
+        ("Paid", view.total.paid),
+        ("Left to award", view.left),
+    ]
+    groups = [charts.Group(label, [pence], [pounds(pence)]) for label, pence in parts]
+    summary = f"Of the {pounds(view.budget)} budget: " + ", ".join(f"{label.lower()} {pounds(p)}" for label, p in parts)
+    return charts.bar_chart(groups, maximum=max(view.budget, *(p for _, p in parts))), summary + "."
