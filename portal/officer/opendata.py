@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
 from flask import Response as FlaskResponse
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from portal import charts
@@ -16,6 +13,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.models.funding import Round
 from portal.officer import bp
+from portal.officer.downloads import streamed
 from portal.services import audit, equity, threesixty
 from portal.services.exports import AWARDS_HEADER, PAYMENTS_HEADER, award_rows, csv_lines, payment_rows
 
@@ -25,25 +23,6 @@ def _round_or_404(round_id: int) -> Round:
     if grant_round is None:
         abort(404)
     return grant_round
-
-
-def _download(build: Callable[[Session], Iterator[str]], filename: str, mimetype: str) -> FlaskResponse:
-    """Stream ``build(session)`` straight from the database, row batch by row batch.
-
-    The body is sent after the request has ended (and committed the view's
-    audit entry), so it reads through a session of its own, closed at the end.
-    """
-
-    def body() -> Iterator[str]:
-        session = db.session_factory()
-        try:
-            yield from build(session)
-        finally:
-            session.close()
-
-    response = FlaskResponse(body(), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @bp.get("/rounds/<int:round_id>/open-data")
@@ -80,7 +59,7 @@ def threesixty_json(round_id: int) -> FlaskResponse:
     publisher = threesixty.publisher_from(current_app.config)
     count = threesixty.published_count(db.session, grant_round)
     audit.record(db.session, current_user, "open data exported", grant_round, f"360Giving JSON, {count} grants")  # type: ignore[arg-type]
-    return _download(
+    return streamed(
         lambda session: threesixty.json_package(session, publisher, round_id),
         f"360giving-{grant_round.slug}.json",
         "application/json",
@@ -93,7 +72,7 @@ def threesixty_csv(round_id: int) -> FlaskResponse:
     publisher = threesixty.publisher_from(current_app.config)
     count = threesixty.published_count(db.session, grant_round)
     audit.record(db.session, current_user, "open data exported", grant_round, f"360Giving CSV, {count} grants")  # type: ignore[arg-type]
-    return _download(
+    return streamed(
         lambda session: threesixty.flat_csv(session, publisher, round_id),
         f"360giving-{grant_round.slug}.csv",
         "text/csv",
@@ -104,7 +83,7 @@ def threesixty_csv(round_id: int) -> FlaskResponse:
 def awards_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
     audit.record(db.session, current_user, "awards exported", grant_round, f"Round {grant_round.id}")  # type: ignore[arg-type]
-    return _download(
+    return streamed(
         lambda session: csv_lines(AWARDS_HEADER, award_rows(session, round_id)),
         f"awards-round-{grant_round.id}.csv",
         "text/csv",
@@ -115,7 +94,7 @@ def awards_csv(round_id: int) -> FlaskResponse:
 def payments_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
     audit.record(db.session, current_user, "payments exported", grant_round, f"Round {grant_round.id}")  # type: ignore[arg-type]
-    return _download(
+    return streamed(
         lambda session: csv_lines(PAYMENTS_HEADER, payment_rows(session, round_id)),
         f"payments-round-{grant_round.id}.csv",
         "text/csv",
