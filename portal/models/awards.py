@@ -82,6 +82,8 @@ class Award(Base):
     bank_details_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     bank_account_last4: Mapped[str | None] = mapped_column(String(4))
     bank_details_added_at: Mapped[datetime | None]
+    # Chosen by an officer for the open-data (360Giving) file; only accepted awards qualify.
+    published: Mapped[bool] = mapped_column(default=False)
 
     application: Mapped[Application] = relationship()
     accepted_by: Mapped[User | None] = relationship()

@@ -5,4 +5,12 @@ from portal.access import Rule, protect
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 protect(bp, Rule.OFFICER)
 
-from portal.officer import applications, audit_log, events, panels, rounds, views  # noqa: E402,F401  (registers the routes)
+from portal.officer import (  # noqa: E402,F401  (registers the routes)
+    applications,
+    audit_log,
+    events,
+    opendata,
+    panels,
+    rounds,
+    views,
+)

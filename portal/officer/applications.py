@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from flask import Response as FlaskResponse
@@ -9,17 +10,20 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from werkzeug.wrappers import Response
 
+from portal import charts
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.formatting import pounds
 from portal.models.applications import Application, ApplicationNote, ApplicationStatus, Evidence
 from portal.models.audit import AuditEntry
 from portal.models.awards import Award, Decision, Payment
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
 from portal.officer import bp
+from portal.officer.downloads import streamed
 from portal.services import application_form as form_rules
 from portal.services import audit, award_admin, budgets, decisions, due_diligence, results
 from portal.services.application_form import parse_pounds
@@ -128,25 +132,23 @@ def applications_csv(round_id: int) -> FlaskResponse:
     if db.session.get(Round, round_id) is None:
         abort(404)
     chosen = _filters()
-    statement = _filtered(round_id, chosen)
-    # Read as plain rows first, so writing the CSV needs no database or request.
-    rows = [
-        [
-            a.reference,
-            a.title,
-            a.organisation.name,
-            APPLICATION_LABELS[a.status],
-            f"{a.amount_requested_pence / 100:.2f}",
-            a.submitted_at.date().isoformat() if a.submitted_at else "",
-        ]
-        for a in db.session.scalars(statement)
-    ]
+    statement = _filtered(round_id, chosen).execution_options(yield_per=500)
+
+    def rows(session: Session) -> Iterator[list[object]]:
+        for a in session.scalars(statement):
+            yield [
+                a.reference,
+                a.title,
+                a.organisation.name,
+                APPLICATION_LABELS[a.status],
+                f"{a.amount_requested_pence / 100:.2f}",
+                a.submitted_at.date().isoformat() if a.submitted_at else "",
+            ]
+
     header = ["Reference", "Title", "Group", "Status", "Asked for (£)", "Sent on"]
     summary = f"Round {round_id}: " + (", ".join(f"{k} {v}" for k, v in chosen.items() if v) or "everything")
     audit.record(db.session, current_user, "applications exported", None, summary)  # type: ignore[arg-type]
-    response = FlaskResponse(csv_lines(header, rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="applications-round-{round_id}.csv"'
-    return response
+    return streamed(lambda session: csv_lines(header, rows(session)), f"applications-round-{round_id}.csv", "text/csv")
 
 
 @bp.post("/rounds/<int:round_id>/applications/route")
@@ -417,6 +419,19 @@ def budget(round_id: int) -> str:
     grant_round = db.session.get(Round, round_id)
     if grant_round is None:
         abort(404)
-    return render_template(
-        "officer/budget.html", grant_round=grant_round, view=budgets.budget_view(db.session, grant_round)
-    )
+    view = budgets.budget_view(db.session, grant_round)
+    chart, summary = budget_chart(view)
+    return render_template("officer/budget.html", grant_round=grant_round, view=view, chart=chart, summary=summary)
+
+
+def budget_chart(view: budgets.BudgetView) -> tuple[charts.Chart, str]:
+    """The round's money as bars on the budget's scale, and the same read out in words."""
+    parts = [
+        ("Offered, waiting for the group", view.total.offered),
+        ("Accepted", view.total.accepted),
+        ("Paid", view.total.paid),
+        ("Left to award", view.left),
+    ]
+    groups = [charts.Group(label, [pence], [pounds(pence)]) for label, pence in parts]
+    summary = f"Of the {pounds(view.budget)} budget: " + ", ".join(f"{label.lower()} {pounds(p)}" for label, p in parts)
+    return charts.bar_chart(groups, maximum=max(view.budget, *(p for _, p in parts))), summary + "."

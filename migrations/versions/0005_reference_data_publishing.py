@@ -1,0 +1,27 @@
+"""Awards chosen for publishing as 360Giving open data.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-01
+
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0005"
+down_revision: str | Sequence[str] | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("awards", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("published", sa.Boolean(), nullable=False, server_default=sa.false()))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("awards", schema=None) as batch_op:
+        batch_op.drop_column("published")

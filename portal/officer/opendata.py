@@ -1,0 +1,138 @@
+"""Open data and equity: choosing awards to publish, the 360Giving files, CSV exports and the equity view."""
+
+from __future__ import annotations
+
+from flask import Response as FlaskResponse
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from portal import charts
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.models.funding import Round
+from portal.officer import bp
+from portal.officer.downloads import streamed
+from portal.services import audit, equity, threesixty
+from portal.services.exports import AWARDS_HEADER, PAYMENTS_HEADER, award_rows, csv_lines, payment_rows
+
+
+def _round_or_404(round_id: int) -> Round:
+    grant_round = db.session.get(Round, round_id)
+    if grant_round is None:
+        abort(404)
+    return grant_round
+
+
+@bp.get("/rounds/<int:round_id>/open-data")
+def open_data(round_id: int) -> str:
+    grant_round = _round_or_404(round_id)
+    return render_template(
+        "officer/open_data.html",
+        grant_round=grant_round,
+        candidates=threesixty.candidates(db.session, grant_round),
+        published=threesixty.published_count(db.session, grant_round),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/rounds/<int:round_id>/open-data")
+def publish_awards(round_id: int) -> Response:
+    grant_round = _round_or_404(round_id)
+    if not FlaskForm().validate():
+        abort(400)
+    chosen = {int(value) for value in request.form.getlist("award") if value.isdigit()}
+    try:
+        count = threesixty.choose(db.session, current_user, grant_round, chosen)  # type: ignore[arg-type]
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(f"{count} award{'s are' if count != 1 else ' is'} now in the open data file.", "success")
+    return redirect(url_for("officer.open_data", round_id=grant_round.id))
+
+
+@bp.get("/rounds/<int:round_id>/open-data/360giving.json")
+def threesixty_json(round_id: int) -> FlaskResponse:
+    grant_round = _round_or_404(round_id)
+    publisher = threesixty.publisher_from(current_app.config)
+    count = threesixty.published_count(db.session, grant_round)
+    audit.record(db.session, current_user, "open data exported", grant_round, f"360Giving JSON, {count} grants")  # type: ignore[arg-type]
+    return streamed(
+        lambda session: threesixty.json_package(session, publisher, round_id),
+        f"360giving-{grant_round.slug}.json",
+        "application/json",
+    )
+
+
+@bp.get("/rounds/<int:round_id>/open-data/360giving.csv")
+def threesixty_csv(round_id: int) -> FlaskResponse:
+    grant_round = _round_or_404(round_id)
+    publisher = threesixty.publisher_from(current_app.config)
+    count = threesixty.published_count(db.session, grant_round)
+    audit.record(db.session, current_user, "open data exported", grant_round, f"360Giving CSV, {count} grants")  # type: ignore[arg-type]
+    return streamed(
+        lambda session: threesixty.flat_csv(session, publisher, round_id),
+        f"360giving-{grant_round.slug}.csv",
+        "text/csv",
+    )
+
+
+@bp.get("/rounds/<int:round_id>/awards.csv")
+def awards_csv(round_id: int) -> FlaskResponse:
+    grant_round = _round_or_404(round_id)
+    audit.record(db.session, current_user, "awards exported", grant_round, f"Round {grant_round.id}")  # type: ignore[arg-type]
+    return streamed(
+        lambda session: csv_lines(AWARDS_HEADER, award_rows(session, round_id)),
+        f"awards-round-{grant_round.id}.csv",
+        "text/csv",
+    )
+
+
+@bp.get("/rounds/<int:round_id>/payments.csv")
+def payments_csv(round_id: int) -> FlaskResponse:
+    grant_round = _round_or_404(round_id)
+    audit.record(db.session, current_user, "payments exported", grant_round, f"Round {grant_round.id}")  # type: ignore[arg-type]
+    return streamed(
+        lambda session: csv_lines(PAYMENTS_HEADER, payment_rows(session, round_id)),
+        f"payments-round-{grant_round.id}.csv",
+        "text/csv",
+    )
+
+
+@bp.get("/rounds/<int:round_id>/equity")
+def equity_page(round_id: int) -> str:
+    grant_round = _round_or_404(round_id)
+    view = equity.equity_view(db.session, grant_round)
+    deciles = [row for row in view.by_decile if row.tally.applications or row.tally.lsoas]
+    return render_template(
+        "officer/equity.html",
+        grant_round=grant_round,
+        view=view,
+        places=share_chart(view.by_neighbourhood, view.has_postcodes),
+        deciles=share_chart(deciles, view.has_postcodes) if deciles else None,
+        decile_rows=deciles,
+    )
+
+
+def _percent(value: float | None) -> str:
+    return "none" if value is None else f"{value:g}%"
+
+
+def share_chart(rows: list[equity.Row], with_area: bool) -> tuple[charts.Chart, str]:
+    """Bars for each row's share of applications and money (and of the area), and the chart read out in words."""
+    series = ["Share of applications", "Share of money awarded"] + (["Share of the area's LSOAs"] if with_area else [])
+    groups = []
+    sentences = []
+    for row in rows:
+        values = [row.share_applications, row.share_money] + ([row.share_area or 0.0] if with_area else [])
+        label = row.label + (" (no applications)" if row.highlight else "")
+        groups.append(charts.Group(label, values, [_percent(v) for v in values], highlight=row.highlight))
+        sentence = (
+            f"{row.label}: {_percent(row.share_applications)} of applications, {_percent(row.share_money)} of money"
+        )
+        if with_area:
+            sentence += f", {_percent(row.share_area)} of the area"
+        sentences.append(sentence + (" (most deprived, no applications)" if row.highlight else ""))
+    return charts.bar_chart(groups, series, maximum=100), "; ".join(sentences) + "."
