@@ -8,7 +8,7 @@ from flask import Flask
 
 from portal.config import load_config
 
-BLUEPRINT_MODULES = ("main", "auth", "eligibility", "apply", "panel", "officer", "admin")
+BLUEPRINT_MODULES = ("main", "auth", "eligibility", "apply", "account", "panel", "officer", "admin")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
