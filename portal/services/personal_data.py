@@ -309,6 +309,11 @@ def delete_files(session: Session, storage: Storage, actor: User | None, evidenc
     deleted = 0
     for item in list(evidence):
         keys = [item.storage_key] + ([item.thumbnail_key] if item.thumbnail_key else [])
+        # Earlier entries about the file (its upload) name it: the name may name a person.
+        for entry in session.scalars(
+            select(AuditEntry).where(AuditEntry.object_type == "Evidence", AuditEntry.object_id == item.id)
+        ):
+            entry.summary = entry.summary.replace(item.original_filename, ERASED)
         record(session, actor, "evidence deleted", item, summary=f"{item.kind.value} file, {why}")
         session.delete(item)
         session.flush()
