@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from portal.errors import DomainError
 from portal.models.applications import Application, Evidence, InfoRequest
 from portal.models.audit import AuditEntry, OutboxMessage
-from portal.models.awards import Award, MonitoringReport
+from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import Base, utcnow
 from portal.models.events import Registration
 from portal.models.organisations import Membership, Organisation
@@ -323,6 +323,28 @@ def delete_files(session: Session, storage: Storage, actor: User | None, evidenc
     return deleted
 
 
+def _clear_bank_details(session: Session, organisation_ids: list[int]) -> int:
+    """Drop the bank details of these groups' awards once nothing more is to be paid.
+
+    An unconstituted group's account is often a person's own. While a
+    payment is still due the details stay, or the grant could not be paid.
+    """
+    cleared = 0
+    awards = session.scalars(
+        select(Award)
+        .join(Application, Application.id == Award.application_id)
+        .where(Application.organisation_id.in_(organisation_ids), Award.bank_details_encrypted.is_not(None))
+    )
+    for award in awards:
+        finished = award.status in (AwardStatus.CLOSED, AwardStatus.CANCELLED)
+        all_paid = bool(award.payments) and all(payment.paid_at is not None for payment in award.payments)
+        if finished or all_paid:
+            award.bank_details_encrypted = None
+            award.bank_account_last4 = None
+            cleared += 1
+    return cleared
+
+
 def erase_person(session: Session, storage: Storage, actor: User | None, user: User) -> ErasureResult:
     """Replace ``user``'s personal details with placeholders everywhere the portal holds them.
 
@@ -350,6 +372,7 @@ def erase_person(session: Session, storage: Storage, actor: User | None, user: U
         if organisation.id in sole:
             organisation.contact_name = organisation.contact_email = organisation.contact_phone = ""
             organisation.money_holders = ""
+    bank_details_cleared = _clear_bank_details(session, sole)
     files = [
         evidence
         for evidence in _uploaded(session, user)
@@ -395,7 +418,8 @@ def erase_person(session: Session, storage: Storage, actor: User | None, user: U
         user,
         summary=(
             f"Personal details of person {user.id} replaced; {sessions_ended} session(s) ended, "
-            f"{files_deleted} file(s) deleted, {rows_scrubbed} other record(s) cleaned"
+            f"{files_deleted} file(s) deleted, {bank_details_cleared} award(s) without bank details now, "
+            f"{rows_scrubbed} other record(s) cleaned"
         ),
     )
     session.flush()

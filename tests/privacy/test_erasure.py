@@ -11,14 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.models.applications import ApplicationStatus
 from portal.models.audit import AuditEntry
+from portal.models.awards import AwardStatus, Payment
+from portal.models.base import utcnow
 from portal.models.events import Registration
 from portal.models.organisations import Membership, Organisation
 from portal.models.users import Role, User, UserSession
 from portal.services.personal_data import erase_person
 from portal.storage.base import Storage
 from tests.conftest import CsrfClient
-from tests.factories import make_user
+from tests.factories import make_application, make_award, make_round, make_user
 from tests.fixtures.databases import reread
 from tests.privacy import binary_columns, files_containing, personal_data_left, stored_objects
 from tests.privacy.conftest import EMAIL, NAME, PHONE, Person, money
@@ -171,3 +174,33 @@ def test_the_command_line_asks_before_erasing(app: Flask, session: Session, pers
     assert result.exit_code == 1
     reread(session)
     assert session.get(User, person.user.id).erased_at is None  # type: ignore[union-attr]
+
+
+def test_bank_details_go_once_nothing_more_is_to_be_paid(session: Session, person: Person, storage: Storage) -> None:
+    """An unconstituted group's account is often the person's own; it stays only while money is still due."""
+
+    due = person.award
+    due.bank_details_encrypted, due.bank_account_last4 = b"encrypted", "1234"
+    finished = make_award(
+        session,
+        application=make_application(
+            session,
+            grant_round=make_round(session),
+            organisation=session.get(Organisation, person.own_organisation_id),  # type: ignore[arg-type]
+            status=ApplicationStatus.APPROVED,
+        ),
+        amount_pence=100_000,
+        status=AwardStatus.PAID,
+    )
+    finished.payments.append(Payment(amount_pence=100_000, due_on=utcnow().date(), paid_at=utcnow()))
+    finished.bank_details_encrypted, finished.bank_account_last4 = b"encrypted", "5678"
+    session.commit()
+    before = money(session)
+
+    erase_person(session, storage, make_user(session, roles=(Role.ADMIN,)), person.user)
+    session.commit()
+    reread(session)
+
+    assert (due.bank_details_encrypted, due.bank_account_last4) == (b"encrypted", "1234")
+    assert (finished.bank_details_encrypted, finished.bank_account_last4) == (None, None)
+    assert money(session) == before
