@@ -8,7 +8,7 @@ from flask import Flask
 
 from portal.config import load_config
 
-BLUEPRINT_MODULES = ("main", "auth", "eligibility", "apply", "panel", "officer", "events", "admin")
+BLUEPRINT_MODULES = ("main", "auth", "eligibility", "apply", "account", "panel", "officer", "events", "admin")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -70,6 +70,8 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         # Where people write to the programme team (accessibility, privacy).
         "PROGRAMME_EMAIL": env.get("PROGRAMME_EMAIL", "") or None,
         "MAX_UPLOAD_MB": _int(env, "MAX_UPLOAD_MB", 20),
+        # Declined, ineligible and withdrawn applications are anonymised this long after they end.
+        "RETENTION_MONTHS": _int(env, "RETENTION_MONTHS", 24),
         "PORTAL_BASE_URL": (env.get("PORTAL_BASE_URL", "") or "http://127.0.0.1:5000").rstrip("/"),
         "GRANT_ID_PREFIX": env.get("GRANT_ID_PREFIX", "") or "anchoroffer",
         # Who the 360Giving file names as funder and publisher (an org-id such as GB-CHC-1234567).
@@ -97,6 +99,8 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": secure_cookies,
     }
+    if config["RETENTION_MONTHS"] < 1:
+        raise ConfigError("RETENTION_MONTHS must be at least 1.")
     # The request body may carry one upload plus the form around it.
     config["MAX_CONTENT_LENGTH"] = (config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
     if production:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, RadioField, SelectChoice, SelectMultipleField, StringField
+from wtforms import BooleanField, EmailField, Field, RadioField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -71,3 +71,11 @@ class RolesForm(FlaskForm):
 
 class AccountForm(FlaskForm):
     """Deactivate or reactivate: a button and its CSRF token."""
+
+
+class EraseForm(FlaskForm):
+    confirmed = BooleanField("I understand that this cannot be undone")
+
+    def validate_confirmed(self, field: Field) -> None:
+        if not field.data:
+            raise ValidationError("Tick the box to confirm that you want to erase this person's details")

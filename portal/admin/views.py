@@ -8,12 +8,14 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from portal.admin import bp
-from portal.admin.forms import AccountForm, NewPersonForm, RolesForm
+from portal.admin.forms import AccountForm, EraseForm, NewPersonForm, RolesForm
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import time_and_date
 from portal.models.users import STAFF_ROLES, Role, User
 from portal.services import people
+from portal.services.personal_data import erase_person
+from portal.storage import get_storage
 
 
 def _role_filter(value: str | None) -> Role | None:
@@ -146,3 +148,19 @@ def _password_command(user: User) -> str:
     # create-admin for admins, create-officer for officers: either sets the password.
     kind = "admin" if user.has_role(Role.ADMIN) else "officer"
     return f"flask --app portal users create-{kind} {user.email}"
+
+
+@bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
+def erase_user(user_id: int) -> Response | str:
+    user = _person_or_404(user_id)
+    form = EraseForm()
+    is_self = user.id == _actor().id
+    if not is_self and user.erased_at is None and form.validate_on_submit():
+        try:
+            erase_person(db.session, get_storage(), _actor(), user)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash("The person's personal details have been erased. Their grants and payments are kept.", "success")
+            return redirect(url_for("admin.edit_user", user_id=user_id))
+    return render_template("admin/erase_user.html", person=user, form=form, is_self=is_self)

@@ -11,12 +11,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.database import writing
+from portal.errors import DomainError
 from portal.extensions import db
 from portal.models.base import utcnow
 from portal.models.users import STAFF_ROLES, Role, User, UserSession
 from portal.services.audit import record
 from portal.services.passwords import hash_password, password_problem
+from portal.services.personal_data import erase_person
 from portal.services.sign_in import normalise_email
+from portal.storage import get_storage
 
 group = AppGroup("users", help="Officers, admins and roles.")
 
@@ -143,3 +146,24 @@ def deactivate(email: str) -> None:
         record(session, None, "account deactivated", user, summary=f"From the command line; {ended} session(s) ended")
         session.commit()
     click.echo(f"{user.email} is deactivated and {ended} session(s) ended.")
+
+
+@group.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase(email: str, yes: bool) -> None:
+    """Erase a person's personal details (UK GDPR); awards and payments keep the group and amounts."""
+    if not yes:
+        click.confirm(f"Erase the personal details of {email}? This cannot be undone", abort=True)
+    with writing():
+        session = db.session
+        user = _find(session, email)
+        try:
+            result = erase_person(session, get_storage(), None, user)
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        session.commit()
+    click.echo(
+        f"Erased {email}: {result.sessions_ended} session(s) ended, {result.files_deleted} file(s) deleted, "
+        f"{result.rows_scrubbed} other record(s) cleaned."
+    )

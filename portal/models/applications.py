@@ -80,6 +80,8 @@ class Application(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
+    # Set when the retention job removed its answers and evidence.
+    anonymised_at: Mapped[datetime | None]
 
     __mapper_args__ = {"version_id_col": version}
 

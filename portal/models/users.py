@@ -42,6 +42,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
     failed_sign_in_count: Mapped[int] = mapped_column(default=0)
+    # Set when an administrator erased the person's details (UK GDPR).
+    erased_at: Mapped[datetime | None]
 
     role_grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+from portal.access import Rule, protect
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+protect(bp, Rule.SIGNED_IN)
+
+from portal.account import views  # noqa: E402,F401  (registers the routes)
