@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
+from portal import rate_limits
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.models.applications import Application, ApplicationNote, ApplicationStatus, Evidence
@@ -123,6 +124,7 @@ def _filtered(round_id: int, chosen: dict[str, str]) -> Select[tuple[Application
 
 
 @bp.get("/rounds/<int:round_id>/applications.csv")
+@rate_limits.exports
 def applications_csv(round_id: int) -> FlaskResponse:
     """The current view of the list as CSV."""
     if db.session.get(Round, round_id) is None:
