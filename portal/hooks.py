@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
-from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -75,9 +74,10 @@ def register(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
         if app.config["PRODUCTION"]:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        is_static = request.endpoint == "static"
-        if not is_static and current_user.is_authenticated:
-            # Pages for a signed-in person may hold personal data.
+        if request.endpoint != "static" and "no-store" not in headers.get("Cache-Control", ""):
+            # Any page may hold personal data: a signed-in person's, or the
+            # address a sign-in code was just sent to. Only the fingerprinted
+            # static files may be kept by browsers and proxies.
             headers["Cache-Control"] = "no-store"
         return response
 
