@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, render_template, request
 from flask_login import current_user
@@ -55,7 +56,25 @@ def error_page(status: int, message: str | None = None) -> tuple[str, int]:
     return render_template("error.html", title=title, message=message or default_message), status
 
 
+NULL_CHARACTER = (
+    "Something you entered contains a hidden character (a null byte) that cannot be saved. "
+    "Type it again rather than pasting it, then try again."
+)
+
+
+def _holds_null(values: Any) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values.getlist(key)) for key in values)
+
+
 def register(app: Flask) -> None:
+    @app.before_request
+    def refuse_null_characters() -> tuple[str, int] | None:
+        # No database stores U+0000 in text (PostgreSQL refuses it outright), and
+        # no person types it: refuse the request before any view sees it.
+        if _holds_null(request.args) or _holds_null(request.form):
+            return error_page(400, NULL_CHARACTER)
+        return None
+
     @app.after_request
     def commit_or_rollback(response: Response) -> Response:
         # The one commit of the request: services only flush.
@@ -75,10 +94,15 @@ def register(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
         if app.config["PRODUCTION"]:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        is_static = request.endpoint == "static"
-        if not is_static and current_user.is_authenticated:
-            # Pages for a signed-in person may hold personal data.
+        if request.endpoint != "static" and "no-store" not in headers.get("Cache-Control", ""):
+            # Any page may hold personal data: a signed-in person's, or the
+            # address a sign-in code was just sent to. Only the fingerprinted
+            # static files may be kept by browsers and proxies.
             headers["Cache-Control"] = "no-store"
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # A signed-in page differs from one person to the next. (Loading the
+            # person here also drops an ended session from the cookie.)
+            response.vary.add("Cookie")
         return response
 
     @app.errorhandler(DomainError)

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from portal import rate_limits
 from portal.access import require_member
 from portal.apply import bp
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
@@ -239,6 +240,7 @@ def check_report(award_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/awards/<int:award_id>/report/photos")
+@rate_limits.uploads
 def report_photo(award_id: int) -> Response | tuple[str, int]:
     item = report_for_member(award_id)
     leave = _not_open(item)

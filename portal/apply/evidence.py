@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from portal import rate_limits
 from portal.apply import bp
 from portal.apply.loaders import application_for_member
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
@@ -35,6 +36,7 @@ def _page(application: Application, *, errors: dict[str, str] | None = None, sta
 
 
 @bp.route("/applications/<int:application_id>/evidence", methods=["GET", "POST"])
+@rate_limits.uploads
 def evidence(application_id: int) -> Response | tuple[str, int]:
     application = application_for_member(application_id)
     if request.method == "GET":

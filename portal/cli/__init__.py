@@ -6,7 +6,7 @@ from importlib import import_module
 
 from flask import Flask
 
-COMMAND_MODULES = ("database", "users", "outbox", "demo", "reports", "events", "refdata", "retention")
+COMMAND_MODULES = ("database", "users", "outbox", "demo", "reports", "events", "refdata", "retention", "storage")
 
 
 def register(app: Flask) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from werkzeug.wrappers import Response
 
-from portal import charts
+from portal import charts, rate_limits
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import pounds
@@ -127,6 +127,7 @@ def _filtered(round_id: int, chosen: dict[str, str]) -> Select[tuple[Application
 
 
 @bp.get("/rounds/<int:round_id>/applications.csv")
+@rate_limits.exports
 def applications_csv(round_id: int) -> FlaskResponse:
     """The current view of the list as CSV."""
     if db.session.get(Round, round_id) is None:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
+from portal import rate_limits
 from portal.extensions import db
 from portal.formatting import uk_time
 from portal.models.audit import AuditEntry
@@ -74,6 +75,7 @@ def audit_log() -> str:
 
 
 @bp.get("/audit.csv")
+@rate_limits.exports
 def audit_csv() -> FlaskResponse:
     statement, chosen = _filtered()
     rows = [

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import DateTimeLocalField, DecimalField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from portal import rate_limits
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import uk_time
@@ -300,6 +301,7 @@ def mark_time_paid(panel_id: int, user_id: int) -> Response | tuple[str, int]:
 
 
 @bp.get("/panels/<int:panel_id>/time.csv")
+@rate_limits.exports
 def panel_time_csv(panel_id: int) -> FlaskResponse:
     panel = _panel_or_404(panel_id)
     rows = panel_time.time_owed(db.session, panel)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import BinaryIO, Protocol
 
 # One path segment of a key: lower-case letters, digits, "-", "_" and ".",
@@ -55,6 +56,11 @@ class Storage(Protocol):
         ...
 
     def exists(self, key: str) -> bool: ...
+
+    def listing(self, prefix: str) -> Iterator[tuple[str, datetime]]:
+        """Every key starting with ``prefix``, with when it was last written (in UTC);
+        raise StorageUnavailable if the storage cannot be read."""
+        ...
 
     def ping(self) -> bool:
         """True when the storage can be reached (for /healthz); raises

@@ -6,7 +6,8 @@ import logging
 import os
 import shutil
 import tempfile
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -84,6 +85,19 @@ class LocalStorage:
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def listing(self, prefix: str) -> Iterator[tuple[str, datetime]]:
+        try:
+            paths = sorted(self.root.rglob("*")) if self.root.exists() else []
+            for path in paths:
+                key = path.relative_to(self.root).as_posix()
+                # Skip folders and the ".upload-…" temporary files (never keys).
+                if not key.startswith(prefix) or not path.is_file() or path.name.startswith("."):
+                    continue
+                written = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+                yield key, written
+        except OSError as exc:
+            raise StorageUnavailable(COULD_NOT_READ) from exc
 
     def ping(self) -> bool:
         try:

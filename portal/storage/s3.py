@@ -11,7 +11,8 @@ import logging
 import os
 import re
 import unicodedata
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO, cast
 from urllib.parse import quote
 
@@ -174,6 +175,18 @@ class S3Storage:
         except STORAGE_ERRORS as exc:
             raise StorageUnavailable(UNREACHABLE) from exc
         return True
+
+    def listing(self, prefix: str) -> Iterator[tuple[str, datetime]]:
+        start = f"{self.prefix}/" if self.prefix else ""
+        try:
+            pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=start + prefix)
+            for page in pages:
+                for item in page.get("Contents", []):
+                    written = item["LastModified"].astimezone(UTC)
+                    yield item["Key"].removeprefix(start), written
+        except STORAGE_ERRORS as exc:
+            log.warning("S3 storage could not list %s", prefix, exc_info=True)
+            raise StorageUnavailable(COULD_NOT_READ) from exc
 
     def ping(self) -> bool:
         try:

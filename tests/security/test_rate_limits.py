@@ -1,0 +1,122 @@
+"""Uploads and exports are limited per account and per address (sign-in limits: tests/auth/test_rate_limits.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from portal import create_app
+from portal.config import load_config
+from portal.models.users import Role, User
+from portal.rate_limits import EXPORTS_PER_ACCOUNT, EXPORTS_PER_IP, UPLOADS_PER_ACCOUNT, UPLOADS_PER_IP
+from tests.conftest import CsrfClient
+from tests.factories import make_application, make_organisation, make_round, make_user
+from tests.fixtures.pages import page_text
+
+
+@pytest.fixture
+def config_overrides() -> dict[str, Any]:
+    return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+
+
+def allowed(limit: str) -> int:
+    return int(limit.split()[0])
+
+
+def from_ip(address: str) -> dict[str, Any]:
+    return {"environ_base": {"REMOTE_ADDR": address}}
+
+
+def signed_in_client(app: Flask, sign_in_as: Any, person: User) -> FlaskClient:
+    app.test_client_class = CsrfClient
+    client = app.test_client()
+    sign_in_as(client, person)
+    return client
+
+
+def applicants_with_drafts(session: Session, count: int) -> list[tuple[User, int]]:
+    grant_round = make_round(session)
+    people = []
+    for number in range(count):
+        person = make_user(session, email=f"member{number}@example.org")
+        group = make_organisation(session, members=(person,))
+        draft = make_application(session, grant_round=grant_round, organisation=group)
+        people.append((person, draft.id))
+    session.commit()
+    return people
+
+
+def post_upload(client: FlaskClient, draft_id: int, address: str) -> int:
+    # No file: the page says "Choose a file", but the attempt still counts.
+    response = client.post(f"/applications/{draft_id}/evidence", data={"kind": "photo"}, **from_ip(address))
+    return int(response.status_code)
+
+
+def test_uploads_are_limited_per_account(app: Flask, session: Session, sign_in_as: Any) -> None:
+    (person, draft_id), (other, other_draft_id) = applicants_with_drafts(session, 2)
+    client = signed_in_client(app, sign_in_as, person)
+    statuses = {post_upload(client, draft_id, f"10.1.0.{n}") for n in range(allowed(UPLOADS_PER_ACCOUNT))}
+    assert 429 not in statuses
+
+    limited = client.post(f"/applications/{draft_id}/evidence", data={"kind": "photo"}, **from_ip("10.1.1.1"))
+
+    assert limited.status_code == 429
+    assert "Too many attempts" in page_text(limited)
+    # Someone else on the same address carries on; the limited person can still read their pages.
+    assert post_upload(signed_in_client(app, sign_in_as, other), other_draft_id, "10.1.1.1") != 429
+    assert client.get(f"/applications/{draft_id}/evidence", **from_ip("10.1.1.1")).status_code == 200
+
+
+def test_uploads_are_limited_per_address(app: Flask, session: Session, sign_in_as: Any) -> None:
+    total = allowed(UPLOADS_PER_IP)
+    each = allowed(UPLOADS_PER_ACCOUNT) - 1
+    people = applicants_with_drafts(session, total // each + 2)
+    spent = 0
+    for person, draft_id in people[:-1]:
+        client = signed_in_client(app, sign_in_as, person)
+        for _ in range(min(each, total - spent)):
+            assert post_upload(client, draft_id, "198.51.100.5") != 429
+            spent += 1
+    person, draft_id = people[-1]
+    fresh = signed_in_client(app, sign_in_as, person)
+
+    assert post_upload(fresh, draft_id, "198.51.100.5") == 429
+    assert post_upload(fresh, draft_id, "198.51.100.6") != 429
+
+
+def test_exports_are_limited_per_account_and_per_address(app: Flask, session: Session, sign_in_as: Any) -> None:
+    grant_round = make_round(session)
+    officers = [make_user(session, email=f"officer{n}@example.org", roles=(Role.OFFICER,)) for n in range(4)]
+    session.commit()
+    export = f"/officer/rounds/{grant_round.id}/applications.csv"
+    per_account, per_ip = allowed(EXPORTS_PER_ACCOUNT), allowed(EXPORTS_PER_IP)
+    first = signed_in_client(app, sign_in_as, officers[0])
+    for _ in range(per_account):
+        assert first.get(export, **from_ip("203.0.113.1")).status_code == 200
+    # The limit is shared by every export, so switching to another one does not help.
+    assert first.get("/officer/audit.csv", **from_ip("203.0.113.2")).status_code == 429
+
+    spent = per_account
+    for officer in officers[1:-1]:
+        client = signed_in_client(app, sign_in_as, officer)
+        for _ in range(min(per_account, per_ip - spent)):
+            assert client.get(export, **from_ip("203.0.113.1")).status_code == 200
+            spent += 1
+    assert spent == per_ip
+    last = signed_in_client(app, sign_in_as, officers[-1])
+    assert last.get(export, **from_ip("203.0.113.1")).status_code == 429
+    assert last.get(export, **from_ip("203.0.113.9")).status_code == 200
+
+
+def test_the_counts_can_live_in_redis(tmp_path: Any) -> None:
+    settings = load_config(str(tmp_path), env={"RATELIMIT_STORAGE_URI": "redis://cache.internal:6379/2"})
+    app = create_app({**settings, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    from portal.extensions import limiter
+
+    with app.app_context():
+        assert app.config["RATELIMIT_STORAGE_URI"] == "redis://cache.internal:6379/2"
+        assert type(limiter.storage).__name__ == "RedisStorage"
