@@ -1,8 +1,10 @@
 """The official reference files some tests check against (not part of the project).
 
 They are found under ``PORTAL_REFERENCE_DATA`` (default ``../shared/data/``
-beside the checkout). Under ``CI=true`` a missing file fails the run; elsewhere
-the test is skipped with a message saying where to get the official file.
+beside the checkout, or beside the nearest folder above it that has one, so a
+checkout in a subfolder of the workspace finds the same files). Under
+``CI=true`` a missing file fails the run; elsewhere the test is skipped with a
+message saying where to get the official file.
 """
 
 from __future__ import annotations
@@ -27,8 +29,16 @@ WHERE_FROM = {
 }
 
 
+def reference_root() -> Path:
+    configured = os.environ.get("PORTAL_REFERENCE_DATA")
+    if configured:
+        return Path(configured)
+    beside = [folder / "shared" / "data" for folder in REPOSITORY.parents]
+    return next((path for path in beside if path.is_dir()), beside[0])
+
+
 def reference_file(relative: str) -> Path:
-    root = Path(os.environ.get("PORTAL_REFERENCE_DATA") or REPOSITORY.parent / "shared" / "data")
+    root = reference_root()
     path = root / relative
     if not path.is_file():
         message = (
