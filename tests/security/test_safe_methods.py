@@ -25,7 +25,15 @@ from tests.test_access_matrix import MATRIX, client_for, rules_by_endpoint, url_
 
 # Columns a GET may change: when the session was last used (the idle timeout).
 ACTIVITY_COLUMNS = {("user_sessions", "last_seen_at")}
-READ_ACTIONS = {"applications exported", "audit log exported", "panel time exported"}
+READ_ACTIONS = {
+    "applications exported",
+    "audit log exported",
+    "awards exported",
+    "event register exported",
+    "open data exported",
+    "panel time exported",
+    "payments exported",
+}
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b|<[^>]+\sstyle\s*=", re.IGNORECASE)
