@@ -1,0 +1,387 @@
+"""Every page of every journey, checked by axe-core at phone and laptop widths.
+
+The pages come from ``app.url_map``: ``test_every_page_is_crawled`` fails when
+a GET route is neither in ``PAGES`` nor ``REACHED_BY_FORMS`` nor ``NOT_PAGES``
+(each with its reason), so a new page cannot be added without being checked.
+One browser, one context per role, one tab per context reused for every page;
+axe runs once per page per width.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask, url_for
+from sqlalchemy.orm import Session
+
+from portal.models.applications import ApplicationStatus
+from portal.models.awards import AwardStatus
+from portal.models.funding import Round
+from portal.models.organisations import Organisation
+from portal.models.users import Role
+from tests.access import World
+from tests.access.world import build_world
+from tests.browser.conftest import LAPTOP, PHONE, axe_violations, describe
+from tests.factories import make_application, make_award, make_report, make_round, make_user
+from tests.fixtures.databases import reread
+from tests.test_access_matrix import rules_by_endpoint
+
+WIDTHS = (PHONE, LAPTOP)
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@dataclass(frozen=True)
+class Extra:
+    """What the access-matrix world lacks: an accepted award whose report is open, and a
+    question of the round's own (so the "more questions" section exists)."""
+
+    accepted_award_id: int
+
+
+@dataclass(frozen=True)
+class Visit:
+    role: str
+    arguments: Callable[[World, Extra], dict[str, Any]]
+    status: int = 200
+
+
+def a(arguments: Callable[[World, Extra], dict[str, Any]], role: str = "applicant_a", status: int = 200) -> Visit:
+    return Visit(role, arguments, status)
+
+
+def officer(arguments: Callable[[World, Extra], dict[str, Any]]) -> Visit:
+    return Visit("officer", arguments)
+
+
+def panellist(arguments: Callable[[World, Extra], dict[str, Any]]) -> Visit:
+    return Visit("panellist", arguments)
+
+
+def anyone(arguments: Callable[[World, Extra], dict[str, Any]], status: int = 200) -> Visit:
+    return Visit("anonymous", arguments, status)
+
+
+SECTIONS = ("about-your-group", "your-idea", "who-will-benefit", "more-questions", "declarations")
+GROUP_PARTS = ("details", "address", "income", "contact", "money")
+
+PAGES: dict[str, list[Visit]] = {
+    # Public pages and eligibility.
+    "main.index": [anyone(lambda w, x: {})],
+    "main.round_detail": [anyone(lambda w, x: {"slug": w.round_slug})],
+    "main.accessibility": [anyone(lambda w, x: {})],
+    "main.privacy": [anyone(lambda w, x: {})],
+    "eligibility.start": [anyone(lambda w, x: {"slug": w.round_slug})],
+    "eligibility.question": [anyone(lambda w, x: {"slug": w.round_slug, "question": "postcode"})],
+    # Sign-in pages that need no earlier step.
+    "auth.start": [anyone(lambda w, x: {})],
+    "auth.staff": [anyone(lambda w, x: {})],
+    "auth.link": [anyone(lambda w, x: {"handle": "nohandle", "token": "notoken"})],
+    "auth.totp_setup": [officer(lambda w, x: {})],
+    # Applicants.
+    "apply.dashboard": [a(lambda w, x: {})],
+    "apply.new_group": [a(lambda w, x: {}, role="panellist")],
+    "apply.group": [a(lambda w, x: {"organisation_id": w.organisation_a_id})],
+    "apply.edit_group": [a(lambda w, x, p=p: {"organisation_id": w.organisation_a_id, "part": p}) for p in GROUP_PARTS],
+    "apply.group_members": [a(lambda w, x: {"organisation_id": w.organisation_a_id})],
+    "apply.remove_member": [
+        a(lambda w, x: {"organisation_id": w.organisation_a_id, "user_id": w.people["a_helper"].id})
+    ],
+    "apply.new_application": [a(lambda w, x: {"slug": w.round_slug})],
+    "apply.task_list": [a(lambda w, x: {"application_id": w.draft_a_id})],
+    "apply.section": [a(lambda w, x, s=s: {"application_id": w.draft_a_id, "section": s}) for s in SECTIONS],
+    "apply.budget": [a(lambda w, x: {"application_id": w.draft_a_id})],
+    "apply.evidence": [a(lambda w, x: {"application_id": w.draft_a_id})],
+    "apply.remove_evidence": [a(lambda w, x: {"application_id": w.draft_a_id, "evidence_id": w.evidence_a_id})],
+    "apply.check_answers": [a(lambda w, x: {"application_id": w.draft_a_id})],
+    "apply.submitted": [a(lambda w, x: {"application_id": w.application_a_id})],
+    "apply.status": [a(lambda w, x: {"application_id": w.application_a_id})],
+    "apply.withdraw": [a(lambda w, x: {"application_id": w.application_a_id})],
+    "apply.answer_question": [
+        a(lambda w, x: {"application_id": w.application_a_id, "info_request_id": w.info_request_a_id})
+    ],
+    "apply.award": [a(lambda w, x: {"award_id": w.award_a_id}), a(lambda w, x: {"award_id": x.accepted_award_id})],
+    "apply.accept_award": [a(lambda w, x: {"award_id": w.award_a_id})],
+    "apply.bank_details": [a(lambda w, x: {"award_id": x.accepted_award_id})],
+    "apply.report": [a(lambda w, x: {"award_id": x.accepted_award_id})],
+    "apply.check_report": [a(lambda w, x: {"award_id": x.accepted_award_id})],
+    # Panellists.
+    "panel.home": [panellist(lambda w, x: {})],
+    "panel.onboarding": [panellist(lambda w, x: {"panel_id": w.panel_id})],
+    "panel.conflict": [panellist(lambda w, x: {"application_id": w.panel_application_id})],
+    "panel.review": [panellist(lambda w, x: {"application_id": w.panel_application_id})],
+    "panel.results_page": [panellist(lambda w, x: {"panel_id": w.panel_id})],
+    "panel.time": [panellist(lambda w, x: {})],
+    # Officers.
+    "officer.home": [officer(lambda w, x: {})],
+    "officer.new_round": [officer(lambda w, x: {})],
+    "officer.edit_round": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.applications": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.application": [
+        officer(lambda w, x: {"application_id": w.application_a_id}),
+        officer(lambda w, x: {"application_id": w.panel_application_id}),
+    ],
+    "officer.moderate": [officer(lambda w, x: {"application_id": w.panel_application_id})],
+    "officer.award": [officer(lambda w, x: {"award_id": w.award_a_id})],
+    "officer.budget": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.round_panels": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.panel": [officer(lambda w, x: {"panel_id": w.panel_id})],
+    "officer.panel_time_page": [officer(lambda w, x: {"panel_id": w.panel_id})],
+    "officer.panellist_leaves": [officer(lambda w, x: {"panel_id": w.panel_id, "member_id": w.panel_member_id})],
+    "officer.results": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.audit_log": [officer(lambda w, x: {})],
+    # Admins.
+    "admin.users": [Visit("admin", lambda w, x: {})],
+    "admin.new_user": [Visit("admin", lambda w, x: {})],
+    "admin.edit_user": [Visit("admin", lambda w, x: {"user_id": w.people["applicant_a"].id})],
+}
+
+# Pages shown only part-way through signing in: the test gets to them by filling in the form before.
+REACHED_BY_FORMS = {
+    "auth.check_email": "after an email address is entered on the sign-in page",
+    "auth.code": "after an email address is entered on the sign-in page",
+    "eligibility.result": "after the eligibility questions are answered (so are the questions after the first)",
+    "auth.totp": "after a staff password is entered, for staff with an authenticator app",
+}
+
+NOT_PAGES = {
+    "static": "stylesheets and images, not pages",
+    "main.healthz": "a plain-text health check for the load balancer",
+    "apply.download_evidence": "a file download (an attachment)",
+    "apply.evidence_thumbnail": "an image",
+    "officer.applications_csv": "a CSV download",
+    "officer.audit_csv": "a CSV download",
+    "officer.panel_time_csv": "a CSV download",
+}
+
+
+def get_endpoints(app: Flask) -> set[str]:
+    return {endpoint for endpoint, methods in rules_by_endpoint(app).items() if "GET" in methods}
+
+
+def test_every_page_is_crawled(app: Flask) -> None:
+    listed = [set(PAGES), set(REACHED_BY_FORMS), set(NOT_PAGES)]
+    assert sum(map(len, listed)) == len(set().union(*listed)), "an endpoint is in two lists"
+    missing = get_endpoints(app) - set().union(*listed)
+    assert missing == set(), "add these pages to PAGES (or say why they are not pages)"
+    assert set().union(*listed) - get_endpoints(app) == set(), "these endpoints no longer exist"
+
+
+def violations(page: Any) -> list[str]:
+    """axe-core's findings on the page as it is now, one line each, naming the page and width."""
+    found = axe_violations(page)
+    return [f"{page.url} at {page.viewport_size['width']}px: {describe(found)}"] if found else []
+
+
+# The innermost elements that reach past the right edge of the window, if the page scrolls sideways.
+WIDER_THAN_THE_WINDOW = """() => {
+  if (document.documentElement.scrollWidth <= window.innerWidth) return "";
+  return [...document.body.querySelectorAll("*")]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth && e.children.length === 0)
+    .slice(0, 3).map(e => e.tagName.toLowerCase() + "." + e.className + ": " + e.textContent.slice(0, 40)).join("; ");
+}"""
+
+
+def check_at_every_width(page: Any, found: list[str]) -> None:
+    for width in WIDTHS:
+        page.set_viewport_size(width)
+        found.extend(violations(page))
+        too_wide = page.evaluate(WIDER_THAN_THE_WINDOW)
+        if too_wide:
+            found.append(f"{page.url} at {width['width']}px scrolls sideways: {too_wide}")
+
+
+@pytest.fixture
+def extra(session: Session, world: World) -> Extra:
+    group_a = session.get(Organisation, world.organisation_a_id)
+    assert group_a is not None
+    accepted = make_application(
+        session, grant_round=make_round(session), organisation=group_a, status=ApplicationStatus.APPROVED
+    )
+    award = make_award(session, application=accepted, status=AwardStatus.ACCEPTED)
+    make_report(session, award=award)
+    open_round = session.get(Round, world.round_id)
+    assert open_round is not None
+    open_round.questions = {
+        "extra": [
+            {"key": "plans", "question": "How will your members plan the sessions?", "hint": "", "word_limit": 150}
+        ]
+    }
+    session.commit()
+    return Extra(accepted_award_id=award.id)
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    return build_world(session)
+
+
+@pytest.fixture
+def role_pages(app: Flask, browser: Any, live_server: str, sign_in_as: Any, world: World) -> Any:
+    """One tab per role, in a context of its own, signed in as that person."""
+    contexts: list[Any] = []
+
+    def signed_in(role: str) -> Any:
+        context = browser.new_context(viewport=PHONE)
+        contexts.append(context)
+        if role in world.people:
+            client = app.test_client()
+            sign_in_as(client, world.people[role])
+            cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+            assert cookie is not None
+            context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    pages: dict[str, Any] = {}
+
+    def page_for(role: str) -> Any:
+        if role not in pages:
+            pages[role] = signed_in(role)
+        return pages[role]
+
+    yield page_for
+    for context in contexts:
+        context.close()
+
+
+def url_in(app: Flask, endpoint: str, arguments: dict[str, Any]) -> str:
+    with app.test_request_context():
+        return url_for(endpoint, **arguments)
+
+
+def test_every_page_has_no_accessibility_findings(
+    app: Flask, live_server: str, role_pages: Any, world: World, extra: Extra
+) -> None:
+    found: list[str] = []
+    for endpoint, visits in PAGES.items():
+        for visit in visits:
+            page = role_pages(visit.role)
+            path = url_in(app, endpoint, visit.arguments(world, extra))
+            response = page.goto(live_server + path)
+            if response.status != visit.status or page.url != live_server + path:
+                found.append(f"{path} as {visit.role}: {response.status} at {page.url}")
+                continue
+            check_at_every_width(page, found)
+    assert found == [], "\n".join(found)
+
+
+def submit_empty(page: Any, button: str) -> None:
+    page.get_by_role("button", name=button, exact=True).first.click()
+    assert page.title().startswith("Error: "), page.url
+    assert page.get_by_role("alert").first.is_visible()
+
+
+@dataclass(frozen=True)
+class EmptyForm:
+    role: str
+    endpoint: str
+    arguments: Callable[[World, Extra], dict[str, Any]]
+    button: str
+
+
+EMPTY_FORMS = [
+    EmptyForm("anonymous", "auth.start", lambda w, x: {}, "Continue"),
+    EmptyForm("anonymous", "auth.staff", lambda w, x: {}, "Continue"),
+    EmptyForm(
+        "anonymous", "eligibility.question", lambda w, x: {"slug": w.round_slug, "question": "postcode"}, "Continue"
+    ),
+    EmptyForm(
+        "anonymous", "eligibility.question", lambda w, x: {"slug": w.round_slug, "question": "group"}, "Continue"
+    ),
+    EmptyForm("panellist", "apply.new_group", lambda w, x: {}, "Continue"),
+    EmptyForm(
+        "applicant_a",
+        "apply.edit_group",
+        lambda w, x: {"organisation_id": w.organisation_a_id, "part": "address"},
+        "Save",
+    ),
+    EmptyForm(
+        "applicant_a",
+        "apply.section",
+        lambda w, x: {"application_id": w.draft_a_id, "section": "your-idea"},
+        "Save and continue",
+    ),
+    EmptyForm("applicant_a", "apply.budget", lambda w, x: {"application_id": w.draft_a_id}, "Save and continue"),
+    EmptyForm("applicant_a", "apply.bank_details", lambda w, x: {"award_id": x.accepted_award_id}, "Save bank details"),
+    EmptyForm("applicant_a", "apply.accept_award", lambda w, x: {"award_id": w.award_a_id}, "Accept the grant"),
+    EmptyForm(
+        "panellist", "panel.review", lambda w, x: {"application_id": w.panel_application_id}, "Submit your review"
+    ),
+    EmptyForm("applicant_a", "apply.report", lambda w, x: {"award_id": x.accepted_award_id}, "Upload photo"),
+    EmptyForm("applicant_a", "apply.evidence", lambda w, x: {"application_id": w.draft_a_id}, "Upload"),
+    EmptyForm("officer", "officer.new_round", lambda w, x: {}, "Save the round"),
+    EmptyForm("admin", "admin.new_user", lambda w, x: {}, "Add person"),
+]
+
+
+def test_error_states_have_no_accessibility_findings(
+    app: Flask, live_server: str, role_pages: Any, world: World, extra: Extra, session: Session
+) -> None:
+    found: list[str] = []
+    for form in EMPTY_FORMS:
+        page = role_pages(form.role)
+        page.goto(live_server + url_in(app, form.endpoint, form.arguments(world, extra)))
+        submit_empty(page, form.button)
+        check_at_every_width(page, found)
+
+    # Not found, for a visitor and for a signed-in applicant.
+    for role in ("anonymous", "applicant_a"):
+        page = role_pages(role)
+        assert page.goto(live_server + "/no-such-page").status == 404
+        check_at_every_width(page, found)
+
+    # A stale edit: the section saved in another tab since this one was opened.
+    page = role_pages("applicant_a")
+    section = live_server + url_in(app, "apply.section", {"application_id": world.draft_a_id, "section": "your-idea"})
+    other = page.context.new_page()
+    page.goto(section)
+    other.goto(section)
+    other.get_by_label("Give your project a short name").fill("Tea and talk")
+    other.get_by_role("button", name="Save and continue").click()
+    other.close()
+    page.get_by_label("Give your project a short name").fill("Knit and natter")
+    with page.expect_response(section) as stale:
+        page.get_by_role("button", name="Save and continue").click()
+    assert stale.value.status == 409
+    check_at_every_width(page, found)
+
+    # Signing in part-way: the check-your-email and code pages, then a wrong code.
+    page = role_pages("anonymous")
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(world.people["applicant_b"].email)
+    page.get_by_role("button", name="Continue").click()
+    assert page.url.endswith("/sign-in/check-your-email")
+    check_at_every_width(page, found)
+    page.goto(live_server + "/sign-in/code")
+    check_at_every_width(page, found)
+    page.get_by_label(re.compile("code", re.IGNORECASE)).fill("000000")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.title().startswith("Error: ")
+    check_at_every_width(page, found)
+
+    # A staff member with an authenticator app is asked for its code.
+    make_user(
+        session,
+        email="coder@example.org",
+        roles=(Role.OFFICER,),
+        password=STAFF_PASSWORD,
+        totp_secret="JBSWY3DPEHPK3PXP",
+    )
+    session.commit()
+    page = role_pages("staff")
+    page.goto(live_server + "/staff/sign-in")
+    page.get_by_label("Email address").fill("coder@example.org")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    assert page.url.endswith("/staff/sign-in/code")
+    check_at_every_width(page, found)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.title().startswith("Error: ")
+    check_at_every_width(page, found)
+    reread(session)
+    assert found == [], "\n".join(found)
