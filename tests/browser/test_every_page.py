@@ -14,32 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
-from flask import Flask, url_for
+from flask import Flask
 from sqlalchemy.orm import Session
 
-from portal.models.applications import ApplicationStatus
-from portal.models.awards import AwardStatus
-from portal.models.funding import Round
-from portal.models.organisations import Organisation
 from portal.models.users import Role
 from tests.access import World
-from tests.access.world import build_world
-from tests.browser.conftest import LAPTOP, PHONE, axe_violations, describe
-from tests.factories import make_application, make_award, make_report, make_round, make_user
+from tests.browser.conftest import LAPTOP, PHONE, Extra, axe_violations, describe, url_in
+from tests.factories import make_user
 from tests.fixtures.databases import reread
 from tests.test_access_matrix import rules_by_endpoint
 
 WIDTHS = (PHONE, LAPTOP)
 STAFF_PASSWORD = "correct horse battery staple"
-
-
-@dataclass(frozen=True)
-class Extra:
-    """What the access-matrix world lacks: an accepted award whose report is open, and a
-    question of the round's own (so the "more questions" section exists)."""
-
-    accepted_award_id: int
 
 
 @dataclass(frozen=True)
@@ -192,66 +178,6 @@ def check_at_every_width(page: Any, found: list[str]) -> None:
         too_wide = page.evaluate(WIDER_THAN_THE_WINDOW)
         if too_wide:
             found.append(f"{page.url} at {width['width']}px scrolls sideways: {too_wide}")
-
-
-@pytest.fixture
-def extra(session: Session, world: World) -> Extra:
-    group_a = session.get(Organisation, world.organisation_a_id)
-    assert group_a is not None
-    accepted = make_application(
-        session, grant_round=make_round(session), organisation=group_a, status=ApplicationStatus.APPROVED
-    )
-    award = make_award(session, application=accepted, status=AwardStatus.ACCEPTED)
-    make_report(session, award=award)
-    open_round = session.get(Round, world.round_id)
-    assert open_round is not None
-    open_round.questions = {
-        "extra": [
-            {"key": "plans", "question": "How will your members plan the sessions?", "hint": "", "word_limit": 150}
-        ]
-    }
-    session.commit()
-    return Extra(accepted_award_id=award.id)
-
-
-@pytest.fixture
-def world(session: Session) -> World:
-    return build_world(session)
-
-
-@pytest.fixture
-def role_pages(app: Flask, browser: Any, live_server: str, sign_in_as: Any, world: World) -> Any:
-    """One tab per role, in a context of its own, signed in as that person."""
-    contexts: list[Any] = []
-
-    def signed_in(role: str) -> Any:
-        context = browser.new_context(viewport=PHONE)
-        contexts.append(context)
-        if role in world.people:
-            client = app.test_client()
-            sign_in_as(client, world.people[role])
-            cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
-            assert cookie is not None
-            context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    pages: dict[str, Any] = {}
-
-    def page_for(role: str) -> Any:
-        if role not in pages:
-            pages[role] = signed_in(role)
-        return pages[role]
-
-    yield page_for
-    for context in contexts:
-        context.close()
-
-
-def url_in(app: Flask, endpoint: str, arguments: dict[str, Any]) -> str:
-    with app.test_request_context():
-        return url_for(endpoint, **arguments)
 
 
 def test_every_page_has_no_accessibility_findings(
