@@ -196,8 +196,14 @@ def test_every_page_has_no_accessibility_findings(
     assert found == [], "\n".join(found)
 
 
+def submit(page: Any, button: str) -> None:
+    """Press the button and wait for the page the form leads to."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=button, exact=True).first.click()
+
+
 def submit_empty(page: Any, button: str) -> None:
-    page.get_by_role("button", name=button, exact=True).first.click()
+    submit(page, button)
     assert page.title().startswith("Error: "), page.url
     assert page.get_by_role("alert").first.is_visible()
 
@@ -256,14 +262,14 @@ def test_error_states_have_no_accessibility_findings(
     page = role_pages("anonymous")
     page.goto(live_server + url_in(app, "eligibility.question", {"slug": world.round_slug, "question": "postcode"}))
     page.get_by_label(re.compile("postcode")).fill("WD24 4AB")
-    page.get_by_role("button", name="Continue").click()
+    submit(page, "Continue")
     for question in ("group", "income", "purpose"):
         assert page.url.endswith(f"/check/{question}"), page.url
         check_at_every_width(page, found)
         submit_empty(page, "Continue")
         check_at_every_width(page, found)
         page.get_by_role("radio" if question != "purpose" else "checkbox").first.check()
-        page.get_by_role("button", name="Continue").click()
+        submit(page, "Continue")
     assert page.url.endswith("/check/result"), page.url
     check_at_every_width(page, found)
 
@@ -281,10 +287,10 @@ def test_error_states_have_no_accessibility_findings(
     page.goto(section)
     other.goto(section)
     other.get_by_label("Give your project a short name").fill("Tea and talk")
-    other.get_by_role("button", name="Save and continue").click()
+    submit(other, "Save and continue")
     other.close()
     page.get_by_label("Give your project a short name").fill("Knit and natter")
-    with page.expect_response(section) as stale:
+    with page.expect_navigation() as stale:
         page.get_by_role("button", name="Save and continue").click()
     assert stale.value.status == 409
     check_at_every_width(page, found)
@@ -293,13 +299,13 @@ def test_error_states_have_no_accessibility_findings(
     page = role_pages("anonymous")
     page.goto(live_server + "/sign-in")
     page.get_by_label("Email address").fill(world.people["applicant_b"].email)
-    page.get_by_role("button", name="Continue").click()
+    submit(page, "Continue")
     assert page.url.endswith("/sign-in/check-your-email")
     check_at_every_width(page, found)
     page.goto(live_server + "/sign-in/code")
     check_at_every_width(page, found)
     page.get_by_label(re.compile("code", re.IGNORECASE)).fill("000000")
-    page.get_by_role("button", name="Sign in").click()
+    submit(page, "Sign in")
     assert page.title().startswith("Error: ")
     check_at_every_width(page, found)
 
@@ -316,10 +322,10 @@ def test_error_states_have_no_accessibility_findings(
     page.goto(live_server + "/staff/sign-in")
     page.get_by_label("Email address").fill("coder@example.org")
     page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
+    submit(page, "Continue")
     assert page.url.endswith("/staff/sign-in/code")
     check_at_every_width(page, found)
-    page.get_by_role("button", name="Sign in").click()
+    submit(page, "Sign in")
     assert page.title().startswith("Error: ")
     check_at_every_width(page, found)
     assert found == [], "\n".join(found)
