@@ -6,13 +6,23 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from flask import Flask
+from flask import Flask, url_for
+from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
+
+from portal.models.applications import ApplicationStatus
+from portal.models.awards import AwardStatus
+from portal.models.funding import Round
+from portal.models.organisations import Organisation
+from tests.access import World
+from tests.access.world import build_world
+from tests.factories import make_application, make_award, make_report, make_round
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
@@ -76,10 +86,96 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
 
 
 _axe = Axe()
+# Only violations come back: the passes and inapplicable rules are many times larger.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.2 A and AA violations on the page as it is now (injected once per document)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe.axe_script)
+    results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    return list(results["violations"])
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']}: " + "; ".join(str(node["target"]) for node in v["nodes"][:5])
+        for v in violations
+    )
 
 
 def assert_accessible(page: Any) -> None:
     """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    violations = results.response["violations"]
-    assert violations == [], f"{page.url}: {results.generate_report()}"
+    found = axe_violations(page)
+    assert found == [], f"{page.url}: {describe(found)}"
+
+
+@dataclass(frozen=True)
+class Extra:
+    """What the access-matrix world lacks: an accepted award whose report is open, and a
+    question of the round's own (so the "more questions" section exists)."""
+
+    accepted_award_id: int
+
+
+@pytest.fixture
+def extra(session: Session, world: World) -> Extra:
+    group_a = session.get(Organisation, world.organisation_a_id)
+    assert group_a is not None
+    accepted = make_application(
+        session, grant_round=make_round(session), organisation=group_a, status=ApplicationStatus.APPROVED
+    )
+    award = make_award(session, application=accepted, status=AwardStatus.ACCEPTED)
+    make_report(session, award=award)
+    open_round = session.get(Round, world.round_id)
+    assert open_round is not None
+    open_round.questions = {
+        "extra": [
+            {"key": "plans", "question": "How will your members plan the sessions?", "hint": "", "word_limit": 150}
+        ]
+    }
+    session.commit()
+    return Extra(accepted_award_id=award.id)
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    """One of each kind of person and object (the access matrix's world)."""
+    return build_world(session)
+
+
+@pytest.fixture
+def role_pages(app: Flask, browser: Any, live_server: str, sign_in_as: Any, world: World) -> Iterator[Any]:
+    """``role_pages(role)``: one tab per person of the world (or a fresh visitor for any other
+    name), in a context of its own, signed in as them; the same tab each time it is asked for."""
+    contexts: list[Any] = []
+
+    def signed_in(role: str) -> Any:
+        context = browser.new_context(viewport=PHONE)
+        contexts.append(context)
+        if role in world.people:
+            client = app.test_client()
+            sign_in_as(client, world.people[role])
+            cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+            assert cookie is not None
+            context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    pages: dict[str, Any] = {}
+
+    def page_for(role: str) -> Any:
+        if role not in pages:
+            pages[role] = signed_in(role)
+        return pages[role]
+
+    yield page_for
+    for context in contexts:
+        context.close()
+
+
+def url_in(app: Flask, endpoint: str, arguments: dict[str, Any]) -> str:
+    with app.test_request_context():
+        return url_for(endpoint, **arguments)

@@ -1,0 +1,331 @@
+"""Every page of every journey, checked by axe-core at phone and laptop widths.
+
+The pages come from ``app.url_map``: ``test_every_page_is_crawled`` fails when
+a GET route is neither in ``PAGES`` nor ``REACHED_BY_FORMS`` nor ``NOT_PAGES``
+(each with its reason), so a new page cannot be added without being checked.
+One browser, one context per role, one tab per context reused for every page;
+axe runs once per page per width.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from portal.models.users import Role
+from tests.access import World
+from tests.browser.conftest import LAPTOP, PHONE, Extra, axe_violations, describe, url_in
+from tests.factories import make_user
+from tests.test_access_matrix import rules_by_endpoint
+
+WIDTHS = (PHONE, LAPTOP)
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A page as one person sees it: ``arguments`` name the objects in the URL."""
+
+    role: str
+    arguments: Callable[[World, Extra], dict[str, Any]]
+
+
+def a(arguments: Callable[[World, Extra], dict[str, Any]], role: str = "applicant_a") -> Visit:
+    return Visit(role, arguments)
+
+
+def officer(arguments: Callable[[World, Extra], dict[str, Any]]) -> Visit:
+    return Visit("officer", arguments)
+
+
+def panellist(arguments: Callable[[World, Extra], dict[str, Any]]) -> Visit:
+    return Visit("panellist", arguments)
+
+
+def anyone(arguments: Callable[[World, Extra], dict[str, Any]]) -> Visit:
+    return Visit("anonymous", arguments)
+
+
+SECTIONS = ("about-your-group", "your-idea", "who-will-benefit", "more-questions", "declarations")
+GROUP_PARTS = ("details", "address", "income", "contact", "money")
+
+PAGES: dict[str, list[Visit]] = {
+    # Public pages and eligibility.
+    "main.index": [anyone(lambda w, x: {})],
+    "main.round_detail": [anyone(lambda w, x: {"slug": w.round_slug})],
+    "main.accessibility": [anyone(lambda w, x: {})],
+    "main.privacy": [anyone(lambda w, x: {})],
+    "eligibility.start": [anyone(lambda w, x: {"slug": w.round_slug})],
+    "eligibility.question": [anyone(lambda w, x: {"slug": w.round_slug, "question": "postcode"})],
+    # Sign-in pages that need no earlier step.
+    "auth.start": [anyone(lambda w, x: {})],
+    "auth.staff": [anyone(lambda w, x: {})],
+    "auth.link": [anyone(lambda w, x: {"handle": "nohandle", "token": "notoken"})],
+    "auth.totp_setup": [officer(lambda w, x: {})],
+    # Applicants.
+    "apply.dashboard": [a(lambda w, x: {})],
+    "apply.new_group": [a(lambda w, x: {}, role="panellist")],
+    "apply.group": [a(lambda w, x: {"organisation_id": w.organisation_a_id})],
+    "apply.edit_group": [a(lambda w, x, p=p: {"organisation_id": w.organisation_a_id, "part": p}) for p in GROUP_PARTS],
+    "apply.group_members": [a(lambda w, x: {"organisation_id": w.organisation_a_id})],
+    "apply.remove_member": [
+        a(lambda w, x: {"organisation_id": w.organisation_a_id, "user_id": w.people["a_helper"].id})
+    ],
+    "apply.new_application": [a(lambda w, x: {"slug": w.round_slug})],
+    "apply.task_list": [a(lambda w, x: {"application_id": w.draft_a_id})],
+    "apply.section": [a(lambda w, x, s=s: {"application_id": w.draft_a_id, "section": s}) for s in SECTIONS],
+    "apply.budget": [a(lambda w, x: {"application_id": w.draft_a_id})],
+    "apply.evidence": [a(lambda w, x: {"application_id": w.draft_a_id})],
+    "apply.remove_evidence": [a(lambda w, x: {"application_id": w.draft_a_id, "evidence_id": w.evidence_a_id})],
+    "apply.check_answers": [a(lambda w, x: {"application_id": w.draft_a_id})],
+    "apply.submitted": [a(lambda w, x: {"application_id": w.application_a_id})],
+    "apply.status": [a(lambda w, x: {"application_id": w.application_a_id})],
+    "apply.withdraw": [a(lambda w, x: {"application_id": w.application_a_id})],
+    "apply.answer_question": [
+        a(lambda w, x: {"application_id": w.application_a_id, "info_request_id": w.info_request_a_id})
+    ],
+    "apply.award": [a(lambda w, x: {"award_id": w.award_a_id}), a(lambda w, x: {"award_id": x.accepted_award_id})],
+    "apply.accept_award": [a(lambda w, x: {"award_id": w.award_a_id})],
+    "apply.bank_details": [a(lambda w, x: {"award_id": x.accepted_award_id})],
+    "apply.report": [a(lambda w, x: {"award_id": x.accepted_award_id})],
+    "apply.check_report": [a(lambda w, x: {"award_id": x.accepted_award_id})],
+    # Panellists.
+    "panel.home": [panellist(lambda w, x: {})],
+    "panel.onboarding": [panellist(lambda w, x: {"panel_id": w.panel_id})],
+    "panel.conflict": [panellist(lambda w, x: {"application_id": w.panel_application_id})],
+    "panel.review": [panellist(lambda w, x: {"application_id": w.panel_application_id})],
+    "panel.results_page": [panellist(lambda w, x: {"panel_id": w.panel_id})],
+    "panel.time": [panellist(lambda w, x: {})],
+    # Officers.
+    "officer.home": [officer(lambda w, x: {})],
+    "officer.new_round": [officer(lambda w, x: {})],
+    "officer.edit_round": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.applications": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.application": [
+        officer(lambda w, x: {"application_id": w.application_a_id}),
+        officer(lambda w, x: {"application_id": w.panel_application_id}),
+    ],
+    "officer.moderate": [officer(lambda w, x: {"application_id": w.panel_application_id})],
+    "officer.award": [officer(lambda w, x: {"award_id": w.award_a_id})],
+    "officer.budget": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.round_panels": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.panel": [officer(lambda w, x: {"panel_id": w.panel_id})],
+    "officer.panel_time_page": [officer(lambda w, x: {"panel_id": w.panel_id})],
+    "officer.panellist_leaves": [officer(lambda w, x: {"panel_id": w.panel_id, "member_id": w.panel_member_id})],
+    "officer.results": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.audit_log": [officer(lambda w, x: {})],
+    # Admins.
+    "admin.users": [Visit("admin", lambda w, x: {})],
+    "admin.new_user": [Visit("admin", lambda w, x: {})],
+    "admin.edit_user": [Visit("admin", lambda w, x: {"user_id": w.people["applicant_a"].id})],
+}
+
+# Pages shown only part-way through signing in: the test gets to them by filling in the form before.
+REACHED_BY_FORMS = {
+    "auth.check_email": "after an email address is entered on the sign-in page",
+    "auth.code": "after an email address is entered on the sign-in page",
+    "eligibility.result": "after the eligibility questions are answered (so are the questions after the first)",
+    "auth.totp": "after a staff password is entered, for staff with an authenticator app",
+}
+
+NOT_PAGES = {
+    "static": "stylesheets and images, not pages",
+    "main.healthz": "a plain-text health check for the load balancer",
+    "apply.download_evidence": "a file download (an attachment)",
+    "apply.evidence_thumbnail": "an image",
+    "officer.applications_csv": "a CSV download",
+    "officer.audit_csv": "a CSV download",
+    "officer.panel_time_csv": "a CSV download",
+}
+
+
+def get_endpoints(app: Flask) -> set[str]:
+    return {endpoint for endpoint, methods in rules_by_endpoint(app).items() if "GET" in methods}
+
+
+def test_every_page_is_crawled(app: Flask) -> None:
+    listed = [set(PAGES), set(REACHED_BY_FORMS), set(NOT_PAGES)]
+    assert sum(map(len, listed)) == len(set().union(*listed)), "an endpoint is in two lists"
+    missing = get_endpoints(app) - set().union(*listed)
+    assert missing == set(), "add these pages to PAGES (or say why they are not pages)"
+    assert set().union(*listed) - get_endpoints(app) == set(), "these endpoints no longer exist"
+
+
+def violations(page: Any) -> list[str]:
+    """axe-core's findings on the page as it is now, one line each, naming the page and width."""
+    found = axe_violations(page)
+    return [f"{page.url} at {page.viewport_size['width']}px: {describe(found)}"] if found else []
+
+
+# The innermost elements that reach past the right edge of the window, if the page scrolls sideways.
+WIDER_THAN_THE_WINDOW = """() => {
+  if (document.documentElement.scrollWidth <= window.innerWidth) return "";
+  return [...document.body.querySelectorAll("*")]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth && e.children.length === 0)
+    .slice(0, 3).map(e => e.tagName.toLowerCase() + "." + e.className + ": " + e.textContent.slice(0, 40)).join("; ");
+}"""
+
+
+def check_at_every_width(page: Any, found: list[str]) -> None:
+    for width in WIDTHS:
+        page.set_viewport_size(width)
+        found.extend(violations(page))
+        too_wide = page.evaluate(WIDER_THAN_THE_WINDOW)
+        if too_wide:
+            found.append(f"{page.url} at {width['width']}px scrolls sideways: {too_wide}")
+
+
+def test_every_page_has_no_accessibility_findings(
+    app: Flask, live_server: str, role_pages: Any, world: World, extra: Extra
+) -> None:
+    found: list[str] = []
+    for endpoint, visits in PAGES.items():
+        for visit in visits:
+            page = role_pages(visit.role)
+            path = url_in(app, endpoint, visit.arguments(world, extra))
+            response = page.goto(live_server + path)
+            if response.status != 200 or page.url != live_server + path:
+                found.append(f"{path} as {visit.role}: {response.status} at {page.url}")
+                continue
+            check_at_every_width(page, found)
+    assert found == [], "\n".join(found)
+
+
+def submit(page: Any, button: str) -> None:
+    """Press the button and wait for the page the form leads to."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=button, exact=True).first.click()
+
+
+def submit_empty(page: Any, button: str) -> None:
+    submit(page, button)
+    assert page.title().startswith("Error: "), page.url
+    assert page.get_by_role("alert").first.is_visible()
+
+
+@dataclass(frozen=True)
+class EmptyForm:
+    role: str
+    endpoint: str
+    arguments: Callable[[World, Extra], dict[str, Any]]
+    button: str
+
+
+EMPTY_FORMS = [
+    EmptyForm("anonymous", "auth.start", lambda w, x: {}, "Continue"),
+    EmptyForm("anonymous", "auth.staff", lambda w, x: {}, "Continue"),
+    EmptyForm(
+        "anonymous", "eligibility.question", lambda w, x: {"slug": w.round_slug, "question": "postcode"}, "Continue"
+    ),
+    EmptyForm("panellist", "apply.new_group", lambda w, x: {}, "Continue"),
+    EmptyForm(
+        "applicant_a",
+        "apply.edit_group",
+        lambda w, x: {"organisation_id": w.organisation_a_id, "part": "address"},
+        "Save",
+    ),
+    EmptyForm(
+        "applicant_a",
+        "apply.section",
+        lambda w, x: {"application_id": w.draft_a_id, "section": "your-idea"},
+        "Save and continue",
+    ),
+    EmptyForm("applicant_a", "apply.budget", lambda w, x: {"application_id": w.draft_a_id}, "Save and continue"),
+    EmptyForm("applicant_a", "apply.bank_details", lambda w, x: {"award_id": x.accepted_award_id}, "Save bank details"),
+    EmptyForm("applicant_a", "apply.accept_award", lambda w, x: {"award_id": w.award_a_id}, "Accept the grant"),
+    EmptyForm(
+        "panellist", "panel.review", lambda w, x: {"application_id": w.panel_application_id}, "Submit your review"
+    ),
+    EmptyForm("applicant_a", "apply.report", lambda w, x: {"award_id": x.accepted_award_id}, "Upload photo"),
+    EmptyForm("applicant_a", "apply.evidence", lambda w, x: {"application_id": w.draft_a_id}, "Upload"),
+    EmptyForm("officer", "officer.new_round", lambda w, x: {}, "Save the round"),
+    EmptyForm("admin", "admin.new_user", lambda w, x: {}, "Add person"),
+]
+
+
+def test_error_states_have_no_accessibility_findings(
+    app: Flask, live_server: str, role_pages: Any, world: World, extra: Extra, session: Session
+) -> None:
+    found: list[str] = []
+    for form in EMPTY_FORMS:
+        page = role_pages(form.role)
+        page.goto(live_server + url_in(app, form.endpoint, form.arguments(world, extra)))
+        submit_empty(page, form.button)
+        check_at_every_width(page, found)
+
+    # The eligibility questions after the first, each sent empty first, then the answer.
+    page = role_pages("anonymous")
+    page.goto(live_server + url_in(app, "eligibility.question", {"slug": world.round_slug, "question": "postcode"}))
+    page.get_by_label(re.compile("postcode")).fill("WD24 4AB")
+    submit(page, "Continue")
+    for question in ("group", "income", "purpose"):
+        assert page.url.endswith(f"/check/{question}"), page.url
+        check_at_every_width(page, found)
+        submit_empty(page, "Continue")
+        check_at_every_width(page, found)
+        page.get_by_role("radio" if question != "purpose" else "checkbox").first.check()
+        submit(page, "Continue")
+    assert page.url.endswith("/check/result"), page.url
+    check_at_every_width(page, found)
+
+    # Not found, for a visitor and for a signed-in applicant.
+    for role in ("anonymous", "applicant_a"):
+        page = role_pages(role)
+        assert page.goto(live_server + "/no-such-page").status == 404
+        assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
+        check_at_every_width(page, found)
+
+    # A stale edit: the section saved in another tab since this one was opened.
+    page = role_pages("applicant_a")
+    section = live_server + url_in(app, "apply.section", {"application_id": world.draft_a_id, "section": "your-idea"})
+    other = page.context.new_page()
+    page.goto(section)
+    other.goto(section)
+    other.get_by_label("Give your project a short name").fill("Tea and talk")
+    submit(other, "Save and continue")
+    other.close()
+    page.get_by_label("Give your project a short name").fill("Knit and natter")
+    with page.expect_navigation() as stale:
+        page.get_by_role("button", name="Save and continue").click()
+    assert stale.value.status == 409
+    check_at_every_width(page, found)
+
+    # Signing in part-way: the check-your-email and code pages, then a wrong code.
+    page = role_pages("anonymous")
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(world.people["applicant_b"].email)
+    submit(page, "Continue")
+    assert page.url.endswith("/sign-in/check-your-email")
+    check_at_every_width(page, found)
+    page.goto(live_server + "/sign-in/code")
+    check_at_every_width(page, found)
+    page.get_by_label(re.compile("code", re.IGNORECASE)).fill("000000")
+    submit(page, "Sign in")
+    assert page.title().startswith("Error: ")
+    check_at_every_width(page, found)
+
+    # A staff member with an authenticator app is asked for its code.
+    make_user(
+        session,
+        email="coder@example.org",
+        roles=(Role.OFFICER,),
+        password=STAFF_PASSWORD,
+        totp_secret="JBSWY3DPEHPK3PXP",
+    )
+    session.commit()
+    page = role_pages("staff")  # not one of the world's people: a fresh visitor
+    page.goto(live_server + "/staff/sign-in")
+    page.get_by_label("Email address").fill("coder@example.org")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    submit(page, "Continue")
+    assert page.url.endswith("/staff/sign-in/code")
+    check_at_every_width(page, found)
+    submit(page, "Sign in")
+    assert page.title().startswith("Error: ")
+    check_at_every_width(page, found)
+    assert found == [], "\n".join(found)
