@@ -119,8 +119,25 @@ PAGES: dict[str, list[Visit]] = {
     "officer.panellist_leaves": [officer(lambda w, x: {"panel_id": w.panel_id, "member_id": w.panel_member_id})],
     "officer.results": [officer(lambda w, x: {"round_id": w.round_id})],
     "officer.audit_log": [officer(lambda w, x: {})],
+    "officer.equity_page": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.open_data": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.events_list": [officer(lambda w, x: {})],
+    "officer.new_event": [officer(lambda w, x: {})],
+    "officer.event": [officer(lambda w, x: {"event_id": w.event_id})],
+    "officer.edit_event": [officer(lambda w, x: {"event_id": w.draft_event_id})],
+    "officer.attendance": [officer(lambda w, x: {"event_id": w.event_id})],
+    "officer.resource_library": [officer(lambda w, x: {})],
+    # Peer-learning events, for visitors and for a funded group.
+    "events.index": [anyone(lambda w, x: {}), a(lambda w, x: {})],
+    "events.event": [a(lambda w, x: {"event_id": w.event_id})],
+    "events.book": [a(lambda w, x: {"event_id": w.event_id})],
+    "events.bookings": [a(lambda w, x: {})],
+    "events.library": [a(lambda w, x: {})],
+    # Anyone signed in: their own data.
+    "account.your_data": [a(lambda w, x: {}), panellist(lambda w, x: {})],
     # Admins.
     "admin.users": [Visit("admin", lambda w, x: {})],
+    "admin.erase_user": [Visit("admin", lambda w, x: {"user_id": w.people["applicant_b"].id})],
     "admin.new_user": [Visit("admin", lambda w, x: {})],
     "admin.edit_user": [Visit("admin", lambda w, x: {"user_id": w.people["applicant_a"].id})],
 }
@@ -141,6 +158,13 @@ NOT_PAGES = {
     "officer.applications_csv": "a CSV download",
     "officer.audit_csv": "a CSV download",
     "officer.panel_time_csv": "a CSV download",
+    "officer.awards_csv": "a CSV download",
+    "officer.payments_csv": "a CSV download",
+    "officer.event_register": "a CSV download",
+    "officer.threesixty_csv": "a CSV download (360Giving open data)",
+    "officer.threesixty_json": "a JSON download (360Giving open data)",
+    "events.calendar": "a calendar (.ics) file",
+    "events.download_resource": "a file download (an attachment)",
 }
 
 
@@ -244,6 +268,8 @@ EMPTY_FORMS = [
     EmptyForm("applicant_a", "apply.report", lambda w, x: {"award_id": x.accepted_award_id}, "Upload photo"),
     EmptyForm("applicant_a", "apply.evidence", lambda w, x: {"application_id": w.draft_a_id}, "Upload"),
     EmptyForm("officer", "officer.new_round", lambda w, x: {}, "Save the round"),
+    EmptyForm("officer", "officer.new_event", lambda w, x: {}, "Save the event"),
+    EmptyForm("applicant_a", "events.book", lambda w, x: {"event_id": w.event_id}, "Book"),
     EmptyForm("admin", "admin.new_user", lambda w, x: {}, "Add person"),
 ]
 
