@@ -33,13 +33,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from portal import create_app, demo
 from portal.database import writing
 from portal.extensions import db
-from portal.models.applications import Application, ApplicationStatus
+from portal.models.applications import Application, ApplicationStatus, BudgetLine
 from portal.models.awards import Award, AwardStatus, Decision, DecisionOutcome, Payment
 from portal.models.base import utcnow
 from portal.models.funding import Round
@@ -154,6 +154,23 @@ def applications(session: Session, grant_round: Round, count: int, rng: random.R
             }
         )
     ids = insert_rows(session, Application, rows)
+    lines = [(line.item, line.amount_pence) for line in template.budget_lines]
+    insert_rows(
+        session,
+        BudgetLine,
+        [
+            {"application_id": a, "position": position, "item": item, "amount_pence": amount}
+            for a in ids
+            for position, (item, amount) in enumerate(lines, start=1)
+        ],
+    )
+    for row in rows:
+        row["amount_requested_pence"] = sum(amount for _, amount in lines)
+    session.execute(
+        update(Application)
+        .where(Application.id.in_(ids))
+        .values(amount_requested_pence=sum(amount for _, amount in lines))
+    )
     by_status: dict[ApplicationStatus, list[int]] = {}
     for application_id, status in zip(ids, chosen, strict=True):
         by_status.setdefault(status, []).append(application_id)
