@@ -303,7 +303,7 @@ def verify(draft_ids: list[int]) -> dict[str, Any]:
         )
         db.engine.dispose()
     return {
-        "statuses": dict(statuses),
+        "application_statuses": dict(statuses),
         "submitted_audit_entries": sum(audits.values()),
         "sent_more_than_once": [k for k, v in audits.items() if v > 1],
         "distinct_references": references,
@@ -360,7 +360,7 @@ def main() -> None:
     print(json.dumps(report, indent=1))
     ok = (
         not tally.problems
-        and checked["statuses"] == {"submitted": args.applicants}
+        and checked["application_statuses"] == {"submitted": args.applicants}
         and checked["submitted_audit_entries"] == args.applicants
         and checked["confirmation_emails"] == args.applicants
     )
