@@ -5,7 +5,8 @@
 For each size a scratch PostgreSQL database (``bench_scale_<size>``) is
 created, migrated and filled by ``bench/generate.py``, the officer pages are
 rendered in process through the test client (median of ``--repeat`` runs,
-after one warm-up), and the database is dropped. Budget: at the largest size
+after one warm-up), the peak memory of the round's applications CSV export
+is measured (``bench/export_memory.py``), and the database is dropped. Budget: at the largest size
 each page costs at most twice what it costs at the smallest, and runs the
 same number of statements.
 """
@@ -94,12 +95,30 @@ def measure(url: str, round_id: int, repeat: int) -> dict[str, dict[str, float]]
     return found
 
 
+def export_memory(url: str, round_id: int) -> dict[str, Any]:
+    """Peak memory of the applications CSV export of the whole round (bench/export_memory.py)."""
+    done = subprocess.run(
+        [
+            str(ROOT / ".venv/bin/python"),
+            str(ROOT / "bench/export_memory.py"),
+            "--url",
+            f"/officer/rounds/{round_id}/applications.csv",
+        ],
+        env=bench_environment(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2_000, 20_000])
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     results: dict[int, dict[str, dict[str, float]]] = {}
+    exports: dict[int, dict[str, Any]] = {}
     for size in args.sizes:
         name = f"bench_scale_{size}"
         scratch(name, create=False)
@@ -110,6 +129,7 @@ def main() -> None:
             summary = fill(url, size)
             print(f"{size} applications generated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
             results[size] = measure(url, summary["round_id"], args.repeat)
+            exports[size] = export_memory(url, summary["round_id"])
         finally:
             scratch(name, create=False)
     smallest, largest = min(results), max(results)
@@ -119,7 +139,12 @@ def main() -> None:
         cells = " | ".join(f"{results[size][page]['ms']} ({results[size][page]['queries']:.0f})" for size in results)
         ratio = results[largest][page]["ms"] / results[smallest][page]["ms"]
         print(f"| {page} | {cells} | {ratio:.2f} times |")
-    print(json.dumps(results))
+    for size, report in exports.items():
+        print(
+            f"applications CSV at {size:,}: peak {report['peak_rss_mb']} MB, "
+            f"{report['raised_by_mb']} MB over the warmed-up app, {report['bytes_written']:,} bytes"
+        )
+    print(json.dumps({"pages": results, "csv_export": exports}))
 
 
 if __name__ == "__main__":
