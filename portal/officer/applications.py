@@ -139,7 +139,8 @@ def applications_csv(round_id: int) -> FlaskResponse:
             f"{a.amount_requested_pence / 100:.2f}",
             a.submitted_at.date().isoformat() if a.submitted_at else "",
         ]
-        for a in db.session.scalars(statement)
+        # In batches through a server-side cursor, so a big round is never all in memory as objects.
+        for a in db.session.scalars(statement, execution_options={"yield_per": 500})
     ]
     header = ["Reference", "Title", "Group", "Status", "Asked for (£)", "Sent on"]
     summary = f"Round {round_id}: " + (", ".join(f"{k} {v}" for k, v in chosen.items() if v) or "everything")
