@@ -23,8 +23,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings.update(config or {})
     app.config.update(settings)
 
-    from portal import hooks
+    from portal import compression, hooks
 
+    compression.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     hooks.register(app)

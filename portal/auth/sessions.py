@@ -16,7 +16,7 @@ from datetime import timedelta
 from flask import Flask, current_app, request, session
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from portal.extensions import db, login_manager
 from portal.models.base import utcnow
@@ -76,17 +76,27 @@ def _load_from_request(_request: object) -> User | None:
     if not token:
         return None
     db_session = db.session
-    row = db_session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    # One query for the token, its person and their roles: every signed-in page pays for it.
+    found = (
+        db_session.execute(
+            select(UserSession, User)
+            .join(User, User.id == UserSession.user_id)
+            .where(UserSession.token_hash == token_hash(token))
+            .options(joinedload(User.role_grants))
+        )
+        .unique()
+        .one_or_none()
+    )
     config = current_app.config
-    if row is None or expired(
-        row,
+    if found is None or expired(
+        found[0],
         idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
         absolute=timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]),
     ):
         session.pop(SESSION_KEY, None)
         return None
-    user = db_session.get(User, row.user_id)
-    if user is None or not user.active:
+    row, user = found
+    if not user.active:
         session.pop(SESSION_KEY, None)
         return None
     if utcnow() - row.last_seen_at > TOUCH_EVERY:

@@ -11,14 +11,15 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.base import utcnow
 from portal.models.funding import Round
-from portal.models.panels import Assignment, ModeratedScore, Review
+from portal.models.organisations import Organisation
+from portal.models.panels import Assignment, ModeratedScore, Review, Score
 from portal.models.users import User
 from portal.services import audit
 
@@ -97,38 +98,59 @@ def with_funding_line(rows: Sequence[ResultRow], budget_pence: int) -> list[Resu
 
 def round_results(session: Session, grant_round: Round, *, neighbourhood_id: int | None = None) -> list[ResultRow]:
     """Every application the panel has had in the round, ranked, with flags and the funding line."""
+    # Plain columns, not whole applications: the answers (JSON) are not needed to rank,
+    # and decoding them for thousands of rows was most of the page's cost.
     statement = (
-        select(Application)
+        select(
+            Application.id,
+            Application.reference,
+            Application.title,
+            Application.amount_requested_pence,
+            Organisation.name.label("group_name"),
+            Organisation.neighbourhood_id,
+        )
+        .join(Organisation, Organisation.id == Application.organisation_id)
         .where(Application.round_id == grant_round.id, Application.status.in_(PANEL_STATES))
-        .options(joinedload(Application.organisation))
         .order_by(Application.reference)
     )
-    applications = list(session.scalars(statement))
-    ids = [a.id for a in applications]
+    applications = session.execute(statement).all()
+    # Each related table is read in one query joined to the same applications (never a list of
+    # thousands of ids, which would be sent in batches): the query count does not grow with the round.
+    in_panel = (Application.round_id == grant_round.id, Application.status.in_(PANEL_STATES))
+    by_review: dict[int, tuple[int, dict[int, int]]] = {}
+    for review_id, application_id, criterion_id, value in session.execute(
+        select(Review.id, Review.application_id, Score.criterion_id, Score.value)
+        .join(Application, Application.id == Review.application_id)
+        .outerjoin(Score, Score.review_id == Review.id)
+        .where(*in_panel, Review.submitted.is_(True))
+        .order_by(Review.id)
+    ):
+        scores = by_review.setdefault(review_id, (application_id, {}))[1]
+        if criterion_id is not None:
+            scores[criterion_id] = value
     reviews: dict[int, list[dict[int, int]]] = defaultdict(list)
-    assigned: dict[int, int] = defaultdict(int)
-    moderated: dict[int, ModeratedScore] = {}
-    if ids:
-        for review in session.scalars(
-            select(Review)
-            .where(Review.application_id.in_(ids), Review.submitted.is_(True))
-            .options(selectinload(Review.scores))
-        ):
-            reviews[review.application_id].append({score.criterion_id: score.value for score in review.scores})
-        for (application_id,) in session.execute(
-            select(Assignment.application_id).where(Assignment.application_id.in_(ids))
-        ):
-            assigned[application_id] += 1
-        moderated = {
-            m.application_id: m
-            for m in session.scalars(select(ModeratedScore).where(ModeratedScore.application_id.in_(ids)))
-        }
+    for application_id, scores in by_review.values():
+        reviews[application_id].append(scores)
+    assigned: dict[int, int] = dict(
+        session.execute(  # type: ignore[arg-type]
+            select(Assignment.application_id, func.count())
+            .join(Application, Application.id == Assignment.application_id)
+            .where(*in_panel)
+            .group_by(Assignment.application_id)
+        ).all()
+    )
+    moderated: dict[int, ModeratedScore] = {
+        m.application_id: m
+        for m in session.scalars(
+            select(ModeratedScore).join(Application, Application.id == ModeratedScore.application_id).where(*in_panel)
+        )
+    }
     weights = {criterion.id: criterion.weight for criterion in grant_round.criteria}
     titles = {criterion.id: criterion.title for criterion in grant_round.criteria}
     neighbourhood_names = {n.id: n.name for n in grant_round.neighbourhoods}
     rows = []
     for application in applications:
-        place = application.organisation.neighbourhood_id
+        place = application.neighbourhood_id
         if neighbourhood_id is not None and place != neighbourhood_id:
             continue
         done = reviews[application.id]
@@ -147,11 +169,11 @@ def round_results(session: Session, grant_round: Round, *, neighbourhood_id: int
                 application_id=application.id,
                 reference=application.reference or f"Application {application.id}",
                 title=application.title,
-                group_name=application.organisation.name,
+                group_name=application.group_name,
                 neighbourhood=neighbourhood_names.get(place or 0, "Outside the round's neighbourhoods"),
                 amount_requested_pence=application.amount_requested_pence,
                 reviews_done=len(done),
-                reviews_needed=max(needed, assigned[application.id]),
+                reviews_needed=max(needed, assigned.get(application.id, 0)),
                 mean=panel_mean(done, weights) if weights else None,
                 moderated=moderation.score_hundredths / 100 if moderation else None,
                 moderation_reason=moderation.reason if moderation else None,

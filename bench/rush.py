@@ -1,0 +1,372 @@
+"""The deadline rush: 200 applicants saving and sending in the round's last minutes.
+
+    .venv/bin/python bench/rush.py --applicants 200
+
+A scratch PostgreSQL database (``bench_rush``) is migrated and filled by
+``bench/generate.py``; the round is set to close in a few minutes and the
+first 200 drafts are made sendable (every section answered; the groups
+hold their money through a partner, so no bank statement is needed). Then,
+against gunicorn (2 workers, as in production), at the same time:
+
+- each applicant opens the dashboard and task list, saves two sections from
+  the forms the pages serve (CSRF tokens and revisions included), opens
+  check-your-answers and sends; one in five taps "Send" twice at once;
+- panellists open their review pages, save drafts and submit reviews;
+- an officer pages through the applications list, results and budget.
+
+Then the database is checked: every draft was sent exactly once (one
+"submitted" audit entry, one confirmation email each), and no request
+answered with an error (any status of 400 or more, or a failed connection).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, select, update
+
+from bench.minting import session_cookie
+from bench.serve import ROOT, bench_environment, gunicorn
+
+PORT = 8111
+DATABASE = "bench_rush"
+URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DATABASE}"
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+class Form(HTMLParser):
+    """The fields of the POST form that holds a given submit button, with the values a person would send."""
+
+    def __init__(self, button: tuple[str, str] | None) -> None:
+        super().__init__()
+        self.button, self.depth, self.found = button, 0, False
+        self.current: list[tuple[str, str]] = []
+        self.radios: dict[str, str] = {}
+        self.checked_radios: set[str] = set()
+        self.result: list[tuple[str, str]] | None = None
+        self.textarea: str | None = None
+        self.select: str | None = None
+        self.selected = False
+        self.in_form = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self.in_form, self.current, self.found = True, [], self.button is None
+            self.radios, self.checked_radios = {}, set()
+        if not self.in_form:
+            return
+        name = a.get("name", "")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind == "radio":
+                self.radios.setdefault(name, a.get("value", ""))
+                if "checked" in a:
+                    self.current.append((name, a.get("value", "")))
+                    self.checked_radios.add(name)
+            elif kind == "checkbox":
+                if "checked" in a:
+                    self.current.append((name, a.get("value", "y")))
+            elif kind not in {"submit", "file", "button"}:
+                value = a.get("value", "")
+                if not value and kind == "text":
+                    value = "Bench answer"
+                self.current.append((name, value))
+        elif (tag == "button" and name and self.button == (name, a.get("value", ""))) or (
+            tag == "button" and self.button is None
+        ):
+            self.found = True
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.current.append((name, ""))
+        elif tag == "select" and name:
+            self.select, self.selected = name, False
+        elif tag == "option" and self.select and not self.selected and ("selected" in a or a.get("value")):
+            self.current.append((self.select, a.get("value", "")))
+            self.selected = True
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea and self.current:
+            name, value = self.current[-1]
+            self.current[-1] = (name, value + data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea" and self.textarea:
+            name, value = self.current[-1]
+            self.current[-1] = (name, value.strip() or "Bench comment on this criterion, long enough to count.")
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+        elif tag == "form" and self.in_form:
+            self.in_form = False
+            if self.found and self.result is None:
+                unset = [(n, v) for n, v in self.radios.items() if n not in self.checked_radios]
+                self.result = self.current + unset + ([self.button] if self.button else [])
+
+
+def form_of(html: str, button: tuple[str, str] | None = None) -> list[tuple[str, str]]:
+    parser = Form(button)
+    parser.feed(html)
+    assert parser.result is not None, f"no form with {button}"
+    return parser.result
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.statuses: Counter[str] = Counter()
+        self.problems: list[str] = []
+        self.latencies: list[float] = []
+
+    def request(self, client: requests.Session, method: str, path: str, **kwargs: Any) -> requests.Response | None:
+        started = time.perf_counter()
+        try:
+            response = client.request(method, BASE + path, timeout=120, allow_redirects=True, **kwargs)
+        except requests.RequestException as exc:
+            with self.lock:
+                self.problems.append(f"{method} {path}: {exc}")
+                self.statuses["failed"] += 1
+            return None
+        with self.lock:
+            self.latencies.append(time.perf_counter() - started)
+            self.statuses[str(response.status_code)] += 1
+            if response.status_code >= 400:
+                self.problems.append(f"{method} {path}: {response.status_code}")
+        return response
+
+
+def client_with(cookie: str) -> requests.Session:
+    client = requests.Session()
+    name, value = cookie.split("=", 1)
+    client.cookies.set(name, value, domain="127.0.0.1", path="/")
+    return client
+
+
+def applicant(tally: Tally, cookie: str, application_id: int, double_tap: bool, rng: random.Random) -> None:
+    client = client_with(cookie)
+    tally.request(client, "GET", "/dashboard")
+    tally.request(client, "GET", f"/applications/{application_id}")
+    for section in ("about-your-group", "your-idea"):
+        time.sleep(rng.uniform(0, 1.5))  # reading and typing
+        page = tally.request(client, "GET", f"/applications/{application_id}/{section}")
+        if page is not None and page.status_code == 200:
+            tally.request(client, "POST", page.url.removeprefix(BASE), data=form_of(page.text, ("action", "later")))
+    page = tally.request(client, "GET", f"/applications/{application_id}/check-your-answers")
+    if page is None or page.status_code != 200:
+        return
+    data = form_of(page.text)
+    path = f"/applications/{application_id}/check-your-answers"
+    if double_tap:
+        second = client_with(cookie)
+        second.cookies.update(client.cookies)  # the same browser's session, CSRF token included
+        with ThreadPoolExecutor(2) as both:
+            list(both.map(lambda c: tally.request(c, "POST", path, data=data), (client, second)))
+    else:
+        tally.request(client, "POST", path, data=data)
+
+
+def panellist(tally: Tally, cookie: str, application_ids: list[int], stop: threading.Event) -> None:
+    client = client_with(cookie)
+    for application_id in application_ids:
+        if stop.is_set():
+            return
+        page = tally.request(client, "GET", f"/panel/applications/{application_id}")
+        if page is None or page.status_code != 200 or 'value="submit"' not in page.text:
+            continue
+        tally.request(client, "POST", page.url.removeprefix(BASE), data=form_of(page.text, ("action", "draft")))
+        page = tally.request(client, "GET", f"/panel/applications/{application_id}")
+        if page is not None and page.status_code == 200:
+            tally.request(client, "POST", page.url.removeprefix(BASE), data=form_of(page.text, ("action", "submit")))
+
+
+def officer(tally: Tally, cookie: str, round_id: int, stop: threading.Event) -> None:
+    client = client_with(cookie)
+    pages = [f"/officer/rounds/{round_id}/applications?page={n}" for n in range(1, 4)]
+    pages += [f"/officer/rounds/{round_id}/results", f"/officer/rounds/{round_id}/budget", "/officer/"]
+    while not stop.is_set():
+        for path in pages:
+            tally.request(client, "GET", path)
+
+
+def prepare(applicants: int) -> dict[str, Any]:
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", DATABASE], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
+    env = bench_environment(URL)
+    subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "portal", "db", "upgrade"], env=env, check=True)
+    done = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), str(ROOT / "bench/generate.py"), "--applications", str(applicants * 4)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    round_id = json.loads(done.stdout.strip().splitlines()[-1])["round_id"]
+    os.environ.update(env)
+    from portal import create_app
+    from portal.database import writing
+    from portal.extensions import db
+    from portal.models.applications import Application, ApplicationStatus
+    from portal.models.base import utcnow
+    from portal.models.funding import Round
+    from portal.models.organisations import Membership, Organisation, OrganisationKind
+    from portal.models.panels import Assignment
+    from portal.models.users import Role, RoleGrant, User
+
+    app = create_app()
+    with app.app_context(), writing():
+        session = db.session
+        drafts = session.execute(
+            select(Application.id, Application.organisation_id, Membership.user_id)
+            .join(Membership, Membership.organisation_id == Application.organisation_id)
+            .where(
+                Application.status == ApplicationStatus.DRAFT,
+                Application.round_id == round_id,
+                Application.title.like("%(%)"),  # generated, not the demo's own draft
+            )
+            .order_by(Application.id)
+            .limit(applicants)
+        ).all()
+        assert len(drafts) == applicants, f"only {len(drafts)} drafts"
+        session.execute(
+            update(Organisation)
+            .where(Organisation.id.in_([d.organisation_id for d in drafts]))
+            .values(partner_organisation="Bench partner trust", kind=OrganisationKind.UNCONSTITUTED)
+        )
+        grant_round = session.get(Round, round_id)
+        assert grant_round is not None
+        grant_round.closes_at = utcnow() + timedelta(minutes=10)
+        reviews: dict[int, list[int]] = {}
+        for application_id, panellist_id in session.execute(
+            select(Assignment.application_id, Assignment.panellist_id)
+            .join(Application, Application.id == Assignment.application_id)
+            .where(Application.status == ApplicationStatus.WITH_PANEL)
+        ):
+            reviews.setdefault(panellist_id, []).append(application_id)
+        officer_id = session.scalar(select(User.id).join(RoleGrant).where(RoleGrant.role == Role.OFFICER))
+        assert officer_id is not None
+        setting = {
+            "round_id": round_id,
+            "applicants": [(session_cookie(app, session, d.user_id), d.id) for d in drafts],
+            "panellists": [(session_cookie(app, session, p), ids) for p, ids in list(reviews.items())[:20]],
+            "officer": session_cookie(app, session, officer_id),
+            "draft_ids": [d.id for d in drafts],
+        }
+        session.commit()
+        db.engine.dispose()
+    return setting
+
+
+def verify(draft_ids: list[int]) -> dict[str, Any]:
+    from portal import create_app
+    from portal.database import writing
+    from portal.extensions import db
+    from portal.models.applications import Application
+    from portal.models.audit import AuditEntry, OutboxMessage
+
+    app = create_app()
+    with app.app_context(), writing():
+        session = db.session
+        statuses = Counter(
+            str(s) for s in session.scalars(select(Application.status).where(Application.id.in_(draft_ids)))
+        )
+        audits = Counter(
+            session.scalars(
+                select(AuditEntry.object_id).where(
+                    AuditEntry.action == "application submitted", AuditEntry.object_id.in_(draft_ids)
+                )
+            )
+        )
+        references = session.scalar(
+            select(func.count(func.distinct(Application.reference))).where(Application.id.in_(draft_ids))
+        )
+        confirmations = session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.subject.like("We have your application%"))
+        )
+        db.engine.dispose()
+    return {
+        "application_statuses": dict(statuses),
+        "submitted_audit_entries": sum(audits.values()),
+        "sent_more_than_once": [k for k, v in audits.items() if v > 1],
+        "distinct_references": references,
+        "confirmation_emails": confirmations,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--applicants", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=50, help="applicants active at once")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    setting = prepare(args.applicants)
+    tally, stop = Tally(), threading.Event()
+    env = bench_environment(URL)
+    started = time.perf_counter()
+    try:
+        with gunicorn("wsgi:app", PORT, env, extra=("--timeout", "120")):
+            background = [threading.Thread(target=officer, args=(tally, setting["officer"], setting["round_id"], stop))]
+            background += [
+                threading.Thread(target=panellist, args=(tally, cookie, ids, stop))
+                for cookie, ids in setting["panellists"]
+            ]
+            for thread in background:
+                thread.start()
+            with ThreadPoolExecutor(args.concurrency) as pool:
+                jobs = [
+                    pool.submit(applicant, tally, cookie, application_id, n % 5 == 0, random.Random(n))
+                    for n, (cookie, application_id) in enumerate(setting["applicants"])
+                ]
+                for job in jobs:
+                    job.result()
+            stop.set()
+            for thread in background:
+                thread.join()
+        elapsed = time.perf_counter() - started
+        checked = verify(setting["draft_ids"])
+    finally:
+        if not args.keep:
+            subprocess.run(
+                ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", DATABASE], check=True
+            )
+    latencies = sorted(tally.latencies)
+    report = {
+        "seconds": round(elapsed, 1),
+        "requests": len(latencies),
+        "statuses": dict(tally.statuses),
+        "errors": tally.problems[:20],
+        "p50_ms": round(latencies[len(latencies) // 2] * 1000),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000),
+        **checked,
+    }
+    print(json.dumps(report, indent=1))
+    ok = (
+        not tally.problems
+        and checked["application_statuses"] == {"submitted": args.applicants}
+        and checked["submitted_audit_entries"] == args.applicants
+        and checked["confirmation_emails"] == args.applicants
+    )
+    print("PASS" if ok else "FAIL")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

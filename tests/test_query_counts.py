@@ -1,0 +1,105 @@
+"""Officer pages cost the same number of SQL queries whatever the number of rows (DESIGN §11).
+
+Each page is rendered for a round with N applications in every state that the
+page shows (sent, scored by two panellists, approved with awards in several
+neighbourhoods) and again with 3N: the count of statements must not change.
+``bench/scale.py`` measures the time at 200, 2,000 and 20,000 applications;
+this is the part of that budget that can be checked quickly and exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from portal.models.applications import ApplicationStatus
+from portal.models.awards import AwardStatus
+from portal.models.funding import Neighbourhood, Round
+from portal.models.panels import Review, Score
+from portal.models.users import Role, User
+from tests.factories import make_application, make_award, make_organisation, make_round, make_user
+from tests.fixtures.databases import count_queries
+
+PAGES = {
+    "home": "/officer/",
+    "applications": "/officer/rounds/{round_id}/applications",
+    "applications filtered": "/officer/rounds/{round_id}/applications?status=submitted&q=Group",
+    "results": "/officer/rounds/{round_id}/results",
+    "budget": "/officer/rounds/{round_id}/budget",
+}
+
+
+def add_rows(session: Session, grant_round: Round, panellists: list[User], count: int, start: int) -> None:
+    """``count`` applications of each kind the officer pages list."""
+    neighbourhoods = list(grant_round.neighbourhoods)
+
+    def group(name: str, number: int) -> Any:
+        organisation = make_organisation(session, name=f"{name} {number}", members=(make_user(session),))
+        organisation.neighbourhood = neighbourhoods[number % len(neighbourhoods)]
+        return organisation
+
+    for number in range(start, start + count):
+        make_application(
+            session, grant_round=grant_round, organisation=group("Group", number), status=ApplicationStatus.SUBMITTED
+        )
+        scored = make_application(
+            session, grant_round=grant_round, organisation=group("Scored", number), status=ApplicationStatus.SCORED
+        )
+        for panellist in panellists:
+            review = Review(application_id=scored.id, panellist_id=panellist.id, submitted=True)
+            review.scores = [Score(criterion_id=c.id, value=1 + number % 5) for c in grant_round.criteria]
+            session.add(review)
+        approved = make_application(
+            session,
+            grant_round=grant_round,
+            organisation=group("Funded", number),
+            status=ApplicationStatus.APPROVED,
+            amount_requested_pence=100_000,
+        )
+        make_award(session, application=approved, status=(AwardStatus.OFFERED, AwardStatus.ACCEPTED)[number % 2])
+        grant_round.committed_pence += 100_000
+    session.commit()
+
+
+@pytest.fixture
+def setting(session: Session, sign_in_as: Any, client: FlaskClient) -> tuple[FlaskClient, Round, list[User]]:
+    grant_round = make_round(
+        session,
+        budget_pence=100_000_000,
+        neighbourhoods=[Neighbourhood(name="North"), Neighbourhood(name="South")],
+        criteria=[
+            {"title": "Need", "descriptors": {str(p): str(p) for p in range(1, 6)}},
+            {"title": "Plan", "descriptors": {str(p): str(p) for p in range(1, 6)}},
+        ],
+    )
+    panellists = [make_user(session, roles=(Role.PANELLIST,)) for _ in range(2)]
+    officer = make_user(session, roles=(Role.OFFICER,))
+    session.commit()
+    sign_in_as(client, officer)
+    return client, grant_round, panellists
+
+
+def queries_for(client: FlaskClient, url: str) -> list[str]:
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return statements
+
+
+def test_officer_pages_run_as_many_queries_for_three_times_the_rows(
+    session: Session, setting: tuple[FlaskClient, Round, list[User]]
+) -> None:
+    client, grant_round, panellists = setting
+    urls = {name: path.format(round_id=grant_round.id) for name, path in PAGES.items()}
+    add_rows(session, grant_round, panellists, count=2, start=0)
+    few = {name: queries_for(client, url) for name, url in urls.items()}
+    add_rows(session, grant_round, panellists, count=4, start=2)
+    many = {name: queries_for(client, url) for name, url in urls.items()}
+    # The pages really show the rows, so a page that stopped listing them cannot pass.
+    assert "Group 5" in client.get(urls["applications"]).get_data(as_text=True)
+    assert "Scored 5" in client.get(urls["results"]).get_data(as_text=True)
+    grown = {name: (len(few[name]), len(many[name])) for name in urls if len(few[name]) != len(many[name])}
+    assert grown == {}
