@@ -56,6 +56,8 @@ class Application(Base):
         # One application per group per round (a group continues its draft).
         UniqueConstraint("round_id", "organisation_id"),
         Index("ix_applications_round_status", "round_id", "status"),
+        # The officers' list pages through a round in the order applications were sent.
+        Index("ix_applications_round_submitted", "round_id", "submitted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
