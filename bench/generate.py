@@ -347,6 +347,8 @@ def past_awards(session: Session, fund_round: Round, count: int, rng: random.Ran
                     "accepted_at": now,
                     "accepted_by_id": row["created_by_id"],
                     "accepted_name": "Bench member",
+                    # Chosen for open data, so the 360Giving export has them all to write.
+                    "published": True,
                 }
                 for a, row in zip(ids, rows, strict=True)
             ],

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.demo_grants import pdf_file
 from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus, Resource
 from portal.models.organisations import Organisation
 from portal.models.users import User
@@ -114,16 +115,7 @@ def document_pdf(title: str, paragraphs: list[str]) -> bytes:
     f2 = len(objects)
     objects = [o.replace(b"%(f1)s", b"%d" % f1).replace(b"%(f2)s", b"%d" % f2) for o in objects]
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, obj)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def _event(session: Session, officer: User, title: str, **fields: object) -> tuple[Event, bool]:

@@ -21,11 +21,12 @@ from portal.models.applications import Application
 from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
 from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus
-from portal.models.organisations import Membership, Organisation
+from portal.models.organisations import Organisation
 from portal.models.users import Role, User
 from portal.sanitize import sanitize_html
 from portal.services import audit, notify
 from portal.services.links import absolute_url
+from portal.services.organisations import groups_of
 
 MAX_ATTENDEES_PER_BOOKING = 4
 TAKEN = (RegistrationStatus.BOOKED, RegistrationStatus.ATTENDED)
@@ -164,20 +165,9 @@ def funded_organisation_ids(session: Session, round_id: int | None = None) -> se
     return set(session.scalars(statement))
 
 
-def _organisations_of(session: Session, user: User) -> list[Organisation]:
-    return list(
-        session.scalars(
-            select(Organisation)
-            .join(Membership, Membership.organisation_id == Organisation.id)
-            .where(Membership.user_id == user.id)
-            .order_by(Organisation.name, Organisation.id)
-        )
-    )
-
-
 def bookable_organisations(session: Session, user: User, event: Event) -> list[Organisation]:
     """The user's groups that may book places at ``event``."""
-    organisations = _organisations_of(session, user)
+    organisations = groups_of(session, user)
     if event.audience is EventAudience.ANYONE:
         return organisations
     funded = funded_organisation_ids(
@@ -222,7 +212,7 @@ def visible_events(session: Session, user: User | None, *, upcoming: bool = True
         return _published(session, upcoming)
     if user is None:
         return [e for e in _published(session, upcoming) if e.audience is EventAudience.ANYONE]
-    organisation_ids = {o.id for o in _organisations_of(session, user)}
+    organisation_ids = {o.id for o in groups_of(session, user)}
     return events_for_groups(session, _funded_rounds(session, organisation_ids), upcoming=upcoming)
 
 
@@ -249,7 +239,7 @@ def my_registrations(
 ) -> list[Registration]:
     """Live registrations made by ``user`` or for one of their groups (at one event, when given)."""
     if organisation_ids is None:
-        organisation_ids = {o.id for o in _organisations_of(session, user)}
+        organisation_ids = {o.id for o in groups_of(session, user)}
     statement = (
         select(Registration)
         .join(Registration.event)
@@ -270,7 +260,7 @@ def may_manage_registration(session: Session, user: User, registration: Registra
     if registration.user_id == user.id:
         return True
     return registration.organisation_id is not None and any(
-        o.id == registration.organisation_id for o in _organisations_of(session, user)
+        o.id == registration.organisation_id for o in groups_of(session, user)
     )
 
 
