@@ -4,7 +4,9 @@ Each page an applicant or panellist can open (every GET line of the access
 matrix outside the officer and admin journeys, as the person it is for) must
 be at most 14 KB gzip-compressed, and with every portal asset it references
 (CSS, JavaScript, images, and what the CSS itself pulls in) at most 30 KB. No
-page or stylesheet may make the browser request another origin, assets are
+page or stylesheet may make the browser request or submit to another origin
+(a link a person follows, such as a shared resource's web page, may go
+elsewhere, over https only), assets are
 fingerprinted and cached for a year, and text responses are compressed.
 """
 
@@ -47,6 +49,7 @@ class References(HTMLParser):
         super().__init__()
         self.assets: set[str] = set()
         self.all: set[str] = set()
+        self.links: set[str] = set()
         self.inline: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -59,7 +62,9 @@ class References(HTMLParser):
             urls = [part.strip().split(" ")[0] for part in value.split(",")] if "srcset" in name else [value]
             self.all.update(urls)
             is_link = tag == "a" or (tag == "link" and values.get("rel") in {"canonical", "alternate"})
-            if tag != "form" and name != "formaction" and not is_link:
+            if is_link:
+                self.links.update(urls)
+            elif tag != "form" and name != "formaction":
                 self.assets.update(urls)
 
 
@@ -155,7 +160,9 @@ def test_applicant_and_panellist_pages_fit_their_budgets(app: Flask, sign_in_as:
         html_size = compressed_size(response)
         parser = References()
         parser.feed(html.decode())
-        problems.extend(f"{url}: links to {ref} on another origin" for ref in parser.all if not same_origin(ref))
+        elsewhere = {ref for ref in parser.all if not same_origin(ref)}
+        outbound = {ref for ref in parser.links & elsewhere if urlsplit(ref).scheme == "https"}
+        problems.extend(f"{url}: asks for or sends to {ref} on another origin" for ref in elsewhere - outbound)
         problems.extend(f"{url}: inline <{tag}> content" for tag in parser.inline)
         total = html_size + sum(asset_sizes(client, parser.assets, problems, url).values())
         if html_size > HTML_BUDGET:

@@ -258,3 +258,9 @@ def test_navigation_follows_the_signed_in_person(client: FlaskClient, session: S
     )
     assert "Sign out" in text
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_every_page_links_to_the_public_events(client: FlaskClient) -> None:
+    for path in ("/", "/accessibility", "/privacy"):
+        html = client.get(path).get_data(as_text=True)
+        assert re.search(r'<a href="/events">Peer-learning events</a>', html), path
