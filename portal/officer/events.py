@@ -21,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal import rate_limits
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.formatting import UK, uk_time
@@ -226,6 +227,7 @@ def attendance(event_id: int) -> str | Response:
 
 
 @bp.get("/events/<int:event_id>/register.csv")
+@rate_limits.exports
 def event_register(event_id: int) -> FlaskResponse:
     event = _event_or_404(event_id)
     rows = event_attendance.register_rows(db.session, current_user, event)  # type: ignore[arg-type]
@@ -270,6 +272,7 @@ def _add_resource(form: ResourceForm, event: Event | None) -> str | None:
 
 
 @bp.post("/events/<int:event_id>/resources")
+@rate_limits.uploads
 def add_event_resource(event_id: int) -> Response | tuple[str, int]:
     event = _event_or_404(event_id)
     form = ResourceForm()
@@ -283,6 +286,7 @@ def add_event_resource(event_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/resources", methods=["GET", "POST"])
+@rate_limits.uploads
 def resource_library() -> str | Response | tuple[str, int]:
     form = ResourceForm() if request.method == "POST" else ResourceForm(formdata=None)
     if form.validate_on_submit():

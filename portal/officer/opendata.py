@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from portal import charts
+from portal import charts, rate_limits
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.models.funding import Round
@@ -54,6 +54,7 @@ def publish_awards(round_id: int) -> Response:
 
 
 @bp.get("/rounds/<int:round_id>/open-data/360giving.json")
+@rate_limits.exports
 def threesixty_json(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
     publisher = threesixty.publisher_from(current_app.config)
@@ -67,6 +68,7 @@ def threesixty_json(round_id: int) -> FlaskResponse:
 
 
 @bp.get("/rounds/<int:round_id>/open-data/360giving.csv")
+@rate_limits.exports
 def threesixty_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
     publisher = threesixty.publisher_from(current_app.config)
@@ -80,6 +82,7 @@ def threesixty_csv(round_id: int) -> FlaskResponse:
 
 
 @bp.get("/rounds/<int:round_id>/awards.csv")
+@rate_limits.exports
 def awards_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
     audit.record(db.session, current_user, "awards exported", grant_round, f"Round {grant_round.id}")  # type: ignore[arg-type]
@@ -91,6 +94,7 @@ def awards_csv(round_id: int) -> FlaskResponse:
 
 
 @bp.get("/rounds/<int:round_id>/payments.csv")
+@rate_limits.exports
 def payments_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
     audit.record(db.session, current_user, "payments exported", grant_round, f"Round {grant_round.id}")  # type: ignore[arg-type]

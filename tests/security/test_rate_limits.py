@@ -14,7 +14,7 @@ from portal.config import load_config
 from portal.models.users import Role, User
 from portal.rate_limits import EXPORTS_PER_ACCOUNT, EXPORTS_PER_IP, UPLOADS_PER_ACCOUNT, UPLOADS_PER_IP
 from tests.conftest import CsrfClient
-from tests.factories import make_application, make_organisation, make_round, make_user
+from tests.factories import make_application, make_event, make_organisation, make_round, make_user
 from tests.fixtures.pages import page_text
 
 
@@ -110,6 +110,21 @@ def test_exports_are_limited_per_account_and_per_address(app: Flask, session: Se
     last = signed_in_client(app, sign_in_as, officers[-1])
     assert last.get(export, **from_ip("203.0.113.1")).status_code == 429
     assert last.get(export, **from_ip("203.0.113.9")).status_code == 200
+
+
+def test_every_export_shares_the_limit(app: Flask, session: Session, sign_in_as: Any) -> None:
+    grant_round = make_round(session)
+    event = make_event(session)
+    officer = make_user(session, email="exporter@example.org", roles=(Role.OFFICER,))
+    session.commit()
+    exports = [
+        f"/officer/rounds/{grant_round.id}/{name}"
+        for name in ("open-data/360giving.json", "open-data/360giving.csv", "awards.csv", "payments.csv")
+    ] + [f"/officer/events/{event.id}/register.csv"]
+    client = signed_in_client(app, sign_in_as, officer)
+    for _ in range(allowed(EXPORTS_PER_ACCOUNT)):
+        assert client.get(f"/officer/rounds/{grant_round.id}/applications.csv").status_code == 200
+    assert {url: client.get(url).status_code for url in exports} == dict.fromkeys(exports, 429)
 
 
 def test_the_counts_can_live_in_redis(tmp_path: Any) -> None:
