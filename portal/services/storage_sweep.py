@@ -1,6 +1,6 @@
 """Finding and removing stored files that no record points to.
 
-An upload is stored before its Evidence row is committed (DESIGN §6). If the
+An upload is stored before its Evidence (or Resource) row is committed (DESIGN §6). If the
 commit then fails (the database drops, the process is killed), the file stays
 in storage with nothing pointing at it. The sweep lists such orphans and,
 when asked, deletes them. Only files older than a day are touched, so an
@@ -16,12 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Evidence
+from portal.models.events import Resource
 from portal.services import audit
 from portal.storage.base import Storage
 
 MIN_AGE = timedelta(days=1)
-# Every key the portal writes starts with this (see services.uploads.new_storage_key).
-PREFIX = "evidence/"
+# Every key the portal writes starts with one of these (services.uploads.new_storage_key,
+# services.resources.add_file).
+PREFIXES = ("evidence/", "resources/")
 
 
 @dataclass
@@ -37,15 +39,16 @@ def known_keys(session: Session) -> set[str]:
         keys.add(storage_key)
         if thumbnail_key:
             keys.add(thumbnail_key)
+    keys.update(session.scalars(select(Resource.storage_key).where(Resource.storage_key.is_not(None))))
     return keys
 
 
 def sweep(session: Session, storage: Storage, *, now: datetime, apply: bool = False) -> SweepReport:
-    """List (and with ``apply`` delete) files older than a day that no Evidence row names."""
+    """List (and with ``apply`` delete) files older than a day that no Evidence or Resource row names."""
     report = SweepReport()
     # Read the keys the database knows after listing storage: a file stored
     # and committed while we list is then never mistaken for an orphan.
-    listed = list(storage.listing(PREFIX))
+    listed = [entry for prefix in PREFIXES for entry in storage.listing(prefix)]
     known = known_keys(session)
     for key, written in listed:
         if key in known:
