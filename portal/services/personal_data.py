@@ -346,7 +346,7 @@ def _clear_bank_details(session: Session, organisation_ids: list[int]) -> int:
 
 
 def erase_person(session: Session, storage: Storage, actor: User | None, user: User) -> ErasureResult:
-    """Replace ``user``'s personal details with placeholders everywhere the portal holds them.
+    """Replace ``user``'s personal details with neutral stand-ins everywhere the portal holds them.
 
     Awards, payments, applications and reviews stay (with their amounts and
     groups) for the financial and decision records; the account can no
