@@ -12,6 +12,7 @@ from portal.models.applications import (
 )
 from portal.models.audit import AuditEntry, OutboxMessage
 from portal.models.awards import (
+    ApprovalReturn,
     Award,
     AwardStatus,
     Decision,
@@ -57,6 +58,7 @@ __all__ = [
     "Application",
     "ApplicationNote",
     "ApplicationStatus",
+    "ApprovalReturn",
     "Assignment",
     "AuditEntry",
     "Award",

@@ -84,12 +84,17 @@ class Application(Base):
     decided_at: Mapped[datetime | None]
     # Set when the retention job removed its answers and evidence.
     anonymised_at: Mapped[datetime | None]
+    # Set when an officer ended reviewing with fewer reviews than the round asks
+    # (a conflict or drop-out left nobody to assign), so it could be decided.
+    reviews_closed_at: Mapped[datetime | None]
+    reviews_closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviews_closed_reason: Mapped[str | None] = mapped_column(Text)
 
     __mapper_args__ = {"version_id_col": version}
 
     round: Mapped[Round] = relationship()
     organisation: Mapped[Organisation] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     budget_lines: Mapped[list[BudgetLine]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="BudgetLine.position"
     )

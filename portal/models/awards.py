@@ -48,6 +48,30 @@ class Decision(Base):
     second_approver: Mapped[User | None] = relationship(foreign_keys=[second_approver_id])
 
 
+class ApprovalReturn(Base):
+    """A second officer sent an approval back to the officer who made it; its money was released.
+
+    The approval itself (a ``Decision``) is removed so the application can be decided again;
+    this row keeps what was approved, by whom, and why it came back.
+    """
+
+    __tablename__ = "approval_returns"
+    __table_args__ = (CheckConstraint("amount_pence > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    amount_pence: Mapped[int]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime]
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    returned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(Text)
+
+    application: Mapped[Application] = relationship()
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    returned_by: Mapped[User | None] = relationship(foreign_keys=[returned_by_id])
+
+
 class AwardStatus(enum.StrEnum):
     OFFERED = "offered"
     ACCEPTED = "accepted"

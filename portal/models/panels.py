@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, enum_column, utcnow
@@ -44,6 +44,9 @@ class PanelMember(Base):
     conflict_policy_accepted_at: Mapped[datetime | None]
     wants_payment: Mapped[bool] = mapped_column(default=True)
     left_at: Mapped[datetime | None]
+    # When they first opened the panel's results: from then on they know others' marks, so
+    # they are not given another application that the panel has already scored.
+    results_seen_at: Mapped[datetime | None]
 
     panel: Mapped[Panel] = relationship(back_populates="members")
     user: Mapped[User] = relationship()
@@ -68,21 +71,42 @@ class Assignment(Base):
 
 
 class ConflictDeclaration(Base):
-    """The round's conflict register: a panellist's interest in a group."""
+    """The programme's conflict register: a panellist's interest in a group.
+
+    An entry holds in every round until an officer ends it with a reason; at
+    most one open entry exists for a panellist and a group.
+    """
 
     __tablename__ = "conflict_declarations"
-    __table_args__ = (UniqueConstraint("panellist_id", "organisation_id", "round_id"),)
+    __table_args__ = (
+        Index(
+            "uq_conflict_declarations_open",
+            "panellist_id",
+            "organisation_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     panellist_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    # Where it came to light, if it was declared during a round (for the record only).
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"), index=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id", ondelete="SET NULL"))
     nature: Mapped[str] = mapped_column(Text, default="")
+    # The panellist who declared it, or the officer who entered it in the register.
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     declared_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    end_reason: Mapped[str | None] = mapped_column(Text)
 
-    panellist: Mapped[User] = relationship()
+    panellist: Mapped[User] = relationship(foreign_keys=[panellist_id])
     organisation: Mapped[Organisation] = relationship()
+    declared_by: Mapped[User | None] = relationship(foreign_keys=[declared_by_id])
+    ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
 
 
 class Recommendation(enum.StrEnum):
