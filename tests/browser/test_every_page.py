@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
@@ -204,19 +205,24 @@ def check_at_every_width(page: Any, found: list[str]) -> None:
             found.append(f"{page.url} at {width['width']}px scrolls sideways: {too_wide}")
 
 
-def test_every_page_has_no_accessibility_findings(
-    app: Flask, live_server: str, role_pages: Any, world: World, extra: Extra
+VISITS = [(endpoint, index, visit) for endpoint, visits in PAGES.items() for index, visit in enumerate(visits)]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "visit"),
+    [pytest.param(endpoint, visit, id=f"{endpoint}-{index}") for endpoint, index, visit in VISITS],
+)
+def test_page_has_no_accessibility_findings(
+    app: Flask, live_server: str, role_pages: Any, world: World, extra: Extra, endpoint: str, visit: Visit
 ) -> None:
+    # One test per page, so a slow machine spreads the crawl over many short tests.
+    page = role_pages(visit.role)
+    path = url_in(app, endpoint, visit.arguments(world, extra))
+    response = page.goto(live_server + path)
+    assert response.status == 200, f"{path} as {visit.role}: {response.status}"
+    assert page.url == live_server + path, f"{path} as {visit.role} led to {page.url}"
     found: list[str] = []
-    for endpoint, visits in PAGES.items():
-        for visit in visits:
-            page = role_pages(visit.role)
-            path = url_in(app, endpoint, visit.arguments(world, extra))
-            response = page.goto(live_server + path)
-            if response.status != 200 or page.url != live_server + path:
-                found.append(f"{path} as {visit.role}: {response.status} at {page.url}")
-                continue
-            check_at_every_width(page, found)
+    check_at_every_width(page, found)
     assert found == [], "\n".join(found)
 
 
@@ -274,16 +280,22 @@ EMPTY_FORMS = [
 ]
 
 
-def test_error_states_have_no_accessibility_findings(
-    app: Flask, live_server: str, role_pages: Any, world: World, extra: Extra, session: Session
+@pytest.mark.parametrize("form", [pytest.param(f, id=f"{f.endpoint}-{f.button}") for f in EMPTY_FORMS])
+def test_empty_form_has_no_accessibility_findings(
+    app: Flask, live_server: str, role_pages: Any, world: World, extra: Extra, form: EmptyForm
 ) -> None:
     found: list[str] = []
-    for form in EMPTY_FORMS:
-        page = role_pages(form.role)
-        page.goto(live_server + url_in(app, form.endpoint, form.arguments(world, extra)))
-        submit_empty(page, form.button)
-        check_at_every_width(page, found)
+    page = role_pages(form.role)
+    page.goto(live_server + url_in(app, form.endpoint, form.arguments(world, extra)))
+    submit_empty(page, form.button)
+    check_at_every_width(page, found)
+    assert found == [], "\n".join(found)
 
+
+def test_eligibility_questions_and_not_found_have_no_accessibility_findings(
+    app: Flask, live_server: str, role_pages: Any, world: World
+) -> None:
+    found: list[str] = []
     # The eligibility questions after the first, each sent empty first, then the answer.
     page = role_pages("anonymous")
     page.goto(live_server + url_in(app, "eligibility.question", {"slug": world.round_slug, "question": "postcode"}))
@@ -306,6 +318,13 @@ def test_error_states_have_no_accessibility_findings(
         assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
         check_at_every_width(page, found)
 
+    assert found == [], "\n".join(found)
+
+
+def test_a_stale_edit_has_no_accessibility_findings(
+    app: Flask, live_server: str, role_pages: Any, world: World, extra: Extra
+) -> None:
+    found: list[str] = []
     # A stale edit: the section saved in another tab since this one was opened.
     page = role_pages("applicant_a")
     section = live_server + url_in(app, "apply.section", {"application_id": world.draft_a_id, "section": "your-idea"})
@@ -321,6 +340,13 @@ def test_error_states_have_no_accessibility_findings(
     assert stale.value.status == 409
     check_at_every_width(page, found)
 
+    assert found == [], "\n".join(found)
+
+
+def test_signing_in_part_way_has_no_accessibility_findings(
+    app: Flask, live_server: str, role_pages: Any, world: World, session: Session
+) -> None:
+    found: list[str] = []
     # Signing in part-way: the check-your-email and code pages, then a wrong code.
     page = role_pages("anonymous")
     page.goto(live_server + "/sign-in")
