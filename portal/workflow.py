@@ -24,7 +24,8 @@ _APPLICATION_STEPS: Mapping[ApplicationStatus, frozenset[ApplicationStatus]] = {
     A.ELIGIBILITY_CHECK: frozenset({A.MORE_INFO, A.WITH_PANEL, A.INELIGIBLE}),
     A.MORE_INFO: frozenset({A.SUBMITTED}),
     A.WITH_PANEL: frozenset({A.SCORED}),
-    A.SCORED: frozenset({A.APPROVED, A.DECLINED}),
+    # Not eligible after scoring: due diligence can still find a problem before the offer is made.
+    A.SCORED: frozenset({A.APPROVED, A.DECLINED, A.INELIGIBLE}),
     A.APPROVED: frozenset(),
     A.DECLINED: frozenset(),
     A.INELIGIBLE: frozenset(),

@@ -30,7 +30,7 @@ from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.organisations import Membership, Organisation
 from portal.models.users import User
-from portal.services import audit, notify
+from portal.services import audit, decisions, notify
 from portal.services.application_form import (
     MAX_BUDGET_LINES,
     BudgetLineInput,
@@ -241,6 +241,7 @@ def submit_application(session: Session, application: Application, user: User) -
 
 def withdraw_application(session: Session, application: Application, user: User, *, reason: str) -> None:
     advance_application(application, ApplicationStatus.WITHDRAWN)
+    decisions.drop_pending_approval(session, application, by=user, why="the group withdrew the application")
     audit.record(session, user, "application withdrawn", application, reason.strip()[:2000])
     if application.reference:
         notify.queue_email(

@@ -8,20 +8,25 @@ database's CHECK constraint (committed <= budget) backs this up.
 
 Awards above the round's threshold need a second, different officer: the
 first approval reserves the money and records the decision; the offer goes
-out only when the second officer confirms.
+out only when the second officer confirms, or the second officer returns it
+to the first (with a reason) and the money goes back to the budget. Money
+reserved for an approval never outlives it: returning it, declining the
+application, marking it not eligible or its withdrawal all release it
+(``drop_pending_approval``). Confirming and removing a waiting approval are
+each one conditional statement, so when two officers act at once only one wins.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, delete, exists, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from portal.errors import DomainError
 from portal.formatting import pounds
 from portal.models.applications import Application, ApplicationNote, ApplicationStatus, InfoRequest
-from portal.models.awards import Award, AwardStatus, Decision, DecisionOutcome
+from portal.models.awards import ApprovalReturn, Award, AwardStatus, Decision, DecisionOutcome
 from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.organisations import Membership
@@ -105,6 +110,7 @@ def mark_ineligible(session: Session, officer: User, application: Application, *
         raise DomainError("Give the reason the group will read")
     _to_checking(application)
     advance_application(application, A.INELIGIBLE)
+    drop_pending_approval(session, application, by=officer, why="the application was marked not eligible")
     application.decided_at = utcnow()
     audit.record(session, officer, "application marked ineligible", application, reason[:2000])
     _email_group(
@@ -165,6 +171,136 @@ def needs_second_approval(grant_round: Round, amount_pence: int) -> bool:
     return threshold is not None and amount_pence > threshold
 
 
+def is_pending_approval() -> ColumnElement[bool]:
+    """SQL for a ``Decision`` that approves with no award made yet: its money is reserved, the offer not made.
+
+    Every count of waiting approvals (the budget check, the work queue) uses this condition.
+    """
+    return and_(
+        Decision.outcome == DecisionOutcome.APPROVE,
+        ~exists().where(Award.application_id == Decision.application_id),
+    )
+
+
+def pending_approval(session: Session, application: Application) -> Decision | None:
+    """The application's approval waiting for a second officer, if there is one."""
+    return session.scalar(
+        select(Decision)
+        .where(Decision.application_id == application.id, is_pending_approval())
+        .options(joinedload(Decision.decided_by))
+    )
+
+
+def may_second(decision: Decision, officer: User) -> bool:
+    """Whether ``officer`` may confirm or return ``decision``: anyone but the officer who approved it."""
+    return decision.decided_by_id != officer.id
+
+
+def _remove_pending(session: Session, decision: Decision) -> None:
+    """Delete a waiting approval in one conditional statement, so it cannot also be confirmed."""
+    removed = session.execute(
+        delete(Decision)
+        .where(
+            Decision.id == decision.id,
+            Decision.second_approved_at.is_(None),
+            ~exists().where(Award.application_id == Decision.application_id),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if removed != 1:
+        raise DomainError("Another officer has just confirmed or returned this approval. Look at it again.")
+    session.expunge(decision)
+
+
+def _officer_name(officer: User | None) -> str:
+    return (officer.name or officer.email) if officer is not None else "a former officer"
+
+
+def drop_pending_approval(session: Session, application: Application, *, by: User | None, why: str) -> int:
+    """Remove an approval that waits for a second officer and release its money; returns the pence released.
+
+    Used whenever the application leaves the way to an offer (withdrawn, declined, not eligible),
+    so no money stays reserved for an offer that can no longer be made. Nothing waiting: 0.
+    """
+    decision = pending_approval(session, application)
+    if decision is None:
+        return 0
+    amount = decision.amount_pence or 0
+    approver = _officer_name(decision.decided_by)
+    _remove_pending(session, decision)
+    release(session, application.round, amount)
+    audit.record(
+        session,
+        by,
+        "reserved money released",
+        application,
+        f"{pounds(amount)} held for {approver}'s approval went back to the budget: {why}",
+    )
+    session.flush()
+    return amount
+
+
+def return_approval(session: Session, application: Application, *, by: User, reason: str) -> ApprovalReturn:
+    """The second officer sends a waiting approval back to the officer who made it; its money is released.
+
+    The application stays scored, so it can be decided again.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Give the reason for returning the approval")
+    decision = pending_approval(session, application)
+    if decision is None:
+        raise DomainError("There is no approval waiting for a second officer.")
+    if not may_second(decision, by):
+        raise DomainError("You approved this award, so a different officer must confirm or return it.")
+    assert decision.amount_pence is not None
+    first = decision.decided_by
+    returned = ApprovalReturn(
+        application_id=application.id,
+        amount_pence=decision.amount_pence,
+        approved_by_id=decision.decided_by_id,
+        approved_at=decision.decided_at,
+        returned_by_id=by.id,
+        reason=reason[:2000],
+    )
+    _remove_pending(session, decision)
+    release(session, application.round, returned.amount_pence)
+    session.add(returned)
+    session.flush()
+    audit.record(
+        session,
+        by,
+        "approval returned",
+        application,
+        f"{pounds(returned.amount_pence)} approved by {_officer_name(first)}, returned: {returned.reason}",
+    )
+    if first is not None and first.active:
+        notify.queue_email(
+            session,
+            to=first.email,
+            subject=f"An approval was returned to you ({application.reference})",
+            template="approval_returned",
+            application=application,
+            returned=returned,
+            first=first,
+            returned_by=by,
+            application_url=absolute_url("officer.application", application_id=application.id),
+        )
+    session.flush()
+    return returned
+
+
+def latest_return(session: Session, application: Application) -> ApprovalReturn | None:
+    """The last time a second officer returned an approval of this application, if ever."""
+    return session.scalar(
+        select(ApprovalReturn)
+        .where(ApprovalReturn.application_id == application.id)
+        .options(joinedload(ApprovalReturn.returned_by), joinedload(ApprovalReturn.approved_by))
+        .order_by(ApprovalReturn.returned_at.desc(), ApprovalReturn.id.desc())
+        .limit(1)
+    )
+
+
 def approve(
     session: Session, officer: User, application: Application, *, amount_pence: int, conditions: str = ""
 ) -> Decision:
@@ -221,7 +357,7 @@ def confirm(session: Session, officer: User, application: Application) -> Award:
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        raise DomainError("Another officer has just confirmed this award.")
+        raise DomainError("Another officer has just confirmed or returned this award.")
     session.refresh(decision)
     return _make_offer(session, officer, application, decision)
 
@@ -263,6 +399,8 @@ def decline(
     chosen = [code for code in reasons if code in DECLINE_REASONS]
     if not chosen and not feedback.strip():
         raise DomainError("Choose at least one reason or write feedback for the group")
+    # Declining replaces an approval still waiting for a second officer, and frees its money.
+    drop_pending_approval(session, application, by=officer, why="the application was declined instead")
     if session.scalar(select(Decision.id).where(Decision.application_id == application.id)) is not None:
         raise DomainError("A decision has already been made on this application.")
     words = [DECLINE_REASONS[code] + "." for code in chosen] + ([feedback.strip()] if feedback.strip() else [])
