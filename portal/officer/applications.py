@@ -23,6 +23,7 @@ from portal.models.awards import Award, Decision, Payment
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
 from portal.officer import bp
+from portal.officer.decision_forms import ReturnApprovalForm
 from portal.officer.downloads import streamed
 from portal.services import application_form as form_rules
 from portal.services import audit, award_admin, budgets, decisions, due_diligence, results
@@ -178,8 +179,12 @@ def route_applications(round_id: int) -> Response:
 
 
 @bp.get("/applications/<int:application_id>")
-def application(application_id: int) -> str:
-    item = _application_or_404(application_id)
+def application(application_id: int) -> tuple[str, int]:
+    return application_page(_application_or_404(application_id))
+
+
+def application_page(item: Application, *, return_form: FlaskForm | None = None, status: int = 200) -> tuple[str, int]:
+    """The officer's page for one application; ``return_form`` carries a return sent with errors."""
     timeline = db.session.scalars(
         select(AuditEntry)
         .where(AuditEntry.object_type == "Application", AuditEntry.object_id == item.id)
@@ -199,6 +204,7 @@ def application(application_id: int) -> str:
         .order_by(ApplicationNote.created_at.desc())
     ).all()
     award = db.session.scalar(select(Award).where(Award.application_id == item.id))
+    pending = decisions.pending_approval(db.session, item)
     sections = []
     for key in ("group", "idea", "benefit", "extra", "declarations"):
         if key == "extra" and not form_rules.extra_questions(item.round):
@@ -212,20 +218,26 @@ def application(application_id: int) -> str:
                 ],
             }
         )
-    return render_template(
-        "officer/application.html",
-        application=item,
-        sections=sections,
-        checks=due_diligence.checklist(db.session, item),
-        timeline=timeline,
-        past=past,
-        decision=decision,
-        notes=notes,
-        award=award,
-        label=APPLICATION_LABELS[item.status],
-        reasons=decisions.DECLINE_REASONS,
-        second_needed=decision is not None and award is None and decision.outcome.value == "approve",
-        form=FlaskForm(),
+    return (
+        render_template(
+            "officer/application.html",
+            application=item,
+            sections=sections,
+            checks=due_diligence.checklist(db.session, item),
+            timeline=timeline,
+            past=past,
+            decision=decision,
+            notes=notes,
+            award=award,
+            label=APPLICATION_LABELS[item.status],
+            reasons=decisions.DECLINE_REASONS,
+            pending=pending,
+            may_second=pending is not None and decisions.may_second(pending, current_user),  # type: ignore[arg-type]
+            returned=decisions.latest_return(db.session, item),
+            return_form=return_form or ReturnApprovalForm(formdata=None),
+            form=FlaskForm(),
+        ),
+        status,
     )
 
 
@@ -320,6 +332,25 @@ def add_note(application_id: int) -> Response:
 @bp.post("/applications/<int:application_id>/confirm")
 def confirm_award(application_id: int) -> Response:
     return _act(application_id, "confirm")
+
+
+@bp.post("/applications/<int:application_id>/return")
+def return_approval(application_id: int) -> Response | tuple[str, int]:
+    """The second officer sends a waiting approval back to the officer who made it."""
+    item = _application_or_404(application_id)
+    form = ReturnApprovalForm()
+    if not form.validate_on_submit():
+        return application_page(item, return_form=form, status=400)
+    try:
+        returned = decisions.return_approval(db.session, item, by=current_user, reason=form.reason.data)  # type: ignore[arg-type]
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        first = returned.approved_by
+        who = (first.name or first.email) if first is not None else "the officer who approved it"
+        flash(f"Returned to {who}, with your reason. The money is back in the budget.", "success")
+    return redirect(url_for("officer.application", application_id=application_id))
 
 
 def _award_or_404(award_id: int) -> Award:

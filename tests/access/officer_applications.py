@@ -18,6 +18,11 @@ MATRIX: dict[str, Line] = {
     "officer.decline": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
     "officer.add_note": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
     "officer.confirm_award": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
+    "officer.return_approval": (
+        lambda w: {"application_id": w.application_a_id},
+        OFFICERS,
+        {"reason": "Check the costs first"},
+    ),
     "officer.budget": (lambda w: {"round_id": w.round_id}, OFFICERS),
     "officer.audit_log": (lambda w: {}, OFFICERS),
     "officer.audit_csv": (lambda w: {}, OFFICERS),

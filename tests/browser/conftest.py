@@ -16,13 +16,15 @@ from flask import Flask, url_for
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from portal.models.applications import ApplicationStatus
+from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import AwardStatus
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
+from portal.models.users import Role
+from portal.services import decisions
 from tests.access import World
 from tests.access.world import build_world
-from tests.factories import make_application, make_award, make_report, make_round
+from tests.factories import make_application, make_award, make_organisation, make_report, make_round, make_user
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
@@ -117,6 +119,9 @@ class Extra:
     question of the round's own (so the "more questions" section exists)."""
 
     accepted_award_id: int
+    # Approved above the threshold by another officer (once returned, then approved again): the
+    # world's officer may confirm or return it.
+    waiting_application_id: int
 
 
 @pytest.fixture
@@ -135,8 +140,25 @@ def extra(session: Session, world: World) -> Extra:
             {"key": "plans", "question": "How will your members plan the sessions?", "hint": "", "word_limit": 150}
         ]
     }
+    waiting = waiting_approval(session, world)
     session.commit()
-    return Extra(accepted_award_id=award.id)
+    return Extra(accepted_award_id=award.id, waiting_application_id=waiting.id)
+
+
+def waiting_approval(session: Session, world: World) -> Application:
+    """An application whose approval waits for a second officer, after one earlier return."""
+    first = make_user(session, name="Another Officer", roles=(Role.OFFICER,))
+    application = make_application(
+        session,
+        grant_round=make_round(session, second_approval_above_pence=100_000),
+        organisation=make_organisation(session),
+        status=ApplicationStatus.SCORED,
+        amount_requested_pence=200_000,
+    )
+    decisions.approve(session, first, application, amount_pence=200_000)
+    decisions.return_approval(session, application, by=world.people["officer"], reason="Check the quote for the hall.")
+    decisions.approve(session, first, application, amount_pence=150_000)
+    return application
 
 
 @pytest.fixture

@@ -110,6 +110,7 @@ PAGES: dict[str, list[Visit]] = {
     "officer.application": [
         officer(lambda w, x: {"application_id": w.application_a_id}),
         officer(lambda w, x: {"application_id": w.panel_application_id}),
+        officer(lambda w, x: {"application_id": x.waiting_application_id}),
     ],
     "officer.moderate": [officer(lambda w, x: {"application_id": w.panel_application_id})],
     "officer.award": [officer(lambda w, x: {"award_id": w.award_a_id})],
@@ -275,6 +276,12 @@ EMPTY_FORMS = [
     EmptyForm("applicant_a", "apply.evidence", lambda w, x: {"application_id": w.draft_a_id}, "Upload"),
     EmptyForm("officer", "officer.new_round", lambda w, x: {}, "Save the round"),
     EmptyForm("officer", "officer.new_event", lambda w, x: {}, "Save the event"),
+    EmptyForm(
+        "officer",
+        "officer.application",
+        lambda w, x: {"application_id": x.waiting_application_id},
+        "Return it to Another Officer",
+    ),
     EmptyForm("applicant_a", "events.book", lambda w, x: {"event_id": w.event_id}, "Book"),
     EmptyForm("admin", "admin.new_user", lambda w, x: {}, "Add person"),
 ]
