@@ -6,7 +6,18 @@ from importlib import import_module
 
 from flask import Flask
 
-COMMAND_MODULES = ("database", "users", "outbox", "demo", "reports", "events", "refdata", "retention", "storage")
+COMMAND_MODULES = (
+    "database",
+    "users",
+    "outbox",
+    "demo",
+    "reports",
+    "events",
+    "refdata",
+    "retention",
+    "storage",
+    "budget",
+)
 
 
 def register(app: Flask) -> None:

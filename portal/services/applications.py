@@ -240,8 +240,8 @@ def submit_application(session: Session, application: Application, user: User) -
 
 
 def withdraw_application(session: Session, application: Application, user: User, *, reason: str) -> None:
-    advance_application(application, ApplicationStatus.WITHDRAWN)
     decisions.drop_pending_approval(session, application, by=user, why="the group withdrew the application")
+    advance_application(application, ApplicationStatus.WITHDRAWN)
     audit.record(session, user, "application withdrawn", application, reason.strip()[:2000])
     if application.reference:
         notify.queue_email(

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, and_, delete, exists, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from portal.errors import DomainError
 from portal.formatting import pounds
@@ -108,9 +108,9 @@ def mark_ineligible(session: Session, officer: User, application: Application, *
     reason = reason.strip()
     if not reason:
         raise DomainError("Give the reason the group will read")
+    drop_pending_approval(session, application, by=officer, why="the application was marked not eligible")
     _to_checking(application)
     advance_application(application, A.INELIGIBLE)
-    drop_pending_approval(session, application, by=officer, why="the application was marked not eligible")
     application.decided_at = utcnow()
     audit.record(session, officer, "application marked ineligible", application, reason[:2000])
     _email_group(
@@ -172,13 +172,18 @@ def needs_second_approval(grant_round: Round, amount_pence: int) -> bool:
 
 
 def is_pending_approval() -> ColumnElement[bool]:
-    """SQL for a ``Decision`` that approves with no award made yet: its money is reserved, the offer not made.
+    """SQL for a ``Decision`` that approves a still-scored application with no award made yet: its money is
+    reserved for an offer that waits for a second officer.
 
-    Every count of waiting approvals (the budget check, the work queue) uses this condition.
+    An approval left on an application that has moved on (withdrawn, say) is not waiting for anything: its
+    money would be stranded, and the budget check, which counts only these, reports it. Every count of
+    waiting approvals (the budget check, the work queue) uses this condition.
     """
+    still_scored = aliased(Application)  # an alias, so a query that joins Application can use this too
     return and_(
         Decision.outcome == DecisionOutcome.APPROVE,
         ~exists().where(Award.application_id == Decision.application_id),
+        exists().where(still_scored.id == Decision.application_id, still_scored.status == A.SCORED),
     )
 
 
@@ -219,8 +224,9 @@ def _officer_name(officer: User | None) -> str:
 def drop_pending_approval(session: Session, application: Application, *, by: User | None, why: str) -> int:
     """Remove an approval that waits for a second officer and release its money; returns the pence released.
 
-    Used whenever the application leaves the way to an offer (withdrawn, declined, not eligible),
-    so no money stays reserved for an offer that can no longer be made. Nothing waiting: 0.
+    Call it before the application leaves the way to an offer (withdrawn, declined, not eligible),
+    while it is still scored, so no money stays reserved for an offer that can no longer be made.
+    Nothing waiting: 0.
     """
     decision = pending_approval(session, application)
     if decision is None:

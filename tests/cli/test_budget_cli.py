@@ -1,0 +1,91 @@
+"""``flask --app portal budget check``: says when a round's committed money does not add up."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from portal.models.applications import Application, ApplicationStatus
+from portal.models.awards import AwardStatus, Decision, DecisionOutcome, Payment
+from portal.models.base import utcnow
+from portal.services.budget_check import check_rounds, committed_should_be
+from tests.factories import make_application, make_award, make_organisation, make_round, make_user
+
+
+def test_every_kind_of_held_money_counts(session: Session) -> None:
+    grant_round = make_round(session, budget_pence=1_000_000)
+
+    def application(status: ApplicationStatus) -> Application:
+        return make_application(
+            session, grant_round=grant_round, organisation=make_organisation(session), status=status
+        )
+
+    waiting = application(ApplicationStatus.SCORED)
+    session.add(Decision(application_id=waiting.id, outcome=DecisionOutcome.APPROVE, amount_pence=300_000))
+    declined = application(ApplicationStatus.DECLINED)
+    session.add(Decision(application_id=declined.id, outcome=DecisionOutcome.DECLINE))
+    offered = application(ApplicationStatus.APPROVED)
+    make_award(session, application=offered, amount_pence=200_000)
+    session.add(Decision(application_id=offered.id, outcome=DecisionOutcome.APPROVE, amount_pence=200_000))
+    cancelled = make_award(
+        session,
+        application=application(ApplicationStatus.APPROVED),
+        amount_pence=150_000,
+        status=AwardStatus.CANCELLED,
+    )
+    cancelled.payments = [
+        Payment(amount_pence=50_000, due_on=utcnow().date(), paid_at=utcnow()),
+        Payment(amount_pence=100_000, due_on=utcnow().date()),
+    ]
+    session.flush()
+
+    assert committed_should_be(session, grant_round) == 300_000 + 200_000 + 50_000
+    grant_round.committed_pence = 550_000
+    assert check_rounds(session) == []
+
+
+def test_check_names_each_round_that_does_not_add_up(app: Flask, session: Session) -> None:
+    make_user(session)
+    fine = make_round(session, title="Spring round", budget_pence=500_000)
+    make_award(
+        session,
+        application=make_application(
+            session, grant_round=fine, organisation=make_organisation(session), status=ApplicationStatus.APPROVED
+        ),
+        amount_pence=100_000,
+    )
+    fine.committed_pence = 100_000
+    session.commit()
+    runner = app.test_cli_runner()
+
+    good = runner.invoke(args=["budget", "check"])
+    assert good.exit_code == 0, good.output
+    assert good.output.strip() == "All 1 round add up."
+
+    wrong = make_round(session, title="Autumn round", budget_pence=500_000)
+    wrong.committed_pence = 250_000  # nothing holds it: stranded money
+    make_round(session, title="Winter round")
+    session.commit()
+    bad = runner.invoke(args=["budget", "check"])
+    assert bad.exit_code == 1
+    assert bad.output.strip() == (
+        f"Round {wrong.id} (Autumn round): committed £2,500, but its approvals and awards add up to £0"
+    )
+    assert [money.title for money in check_rounds(session)] == ["Autumn round"]
+
+
+def test_check_says_when_a_round_is_overspent(app: Flask, session: Session) -> None:
+    grant_round = make_round(session, title="Tight round", budget_pence=100_000)
+    make_award(
+        session,
+        application=make_application(
+            session, grant_round=grant_round, organisation=make_organisation(session), status=ApplicationStatus.APPROVED
+        ),
+        amount_pence=150_000,
+    )
+    session.commit()  # the database refuses committed > budget, so the awards alone overspend here
+    result = app.test_cli_runner().invoke(args=["budget", "check"])
+    assert result.exit_code == 1
+    assert "committed £0, but its approvals and awards add up to £1,500; that is more than its budget of £1,000" in (
+        result.output
+    )
