@@ -453,17 +453,25 @@ def budget(round_id: int) -> str:
         abort(404)
     view = budgets.budget_view(db.session, grant_round)
     chart, summary = budget_chart(view)
-    return render_template("officer/budget.html", grant_round=grant_round, view=view, chart=chart, summary=summary)
+    return render_template(
+        "officer/budget.html",
+        grant_round=grant_round,
+        view=view,
+        lines=budgets.budget_lines(view),
+        chart=chart,
+        summary=summary,
+    )
 
 
 def budget_chart(view: budgets.BudgetView) -> tuple[charts.Chart, str]:
-    """The round's money as bars on the budget's scale, and the same read out in words."""
-    parts = [
-        ("Offered, waiting for the group", view.total.offered),
-        ("Accepted", view.total.accepted),
-        ("Paid", view.total.paid),
-        ("Left to award", view.left),
-    ]
-    groups = [charts.Group(label, [pence], [pounds(pence)]) for label, pence in parts]
-    summary = f"Of the {pounds(view.budget)} budget: " + ", ".join(f"{label.lower()} {pounds(p)}" for label, p in parts)
-    return charts.bar_chart(groups, maximum=max(view.budget, *(p for _, p in parts))), summary + "."
+    """The round's money as bars on the budget's scale, and the same read out in words that add up."""
+    lines = budgets.budget_lines(view)
+    groups = [charts.Group(line.label, [line.pence], [pounds(line.pence)]) for line in lines]
+    words: list[str] = []
+    for line in lines:
+        if line.adds_to_budget:
+            words.append(f"{line.label.lower()} {pounds(line.pence)}")
+        else:
+            words[-1] += f" (of which {pounds(line.pence)} is paid)"
+    summary = f"The {pounds(view.budget)} budget is: " + ", ".join(words[:-1]) + f" and {words[-1]}."
+    return charts.bar_chart(groups, maximum=max(view.budget, *(line.pence for line in lines))), summary
