@@ -239,7 +239,7 @@ def decide_from_results(round_id: int) -> Response:
     ]
     by_id = {a.id: a for a in db.session.scalars(select(Application).where(Application.id.in_(ranked)))}
     approving = request.form.get("action") == "approve"
-    problems = decisions.decide_many(
+    done = decisions.decide_many(
         db.session,
         current_user,  # type: ignore[arg-type]
         [by_id[i] for i in ranked],
@@ -247,14 +247,25 @@ def decide_from_results(round_id: int) -> Response:
         reasons=request.form.getlist("reasons"),
         feedback=request.form.get("feedback", ""),
     )
-    done = len(ranked) - len(problems)
-    verb = "approved" if approving else "declined"
-    flash(
-        f"{done} application{'s' if done != 1 else ''} {verb}."
-        + (" Not done: " + "; ".join(problems) if problems else ""),
-        "success" if not problems else "info",
-    )
+    flash(_decided_message(done, approving), "success" if not done.problems else "info")
     return redirect(url_for("officer.results", round_id=round_id))
+
+
+def _decided_message(done: decisions.DecidedMany, approving: bool) -> str:
+    """``"3 applications approved: 1 offered; 2 wait for a second officer: AO-…, AO-…."``"""
+    count = len(done.offered) + len(done.waiting) if approving else len(done.declined)
+    message = f"{count} application{'s' if count != 1 else ''} {'approved' if approving else 'declined'}"
+    if approving and count:
+        message += f": {len(done.offered)} offered"
+        if done.waiting:
+            verb = "waits" if len(done.waiting) == 1 else "wait"
+            message += f"; {len(done.waiting)} {verb} for a second officer: " + ", ".join(
+                a.reference or str(a.id) for a in done.waiting
+            )
+    message += "."
+    if done.problems:
+        message += " Not done: " + "; ".join(done.problems)
+    return message
 
 
 @bp.route("/applications/<int:application_id>/moderate", methods=["GET", "POST"])

@@ -19,6 +19,7 @@ each one conditional statement, so when two officers act at once only one wins.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, delete, exists, select, update
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -446,6 +447,17 @@ def add_note(session: Session, officer: User, application: Application, *, body:
     return note
 
 
+@dataclass(frozen=True)
+class DecidedMany:
+    """What deciding several at once did: offers made, approvals waiting for a second officer, declines."""
+
+    offered: list[Application] = field(default_factory=list)
+    waiting: list[Application] = field(default_factory=list)
+    declined: list[Application] = field(default_factory=list)
+    # One message for each application that could not be decided.
+    problems: list[str] = field(default_factory=list)
+
+
 def decide_many(
     session: Session,
     officer: User,
@@ -454,20 +466,27 @@ def decide_many(
     approve_them: bool,
     reasons: list[str] | None = None,
     feedback: str = "",
-) -> list[str]:
-    """Approve (at the amount asked, in the order given) or decline several; returns what could not be done."""
-    problems = []
+) -> DecidedMany:
+    """Approve (at the amount asked, in the order given) or decline several.
+
+    Approvals above the round's threshold reserve their money and wait for a second officer, as
+    one approval does; the result says which.
+    """
+    done = DecidedMany()
     for application in applications:
         try:
             with session.begin_nested():
                 if approve_them:
                     limit = min(application.amount_requested_pence, application.round.max_award_pence)
                     approve(session, officer, application, amount_pence=limit)
+                    waits = needs_second_approval(application.round, limit)
+                    (done.waiting if waits else done.offered).append(application)
                 else:
                     decline(session, officer, application, reasons=reasons or [], feedback=feedback)
+                    done.declined.append(application)
         except DomainError as error:
-            problems.append(f"{application.reference}: {error.message}")
-    return problems
+            done.problems.append(f"{application.reference}: {error.message}")
+    return done
 
 
 def awaiting_decision(session: Session, round_id: int) -> set[int]:
