@@ -9,18 +9,32 @@ this is the part of that budget that can be checked quickly and exactly.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models.applications import ApplicationStatus
-from portal.models.awards import AwardStatus
+from portal.models.applications import Application, ApplicationStatus
+from portal.models.awards import ApprovalReturn, AwardStatus, Decision, DecisionOutcome, Payment
+from portal.models.base import utcnow
 from portal.models.funding import Neighbourhood, Round
-from portal.models.panels import Review, Score
+from portal.models.panels import Panel, Review, Score
 from portal.models.users import Role, User
-from tests.factories import make_application, make_award, make_organisation, make_round, make_user
+from portal.services.work_queue import Kind
+from tests.factories import (
+    make_application,
+    make_assignment,
+    make_award,
+    make_info_request,
+    make_organisation,
+    make_panel,
+    make_report,
+    make_round,
+    make_user,
+)
 from tests.fixtures.databases import count_queries
 
 PAGES = {
@@ -29,6 +43,7 @@ PAGES = {
     "applications filtered": "/officer/rounds/{round_id}/applications?status=submitted&q=Group",
     "results": "/officer/rounds/{round_id}/results",
     "budget": "/officer/rounds/{round_id}/budget",
+    "applications in a work queue": "/officer/rounds/{round_id}/applications?queue=reviews-overdue",
 }
 
 
@@ -64,6 +79,56 @@ def add_rows(session: Session, grant_round: Round, panellists: list[User], count
     session.commit()
 
 
+def add_work(session: Session, grant_round: Round, panellists: list[User], count: int, start: int) -> None:
+    """``count`` applications of every kind in the officer's work queue (the home page lists them)."""
+    officer = session.scalars(select(User).where(User.role_grants.any(role=Role.OFFICER))).first()
+    panel = session.scalars(select(Panel).where(Panel.round_id == grant_round.id)).first() or make_panel(
+        session, grant_round=grant_round, reviews_due_at=utcnow() - timedelta(days=1)
+    )
+    now, today = utcnow(), utcnow().date()
+
+    def application(name: str, status: ApplicationStatus) -> Application:
+        return make_application(
+            session, grant_round=grant_round, organisation=make_organisation(session, name=name), status=status
+        )
+
+    for number in range(start, start + count):
+        application(f"Unassigned {number}", ApplicationStatus.WITH_PANEL)
+        late = application(f"Late {number}", ApplicationStatus.WITH_PANEL)  # one reviewer of three, overdue
+        make_assignment(session, application=late, panellist=panellists[0], panel=panel)
+        make_info_request(session, application=application(f"Asked {number}", ApplicationStatus.MORE_INFO))
+        answered = make_info_request(
+            session, application=application(f"Answered {number}", ApplicationStatus.SUBMITTED)
+        )
+        answered.answer, answered.answered_at = "Here it is", now
+        waiting = application(f"Waiting {number}", ApplicationStatus.SCORED)
+        session.add(Decision(application_id=waiting.id, outcome=DecisionOutcome.APPROVE, amount_pence=100_000))
+        grant_round.committed_pence += 100_000
+        returned = application(f"Returned {number}", ApplicationStatus.SCORED)
+        session.add(
+            ApprovalReturn(
+                application_id=returned.id,
+                amount_pence=100_000,
+                approved_by_id=officer.id,
+                approved_at=now,
+                reason="No",
+            )
+        )
+        award = make_award(
+            session,
+            application=application(f"Paying {number}", ApplicationStatus.APPROVED),
+            status=AwardStatus.ACCEPTED,
+        )
+        grant_round.committed_pence += award.amount_pence
+        award.bank_details_encrypted, award.bank_details_added_at = b"changed", now
+        award.payments = [
+            Payment(amount_pence=1_000, due_on=today, paid_at=now - timedelta(days=1)),
+            Payment(amount_pence=1_000, due_on=today + timedelta(days=2)),
+        ]
+        make_report(session, award=award).submitted_at = now
+    session.commit()
+
+
 @pytest.fixture
 def setting(session: Session, sign_in_as: Any, client: FlaskClient) -> tuple[FlaskClient, Round, list[User]]:
     grant_round = make_round(
@@ -95,11 +160,16 @@ def test_officer_pages_run_as_many_queries_for_three_times_the_rows(
     client, grant_round, panellists = setting
     urls = {name: path.format(round_id=grant_round.id) for name, path in PAGES.items()}
     add_rows(session, grant_round, panellists, count=2, start=0)
+    add_work(session, grant_round, panellists, count=2, start=0)
     few = {name: queries_for(client, url) for name, url in urls.items()}
     add_rows(session, grant_round, panellists, count=4, start=2)
+    add_work(session, grant_round, panellists, count=4, start=2)
     many = {name: queries_for(client, url) for name, url in urls.items()}
     # The pages really show the rows, so a page that stopped listing them cannot pass.
     assert "Group 5" in client.get(urls["applications"]).get_data(as_text=True)
     assert "Scored 5" in client.get(urls["results"]).get_data(as_text=True)
+    home = client.get(urls["home"]).get_data(as_text=True)
+    assert all(kind.title in home.replace("&#39;", "'") for kind in Kind), "every kind of work is on the home page"
+    assert "Late 5" in client.get(urls["applications in a work queue"]).get_data(as_text=True)
     grown = {name: (len(few[name]), len(many[name])) for name in urls if len(few[name]) != len(many[name])}
     assert grown == {}

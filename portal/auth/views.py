@@ -228,7 +228,7 @@ def totp_setup() -> Response | str:
     signed_in_user = current_user if current_user.is_authenticated else None
     if found is not None:
         user, pending = found
-    elif signed_in_user is not None and signed_in_user.is_staff and not signed_in_user.totp_secret:
+    elif signed_in_user is not None and totp.offer_setup(signed_in_user):  # type: ignore[arg-type]
         user, pending = signed_in_user, {}  # type: ignore[assignment]
     elif signed_in_user is not None:
         return redirect(home.home_for(signed_in_user))  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ from portal.officer import bp
 from portal.officer.decision_forms import ReturnApprovalForm
 from portal.officer.downloads import streamed
 from portal.services import application_form as form_rules
-from portal.services import audit, award_admin, budgets, decisions, due_diligence, results
+from portal.services import audit, award_admin, budgets, decisions, due_diligence, results, work_queue
 from portal.services.application_form import parse_pounds
 from portal.services.exports import csv_lines
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
@@ -71,6 +71,7 @@ def applications(round_id: int) -> str:
         chosen=chosen,
         neighbourhoods=grant_round.neighbourhoods,
         labels=APPLICATION_LABELS,
+        queue=work_queue.Kind(chosen["queue"]) if chosen["queue"] else None,
         form=FlaskForm(),
     )
 
@@ -94,6 +95,7 @@ def _filters() -> dict[str, str]:
         "max": args.get("max", "") if parse_pounds(args.get("max", "")) is not None else "",
         "sort": args.get("sort", "") if args.get("sort", "") in SORTS else "sent",
         "flagged": "y" if args.get("flagged") == "y" else "",
+        "queue": args.get("queue", "") if args.get("queue", "") in {k.value for k in work_queue.Kind} else "",
     }
 
 
@@ -116,6 +118,9 @@ def _filtered(round_id: int, chosen: dict[str, str]) -> Select[tuple[Application
         statement = statement.where(Application.amount_requested_pence >= (parse_pounds(chosen["min"]) or 0))
     if chosen["max"]:
         statement = statement.where(Application.amount_requested_pence <= (parse_pounds(chosen["max"]) or 0))
+    if chosen["queue"]:
+        # The work queue's own condition, so "see all" lists exactly what the home page counted.
+        statement = statement.where(work_queue.condition(work_queue.Kind(chosen["queue"]), by=current_user))  # type: ignore[arg-type]
     if chosen["flagged"]:
         grant_round = db.session.get(Round, round_id)
         flagged = (

@@ -1,14 +1,21 @@
-"""The grants officer's pages: rounds, budgets and recent activity."""
+"""The grants officer's pages: the work queue, rounds, budgets and recent activity."""
 
 from __future__ import annotations
 
 from flask import render_template
+from flask_login import current_user
 
 from portal.extensions import db
 from portal.officer import bp
+from portal.services import totp, work_queue
 from portal.services.dashboards import officer_overview
 
 
 @bp.get("/")
 def home() -> str:
-    return render_template("officer/home.html", overview=officer_overview(db.session))
+    return render_template(
+        "officer/home.html",
+        overview=officer_overview(db.session),
+        queue=work_queue.work_queue(db.session, by=current_user),  # type: ignore[arg-type]
+        offer_authenticator=totp.offer_setup(current_user),  # type: ignore[arg-type]
+    )

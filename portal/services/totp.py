@@ -25,6 +25,11 @@ ISSUER = "Anchor Offer grants"
 VALID_WINDOW = 1
 
 
+def offer_setup(user: User) -> bool:
+    """Staff who sign in with a password alone (possible in development): offer them the set-up page."""
+    return user.is_staff and not user.totp_secret
+
+
 def new_secret() -> str:
     return pyotp.random_base32()
 

@@ -106,7 +106,10 @@ PAGES: dict[str, list[Visit]] = {
     "officer.home": [officer(lambda w, x: {})],
     "officer.new_round": [officer(lambda w, x: {})],
     "officer.edit_round": [officer(lambda w, x: {"round_id": w.round_id})],
-    "officer.applications": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.applications": [
+        officer(lambda w, x: {"round_id": w.round_id}),
+        officer(lambda w, x: {"round_id": w.round_id, "queue": "too-few-reviewers"}),
+    ],
     "officer.application": [
         officer(lambda w, x: {"application_id": w.application_a_id}),
         officer(lambda w, x: {"application_id": w.panel_application_id}),
