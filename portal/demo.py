@@ -501,6 +501,18 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
             funded = (organisation, member)
     _panel(session, grant_round, panellists, to_review)
     session.flush()
+    # One of every kind of work in the officer's queue (imported here: it builds on this module).
+    from portal import demo_queue
+
+    second_officer = demo_queue.load(
+        session,
+        storage,
+        now=now,
+        grant_round=grant_round,
+        officer=officer,
+        panellists=panellists,
+        neighbourhoods=neighbourhoods,
+    )
     if funded is not None:
         demo_events.load_events(session, storage, officer, groups, funded, now)
 
@@ -510,5 +522,6 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
         *[(f"Applicant ({spec.name}): {spec.member_email}", email_sign_in) for spec in GROUPS],
         *[(f"Panellist: {email}", email_sign_in) for email, _ in PANELLISTS],
         (f"Officer: {OFFICER[0]}", staff_sign_in),
+        *second_officer,
         (f"Admin: {ADMIN[0]}", staff_sign_in),
     ]

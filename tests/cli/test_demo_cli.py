@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -12,6 +15,9 @@ from portal.models.organisations import Organisation
 from portal.models.panels import Assignment
 from portal.models.users import Role, User
 from portal.services.application_form import incomplete_sections
+from portal.services.budget_check import check_rounds
+from portal.services.work_queue import Kind, work_queue
+from tests.fixtures.pages import page_text
 
 
 def counts(session: Session) -> dict[str, int]:
@@ -46,7 +52,9 @@ def test_demo_load_creates_the_demo_and_says_how_to_sign_in(app: Flask, session:
         if application.status is not ApplicationStatus.DRAFT:
             assert incomplete_sections(application) == [], application.title
     assert {ApplicationStatus.MORE_INFO, ApplicationStatus.APPROVED} <= statuses
-    assert session.scalars(select(Award)).one().status is AwardStatus.OFFERED
+    walkers = session.scalars(select(Organisation).where(Organisation.name == "Borehamwood Walking Buddies")).one()
+    past_grant = session.scalars(select(Award).join(Application).where(Application.organisation_id == walkers.id)).one()
+    assert past_grant.status is AwardStatus.OFFERED
     users = session.scalars(select(User)).all()
     assert sum(u.has_role(Role.PANELLIST) for u in users) == 3
     assert any(u.has_role(Role.OFFICER) and u.password_hash for u in users)
@@ -101,3 +109,22 @@ def test_demo_load_runs_a_peer_learning_event_end_to_end(app: Flask, session: Se
             content = stored.read()
         assert content.startswith(b"%PDF-")
         assert b"(9. Review." in content or b"(10. Changes." in content
+
+
+def test_the_demo_officer_home_lists_every_kind_of_work(
+    app: Flask, session: Session, client: FlaskClient, sign_in_as: Any
+) -> None:
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "second.officer@example.org" in result.output
+    session.rollback()
+    officer = session.scalars(select(User).where(User.email == "officer@example.org")).one()
+    assert {line.kind for line in work_queue(session, by=officer)} == set(Kind)
+    assert check_rounds(session) == []  # every approval and award in the demo holds exactly its money
+
+    sign_in_as(client, officer)
+    home = page_text(client.get("/officer/"))
+    for kind in Kind:
+        assert kind.title in home, kind
+    assert "Returned by Sam Reid on " in home
+    assert "Set up your authenticator app" in home
