@@ -8,6 +8,7 @@ protect(bp, Rule.OFFICER)
 from portal.officer import (  # noqa: E402,F401  (registers the routes)
     applications,
     audit_log,
+    conflicts,
     events,
     opendata,
     panels,
