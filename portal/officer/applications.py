@@ -22,7 +22,7 @@ from portal.models.audit import AuditEntry
 from portal.models.awards import Award, Decision, Payment
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
-from portal.officer import bp
+from portal.officer import bp, panel_step_forms
 from portal.officer.downloads import streamed
 from portal.services import application_form as form_rules
 from portal.services import audit, award_admin, budgets, decisions, due_diligence, results
@@ -179,7 +179,11 @@ def route_applications(round_id: int) -> Response:
 
 @bp.get("/applications/<int:application_id>")
 def application(application_id: int) -> str:
-    item = _application_or_404(application_id)
+    return render_application(_application_or_404(application_id))
+
+
+def render_application(item: Application, **panel_forms: FlaskForm) -> str:
+    """The application page; ``panel_forms`` are the panel steps' forms as sent, to show their errors."""
     timeline = db.session.scalars(
         select(AuditEntry)
         .where(AuditEntry.object_type == "Application", AuditEntry.object_id == item.id)
@@ -226,6 +230,7 @@ def application(application_id: int) -> str:
         reasons=decisions.DECLINE_REASONS,
         second_needed=decision is not None and award is None and decision.outcome.value == "approve",
         form=FlaskForm(),
+        steps=panel_step_forms.panel_steps(db.session, item, **panel_forms),  # type: ignore[arg-type]
     )
 
 
@@ -250,9 +255,6 @@ def _act(application_id: int, action: str) -> Response:
         if action == "ask":
             decisions.ask_for_information(db.session, officer, item, question=request.form.get("question", ""))  # type: ignore[arg-type]
             done = "Your question is sent to the group."
-        elif action == "eligible":
-            decisions.mark_eligible(db.session, officer, item)  # type: ignore[arg-type]
-            done = "Marked eligible: the application is with the panel."
         elif action == "ineligible":
             decisions.mark_ineligible(db.session, officer, item, reason=request.form.get("reason", ""))  # type: ignore[arg-type]
             done = "Marked not eligible. The group has been told why."
@@ -290,11 +292,6 @@ def _act(application_id: int, action: str) -> Response:
 @bp.post("/applications/<int:application_id>/ask")
 def ask_question(application_id: int) -> Response:
     return _act(application_id, "ask")
-
-
-@bp.post("/applications/<int:application_id>/eligible")
-def mark_eligible(application_id: int) -> Response:
-    return _act(application_id, "eligible")
 
 
 @bp.post("/applications/<int:application_id>/ineligible")
