@@ -18,11 +18,21 @@ from werkzeug.serving import make_server
 
 from portal.models.applications import ApplicationStatus
 from portal.models.awards import AwardStatus
+from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
+from portal.models.panels import Panel, Recommendation
 from tests.access import World
 from tests.access.world import build_world
-from tests.factories import make_application, make_award, make_report, make_round
+from tests.factories import (
+    make_application,
+    make_assignment,
+    make_award,
+    make_organisation,
+    make_report,
+    make_review,
+    make_round,
+)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
@@ -117,6 +127,11 @@ class Extra:
     question of the round's own (so the "more questions" section exists)."""
 
     accepted_award_id: int
+    # The panel's pages: an application waiting for its checks (to send to the panel), one the panellist
+    # has reviewed and nobody else can (to close reviewing short), and one whose draft they can submit.
+    submitted_id: int = 0
+    closable_id: int = 0
+    drafted_id: int = 0
 
 
 @pytest.fixture
@@ -135,8 +150,19 @@ def extra(session: Session, world: World) -> Extra:
             {"key": "plans", "question": "How will your members plan the sessions?", "hint": "", "word_limit": 150}
         ]
     }
+    panellist, panel = world.people["panellist"], session.get(Panel, world.panel_id)
+    submitted, closable, drafted = (
+        make_application(session, grant_round=open_round, organisation=make_organisation(session), status=status)
+        for status in (ApplicationStatus.SUBMITTED, ApplicationStatus.WITH_PANEL, ApplicationStatus.WITH_PANEL)
+    )
+    for application, submitted_review in ((closable, True), (drafted, False)):
+        assignment = make_assignment(session, application=application, panellist=panellist, panel=panel)
+        assignment.no_conflict_confirmed_at = utcnow()
+        review = make_review(session, application=application, panellist=panellist, submitted=submitted_review)
+        # With a recommendation, a draft is complete in a round without criteria: it can be submitted.
+        review.recommendation = Recommendation.FUND
     session.commit()
-    return Extra(accepted_award_id=award.id)
+    return Extra(accepted_award_id=award.id, submitted_id=submitted.id, closable_id=closable.id, drafted_id=drafted.id)
 
 
 @pytest.fixture
