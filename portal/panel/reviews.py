@@ -1,4 +1,4 @@
-"""Onboarding, the conflict question, the review page, results and time: the panellist's pages."""
+"""Onboarding, the conflict question, the review page and its confirmation, and time: the panellist's pages."""
 
 from __future__ import annotations
 
