@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import demo_events, demo_grants
+from portal import demo_events, demo_grants, demo_panel
 from portal.models.applications import Application, ApplicationStatus, BudgetLine
 from portal.models.base import utcnow
 from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
@@ -245,6 +245,32 @@ GROUPS = (
         communities=("cancer",),
         people=35,
         has_past_grant=True,
+    ),
+    # Its reviewing is closed short: see ``demo_panel``.
+    DemoGroup(
+        name="Garston Singing for Breathing",
+        kind=OrganisationKind.CHARITY,
+        charity_number="1187654",
+        postcode="WD25 9AA",
+        neighbourhood="North Watford and Garston",
+        income_band=IncomeBand.UNDER_10K,
+        member_email="lin@example.org",
+        member_name="Lin Chen",
+        title="Singing sessions for people with long-term breathing problems",
+        status=ApplicationStatus.WITH_PANEL,
+        budget=(("Singing leader for 30 sessions", 150000), ("Hall hire", 60000)),
+        address="Garston Community Hall\nNorth Approach\nWatford",
+        what_we_do="A weekly singing group for people living with COPD, asthma and long COVID, and their carers.",
+        activities=(
+            "Thirty hour-long singing sessions led by a trained singing-for-lung-health leader, with tea after "
+            "so people can talk."
+        ),
+        local_need=(
+            "Our members say singing helps them control their breathing and feel less alone. The nearest "
+            "group like this is in St Albans."
+        ),
+        communities=("long_term_conditions", "older_people"),
+        people=20,
     ),
 )
 
@@ -483,12 +509,14 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
     officer = _user(session, *OFFICER, roles=(Role.OFFICER,), password=DEMO_STAFF_PASSWORD)
     _user(session, *ADMIN, roles=(Role.ADMIN,), password=DEMO_STAFF_PASSWORD)
     to_review = []
+    sent: dict[str, tuple[Application, User]] = {}
     groups: list[tuple[Organisation, User]] = []
     funded: tuple[Organisation, User] | None = None
     for spec in GROUPS:
         organisation, member = _group(session, spec, neighbourhoods[spec.neighbourhood])
         groups.append((organisation, member))
         application = _application(session, spec, grant_round, organisation, member, now)
+        sent[spec.name] = (application, member)
         if application.status is ApplicationStatus.WITH_PANEL:
             to_review.append(application)
         if storage is not None and application.status is not ApplicationStatus.DRAFT:
@@ -501,6 +529,9 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
             funded = (organisation, member)
     _panel(session, grant_round, panellists, to_review)
     session.flush()
+    demo_panel.close_short(session, officer, sent[GROUPS[-1].name][0], {u.email: u for u in panellists})
+    if storage is not None:
+        demo_panel.add_photo(session, storage, *sent["Grovehill Chatterbox Café"])
     # One of every kind of work in the officer's queue (imported here: it builds on this module).
     from portal import demo_queue
 

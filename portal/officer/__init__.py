@@ -8,8 +8,10 @@ protect(bp, Rule.OFFICER)
 from portal.officer import (  # noqa: E402,F401  (registers the routes)
     applications,
     audit_log,
+    conflicts,
     events,
     opendata,
+    panel_steps,
     panels,
     rounds,
     views,

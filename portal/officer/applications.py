@@ -22,7 +22,7 @@ from portal.models.audit import AuditEntry
 from portal.models.awards import Award, Decision, Payment
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
-from portal.officer import bp
+from portal.officer import bp, panel_step_forms
 from portal.officer.decision_forms import ReturnApprovalForm
 from portal.officer.downloads import streamed
 from portal.services import application_form as form_rules
@@ -188,8 +188,11 @@ def application(application_id: int) -> tuple[str, int]:
     return application_page(_application_or_404(application_id))
 
 
-def application_page(item: Application, *, return_form: FlaskForm | None = None, status: int = 200) -> tuple[str, int]:
-    """The officer's page for one application; ``return_form`` carries a return sent with errors."""
+def application_page(
+    item: Application, *, return_form: FlaskForm | None = None, status: int = 200, **panel_forms: FlaskForm
+) -> tuple[str, int]:
+    """The officer's page for one application. ``return_form`` and ``panel_forms`` (the panel steps'
+    forms) carry a form sent with errors, so they are shown at its fields."""
     timeline = db.session.scalars(
         select(AuditEntry)
         .where(AuditEntry.object_type == "Application", AuditEntry.object_id == item.id)
@@ -241,6 +244,7 @@ def application_page(item: Application, *, return_form: FlaskForm | None = None,
             returned=decisions.latest_return(db.session, item),
             return_form=return_form or ReturnApprovalForm(formdata=None),
             form=FlaskForm(),
+            steps=panel_step_forms.panel_steps(db.session, item, **panel_forms),  # type: ignore[arg-type]
         ),
         status,
     )
@@ -267,9 +271,6 @@ def _act(application_id: int, action: str) -> Response:
         if action == "ask":
             decisions.ask_for_information(db.session, officer, item, question=request.form.get("question", ""))  # type: ignore[arg-type]
             done = "Your question is sent to the group."
-        elif action == "eligible":
-            decisions.mark_eligible(db.session, officer, item)  # type: ignore[arg-type]
-            done = "Marked eligible: the application is with the panel."
         elif action == "ineligible":
             decisions.mark_ineligible(db.session, officer, item, reason=request.form.get("reason", ""))  # type: ignore[arg-type]
             done = "Marked not eligible. The group has been told why."
@@ -307,11 +308,6 @@ def _act(application_id: int, action: str) -> Response:
 @bp.post("/applications/<int:application_id>/ask")
 def ask_question(application_id: int) -> Response:
     return _act(application_id, "ask")
-
-
-@bp.post("/applications/<int:application_id>/eligible")
-def mark_eligible(application_id: int) -> Response:
-    return _act(application_id, "eligible")
 
 
 @bp.post("/applications/<int:application_id>/ineligible")

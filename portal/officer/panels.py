@@ -18,10 +18,10 @@ from portal.extensions import db
 from portal.formatting import uk_time
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.funding import Round
-from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember
+from portal.models.panels import Assignment, Panel, PanelMember
 from portal.models.users import User
 from portal.officer import bp
-from portal.services import audit, decisions, panel_time, panels, results
+from portal.services import audit, conflicts, decisions, panel_time, panels, results
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
@@ -110,12 +110,8 @@ def _panel_page(
         .where(Application.round_id == panel.round_id, Application.status == ApplicationStatus.WITH_PANEL)
         .order_by(Application.reference)
     ).all()
-    conflicts = db.session.scalars(
-        select(ConflictDeclaration)
-        .where(ConflictDeclaration.round_id == panel.round_id)
-        .options(joinedload(ConflictDeclaration.panellist), joinedload(ConflictDeclaration.organisation))
-        .order_by(ConflictDeclaration.declared_at)
-    ).all()
+    # The programme's register holds in every round: the open entries of this panel's members.
+    register = conflicts.register(db.session, panellist_ids=[m.user_id for m in members])
     assign = assign or AssignForm()
     assign.application.choices = [SelectChoice(str(a.id), f"{a.reference}: {a.title}") for a in with_panel]
     assign.panellist.choices = [
@@ -128,7 +124,7 @@ def _panel_page(
             members=members,
             assignments=assignments,
             with_panel=with_panel,
-            conflicts=conflicts,
+            conflicts=register.open,
             invite=invite or InviteForm(formdata=None),
             assign=assign,
             action_form=FlaskForm(),

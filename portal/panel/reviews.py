@@ -1,4 +1,4 @@
-"""Onboarding, the conflict question, the review page, results and time: the panellist's pages."""
+"""Onboarding, the conflict question, the review page and its confirmation, and time: the panellist's pages."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ from portal.models.applications import Application
 from portal.models.panels import Panel, PanelMember, Recommendation, TimeActivity
 from portal.panel import bp
 from portal.services import application_form as form_rules
-from portal.services import panel_time, panels, results, scoring
+from portal.services import conflicts, panel_access, panel_time, panels, scoring
+from portal.services import evidence as evidence_rules
+from portal.services.links import programme_email
 from portal.services.scoring import CriterionAnswer
 
 
@@ -63,8 +65,8 @@ class TimeForm(FlaskForm):
     note = StringField("Note (optional)", validators=[Length(max=500)])
 
 
-def _member_or_404(panel_id: int) -> Any:
-    member = panels.membership(db.session, current_user, panel_id)  # type: ignore[arg-type]
+def member_or_404(panel_id: int) -> Any:
+    member = panel_access.current_membership(db.session, current_user, panel_id)  # type: ignore[arg-type]
     if member is None:
         abort(404)
     return member
@@ -72,7 +74,7 @@ def _member_or_404(panel_id: int) -> Any:
 
 @bp.route("/panels/<int:panel_id>/welcome", methods=["GET", "POST"])
 def onboarding(panel_id: int) -> str | Response:
-    member = _member_or_404(panel_id)
+    member = member_or_404(panel_id)
     form = OnboardingForm(data={"paid": "yes" if member.wants_payment else "no"} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -89,10 +91,10 @@ def onboarding(panel_id: int) -> str | Response:
 
 
 def _assignment_or_404(application_id: int) -> Any:
-    assignment = panels.assignment_for(db.session, current_user, application_id)  # type: ignore[arg-type]
+    assignment = panel_access.assignment_for(db.session, current_user, application_id)  # type: ignore[arg-type]
     if assignment is None:
         abort(404)
-    member = panels.membership(db.session, current_user, assignment.panel_id)  # type: ignore[arg-type]
+    member = panel_access.current_membership(db.session, current_user, assignment.panel_id)  # type: ignore[arg-type]
     if member is None or member.onboarded_at is None:
         flash("Before you read any application, please read the panel guide and agree to it.")
         abort(redirect(url_for("panel.onboarding", panel_id=assignment.panel_id)))
@@ -100,19 +102,34 @@ def _assignment_or_404(application_id: int) -> Any:
 
 
 @bp.route("/applications/<int:application_id>/conflict", methods=["GET", "POST"])
-def conflict(application_id: int) -> str | Response:
+def conflict(application_id: int) -> str | Response | tuple[str, int]:
     assignment = _assignment_or_404(application_id)
     application: Application = assignment.application
     form = ConflictForm()
-    if form.validate_on_submit():
+    # Asked again from the review page, the answer may change to yes; once the review is in, it cannot.
+    open_to_declare = conflicts.can_declare_late(db.session, assignment)
+    status = 200
+    if open_to_declare and form.validate_on_submit():
         if form.answer.data == "no":
             panels.confirm_no_conflict(db.session, assignment, current_user)  # type: ignore[arg-type]
             return redirect(url_for("panel.review", application_id=application_id))
-        panels.declare_conflict(db.session, assignment, current_user, nature=form.nature.data or "")  # type: ignore[arg-type]
-        flash("Thank you for telling us. The application has been given to another panel member.", "success")
-        return redirect(url_for("panel.home"))
-    blind = application.round.blind_review
-    return render_template("panel/conflict.html", application=application, form=form, blind=blind)
+        try:
+            conflicts.declare_conflict(db.session, assignment, current_user, nature=form.nature.data or "")  # type: ignore[arg-type]
+        except DomainError as error:
+            form.answer.errors = [error.message]
+            status = 409
+        else:
+            flash("Thank you for telling us. The application has been given to another panel member.", "success")
+            return redirect(url_for("panel.home"))
+    return render_template(
+        "panel/conflict.html",
+        application=application,
+        form=form,
+        blind=application.round.blind_review,
+        asked_before=assignment.no_conflict_confirmed_at is not None,
+        open_to_declare=open_to_declare,
+        team=programme_email(),
+    ), status
 
 
 def _answers_from_form(application: Application) -> dict[int, CriterionAnswer]:
@@ -172,28 +189,24 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
         recommendation = _recommendation_from_form()
         comment = request.form.get("comment", "")
         try:
-            if request.form.get("action") == "submit":
-                errors = scoring.problems(application.round.criteria, answers, recommendation)
-                if not errors:
-                    scoring.submit_review(
-                        db.session, assignment, current_user, answers, recommendation=recommendation, comment=comment
-                    )  # type: ignore[arg-type]
-                    flash("Your review is submitted. Thank you.", "success")
-                    return redirect(url_for("panel.review", application_id=application_id))
-                # Keep what they chose, so nothing is lost while they finish.
-                scoring.save_draft(
-                    db.session, assignment, current_user, answers, recommendation=recommendation, comment=comment
-                )  # type: ignore[arg-type]
-            else:
-                scoring.save_draft(
-                    db.session, assignment, current_user, answers, recommendation=recommendation, comment=comment
-                )  # type: ignore[arg-type]
-                flash("Your review is saved as a draft.", "success")
-                return redirect(url_for("panel.review", application_id=application_id))
+            # Kept whichever button was pressed, so nothing is lost while they finish or confirm.
+            scoring.save_draft(
+                db.session, assignment, current_user, answers, recommendation=recommendation, comment=comment
+            )  # type: ignore[arg-type]
         except DomainError as error:
             errors = {"form": error.message}
             status = 409
+        else:
+            if request.form.get("action") != "submit":
+                flash("Your review is saved as a draft.", "success")
+                return redirect(url_for("panel.review", application_id=application_id))
+            errors = scoring.problems(application.round.criteria, answers, recommendation)
+            if not errors:
+                return redirect(url_for("panel.confirm_review", application_id=application_id))
         own = scoring.review_of(db.session, application, current_user)  # type: ignore[arg-type]
+    elif request.method == "GET" and request.args.get("check") and own is not None and not own.submitted:
+        # Sent back from the confirmation page: say what is missing, here beside each question.
+        errors = scoring.problems(application.round.criteria, scoring.draft_answers(own), own.recommendation)
     chosen = {s.criterion_id: s for s in own.scores} if own else {}
     return render_template(
         "panel/review.html",
@@ -205,24 +218,49 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
         errors=errors,
         form=form,
         recommendations=scoring.RECOMMENDATIONS,
-        others=scoring.panel_reviews_for(db.session, application, current_user),  # type: ignore[arg-type]
+        others=panel_access.others_reviews(db.session, assignment, current_user),  # type: ignore[arg-type]
+        photos=evidence_rules.shown_to_panel(application),
+        late_conflict=conflicts.can_declare_late(db.session, assignment),
+        team=programme_email(),
     ), status
 
 
-@bp.get("/panels/<int:panel_id>/results")
-def results_page(panel_id: int) -> str:
-    member = _member_or_404(panel_id)
-    panel: Panel = member.panel
-    left = scoring.unsubmitted_reviews(db.session, current_user, panel.id)  # type: ignore[arg-type]
-    if left:
-        # Results would show others' scores: only once every review of theirs is in.
-        return render_template("panel/results_waiting.html", panel=panel, left=left)
+class ConfirmReviewForm(FlaskForm):
+    """Only the button: what is sent is the draft they have just saved and read back."""
+
+
+@bp.route("/applications/<int:application_id>/submit", methods=["GET", "POST"])
+def confirm_review(application_id: int) -> str | Response | tuple[str, int]:
+    assignment = _assignment_or_404(application_id)
+    if assignment.no_conflict_confirmed_at is None:
+        return redirect(url_for("panel.conflict", application_id=application_id))
+    application: Application = assignment.application
+    own = scoring.review_of(db.session, application, current_user)  # type: ignore[arg-type]
+    if own is None or own.submitted:
+        return redirect(url_for("panel.review", application_id=application_id))
+    if scoring.problems(application.round.criteria, scoring.draft_answers(own), own.recommendation):
+        return redirect(url_for("panel.review", application_id=application_id, check=1))
+    form = ConfirmReviewForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            scoring.submit_draft(db.session, assignment, by=current_user)  # type: ignore[arg-type]
+        except DomainError as error:
+            form.form_errors.append(error.message)
+            status = 409
+        else:
+            flash("Your review is submitted. Thank you.", "success")
+            return redirect(url_for("panel.review", application_id=application_id))
     return render_template(
-        "panel/results.html",
-        panel=panel,
-        rows=results.round_results(db.session, panel.round),
-        show_groups=not panel.round.blind_review,
-    )
+        "panel/confirm_review.html",
+        application=application,
+        group_name=None if application.round.blind_review else application.organisation.name,
+        criteria=application.round.criteria,
+        chosen={s.criterion_id: s for s in own.scores},
+        own=own,
+        form=form,
+        recommendations=scoring.RECOMMENDATIONS,
+    ), status
 
 
 @bp.route("/time", methods=["GET", "POST"])

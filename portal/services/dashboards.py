@@ -215,14 +215,14 @@ def panellist_overview(session: Session, user: User) -> PanellistOverview:
             select(Review.application_id, Review.submitted).where(Review.panellist_id == user.id)
         )
     }
-    conflicts = {
-        (organisation_id, round_id)
-        for organisation_id, round_id in session.execute(
-            select(ConflictDeclaration.organisation_id, ConflictDeclaration.round_id).where(
-                ConflictDeclaration.panellist_id == user.id
+    # The register holds in every round, until an officer ends an entry.
+    conflicts = set(
+        session.scalars(
+            select(ConflictDeclaration.organisation_id).where(
+                ConflictDeclaration.panellist_id == user.id, ConflictDeclaration.ended_at.is_(None)
             )
         )
-    }
+    )
     minutes = session.scalar(
         select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(TimeEntry.panellist_id == user.id)
     )
@@ -241,7 +241,7 @@ def panellist_overview(session: Session, user: User) -> PanellistOverview:
                 due_at=assignment.panel.reviews_due_at,
                 review_status=_review_status(
                     review_submitted.get(application.id),
-                    (application.organisation_id, grant_round.id) in conflicts,
+                    application.organisation_id in conflicts,
                 ),
             )
         )

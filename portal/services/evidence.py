@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,10 +18,14 @@ from portal.models.applications import Application, ApplicationStatus, Evidence,
 from portal.models.awards import Award, MonitoringReport
 from portal.models.organisations import Membership
 from portal.models.users import Role, User
-from portal.services import thumbnails
+from portal.services import panel_access, thumbnails
 from portal.services.organisations import needs_governing_document
 from portal.services.uploads import ReceivedFile, delete_evidence, store_evidence
 from portal.storage.base import Storage
+
+# What the group is told the panel will see; never contact details, bank statements or governing documents.
+PANEL_SEES = frozenset({EvidenceKind.PHOTO})
+PANEL_SEES_HINT = "The panel that scores your application will see these."
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -91,7 +95,18 @@ def evidence_needed(application: Application) -> list[EvidenceNeed]:
             images_only=True,
         )
     )
-    return needs
+    # Whatever the panel will see is said in the same words for every such kind.
+    return [replace(need, hint=f"{need.hint} {PANEL_SEES_HINT}") if need.kind in PANEL_SEES else need for need in needs]
+
+
+def panel_may_see(evidence: Evidence) -> bool:
+    """A file the group sent with its application and was told the panel would see."""
+    return evidence.application_id is not None and evidence.kind in PANEL_SEES
+
+
+def shown_to_panel(application: Application) -> list[Evidence]:
+    """The application's files that its panel members see, in the order they were added."""
+    return sorted((e for e in application.evidence if panel_may_see(e)), key=lambda e: e.id)
 
 
 def evidence_section_status(application: Application) -> str:
@@ -123,15 +138,22 @@ def owning_organisation_id(session: Session, evidence: Evidence) -> int | None:
 
 
 def can_see_evidence(session: Session, user: User, evidence: Evidence) -> bool:
-    """Officers, and members of the group the file belongs to."""
+    """Officers; members of the group the file belongs to; and, for the files the group was told the
+    panel would see, the panellists who may open that application."""
     if user.has_role(Role.OFFICER):
         return True
     organisation_id = owning_organisation_id(session, evidence)
-    return organisation_id is not None and (
+    if organisation_id is not None and (
         session.scalar(
             select(Membership.id).where(Membership.user_id == user.id, Membership.organisation_id == organisation_id)
         )
         is not None
+    ):
+        return True
+    return (
+        user.has_role(Role.PANELLIST)
+        and panel_may_see(evidence)
+        and panel_access.can_open_application(session, user, evidence.application_id)  # type: ignore[arg-type]
     )
 
 

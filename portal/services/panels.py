@@ -1,28 +1,28 @@
-"""Panels: inviting members, onboarding, the conflict register, and who reviews what.
+"""Panels: inviting members, onboarding, and who reviews what.
 
-A panellist may open an application only when they are an onboarded,
-current member of its panel, it is assigned to them, and they have not
-declared a conflict with the group. Assignment never gives an application to
-someone in its group or in the conflict register, and spreads the work evenly.
+Assignment spreads the work evenly and follows ``panel_access``: it never
+gives an application to someone in its group, in the conflict register with
+it, or who has seen the panel's results once it has marks. The register
+itself is kept by ``conflicts``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.base import utcnow
 from portal.models.funding import Round
-from portal.models.organisations import Membership
-from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember, Review
+from portal.models.panels import Assignment, Panel, PanelMember, Review
 from portal.models.users import Role, User
-from portal.services import audit, notify
+from portal.services import audit, decisions, notify, panel_access
 from portal.services.links import absolute_url, programme_email
 
 
@@ -72,14 +72,6 @@ def invite_member(session: Session, officer: User, panel: Panel, *, email: str, 
     return member
 
 
-def membership(session: Session, user: User, panel_id: int) -> PanelMember | None:
-    return session.scalar(
-        select(PanelMember).where(
-            PanelMember.panel_id == panel_id, PanelMember.user_id == user.id, PanelMember.left_at.is_(None)
-        )
-    )
-
-
 def complete_onboarding(session: Session, member: PanelMember, *, accepted: bool, wants_payment: bool) -> None:
     if not accepted:
         raise DomainError("Tick to agree to keep applications confidential and to declare any conflict of interest")
@@ -91,78 +83,26 @@ def complete_onboarding(session: Session, member: PanelMember, *, accepted: bool
     session.flush()
 
 
-def conflicted(session: Session, user_id: int, application: Application) -> bool:
-    return (
-        session.scalar(
-            select(ConflictDeclaration.id).where(
-                ConflictDeclaration.panellist_id == user_id,
-                ConflictDeclaration.organisation_id == application.organisation_id,
-                ConflictDeclaration.round_id == application.round_id,
-            )
-        )
-        is not None
-    )
-
-
-def in_group(session: Session, user_id: int, application: Application) -> bool:
-    return (
-        session.scalar(
-            select(Membership.id).where(
-                Membership.user_id == user_id, Membership.organisation_id == application.organisation_id
-            )
-        )
-        is not None
-    )
-
-
-def assignment_for(session: Session, user: User, application_id: int) -> Assignment | None:
-    """The panellist's assignment to the application, if they may open it at all (else None)."""
-    assignment = session.scalar(
-        select(Assignment)
-        .where(Assignment.application_id == application_id, Assignment.panellist_id == user.id)
-        .options(joinedload(Assignment.panel), joinedload(Assignment.application))
-    )
-    if assignment is None:
-        return None
-    member = membership(session, user, assignment.panel_id)
-    if member is None or conflicted(session, user.id, assignment.application):
-        return None
-    return assignment
-
-
 def confirm_no_conflict(session: Session, assignment: Assignment, user: User) -> None:
     assignment.no_conflict_confirmed_at = assignment.no_conflict_confirmed_at or utcnow()
     session.flush()
 
 
-def declare_conflict(session: Session, assignment: Assignment, user: User, *, nature: str) -> Assignment | None:
-    """Record the conflict, take the application away from them, and find someone else.
-
-    Returns the new assignment, or None when nobody else can take it (the officer is told either way).
-    """
-    application = assignment.application
-    panel = assignment.panel
-    declaration = ConflictDeclaration(
-        panellist_id=user.id,
-        organisation_id=application.organisation_id,
-        round_id=application.round_id,
-        application_id=application.id,
-        nature=nature.strip()[:2000],
+def withdraw(session: Session, assignment: Assignment) -> bool:
+    """Take an unfinished assignment away, with its draft review. Returns whether there was a draft."""
+    had_draft = (
+        session.execute(
+            delete(Review).where(
+                Review.application_id == assignment.application_id,
+                Review.panellist_id == assignment.panellist_id,
+                Review.submitted.is_(False),
+            )
+        ).rowcount
+        > 0
     )
-    try:
-        with session.begin_nested():
-            session.add(declaration)
-            session.flush()
-    except IntegrityError:
-        pass  # already in the register (another of the group's applications, or a double tap)
-    session.execute(delete(Review).where(Review.application_id == application.id, Review.panellist_id == user.id))
     session.delete(assignment)
     session.flush()
-    audit.record(session, user, "conflict declared", application, declaration.nature or "No details given")
-    replacement = _assign_one_more(session, panel, application, assigned_by=None)
-    _tell_officers(session, panel, application, user, replacement, reason="declared a conflict of interest")
-    session.flush()
-    return replacement
+    return had_draft
 
 
 def leave_panel(session: Session, officer: User, member: PanelMember) -> list[Application]:
@@ -183,43 +123,21 @@ def leave_panel(session: Session, officer: User, member: PanelMember) -> list[Ap
         if assignment.application_id in submitted:
             continue
         application = assignment.application
-        session.execute(
-            delete(Review).where(Review.application_id == application.id, Review.panellist_id == member.user_id)
-        )
-        session.delete(assignment)
-        session.flush()
-        if _assign_one_more(session, member.panel, application, assigned_by=officer) is None:
+        withdraw(session, assignment)
+        if assign_one_more(session, member.panel, application, assigned_by=officer) is None:
             stranded.append(application)
     audit.record(session, officer, "panel member left", member.panel, member.user.email)
     session.flush()
     return stranded
 
 
-def eligible_panellists(session: Session, panel: Panel, application: Application) -> list[User]:
-    """Current onboarded-or-invited members who may review the application (not in its group, no conflict)."""
-    members = session.scalars(
-        select(PanelMember)
-        .where(PanelMember.panel_id == panel.id, PanelMember.left_at.is_(None))
-        .options(joinedload(PanelMember.user))
-    ).all()
-    return [
-        m.user
-        for m in members
-        if not conflicted(session, m.user_id, application) and not in_group(session, m.user_id, application)
-    ]
-
-
 def assign(
     session: Session, officer: User | None, panel: Panel, application: Application, panellist: User
 ) -> Assignment:
     """Give one application to one panellist, if the rules allow it."""
-    if application.round_id != panel.round_id:
-        raise DomainError("That application is not in this panel's round.")
-    if panellist not in eligible_panellists(session, panel, application):
-        raise DomainError(
-            f"{panellist.name or panellist.email} cannot review this application: "
-            "they declared a conflict, belong to the group, or are not on the panel."
-        )
+    refused = panel_access.why_not_assignable(session, panel, application, panellist)
+    if refused:
+        raise DomainError(refused)
     existing = session.scalar(
         select(Assignment).where(Assignment.application_id == application.id, Assignment.panellist_id == panellist.id)
     )
@@ -238,16 +156,35 @@ def _load(session: Session, panel: Panel) -> Counter[int]:
     return Counter(session.scalars(select(Assignment.panellist_id).where(Assignment.panel_id == panel.id)))
 
 
-def _assign_one_more(
+def candidates(session: Session, panel: Panel, application: Application) -> list[User]:
+    """Members of the panel who may take the application and do not have it yet."""
+    already = set(session.scalars(select(Assignment.panellist_id).where(Assignment.application_id == application.id)))
+    return [u for u in panel_access.panellists_who_may_take(session, panel, application) if u.id not in already]
+
+
+def assign_one_more(
     session: Session, panel: Panel, application: Application, *, assigned_by: User | None
 ) -> Assignment | None:
-    already = set(session.scalars(select(Assignment.panellist_id).where(Assignment.application_id == application.id)))
-    load = _load(session, panel)
-    candidates = [u for u in eligible_panellists(session, panel, application) if u.id not in already]
-    if not candidates:
+    """Give the application to the least busy member who may take it; None when nobody can."""
+    found = candidates(session, panel, application)
+    if not found:
         return None
-    chosen = min(candidates, key=lambda u: (load[u.id], u.id))
+    load = _load(session, panel)
+    chosen = min(found, key=lambda u: (load[u.id], u.id))
     return assign(session, assigned_by, panel, application, chosen)
+
+
+def _fill(session: Session, panel: Panel, application: Application, *, by: User) -> tuple[list[Assignment], int]:
+    """Assign until the application has the round's number of reviewers: (assignments made, reviewers missing)."""
+    have = session.scalar(select(func.count(Assignment.id)).where(Assignment.application_id == application.id)) or 0
+    needed = panel.round.reviews_per_application
+    made = []
+    while have + len(made) < needed:
+        assignment = assign_one_more(session, panel, application, assigned_by=by)
+        if assignment is None:
+            break
+        made.append(assignment)
+    return made, max(0, needed - have - len(made))
 
 
 def assign_automatically(session: Session, officer: User, panel: Panel) -> tuple[int, list[Application]]:
@@ -259,23 +196,19 @@ def assign_automatically(session: Session, officer: User, panel: Panel) -> tuple
             .order_by(Application.reference, Application.id)
         )
     )
-    needed = panel.round.reviews_per_application
     made = 0
     short = []
     for application in applications:
-        have = len(session.scalars(select(Assignment.id).where(Assignment.application_id == application.id)).all())
-        while have < needed:
-            if _assign_one_more(session, panel, application, assigned_by=officer) is None:
-                short.append(application)
-                break
-            have += 1
-            made += 1
+        assignments, missing = _fill(session, panel, application, by=officer)
+        made += len(assignments)
+        if missing:
+            short.append(application)
     audit.record(session, officer, "applications assigned automatically", panel, f"{made} assignments made")
     session.flush()
     return made, short
 
 
-def _tell_officers(
+def tell_officers(
     session: Session,
     panel: Panel,
     application: Application,
@@ -284,6 +217,7 @@ def _tell_officers(
     *,
     reason: str,
 ) -> None:
+    """Email the programme team that a panellist gave up an application, and who has it now."""
     team = programme_email()
     if not team:
         return
@@ -298,4 +232,70 @@ def _tell_officers(
         replacement=replacement,
         reason=reason,
         panel_url=absolute_url("officer.panel", panel_id=panel.id),
+        application_url=absolute_url("officer.application", application_id=application.id),
     )
+
+
+def record_results_seen(session: Session, member: PanelMember, *, by: User) -> None:
+    """Note when the member first saw the panel's results: from then on they may know others' marks."""
+    if member.user_id != by.id or not panel_access.sees_panel_scores(session, by, member.panel):
+        raise DomainError("You will see the panel's results once you have submitted all your reviews.")
+    if member.results_seen_at is not None:
+        return
+    member.results_seen_at = utcnow()
+    audit.record(session, by, "panel results seen", member.panel, "First look at the panel's results")
+    session.flush()
+
+
+SENDABLE = frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBILITY_CHECK})
+
+
+def can_send_to_panel(application: Application) -> bool:
+    """Whether the checks can end with the application marked eligible and sent to the panel."""
+    return application.status in SENDABLE
+
+
+@dataclass(frozen=True)
+class SentToPanel:
+    assigned: list[User]
+    # Reviewers the round asks for that nobody on the panel could be (automatic assignment only).
+    short_by: int = 0
+
+
+def send_to_panel(
+    session: Session,
+    application: Application,
+    *,
+    by: User,
+    panel: Panel | None,
+    panellists: list[User] | None = None,
+    automatically: bool = False,
+) -> SentToPanel:
+    """Mark the application eligible and, in the same step, assign it: automatically or to chosen panellists.
+
+    Every rule is checked before anything changes, so a refused panellist refuses the whole step.
+    """
+    if not can_send_to_panel(application):
+        raise DomainError("This application is not waiting for its checks, so it cannot be sent to the panel now.")
+    chosen = list(panellists or [])
+    if (automatically or chosen) and panel is None:
+        raise DomainError("Choose the panel to send it to")
+    if panel is not None and panel.round_id != application.round_id:
+        raise DomainError("That panel is not in this application's round.")
+    if automatically and chosen:
+        raise DomainError("Choose either to assign it automatically or to chosen panel members, not both")
+    for panellist in chosen:
+        refused = panel_access.why_not_assignable(session, panel, application, panellist)  # type: ignore[arg-type]
+        if refused:
+            raise DomainError(refused)
+    decisions.mark_eligible(session, by, application)
+    if panel is None:
+        return SentToPanel(assigned=[])
+    if automatically:
+        made, short_by = _fill(session, panel, application, by=by)
+        session.flush()
+        return SentToPanel(assigned=[a.panellist for a in made], short_by=short_by)
+    for panellist in chosen:
+        assign(session, by, panel, application, panellist)
+    session.flush()
+    return SentToPanel(assigned=chosen)

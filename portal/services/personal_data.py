@@ -131,7 +131,16 @@ def collect_data(session: Session, user: User) -> dict[str, Any]:
             for review in reviews
         ],
         "conflicts_declared": [
-            _row(conflict, "organisation_id", "round_id", "application_id", "nature", "declared_at")
+            _row(
+                conflict,
+                "organisation_id",
+                "round_id",
+                "application_id",
+                "nature",
+                "declared_at",
+                "ended_at",
+                "end_reason",
+            )
             for conflict in session.scalars(
                 select(ConflictDeclaration)
                 .where(ConflictDeclaration.panellist_id == user.id)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
@@ -96,8 +96,23 @@ def with_funding_line(rows: Sequence[ResultRow], budget_pence: int) -> list[Resu
     return out
 
 
-def round_results(session: Session, grant_round: Round, *, neighbourhood_id: int | None = None) -> list[ResultRow]:
-    """Every application the panel has had in the round, ranked, with flags and the funding line."""
+def round_results(
+    session: Session,
+    grant_round: Round,
+    *,
+    neighbourhood_id: int | None = None,
+    only: ColumnElement[bool] | None = None,
+) -> list[ResultRow]:
+    """Every application the panel has had in the round, ranked, with flags and the funding line.
+
+    ``only`` narrows the applications further (a condition on them), as a panellist's view of
+    one panel's results does; it is applied inside each query, so the count stays fixed.
+    """
+    in_panel = (
+        Application.round_id == grant_round.id,
+        Application.status.in_(PANEL_STATES),
+        *([only] if only is not None else []),
+    )
     # Plain columns, not whole applications: the answers (JSON) are not needed to rank,
     # and decoding them for thousands of rows was most of the page's cost.
     statement = (
@@ -108,15 +123,16 @@ def round_results(session: Session, grant_round: Round, *, neighbourhood_id: int
             Application.amount_requested_pence,
             Organisation.name.label("group_name"),
             Organisation.neighbourhood_id,
+            Application.reviews_closed_at,
+            Application.reviews_closed_reason,
         )
         .join(Organisation, Organisation.id == Application.organisation_id)
-        .where(Application.round_id == grant_round.id, Application.status.in_(PANEL_STATES))
+        .where(*in_panel)
         .order_by(Application.reference)
     )
     applications = session.execute(statement).all()
     # Each related table is read in one query joined to the same applications (never a list of
     # thousands of ids, which would be sent in batches): the query count does not grow with the round.
-    in_panel = (Application.round_id == grant_round.id, Application.status.in_(PANEL_STATES))
     by_review: dict[int, tuple[int, dict[int, int]]] = {}
     for review_id, application_id, criterion_id, value in session.execute(
         select(Review.id, Review.application_id, Score.criterion_id, Score.value)
@@ -161,7 +177,9 @@ def round_results(session: Session, grant_round: Round, *, neighbourhood_id: int
             for criterion, gap in sorted(gaps.items())
             if gap >= DISAGREEMENT_POINTS
         ]
-        if len(done) < needed:
+        if application.reviews_closed_at is not None:
+            flags.append(f"Reviewing closed with {len(done)} of {needed} reviews: {application.reviews_closed_reason}")
+        elif len(done) < needed:
             flags.append(f"{needed - len(done)} of {needed} reviews missing")
         moderation = moderated.get(application.id)
         rows.append(

@@ -19,7 +19,7 @@ from portal.errors import DomainError
 from portal.models.funding import LIVING_WAGE_PENCE, Criterion, Fund, Neighbourhood, Round
 from portal.models.panels import Score
 from portal.models.users import User
-from portal.services import audit
+from portal.services import audit, scoring
 
 SECTION_KEYS = ("group", "idea", "benefit", "budget")
 MAX_CRITERIA = 6
@@ -125,6 +125,7 @@ def save(session: Session, officer: User, settings: RoundSettings, existing: Rou
         fund = Fund(name=settings.fund_name.strip() or "Anchor Offer small grants")
         session.add(fund)
     grant_round = existing or Round(fund=fund)
+    reviews_before = existing.reviews_per_application if existing is not None else None
     grant_round.fund = fund
     grant_round.title = settings.title.strip()[:200]
     grant_round.slug = settings.slug or slugify(settings.title)
@@ -168,6 +169,9 @@ def save(session: Session, officer: User, settings: RoundSettings, existing: Rou
     session.add(grant_round)
     session.flush()
     audit.record(session, officer, "round changed" if existing else "round created", grant_round, grant_round.title)
+    if reviews_before is not None and grant_round.reviews_per_application < reviews_before:
+        # Fewer reviews asked for: applications waiting on the panel may now have all they need.
+        scoring.recheck_waiting(session, grant_round, by=officer)
     session.flush()
     return grant_round
 

@@ -1,4 +1,6 @@
-"""A panellist's review: drafts, submitting every score at once, and what they may see of others.
+"""A panellist's review: drafts, submitting every score at once, and when the panel has scored it.
+
+What a panellist may see of others' reviews is a rule of ``panel_access``.
 
 Submitting claims the review with a conditional UPDATE (``WHERE submitted =
 false``) before writing the scores, in one transaction: two submits of the
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.errors import DomainError
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.base import utcnow
-from portal.models.funding import Criterion
+from portal.models.funding import Criterion, Round
 from portal.models.panels import Assignment, Recommendation, Review, Score
 from portal.models.users import User
 from portal.services import audit
@@ -166,13 +168,47 @@ def submit_review(
     session.flush()
     session.refresh(review)
     audit.record(session, user, "review submitted", application, RECOMMENDATIONS[recommendation])  # type: ignore[index]
-    _maybe_scored(session, application)
+    mark_scored_if_complete(session, application)
     session.flush()
     return True
 
 
-def _maybe_scored(session: Session, application: Application) -> None:
-    """Once every assigned panellist has submitted, and there are enough reviews, the panel has scored it."""
+def draft_answers(review: Review) -> dict[int, CriterionAnswer]:
+    """The answers a saved draft holds, as the review form would send them."""
+    points = {criterion.id: criterion.score_points for criterion in review.application.round.criteria}
+    return {
+        score.criterion_id: CriterionAnswer(
+            score.value if score.value in points.get(score.criterion_id, ()) else None, score.comment
+        )
+        for score in review.scores
+    }
+
+
+def submit_draft(session: Session, assignment: Assignment, *, by: User) -> bool:
+    """Submit the draft as it was saved (after the panellist confirmed it). False if already submitted."""
+    review = review_of(session, assignment.application, by)
+    if review is None:
+        raise DomainError("Score the application before you submit your review.")
+    if review.submitted:
+        return False
+    return submit_review(
+        session,
+        assignment,
+        by,
+        draft_answers(review),
+        recommendation=review.recommendation,
+        comment=review.comment,
+    )
+
+
+def mark_scored_if_complete(session: Session, application: Application, *, by: User | None = None) -> bool:
+    """Once every assigned panellist has submitted, and there are enough reviews, the panel has scored it.
+
+    Returns whether it moved on. Called after each submitted review and when a round's
+    number of reviews per application is lowered.
+    """
+    if application.status is not ApplicationStatus.WITH_PANEL:
+        return False
     assigned = session.scalar(select(func.count(Assignment.id)).where(Assignment.application_id == application.id)) or 0
     submitted = (
         session.scalar(
@@ -180,51 +216,20 @@ def _maybe_scored(session: Session, application: Application) -> None:
         )
         or 0
     )
-    if submitted >= max(assigned, application.round.reviews_per_application):
-        advance_application(application, ApplicationStatus.SCORED)
-        audit.record(session, None, "application scored", application, f"{submitted} reviews")
+    if submitted == 0 or submitted < max(assigned, application.round.reviews_per_application):
+        return False
+    advance_application(application, ApplicationStatus.SCORED)
+    audit.record(session, by, "application scored", application, f"{submitted} reviews")
+    return True
 
 
-@dataclass(frozen=True)
-class OtherReview:
-    label: str  # "Panel member 2": never a name
-    scores: dict[int, int]
-    comments: dict[int, str]
-    recommendation: str
-    comment: str
-
-
-def panel_reviews_for(session: Session, application: Application, user: User) -> list[OtherReview] | None:
-    """Everyone else's submitted reviews, without names; None until the user has submitted their own."""
-    own = review_of(session, application, user)
-    if own is None or not own.submitted:
-        return None
-    others = session.scalars(
-        select(Review)
-        .where(Review.application_id == application.id, Review.submitted.is_(True), Review.panellist_id != user.id)
-        .options(selectinload(Review.scores))
-        .order_by(Review.submitted_at, Review.id)
+def recheck_waiting(session: Session, grant_round: Round, *, by: User) -> list[Application]:
+    """Move on every application of the round that now has all the reviews it needs (after the count is lowered)."""
+    waiting = session.scalars(
+        select(Application)
+        .where(Application.round_id == grant_round.id, Application.status == ApplicationStatus.WITH_PANEL)
+        .order_by(Application.reference, Application.id)
     ).all()
-    return [
-        OtherReview(
-            label=f"Panel member {number}",
-            scores={s.criterion_id: s.value for s in review.scores},
-            comments={s.criterion_id: s.comment for s in review.scores if s.comment},
-            recommendation=RECOMMENDATIONS.get(review.recommendation, "") if review.recommendation else "",  # type: ignore[arg-type]
-            comment=review.comment,
-        )
-        for number, review in enumerate(others, start=1)
-    ]
-
-
-def unsubmitted_reviews(session: Session, user: User, panel_id: int) -> int:
-    """How many of the panellist's reviews on this panel are not yet submitted."""
-    assigned = set(
-        session.scalars(
-            select(Assignment.application_id).where(Assignment.panel_id == panel_id, Assignment.panellist_id == user.id)
-        )
-    )
-    done = set(
-        session.scalars(select(Review.application_id).where(Review.panellist_id == user.id, Review.submitted.is_(True)))
-    )
-    return len(assigned - done)
+    moved = [application for application in waiting if mark_scored_if_complete(session, application, by=by)]
+    session.flush()
+    return moved

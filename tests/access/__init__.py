@@ -75,6 +75,11 @@ class World:
     registration_a_id: int
     resource_id: int
     link_resource_id: int
+    # The panel's application has a photo (which its panellist may see) and a bank statement (which they
+    # may not); the panellist has an open entry in the conflict register with group B.
+    panel_photo_id: int = 0
+    panel_statement_id: int = 0
+    conflict_id: int = 0
 
 
 Arguments = Callable[[World], dict[str, Any]]

@@ -45,6 +45,10 @@ OBJECT_CHECKS: list[tuple[str, str, Arguments]] = [
     ("apply.evidence", "applicant_b", lambda w: {"application_id": w.draft_a_id}),
     ("apply.download_evidence", "applicant_b", lambda w: {"evidence_id": w.evidence_a_id}),
     ("apply.download_evidence", "panellist", lambda w: {"evidence_id": w.evidence_a_id}),
+    # The panellist may see the photos of the application assigned to them, never its bank statement.
+    ("apply.download_evidence", "panellist", lambda w: {"evidence_id": w.panel_statement_id}),
+    ("apply.evidence_thumbnail", "panellist", lambda w: {"evidence_id": w.panel_statement_id}),
+    ("apply.download_evidence", "applicant_b", lambda w: {"evidence_id": w.panel_photo_id}),
     (
         "apply.remove_evidence",
         "applicant_a",

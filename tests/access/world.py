@@ -6,10 +6,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.models.applications import ApplicationStatus
+from portal.models.applications import ApplicationStatus, EvidenceKind
 from portal.models.awards import AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.events import EventStatus
+from portal.models.panels import ConflictDeclaration
 from portal.models.users import Role
 from portal.storage import get_storage
 from tests.access import World
@@ -28,6 +29,7 @@ from tests.factories import (
     make_round,
     make_user,
 )
+from tests.storage.sample_files import make_jpeg
 
 
 def build_world(session: Session) -> World:
@@ -63,6 +65,22 @@ def build_world(session: Session) -> World:
     )
     assignment = make_assignment(session, application=with_panel, panellist=people["panellist"], panel=panel)
     assignment.no_conflict_confirmed_at = utcnow()
+    photo = make_evidence(
+        session,
+        get_storage(),
+        content=make_jpeg(),
+        filename="photo.jpg",
+        kind=EvidenceKind.PHOTO,
+        application_id=with_panel.id,
+    )
+    statement = make_evidence(session, get_storage(), kind=EvidenceKind.BANK_STATEMENT, application_id=with_panel.id)
+    conflict = ConflictDeclaration(
+        panellist_id=people["panellist"].id,
+        organisation_id=group_b.id,
+        nature="A neighbour",
+        declared_by_id=people["officer"].id,
+    )
+    session.add(conflict)
     event = make_event(session, online_link="https://meet.example.org/peer")
     draft_event = make_event(session, status=EventStatus.DRAFT)
     registration = make_registration(session, event=event, user=people["applicant_a"], organisation=group_a)
@@ -91,4 +109,7 @@ def build_world(session: Session) -> World:
         registration_a_id=registration.id,
         resource_id=resource.id,
         link_resource_id=link_resource.id,
+        panel_photo_id=photo.id,
+        panel_statement_id=statement.id,
+        conflict_id=conflict.id,
     )

@@ -18,13 +18,24 @@ from werkzeug.serving import make_server
 
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import AwardStatus
+from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
+from portal.models.panels import Panel, Recommendation
 from portal.models.users import Role
 from portal.services import decisions
 from tests.access import World
 from tests.access.world import build_world
-from tests.factories import make_application, make_award, make_organisation, make_report, make_round, make_user
+from tests.factories import (
+    make_application,
+    make_assignment,
+    make_award,
+    make_organisation,
+    make_report,
+    make_review,
+    make_round,
+    make_user,
+)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
@@ -122,6 +133,11 @@ class Extra:
     # Approved above the threshold by another officer (once returned, then approved again): the
     # world's officer may confirm or return it.
     waiting_application_id: int
+    # The panel's pages: an application waiting for its checks (to send to the panel), one the panellist
+    # has reviewed and nobody else can (to close reviewing short), and one whose draft they can submit.
+    submitted_id: int = 0
+    closable_id: int = 0
+    drafted_id: int = 0
 
 
 @pytest.fixture
@@ -140,9 +156,26 @@ def extra(session: Session, world: World) -> Extra:
             {"key": "plans", "question": "How will your members plan the sessions?", "hint": "", "word_limit": 150}
         ]
     }
+    panellist, panel = world.people["panellist"], session.get(Panel, world.panel_id)
+    submitted, closable, drafted = (
+        make_application(session, grant_round=open_round, organisation=make_organisation(session), status=status)
+        for status in (ApplicationStatus.SUBMITTED, ApplicationStatus.WITH_PANEL, ApplicationStatus.WITH_PANEL)
+    )
+    for application, submitted_review in ((closable, True), (drafted, False)):
+        assignment = make_assignment(session, application=application, panellist=panellist, panel=panel)
+        assignment.no_conflict_confirmed_at = utcnow()
+        review = make_review(session, application=application, panellist=panellist, submitted=submitted_review)
+        # With a recommendation, a draft is complete in a round without criteria: it can be submitted.
+        review.recommendation = Recommendation.FUND
     waiting = waiting_approval(session, world)
     session.commit()
-    return Extra(accepted_award_id=award.id, waiting_application_id=waiting.id)
+    return Extra(
+        accepted_award_id=award.id,
+        waiting_application_id=waiting.id,
+        submitted_id=submitted.id,
+        closable_id=closable.id,
+        drafted_id=drafted.id,
+    )
 
 
 def waiting_approval(session: Session, world: World) -> Application:

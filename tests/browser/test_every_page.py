@@ -99,7 +99,11 @@ PAGES: dict[str, list[Visit]] = {
     "panel.home": [panellist(lambda w, x: {})],
     "panel.onboarding": [panellist(lambda w, x: {"panel_id": w.panel_id})],
     "panel.conflict": [panellist(lambda w, x: {"application_id": w.panel_application_id})],
-    "panel.review": [panellist(lambda w, x: {"application_id": w.panel_application_id})],
+    "panel.review": [
+        panellist(lambda w, x: {"application_id": w.panel_application_id}),
+        panellist(lambda w, x: {"application_id": x.closable_id}),
+    ],
+    "panel.confirm_review": [panellist(lambda w, x: {"application_id": x.drafted_id})],
     "panel.results_page": [panellist(lambda w, x: {"panel_id": w.panel_id})],
     "panel.time": [panellist(lambda w, x: {})],
     # Officers.
@@ -114,6 +118,8 @@ PAGES: dict[str, list[Visit]] = {
         officer(lambda w, x: {"application_id": w.application_a_id}),
         officer(lambda w, x: {"application_id": w.panel_application_id}),
         officer(lambda w, x: {"application_id": x.waiting_application_id}),
+        officer(lambda w, x: {"application_id": x.submitted_id}),
+        officer(lambda w, x: {"application_id": x.closable_id}),
     ],
     "officer.moderate": [officer(lambda w, x: {"application_id": w.panel_application_id})],
     "officer.award": [officer(lambda w, x: {"award_id": w.award_a_id})],
@@ -123,6 +129,8 @@ PAGES: dict[str, list[Visit]] = {
     "officer.panel_time_page": [officer(lambda w, x: {"panel_id": w.panel_id})],
     "officer.panellist_leaves": [officer(lambda w, x: {"panel_id": w.panel_id, "member_id": w.panel_member_id})],
     "officer.results": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.conflict_register": [officer(lambda w, x: {})],
+    "officer.end_conflict": [officer(lambda w, x: {"entry_id": w.conflict_id})],
     "officer.audit_log": [officer(lambda w, x: {})],
     "officer.equity_page": [officer(lambda w, x: {"round_id": w.round_id})],
     "officer.open_data": [officer(lambda w, x: {"round_id": w.round_id})],
@@ -274,6 +282,17 @@ EMPTY_FORMS = [
     EmptyForm("applicant_a", "apply.accept_award", lambda w, x: {"award_id": w.award_a_id}, "Accept the grant"),
     EmptyForm(
         "panellist", "panel.review", lambda w, x: {"application_id": w.panel_application_id}, "Submit your review"
+    ),
+    EmptyForm(
+        "officer",
+        "officer.application",
+        lambda w, x: {"application_id": x.submitted_id},
+        "Mark eligible: send to the panel",
+    ),
+    EmptyForm("officer", "officer.application", lambda w, x: {"application_id": x.closable_id}, "Close reviewing"),
+    EmptyForm("officer", "officer.conflict_register", lambda w, x: {}, "Add to the register"),
+    EmptyForm(
+        "officer", "officer.end_conflict", lambda w, x: {"entry_id": w.conflict_id}, "End the conflict of interest"
     ),
     EmptyForm("applicant_a", "apply.report", lambda w, x: {"award_id": x.accepted_award_id}, "Upload photo"),
     EmptyForm("applicant_a", "apply.evidence", lambda w, x: {"application_id": w.draft_a_id}, "Upload"),

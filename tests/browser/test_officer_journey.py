@@ -50,8 +50,10 @@ def test_an_officer_routes_decides_and_pays(live_server: str, new_page: Callable
     walkers = application_of(session, "Borehamwood Walking Buddies")
     page.get_by_role("link", name=walkers.reference).click()
     assert_accessible(page)
+    page.get_by_label(re.compile("^Assign it automatically")).check()
     page.get_by_role("button", name="Mark eligible: send to the panel").click()
-    assert "Marked eligible" in page.content()
+    assert "Marked eligible and assigned to" in page.content()
+    assert_accessible(page)
 
     # Decide: approve the café's application.
     page.goto(f"{live_server}/officer/applications/{cafe.id}")

@@ -1,5 +1,5 @@
 """A panel member's journey on a phone-sized screen, checked by axe-core on every page:
-the invitation, onboarding, a conflict declaration, scoring and the results."""
+the invitation, onboarding, a conflict declaration, scoring, confirming and the results."""
 
 from __future__ import annotations
 
@@ -88,13 +88,22 @@ def test_invitation_onboarding_conflict_scoring_and_results(
         if len(radios) == 5:
             radios[3].check()
     nadia.get_by_label("Fund", exact=True).check()
+    assert nadia.get_by_role("link", name="I have a conflict of interest with this group").is_visible()
     nadia.get_by_role("button", name="Submit your review").click()
+    assert nadia.get_by_role("heading", level=1).inner_text() == "Check your review before you submit it"
+    checked(nadia)
+    nadia.get_by_role("button", name="Yes, submit my review").click()
     assert "Your review (submitted)" in nadia.content()
     checked(nadia)
 
     nadia.goto(live_server + "/panel/")
     nadia.get_by_role("link", name=re.compile("Results of the")).click()
+    assert "Before you see the panel" in nadia.get_by_role("heading", level=1).inner_text()
+    checked(nadia)
+    nadia.get_by_role("button", name=re.compile("Show me the panel")).click()
     assert "Panel results" in nadia.get_by_role("heading", level=1).inner_text()
+    # The singing group's application was reviewed on this panel and its reviewing closed short.
+    assert "Reviewing closed with 1 of 3 reviews" in nadia.content()
     checked(nadia)
     nadia.goto(live_server + "/panel/time")
     checked(nadia)

@@ -128,3 +128,19 @@ def test_the_demo_officer_home_lists_every_kind_of_work(
         assert kind.title in home, kind
     assert "Returned by Sam Reid on " in home
     assert "Set up your authenticator app" in home
+def test_demo_load_shows_the_conflict_register_and_reviewing_closed_short(app: Flask, session: Session) -> None:
+    from portal.models.panels import ConflictDeclaration
+    from portal.services import results
+
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    session.rollback()
+    officer = session.scalars(select(User).where(User.email == demo.OFFICER[0])).one()
+    entries = session.scalars(select(ConflictDeclaration).order_by(ConflictDeclaration.id)).all()
+    assert [e.declared_by_id == officer.id for e in entries] == [True, False]  # entered by the officer, then declared
+    singers = session.scalars(
+        select(Application).join(Organisation).where(Organisation.name == demo.GROUPS[-1].name)
+    ).one()
+    assert singers.status is ApplicationStatus.SCORED
+    assert singers.reviews_closed_reason
+    [row] = [r for r in results.round_results(session, singers.round) if r.application_id == singers.id]
+    assert row.flags == [f"Reviewing closed with 1 of 3 reviews: {singers.reviews_closed_reason}"]

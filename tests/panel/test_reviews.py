@@ -9,14 +9,26 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models.applications import Application, ApplicationStatus
-from portal.models.panels import Assignment, ConflictDeclaration, Panel, Review
+from portal.models.applications import Application, ApplicationStatus, EvidenceKind
+from portal.models.audit import AuditEntry
+from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember, Review
 from portal.models.users import Role, User
 from portal.services import scoring
 from portal.services.scoring import CriterionAnswer
-from tests.factories import make_application, make_assignment, make_organisation, make_panel, make_round, make_user
+from portal.storage import get_storage
+from tests.factories import (
+    make_application,
+    make_assignment,
+    make_evidence,
+    make_organisation,
+    make_panel,
+    make_review,
+    make_round,
+    make_user,
+)
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
+from tests.storage.sample_files import make_jpeg
 
 DESCRIPTORS = {str(p): f"Descriptor {p}" for p in range(1, 6)}
 
@@ -55,6 +67,11 @@ def setup(session: Session, june: User) -> tuple[Panel, Application]:
 def signed_in(client: FlaskClient, june: User, sign_in_as: Any) -> FlaskClient:
     sign_in_as(client, june)
     return client
+
+
+def make_panel_member(session: Session, panel: Panel, user: User) -> None:
+    panel.members.append(PanelMember(user=user, onboarded_at=panel.round.opens_at))
+    session.commit()
 
 
 def onboard(client: FlaskClient, panel: Panel) -> None:
@@ -109,16 +126,15 @@ def test_the_review_page_has_no_contact_details(signed_in: FlaskClient, setup: t
     assert "Secret Walkers" in html  # not a blind round
 
 
-def test_a_blind_round_hides_the_groups_name(
+def test_a_blind_round_names_the_group_only_where_a_conflict_is_asked_about(
     signed_in: FlaskClient, session: Session, setup: tuple[Panel, Application]
 ) -> None:
     panel, application = setup
     application.round.blind_review = True
     session.commit()
     onboard(signed_in, panel)
-    assert "Secret Walkers" not in signed_in.get(f"/panel/applications/{application.id}/conflict").get_data(
-        as_text=True
-    )
+    # You cannot declare a conflict with a group you cannot see.
+    assert "Secret Walkers" in page_text(signed_in.get(f"/panel/applications/{application.id}/conflict"))
     signed_in.post(f"/panel/applications/{application.id}/conflict", data={"answer": "no"})
     assert "Secret Walkers" not in signed_in.get(f"/panel/applications/{application.id}").get_data(as_text=True)
     assert "Secret Walkers" not in signed_in.get("/panel/").get_data(as_text=True)
@@ -147,7 +163,7 @@ def test_scoring_draft_then_submit_then_see_the_panel(
 
     page = page_text(signed_in.get(url))
     assert "Hidden until June submits" not in page
-    assert "The panel's scores" not in page
+    assert "Panel member 1" not in page
     assert "Results of the" in page_text(signed_in.get("/panel/"))
     assert "once you have submitted all your reviews" in page_text(signed_in.get(f"/panel/panels/{panel.id}/results"))
 
@@ -156,14 +172,25 @@ def test_scoring_draft_then_submit_then_see_the_panel(
     missing = signed_in.post(url, data={f"score-{criterion}": "4", "action": "submit"})
     assert "Choose whether you recommend funding it" in page_text(missing)
 
-    signed_in.post(url, data={f"score-{criterion}": "4", "recommendation": "fund", "action": "submit"})
+    to_confirm = signed_in.post(url, data={f"score-{criterion}": "4", "recommendation": "fund", "action": "submit"})
+    assert to_confirm.headers["Location"] == f"{url}/submit"
+    check = page_text(signed_in.get(f"{url}/submit"))
+    assert "Check your review before you submit it" in check
+    assert "4: Descriptor 4" in check
+    assert "cannot change them afterwards" in check
+    reread(session)
+    assert not session.scalars(select(Review).where(Review.panellist_id == june.id)).one().submitted
+    assert signed_in.post(f"{url}/submit").headers["Location"] == url
     after = page_text(signed_in.get(url))
     assert "Your review (submitted)" in after
     assert "Hidden until June submits" in after
     assert "Panel member 1" in after
     reread(session)
     assert session.scalars(select(Review).where(Review.panellist_id == june.id)).one().submitted
-    results = page_text(signed_in.get(f"/panel/panels/{panel.id}/results"))
+    results_url = f"/panel/panels/{panel.id}/results"
+    assert "Before you see the panel" in page_text(signed_in.get(results_url))
+    assert signed_in.post(results_url).headers["Location"] == results_url
+    results = page_text(signed_in.get(results_url))
     assert "AO-2026-0100" in results
     assert "3.00" in results
 
@@ -193,3 +220,109 @@ def test_logging_time(signed_in: FlaskClient, setup: tuple[Panel, Application]) 
     )
     assert ok.status_code == 302
     assert "2 h 30 min" in page_text(signed_in.get("/panel/time"))
+
+
+def test_a_conflict_can_be_declared_late_until_the_review_is_in(
+    signed_in: FlaskClient, session: Session, setup: tuple[Panel, Application], june: User
+) -> None:
+    panel, application = setup
+    ravi = make_user(session, name="Ravi", roles=(Role.PANELLIST,))
+    make_panel_member(session, panel, ravi)
+    onboard(signed_in, panel)
+    signed_in.post(f"/panel/applications/{application.id}/conflict", data={"answer": "no"})
+    url = f"/panel/applications/{application.id}"
+    criterion = application.round.criteria[0].id
+    signed_in.post(url, data={f"score-{criterion}": "3", "action": "draft"})
+    page = signed_in.get(url).get_data(as_text=True)
+    assert f'href="{url}/conflict">I have a conflict of interest with this group</a>' in page
+
+    asked_again = page_text(signed_in.get(f"{url}/conflict"))
+    assert "You told us earlier that you do not know this group" in asked_again
+    declared = signed_in.post(f"{url}/conflict", data={"answer": "yes", "nature": "I know the treasurer"})
+
+    assert declared.headers["Location"] == "/panel/"
+    reread(session)
+    assert session.scalars(select(Review).where(Review.panellist_id == june.id)).all() == []
+    assert session.scalars(select(Assignment.panellist_id)).all() == [ravi.id]
+    assert signed_in.get(url).status_code == 404
+
+
+def test_once_the_review_is_in_a_conflict_goes_to_the_grants_team(
+    signed_in: FlaskClient, session: Session, setup: tuple[Panel, Application], june: User
+) -> None:
+    panel, application = setup
+    onboard(signed_in, panel)
+    signed_in.post(f"/panel/applications/{application.id}/conflict", data={"answer": "no"})
+    make_review(session, application=application, panellist=june, submitted=True)
+    session.commit()
+    url = f"/panel/applications/{application.id}"
+
+    review_page = page_text(signed_in.get(url))
+    assert "I have a conflict of interest with this group" not in review_page
+    assert "write to the grants team" in review_page
+    conflict_page = signed_in.get(f"{url}/conflict").get_data(as_text=True)
+    assert "write to the grants team" in conflict_page
+    assert "<form" not in conflict_page.split("<main", 1)[1]
+    signed_in.post(f"{url}/conflict", data={"answer": "yes"})
+    reread(session)
+    assert session.scalars(select(ConflictDeclaration)).all() == []
+
+
+def test_the_review_page_shows_the_groups_photos_and_nothing_else(
+    signed_in: FlaskClient, session: Session, setup: tuple[Panel, Application]
+) -> None:
+    panel, application = setup
+    storage = get_storage()
+    photo = make_evidence(
+        session,
+        storage,
+        content=make_jpeg(),
+        filename="our-walk.jpg",
+        kind=EvidenceKind.PHOTO,
+        application_id=application.id,
+    )
+    statement = make_evidence(
+        session, storage, filename="statement.pdf", kind=EvidenceKind.BANK_STATEMENT, application_id=application.id
+    )
+    session.commit()
+    onboard(signed_in, panel)
+    signed_in.post(f"/panel/applications/{application.id}/conflict", data={"answer": "no"})
+
+    page = signed_in.get(f"/panel/applications/{application.id}").get_data(as_text=True)
+    assert "our-walk.jpg" in page
+    assert f"/evidence/{photo.id}" in page
+    assert "statement.pdf" not in page
+    for evidence_id, status in ((photo.id, 200), (statement.id, 404)):
+        response = signed_in.get(f"/evidence/{evidence_id}")
+        assert response.status_code == status
+        response.close()
+
+
+def test_missing_scores_are_shown_on_the_review_page_not_the_confirmation(
+    signed_in: FlaskClient, session: Session, setup: tuple[Panel, Application], june: User
+) -> None:
+    panel, application = setup
+    onboard(signed_in, panel)
+    signed_in.post(f"/panel/applications/{application.id}/conflict", data={"answer": "no"})
+    url = f"/panel/applications/{application.id}"
+    criterion = application.round.criteria[0].id
+    buttons = signed_in.get(url).get_data(as_text=True)
+    assert buttons.index(">Save as draft<") < buttons.index(">Submit your review<")
+
+    missing = signed_in.post(url, data={"recommendation": "fund", "action": "submit"})
+    assert missing.status_code == 200
+    assert "Choose a score for Local need" in page_text(missing)
+    # Going to the confirmation page with an unfinished draft leads back to the review, with the errors.
+    back = signed_in.get(f"{url}/submit")
+    assert back.headers["Location"] == f"{url}?check=1"
+    assert "Choose a score for Local need" in page_text(signed_in.get(back.headers["Location"]))
+    assert signed_in.post(f"{url}/submit").headers["Location"] == f"{url}?check=1"
+
+    signed_in.post(url, data={f"score-{criterion}": "5", "recommendation": "fund", "action": "submit"})
+    first, second = signed_in.post(f"{url}/submit"), signed_in.post(f"{url}/submit")
+    assert first.headers["Location"] == url
+    assert second.headers["Location"] == url  # a double tap submits once
+    reread(session)
+    assert session.scalars(select(Review).where(Review.panellist_id == june.id)).one().submitted
+    audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "review submitted")).all()
+    assert len(audit) == 1

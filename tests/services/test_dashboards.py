@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus
+from portal.models.base import utcnow
+from portal.models.panels import Assignment, ConflictDeclaration
 from portal.models.users import Role, User
 from portal.services.audit import record
 from portal.services.dashboards import (
@@ -136,3 +139,27 @@ def test_describe_minutes() -> None:
     assert describe_minutes(60) == "1 hour"
     assert describe_minutes(90) == "1 hour 30 minutes"
     assert describe_minutes(150) == "2 hours 30 minutes"
+
+
+def test_panellist_overview_reads_the_programmes_register(session: Session) -> None:
+    panellist = panellist_with(session, 2)
+    first, second = panellist_overview(session, panellist).assignments
+    groups = {a.application_id: a.application.organisation_id for a in panellist_assignments(session, panellist)}
+    # Entered with no round (by an officer) for the first group; ended for the second.
+    session.add(ConflictDeclaration(panellist_id=panellist.id, organisation_id=groups[first.application_id]))
+    session.add(
+        ConflictDeclaration(
+            panellist_id=panellist.id,
+            organisation_id=groups[second.application_id],
+            ended_at=utcnow(),
+            end_reason="Old",
+        )
+    )
+    session.flush()
+    rows = {row.application_id: row.review_status for row in panellist_overview(session, panellist).assignments}
+    assert rows[first.application_id] == "Conflict declared"
+    assert rows[second.application_id] != "Conflict declared"
+
+
+def panellist_assignments(session: Session, panellist: User) -> list[Assignment]:
+    return list(session.scalars(select(Assignment).where(Assignment.panellist_id == panellist.id)))

@@ -13,7 +13,7 @@ from portal.models.audit import OutboxMessage
 from portal.models.organisations import Membership
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, Review
 from portal.models.users import Role, User
-from portal.services import panels
+from portal.services import conflicts, panel_access, panels
 from tests.factories import make_application, make_organisation, make_panel, make_round, make_user
 
 
@@ -81,11 +81,7 @@ def test_automatic_assignment_is_even_and_gives_each_its_reviews(session: Sessio
 def test_nobody_reviews_their_own_group_or_a_conflict(session: Session, officer: User) -> None:
     panel, (own, conflicted_one, free), [application] = panel_with(session, count=3, applications=1, reviews=3)
     session.add(Membership(user=own, organisation=application.organisation))
-    session.add(
-        ConflictDeclaration(
-            panellist_id=conflicted_one.id, organisation_id=application.organisation_id, round_id=application.round_id
-        )
-    )
+    session.add(ConflictDeclaration(panellist_id=conflicted_one.id, organisation_id=application.organisation_id))
     session.flush()
     made, short = panels.assign_automatically(session, officer, panel)
     assert made == 1
@@ -102,13 +98,14 @@ def test_declaring_a_conflict_records_it_hides_it_and_reassigns(app: Flask, sess
     session.add(Review(application_id=application.id, panellist_id=first.id))
     session.flush()
 
-    replacement = panels.declare_conflict(session, assignment, first, nature="My sister runs it")
+    replacement = conflicts.declare_conflict(session, assignment, first, nature="My sister runs it")
 
     assert replacement is not None
     assert replacement.panellist_id == second.id
-    assert panels.assignment_for(session, first, application.id) is None
+    assert panel_access.assignment_for(session, first, application.id) is None
     register = session.scalars(select(ConflictDeclaration)).one()
     assert (register.panellist_id, register.nature) == (first.id, "My sister runs it")
+    assert (register.declared_by_id, register.round_id, register.ended_at) == (first.id, application.round_id, None)
     assert session.scalar(select(func.count(Review.id))) == 0  # their draft goes with it
     told = session.scalars(select(OutboxMessage).where(OutboxMessage.to == "grants@example.org")).one()
     assert "declared a conflict of interest" in told.body
@@ -127,4 +124,47 @@ def test_a_member_leaving_hands_on_unfinished_reviews(session: Session, officer:
     assert stranded == []
     owners = dict(session.execute(select(Assignment.application_id, Assignment.panellist_id)).all())
     assert owners == {done.id: leaving.id, unfinished.id: staying.id}
-    assert panels.membership(session, leaving, panel.id) is None
+    assert panel_access.current_membership(session, leaving, panel.id) is None
+
+
+def checked(session: Session, panel: Panel) -> Application:
+    return make_application(
+        session, grant_round=panel.round, organisation=make_organisation(session), status=ApplicationStatus.SUBMITTED
+    )
+
+
+def test_sending_to_the_panel_marks_eligible_and_assigns_in_one_step(session: Session, officer: User) -> None:
+    panel, (june, ravi, _), _ = panel_with(session, count=3, applications=0, reviews=2)
+    automatic, chosen, later = checked(session, panel), checked(session, panel), checked(session, panel)
+
+    sent = panels.send_to_panel(session, automatic, by=officer, panel=panel, automatically=True)
+    assert automatic.status is ApplicationStatus.WITH_PANEL
+    assert (len(sent.assigned), sent.short_by) == (2, 0)
+
+    sent = panels.send_to_panel(session, chosen, by=officer, panel=panel, panellists=[june, ravi])
+    assert [u.id for u in sent.assigned] == [june.id, ravi.id]
+    assert set(session.scalars(select(Assignment.panellist_id).where(Assignment.application_id == chosen.id))) == {
+        june.id,
+        ravi.id,
+    }
+
+    assert panels.send_to_panel(session, later, by=officer, panel=None).assigned == []
+    assert later.status is ApplicationStatus.WITH_PANEL
+    assert not panels.can_send_to_panel(later)
+    with pytest.raises(DomainError, match="not waiting for its checks"):
+        panels.send_to_panel(session, later, by=officer, panel=panel, automatically=True)
+
+
+def test_a_refused_panellist_refuses_the_whole_step(session: Session, officer: User) -> None:
+    panel, (june, ravi), _ = panel_with(session, count=2, applications=0, reviews=2)
+    application = checked(session, panel)
+    session.add(ConflictDeclaration(panellist_id=ravi.id, organisation_id=application.organisation_id))
+    session.flush()
+
+    with pytest.raises(DomainError, match="conflict of interest"):
+        panels.send_to_panel(session, application, by=officer, panel=panel, panellists=[june, ravi])
+
+    assert application.status is ApplicationStatus.SUBMITTED
+    assert session.scalars(select(Assignment)).all() == []
+    short = panels.send_to_panel(session, application, by=officer, panel=panel, automatically=True)
+    assert ([u.id for u in short.assigned], short.short_by) == ([june.id], 1)

@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models.applications import ApplicationStatus
 from portal.models.panels import Assignment, Recommendation, Review, Score
 from portal.models.users import Role, User
-from portal.services import scoring
+from portal.services import panel_access, scoring
 from portal.services.scoring import CriterionAnswer
 from tests.factories import make_application, make_assignment, make_organisation, make_panel, make_round, make_user
 from tests.fixtures.databases import reread
@@ -78,7 +78,7 @@ def test_others_scores_are_hidden_until_your_own_is_in(session: Session) -> None
     scoring.submit_review(
         session, first, june, answers(first, need=5), recommendation=Recommendation.FUND, comment="Lovely"
     )
-    assert scoring.panel_reviews_for(session, second.application, ravi) is None
+    assert panel_access.others_reviews(session, second, ravi) is None
 
     assert (
         scoring.submit_review(
@@ -86,7 +86,7 @@ def test_others_scores_are_hidden_until_your_own_is_in(session: Session) -> None
         )
         is True
     )
-    seen = scoring.panel_reviews_for(session, second.application, ravi)
+    seen = panel_access.others_reviews(session, second, ravi)
     assert seen is not None
     assert [(o.label, o.recommendation, o.comment) for o in seen] == [("Panel member 1", "Fund", "Lovely")]
     assert june.email not in repr(seen)

@@ -1,0 +1,115 @@
+"""The programme's conflict register: every panellist's conflicts of interest, added and ended by officers."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.models.organisations import Organisation
+from portal.models.panels import ConflictDeclaration
+from portal.models.users import User
+from portal.officer import bp
+from portal.services import conflicts
+
+
+class AddConflictForm(FlaskForm):
+    panellist = SelectField("Panel member", validators=[DataRequired("Choose the panel member")])
+    organisation = SelectField("Group", validators=[DataRequired("Choose the group")])
+    reason = TextAreaField(
+        "What the conflict of interest is",
+        validators=[DataRequired("Give the reason for the conflict of interest"), Length(max=2000)],
+        render_kw={"rows": 3},
+    )
+
+
+class EndConflictForm(FlaskForm):
+    reason = TextAreaField(
+        "Why it no longer applies",
+        validators=[DataRequired("Give the reason for ending this conflict of interest"), Length(max=2000)],
+        render_kw={"rows": 3},
+    )
+
+
+def _choices(form: AddConflictForm) -> None:
+    people = conflicts.panellists(db.session)
+    form.panellist.choices = [SelectChoice("", "Choose a panel member")] + [
+        SelectChoice(str(u.id), f"{u.name} ({u.email})" if u.name else u.email) for u in people
+    ]
+    form.organisation.choices = [SelectChoice("", "Choose a group")] + [
+        SelectChoice(str(o.id), o.name) for o in conflicts.groups(db.session)
+    ]
+
+
+@bp.route("/conflict-register", methods=["GET", "POST"])
+def conflict_register() -> str | Response | tuple[str, int]:
+    form = AddConflictForm()
+    _choices(form)
+    status = 200
+    if form.validate_on_submit():
+        panellist = db.session.get(User, int(form.panellist.data))  # type: ignore[arg-type]
+        organisation = db.session.get(Organisation, int(form.organisation.data))  # type: ignore[arg-type]
+        if panellist is None or organisation is None:  # pragma: no cover - the choices are validated
+            abort(404)
+        try:
+            done = conflicts.add_entry(
+                db.session,
+                by=current_user,  # type: ignore[arg-type]
+                panellist=panellist,
+                organisation=organisation,
+                reason=form.reason.data or "",
+            )
+        except DomainError as error:
+            form.panellist.errors = [error.message]
+            status = 409
+        else:
+            who = panellist.name or panellist.email
+            flash(_outcome(who, organisation.name, done), "success" if not done.stranded else "info")
+            return redirect(url_for("officer.conflict_register"))
+    return render_template("officer/conflict_register.html", form=form, entries=conflicts.register(db.session)), status
+
+
+def _outcome(who: str, group: str, done: conflicts.Withdrawn) -> str:
+    parts = [f"The conflict of interest between {who} and {group} is in the register."]
+    for application, replacement in done.passed_on:
+        if replacement is None:
+            parts.append(
+                f"{application.reference} was taken from them, and nobody else on its panel could take it: "
+                "assign it by hand, invite another member, or close its reviewing."
+            )
+        else:
+            taker = replacement.panellist.name or replacement.panellist.email
+            parts.append(f"{application.reference} was taken from them and given to {taker}.")
+    if done.reviewed:
+        references = ", ".join(a.reference or str(a.id) for a in done.reviewed)
+        parts.append(f"They had already submitted a review of {references}: it stays in the results.")
+    return " ".join(parts)
+
+
+@bp.route("/conflict-register/<int:entry_id>/end", methods=["GET", "POST"])
+def end_conflict(entry_id: int) -> str | Response | tuple[str, int]:
+    entry = db.session.get(
+        ConflictDeclaration,
+        entry_id,
+        options=[joinedload(ConflictDeclaration.panellist), joinedload(ConflictDeclaration.organisation)],
+    )
+    if entry is None or entry.ended_at is not None:
+        abort(404)
+    form = EndConflictForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            conflicts.end_entry(db.session, entry, by=current_user, reason=form.reason.data or "")  # type: ignore[arg-type]
+        except DomainError as error:
+            form.reason.errors = [error.message]
+            status = 409
+        else:
+            flash("The conflict of interest is ended. The register keeps it, with your reason.", "success")
+            return redirect(url_for("officer.conflict_register"))
+    return render_template("officer/end_conflict.html", entry=entry, form=form), status

@@ -1,0 +1,98 @@
+"""The panel steps on the officer's application page: send it to the panel (marked eligible and assigned
+in one step) and close its reviewing short. Forms and what the page needs to show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.models.applications import Application
+from portal.models.panels import Panel
+from portal.services import panel_access, panels, review_closing
+
+AUTOMATICALLY, CHOSEN, LATER = "automatically", "chosen", "later"
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices shown as checkboxes (rendered by components/forms.html:field)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SendToPanelForm(FlaskForm):
+    how = RadioField(
+        "Who should review it?",
+        choices=[
+            SelectChoice(AUTOMATICALLY, "Assign it automatically, to the panel members with the fewest applications"),
+            SelectChoice(CHOSEN, "Assign it to panel members I choose"),
+            SelectChoice(LATER, "Not now: I will assign it later"),
+        ],
+        validators=[DataRequired("Choose who should review it")],
+    )
+    panel = SelectField("Which panel should assign it automatically?", validate_choice=False)
+    # Each value names the panel and the member ("3-41"): a member is chosen through one panel.
+    panellists = CheckboxesField("Panel members", validate_choice=False)
+
+
+class CloseReviewingForm(FlaskForm):
+    closing_reason = TextAreaField(
+        "Why close reviewing with the reviews in hand?",
+        validators=[DataRequired("Give the reason for closing reviewing with fewer reviews"), Length(max=2000)],
+        render_kw={"rows": 3},
+    )
+
+
+@dataclass(frozen=True)
+class PanelSteps:
+    can_send: bool
+    round_panels: list[Panel]
+    send: SendToPanelForm | None
+    can_close: bool
+    count: review_closing.ReviewCount | None
+    close: CloseReviewingForm | None
+
+
+def send_form(session: Session, application: Application, form: SendToPanelForm | None = None) -> SendToPanelForm:
+    """The send-to-panel form with its choices: the round's panels, and the members of each who may take it."""
+    form = form or SendToPanelForm(formdata=None)
+    round_panels = panels_of_round(session, application)
+    form.panel.choices = [SelectChoice(str(p.id), p.name) for p in round_panels]
+    several = len(round_panels) > 1
+    form.panellists.choices = [
+        SelectChoice(f"{p.id}-{u.id}", (u.name or u.email) + (f" ({p.name})" if several else ""))
+        for p in round_panels
+        for u in panel_access.panellists_who_may_take(session, p, application)
+    ]
+    return form
+
+
+def panel_steps(
+    session: Session,
+    application: Application,
+    *,
+    send: SendToPanelForm | None = None,
+    close: CloseReviewingForm | None = None,
+) -> PanelSteps:
+    """What the application page shows of the panel steps, each only when its rule allows it."""
+    can_send = panels.can_send_to_panel(application)
+    can_close = review_closing.can_close_reviewing(session, application)
+    return PanelSteps(
+        can_send=can_send,
+        round_panels=panels_of_round(session, application) if can_send else [],
+        send=send_form(session, application, send) if can_send else None,
+        can_close=can_close,
+        count=review_closing.review_count(session, application) if can_close else None,
+        close=(close or CloseReviewingForm(formdata=None)) if can_close else None,
+    )
+
+
+def panels_of_round(session: Session, application: Application) -> list[Panel]:
+    statement = select(Panel).where(Panel.round_id == application.round_id).order_by(Panel.created_at, Panel.id)
+    return list(session.scalars(statement))
