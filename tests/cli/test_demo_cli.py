@@ -128,6 +128,8 @@ def test_the_demo_officer_home_lists_every_kind_of_work(
         assert kind.title in home, kind
     assert "Returned by Sam Reid on " in home
     assert "Set up your authenticator app" in home
+
+
 def test_demo_load_shows_the_conflict_register_and_reviewing_closed_short(app: Flask, session: Session) -> None:
     from portal.models.panels import ConflictDeclaration
     from portal.services import results
