@@ -19,7 +19,14 @@ from portal.models.funding import Neighbourhood, Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS
 from portal.officer import bp
 from portal.services import round_setup
-from portal.services.application_form import DEFAULT_WORD_LIMITS, MAX_EXTRA_QUESTIONS, parse_pounds, parse_whole_number
+from portal.services.application_form import (
+    DEFAULT_WORD_LIMITS,
+    MAX_EXTRA_QUESTIONS,
+    asked_questions,
+    parse_pounds,
+    parse_whole_number,
+    removed_questions,
+)
 from portal.services.eligibility import DEFAULT_EXCLUDED, PURPOSES
 from portal.services.round_setup import MAX_CRITERIA, SECTION_KEYS, CriterionSettings, RoundSettings
 
@@ -44,15 +51,20 @@ def read_form() -> RoundSettings:
     for key in SECTION_KEYS:
         limit = parse_whole_number(form.get(f"words-{key}", ""))
         sections[key] = {"guidance": form.get(f"guidance-{key}", "").strip()} | ({"word_limit": limit} if limit else {})
-    extra = []
+    rows = []
     for index in range(MAX_EXTRA_QUESTIONS):
         question = form.get(f"extra-{index}-question", "").strip()
         if question:
             limit = parse_whole_number(form.get(f"extra-{index}-words", ""))
-            extra.append(
-                {"key": f"q{index + 1}", "question": question, "hint": form.get(f"extra-{index}-hint", "").strip()}
-                | ({"word_limit": limit} if limit else {})
-            )
+            place = parse_whole_number(form.get(f"extra-{index}-place", "")) or index + 1
+            # The key travels with its question (a hidden field), so answers stay with it.
+            row = {
+                "key": form.get(f"extra-{index}-key", "").strip()[:40],
+                "question": question,
+                "hint": form.get(f"extra-{index}-hint", "").strip(),
+            }
+            rows.append(((place, index), row | ({"word_limit": limit} if limit else {})))
+    extra = [row for _, row in sorted(rows, key=lambda item: item[0])]
     criteria = []
     for index in range(MAX_CRITERIA):
         title = form.get(f"criterion-{index}-title", "").strip()
@@ -114,6 +126,8 @@ def _page(
             section_titles=SECTION_TITLES,
             default_words=DEFAULT_WORD_LIMITS,
             max_extra=MAX_EXTRA_QUESTIONS,
+            asked=asked_questions(settings.questions) if settings else [],
+            removed=removed_questions(existing.questions) if existing else [],
             max_criteria=MAX_CRITERIA,
             local=lambda moment, fmt: uk_time(moment).strftime(fmt) if moment else "",
         ),
