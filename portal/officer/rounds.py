@@ -108,6 +108,18 @@ def read_form() -> RoundSettings:
     )
 
 
+# The settings' names for what the form calls by another name; each problem is shown at its field.
+FIELD_IDS = {
+    "budget_pence": "budget",
+    "min_award_pence": "min_award",
+    "max_award_pence": "max_award",
+    "second_approval_above_pence": "second_approval_above",
+    "reviews_per_application": "reviews",
+    "hourly_rate_pence": "hourly_rate",
+    "extra": "extra-0-question",
+}
+
+
 def _page(
     settings: RoundSettings | None, existing: Round | None, problems: dict[str, str], status: int = 200
 ) -> tuple[str, int]:
@@ -116,7 +128,8 @@ def _page(
             "officer/round_form.html",
             s=settings,
             existing=existing,
-            problems=problems,
+            problems={FIELD_IDS.get(name, name): message for name, message in problems.items()},
+            typed=request.form if request.method == "POST" else {},
             form=FlaskForm(),
             neighbourhoods=db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)).all(),
             kinds=ORGANISATION_KIND_LABELS,
@@ -146,7 +159,7 @@ def _submit(existing: Round | None) -> Response | tuple[str, int]:
         saved = round_setup.save(db.session, current_user, settings, existing)  # type: ignore[arg-type]
     except DomainError as error:
         db.session.rollback()
-        return _page(settings, existing, {"form": error.message}, 409)
+        return _page(settings, existing, {error.field or "title": error.message}, 409)
     flash(f"{saved.title} is saved.", "success")
     return redirect(url_for("officer.home"))
 

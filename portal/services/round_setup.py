@@ -198,7 +198,9 @@ def save(session: Session, officer: User, settings: RoundSettings, existing: Rou
     ] != [(c.title, c.guidance, c.weight, c.descriptors, c.comment_required) for c in settings.criteria]
     if criteria_changed:
         if existing is not None and _scoring_started(session, existing):
-            raise DomainError("Panel members have started scoring, so the criteria can no longer change.")
+            raise DomainError(
+                "Panel members have started scoring, so the criteria can no longer change.", field="criteria"
+            )
         grant_round.criteria.clear()
         session.flush()
         grant_round.criteria.extend(
