@@ -20,6 +20,7 @@ from portal.access import require_member
 from portal.apply import bp
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
+from portal.form_errors import refuse
 from portal.models.applications import Application, Evidence
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.request_bodies import text_beside_files
@@ -108,7 +109,7 @@ def accept_award(award_id: int) -> str | Response | tuple[str, int]:
         try:
             award_acceptance.accept_award(db.session, item, current_user, name=form.name.data, agreed=form.agreed.data)  # type: ignore[arg-type]
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error)
             return render_template("apply/awards/accept.html", award=item, form=form), 409
         flash("You have accepted the grant. Now give us your bank details so we can pay it.", "success")
         return redirect(url_for("apply.bank_details", award_id=item.id))
@@ -129,7 +130,7 @@ def bank_details_page(award_id: int) -> str | Response | tuple[str, int]:
         try:
             bank_details.save_bank_details(db.session, item, current_user, details)  # type: ignore[arg-type]
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error)
             return render_template("apply/awards/bank_details.html", award=item, form=form, masked=_masked(item)), 409
         flash("Your bank details are saved.", "success")
         return redirect(url_for("apply.award", award_id=item.id))
@@ -283,7 +284,7 @@ def check_report(award_id: int) -> Response | tuple[str, int]:
         try:
             reports.submit_report(db.session, item, current_user)  # type: ignore[arg-type]
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error)
         else:
             flash("Thank you. Your end-of-grant report is sent.", "success")
             return redirect(url_for("apply.report", award_id=award_id))
