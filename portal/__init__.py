@@ -19,6 +19,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
+    from portal.request_bodies import PortalRequest
+
+    app.request_class = PortalRequest
     settings = load_config(app.instance_path)
     settings.update(config or {})
     app.config.update(settings)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A rule said no. ``message`` is plain English, safe to show to the user."""
+    """A rule said no. ``message`` is plain English, safe to show to the user;
+    ``field`` names the input it is about, when it is about one, so a page can show it there."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class IllegalTransition(DomainError):

@@ -8,6 +8,10 @@ from flask import Flask, render_template_string
 from wtforms import BooleanField, Form, IntegerField, RadioField, SelectChoice, StringField
 from wtforms.validators import InputRequired, NumberRange
 
+from portal.errors import DomainError
+from portal.form_errors import refuse
+from tests.fixtures.pages import error_summary_problems
+
 
 class Elements(HTMLParser):
     """Collects every start tag with its attributes, and the page's text."""
@@ -170,3 +174,29 @@ def test_summary_and_task_lists(app: Flask) -> None:
     assert page.one("span", id=link["aria-describedby"])
     assert "Cannot start yet" in html
     assert len(page.find("a")) == 2
+
+
+def test_a_refusal_is_shown_at_its_field_and_linked_from_the_summary(app: Flask) -> None:
+    with app.test_request_context():
+        form = GroupForm(data={"name": "Oxhey Pantry", "people": 12, "kind": "informal"})
+        refuse(form, DomainError("Another group already uses this name"))
+        refuse(form, DomainError("Fewer people, please", field="people"))
+        html = render_template_string(FIELDS, form=form)
+    page = Elements(html)
+    assert [a["href"] for a in page.find("a")] == ["#name", "#people"]
+    assert page.one("p", id="name-error")
+    assert error_summary_problems(html) == []
+
+
+def test_a_form_of_buttons_only_shows_its_refusal_beside_them(app: Flask) -> None:
+    template = """{% from "components/forms.html" import error_summary, form_problem, button %}
+    {{ error_summary(form) }}
+    {% call form_problem(form) %}{{ button("Send application") }}{% endcall %}"""
+    with app.test_request_context():
+        form = Form()
+        refuse(form, "Finish the budget before you send the application")
+        html = render_template_string(template, form=form)
+    page = Elements(html)
+    assert [a["href"] for a in page.find("a")] == ["#form-problem"]
+    assert page.one("div", id="form-problem")["class"] == "form-group form-group--error"
+    assert error_summary_problems(html) == []

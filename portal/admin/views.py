@@ -11,6 +11,7 @@ from portal.admin import bp
 from portal.admin.forms import AccountForm, EraseForm, NewPersonForm, RolesForm
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.form_errors import refuse
 from portal.formatting import time_and_date
 from portal.models.users import STAFF_ROLES, Role, User
 from portal.services import people
@@ -77,7 +78,7 @@ def new_user() -> Response | str:
                 sign_in_url=_sign_in_url(role),
             )
         except DomainError as error:
-            form.email.errors.append(error.message)
+            refuse(form, error.message, at=form.email)
         else:
             flash(
                 f"Account created for {user.name or user.email}. We have emailed them to say where to sign in.",
@@ -102,7 +103,7 @@ def edit_user(user_id: int) -> Response | str:
                     db.session, _actor(), user, [Role(value) for value in roles_form.roles.data or []]
                 )
             except DomainError as error:
-                roles_form.roles.errors.append(error.message)
+                refuse(roles_form, error.message, at=roles_form.roles)
             else:
                 flash(_roles_message(user, granted, revoked), "success" if granted or revoked else "info")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -117,7 +118,7 @@ def edit_user(user_id: int) -> Response | str:
                     people.reactivate(db.session, _actor(), user)
                     message = f"{user.name or user.email} can sign in again."
             except DomainError as error:
-                account_form.form_errors.append(error.message)
+                refuse(account_form, error.message)
             else:
                 flash(message, "success")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -159,7 +160,7 @@ def erase_user(user_id: int) -> Response | str:
         try:
             erase_person(db.session, get_storage(), _actor(), user)
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error.message)
         else:
             flash("The person's personal details have been erased. Their grants and payments are kept.", "success")
             return redirect(url_for("admin.edit_user", user_id=user_id))

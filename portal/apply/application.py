@@ -19,6 +19,7 @@ from portal.apply.application_forms import RevisionForm, StartApplicationForm, q
 from portal.apply.loaders import application_for_member
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.form_errors import refuse
 from portal.models.applications import Application, ApplicationStatus
 from portal.services import application_form as form_rules
 from portal.services import applications, rounds
@@ -40,12 +41,12 @@ def new_application(slug: str) -> str | Response:
     if form.validate_on_submit():
         chosen = {str(o.id): o for o, existing in groups if existing is None}.get(form.organisation.data or "")
         if chosen is None:
-            form.organisation.errors = ["Choose the group that is applying"]
+            refuse(form, "Choose the group that is applying", at=form.organisation)
         else:
             try:
                 application = applications.start_application(db.session, grant_round, chosen, current_user)  # type: ignore[arg-type]
             except DomainError as error:
-                form.form_errors.append(error.message)
+                refuse(form, error.message, at=form.organisation)
             else:
                 return redirect(url_for("apply.task_list", application_id=application.id))
     return render_template("apply/start.html", grant_round=grant_round, groups=groups, form=form, closed=False)
@@ -114,7 +115,7 @@ def section(application_id: int, section: str) -> str | Response | tuple[str, in
     except StaleSection as stale:
         return _stale(application_id, key, stale, form, values)
     except DomainError as error:
-        form.form_errors.append(error.message)
+        refuse(form, error.message)
         return _render_section(application, key, specs, form, {}), 409
     return _after_save(application, key, lambda: _render_section_after_save(application, key, specs))
 
@@ -150,7 +151,7 @@ def _render_section(
     for name, message in problems.items():
         if name in form:
             form[name].errors = [message]
-        else:
+        else:  # the group's profile: shown (and linked to) where the page speaks of it
             form.form_errors.append(message)
     hints = {}
     for spec in specs:
@@ -176,7 +177,6 @@ def _render_section(
         saved_now=saved_now,
         stale=stale,
         differences=differences or [],
-        profile_gaps=problems and [m for n, m in problems.items() if n.startswith("profile-")],
     )
 
 

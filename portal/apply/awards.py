@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -18,12 +20,13 @@ from portal.access import require_member
 from portal.apply import bp
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
-from portal.models.applications import Application, Evidence, EvidenceKind
+from portal.form_errors import refuse
+from portal.models.applications import Application, Evidence
 from portal.models.awards import Award, AwardStatus, MonitoringReport
-from portal.services import award_acceptance, bank_details, reports, thumbnails
-from portal.services.application_form import count_words
-from portal.services.evidence import attach_thumbnail, preview_of
-from portal.services.uploads import delete_evidence, receive_upload, store_evidence
+from portal.request_bodies import text_beside_files
+from portal.services import award_acceptance, bank_details, reports
+from portal.services.application_form import count_words, parse_whole_number
+from portal.services.uploads import receive_upload
 from portal.storage import get_storage
 from portal.workflow import AWARD_LABELS
 
@@ -106,7 +109,7 @@ def accept_award(award_id: int) -> str | Response | tuple[str, int]:
         try:
             award_acceptance.accept_award(db.session, item, current_user, name=form.name.data, agreed=form.agreed.data)  # type: ignore[arg-type]
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error)
             return render_template("apply/awards/accept.html", award=item, form=form), 409
         flash("You have accepted the grant. Now give us your bank details so we can pay it.", "success")
         return redirect(url_for("apply.bank_details", award_id=item.id))
@@ -127,7 +130,7 @@ def bank_details_page(award_id: int) -> str | Response | tuple[str, int]:
         try:
             bank_details.save_bank_details(db.session, item, current_user, details)  # type: ignore[arg-type]
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error)
             return render_template("apply/awards/bank_details.html", award=item, form=form, masked=_masked(item)), 409
         flash("Your bank details are saved.", "success")
         return redirect(url_for("apply.award", award_id=item.id))
@@ -155,11 +158,13 @@ def _not_open(report: MonitoringReport) -> Response | None:
 def _report_page(
     report: MonitoringReport,
     *,
-    problems: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    typed: dict[str, Any] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    answers = report.answers or {}
+    """The report form; ``errors`` are keyed by the id of the field they belong to,
+    ``typed`` (when the save was refused) is shown instead of what is saved."""
+    answers = typed if typed is not None else report.answers or {}
     words = {q.name: q.word_limit - count_words(str(answers.get(q.name) or "")) for q in reports.TEXT_QUESTIONS}
     return (
         render_template(
@@ -169,7 +174,6 @@ def _report_page(
             answers=answers,
             questions=reports.TEXT_QUESTIONS,
             words=words,
-            problems=problems or {},
             errors=errors or {},
             photos=_report_files(report),
             form=FlaskForm(),
@@ -186,7 +190,9 @@ def _report_files(report: MonitoringReport) -> list[Evidence]:
 
 
 @bp.route("/awards/<int:award_id>/report", methods=["GET", "POST"])
+@text_beside_files
 def report(award_id: int) -> Response | tuple[str, int]:
+    """One form for the text and the photos, so no button loses what was typed or chosen."""
     item = report_for_member(award_id)
     leave = _not_open(item)
     if leave is not None:
@@ -195,21 +201,75 @@ def report(award_id: int) -> Response | tuple[str, int]:
         return render_template("apply/awards/report_sent.html", report=item, award=item.award), 200
     if request.method == "GET":
         return _report_page(item)
-    if not FlaskForm().validate():
-        return _report_page(item, errors={"form": "This page had been open too long. Try again."}, status=400)
-    values = {q.name: request.form.get(q.name, "") for q in reports.TEXT_QUESTIONS}
+    typed = _typed(item)
+    try:
+        reports.save_report(db.session, item, current_user, typed)  # type: ignore[arg-type]
+    except DomainError as error:
+        return _report_page(item, errors={"what_happened": error.message}, typed=typed, status=409)
+    # A photo's Remove button carries the photo's id instead of an action.
+    action = "remove" if request.form.get("remove") else request.form.get("action", "save")
+    photo_problem = _photo_change(item, action)
+    if photo_problem is not None:
+        # The text is saved (the page answers 200, so it is kept); only the photo step failed.
+        return _report_page(item, errors={"photo": photo_problem})
+    if action == "check":
+        return redirect(url_for("apply.check_report", award_id=award_id))
+    if action in {"upload", "remove"}:
+        flash(
+            "Your photo is added and your report is saved."
+            if action == "upload"
+            else "The photo is removed and your report is saved.",
+            "success",
+        )
+        return redirect(url_for("apply.report", award_id=award_id) + "#photos")
+    flash("Your report is saved. You can come back to it at any time before you send it.", "success")
+    return redirect(url_for("apply.report", award_id=award_id))
+
+
+def _typed(item: MonitoringReport) -> dict[str, Any]:
+    values: dict[str, Any] = {q.name: request.form.get(q.name, "") for q in reports.TEXT_QUESTIONS}
     values["people"] = request.form.get("people", "")
     values["spend"] = {
         str(line.id): request.form.get(f"spend-{line.id}", "") for line in item.award.application.budget_lines
     }
+    return values
+
+
+def _photo_change(item: MonitoringReport, action: str) -> str | None:
+    """Add the chosen photo (whichever button was pressed) or remove one; what went wrong, in plain words."""
+    upload = request.files.get("photo")
+    if action == "remove":
+        photo = reports.report_photo(db.session, item, parse_whole_number(request.form.get("remove")) or 0)
+        if photo is None:
+            abort(404)
+        try:
+            reports.remove_photo(db.session, get_storage(), item, photo, by=current_user)  # type: ignore[arg-type]
+        except StorageUnavailable:
+            return "We could not remove the photo just now. Your report is saved: try again in a few minutes."
+    if upload is None or not upload.filename:
+        return "Choose a photo to upload" if action == "upload" else None
     try:
-        reports.save_report(db.session, item, current_user, values)  # type: ignore[arg-type]
-    except DomainError as error:
-        return _report_page(item, errors={"form": error.message}, status=409)
-    if request.form.get("action") == "check":
-        return redirect(url_for("apply.check_report", award_id=award_id))
-    flash("Your report is saved. You can come back to it at any time before you send it.", "success")
-    return redirect(url_for("apply.report", award_id=award_id))
+        _add_photo(item, upload)
+    except RateLimitExceeded:
+        return (
+            "Your photo was not added: you have uploaded a lot of files in a short while. "
+            "Your report is saved. Wait a few minutes, then add the photo again."
+        )
+    except UploadRejected as error:
+        return f"Your photo was not added. {error.message}"
+    except StorageUnavailable:
+        return "Your photo was not added: we could not store it just now. Your report is saved. Try again soon."
+    return None
+
+
+@rate_limits.uploads
+def _add_photo(item: MonitoringReport, upload: FileStorage) -> None:
+    # Limited here rather than on the page, so only a post that carries a file counts,
+    # and going over the limit still saves the report's text.
+    with receive_upload(
+        upload.stream, upload.filename or "", max_bytes=current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    ) as received:
+        reports.add_photo(db.session, get_storage(), item, received, by=current_user)  # type: ignore[arg-type]
 
 
 @bp.route("/awards/<int:award_id>/report/check", methods=["GET", "POST"])
@@ -224,7 +284,7 @@ def check_report(award_id: int) -> Response | tuple[str, int]:
         try:
             reports.submit_report(db.session, item, current_user)  # type: ignore[arg-type]
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error)
         else:
             flash("Thank you. Your end-of-grant report is sent.", "success")
             return redirect(url_for("apply.report", award_id=award_id))
@@ -237,75 +297,3 @@ def check_report(award_id: int) -> Response | tuple[str, int]:
         photos=_report_files(item),
     )
     return page, (409 if form.form_errors else 200)
-
-
-@bp.post("/awards/<int:award_id>/report/photos")
-@rate_limits.uploads
-def report_photo(award_id: int) -> Response | tuple[str, int]:
-    item = report_for_member(award_id)
-    leave = _not_open(item)
-    if leave is not None:
-        return leave
-    if not FlaskForm().validate():
-        return _report_page(item, errors={"photo": "This page had been open too long. Try again."}, status=400)
-    upload = request.files.get("photo")
-    if upload is None or not upload.filename:
-        return _report_page(item, errors={"photo": "Choose a photo to upload"})
-    try:
-        reports.ensure_open(item)
-        with receive_upload(
-            upload.stream, upload.filename, max_bytes=current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-        ) as received:
-            if received.content_type not in thumbnails.IMAGE_TYPES:
-                raise UploadRejected("Photos must be JPG, PNG or HEIC pictures")
-            preview = preview_of(received)
-            evidence = store_evidence(
-                db.session,
-                get_storage(),
-                received,
-                kind=EvidenceKind.PHOTO,
-                uploaded_by=current_user,
-                report_id=item.id,  # type: ignore[arg-type]
-            )
-            attach_thumbnail(get_storage(), evidence, preview)
-    except UploadRejected as error:
-        return _report_page(item, errors={"photo": error.message}, status=400)
-    except StorageUnavailable:
-        return _report_page(
-            item,
-            errors={
-                "photo": "We could not save your photo just now. Your report is saved: try again in a few minutes."
-            },
-            status=503,
-        )
-    except DomainError as error:
-        return _report_page(item, errors={"photo": error.message}, status=409)
-    flash("Your photo is added.", "success")
-    return redirect(url_for("apply.report", award_id=award_id) + "#photos")
-
-
-@bp.post("/awards/<int:award_id>/report/photos/<int:evidence_id>/remove")
-def remove_report_photo(award_id: int, evidence_id: int) -> Response | tuple[str, int]:
-    item = report_for_member(award_id)
-    leave = _not_open(item)
-    if leave is not None:
-        return leave
-    photo = db.session.get(Evidence, evidence_id)
-    if photo is None or photo.report_id != item.id:
-        abort(404)
-    if not FlaskForm().validate():
-        return _report_page(item, errors={"photo": "This page had been open too long. Try again."}, status=400)
-    try:
-        reports.ensure_open(item)
-        thumbnail = photo.thumbnail_key
-        delete_evidence(db.session, get_storage(), photo, actor=current_user)  # type: ignore[arg-type]
-        if thumbnail:
-            get_storage().delete(thumbnail)
-    except StorageUnavailable:
-        return _report_page(
-            item, errors={"photo": "We could not remove the photo just now. Try again in a few minutes."}, status=503
-        )
-    except DomainError as error:
-        return _report_page(item, errors={"photo": error.message}, status=409)
-    flash("The photo is removed.", "success")
-    return redirect(url_for("apply.report", award_id=award_id) + "#photos")

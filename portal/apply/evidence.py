@@ -12,6 +12,7 @@ from portal.apply import bp
 from portal.apply.loaders import application_for_member
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
+from portal.form_errors import refuse
 from portal.models.applications import Application, Evidence, EvidenceKind
 from portal.services import evidence as evidence_rules
 from portal.services.uploads import receive_upload
@@ -41,12 +42,14 @@ def evidence(application_id: int) -> Response | tuple[str, int]:
     application = application_for_member(application_id)
     if request.method == "GET":
         return _page(application)
+    # Problems that are not about one document are shown at the first document's upload.
+    first = evidence_rules.evidence_needed(application)[0].kind.value
     if not FlaskForm().validate():
-        return _page(application, errors={"form": "This page had been open too long. Try again."}, status=400)
+        return _page(application, errors={first: "This page had been open too long. Try again."}, status=400)
     try:
         kind = EvidenceKind(request.form.get("kind", ""))
     except ValueError:
-        return _page(application, errors={"form": "Choose which document you are adding"})
+        return _page(application, errors={first: "Choose which document you are adding"})
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _page(application, errors={kind.value: "Choose a file to upload"})
@@ -80,10 +83,10 @@ def remove_evidence(application_id: int, evidence_id: int) -> str | Response | t
         try:
             evidence_rules.remove_evidence(db.session, get_storage(), application, current_user, item)  # type: ignore[arg-type]
         except StorageUnavailable:
-            form.form_errors.append("We could not remove the file just now. Try again in a few minutes.")
+            refuse(form, "We could not remove the file just now. Try again in a few minutes.")
             return render_template("apply/remove_evidence.html", application=application, item=item, form=form), 503
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error.message)
             return render_template("apply/remove_evidence.html", application=application, item=item, form=form), 409
         flash(f"{item.original_filename} is removed.", "success")
         return redirect(url_for("apply.evidence", application_id=application.id))

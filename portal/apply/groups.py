@@ -22,6 +22,7 @@ from portal.apply.group_forms import (
 )
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.form_errors import refuse
 from portal.models.organisations import Organisation, OrganisationKind
 from portal.models.users import User
 from portal.services import organisations, rounds
@@ -110,7 +111,7 @@ def edit_group(organisation_id: int, part: str) -> str | Response | tuple[str, i
         try:
             organisations.update_group(db.session, organisation, current_user, **form.changes())  # type: ignore[arg-type]
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error.message)
             return render_template(
                 "apply/groups/edit.html", organisation=organisation, form=form, part=part, heading=heading
             ), 409
@@ -135,7 +136,7 @@ def group_members(organisation_id: int) -> str | Response | tuple[str, int]:
         try:
             organisations.add_member(db.session, organisation, current_user, email=form.email.data, name=form.name.data)  # type: ignore[arg-type]
         except DomainError as error:
-            form.email.errors = [error.message]
+            refuse(form, error.message, at=form.email)
         else:
             flash(f"{form.name.data} is added to {organisation.name}. We have emailed them how to sign in.", "success")
             return redirect(url_for("apply.group_members", organisation_id=organisation.id))
@@ -159,7 +160,7 @@ def remove_member(organisation_id: int, user_id: int) -> str | Response | tuple[
         try:
             organisations.remove_member(db.session, organisation, current_user, member)  # type: ignore[arg-type]
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error.message)
             return render_template(
                 "apply/groups/remove_member.html", organisation=organisation, member=member, form=form
             ), 409

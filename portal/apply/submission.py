@@ -14,6 +14,7 @@ from portal.apply.application_forms import AnswerForm, SubmitForm, WithdrawForm
 from portal.apply.loaders import application_for_member
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
+from portal.form_errors import refuse
 from portal.models.applications import ApplicationStatus, InfoRequest
 from portal.models.awards import Award
 from portal.services import application_form as form_rules
@@ -74,7 +75,7 @@ def check_answers(application_id: int) -> str | Response | tuple[str, int]:
         try:
             applications.submit_application(db.session, application, current_user)  # type: ignore[arg-type]
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error.message)
             return render_template(
                 "apply/check_answers.html", application=application, groups=_answer_rows(application), form=form
             ), 409
@@ -121,7 +122,7 @@ def withdraw(application_id: int) -> str | Response | tuple[str, int]:
         try:
             applications.withdraw_application(db.session, application, current_user, reason=form.reason.data or "")  # type: ignore[arg-type]
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error.message)
             return render_template("apply/withdraw.html", application=application, form=form), 409
         flash("You have withdrawn the application.", "success")
         return redirect(url_for("apply.status", application_id=application.id))
@@ -158,13 +159,15 @@ def answer_question(application_id: int, info_request_id: int) -> str | Response
         form.files.errors = [error.message]
         return render_template("apply/answer_question.html", **page), 400
     except StorageUnavailable:
-        form.form_errors.append(
+        refuse(
+            form,
             "We could not save your files just now, so nothing has been sent. "
-            "Try again in a few minutes: your answer is still here."
+            "Try again in a few minutes: your answer is still here.",
+            at=form.files,
         )
         return render_template("apply/answer_question.html", **page), 503
     except DomainError as error:
-        form.form_errors.append(error.message)
+        refuse(form, error.message)
         return render_template("apply/answer_question.html", **page), 409
     finally:
         for item in received:

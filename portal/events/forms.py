@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from portal.form_errors import refuse
 from portal.services.events import MAX_ATTENDEES_PER_BOOKING
 
 
@@ -24,3 +25,9 @@ class BookingForm(FlaskForm):
     attendees = FieldList(
         FormField(AttendeeForm), min_entries=MAX_ATTENDEES_PER_BOOKING, max_entries=MAX_ATTENDEES_PER_BOOKING
     )
+
+    def refuse_attendees(self, message: str) -> None:
+        """A problem with who is coming, shown at the first person's name."""
+        refuse(self, message, at=self.attendees[0].form.name)
+        # The list gathered its people's errors when it was validated: gather them again.
+        self.attendees.errors = [entry.errors for entry in self.attendees if entry.errors]

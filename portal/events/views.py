@@ -15,6 +15,7 @@ from portal.errors import DomainError
 from portal.events import bp
 from portal.events.forms import BookingForm
 from portal.extensions import db
+from portal.form_errors import refuse
 from portal.models.events import Event, EventAudience, Registration, Resource, ResourceKind
 from portal.models.users import User
 from portal.services import events, resources
@@ -103,15 +104,18 @@ def book(event_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         chosen = next((g for g in groups if str(g.id) == form.organisation.data), None)
         if chosen is None and form.organisation.data != NO_GROUP:
-            form.organisation.errors = ["Choose the group you are booking for"]
+            refuse(form, "Choose the group you are booking for", at=form.organisation)
         else:
             attendees = [
                 events.Attendee(a.form.name.data or "", a.form.access_needs.data or "") for a in form.attendees
             ]
             try:
                 made = events.book(db.session, user, item, chosen, attendees)
+            except events.AttendeesRefused as error:
+                form.refuse_attendees(error.message)
+                return render_template("events/book.html", event=item, form=form), 400
             except DomainError as error:
-                form.form_errors.append(error.message)
+                refuse(form, error.message)
                 return render_template("events/book.html", event=item, form=form), 409
             waiting = sum(1 for r in made if r.status.value == "waitlisted")
             if waiting == len(made):

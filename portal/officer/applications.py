@@ -215,14 +215,14 @@ def application_page(
     pending = decisions.pending_approval(db.session, item)
     sections = []
     for key in ("group", "idea", "benefit", "extra", "declarations"):
-        if key == "extra" and not form_rules.extra_questions(item.round):
+        if key == "extra" and not form_rules.shown_fields(item, key):
             continue
         sections.append(
             {
                 "title": form_rules.SECTIONS_BY_KEY[key].title,
                 "rows": [
                     {"key": spec.label, "value": _shown(spec, form_rules.answer(item, key, spec.name))}
-                    for spec in form_rules.fields_for(item, key)
+                    for spec in form_rules.shown_fields(item, key)
                 ],
             }
         )

@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal import rate_limits
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
+from portal.form_errors import refuse
 from portal.formatting import UK, uk_time
 from portal.models.events import Event, EventAudience, Registration, Resource
 from portal.models.funding import Round
@@ -143,7 +144,7 @@ def new_event() -> str | Response | tuple[str, int]:
         try:
             event = events.create_event(db.session, current_user, _settings(form))  # type: ignore[arg-type]
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error)
             return render_template("officer/event_form.html", form=form, event=None), 400
         flash("The event is saved as a draft. Publish it when it is ready.", "success")
         return redirect(url_for("officer.event", event_id=event.id))
@@ -158,7 +159,7 @@ def edit_event(event_id: int) -> str | Response | tuple[str, int]:
         try:
             moved = events.update_event(db.session, current_user, event, _settings(form))  # type: ignore[arg-type]
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error)
             return render_template("officer/event_form.html", form=form, event=event), 400
         flash("The event is changed." + (f" {moved} moved up from the waiting list." if moved else ""), "success")
         return redirect(url_for("officer.event", event_id=event.id))
@@ -236,12 +237,13 @@ def event_register(event_id: int) -> FlaskResponse:
     return response
 
 
-def _add_resource(form: ResourceForm, event: Event | None) -> str | None:
-    """Add the resource the form describes; the error message to show, or None."""
+def _add_resource(form: ResourceForm, event: Event | None) -> bool:
+    """Add the resource the form describes; False (with the problem shown at its field) when it cannot be."""
     upload = request.files.get("file")
     link = (form.link.data or "").strip()
     if (upload is None or not upload.filename) and not link:
-        return "Upload a file or give a link"
+        refuse(form, "Upload a file or give a link", at=form.link)
+        return False
     try:
         if link:
             resources.add_link(
@@ -265,10 +267,15 @@ def _add_resource(form: ResourceForm, event: Event | None) -> str | None:
                     event=event,
                 )
     except StorageUnavailable:
-        return OUTAGE
-    except (UploadRejected, DomainError) as error:
-        return error.message
-    return None
+        refuse(form, OUTAGE, at=form.file)
+        return False
+    except UploadRejected as error:
+        refuse(form, error, at=form.file)
+        return False
+    except DomainError as error:
+        refuse(form, error, at=None if error.field else (form.link if link else form.file))
+        return False
+    return True
 
 
 @bp.post("/events/<int:event_id>/resources")
@@ -276,12 +283,9 @@ def _add_resource(form: ResourceForm, event: Event | None) -> str | None:
 def add_event_resource(event_id: int) -> Response | tuple[str, int]:
     event = _event_or_404(event_id)
     form = ResourceForm()
-    if form.validate_on_submit():
-        problem = _add_resource(form, event)
-        if problem is None:
-            flash("The resource is added to the event.", "success")
-            return redirect(url_for("officer.event", event_id=event.id))
-        form.form_errors.append(problem)
+    if form.validate_on_submit() and _add_resource(form, event):
+        flash("The resource is added to the event.", "success")
+        return redirect(url_for("officer.event", event_id=event.id))
     return _event_page(event, form, status=400)
 
 
@@ -289,12 +293,9 @@ def add_event_resource(event_id: int) -> Response | tuple[str, int]:
 @rate_limits.uploads
 def resource_library() -> str | Response | tuple[str, int]:
     form = ResourceForm() if request.method == "POST" else ResourceForm(formdata=None)
-    if form.validate_on_submit():
-        problem = _add_resource(form, None)
-        if problem is None:
-            flash("The resource is added to the library.", "success")
-            return redirect(url_for("officer.resource_library"))
-        form.form_errors.append(problem)
+    if form.validate_on_submit() and _add_resource(form, None):
+        flash("The resource is added to the library.", "success")
+        return redirect(url_for("officer.resource_library"))
     status = 400 if request.method == "POST" else 200
     return (
         render_template(

@@ -19,7 +19,14 @@ from portal.models.funding import Neighbourhood, Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS
 from portal.officer import bp
 from portal.services import round_setup
-from portal.services.application_form import DEFAULT_WORD_LIMITS, MAX_EXTRA_QUESTIONS, parse_pounds, parse_whole_number
+from portal.services.application_form import (
+    DEFAULT_WORD_LIMITS,
+    MAX_EXTRA_QUESTIONS,
+    asked_questions,
+    parse_pounds,
+    parse_whole_number,
+    removed_questions,
+)
 from portal.services.eligibility import DEFAULT_EXCLUDED, PURPOSES
 from portal.services.round_setup import MAX_CRITERIA, SECTION_KEYS, CriterionSettings, RoundSettings
 
@@ -44,15 +51,20 @@ def read_form() -> RoundSettings:
     for key in SECTION_KEYS:
         limit = parse_whole_number(form.get(f"words-{key}", ""))
         sections[key] = {"guidance": form.get(f"guidance-{key}", "").strip()} | ({"word_limit": limit} if limit else {})
-    extra = []
+    rows = []
     for index in range(MAX_EXTRA_QUESTIONS):
         question = form.get(f"extra-{index}-question", "").strip()
         if question:
             limit = parse_whole_number(form.get(f"extra-{index}-words", ""))
-            extra.append(
-                {"key": f"q{index + 1}", "question": question, "hint": form.get(f"extra-{index}-hint", "").strip()}
-                | ({"word_limit": limit} if limit else {})
-            )
+            place = parse_whole_number(form.get(f"extra-{index}-place", "")) or index + 1
+            # The key travels with its question (a hidden field), so answers stay with it.
+            row = {
+                "key": form.get(f"extra-{index}-key", "").strip()[:40],
+                "question": question,
+                "hint": form.get(f"extra-{index}-hint", "").strip(),
+            }
+            rows.append(((place, index), row | ({"word_limit": limit} if limit else {})))
+    extra = [row for _, row in sorted(rows, key=lambda item: item[0])]
     criteria = []
     for index in range(MAX_CRITERIA):
         title = form.get(f"criterion-{index}-title", "").strip()
@@ -96,6 +108,18 @@ def read_form() -> RoundSettings:
     )
 
 
+# The settings' names for what the form calls by another name; each problem is shown at its field.
+FIELD_IDS = {
+    "budget_pence": "budget",
+    "min_award_pence": "min_award",
+    "max_award_pence": "max_award",
+    "second_approval_above_pence": "second_approval_above",
+    "reviews_per_application": "reviews",
+    "hourly_rate_pence": "hourly_rate",
+    "extra": "extra-0-question",
+}
+
+
 def _page(
     settings: RoundSettings | None, existing: Round | None, problems: dict[str, str], status: int = 200
 ) -> tuple[str, int]:
@@ -104,7 +128,8 @@ def _page(
             "officer/round_form.html",
             s=settings,
             existing=existing,
-            problems=problems,
+            problems={FIELD_IDS.get(name, name): message for name, message in problems.items()},
+            typed=request.form if request.method == "POST" else {},
             form=FlaskForm(),
             neighbourhoods=db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)).all(),
             kinds=ORGANISATION_KIND_LABELS,
@@ -114,6 +139,8 @@ def _page(
             section_titles=SECTION_TITLES,
             default_words=DEFAULT_WORD_LIMITS,
             max_extra=MAX_EXTRA_QUESTIONS,
+            asked=asked_questions(settings.questions) if settings else [],
+            removed=removed_questions(existing.questions) if existing else [],
             max_criteria=MAX_CRITERIA,
             local=lambda moment, fmt: uk_time(moment).strftime(fmt) if moment else "",
         ),
@@ -132,7 +159,7 @@ def _submit(existing: Round | None) -> Response | tuple[str, int]:
         saved = round_setup.save(db.session, current_user, settings, existing)  # type: ignore[arg-type]
     except DomainError as error:
         db.session.rollback()
-        return _page(settings, existing, {"form": error.message}, 409)
+        return _page(settings, existing, {error.field or "title": error.message}, 409)
     flash(f"{saved.title} is saved.", "success")
     return redirect(url_for("officer.home"))
 

@@ -153,10 +153,10 @@ def _redacted(application: Application) -> dict[str, Any]:
     """What a panellist reads: the project, never contact details, bank details or who signed it."""
     sections = []
     for key in ("idea", "benefit", "extra"):
-        if key == "extra" and not form_rules.extra_questions(application.round):
+        if key == "extra" and not form_rules.shown_fields(application, key):
             continue
         rows = []
-        for spec in form_rules.fields_for(application, key):
+        for spec in form_rules.shown_fields(application, key):
             value = form_rules.answer(application, key, spec.name)
             if spec.choices:
                 values = value if isinstance(value, list) else [value]

@@ -55,6 +55,7 @@ DECLARATIONS = {
 
 # Sections that have their own page; "evidence" and "budget" have special pages.
 DEFAULT_WORD_LIMITS = {"group": 150, "idea": 300, "benefit": 150, "extra": 200}
+NO_LONGER_ASKED = "A question no longer asked"
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,71 @@ def word_limit(grant_round: Round, key: str) -> int:
     return int(limit) if isinstance(limit, int) and limit > 0 else DEFAULT_WORD_LIMITS.get(key, 200)
 
 
+def _extra_entries(questions: dict[str, Any] | None) -> list[dict[str, Any]]:
+    found = (questions or {}).get("extra") or []
+    return [q for q in found if isinstance(q, dict) and q.get("key")]
+
+
+def asked_questions(questions: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The extra questions applicants are asked, from a round's ``questions`` settings."""
+    entries = _extra_entries(questions)
+    return [q for q in entries if q.get("question") and not q.get("removed")][:MAX_EXTRA_QUESTIONS]
+
+
+def removed_questions(questions: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Extra questions taken out of the form after groups had answered them: their answers stay readable."""
+    return [q for q in _extra_entries(questions) if q.get("removed")]
+
+
 def extra_questions(grant_round: Round) -> list[dict[str, Any]]:
-    """The round's own questions: ``questions["extra"]`` = [{"key", "question", "hint", "word_limit"}]."""
-    found = (grant_round.questions or {}).get("extra") or []
-    return [q for q in found if isinstance(q, dict) and q.get("key") and q.get("question")][:MAX_EXTRA_QUESTIONS]
+    """The round's own questions, as asked now.
+
+    ``questions["extra"]`` = [{"key", "question", "hint", "word_limit", "removed"}]. A key
+    never changes for the life of a round (answers are stored under it); a question
+    with ``"removed": true`` is no longer asked but its answers are still shown.
+    """
+    return asked_questions(grant_round.questions)
+
+
+def shown_fields(application: Application, key: str) -> list[FieldSpec]:
+    """The questions whose answers officers and the panel read: those asked now and,
+    for the round's own questions, any no longer asked that this application answered."""
+    specs = fields_for(application, key)
+    if key != "extra":
+        return specs
+    answers = (application.answers or {}).get("extra") or {}
+    return specs + [
+        FieldSpec(
+            str(q["key"]),
+            no_longer_asked_label(str(q.get("question") or "")),
+            "long",
+            required=False,
+        )
+        for q in removed_questions(application.round.questions)
+        if answered(answers.get(q["key"]))
+    ]
+
+
+def no_longer_asked_label(question: str) -> str:
+    if not question.strip() or question == NO_LONGER_ASKED:
+        return NO_LONGER_ASKED
+    return f"{question} ({NO_LONGER_ASKED[0].lower()}{NO_LONGER_ASKED[1:]})"
+
+
+def answered(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value not in (None, [], False)
+
+
+def answers_kept_aside(application: Application, key: str) -> dict[str, Any]:
+    """Saved answers the section's page does not show (to questions no longer asked),
+    which a save of that page keeps rather than drops."""
+    if key != "extra":
+        return {}
+    asked = {q["key"] for q in extra_questions(application.round)}
+    saved = (application.answers or {}).get("extra") or {}
+    return {name: value for name, value in saved.items() if name not in asked}
 
 
 def fields_for(application: Application, key: str) -> list[FieldSpec]:

@@ -34,6 +34,7 @@ from portal.services import audit, decisions, notify
 from portal.services.application_form import (
     MAX_BUDGET_LINES,
     BudgetLineInput,
+    answers_kept_aside,
     budget_line_problems,
     incomplete_sections,
 )
@@ -151,7 +152,7 @@ def save_answers(
     ensure_round_open(application.round)
     previous = dict((application.answers or {}).get(key, {}))
     _check_fresh(application, key, revision, previous)
-    cleaned = {name: _clip(value) for name, value in values.items()}
+    cleaned = answers_kept_aside(application, key) | {name: _clip(value) for name, value in values.items()}
     application.answers = {**(application.answers or {}), key: cleaned}
     if key == "idea":
         application.title = str(cleaned.get("title") or "")[:200]

@@ -57,17 +57,17 @@ class Attendee:
 
 def _check(settings: EventSettings) -> None:
     if not settings.title.strip():
-        raise DomainError("Enter a title for the event")
+        raise DomainError("Enter a title for the event", field="title")
     if settings.ends_at <= settings.starts_at:
-        raise DomainError("The event must end after it starts")
+        raise DomainError("The event must end after it starts", field="ends_at")
     if settings.capacity < 1:
-        raise DomainError("An event needs at least one place")
+        raise DomainError("An event needs at least one place", field="capacity")
     if not settings.place.strip() and not settings.online_link.strip():
-        raise DomainError("Give the place and address, or an online joining link")
+        raise DomainError("Give the place and address, or an online joining link", field="place")
     if settings.online_link and not settings.online_link.startswith("https://"):
-        raise DomainError("The joining link must start with https://")
+        raise DomainError("The joining link must start with https://", field="online_link")
     if settings.audience is EventAudience.ROUND_GRANTEES and settings.round_id is None:
-        raise DomainError("Choose the round whose grantees may book")
+        raise DomainError("Choose the round whose grantees may book", field="round_id")
 
 
 def _apply(event: Event, settings: EventSettings) -> None:
@@ -102,7 +102,9 @@ def update_event(session: Session, actor: User, event: Event, settings: EventSet
     _lock(session, event)
     taken = _taken(session, event)
     if settings.capacity < taken:
-        raise DomainError(f"{taken} places are already booked: the event needs at least that many places")
+        raise DomainError(
+            f"{taken} places are already booked: the event needs at least that many places", field="capacity"
+        )
     _apply(event, settings)
     audit.record(session, actor, "event changed", event, event.title)
     session.flush()
@@ -301,6 +303,10 @@ def _waiting(session: Session, event: Event) -> int:
     )
 
 
+class AttendeesRefused(DomainError):
+    """The people named in a booking cannot be booked as they are (none, or too many): nothing was booked."""
+
+
 def taking_bookings(event: Event) -> bool:
     """Published and not yet started."""
     return event.status is EventStatus.PUBLISHED and event.starts_at > utcnow()
@@ -316,9 +322,9 @@ def book(
     """Book a place for each attendee while places last; the rest join the waiting list, in order."""
     attendees = [Attendee(a.name.strip()[:200], a.access_needs.strip()[:2000]) for a in attendees if a.name.strip()]
     if not attendees:
-        raise DomainError("Enter the name of at least one person coming")
+        raise AttendeesRefused("Enter the name of at least one person coming")
     if len(attendees) > MAX_ATTENDEES_PER_BOOKING:
-        raise DomainError(f"Book at most {MAX_ATTENDEES_PER_BOOKING} people at a time")
+        raise AttendeesRefused(f"Book at most {MAX_ATTENDEES_PER_BOOKING} people at a time")
     _lock(session, event)
     session.refresh(event)
     if not taking_bookings(event):

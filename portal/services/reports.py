@@ -1,7 +1,8 @@
-"""The end-of-grant report: saving it as a draft, sending it, and reminding groups when it is due."""
+"""The end-of-grant report: saving it as a draft, its photos, sending it, and reminding groups when it is due."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -9,15 +10,18 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from portal.errors import DomainError
-from portal.models.applications import Application
+from portal.errors import DomainError, StorageUnavailable, UploadRejected
+from portal.models.applications import Application, Evidence, EvidenceKind
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
 from portal.models.organisations import Membership
 from portal.models.users import User
-from portal.services import audit, notify
+from portal.services import audit, notify, thumbnails
 from portal.services.application_form import count_words, parse_pounds, parse_whole_number
+from portal.services.evidence import attach_thumbnail, preview_of
 from portal.services.links import absolute_url, programme_email
+from portal.services.uploads import ReceivedFile, delete_evidence, store_evidence
+from portal.storage.base import Storage
 from portal.workflow import advance_award
 
 REMINDER_DAYS_BEFORE = 14
@@ -68,6 +72,45 @@ def save_report(session: Session, report: MonitoringReport, user: User, values: 
     amounts = [parse_pounds(v) for v in spend.values() if v.strip()]
     report.spent_pence = sum(a for a in amounts if a is not None) if amounts else None
     session.flush()
+
+
+def add_photo(
+    session: Session, storage: Storage, report: MonitoringReport, received: ReceivedFile, *, by: User
+) -> Evidence:
+    """Keep a checked upload as one of the report's photos (with a preview when one can be made).
+
+    Raises UploadRejected for a file that is not a picture, StorageUnavailable when
+    it cannot be stored; either way nothing is added.
+    """
+    ensure_open(report)
+    if received.content_type not in thumbnails.IMAGE_TYPES:
+        raise UploadRejected("Photos must be JPG, PNG or HEIC pictures")
+    preview = preview_of(received)
+    photo = store_evidence(session, storage, received, kind=EvidenceKind.PHOTO, uploaded_by=by, report_id=report.id)
+    attach_thumbnail(storage, photo, preview)
+    session.flush()
+    return photo
+
+
+def report_photo(session: Session, report: MonitoringReport, photo_id: int) -> Evidence | None:
+    """One of the report's photos, or None when the id names no photo of this report."""
+    photo = session.get(Evidence, photo_id)
+    return photo if photo is not None and photo.report_id == report.id else None
+
+
+def remove_photo(session: Session, storage: Storage, report: MonitoringReport, photo: Evidence, *, by: User) -> None:
+    """Take a photo out of the report. If storage cannot be reached, StorageUnavailable
+    propagates and the photo stays (the removal is undone, not the rest of the request)."""
+    ensure_open(report)
+    if photo.report_id != report.id:
+        raise DomainError("That photo is not part of this report.")
+    thumbnail = photo.thumbnail_key
+    with session.begin_nested():
+        delete_evidence(session, storage, photo, actor=by)
+    if thumbnail:
+        # The preview only: once the photo has gone, a leftover preview is swept later.
+        with contextlib.suppress(StorageUnavailable):
+            storage.delete(thumbnail)
 
 
 def report_problems(report: MonitoringReport) -> dict[str, str]:

@@ -30,7 +30,7 @@ NEW_FOR = timedelta(days=30)
 def _title(title: str) -> str:
     title = " ".join(title.split())[:200]
     if not title:
-        raise DomainError("Enter a title for the resource")
+        raise DomainError("Enter a title for the resource", field="title")
     return title
 
 
@@ -82,7 +82,7 @@ def add_link(
 ) -> Resource:
     url = url.strip()
     if not url.startswith("https://") or len(url) > 500 or any(c.isspace() for c in url):
-        raise DomainError("Enter a link that starts with https://")
+        raise DomainError("Enter a link that starts with https://", field="link")
     resource = Resource(
         event_id=event.id if event is not None else None,
         title=_title(title),

@@ -1,6 +1,7 @@
-/* Upload progress for the documents page. Without this script the forms
-   post normally; with it, the file is sent in the background and a
-   progress bar shows how far it has got (useful on a slow phone signal). */
+/* Upload progress for forms that send files (documents, report photos).
+   Without this script the forms post normally; with it, the form is sent in
+   the background and a progress bar shows how far it has got (useful on a
+   slow phone signal). The button pressed is sent too, as the browser would. */
 (function () {
   "use strict";
   var forms = document.querySelectorAll("form[data-upload-progress]");
@@ -19,7 +20,8 @@
       status.textContent = "Uploading…";
       status.parentNode.insertBefore(bar, status);
       var request = new XMLHttpRequest();
-      request.open("POST", form.action || window.location.href);
+      // getAttribute: a field named "action" would hide the form's action property.
+      request.open("POST", form.getAttribute("action") || window.location.href);
       request.upload.addEventListener("progress", function (progress) {
         if (progress.lengthComputable) {
           var percent = Math.round((progress.loaded / progress.total) * 100);
@@ -40,7 +42,11 @@
         bar.remove();
         status.textContent = "The upload did not finish. Check your signal and try again.";
       });
-      request.send(new FormData(form));
+      var data = new FormData(form);
+      if (event.submitter && event.submitter.name) {
+        data.append(event.submitter.name, event.submitter.value);
+      }
+      request.send(data);
     });
   });
 })();

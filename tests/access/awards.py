@@ -8,14 +8,9 @@ MATRIX: dict[str, Line] = {
     "apply.award": (lambda w: {"award_id": w.award_a_id}, applicant_a_only()),
     "apply.accept_award": (lambda w: {"award_id": w.award_a_id}, applicant_a_only()),
     "apply.bank_details": (lambda w: {"award_id": w.award_a_id}, applicant_a_only()),
+    # The one report form saves the text, adds a chosen photo and removes one (tests/apply/test_report.py).
     "apply.report": (lambda w: {"award_id": w.award_a_id}, applicant_a_only()),
     "apply.check_report": (lambda w: {"award_id": w.award_a_id}, applicant_a_only()),
-    # Posting with no file re-shows the report page with the message (400); the test posts a real form elsewhere.
-    "apply.report_photo": (lambda w: {"award_id": w.award_a_id}, applicant_a_only(), {"photo": ""}),
-    "apply.remove_report_photo": (
-        lambda w: {"award_id": w.award_a_id, "evidence_id": w.evidence_a_id},
-        applicant_a_only(),
-    ),
 }
 
 OBJECT_CHECKS: list[tuple[str, str, Arguments]] = [

@@ -21,7 +21,7 @@ from portal.storage import get_storage
 from tests.apply.filling import GOOD_ANSWERS, fill_application
 from tests.factories import make_application, make_info_request, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
-from tests.fixtures.pages import page_text
+from tests.fixtures.pages import error_summary_problems, page_text
 from tests.storage.sample_files import make_pdf
 
 
@@ -168,6 +168,46 @@ def test_a_stale_page_is_refused_showing_both_versions(
     assert again.status_code == 302
     reread(session)
     assert draft.answers["idea"]["title"] == "Amina's title"
+
+
+SAVED_BANNER = "Your answers are saved"
+
+
+def test_the_saved_banner_stands_above_the_problems_only_when_the_save_happened(
+    signed_in: FlaskClient, draft: Application
+) -> None:
+    saved = signed_in.post(
+        f"/applications/{draft.id}/your-idea", data={"revision": "0", "title": "Walks", "action": "continue"}
+    )
+    body = saved.get_data(as_text=True)
+    assert saved.status_code == 200
+    assert body.index(SAVED_BANNER) < body.index('class="error-summary"')
+    assert error_summary_problems(body) == []
+
+
+@pytest.mark.parametrize("refusal", ["stale edit", "closed round", "too many budget items"])
+def test_no_saved_banner_when_nothing_was_saved(
+    signed_in: FlaskClient, session: Session, draft: Application, refusal: str
+) -> None:
+    url, data = f"/applications/{draft.id}/your-idea", {"revision": "0", "title": "Walks", "action": "continue"}
+    if refusal == "stale edit":
+        signed_in.post(url, data=data | {"title": "Saved first"})
+    elif refusal == "closed round":
+        draft.round.closes_at = utcnow() - timedelta(minutes=1)
+        session.commit()
+    else:
+        url = f"/applications/{draft.id}/budget"
+        data = {"revision": "0", "action": "continue"} | {f"item-{i}": "Tea" for i in range(31)}
+        data |= {f"amount-{i}": "1" for i in range(31)}
+
+    response = signed_in.post(url, data=data)
+
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert SAVED_BANNER not in body
+    assert "Your budget is saved" not in body
+    assert error_summary_problems(body) == []
+    assert 'value="Walks"' in body or 'value="Tea"' in body  # what was typed is still in the form
 
 
 def test_budget_lines_are_added_and_removed_without_javascript(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import io
+import warnings
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.errors import StorageUnavailable
@@ -127,38 +129,6 @@ def test_writing_checking_and_sending_the_report(
     assert award.reports[0].spent_pence == 72_000
 
 
-def test_photos_in_the_report(app: Flask, signed_in: FlaskClient, session: Session, award: Award, member: User) -> None:
-    accept(session, award, member)
-    url = f"/awards/{award.id}/report/photos"
-
-    def post(content: bytes, name: str) -> Any:
-        return signed_in.post(url, data={"photo": (io.BytesIO(content), name)}, content_type="multipart/form-data")
-
-    assert "Photos must be JPG, PNG or HEIC pictures" in page_text(post(make_pdf(), "notes.pdf"))
-    assert post(make_jpeg(), "walk.jpg").status_code == 302
-    photo = session.scalars(select(Evidence)).one()
-    assert photo.report_id == award.reports[0].id
-    assert photo.thumbnail_key is not None
-    assert signed_in.post(f"{url}/{photo.id}/remove").status_code == 302
-    reread(session)
-    assert session.scalar(select(func.count(Evidence.id))) == 0
-
-    class Down:
-        def __init__(self, inner: Any) -> None:
-            self.inner = inner
-
-        def put(self, *args: Any) -> Any:
-            raise StorageUnavailable("down")
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self.inner, name)
-
-    app.extensions["portal.storage"] = Down(app.extensions["portal.storage"])
-    outage = post(make_jpeg(), "walk.jpg")
-    assert outage.status_code == 503
-    assert "Your report is saved" in page_text(outage)
-
-
 def test_the_report_waits_for_acceptance(signed_in: FlaskClient, award: Award) -> None:
     response = signed_in.get(f"/awards/{award.id}/report")
     assert response.headers["Location"] == f"/awards/{award.id}"
@@ -170,3 +140,172 @@ def test_other_groups_get_not_found(client: FlaskClient, session: Session, award
     sign_in_as(client, stranger)
     for path in ("", "/accept", "/bank-details", "/report", "/report/check"):
         assert client.get(f"/awards/{award.id}{path}").status_code == 404, path
+
+
+# The end-of-grant report is one form: every button saves the text and adds a chosen photo.
+
+
+class StorageDown:
+    """The app's storage with ``put`` failing, as in an outage."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def put(self, *args: Any) -> Any:
+        raise StorageUnavailable("down")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def report_form(award: Award, **changes: Any) -> dict[str, Any]:
+    line = award.application.budget_lines[0]
+    return {
+        "what_happened": "Twelve walks round the park.",
+        "story": "June found her confidence.",
+        "learned": "",
+        "people": "35",
+        f"spend-{line.id}": "720",
+    } | changes
+
+
+def post_report(client: FlaskClient, award: Award, form: dict[str, Any]) -> Any:
+    return client.post(f"/awards/{award.id}/report", data=form, content_type="multipart/form-data")
+
+
+def photos(session: Session) -> list[Evidence]:
+    reread(session)
+    return list(session.scalars(select(Evidence)))
+
+
+def test_uploading_a_photo_saves_what_was_typed(
+    signed_in: FlaskClient, session: Session, award: Award, member: User
+) -> None:
+    accept(session, award, member)
+    form = report_form(award, action="upload", photo=(io.BytesIO(make_jpeg()), "walk.jpg"))
+
+    response = post_report(signed_in, award, form)
+
+    assert response.headers["Location"] == f"/awards/{award.id}/report#photos"
+    [photo] = photos(session)
+    assert photo.report_id == award.reports[0].id
+    assert photo.thumbnail_key is not None
+    assert award.reports[0].answers["what_happened"] == "Twelve walks round the park."
+    page = page_text(signed_in.get(f"/awards/{award.id}/report"))
+    assert "Your photo is added and your report is saved." in page
+    assert "Twelve walks round the park." in page
+
+
+@pytest.mark.parametrize(("action", "goes_to"), [("save", "/report"), ("check", "/report/check")])
+def test_saving_the_report_uploads_a_chosen_photo(
+    signed_in: FlaskClient, session: Session, award: Award, member: User, action: str, goes_to: str
+) -> None:
+    accept(session, award, member)
+    form = report_form(award, action=action, photo=(io.BytesIO(make_jpeg()), "walk.jpg"))
+
+    assert post_report(signed_in, award, form).headers["Location"] == f"/awards/{award.id}{goes_to}"
+    assert [p.original_filename for p in photos(session)] == ["walk.jpg"]
+    assert award.reports[0].answers["people"] == "35"
+
+
+def test_saving_with_no_photo_chosen_adds_none(
+    signed_in: FlaskClient, session: Session, award: Award, member: User
+) -> None:
+    accept(session, award, member)
+    form = report_form(award, action="save", photo=(io.BytesIO(b""), ""))
+    assert post_report(signed_in, award, form).status_code == 302
+    assert photos(session) == []
+
+    refused = post_report(signed_in, award, report_form(award, action="upload", what_happened="Ten walks."))
+    assert "Choose a photo to upload" in page_text(refused)
+    reread(session)
+    assert award.reports[0].answers["what_happened"] == "Ten walks."
+
+
+@pytest.mark.parametrize(
+    ("problem", "message"),
+    [
+        ("wrong type", "Your photo was not added. Photos must be JPG, PNG or HEIC pictures"),
+        ("too big", "Your photo was not added. The file is larger than 1 MB."),
+        ("storage down", "Your photo was not added: we could not store it just now. Your report is saved."),
+    ],
+)
+def test_a_refused_photo_is_reported_at_its_field_and_the_text_is_kept(
+    app: Flask, signed_in: FlaskClient, session: Session, award: Award, member: User, problem: str, message: str
+) -> None:
+    accept(session, award, member)
+    content, name = (make_pdf(), "notes.pdf") if problem == "wrong type" else (make_jpeg(), "walk.jpg")
+    if problem == "too big":
+        app.config["MAX_UPLOAD_MB"] = 1
+        content += b"\0" * (1024 * 1024)
+    if problem == "storage down":
+        app.extensions["portal.storage"] = StorageDown(app.extensions["portal.storage"])
+    form = report_form(award, action="save", story="Told in her words.", photo=(io.BytesIO(content), name))
+
+    response = post_report(signed_in, award, form)
+
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert message in page_text(response)
+    assert '<a href="#photo">' in body
+    assert 'class="form-group form-group--error"' in body
+    assert 'id="photo-error"' in body
+    assert ">Told in her words.</textarea>" in body  # still in the box
+    assert photos(session) == []
+    assert award.reports[0].answers["story"] == "Told in her words."  # and saved
+    # The test client spools a large request body to a temporary file it never closes: drop it quietly now.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        del response
+        gc.collect()
+
+
+def test_removing_a_photo_saves_what_was_typed(
+    app: Flask, signed_in: FlaskClient, session: Session, award: Award, member: User
+) -> None:
+    accept(session, award, member)
+    post_report(signed_in, award, report_form(award, action="upload", photo=(io.BytesIO(make_jpeg()), "walk.jpg")))
+    [photo] = photos(session)
+
+    removed = post_report(signed_in, award, report_form(award, remove=str(photo.id), learned="Start in spring."))
+
+    assert removed.headers["Location"] == f"/awards/{award.id}/report#photos"
+    assert photos(session) == []
+    assert award.reports[0].answers["learned"] == "Start in spring."
+    # Someone else's photo, or none, is not found.
+    assert post_report(signed_in, award, report_form(award, remove="999999")).status_code == 404
+
+
+ONE_MB_UPLOADS = {"MAX_UPLOAD_MB": 1, "MAX_CONTENT_LENGTH": 2 * 1024 * 1024}
+
+
+@pytest.mark.parametrize("config_overrides", [ONE_MB_UPLOADS])
+def test_a_photo_far_over_the_limit_is_refused_in_words_and_the_text_is_kept(
+    signed_in: FlaskClient, session: Session, award: Award, member: User
+) -> None:
+    accept(session, award, member)
+    # Three times the limit: more than the portal reads of other requests (a 413 page that would lose the text).
+    huge = make_jpeg() + b"\0" * (3 * 1024 * 1024)
+    form = report_form(award, action="upload", learned="Walk in pairs.", photo=(io.BytesIO(huge), "walk.jpg"))
+
+    response = post_report(signed_in, award, form)
+
+    assert response.status_code == 200
+    assert "Your photo was not added. The file is larger than 1 MB." in page_text(response)
+    assert photos(session) == []
+    assert award.reports[0].answers["learned"] == "Walk in pairs."
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        del response
+        gc.collect()
+
+
+@pytest.mark.parametrize("config_overrides", [ONE_MB_UPLOADS])
+def test_other_pages_still_refuse_a_body_over_the_limit(signed_in: FlaskClient, award: Award) -> None:
+    big = {"name": "Sam", "file": (io.BytesIO(b"\0" * (3 * 1024 * 1024)), "big.jpg")}
+    response = signed_in.post(f"/awards/{award.id}/accept", data=big, content_type="multipart/form-data")
+    assert response.status_code == 413
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        del response
+        gc.collect()

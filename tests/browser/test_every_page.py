@@ -22,6 +22,7 @@ from portal.models.users import Role
 from tests.access import World
 from tests.browser.conftest import LAPTOP, PHONE, Extra, axe_violations, describe, url_in
 from tests.factories import make_user
+from tests.fixtures.pages import error_summary_problems
 from tests.test_access_matrix import rules_by_endpoint
 
 WIDTHS = (PHONE, LAPTOP)
@@ -317,6 +318,8 @@ def test_empty_form_has_no_accessibility_findings(
     page = role_pages(form.role)
     page.goto(live_server + url_in(app, form.endpoint, form.arguments(world, extra)))
     submit_empty(page, form.button)
+    # Each problem in the summary links to a field on the page that shows it.
+    found.extend(f"{page.url}: {problem}" for problem in error_summary_problems(page.content()))
     check_at_every_width(page, found)
     assert found == [], "\n".join(found)
 

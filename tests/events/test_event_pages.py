@@ -18,7 +18,7 @@ from portal.models.events import EventAudience, EventStatus, Registration, Regis
 from portal.models.users import Role
 from tests.factories import make_event, make_funded_group, make_registration, make_resource, make_user
 from tests.fixtures.databases import reread
-from tests.fixtures.pages import page_text
+from tests.fixtures.pages import error_summary_problems, page_text
 
 LINK = "https://meet.example.org/room-42"
 
@@ -89,6 +89,28 @@ def test_booking_through_the_form_and_cancelling(client: FlaskClient, session: S
     dashboard = page_text(client.get("/dashboard"))
     assert event.title in dashboard
     assert "Ben" in dashboard
+
+
+def test_booking_without_a_name_marks_the_name_field(client: FlaskClient, session: Session, sign_in_as: Any) -> None:
+    booker = make_user(session)
+    group = make_funded_group(session, members=(booker,))
+    event = make_event(session)
+    session.commit()
+    sign_in_as(client, booker)
+
+    response = client.post(
+        f"/events/{event.id}/book",
+        data={"organisation": str(group.id), "attendees-0-access_needs": "A hearing loop"},
+    )
+
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert '<a href="#attendees-0-name">Enter the name of at least one person coming</a>' in body
+    assert 'id="attendees-0-name-error"' in body
+    assert error_summary_problems(body) == []
+    assert "A hearing loop</textarea>" in body  # what was typed is still there
+    reread(session)
+    assert session.scalar(select(func.count(Registration.id))) == 0
 
 
 def test_another_group_cannot_cancel_a_booking(client: FlaskClient, session: Session, sign_in_as: Any) -> None:

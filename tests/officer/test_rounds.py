@@ -16,7 +16,7 @@ from portal.models.panels import Review, Score
 from portal.models.users import Role
 from tests.factories import make_application, make_neighbourhood, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
-from tests.fixtures.pages import page_text
+from tests.fixtures.pages import error_summary_problems, form_values, page_text
 
 
 @pytest.fixture
@@ -95,6 +95,31 @@ def test_problems_are_explained(
     assert response.status_code == 200
     assert message in page_text(response)
     assert session.scalar(select(Round.id)) is None
+    # Each problem is linked to, and shown at, its field; what was typed stays in the boxes.
+    body = response.get_data(as_text=True)
+    assert error_summary_problems(body) == []
+    for name, typed in changes.items():
+        assert f'name="{name}" type="text" value="{typed}"' in body or name.startswith("closes") or not typed
+
+
+def test_a_refused_save_keeps_the_questions_with_their_keys(signed_in: FlaskClient, session: Session) -> None:
+    grant_round = make_round(
+        session,
+        criteria=[{"title": "Need", "descriptors": {str(p): str(p) for p in range(1, 6)}}],
+        questions={"extra": [{"key": "q1", "question": "Who?"}, {"key": "q2", "question": "Where?"}]},
+    )
+    session.commit()
+    url = f"/officer/rounds/{grant_round.id}/edit"
+    fields = form_values(signed_in.get(url), with_field="title")
+    response = signed_in.post(url, data=fields | {"budget": ["lots"], "extra-0-place": ["2"], "extra-1-place": ["1"]})
+
+    assert "Enter the total budget in pounds" in page_text(response)
+    again = form_values(response, with_field="title")
+    assert again["budget"] == ["lots"]
+    assert [(again[f"extra-{i}-key"], again[f"extra-{i}-question"]) for i in (0, 1)] == [
+        (["q2"], ["Where?"]),
+        (["q1"], ["Who?"]),
+    ]
 
 
 def test_changing_a_round_and_locking_criteria_once_scored(signed_in: FlaskClient, session: Session) -> None:

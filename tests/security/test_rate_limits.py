@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -11,11 +12,22 @@ from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.config import load_config
+from portal.models.applications import ApplicationStatus
+from portal.models.awards import AwardStatus
 from portal.models.users import Role, User
 from portal.rate_limits import EXPORTS_PER_ACCOUNT, EXPORTS_PER_IP, UPLOADS_PER_ACCOUNT, UPLOADS_PER_IP
 from tests.conftest import CsrfClient
-from tests.factories import make_application, make_event, make_organisation, make_round, make_user
+from tests.factories import (
+    make_application,
+    make_award,
+    make_event,
+    make_organisation,
+    make_report,
+    make_round,
+    make_user,
+)
 from tests.fixtures.pages import page_text
+from tests.storage.sample_files import make_jpeg
 
 
 @pytest.fixture
@@ -135,3 +147,35 @@ def test_the_counts_can_live_in_redis(tmp_path: Any) -> None:
     with app.app_context():
         assert app.config["RATELIMIT_STORAGE_URI"] == "redis://cache.internal:6379/2"
         assert type(limiter.storage).__name__ == "RedisStorage"
+
+
+def test_a_report_photo_counts_as_an_upload_and_going_over_keeps_the_text(
+    app: Flask, session: Session, sign_in_as: Any
+) -> None:
+    [(person, draft_id)] = applicants_with_drafts(session, 1)
+    funded = make_application(
+        session,
+        grant_round=make_round(session),
+        organisation=make_organisation(session, members=(person,)),
+        status=ApplicationStatus.APPROVED,
+    )
+    award = make_award(session, application=funded, status=AwardStatus.ACCEPTED)
+    report = make_report(session, award=award)
+    session.commit()
+    client = signed_in_client(app, sign_in_as, person)
+    for number in range(allowed(UPLOADS_PER_ACCOUNT)):
+        assert post_upload(client, draft_id, f"10.2.0.{number}") != 429
+    url = f"/awards/{award.id}/report"
+
+    # Saving text alone is not an upload, so it is never limited.
+    assert client.post(url, data={"what_happened": "Walks.", "action": "save"}).status_code == 302
+    over = client.post(
+        url,
+        data={"what_happened": "Twelve walks.", "action": "save", "photo": (io.BytesIO(make_jpeg()), "walk.jpg")},
+        content_type="multipart/form-data",
+    )
+
+    assert over.status_code == 200
+    assert "Your photo was not added: you have uploaded a lot of files in a short while." in page_text(over)
+    session.refresh(report)
+    assert report.answers["what_happened"] == "Twelve walks."

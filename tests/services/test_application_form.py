@@ -94,6 +94,30 @@ def test_extra_questions_make_their_own_section(session: Session) -> None:
     assert form_rules.section_problems(application, "extra")["partners"].endswith("3 words or fewer (you have 5)")
 
 
+def test_questions_no_longer_asked_are_shown_with_their_answers_but_not_asked(session: Session) -> None:
+    extra = [
+        {"key": "gone", "question": "Who helps?", "removed": True},
+        *({"key": f"q{i}", "question": f"Question {i}?"} for i in range(5)),
+        {"key": "migrated", "question": form_rules.NO_LONGER_ASKED, "removed": True},
+    ]
+    application = draft(session, questions={"extra": extra})
+    application.answers = {"extra": {"gone": "Our neighbours", "migrated": "Mondays", "q0": "Yes"}}
+
+    # The limit of five counts the questions asked, not those taken out.
+    assert [q["key"] for q in form_rules.extra_questions(application.round)] == ["q0", "q1", "q2", "q3", "q4"]
+    assert [s.name for s in form_rules.fields_for(application, "extra")] == ["q0", "q1", "q2", "q3", "q4"]
+    assert [(s.name, s.label) for s in form_rules.shown_fields(application, "extra")][5:] == [
+        ("gone", "Who helps? (a question no longer asked)"),
+        ("migrated", "A question no longer asked"),
+    ]
+    assert "gone" not in form_rules.section_problems(application, "extra")
+
+    # A group that never answered a removed question is not shown it.
+    application.answers = {"extra": {"q0": "Yes", "gone": "  "}}
+    assert [s.name for s in form_rules.shown_fields(application, "extra")] == ["q0", "q1", "q2", "q3", "q4"]
+    assert form_rules.shown_fields(application, "idea") == form_rules.fields_for(application, "idea")
+
+
 def test_budget_lines_total_and_limits(session: Session) -> None:
     application = draft(session, min_award_pence=50_000, max_award_pence=100_000)
 
