@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from portal import rate_limits
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.form_errors import refuse
 from portal.formatting import uk_time
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.funding import Round
@@ -280,7 +281,7 @@ def moderate(application_id: int) -> str | Response | tuple[str, int]:
                 reason=form.reason.data,  # type: ignore[arg-type]
             )
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refuse(form, error)
             return render_template("officer/moderate.html", application=application, form=form), 409
         flash(f"The moderated score for {application.reference} is saved.", "success")
         return redirect(url_for("officer.results", round_id=application.round_id))
