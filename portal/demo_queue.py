@@ -34,6 +34,7 @@ from portal.services import (
     award_admin,
     bank_details,
     decisions,
+    panel_access,
     panels,
     reports,
     scoring,
@@ -214,7 +215,11 @@ class _Demo:
         decisions.mark_eligible(self.session, self.officer, application)
         answers = {c.id: scoring.CriterionAnswer(score=4, comment="") for c in application.round.criteria}
         for panellist in self.panellists:
+            member = panel_access.current_membership(self.session, panellist, panel.id)
+            if member is not None and member.onboarded_at is None:
+                panels.complete_onboarding(self.session, member, accepted=True, wants_payment=True)
             assignment = panels.assign(self.session, self.officer, panel, application, panellist)
+            panels.confirm_no_conflict(self.session, assignment, panellist)
             scoring.submit_review(
                 self.session,
                 assignment,

@@ -281,7 +281,11 @@ def _act(application_id: int, action: str) -> Response:
             decisions.approve(
                 db.session, officer, item, amount_pence=amount, conditions=request.form.get("conditions", "")
             )  # type: ignore[arg-type]
-            done = "Approved."
+            done = (
+                "Approved. The money is held; a second officer must confirm it before the offer goes out."
+                if decisions.pending_approval(db.session, item) is not None
+                else "Approved: the offer has gone to the group."
+            )
         elif action == "note":
             decisions.add_note(db.session, officer, item, body=request.form.get("note", ""))  # type: ignore[arg-type]
             done = "Your note is added."

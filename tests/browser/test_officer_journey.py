@@ -16,6 +16,7 @@ from portal.models.awards import Award, AwardStatus
 from portal.models.organisations import Organisation
 from portal.models.users import User
 from portal.services import bank_details
+from portal.services.budget_check import check_rounds
 from tests.browser.conftest import LAPTOP, assert_accessible
 from tests.browser.test_smoke import demo_loaded  # noqa: F401  (fixture)
 from tests.fixtures.databases import reread
@@ -60,7 +61,7 @@ def test_an_officer_routes_decides_and_pays(live_server: str, new_page: Callable
     assert_accessible(page)
     page.get_by_label("Amount to award in pounds").fill("3000")
     page.get_by_role("button", name="Approve").click()
-    assert "Approved." in page.content()
+    assert "Approved: the offer has gone to the group." in page.content()
     page.get_by_role("link", name=re.compile("The award of")).click()
     assert_accessible(page)
     page.get_by_label("Amount of an instalment in pounds").fill("3000")
@@ -97,3 +98,52 @@ def test_an_officer_routes_decides_and_pays(live_server: str, new_page: Callable
     reread(session)
     assert walkers.status is ApplicationStatus.WITH_PANEL
     assert session.get(Award, award.id).status is AwardStatus.PAID  # type: ignore[union-attr]
+
+
+def staff_page(new_page: Callable[..., Any], live_server: str, email: str) -> Any:
+    page = new_page(LAPTOP)
+    page.goto(live_server + "/staff/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(demo.DEMO_STAFF_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    return page
+
+
+@pytest.mark.usefixtures("demo_loaded")
+def test_a_second_officer_returns_then_confirms_a_large_award(
+    live_server: str, new_page: Callable[..., Any], session: Session
+) -> None:
+    # The demo's sewing circle had an approval returned to the officer; it waits for a decision again.
+    circle = application_of(session, "Garston Sewing Circle")
+    url = f"{live_server}/officer/applications/{circle.id}"
+    first = staff_page(new_page, live_server, "officer@example.org")
+    first.get_by_role("link", name=circle.reference).first.click()  # from "Approvals returned to you"
+    assert first.url == url
+    first.get_by_label("Amount to award in pounds").fill("3500")
+    first.get_by_role("button", name="Approve").click()
+    assert "a second officer must confirm it before the offer goes out" in first.content()
+    assert_accessible(first)
+
+    second = staff_page(new_page, live_server, "second.officer@example.org")
+    second.get_by_role("link", name=circle.reference).first.click()  # from "Approvals waiting for a second officer"
+    second.get_by_role("button", name=re.compile("^Return it to")).click()
+    assert second.title().startswith("Error: ")
+    assert_accessible(second)
+    second.get_by_label(re.compile("returning it")).fill("Ask for a second quote for the machines.")
+    second.get_by_role("button", name=re.compile("^Return it to")).click()
+    assert "Ask for a second quote for the machines." in second.content()
+    reread(session)
+    assert check_rounds(session) == []
+
+    first.goto(url)
+    assert "Ask for a second quote for the machines." in first.content()
+    first.get_by_label("Amount to award in pounds").fill("3200")
+    first.get_by_role("button", name="Approve").click()
+    second.goto(url)
+    second.get_by_role("button", name="Confirm the award").click()
+    assert "the offer has gone to the group" in second.content()
+    assert_accessible(second)
+    reread(session)
+    award = session.scalars(select(Award).where(Award.application_id == circle.id)).one()
+    assert award.amount_pence == 320_000
+    assert check_rounds(session) == []

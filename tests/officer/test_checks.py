@@ -58,7 +58,7 @@ def test_the_page_names_what_the_checks_found_at_a_constant_cost(
     with count_queries() as few:
         text = page_text(client.get(url))
     # Every account ends 3445 like theirs, so each is decrypted and compared; none is the same.
-    assert "Yes Shares no bank details, money holder or contact person with another group in this round" in text
+    assert "Met Shares no bank details, money holder or contact person with another group in this round" in text
 
     add_groups(session, grant_round, count=6, start=3)
     with count_queries() as many:
