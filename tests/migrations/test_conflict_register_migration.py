@@ -4,9 +4,10 @@ in several rounds become one open entry (the earliest), the others ended as merg
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from portal.cli.database import alembic_config
 from portal.database import make_engine
@@ -43,15 +44,20 @@ ROWS = {
 }  # fmt: skip
 
 
+def insert_rows(engine: Engine, tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Insert plain rows, table by table in the order given, at whatever revision the database is."""
+    with engine.begin() as connection:
+        for table, rows in tables.items():
+            columns = list(rows[0])
+            statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"  # noqa: S608
+            connection.execute(text(statement), rows)
+
+
 def test_per_round_duplicates_merge_into_one_open_entry(empty_database: str) -> None:  # noqa: F811
     config = alembic_config(empty_database)
     command.upgrade(config, "0007")
     engine = make_engine(empty_database)
-    with engine.begin() as connection:
-        for table, rows in ROWS.items():
-            columns = list(rows[0])
-            statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"  # noqa: S608
-            connection.execute(text(statement), rows)
+    insert_rows(engine, ROWS)
 
     command.upgrade(config, "0008")
 

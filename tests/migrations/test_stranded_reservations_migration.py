@@ -11,6 +11,7 @@ from sqlalchemy import text
 from portal.cli.database import alembic_config
 from portal.database import make_engine
 from tests.migrations.test_conflict_register_migration import ROWS as EARLIER_ROWS
+from tests.migrations.test_conflict_register_migration import insert_rows
 from tests.migrations.test_migrations import empty_database  # noqa: F401  (fixture)
 
 WHEN = datetime(2026, 1, 5, 12, 0)
@@ -40,11 +41,7 @@ def test_approvals_of_applications_that_left_release_their_money(empty_database:
     config = alembic_config(empty_database)
     command.upgrade(config, "0009")
     engine = make_engine(empty_database)
-    with engine.begin() as connection:
-        for table, rows in ROWS.items():
-            columns = list(rows[0])
-            statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"  # noqa: S608
-            connection.execute(text(statement), rows)
+    insert_rows(engine, ROWS)
 
     command.upgrade(config, "0010")
 
