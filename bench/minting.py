@@ -16,15 +16,23 @@ from sqlalchemy.orm import Session
 
 from portal.auth.sessions import SESSION_KEY, token_hash
 from portal.models.base import utcnow
-from portal.models.users import UserSession
+from portal.models.users import SignInMethod, UserSession
 
 
 def session_cookie(app: Flask, db_session: Session, user_id: int) -> str:
     """A ``name=value`` cookie that signs ``user_id`` in; the caller commits."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
+    # The strongest sign-in, so the same cookie serves applicants, panellists and staff.
     db_session.add(
-        UserSession(user_id=user_id, token_hash=token_hash(token), created_at=now, last_seen_at=now, user_agent="bench")
+        UserSession(
+            user_id=user_id,
+            token_hash=token_hash(token),
+            created_at=now,
+            last_seen_at=now,
+            user_agent="bench",
+            signed_in_with=SignInMethod.PASSWORD_AND_AUTHENTICATOR,
+        )
     )
     serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
     assert serializer is not None, "SECRET_KEY must be set"

@@ -31,7 +31,7 @@ from portal.cli.database import alembic_config
 from portal.database import make_engine, writing
 from portal.extensions import db
 from portal.models import Base
-from portal.models.users import User
+from portal.models.users import SignInMethod, User
 from tests.fixtures.databases import scratch_postgres_database
 
 pytest_plugins = ["tests.fixtures.s3"]
@@ -173,12 +173,16 @@ def session(app: Flask) -> Iterator[Session]:
 
 @pytest.fixture
 def sign_in_as(app: Flask) -> Any:
-    """``sign_in_as(client, user)`` gives ``client`` a signed-in session."""
+    """``sign_in_as(client, user)`` gives ``client`` a signed-in session, by default
+    as strong as any (password and authenticator code); ``sign_in_as(client, user,
+    SignInMethod.EMAIL)`` one signed in by an emailed code."""
     from portal.auth.sessions import SESSION_KEY, start_session
 
-    def _sign_in(client: FlaskClient, user: User) -> None:
+    def _sign_in(
+        client: FlaskClient, user: User, signed_in_with: SignInMethod = SignInMethod.PASSWORD_AND_AUTHENTICATOR
+    ) -> None:
         with app.test_request_context(), writing():
-            token = start_session(db.session, db.session.merge(user))
+            token = start_session(db.session, db.session.merge(user), signed_in_with=signed_in_with)
             db.session.commit()
             db.session.remove()
         with client.session_transaction() as flask_session:

@@ -20,6 +20,7 @@ from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodA
 from portal.models.organisations import Membership, Organisation, OrganisationKind
 from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, TimeActivity, TimeEntry
 from portal.models.users import Role, User
+from portal.services import totp
 from portal.services.passwords import hash_password
 from portal.services.uploads import receive_upload, store_evidence
 from portal.storage.base import Storage
@@ -117,9 +118,9 @@ def make_user(
         email=email or f"person{_next()}@example.org",
         name=name,
         password_hash=hash_password(password) if password is not None else None,
-        totp_secret=totp_secret,
         active=active,
     )
+    totp.store_secret(user, totp_secret)
     for role in roles:
         user.grant(role)
     session.add(user)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from portal.extensions import db, login_manager
 from portal.models.base import utcnow
-from portal.models.users import User, UserSession
+from portal.models.users import SignInMethod, User, UserSession
 
 SESSION_KEY = "sid"
 TOUCH_EVERY = timedelta(minutes=5)
@@ -30,8 +30,11 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(db_session: Session, user: User) -> str:
+def start_session(db_session: Session, user: User, *, signed_in_with: SignInMethod) -> str:
     """Sign ``user`` in to this browser: a fresh cookie session and a new token.
+
+    ``signed_in_with`` is kept with the session: it decides whether the
+    session may act for the roles the person holds (see ``_load_from_request``).
 
     Clearing the cookie first means nothing from before sign-in (a planted
     value, an old CSRF token) carries over: the equivalent of a new session id.
@@ -45,6 +48,7 @@ def start_session(db_session: Session, user: User) -> str:
             created_at=now,
             last_seen_at=now,
             user_agent=(request.user_agent.string or "")[:200],
+            signed_in_with=signed_in_with,
         )
     )
     user.last_sign_in_at = now

@@ -35,7 +35,7 @@ from portal.auth.forms import (
 )
 from portal.auth.sessions import end_session, start_session
 from portal.extensions import db, limiter
-from portal.models.users import User
+from portal.models.users import SignInMethod, User
 from portal.services import sign_in, totp
 from portal.services.audit import record
 
@@ -67,8 +67,8 @@ def _per_address(limit: str) -> Any:
     return limiter.limit(limit, key_func=_email_key, methods=["POST"], exempt_when=_no_email, scope="address")
 
 
-def _finish(user: User, next_path: str | None) -> Response:
-    start_session(db.session, user)
+def _finish(user: User, next_path: str | None, *, signed_in_with: SignInMethod) -> Response:
+    start_session(db.session, user, signed_in_with=signed_in_with)
     return redirect(sign_in.safe_next_path(next_path) or home.home_for(user))
 
 
@@ -124,7 +124,7 @@ def code() -> Response | str:
             else:
                 problem = refused.problem.value
         else:
-            return _finish(signed_in.user, signed_in.next_path)
+            return _finish(signed_in.user, signed_in.next_path, signed_in_with=SignInMethod.EMAIL)
     return render_template("auth/code.html", form=form, email=pending["email"], problem=problem, minutes=_minutes())
 
 
@@ -137,7 +137,7 @@ def link(handle: str, token: str) -> Response | str:
     try:
         if form.validate_on_submit():
             signed_in = sign_in.sign_in_with_link(db.session, handle=handle, token=token, browser_secret=browser_secret)
-            return _finish(signed_in.user, signed_in.next_path)
+            return _finish(signed_in.user, signed_in.next_path, signed_in_with=SignInMethod.EMAIL)
         sign_in.check_link(db.session, handle=handle, token=token, browser_secret=browser_secret)
     except sign_in.SignInRefused as refused:
         return render_template("auth/link.html", form=form, problem=refused.problem.value, minutes=_minutes())
@@ -186,7 +186,7 @@ def staff() -> Response | str:
         user = sign_in.check_staff_password(db.session, email=form.email.data, password=form.password.data)
         if user is None:
             form.password.errors = ["Email address or password is not right"]
-        elif user.totp_secret:
+        elif user.has_authenticator:
             _set_pending(user, "totp", form.next.data)
             return redirect(url_for("auth.totp"))
         elif current_app.config["REQUIRE_TOTP"]:
@@ -194,7 +194,7 @@ def staff() -> Response | str:
             return redirect(url_for("auth.totp_setup"))
         else:
             sign_in.staff_signed_in(db.session, user, how="With a password only (no authenticator code set up)")
-            response = _finish(user, form.next.data)
+            response = _finish(user, form.next.data, signed_in_with=SignInMethod.PASSWORD)
             flash("You are signed in. Set up an authenticator app code to keep your account safe.", "info")
             return response
     if request.method == "GET":
@@ -215,7 +215,7 @@ def totp_code() -> Response | str:
     if form.validate_on_submit():
         if totp.verify(db.session, user, form.code.data):
             sign_in.staff_signed_in(db.session, user, how="With a password and an authenticator code")
-            return _finish(user, pending.get("next"))
+            return _finish(user, pending.get("next"), signed_in_with=SignInMethod.PASSWORD_AND_AUTHENTICATOR)
         sign_in.staff_code_refused(db.session, user)
         form.code.errors = ["The code is not right. Enter the code your authenticator app shows now"]
     return render_template("auth/totp.html", form=form)
@@ -242,7 +242,7 @@ def totp_setup() -> Response | str:
             record(db.session, user, "authenticator set up", user)
             if found is not None:
                 sign_in.staff_signed_in(db.session, user, how="With a password and a newly set up authenticator code")
-                return _finish(user, pending.get("next"))
+                return _finish(user, pending.get("next"), signed_in_with=SignInMethod.PASSWORD_AND_AUTHENTICATOR)
             session.pop("totp_setup_nonce", None)
             flash("Your authenticator app is set up. You will need a code from it each time you sign in.", "success")
             return redirect(home.home_for(user))

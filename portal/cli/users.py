@@ -15,6 +15,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.models.base import utcnow
 from portal.models.users import STAFF_ROLES, Role, User, UserSession
+from portal.services import totp
 from portal.services.audit import record
 from portal.services.passwords import hash_password, password_problem
 from portal.services.personal_data import erase_person
@@ -69,7 +70,7 @@ def _create_staff(email: str, name: str | None, password_stdin: bool, role: Role
     if reactivated:
         click.echo("The account had been deactivated; it is active again.")
     sign_in_url = current_app.config["PORTAL_BASE_URL"] + current_app.url_map.bind("").build("auth.staff")
-    if current_app.config["REQUIRE_TOTP"] and not user.totp_secret:
+    if current_app.config["REQUIRE_TOTP"] and not user.has_authenticator:
         click.echo(f"Sign in at {sign_in_url}; you will be asked to set up a code from an authenticator app.")
     else:
         click.echo(f"Sign in at {sign_in_url} with this email address and password.")
@@ -146,6 +147,25 @@ def deactivate(email: str) -> None:
         record(session, None, "account deactivated", user, summary=f"From the command line; {ended} session(s) ended")
         session.commit()
     click.echo(f"{user.email} is deactivated and {ended} session(s) ended.")
+
+
+@group.command("encrypt-secrets")
+def encrypt_secrets() -> None:
+    """Encrypt stored authenticator secrets with the first key in BANK_DETAILS_KEYS.
+
+    Run it once after upgrading past migration 0011 (secrets set up before
+    were stored in clear), and again after putting a new key first, before
+    removing the old one. Running it again changes nothing.
+    """
+    with writing():
+        changed, unreadable = totp.encrypt_all(db.session, by=None)
+        db.session.commit()
+    click.echo(f"Encrypted {changed} authenticator secret(s) with the first key.")
+    if unreadable:
+        raise click.ClickException(
+            f"{unreadable} secret(s) cannot be read with any key in BANK_DETAILS_KEYS: "
+            "put the old key back (after the new one) and run this again."
+        )
 
 
 @group.command("erase")

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.models.base import Base, enum_column, utcnow
@@ -26,6 +26,16 @@ class Role(enum.StrEnum):
 STAFF_ROLES = frozenset({Role.OFFICER, Role.ADMIN})
 
 
+class SignInMethod(enum.StrEnum):
+    """How a session was signed in: what a session may do depends on it
+    (``portal.services.user_sessions.strong_enough``)."""
+
+    # The values name ways of signing in, not secrets (hence the noqa for bandit's S105).
+    EMAIL = "email"  # an emailed link or code
+    PASSWORD = "password"  # noqa: S105  (a password alone: staff, where REQUIRE_TOTP is off)
+    PASSWORD_AND_AUTHENTICATOR = "password_and_authenticator"  # noqa: S105
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -35,7 +45,11 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str | None] = mapped_column(String(40))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The authenticator (TOTP) secret, encrypted (``portal.services.totp``).
+    totp_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # A secret set up before secrets were encrypted, until ``users encrypt-secrets``
+    # or the person's next sign-in encrypts it (migration 0011).
+    totp_secret_unencrypted: Mapped[str | None] = mapped_column(String(64))
     # The last TOTP time step used, so a code cannot be replayed in its window.
     totp_last_step: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
@@ -65,6 +79,10 @@ class User(Base):
     def is_staff(self) -> bool:
         """Officers and admins sign in with a password and TOTP."""
         return bool(self.roles & STAFF_ROLES)
+
+    @property
+    def has_authenticator(self) -> bool:
+        return bool(self.totp_secret_encrypted or self.totp_secret_unencrypted)
 
     def grant(self, role: Role) -> None:
         if role not in self.roles:
@@ -114,6 +132,8 @@ class UserSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+    # No default: whoever starts a session says how it was signed in.
+    signed_in_with: Mapped[SignInMethod] = mapped_column(enum_column(SignInMethod, "sign_in_method"))
 
     user: Mapped[User] = relationship()
 

@@ -1,32 +1,25 @@
 """A group's bank details for paying its grant: checked, encrypted at rest, shown masked.
 
 The details are stored only as Fernet ciphertext made with ``BANK_DETAILS_KEYS``
-from the environment (the first key encrypts, all of them decrypt, so keys
-can be rotated); the last four digits of the account number are kept apart
-so pages can say which account without decrypting. In development, when no
-key is set, a key is made once and kept in the instance folder.
+(``portal.services.encryption``: the first key encrypts, all of them decrypt,
+so keys can be rotated); the last four digits of the account number are kept
+apart so pages can say which account without decrypting.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
 from portal.models.users import User
-from portal.services import audit, notify
+from portal.services import audit, encryption, notify
 from portal.services.links import programme_email
-
-DEV_KEY_FILE = "bank-details-development.key"
 
 
 @dataclass(frozen=True)
@@ -51,38 +44,19 @@ def clean_account_number(raw: str | None) -> str | None:
     return text if re.fullmatch(r"\d{8}", text) else None
 
 
-def _keys() -> list[str]:
-    keys = list(current_app.config.get("BANK_DETAILS_KEYS") or [])
-    if keys:
-        return keys
-    if current_app.config.get("PRODUCTION"):  # pragma: no cover - production refuses to start without keys
-        raise RuntimeError("BANK_DETAILS_KEYS is not set")
-    path = Path(current_app.instance_path) / DEV_KEY_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as key_file:
-            key_file.write(Fernet.generate_key().decode())
-    return [path.read_text().strip()]
-
-
-def _fernet() -> MultiFernet:
-    return MultiFernet([Fernet(key.encode()) for key in _keys()])
-
-
 def encrypt(details: BankDetails) -> bytes:
     payload = {
         "account_name": details.account_name,
         "sort_code": details.sort_code,
         "account_number": details.account_number,
     }
-    return _fernet().encrypt(json.dumps(payload).encode())
+    return encryption.encrypt(json.dumps(payload).encode())
 
 
 def decrypt(token: bytes) -> BankDetails:
     try:
-        payload = json.loads(_fernet().decrypt(token))
-    except InvalidToken as error:
+        payload = json.loads(encryption.decrypt(token))
+    except encryption.CannotDecrypt as error:
         raise DomainError(
             "These bank details cannot be read with the current keys. Ask the group to give them again."
         ) from error

@@ -1,24 +1,50 @@
 """Queueing email: a message is an OutboxMessage row written in the same
 transaction as the change that causes it, so it is sent if and only if that
-change is committed. Delivery is ``portal.services.outbox``."""
+change is committed. Delivery is ``portal.services.outbox``.
+
+A message may carry secrets (a sign-in code, a link holding a token). The
+stored body never holds them: the template is rendered with a placeholder in
+their place ("[code not kept]"), and the secrets themselves are kept beside
+it, encrypted (``OutboxMessage.secrets_encrypted``), only until the message
+is sent. So the outbox table, the "your data" zip and anything else that
+reads stored email never see a working code or link.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
 from flask import render_template
 from sqlalchemy.orm import Session
 
 from portal.models.audit import OutboxMessage
+from portal.services import encryption
 
 MAX_ADDRESS_LENGTH = 254  # RFC 5321, and the column's size
 MAX_SUBJECT_LENGTH = 200
 
 
-def queue_email(session: Session, *, to: str, subject: str, template: str, **context: Any) -> OutboxMessage:
+def placeholder(name: str) -> str:
+    """What the stored body holds instead of the secret ``name``."""
+    return f"[{name} not kept]"
+
+
+def queue_email(
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    secrets: Mapping[str, str] | None = None,
+    **context: Any,
+) -> OutboxMessage:
     """Render ``templates/emails/<template>.txt`` and queue it for ``to``.
 
-    Like any operation it flushes and never commits.
+    ``secrets`` reach the template as placeholders and the recipient as
+    themselves (see the module's docstring). Like any operation it flushes
+    and never commits.
     """
     to = to.strip()
     # Caught here, a bad address or subject fails the request that caused it
@@ -27,9 +53,15 @@ def queue_email(session: Session, *, to: str, subject: str, template: str, **con
         raise ValueError(f"cannot email {to!r}: not a single address")
     if not subject or len(subject) > MAX_SUBJECT_LENGTH or _has_line_break(subject):
         raise ValueError("an email subject must be one line of at most 200 characters")
+    secrets = dict(secrets or {})
     # .txt templates are not autoescaped: the body is plain text, never HTML.
-    body = render_template(f"emails/{template}.txt", **context)
-    message = OutboxMessage(to=to, subject=subject, body=body)
+    body = render_template(f"emails/{template}.txt", **context, **{name: placeholder(name) for name in secrets})
+    message = OutboxMessage(
+        to=to,
+        subject=subject,
+        body=body,
+        secrets_encrypted=encryption.encrypt(json.dumps(secrets).encode()) if secrets else None,
+    )
     session.add(message)
     session.flush()
     return message

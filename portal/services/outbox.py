@@ -17,6 +17,15 @@ below ``MAX_TRIES``; failed means ``sent_at`` is null and ``tries`` has reached
 ``MAX_TRIES`` (a permanent error sets it there at once). Raising MAX_TRIES
 therefore puts failed messages back in the queue.
 
+Secrets: a sign-in email's body is stored with placeholders ("[code not
+kept]", "[link not kept]") and its code and link are kept encrypted beside it
+in ``secrets_encrypted`` (``portal.services.notify``). The worker fills them
+in, in memory, just before handing the message to the transport, and clears
+``secrets_encrypted`` in the same update that marks it sent (or failed for
+good). So once sent, nothing stored can sign anyone in, and before that only
+the keys in ``BANK_DETAILS_KEYS`` can read the secrets. A message whose
+secrets no key can read fails at once rather than going out without them.
+
 Exactly once, with one documented exception: if the process dies after the
 server accepted a message and before the "sent" mark is committed, the claim
 lapses and the message is sent again. Retries reuse its Message-ID (see
@@ -25,11 +34,12 @@ lapses and the message is sent again. Retries reuse its Message-ID (see
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
@@ -39,6 +49,8 @@ from portal.database import writing
 from portal.mail import MailError, OutgoingEmail, PermanentMailError, Transport
 from portal.models.audit import OutboxMessage
 from portal.models.base import utcnow
+from portal.services import encryption
+from portal.services.notify import placeholder
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +67,7 @@ CLAIM_FOR = timedelta(minutes=5)
 # the time one slow send can take (several SMTP commands, each with a timeout).
 CLAIM_MARGIN = timedelta(minutes=2)
 MAX_ERROR_LENGTH = 2000
+UNREADABLE_SECRETS = "Its sign-in code and link cannot be read with the keys in BANK_DETAILS_KEYS"
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,7 @@ class Claimed:
 
     email: OutgoingEmail
     tries: int
+    secrets_encrypted: bytes | None = None
 
 
 @dataclass
@@ -90,6 +104,23 @@ def is_failed() -> ColumnElement[bool]:
 def is_due(now: datetime) -> ColumnElement[bool]:
     unclaimed = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now)
     return and_(is_pending(), OutboxMessage.next_attempt_at <= now, unclaimed)
+
+
+def fill_in_secrets(body: str, secrets_encrypted: bytes | None) -> str:
+    """``body`` with its secrets in place of their placeholders, as the recipient gets it.
+
+    Raises ``encryption.CannotDecrypt`` when no key reads the secrets.
+    """
+    if not secrets_encrypted:
+        return body
+    for name, value in json.loads(encryption.decrypt(secrets_encrypted)).items():
+        body = body.replace(placeholder(name), value)
+    return body
+
+
+def body_to_send(message: OutboxMessage) -> str:
+    """The body ``message`` would be sent with now (its secrets filled in while it keeps them)."""
+    return fill_in_secrets(message.body, message.secrets_encrypted)
 
 
 def backoff(tries: int) -> timedelta:
@@ -159,6 +190,7 @@ def _claim(session: Session, *, batch: int, now: datetime) -> list[Claimed]:
                         id=row.id, to=row.to, subject=row.subject, body=row.body, created_at=row.created_at
                     ),
                     tries=row.tries,
+                    secrets_encrypted=row.secrets_encrypted,
                 )
                 for row in rows
             ]
@@ -176,7 +208,20 @@ def _claim(session: Session, *, batch: int, now: datetime) -> list[Claimed]:
 
 
 def _send_one(session: Session, transport: Transport, item: Claimed, *, now: datetime, report: SendReport) -> None:
-    email = item.email
+    try:
+        email = replace(item.email, body=fill_in_secrets(item.email.body, item.secrets_encrypted))
+    except encryption.CannotDecrypt:
+        _commit(
+            session,
+            item.email.id,
+            tries=MAX_TRIES,
+            claimed_until=None,
+            last_error=UNREADABLE_SECRETS,
+            secrets_encrypted=None,
+        )
+        report.failed += 1
+        log.error("Email %d will not be sent: %s", item.email.id, UNREADABLE_SECRETS)
+        return
     # Outside any transaction: the network may take seconds.
     try:
         transport.send(email)
@@ -185,7 +230,7 @@ def _send_one(session: Session, transport: Transport, item: Claimed, *, now: dat
         return
     # Straight after the server said yes: from here on this row is never sent
     # again. A crash before this commit is the one window for a duplicate.
-    _commit(session, email.id, sent_at=_clock(now), claimed_until=None, last_error=None)
+    _commit(session, email.id, sent_at=_clock(now), claimed_until=None, last_error=None, secrets_encrypted=None)
     report.sent += 1
 
 
@@ -195,7 +240,9 @@ def _record_failure(session: Session, item: Claimed, exc: MailError, *, now: dat
     # Our claim keeps other workers off this row, so the count read at claim time is current.
     tries = item.tries + 1
     if isinstance(exc, PermanentMailError) or tries >= MAX_TRIES:
-        _commit(session, email.id, tries=max(tries, MAX_TRIES), claimed_until=None, last_error=error)
+        _commit(
+            session, email.id, tries=max(tries, MAX_TRIES), claimed_until=None, last_error=error, secrets_encrypted=None
+        )
         report.failed += 1
         log.error("Email %d failed after %d attempt(s) and will not be retried: %s", email.id, tries, error)
         return

@@ -412,7 +412,8 @@ def erase_person(session: Session, storage: Storage, actor: User | None, user: U
     user.name = ""
     user.phone = None
     user.password_hash = None
-    user.totp_secret = None
+    user.totp_secret_encrypted = None
+    user.totp_secret_unencrypted = None
     user.totp_last_step = None
     user.active = False
     user.role_grants.clear()

@@ -135,8 +135,7 @@ def request_sign_in(session: Session, *, email: str, browser_secret: str, next_p
             to=email,
             subject="Your code to sign in to Anchor Offer grants",
             template="sign_in",
-            code=code,
-            link=base_url + url_for("auth.link", handle=handle, token=token),
+            secrets={"code": code, "link": base_url + url_for("auth.link", handle=handle, token=token)},
             minutes=minutes,
         )
     elif user is not None and user.active:

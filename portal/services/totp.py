@@ -3,6 +3,12 @@
 A code is accepted for the current 30-second step and one step either side
 (clocks drift), and never twice: the step used is stored in
 ``User.totp_last_step`` and only later steps are accepted after it.
+
+A person's secret is stored only encrypted (``User.totp_secret_encrypted``,
+``portal.services.encryption``), as bank details are. A secret set up before
+that, still in ``User.totp_secret_unencrypted``, is encrypted by ``flask
+--app portal users encrypt-secrets`` or at the person's next successful
+code, which also re-encrypts one made with a key that is no longer first.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import base64
 import hashlib
 import hmac
 import io
+import logging
 
 import pyotp
 import segno
@@ -20,6 +27,10 @@ from sqlalchemy.orm import Session
 
 from portal.models.base import utcnow
 from portal.models.users import User
+from portal.services import encryption
+from portal.services.audit import record
+
+log = logging.getLogger(__name__)
 
 ISSUER = "Anchor Offer grants"
 VALID_WINDOW = 1
@@ -27,7 +38,60 @@ VALID_WINDOW = 1
 
 def offer_setup(user: User) -> bool:
     """Staff who sign in with a password alone (possible in development): offer them the set-up page."""
-    return user.is_staff and not user.totp_secret
+    return user.is_staff and not user.has_authenticator
+
+
+def secret_of(user: User) -> str | None:
+    """The person's secret in clear, for checking a code; never stored or shown.
+
+    Raises ``encryption.CannotDecrypt`` when no key in ``BANK_DETAILS_KEYS`` reads it.
+    """
+    if user.totp_secret_encrypted:
+        return encryption.decrypt(user.totp_secret_encrypted).decode()
+    return user.totp_secret_unencrypted
+
+
+def store_secret(user: User, secret: str | None) -> None:
+    """Keep ``secret`` (None: none) as the person's, encrypted with the first key."""
+    user.totp_secret_encrypted = encryption.encrypt(secret.encode()) if secret else None
+    user.totp_secret_unencrypted = None
+
+
+def needs_encrypting(user: User) -> bool:
+    """Whether the stored secret is in clear or made with a key that is no longer first."""
+    if user.totp_secret_unencrypted:
+        return True
+    return bool(user.totp_secret_encrypted) and not encryption.uses_first_key(user.totp_secret_encrypted)  # type: ignore[arg-type]
+
+
+def encrypt_stored_secret(user: User) -> bool:
+    """Encrypt the person's stored secret with the first key if it is not already; True if it changed."""
+    if not needs_encrypting(user):
+        return False
+    store_secret(user, secret_of(user))
+    return True
+
+
+def encrypt_all(session: Session, *, by: User | None) -> tuple[int, int]:
+    """Encrypt every stored secret with the first key; return (changed, unreadable).
+
+    An unreadable secret was made with a key no longer in ``BANK_DETAILS_KEYS``;
+    it is left as it is (put the key back and run it again).
+    Running it again changes nothing.
+    """
+    changed = unreadable = 0
+    query = select(User).where((User.totp_secret_unencrypted.is_not(None)) | (User.totp_secret_encrypted.is_not(None)))
+    for user in session.scalars(query.order_by(User.id).with_for_update()):
+        try:
+            was_clear = bool(user.totp_secret_unencrypted)
+            if encrypt_stored_secret(user):
+                changed += 1
+                how = "was stored in clear" if was_clear else "was encrypted with an older key"
+                record(session, by, "authenticator secret encrypted", user, summary=f"It {how}")
+        except encryption.CannotDecrypt:
+            unreadable += 1
+    session.flush()
+    return changed, unreadable
 
 
 def new_secret() -> str:
@@ -96,12 +160,21 @@ def verify(session: Session, user: User, code: str) -> bool:
     """
     query = select(User).where(User.id == user.id).with_for_update().execution_options(populate_existing=True)
     locked = session.scalar(query)
-    if locked is None or not locked.totp_secret:
+    if locked is None:
         return False
-    step = matching_step(locked.totp_secret, code, last_step=locked.totp_last_step)
+    try:
+        secret = secret_of(locked)
+    except encryption.CannotDecrypt:
+        log.error("The authenticator secret of person %d cannot be read with BANK_DETAILS_KEYS", locked.id)
+        return False
+    if not secret:
+        return False
+    step = matching_step(secret, code, last_step=locked.totp_last_step)
     if step is None:
         return False
     locked.totp_last_step = step
+    # The person has just shown the secret works: the moment to encrypt one kept from before.
+    encrypt_stored_secret(locked)
     session.flush()
     return True
 
@@ -111,7 +184,7 @@ def confirm_setup(session: Session, user: User, secret: str, code: str) -> bool:
     step = matching_step(secret, code, last_step=None)
     if step is None:
         return False
-    user.totp_secret = secret
+    store_secret(user, secret)
     user.totp_last_step = step
     session.flush()
     return True

@@ -15,7 +15,8 @@ from portal.models.audit import OutboxMessage
 from portal.models.awards import Award, AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus
-from portal.models.users import Role, SignInRequest, User, UserSession
+from portal.models.users import Role, SignInMethod, SignInRequest, User, UserSession
+from portal.services import totp
 from portal.services.audit import record
 from portal.storage.base import Storage
 from tests.factories import (
@@ -70,7 +71,7 @@ def money(session: Session) -> tuple[int, int, int]:
 def person(session: Session, storage: Storage) -> Person:
     user = make_user(session, email=EMAIL, name=NAME, roles=(Role.PANELLIST,), password="river otter lantern")
     user.phone = PHONE
-    user.totp_secret = "JBSWY3DPEHPK3PXP"
+    totp.store_secret(user, "JBSWY3DPEHPK3PXP")
     helper = make_user(session, email="helper.member@example.org", name="Other Member")
     officer = make_user(session, email="officer.olu@example.org", name="Olu Officer", roles=(Role.OFFICER,))
 
@@ -145,7 +146,12 @@ def person(session: Session, storage: Storage) -> Person:
                 browser_hash="b" * 64,
                 expires_at=utcnow() + timedelta(minutes=15),
             ),
-            UserSession(user_id=user.id, token_hash="t" * 64, user_agent="Firefox on Android"),
+            UserSession(
+                user_id=user.id,
+                token_hash="t" * 64,
+                user_agent="Firefox on Android",
+                signed_in_with=SignInMethod.EMAIL,
+            ),
         ]
     )
     record(session, user, "application submitted", approved, summary=f"Walks for all, by {EMAIL}")

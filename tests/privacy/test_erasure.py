@@ -48,8 +48,13 @@ def test_erasure_leaves_no_personal_data_and_keeps_the_money(
     reread(session)
 
     assert personal_data_left(session, NAME, EMAIL, PHONE) == []
-    # The only binary column holds bank details, encrypted at rest.
-    assert binary_columns() == ["awards.bank_details_encrypted"]
+    # The binary columns hold encrypted secrets, which the scan cannot read: bank details
+    # (checked below), authenticator secrets and sign-in emails' codes (both gone with the person).
+    assert sorted(binary_columns()) == [
+        "awards.bank_details_encrypted",
+        "outbox_messages.secrets_encrypted",
+        "users.totp_secret_encrypted",
+    ]
     assert files_containing(storage, NAME.encode()) == []
     assert not storage.exists(person.own_file.storage_key)
     # A file for a group that still has other members stays the group's.
@@ -62,7 +67,7 @@ def test_erasure_leaves_no_personal_data_and_keeps_the_money(
     user = session.get(User, user_id)
     assert user is not None
     assert user.email == f"erased-{user_id}@invalid"
-    assert (user.name, user.phone, user.password_hash, user.totp_secret) == ("", None, None, None)
+    assert (user.name, user.phone, user.password_hash, user.has_authenticator) == ("", None, None, False)
     assert not user.active
     assert user.roles == frozenset()
     assert user.erased_at is not None

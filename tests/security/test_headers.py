@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from portal import create_app
+from portal.models.users import SignInMethod
 from tests.conftest import TEST_BANK_KEY, CsrfClient
 from tests.factories import make_user
 
@@ -100,7 +101,7 @@ def test_signed_in_production_pages_are_not_stored(production_app: Flask, sessio
     session.commit()
     client = production_app.test_client()
     with production_app.test_request_context(**HTTPS), writing():
-        token = start_session(db.session, db.session.merge(person))
+        token = start_session(db.session, db.session.merge(person), signed_in_with=SignInMethod.EMAIL)
         db.session.commit()
         db.session.remove()
     with client.session_transaction(**HTTPS) as flask_session:

@@ -16,7 +16,7 @@ from portal.errors import DomainError
 from portal.models.applications import ApplicationStatus
 from portal.models.audit import AuditEntry
 from portal.models.awards import Award, AwardStatus
-from portal.services import bank_details
+from portal.services import bank_details, encryption
 from portal.services.bank_details import BankDetails
 from tests.factories import make_application, make_award, make_organisation, make_round, make_user
 
@@ -81,7 +81,7 @@ def test_development_keeps_one_key_in_the_instance_folder(app: Flask, session: S
     app.config["BANK_DETAILS_KEYS"] = []
     token = bank_details.encrypt(DETAILS)
     assert bank_details.decrypt(token) == DETAILS
-    key_file = f"{app.instance_path}/{bank_details.DEV_KEY_FILE}"
+    key_file = f"{app.instance_path}/{encryption.DEV_KEY_FILE}"
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
 
 
