@@ -4,13 +4,18 @@ Each blueprint declares one rule with ``protect(blueprint, rule)``; the rule
 runs before every view of that blueprint. Object-level checks are explicit
 helpers that answer 404, so nobody learns that someone else's object exists.
 The table ``RULES`` is read by the access-matrix test.
+
+Whoever is not signed in is sent to sign in (``sign_in_redirect``): to the
+staff sign-in for staff pages, and for any page when the browser holds a
+session too weak for its staff person (``portal.services.user_sessions``),
+with a message saying why; to the emailed sign-in otherwise.
 """
 
 from __future__ import annotations
 
 import enum
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,6 +52,28 @@ def allows(rule: Rule, user: User | None) -> bool:
     return user.has_role(role)
 
 
+STAFF_RULES = frozenset({Rule.OFFICER, Rule.ADMIN})
+STEP_UP_MESSAGE = (
+    "To use the staff pages, sign in with your email address, password and the code from your authenticator app."
+)
+
+
+def mark_staff_sign_in_needed() -> None:
+    """Note that this request's browser holds a session too weak for its staff person."""
+    g.staff_sign_in_needed = True
+
+
+def sign_in_redirect(*, staff_page: bool = False) -> Response:
+    """Send someone who is not signed in (enough) to the right sign-in page, coming back here after."""
+    next_path = request.full_path.rstrip("?")
+    if g.get("staff_sign_in_needed"):
+        flash(STEP_UP_MESSAGE, "info")
+        return redirect(url_for("auth.staff", next=next_path))
+    if staff_page:
+        return redirect(url_for("auth.staff", next=next_path))
+    return redirect(url_for("auth.start", next=next_path))
+
+
 def _current() -> User | None:
     return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
 
@@ -61,7 +88,7 @@ def protect(blueprint: Blueprint, rule: Rule) -> None:
     def _check_access() -> Response | None:
         user = _current()
         if user is None:
-            return redirect(url_for("auth.start", next=request.full_path.rstrip("?")))
+            return sign_in_redirect(staff_page=rule in STAFF_RULES)
         if not allows(rule, user):
             abort(403)
         return None

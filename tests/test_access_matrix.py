@@ -18,7 +18,19 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from portal.access import RULES, Rule
-from tests.access import FORBIDDEN, NOT_FOUND, OK, ROLES, SIGN_IN, World, collect
+from portal.models.users import SignInMethod
+from tests.access import (
+    FORBIDDEN,
+    MATRIX_ROLES,
+    NOT_FOUND,
+    OK,
+    ROLES,
+    SIGN_IN,
+    STAFF_SIGN_IN,
+    WEAK_OFFICER,
+    World,
+    collect,
+)
 from tests.access.world import build_world
 from tests.conftest import CsrfClient
 
@@ -60,8 +72,11 @@ def test_paths_are_kebab_case_and_ids_are_typed(app: Flask) -> None:
 
 def outcome(response: Any, endpoint: str) -> str:
     location = response.headers.get("Location", "")
-    if response.status_code in (301, 302, 303) and location.startswith("/sign-in") and endpoint.split(".")[0] != "auth":
+    redirected = response.status_code in (301, 302, 303) and endpoint.split(".")[0] != "auth"
+    if redirected and location.startswith("/sign-in"):
         return SIGN_IN
+    if redirected and location.startswith("/staff/sign-in"):
+        return STAFF_SIGN_IN
     if response.status_code == 403:
         return FORBIDDEN
     if response.status_code == 404:
@@ -78,12 +93,14 @@ def url_in(app: Flask, endpoint: str, arguments: dict[str, Any]) -> str:
 def client_for(app: Flask, sign_in_as: Any, world: World, role: str) -> FlaskClient:
     app.test_client_class = CsrfClient
     client = app.test_client()
-    if role != "anonymous":
+    if role == WEAK_OFFICER:
+        sign_in_as(client, world.people["officer"], SignInMethod.EMAIL)
+    elif role != "anonymous":
         sign_in_as(client, world.people[role])
     return client
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", MATRIX_ROLES)
 def test_matrix(app: Flask, sign_in_as: Any, world: World, role: str) -> None:
     methods = rules_by_endpoint(app)
     failures = []

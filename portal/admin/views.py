@@ -105,6 +105,10 @@ def edit_user(user_id: int) -> Response | str:
             except DomainError as error:
                 refuse(roles_form, error.message, at=roles_form.roles)
             else:
+                if (granted or revoked) and user.id == _actor().id:
+                    # Changing roles ended every session of theirs, this one too.
+                    flash("Your roles have changed, so you have been signed out. Sign in again to carry on.", "info")
+                    return redirect(url_for("auth.staff", next=url_for("admin.edit_user", user_id=user.id)))
                 flash(_roles_message(user, granted, revoked), "success" if granted or revoked else "info")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
     elif action in {"deactivate", "reactivate"}:
@@ -142,7 +146,8 @@ def _roles_message(user: User, granted: set[Role], revoked: set[Role]) -> str:
     if not granted and not revoked:
         return f"No changes: {who} already had those roles."
     roles = people.role_names(user.roles)
-    return f"Roles saved. {who} is now: {', '.join(roles)}." if roles else f"Roles saved. {who} has no roles now."
+    saved = f"Roles saved. {who} is now: {', '.join(roles)}." if roles else f"Roles saved. {who} has no roles now."
+    return f"{saved} They have been signed out everywhere, so they sign in again with these roles."
 
 
 def _password_command(user: User) -> str:

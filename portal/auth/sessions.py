@@ -2,9 +2,12 @@
 database, so signing out (or an officer revoking a session) ends it at once.
 
 Flask-Login's ``request_loader`` finds the person behind the token on each
-request and applies the idle and absolute timeouts. ``last_seen_at`` is only
-written when it is more than ``TOUCH_EVERY`` old, so reading pages does not
-mean a database write per request.
+request and applies the idle and absolute timeouts, and the rule of
+``portal.services.user_sessions.strong_enough``: a session that signed in
+more weakly than its person's roles now need signs nobody in (the pages send
+the browser to the staff sign-in, ``portal.access.sign_in_redirect``).
+``last_seen_at`` is only written when it is more than ``TOUCH_EVERY`` old, so
+reading pages does not mean a database write per request.
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ import secrets
 from datetime import timedelta
 
 from flask import Flask, current_app, request, session
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, joinedload
 
+from portal.access import mark_staff_sign_in_needed
 from portal.extensions import db, login_manager
 from portal.models.base import utcnow
 from portal.models.users import SignInMethod, User, UserSession
+from portal.services.user_sessions import strong_enough
 
 SESSION_KEY = "sid"
 TOUCH_EVERY = timedelta(minutes=5)
@@ -39,6 +44,15 @@ def start_session(db_session: Session, user: User, *, signed_in_with: SignInMeth
     Clearing the cookie first means nothing from before sign-in (a planted
     value, an old CSRF token) carries over: the equivalent of a new session id.
     """
+    previous = session.get(SESSION_KEY)
+    if previous:
+        # Signing in again (stepping up to a staff sign-in, say) ends the session it replaces.
+        db_session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == token_hash(previous), UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db_session.add(
@@ -102,6 +116,10 @@ def _load_from_request(_request: object) -> User | None:
     row, user = found
     if not user.active:
         session.pop(SESSION_KEY, None)
+        return None
+    if not strong_enough(user, row.signed_in_with, authenticator_required=config["REQUIRE_TOTP"]):
+        # Kept in the cookie, so every page this browser asks for can say why it must sign in again.
+        mark_staff_sign_in_needed()
         return None
     if utcnow() - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = utcnow()

@@ -7,19 +7,19 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.database import writing
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.models.base import utcnow
-from portal.models.users import STAFF_ROLES, Role, User, UserSession
+from portal.models.users import STAFF_ROLES, Role, User
 from portal.services import totp
 from portal.services.audit import record
 from portal.services.passwords import hash_password, password_problem
 from portal.services.personal_data import erase_person
 from portal.services.sign_in import normalise_email
+from portal.services.user_sessions import end_all_sessions, revoke_all
 from portal.storage import get_storage
 
 group = AppGroup("users", help="Officers, admins and roles.")
@@ -64,6 +64,8 @@ def _create_staff(email: str, name: str | None, password_stdin: bool, role: Role
         session.flush()
         summary = f"{'Created' if created else 'Updated'} as {role.value} from the command line"
         record(session, None, f"{role.value} account set up", user, summary=summary)
+        # A new role and a new password: no session that signed in before carries on.
+        end_all_sessions(session, user, by=None, reason=f"set up as {role.value} from the command line")
         session.commit()
     verb = "Created" if created else "Updated"
     click.echo(f"{verb} {email} as {role.value}.")
@@ -102,8 +104,10 @@ def grant(email: str, role: str) -> None:
     granted = Role(role.lower())
     with writing():
         user = _find(db.session, email)
-        user.grant(granted)
-        record(db.session, None, "role granted", user, summary=f"{granted.value}, from the command line")
+        if granted not in user.roles:
+            user.grant(granted)
+            record(db.session, None, "role granted", user, summary=f"{granted.value}, from the command line")
+            end_all_sessions(db.session, user, by=None, reason=f"given the role {granted.value} from the command line")
         db.session.commit()
         has_password = bool(user.password_hash)
     click.echo(f"{user.email} is now {granted.value}.")
@@ -127,6 +131,7 @@ def revoke(email: str, role: str) -> None:
             return
         user.revoke(revoked)
         record(db.session, None, "role revoked", user, summary=f"{revoked.value}, from the command line")
+        end_all_sessions(db.session, user, by=None, reason=f"the role {revoked.value} taken away from the command line")
         db.session.commit()
     click.echo(f"{user.email} is no longer {revoked.value}.")
 
@@ -139,11 +144,7 @@ def deactivate(email: str) -> None:
         session = db.session
         user = _find(session, email)
         user.active = False
-        ended = session.execute(
-            update(UserSession)
-            .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        ).rowcount  # type: ignore[attr-defined]
+        ended = revoke_all(session, user)
         record(session, None, "account deactivated", user, summary=f"From the command line; {ended} session(s) ended")
         session.commit()
     click.echo(f"{user.email} is deactivated and {ended} session(s) ended.")

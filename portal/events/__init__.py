@@ -5,11 +5,11 @@ event list"), each event still checking who may see it; booking, bookings
 and resources need a signed-in person.
 """
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.access import Rule, protect
+from portal.access import Rule, protect, sign_in_redirect
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 protect(bp, Rule.PUBLIC)
@@ -21,7 +21,7 @@ OPEN_TO_ALL = frozenset({"events.index", "events.event", "events.calendar"})
 @bp.before_request
 def _sign_in_unless_open() -> Response | None:
     if request.endpoint not in OPEN_TO_ALL and not current_user.is_authenticated:
-        return redirect(url_for("auth.start", next=request.full_path.rstrip("?")))
+        return sign_in_redirect()
     return None
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Response as FlaskResponse
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from portal.access import sign_in_redirect
 from portal.errors import DomainError
 from portal.events import bp
 from portal.events.forms import BookingForm
@@ -37,7 +38,7 @@ def _event_or_404(event_id: int) -> Event:
     event = db.session.get(Event, event_id)
     user = _user()
     if event is not None and user is None and not events.can_see(db.session, None, event):
-        abort(redirect(url_for("auth.start", next=request.full_path.rstrip("?"))))
+        abort(sign_in_redirect())
     if event is None or not events.can_see(db.session, user, event):
         abort(404)
     return event

@@ -24,6 +24,7 @@ from portal.models.panels import Assignment, Panel, PanelMember, Review
 from portal.models.users import Role, User
 from portal.services import audit, decisions, notify, panel_access
 from portal.services.links import absolute_url, programme_email
+from portal.services.user_sessions import end_all_sessions
 
 
 def create_panel(
@@ -46,7 +47,11 @@ def invite_member(session: Session, officer: User, panel: Panel, *, email: str, 
         session.add(user)
     if user.has_role(Role.OFFICER) or user.has_role(Role.ADMIN):
         raise DomainError("Staff cannot be panel members: invite a personal address instead.")
-    user.grant(Role.PANELLIST)
+    if not user.has_role(Role.PANELLIST):
+        user.grant(Role.PANELLIST)
+        session.flush()
+        # A new role ends the sessions they had; the invitation tells them to sign in.
+        end_all_sessions(session, user, by=officer, reason="made a panel member")
     session.flush()
     if session.scalar(select(PanelMember.id).where(PanelMember.panel_id == panel.id, PanelMember.user_id == user.id)):
         raise DomainError(f"{email} is already on this panel.")

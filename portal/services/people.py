@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
-from portal.models.base import utcnow
-from portal.models.users import STAFF_ROLES, Role, RoleGrant, User, UserSession
+from portal.models.users import STAFF_ROLES, Role, RoleGrant, User
 from portal.services.audit import record
 from portal.services.notify import queue_email
 from portal.services.sign_in import normalise_email
+from portal.services.user_sessions import end_all_sessions, revoke_all
 
 PER_PAGE = 50
 
@@ -155,9 +155,11 @@ def _lock(session: Session, user: User) -> None:
 def set_roles(session: Session, actor: User, user: User, roles: Iterable[Role]) -> tuple[set[Role], set[Role]]:
     """Give ``user`` exactly ``roles``; return (granted, revoked).
 
-    Sending the same roles again (a double submit) changes nothing and
-    writes no audit entry. Admins cannot remove their own admin role, so
-    there is always someone who can manage people.
+    Any change ends every session ``user`` has (their own too, when admins
+    change their own roles): they sign in again with the new roles. Sending
+    the same roles again (a double submit) changes nothing and writes no
+    audit entry. Admins cannot remove their own admin role, so there is
+    always someone who can manage people.
     """
     _lock(session, user)
     wanted = set(roles)
@@ -174,6 +176,9 @@ def set_roles(session: Session, actor: User, user: User, roles: Iterable[Role]) 
     for role in sorted(revoked):
         user.revoke(role)
         record(session, actor, "role revoked", user, summary=f"{ROLE_LABELS[role]} taken away from {user.email}")
+    if granted or revoked:
+        # Their sessions signed in for the roles they had: they sign in again for the new ones.
+        end_all_sessions(session, user, by=actor, reason="their roles changed")
     session.flush()
     return granted, revoked
 
@@ -190,15 +195,10 @@ def deactivate(session: Session, actor: User, user: User) -> int:
     if not user.active:
         return 0
     user.active = False
-    ended = session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
+    ended = revoke_all(session, user)
     record(session, actor, "account deactivated", user, summary=f"{user.email} deactivated; {ended} session(s) ended")
     session.flush()
-    return int(ended or 0)
+    return ended
 
 
 def reactivate(session: Session, actor: User, user: User) -> bool:

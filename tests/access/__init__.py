@@ -5,6 +5,14 @@ from the world, expectation per role and, optionally, the form data to post
 when an empty form would rightly be refused) and may define ``OBJECT_CHECKS``
 (endpoint, role, URL arguments naming someone else's or no object).
 ``tests/test_access_matrix.py`` merges them all and checks every line.
+
+The fragments give what each of the world's six people (``ROLES``) gets;
+``collect`` adds a seventh for ``test_matrix`` (``MATRIX_ROLES``),
+``officer_by_email``: the officer in a browser whose session signed in by an
+emailed code (as a session from before migration 0011, or from before they
+were made an officer, would have). It is never a staff session: wherever
+someone signed out is sent to sign in, it is sent to the staff sign-in, and
+elsewhere it sees what someone signed out sees.
 """
 
 from __future__ import annotations
@@ -16,9 +24,13 @@ from dataclasses import dataclass
 from typing import Any
 
 ROLES = ("anonymous", "applicant_a", "applicant_b", "panellist", "officer", "admin")
+WEAK_OFFICER = "officer_by_email"
+MATRIX_ROLES = (*ROLES, WEAK_OFFICER)
+STAFF = frozenset({"officer", "admin"})
 
 OK = "ok"  # the page works for them (any status below 400)
 SIGN_IN = "sign in"  # sent to the sign-in page
+STAFF_SIGN_IN = "staff sign in"  # sent to the staff sign-in page
 FORBIDDEN = "403"  # signed in, wrong role
 NOT_FOUND = "404"  # someone else's object: its existence is not revealed
 
@@ -32,12 +44,19 @@ def signed_in() -> dict[str, str]:
 
 
 def only(*roles: str) -> dict[str, str]:
-    return {role: OK if role in roles else FORBIDDEN for role in ROLES} | {"anonymous": SIGN_IN}
+    """Pages for ``roles`` alone; staff pages send people who are signed out to the staff sign-in."""
+    signed_out = STAFF_SIGN_IN if roles and set(roles) <= STAFF else SIGN_IN
+    return {role: OK if role in roles else FORBIDDEN for role in ROLES} | {"anonymous": signed_out}
 
 
 def applicant_a_only() -> dict[str, str]:
     """Group A's own object: every other signed-in person gets 404."""
     return {role: NOT_FOUND for role in ROLES} | {"anonymous": SIGN_IN, "applicant_a": OK}
+
+
+def weak_officer(expected: dict[str, str]) -> str:
+    """What the officer with an emailed session gets: what someone signed out gets, but sent to the staff sign-in."""
+    return STAFF_SIGN_IN if expected["anonymous"] in (SIGN_IN, STAFF_SIGN_IN) else expected["anonymous"]
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,7 @@ def collect() -> tuple[dict[str, Line], list[tuple[str, str, Arguments]]]:
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         for endpoint, line in module.MATRIX.items():
             assert endpoint not in matrix, f"{endpoint} is in two access fragments"
-            matrix[endpoint] = line
+            arguments, expected, *form = line
+            matrix[endpoint] = (arguments, expected | {WEAK_OFFICER: weak_officer(expected)}, *form)  # type: ignore[assignment]
         object_checks.extend(getattr(module, "OBJECT_CHECKS", []))
     return matrix, object_checks

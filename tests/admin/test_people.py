@@ -52,11 +52,11 @@ def audit_actions(session: Session, user: User) -> list[tuple[str, int | None, s
 
 
 @pytest.mark.parametrize("path", ["/admin/users", "/admin/users/new", "/admin/users/1"])
-def test_signed_out_people_are_sent_to_sign_in(client: FlaskClient, path: str) -> None:
+def test_signed_out_people_are_sent_to_the_staff_sign_in(client: FlaskClient, path: str) -> None:
     response = client.get(path)
 
     assert response.status_code == 302
-    assert response.headers["Location"].startswith("/sign-in")
+    assert response.headers["Location"].startswith("/staff/sign-in")
 
 
 @pytest.mark.parametrize("roles", [(), (Role.PANELLIST,), (Role.OFFICER,)])

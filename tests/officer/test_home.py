@@ -14,11 +14,11 @@ from tests.factories import make_application, make_organisation, make_round, mak
 from tests.fixtures.pages import page_text
 
 
-def test_signed_out_people_are_sent_to_sign_in(client: FlaskClient) -> None:
+def test_signed_out_people_are_sent_to_the_staff_sign_in(client: FlaskClient) -> None:
     response = client.get("/officer/")
 
     assert response.status_code == 302
-    assert response.headers["Location"].startswith("/sign-in")
+    assert response.headers["Location"].startswith("/staff/sign-in")
 
 
 def test_panellists_and_admins_cannot_see_it(client: FlaskClient, session: Session, sign_in_as: Any) -> None:
