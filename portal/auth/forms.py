@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
@@ -61,6 +61,12 @@ class ConfirmForm(FlaskForm):
 class StaffSignInForm(FlaskForm):
     email = _email_field()
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+    # Shown only when many passwords have been tried at an address (portal.rate_limits).
+    code = StringField(
+        "Code from your authenticator app",
+        filters=[_digits_only],
+        validators=[Optional(), Regexp(r"^\d{6}$", message="The code must be 6 digits, like 123456")],
+    )
     next = HiddenField()
 
 

@@ -5,8 +5,9 @@ no code, password or TOTP secret):
 
 - ``sign_in_browser``: a random secret for this browser; email sign-in
   requests store its hash, so their codes and links work only here.
-- ``sign_in``: the handle of the latest email request and the address it
-  went to, for the "check your email" and code pages.
+- ``sign_in``: the handle of the latest email request, the address it
+  went to and whether it has a link alone (no code, see
+  ``portal.rate_limits``), for the "check your email" and code pages.
 - ``staff_pending``: the officer or admin whose password was right, the
   step they are on and when that half-signed-in state ends (5 minutes).
   It is not a sign-in: ``start_session`` is called only after the code.
@@ -36,18 +37,22 @@ from portal.auth.forms import (
 from portal.auth.sessions import end_session, start_session
 from portal.extensions import db, limiter
 from portal.models.users import SignInMethod, User
+from portal.rate_limits import (
+    CODES_PER_ADDRESS,
+    CODES_PER_STAFF_USER,
+    EMAILS_PER_ADDRESS_AND_IP,
+    PASSWORDS_PER_ADDRESS,
+    PASSWORDS_PER_ADDRESS_AND_IP,
+    SIGN_IN_PER_IP,
+    address_and_ip_key,
+    within_address_limit,
+)
 from portal.services import sign_in, totp
 from portal.services.audit import record
 
-PER_IP = "20 per minute"
-EMAILS_PER_ADDRESS = "5 per 15 minutes"
-PASSWORDS_PER_ADDRESS = "10 per 15 minutes"
-CODES_PER_STAFF_USER = "10 per 15 minutes"
 PENDING_SECONDS = 5 * 60
-
-
-def _email_key() -> str:
-    return "email:" + sign_in.normalise_email(request.form.get("email", ""))
+WRONG_PASSWORD = "Email address or password is not right"  # noqa: S105  (a message, not a password)
+WRONG_PASSWORD_OR_CODE = "Email address, password or code is not right"  # noqa: S105
 
 
 def _no_email() -> bool:
@@ -60,11 +65,13 @@ def _pending_key() -> str:
 
 
 def _per_ip() -> Any:
-    return limiter.limit(PER_IP, methods=["POST"])
+    return limiter.limit(SIGN_IN_PER_IP, methods=["POST"])
 
 
-def _per_address(limit: str) -> Any:
-    return limiter.limit(limit, key_func=_email_key, methods=["POST"], exempt_when=_no_email, scope="address")
+def _per_address_and_ip(limit: str) -> Any:
+    return limiter.limit(
+        limit, key_func=address_and_ip_key, methods=["POST"], exempt_when=_no_email, scope="address-and-ip"
+    )
 
 
 def _finish(user: User, next_path: str | None, *, signed_in_with: SignInMethod) -> Response:
@@ -77,17 +84,19 @@ def _finish(user: User, next_path: str | None, *, signed_in_with: SignInMethod) 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @_per_ip()
-@_per_address(EMAILS_PER_ADDRESS)
+@_per_address_and_ip(EMAILS_PER_ADDRESS_AND_IP)
 def start() -> Response | str:
     if current_user.is_authenticated and request.method == "GET":
         return redirect(home.home_for(current_user))  # type: ignore[arg-type]
     form = EmailSignInForm()
     if form.validate_on_submit():
+        email = sign_in.normalise_email(form.email.data)
+        hammered = not within_address_limit(CODES_PER_ADDRESS, "sign-in-codes", email)
         browser_secret = session.setdefault("sign_in_browser", sign_in.new_browser_secret())
         handle = sign_in.request_sign_in(
-            db.session, email=form.email.data, browser_secret=browser_secret, next_path=form.next.data
+            db.session, email=email, browser_secret=browser_secret, next_path=form.next.data, hammered=hammered
         )
-        session["sign_in"] = {"handle": handle, "email": sign_in.normalise_email(form.email.data)}
+        session["sign_in"] = {"handle": handle, "email": email, "link_only": hammered}
         return redirect(url_for("auth.check_email"))
     if request.method == "GET":
         form.next.data = sign_in.safe_next_path(request.args.get("next")) or ""
@@ -99,7 +108,9 @@ def check_email() -> Response | str:
     pending = session.get("sign_in")
     if not pending:
         return redirect(url_for("auth.start"))
-    return render_template("auth/check_email.html", email=pending["email"], minutes=_minutes())
+    return render_template(
+        "auth/check_email.html", email=pending["email"], minutes=_minutes(), link_only=pending.get("link_only", False)
+    )
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -179,13 +190,15 @@ def _timed_out() -> Response:
 
 @bp.route("/staff/sign-in", methods=["GET", "POST"])
 @_per_ip()
-@_per_address(PASSWORDS_PER_ADDRESS)
+@_per_address_and_ip(PASSWORDS_PER_ADDRESS_AND_IP)
 def staff() -> Response | str:
     form = StaffSignInForm()
     if form.validate_on_submit():
+        if not within_address_limit(PASSWORDS_PER_ADDRESS, "staff-passwords", form.email.data):
+            return _staff_when_hammered(form)
         user = sign_in.check_staff_password(db.session, email=form.email.data, password=form.password.data)
         if user is None:
-            form.password.errors = ["Email address or password is not right"]
+            form.password.errors = [WRONG_PASSWORD]
         elif user.has_authenticator:
             _set_pending(user, "totp", form.next.data)
             return redirect(url_for("auth.totp"))
@@ -200,7 +213,20 @@ def staff() -> Response | str:
     if request.method == "GET":
         form.next.data = sign_in.safe_next_path(request.args.get("next")) or ""
     form.password.data = ""
-    return render_template("auth/staff.html", form=form)
+    return render_template("auth/staff.html", form=form, ask_for_code=bool(form.code.errors))
+
+
+def _staff_when_hammered(form: StaffSignInForm) -> Response | str:
+    """Too many passwords were tried at this address: only the password and code together sign in."""
+    user = sign_in.sign_in_when_hammered(
+        db.session, email=form.email.data, password=form.password.data, code=form.code.data or None
+    )
+    if user is not None:
+        return _finish(user, form.next.data, signed_in_with=SignInMethod.PASSWORD_AND_AUTHENTICATOR)
+    if form.code.data:
+        form.password.errors = [WRONG_PASSWORD_OR_CODE]
+    form.password.data = form.code.data = ""
+    return render_template("auth/staff.html", form=form, ask_for_code=True)
 
 
 @bp.route("/staff/sign-in/code", methods=["GET", "POST"], endpoint="totp")

@@ -8,6 +8,13 @@ a secret kept in that browser's cookie session). Every well-formed address
 gets the same answer and a request row, so nobody learns from the response
 whether an account exists; only the email that follows differs.
 
+When an address is being hammered (a limit per address in
+``portal.rate_limits`` is spent), sign-in carries on in ways nobody can
+guess: the emailed request has a link but no code (``hammered=True``), and
+staff give their password and authenticator code together
+(``sign_in_when_hammered``); the person is told once a day
+(``portal.services.sign_in_alerts``).
+
 Operations flush and never commit (STYLE §4). Refusals raise
 ``SignInRefused`` after recording what must persist (a failed attempt), so
 views show them with a 200 response and the request commits.
@@ -30,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from portal.models.base import utcnow
 from portal.models.users import SignInRequest, User
+from portal.services import sign_in_alerts, totp
 from portal.services.audit import record
 from portal.services.notify import queue_email
 from portal.services.passwords import hash_password, needs_rehash, verify_password
@@ -100,20 +108,24 @@ def new_browser_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def request_sign_in(session: Session, *, email: str, browser_secret: str, next_path: str | None = None) -> str:
+def request_sign_in(
+    session: Session, *, email: str, browser_secret: str, next_path: str | None = None, hammered: bool = False
+) -> str:
     """Start an emailed sign-in for ``email`` from this browser; return the handle.
 
     Active applicants and panellists, and new people (the account is made when
     the code or link is used), get a link and a code. Officers and admins get
     a pointer to the staff sign-in page, and a deactivated account gets
     nothing; their requests hold hashes of secrets nobody was sent, so no code
-    or link can ever match them.
+    or link can ever match them. When the address is ``hammered`` the email
+    has the link alone (its code is such a secret), and the person is told.
     """
     email = normalise_email(email)
     user = session.scalar(select(User).where(User.email == email))
     can_use_email = user is None or (user.active and not user.is_staff)
     handle = secrets.token_urlsafe(16)
-    code = f"{secrets.randbelow(1_000_000):06d}" if can_use_email else secrets.token_hex(16)
+    with_code = can_use_email and not hammered
+    code = f"{secrets.randbelow(1_000_000):06d}" if with_code else secrets.token_hex(16)
     token = secrets.token_urlsafe(32)
     session.add(
         SignInRequest(
@@ -129,13 +141,14 @@ def request_sign_in(session: Session, *, email: str, browser_secret: str, next_p
     session.flush()
     base_url = current_app.config["PORTAL_BASE_URL"]
     minutes = int(CODE_LIFETIME.total_seconds() // 60)
+    link = base_url + url_for("auth.link", handle=handle, token=token)
     if can_use_email:
         queue_email(
             session,
             to=email,
-            subject="Your code to sign in to Anchor Offer grants",
+            subject="Your code to sign in to Anchor Offer grants" if with_code else "Sign in to Anchor Offer grants",
             template="sign_in",
-            secrets={"code": code, "link": base_url + url_for("auth.link", handle=handle, token=token)},
+            secrets={"code": code, "link": link} if with_code else {"link": link},
             minutes=minutes,
         )
     elif user is not None and user.active:
@@ -146,6 +159,8 @@ def request_sign_in(session: Session, *, email: str, browser_secret: str, next_p
             template="staff_sign_in_hint",
             staff_url=base_url + url_for("auth.staff"),
         )
+    if hammered:
+        sign_in_alerts.alert_once(session, email=email, why=sign_in_alerts.Hammered.EMAILS)
     return handle
 
 
@@ -273,6 +288,26 @@ def check_staff_password(session: Session, *, email: str, password: str) -> User
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.flush()
+    return user
+
+
+def sign_in_when_hammered(session: Session, *, email: str, password: str, code: str | None) -> User | None:
+    """The officer or admin with this email, password and authenticator ``code``, checked together, or None.
+
+    For an address whose staff password limit is spent: a password alone
+    says nothing (without a ``code`` it is not even checked), so guessing it
+    needs a current authenticator code too. Tells the person, once a day.
+    """
+    sign_in_alerts.alert_once(session, email=normalise_email(email), why=sign_in_alerts.Hammered.PASSWORDS)
+    if not code:
+        return None
+    user = check_staff_password(session, email=email, password=password)
+    if user is None:
+        return None
+    if not totp.verify(session, user, code):
+        staff_code_refused(session, user)
+        return None
+    staff_signed_in(session, user, how="With a password and an authenticator code together (the address was hammered)")
     return user
 
 
