@@ -20,8 +20,8 @@ asked) but no 6-digit code; after ``PASSWORDS_PER_ADDRESS`` staff passwords
 in an hour, the password is only checked together with an authenticator
 code. Either way the person is emailed, at most once a day
 (``portal.services.sign_in_alerts``). So at one address, however many
-machines try: at most 100 guesses at 6-digit codes a day (20 codes, single
-use, 5 tries each), and 30 guesses at the password an hour on their own.
+machines try: at most 100 guesses at 6-digit codes in any 24 hours (20
+codes, 5 tries each), and 30 guesses at the password in any hour on its own.
 
 **Uploads and exports** protect the expensive pages: every upload is read,
 checked and stored, and every export reads a whole round. The per-account
@@ -43,6 +43,7 @@ from flask import request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from limits import parse
+from limits.strategies import MovingWindowRateLimiter
 
 from portal.extensions import limiter
 from portal.services.sign_in import normalise_email
@@ -75,11 +76,13 @@ def within_address_limit(limit: str, scope: str, address: str) -> bool:
     """Count one attempt at ``address`` against ``limit``; False once the limit is spent.
 
     It refuses nothing itself: the caller switches to a way of signing in that
-    cannot be guessed. Always True when rate limiting is off.
+    cannot be guessed. The window moves (any 24 hours, any hour), so the
+    bounds hold across the edges of fixed windows. Always True when rate
+    limiting is off.
     """
     if not limiter.enabled:
         return True
-    return limiter.limiter.hit(parse(limit), scope, normalise_email(address))
+    return MovingWindowRateLimiter(limiter.storage).hit(parse(limit), scope, normalise_email(address))
 
 
 def _limited(scope: str, per_account: str, per_ip: str, methods: list[str]) -> Callable[[View], View]:

@@ -178,7 +178,7 @@ def collect_data(session: Session, user: User) -> dict[str, Any]:
             )
         ],
         "sign_in_sessions": [
-            _row(signed_in, "created_at", "last_seen_at", "revoked_at", "user_agent")
+            _row(signed_in, "created_at", "last_seen_at", "revoked_at", "user_agent", "signed_in_with")
             for signed_in in session.scalars(
                 select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.id)
             )

@@ -67,7 +67,7 @@ def test_the_zip_holds_their_data_and_their_files(
         (NAME, "Step-free access, please")
     ]
     assert any(entry["summary"] == f"Walks for all, by {EMAIL}" for entry in data["audit_entries_as_actor"])
-    assert "Firefox on Android" in {s["user_agent"] for s in data["sign_in_sessions"]}
+    assert ("Firefox on Android", "email") in {(s["user_agent"], s["signed_in_with"]) for s in data["sign_in_sessions"]}
     # Only the emails sent to them, not the officer's.
     assert [m["subject"] for m in data["emails_sent_to_you"]] == ["Your sign-in code"]
 
