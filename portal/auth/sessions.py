@@ -118,7 +118,7 @@ def _load_from_request(_request: object) -> User | None:
         session.pop(SESSION_KEY, None)
         return None
     if not strong_enough(user, row.signed_in_with, authenticator_required=config["REQUIRE_TOTP"]):
-        # Kept in the cookie, so every page this browser asks for can say why it must sign in again.
+        # The token stays in the cookie, so every page this browser asks for can say why it must sign in again.
         mark_staff_sign_in_needed()
         return None
     if utcnow() - row.last_seen_at > TOUCH_EVERY:
