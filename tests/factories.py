@@ -120,7 +120,8 @@ def make_user(
         password_hash=hash_password(password) if password is not None else None,
         active=active,
     )
-    totp.store_secret(user, totp_secret)
+    if totp_secret is not None:
+        totp.store_secret(user, totp_secret)
     for role in roles:
         user.grant(role)
     session.add(user)
