@@ -23,7 +23,7 @@ from portal.models.applications import Application, Evidence
 from tests.factories import make_application, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
-from tests.storage.sample_files import make_docx, make_jpeg, make_pdf, make_zip
+from tests.storage.sample_files import make_big_png, make_docx, make_jpeg, make_pdf, make_zip
 
 NOT_ACCEPTED = "This type of file is not accepted"
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'
@@ -152,3 +152,19 @@ def test_a_body_over_the_request_limit_is_refused_in_words_and_nothing_is_stored
         warnings.simplefilter("ignore", ResourceWarning)
         del response
         gc.collect()
+
+
+def test_a_decompression_bomb_photo_is_kept_without_a_preview(
+    app: Flask, signed_in: FlaskClient, session: Session, draft: Application
+) -> None:
+    # 49 megapixels of one colour in a few hundred kilobytes: decoding it whole took
+    # seconds and 700 MB. It is a photo like any other, so it is kept; it has no preview.
+    bomb = make_big_png(8_100, 6_050)
+    response = upload(signed_in, draft, bomb, "garden.png", "photo")
+    assert response.status_code == 302
+    item = session.scalars(select(Evidence)).one()
+    assert item.thumbnail_key is None
+    assert [path.read_bytes() for path in stored_files(app)] == [bomb]
+    page = signed_in.get(f"/applications/{draft.id}/evidence").get_data(as_text=True)
+    assert "garden.png" in page
+    assert "Preview of garden.png" not in page
