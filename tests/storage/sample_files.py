@@ -48,7 +48,8 @@ def make_jpeg(width: int = 1, height: int = 1, *, comment: bytes = b"") -> bytes
     return (
         b"\xff\xd8"
         + segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
-        + (segment(0xFE, comment) if comment else b"")
+        # A segment holds at most 65,533 bytes, so a long comment takes several.
+        + b"".join(segment(0xFE, comment[start : start + 65_533]) for start in range(0, len(comment), 65_533))
         + segment(0xDB, b"\x00" + bytes([1] * 64))
         + segment(0xC0, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00")
         + segment(0xC4, b"\x00" + one_code)
@@ -90,6 +91,13 @@ def make_png() -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b"")
     )
+
+
+def make_png_with_text(text: bytes) -> bytes:
+    """A 1x1 PNG with ``text`` in a tEXt chunk before its pixels."""
+    png = make_png()
+    header_end = 8 + 25  # the signature, then IHDR (length, type, 13 bytes, CRC)
+    return png[:header_end] + _png_chunk(b"tEXt", b"Comment\x00" + text) + png[header_end:]
 
 
 def make_ftyp(major: bytes, *compatible: bytes) -> bytes:
