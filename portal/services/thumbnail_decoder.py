@@ -82,11 +82,20 @@ def _report(reason: str) -> None:
     sys.stderr.write(json.dumps({"reason": reason, "peak_kb": peak_kb}) + "\n")
 
 
+def _cap(kind: int, soft: int, hard: int) -> None:
+    """Lower a limit to ``soft``/``hard``, never above a stricter one already set
+    (raising a hard limit is not allowed, and would loosen it)."""
+    _, current = resource.getrlimit(kind)
+    if current != resource.RLIM_INFINITY:
+        soft, hard = min(soft, current), min(hard, current)
+    resource.setrlimit(kind, (soft, hard))
+
+
 def main(argv: list[str]) -> int:
     max_pixels, max_decoded_bytes, memory_bytes, cpu_seconds = (int(value) for value in argv[1:5])
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    _cap(resource.RLIMIT_AS, memory_bytes, memory_bytes)
     # Past the soft limit the kernel sends SIGXCPU, past the hard one SIGKILL.
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    _cap(resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 1)
     Image.MAX_IMAGE_PIXELS = max_pixels
     pillow_heif.options.DECODE_THREADS = 1  # one decoding thread: its memory is predictable
     pillow_heif.register_heif_opener()
