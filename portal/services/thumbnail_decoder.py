@@ -13,7 +13,7 @@ decoded at).
 
 It writes the preview's bytes to standard output and one JSON line to standard
 error (``reason``: ``ok``, ``too big: …`` or ``unreadable: …``; ``peak_kb``: its
-peak resident memory). Exit status: 0 preview written, 3 refused before
+own peak resident memory). Exit status: 0 preview written, 3 refused before
 decoding, 4 the picture would not decode.
 """
 
@@ -77,9 +77,21 @@ def render(source: BinaryIO, *, max_pixels: int, max_decoded_bytes: int) -> byte
     return output.getvalue()
 
 
+def _peak_kb() -> int:
+    """This process's peak resident memory. ``ru_maxrss`` will not do: Linux
+    carries the parent's peak over into a child started by vfork and exec."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _report(reason: str) -> None:
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    sys.stderr.write(json.dumps({"reason": reason, "peak_kb": peak_kb}) + "\n")
+    sys.stderr.write(json.dumps({"reason": reason, "peak_kb": _peak_kb()}) + "\n")
 
 
 def _cap(kind: int, soft: int, hard: int) -> None:

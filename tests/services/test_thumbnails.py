@@ -110,7 +110,7 @@ def test_decoding_happens_in_a_child_whose_memory_is_capped(monkeypatch: pytest.
     # 25 megapixels of RGB: allowed, 100 MB decoded, in a PNG of a few hundred kilobytes.
     picture = make_big_png(5_000, 5_000)
     allowed = thumbnails.decode(io.BytesIO(picture))
-    assert allowed.reason == "ok"
+    assert allowed.reason == "ok", allowed.reason
     assert allowed.peak_kb is not None
     assert allowed.peak_kb * 1024 < thumbnails.CHILD_MEMORY_BYTES
 
@@ -119,7 +119,7 @@ def test_decoding_happens_in_a_child_whose_memory_is_capped(monkeypatch: pytest.
     monkeypatch.setattr(thumbnails, "CHILD_MEMORY_BYTES", allowed.peak_kb * 1024 // 2)
     starved = thumbnails.decode(io.BytesIO(picture))
     assert starved.preview is None
-    assert starved.reason.startswith("unreadable")
+    assert starved.reason.startswith("unreadable"), starved.reason
 
 
 def test_a_child_that_runs_past_its_time_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
