@@ -114,9 +114,10 @@ def test_decoding_happens_in_a_child_whose_memory_is_capped(monkeypatch: pytest.
     assert allowed.peak_kb is not None
     assert allowed.peak_kb * 1024 < thumbnails.CHILD_MEMORY_BYTES
 
-    # The same picture with a child allowed less address space than decoding it needs:
-    # the kernel refuses the allocation, the child gives up, and this process carries on.
-    monkeypatch.setattr(thumbnails, "CHILD_MEMORY_BYTES", allowed.peak_kb * 1024 // 2)
+    # The same picture with a child allowed room for the interpreter and Pillow (about
+    # 55 MB of address space) but not for the 100 MB of pixels: the kernel refuses the
+    # allocation, the child gives up, and this process carries on.
+    monkeypatch.setattr(thumbnails, "CHILD_MEMORY_BYTES", 96 * MIB)
     starved = thumbnails.decode(io.BytesIO(picture))
     assert starved.preview is None
     assert starved.reason.startswith("unreadable"), starved.reason
