@@ -207,7 +207,10 @@ def declared_workers(env: Mapping[str, str], argv: Sequence[str]) -> int:
     found = [1]
     if env.get("WEB_CONCURRENCY", "").strip().isdigit():
         found.append(int(env["WEB_CONCURRENCY"]))
-    arguments = shlex.split(env.get("GUNICORN_CMD_ARGS", ""))
+    try:
+        arguments = shlex.split(env.get("GUNICORN_CMD_ARGS", ""))
+    except ValueError:  # an unclosed quote: gunicorn will say so itself
+        arguments = env.get("GUNICORN_CMD_ARGS", "").split()
     if argv and Path(argv[0]).name.startswith("gunicorn"):
         arguments += list(argv[1:])
     for index, argument in enumerate(arguments):

@@ -66,6 +66,7 @@ def test_safe_production_settings_are_accepted(tmp_path: Path) -> None:
         ({**IN_MEMORY_LIMITS, "WEB_CONCURRENCY": "3"}, "is for one gunicorn worker, but 3 are set"),
         ({**IN_MEMORY_LIMITS, "GUNICORN_CMD_ARGS": "--bind :8000 --workers=4"}, "but 4 are set"),
         ({**IN_MEMORY_LIMITS, "GUNICORN_CMD_ARGS": "-w 2"}, "but 2 are set"),
+        ({**IN_MEMORY_LIMITS, "GUNICORN_CMD_ARGS": "--name 'portal -w 3"}, "but 3 are set"),
         ({"SECRET_KEY": "x" * 40}, "SECRET_KEY looks guessable"),
         ({"SECRET_KEY": "ab" * 20}, "SECRET_KEY looks guessable"),
         ({"SECRET_KEY": "0123456789abcdef" * 2}, "SECRET_KEY looks guessable"),
