@@ -56,6 +56,8 @@ def _bool(value: str | None, default: bool) -> bool:
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    """The whole number ``name`` gives, within its range in RANGES (a new numeric
+    setting needs an entry there, or every start fails with KeyError)."""
     raw = env.get(name, "").strip()
     low, high = RANGES[name]
     if raw == "":
