@@ -9,6 +9,12 @@ upload) and ``MAX_UPLOAD_MB=30``. An applicant uploads a small PDF to warm
 the worker up, then a 25 MB one; the worker's peak resident memory
 (``VmHWM`` in ``/proc/<pid>/status``) is read before and after. Budget: it
 rises by less than 30 MB.
+
+With ``--photos`` it uploads, as photos and with local storage only, a
+one-colour PNG of 49 megapixels (the decompression-bomb case, a few hundred
+kilobytes on the wire) and one of 32 megapixels (the largest a preview is
+made of), and reports how much each raised the worker's peak memory, how long
+the upload took and whether a preview was made.
 """
 
 from __future__ import annotations
@@ -17,8 +23,11 @@ import argparse
 import json
 import os
 import re
+import struct
 import sys
 import tempfile
+import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +66,20 @@ def pdf(path: Path, megabytes: float) -> Path:
     return path
 
 
+def png(path: Path, width: int, height: int) -> Path:
+    """A black RGB PNG, compressed row by row (never held whole)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    compressor = zlib.compressobj(6)
+    row = bytes(1 + width * 3)
+    pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+    return path
+
+
 def applicant(database_url: str) -> tuple[str, int]:
     os.environ.update(bench_environment(database_url))
     from portal import create_app
@@ -80,19 +103,27 @@ def applicant(database_url: str) -> tuple[str, int]:
     return cookie, draft
 
 
-def upload(client: requests.Session, base: str, application_id: int, path: Path) -> None:
+def upload(
+    client: requests.Session,
+    base: str,
+    application_id: int,
+    path: Path,
+    kind: str = "other",
+    mime: str = "application/pdf",
+) -> str:
     page = client.get(f"{base}/applications/{application_id}/evidence", timeout=30)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page.text)
     assert token is not None, "no CSRF token on the evidence page"
     with path.open("rb") as stream:
         response = client.post(
             f"{base}/applications/{application_id}/evidence",
-            data={"csrf_token": token.group(1) or token.group(2), "kind": "other"},
-            files={"file": (path.name, stream, "application/pdf")},
+            data={"csrf_token": token.group(1) or token.group(2), "kind": kind},
+            files={"file": (path.name, stream, mime)},
             allow_redirects=False,
             timeout=120,
         )
     assert response.status_code == 302, f"upload answered {response.status_code}: {response.text[:500]}"
+    return client.get(f"{base}/applications/{application_id}/evidence", timeout=30).text
 
 
 def measure(backend: str, database_url: str, cookie: str, application_id: int, folder: Path) -> dict[str, Any]:
@@ -128,12 +159,53 @@ def measure(backend: str, database_url: str, cookie: str, application_id: int, f
     }
 
 
+def measure_photos(database_url: str, cookie: str, application_id: int, folder: Path) -> list[dict[str, Any]]:
+    env = bench_environment(database_url, MAX_UPLOAD_MB="30", STORAGE_URL=f"file://{folder / 'uploads'}")
+    base = f"http://127.0.0.1:{PORT}"
+    small = png(folder / "small.png", 400, 300)
+    results = []
+    for name, (width, height) in {"bomb-49mp.png": (8_100, 6_050), "large-32mp.png": (6_500, 4_900)}.items():
+        picture = png(folder / name, width, height)
+        with gunicorn("wsgi:app", PORT, env, extra=("-w", "1", "--timeout", "120", "--no-control-socket")) as server:
+            worker = worker_of(server.pid)
+            client = requests.Session()
+            cookie_name, value = cookie.split("=", 1)
+            client.cookies.set(cookie_name, value, domain="127.0.0.1", path="/")
+            upload(client, base, application_id, small, "photo", "image/png")
+            before = peak_kb(worker)
+            started = time.monotonic()
+            page = upload(client, base, application_id, picture, "photo", "image/png")
+            seconds = time.monotonic() - started
+            after = peak_kb(worker)
+        results.append(
+            {
+                "picture": name,
+                "file_kb": round(picture.stat().st_size / 1024),
+                "upload_seconds": round(seconds, 2),
+                "raised_by_mb": round((after - before) / 1024, 1),
+                "preview": f"Preview of {name}" in page,
+            }
+        )
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--backends", nargs="+", default=["local", "s3"])
+    parser.add_argument("--photos", action="store_true", help="measure big photo uploads instead")
     args = parser.parse_args()
     cookie, application_id = applicant(args.database_url)
+    if args.photos:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows = measure_photos(args.database_url, cookie, application_id, Path(tmp))
+        for row in rows:
+            print(
+                f"{row['picture']} ({row['file_kb']} KB): {row['upload_seconds']} s, worker peak memory "
+                f"+{row['raised_by_mb']} MB, preview {'made' if row['preview'] else 'not made'}"
+            )
+        print(json.dumps(rows))
+        return
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

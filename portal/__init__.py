@@ -6,13 +6,18 @@ from typing import Any
 
 from flask import Flask
 
-from portal.config import load_config
+from portal.config import ConfigError, load_config, refuse_to_start
 
 BLUEPRINT_MODULES = ("main", "auth", "eligibility", "apply", "account", "panel", "officer", "events", "admin")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app. ``config`` overrides settings read from the environment."""
+    """Build the app. ``config`` overrides settings read from the environment.
+
+    Unsafe or impossible settings stop the process with one line on stderr
+    (``refuse_to_start``), whether it is ``flask --app portal …`` or a gunicorn
+    worker importing ``wsgi:app``.
+    """
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -22,7 +27,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.request_bodies import PortalRequest
 
     app.request_class = PortalRequest
-    settings = load_config(app.instance_path)
+    try:
+        settings = load_config(app.instance_path)
+    except ConfigError as error:
+        refuse_to_start(error)
     settings.update(config or {})
     app.config.update(settings)
 

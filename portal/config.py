@@ -1,20 +1,29 @@
 """Settings, read only from the environment (DESIGN §9).
 
 Development needs no variables at all: SQLite and file storage live in the
-instance folder. Production refuses to start without the settings that keep
-people's data safe, and says in one line what is missing.
+instance folder. Every number must lie in a sensible range, everywhere.
+Production refuses to start without the settings that keep people's data
+safe; ``create_app`` then prints one line saying what is wrong, with no
+traceback, and exits with status 4 (``APP_LOAD_ERROR``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import itertools
+import math
 import os
+import re
 import secrets
-from collections.abc import Mapping
+import shlex
+import sys
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -22,6 +31,22 @@ class ConfigError(RuntimeError):
 
 
 TRUTHY = {"1", "true", "yes", "on"}
+# gunicorn's status for "the application could not be loaded": on it, gunicorn's
+# master stops instead of starting workers again and again.
+APP_LOAD_ERROR = 4
+# The range of every numeric setting: (lowest, highest).
+RANGES = {
+    "MAX_UPLOAD_MB": (1, 100),
+    "RETENTION_MONTHS": (1, 120),
+    "SESSION_IDLE_MINUTES": (1, 24 * 60),
+    "SESSION_ABSOLUTE_HOURS": (1, 7 * 24),
+    "TRUSTED_PROXIES": (0, 5),
+}
+# An estimate from the secret's own characters; a random 32-character hex key
+# (128 real bits) scores 92 or more, a repeated character 0.
+MIN_SECRET_BITS = 80
+PLACEHOLDERS = re.compile(r"change.?me|replace|example|password|secret", re.IGNORECASE)
+HOW_TO_MAKE_A_KEY = """make one with `python -c "import secrets; print(secrets.token_urlsafe(48))"`"""
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -31,18 +56,35 @@ def _bool(value: str | None, default: bool) -> bool:
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "")
+    """The whole number ``name`` gives, within its range in RANGES (a new numeric
+    setting needs an entry there, or every start fails with KeyError)."""
+    raw = env.get(name, "").strip()
+    low, high = RANGES[name]
     if raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from exc
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, not {raw!r}.") from exc
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, not {raw!r}.")
+    return value
 
 
-def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Build the Flask config mapping from environment variables."""
+def refuse_to_start(error: ConfigError) -> NoReturn:
+    """Say in one line why the portal will not start, and stop with APP_LOAD_ERROR."""
+    sys.stderr.write(f"The portal will not start: {error}\n")
+    sys.stderr.flush()
+    raise SystemExit(APP_LOAD_ERROR)
+
+
+def load_config(
+    instance_path: str, env: Mapping[str, str] | None = None, argv: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Build the Flask config mapping from environment variables (and, to count
+    gunicorn's workers, the command line ``argv``)."""
     env = os.environ if env is None else env
+    argv = sys.argv if argv is None else argv
     portal_env = env.get("PORTAL_ENV", "development").strip().lower()
     if portal_env not in {"development", "production"}:
         raise ConfigError(f"PORTAL_ENV must be 'development' or 'production', not {portal_env!r}.")
@@ -99,12 +141,11 @@ def load_config(instance_path: str, env: Mapping[str, str] | None = None) -> dic
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": secure_cookies,
     }
-    if config["RETENTION_MONTHS"] < 1:
-        raise ConfigError("RETENTION_MONTHS must be at least 1.")
     # The request body may carry one upload plus the form around it.
     config["MAX_CONTENT_LENGTH"] = (config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
     if production:
         check_production(config)
+        check_rate_limit_storage(config, env, argv)
     return config
 
 
@@ -114,7 +155,22 @@ def check_production(config: Mapping[str, Any]) -> None:
     if missing:
         raise ConfigError(f"Production needs {' and '.join(missing)} set in the environment.")
     if len(config["SECRET_KEY"]) < 32:
-        raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+        raise ConfigError(f"SECRET_KEY must be at least 32 characters in production: {HOW_TO_MAKE_A_KEY}.")
+    if guessable(config["SECRET_KEY"]):
+        raise ConfigError(
+            f"SECRET_KEY looks guessable (a placeholder, a pattern or too few characters): {HOW_TO_MAKE_A_KEY}."
+        )
+    mail = urlsplit(config["MAIL_URL"])
+    if mail.scheme not in {"smtp", "smtps"} or not mail.hostname:
+        raise ConfigError(
+            "Production needs MAIL_URL set to smtp://… or smtps://…: console mail would print sign-in codes to the log."
+        )
+    if not config["REQUIRE_TOTP"]:
+        raise ConfigError(
+            "Production needs officers and admins to use an authenticator: unset REQUIRE_TOTP or set it to 1."
+        )
+    if not config["RATELIMIT_ENABLED"]:
+        raise ConfigError("Production needs rate limits: unset RATELIMIT_ENABLED or set it to 1.")
     if not config["SESSION_COOKIE_SECURE"]:
         raise ConfigError("Production needs secure cookies: unset SESSION_COOKIE_SECURE or set it to 1.")
     if not config["PORTAL_BASE_URL"].startswith("https://"):
@@ -124,6 +180,68 @@ def check_production(config: Mapping[str, Any]) -> None:
             "Production needs BANK_DETAILS_KEYS: one or more keys made with "
             '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.'
         )
+
+
+def check_rate_limit_storage(config: Mapping[str, Any], env: Mapping[str, str], argv: Sequence[str]) -> None:
+    """Counts kept in one process's memory are counted again by every other process,
+    so each gunicorn worker would let through its own full allowance."""
+    if not config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        return
+    if not _bool(env.get("ALLOW_IN_MEMORY_RATE_LIMITS"), default=False):
+        raise ConfigError(
+            "Production needs RATELIMIT_STORAGE_URI=redis://… so every worker shares one count "
+            "(for one gunicorn worker on one server, ALLOW_IN_MEMORY_RATE_LIMITS=1 allows memory://)."
+        )
+    workers = declared_workers(env, argv)
+    if workers > 1:
+        raise ConfigError(
+            f"ALLOW_IN_MEMORY_RATE_LIMITS=1 is for one gunicorn worker, but {workers} are set: "
+            "use RATELIMIT_STORAGE_URI=redis://… or --workers 1."
+        )
+
+
+def declared_workers(env: Mapping[str, str], argv: Sequence[str]) -> int:
+    """The most gunicorn workers the environment or its command line asks for (1 if none is said).
+
+    gunicorn reads ``WEB_CONCURRENCY`` and ``GUNICORN_CMD_ARGS``; a worker
+    process keeps gunicorn's own command line as ``sys.argv``.
+    """
+    found = [1]
+    if env.get("WEB_CONCURRENCY", "").strip().isdigit():
+        found.append(int(env["WEB_CONCURRENCY"]))
+    try:
+        arguments = shlex.split(env.get("GUNICORN_CMD_ARGS", ""))
+    except ValueError:  # an unclosed quote: gunicorn will say so itself
+        arguments = env.get("GUNICORN_CMD_ARGS", "").split()
+    if argv and Path(argv[0]).name.startswith("gunicorn"):
+        arguments += list(argv[1:])
+    for index, argument in enumerate(arguments):
+        value = None
+        if argument in {"-w", "--workers"} and index + 1 < len(arguments):
+            value = arguments[index + 1]
+        elif argument.startswith("--workers="):
+            value = argument.partition("=")[2]
+        elif argument.startswith("-w") and argument[2:].isdigit():
+            value = argument[2:]
+        if value is not None and value.isdigit():
+            found.append(int(value))
+    return max(found)
+
+
+def guessable(secret: str) -> bool:
+    """True for a secret no random generator would make: a placeholder word, one
+    short unit repeated, mostly neighbouring characters (abc, 987), or too little
+    variety to hold MIN_SECRET_BITS."""
+    if PLACEHOLDERS.search(secret):
+        return True
+    if (secret + secret).find(secret, 1) < len(secret):  # "abcabcabc…"
+        return True
+    steps = sum(abs(ord(b) - ord(a)) == 1 for a, b in itertools.pairwise(secret))
+    if steps * 2 > len(secret):
+        return True
+    counts = Counter(secret)
+    bits = -sum(count * math.log2(count / len(secret)) for count in counts.values())
+    return bits < MIN_SECRET_BITS
 
 
 def _is_fernet_key(key: str) -> bool:

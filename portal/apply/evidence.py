@@ -56,14 +56,15 @@ def evidence(application_id: int) -> Response | tuple[str, int]:
     max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     try:
         with receive_upload(upload.stream, upload.filename, max_bytes=max_bytes) as received:
-            evidence_rules.add_evidence(db.session, get_storage(), application, current_user, received, kind)  # type: ignore[arg-type]
+            added = evidence_rules.add_evidence(db.session, get_storage(), application, current_user, received, kind)  # type: ignore[arg-type]
     except UploadRejected as error:
         return _page(application, errors={kind.value: error.message}, status=400)
     except StorageUnavailable:
         return _page(application, errors={kind.value: OUTAGE}, status=503)
     except DomainError as error:
         return _page(application, errors={kind.value: error.message}, status=409)
-    flash(f"{upload.filename} is uploaded.", "success")
+    # The cleaned name: the one sent may hide its real ending behind a right-to-left override.
+    flash(f"{added.original_filename} is uploaded.", "success")
     return redirect(url_for("apply.evidence", application_id=application.id))
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
+from portal import rate_limits
 from portal.apply import bp
 from portal.apply.application import section_url
 from portal.apply.application_forms import AnswerForm, SubmitForm, WithdrawForm
@@ -143,10 +146,10 @@ def answer_question(application_id: int, info_request_id: int) -> str | Response
     if not form.validate_on_submit():
         return render_template("apply/answer_question.html", **page), 200
     received: list[ReceivedFile] = []
+    uploads = [upload for upload in request.files.getlist(form.files.name) if upload and upload.filename]
     try:
-        for upload in request.files.getlist(form.files.name):
-            if upload and upload.filename:
-                received.append(receive_upload(upload.stream, upload.filename, max_bytes=max_mb * 1024 * 1024))
+        if uploads:
+            _receive_files(uploads, max_bytes=max_mb * 1024 * 1024, into=received)
         applications.answer_info_request(
             db.session,
             get_storage(),
@@ -155,6 +158,9 @@ def answer_question(application_id: int, info_request_id: int) -> str | Response
             answer=form.answer.data or "",
             files=received,  # type: ignore[arg-type]
         )
+    except RateLimitExceeded:
+        refuse(form, TOO_MANY_UPLOADS, at=form.files)
+        return render_template("apply/answer_question.html", **page), 429
     except UploadRejected as error:
         form.files.errors = [error.message]
         return render_template("apply/answer_question.html", **page), 400
@@ -174,3 +180,18 @@ def answer_question(application_id: int, info_request_id: int) -> str | Response
             item.close()
     flash("Thank you. We have your answer and will carry on checking your application.", "success")
     return redirect(url_for("apply.status", application_id=application.id))
+
+
+TOO_MANY_UPLOADS = (
+    "Your answer has not been sent: you have uploaded a lot of files in a short while. "
+    "Your answer is still here. Wait a few minutes, then send it again with the files."
+)
+
+
+@rate_limits.uploads
+def _receive_files(uploads: list[FileStorage], *, max_bytes: int, into: list[ReceivedFile]) -> None:
+    # Limited here rather than on the page, so an answer without files is never held back,
+    # and going over the limit keeps what the person typed. Each checked file goes into
+    # ``into`` at once, so the caller closes it even when a later one is refused.
+    for upload in uploads:
+        into.append(receive_upload(upload.stream, upload.filename or "", max_bytes=max_bytes))

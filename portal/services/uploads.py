@@ -26,6 +26,7 @@ from portal.models.base import utcnow
 from portal.models.users import User
 from portal.services import audit
 from portal.storage.base import Storage
+from portal.storage.download import visible
 from portal.storage.sniff import sniff
 
 log = logging.getLogger(__name__)
@@ -106,17 +107,17 @@ def _megabytes(size: int) -> str:
 
 
 def clean_filename(raw: str | None) -> str:
-    """The name to show people and offer on download: the last path part only,
-    without control or invisible formatting characters, at most 200 characters.
+    """The name to show people: the last path part only, without control or
+    invisible formatting characters, at most 200 characters.
 
-    It is only ever displayed; storage keys never use it.
+    It is only ever displayed (escaped, like all text); storage keys never use
+    it, and downloads are saved under ``download_filename``, which swaps its
+    extension for the detected type's.
     """
     name = unicodedata.normalize("NFC", raw or "")
     # Browsers on Windows used to send "C:\\Users\\…\\scan.pdf".
     name = re.split(r"[/\\]", name)[-1]
-    # Category C: controls, format characters (such as the right-to-left
-    # override that disguises "cod.exe" as "exe.doc"), surrogates and unassigned.
-    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
+    name = visible(name)
     name = " ".join(name.split())
     if name.strip(".") == "":
         return "upload"

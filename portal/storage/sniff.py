@@ -4,11 +4,16 @@ or the type the browser claims (DESIGN §6).
 Only a few kinds are accepted: PDF, JPEG, PNG, HEIC/HEIF (iPhone photos) and
 Word or OpenDocument text documents. Anything else, including HTML, SVG,
 programs and plain ZIP files, is refused with a message the applicant can act on.
+
+A file of an accepted kind that also carries web-page or script markup near
+its start (a polyglot: a PDF or JPEG that a browser or web server could take
+for HTML, SVG, PHP or ASP) is refused too.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from typing import BinaryIO, NamedTuple
@@ -33,6 +38,19 @@ HEIF_BRANDS = frozenset({b"mif1", b"msf1"})
 # scanners that add trailing whitespace or NUL bytes.
 PDF_TAIL_BYTES = 8 * 1024
 HEAD_BYTES = 512
+# Browsers decide what a response is from its first 512 bytes (1,445 in the
+# WHATWG sniffing standard; old Internet Explorer looked at 256). Scanning the
+# first 64 KiB covers those with a wide margin, and the comment and metadata
+# segments where a JPEG or PNG polyglot keeps its markup.
+SCAN_BYTES = 64 * 1024
+# Markup that makes a file a web page or a server script. Each tag must end
+# as a tag does (space, ">" or "/"), and an ASP/JSP block must be closed by
+# "%>" with printable text between, so the compressed bytes of a real photo
+# or document (which can hold any short sequence) practically never match.
+MARKUP = re.compile(
+    rb"<(?:html|head|body|script|iframe|object|embed|svg|!doctype)[\s>/]|<\?php|<%[\x20-\x7e\t\r\n]{1,200}?%>",
+    re.IGNORECASE,
+)
 # What zipfile raises for damaged, encrypted or oddly compressed archives.
 BROKEN_ZIP = (
     zipfile.BadZipFile,
@@ -52,6 +70,10 @@ EMPTY = "The file is empty. Check you chose the right file and upload it again."
 INCOMPLETE_PDF = "The PDF seems to be incomplete. Save or scan it again, then upload it."
 PLAIN_ZIP = "ZIP files are not accepted. Upload the documents inside it one at a time."
 MACROS = "Word documents with macros are not accepted. Save it as an ordinary Word document (.docx) and upload that."
+POLYGLOT = (
+    "This file has web page or script code hidden inside it, so it is not accepted. "
+    "Open it, save or scan it again as a new file, and upload that."
+)
 
 
 class FileType(NamedTuple):
@@ -66,28 +88,36 @@ def _type(mime_type: str) -> FileType:
 def sniff(stream: BinaryIO) -> FileType:
     """The accepted type of the seekable ``stream``, or UploadRejected.
 
-    Reads only what it needs (the start, the end of a PDF, a ZIP's directory)
-    and leaves the stream at its start.
+    Reads only what it needs (the first 64 KiB, the end of a PDF, a ZIP's
+    directory) and leaves the stream at its start.
     """
     stream.seek(0)
     head = stream.read(HEAD_BYTES)
     try:
-        if not head:
-            raise UploadRejected(EMPTY)
-        if head.startswith(b"%PDF-"):
-            _check_pdf_ends(stream)
-            return _type(PDF)
-        if head.startswith(b"\xff\xd8\xff"):
-            return _type(JPEG)
-        if head.startswith(b"\x89PNG\r\n\x1a\n"):
-            return _type(PNG)
-        if head[4:8] == b"ftyp":
-            return _heif_type(head)
-        if head.startswith(b"PK\x03\x04"):
-            return _document_type(stream)
-        raise UploadRejected(NOT_ACCEPTED)
+        file_type = _detect(stream, head)
+        stream.seek(0)
+        if MARKUP.search(stream.read(SCAN_BYTES)):
+            raise UploadRejected(POLYGLOT)
+        return file_type
     finally:
         stream.seek(0)
+
+
+def _detect(stream: BinaryIO, head: bytes) -> FileType:
+    if not head:
+        raise UploadRejected(EMPTY)
+    if head.startswith(b"%PDF-"):
+        _check_pdf_ends(stream)
+        return _type(PDF)
+    if head.startswith(b"\xff\xd8\xff"):
+        return _type(JPEG)
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return _type(PNG)
+    if head[4:8] == b"ftyp":
+        return _heif_type(head)
+    if head.startswith(b"PK\x03\x04"):
+        return _document_type(stream)
+    raise UploadRejected(NOT_ACCEPTED)
 
 
 def _check_pdf_ends(stream: BinaryIO) -> None:

@@ -242,7 +242,7 @@ class TestALongerRetentionPeriod:
 def test_retention_months_setting(tmp_path: Path) -> None:
     assert load_config(str(tmp_path), env={})["RETENTION_MONTHS"] == 24
     assert load_config(str(tmp_path), env={"RETENTION_MONTHS": "36"})["RETENTION_MONTHS"] == 36
-    with pytest.raises(ConfigError, match="at least 1"):
+    with pytest.raises(ConfigError, match="RETENTION_MONTHS must be a whole number from 1 to 120"):
         load_config(str(tmp_path), env={"RETENTION_MONTHS": "0"})
 
 

@@ -24,17 +24,26 @@ def production_app(app: Flask, db_url: str, tmp_path: Path, monkeypatch: pytest.
     fixture is kept so the database is emptied afterwards)."""
     environment = {
         "PORTAL_ENV": "production",
-        "SECRET_KEY": "production-secret-key-that-is-long-enough",
+        "SECRET_KEY": "Vq3k9ZrT1xYb8LmN2pWd7sHc4gFj6aKe0uRo5tIy",
         "DATABASE_URL": db_url,
         "PORTAL_BASE_URL": "https://grants.example.org",
         "BANK_DETAILS_KEYS": TEST_BANK_KEY,
         "STORAGE_URL": f"file://{tmp_path / 'uploads'}",
         "MAIL_URL": "smtp://127.0.0.1:9",
-        "RATELIMIT_ENABLED": "0",
+        # Production refuses rate limits off; counts in memory are allowed for one worker when said.
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "ALLOW_IN_MEMORY_RATE_LIMITS": "1",
     }
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    for name in ("SESSION_COOKIE_SECURE", "REQUIRE_TOTP", "TRUSTED_PROXIES"):
+    for name in (
+        "SESSION_COOKIE_SECURE",
+        "REQUIRE_TOTP",
+        "TRUSTED_PROXIES",
+        "RATELIMIT_ENABLED",
+        "WEB_CONCURRENCY",
+        "GUNICORN_CMD_ARGS",
+    ):
         monkeypatch.delenv(name, raising=False)
     production = create_app({"TESTING": True})
     production.test_client_class = CsrfClient

