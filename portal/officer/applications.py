@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from portal import charts, rate_limits
+from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import pounds
@@ -133,6 +134,7 @@ def _filtered(round_id: int, chosen: dict[str, str]) -> Select[tuple[Application
 
 
 @bp.get("/rounds/<int:round_id>/applications.csv")
+@writes_on_get
 @rate_limits.exports
 def applications_csv(round_id: int) -> FlaskResponse:
     """The current view of the list as CSV."""

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from portal import rate_limits
+from portal.database import writes_on_get
 from portal.extensions import db
 from portal.formatting import uk_time
 from portal.models.audit import AuditEntry
@@ -75,6 +76,7 @@ def audit_log() -> str:
 
 
 @bp.get("/audit.csv")
+@writes_on_get
 @rate_limits.exports
 def audit_csv() -> FlaskResponse:
     statement, chosen = _filtered()

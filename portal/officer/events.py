@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal import rate_limits
+from portal.database import writes_on_get
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
@@ -228,6 +229,7 @@ def attendance(event_id: int) -> str | Response:
 
 
 @bp.get("/events/<int:event_id>/register.csv")
+@writes_on_get
 @rate_limits.exports
 def event_register(event_id: int) -> FlaskResponse:
     event = _event_or_404(event_id)

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import charts, rate_limits
+from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.models.funding import Round
@@ -54,6 +55,7 @@ def publish_awards(round_id: int) -> Response:
 
 
 @bp.get("/rounds/<int:round_id>/open-data/360giving.json")
+@writes_on_get
 @rate_limits.exports
 def threesixty_json(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
@@ -68,6 +70,7 @@ def threesixty_json(round_id: int) -> FlaskResponse:
 
 
 @bp.get("/rounds/<int:round_id>/open-data/360giving.csv")
+@writes_on_get
 @rate_limits.exports
 def threesixty_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
@@ -82,6 +85,7 @@ def threesixty_csv(round_id: int) -> FlaskResponse:
 
 
 @bp.get("/rounds/<int:round_id>/awards.csv")
+@writes_on_get
 @rate_limits.exports
 def awards_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
@@ -94,6 +98,7 @@ def awards_csv(round_id: int) -> FlaskResponse:
 
 
 @bp.get("/rounds/<int:round_id>/payments.csv")
+@writes_on_get
 @rate_limits.exports
 def payments_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)

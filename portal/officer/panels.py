@@ -13,6 +13,7 @@ from wtforms import DateTimeLocalField, DecimalField, EmailField, SelectChoice, 
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from portal import rate_limits
+from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
@@ -309,6 +310,7 @@ def mark_time_paid(panel_id: int, user_id: int) -> Response | tuple[str, int]:
 
 
 @bp.get("/panels/<int:panel_id>/time.csv")
+@writes_on_get
 @rate_limits.exports
 def panel_time_csv(panel_id: int) -> FlaskResponse:
     panel = _panel_or_404(panel_id)
