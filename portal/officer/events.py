@@ -30,6 +30,7 @@ from portal.formatting import UK, uk_time
 from portal.models.events import Event, EventAudience, Registration, Resource
 from portal.models.funding import Round
 from portal.officer import bp
+from portal.routing import parse_id
 from portal.services import attendance as event_attendance
 from portal.services import events, resources
 from portal.services.exports import csv_lines
@@ -115,7 +116,7 @@ def _settings(form: EventForm) -> events.EventSettings:
         online_link=form.online_link.data or "",
         capacity=form.capacity.data or 0,
         audience=EventAudience(form.audience.data),
-        round_id=int(round_id) if round_id and round_id.isdigit() else None,
+        round_id=parse_id(round_id),
     )
 
 

@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.models.funding import Round
 from portal.officer import bp
 from portal.officer.downloads import streamed
+from portal.routing import parse_id
 from portal.services import audit, equity, threesixty
 from portal.services.exports import AWARDS_HEADER, PAYMENTS_HEADER, award_rows, csv_lines, payment_rows
 
@@ -43,7 +44,7 @@ def publish_awards(round_id: int) -> Response:
     grant_round = _round_or_404(round_id)
     if not FlaskForm().validate():
         abort(400)
-    chosen = {int(value) for value in request.form.getlist("award") if value.isdigit()}
+    chosen = {number for number in map(parse_id, request.form.getlist("award")) if number}
     try:
         count = threesixty.choose(db.session, current_user, grant_round, chosen)  # type: ignore[arg-type]
     except DomainError as error:
