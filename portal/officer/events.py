@@ -30,6 +30,7 @@ from portal.formatting import UK, uk_time
 from portal.models.events import Event, EventAudience, Registration, Resource
 from portal.models.funding import Round
 from portal.officer import bp
+from portal.plain_text import OneLine
 from portal.routing import parse_id
 from portal.services import attendance as event_attendance
 from portal.services import events, resources
@@ -46,7 +47,14 @@ OUTAGE = "We could not save the file just now. Try again in a few minutes."
 
 
 class EventForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Enter a title for the event"), Length(max=200)])
+    title = StringField(
+        "Title",
+        validators=[
+            DataRequired("Enter a title for the event"),
+            Length(max=200, message="The title must be 200 characters or fewer"),
+            OneLine("Enter the title on one line, without line breaks or hidden characters"),
+        ],
+    )
     description = TextAreaField(
         "Description",
         validators=[Optional(), Length(max=20_000, message="The description must be 20,000 characters or fewer")],
