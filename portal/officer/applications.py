@@ -28,7 +28,16 @@ from portal.officer.decision_forms import ReturnApprovalForm
 from portal.officer.downloads import streamed
 from portal.routing import parse_id
 from portal.services import application_form as form_rules
-from portal.services import audit, award_admin, budgets, decisions, due_diligence, results, work_queue
+from portal.services import (
+    audit,
+    award_admin,
+    bank_details,
+    budgets,
+    decisions,
+    due_diligence,
+    results,
+    work_queue,
+)
 from portal.services.application_form import parse_pounds
 from portal.services.exports import csv_lines
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
@@ -383,6 +392,7 @@ def award(award_id: int) -> str:
     return render_template(
         "officer/award.html",
         award=item,
+        bank_change=bank_details.latest_change(db.session, item),
         label=AWARD_LABELS[item.status],
         form=FlaskForm(),
         photos=photos,
