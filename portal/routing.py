@@ -20,10 +20,28 @@ MAX_ID = 2**31 - 1  # PostgreSQL's integer
 _DIGITS = re.compile(r"[0-9]{1,10}")
 
 
-class DatabaseIdConverter(IntegerConverter):
-    """``<int:…>`` for ids: ASCII digits from 0 to ``MAX_ID``, else the route does not match."""
+def at_most(limit: int) -> str:
+    """A regular expression for the decimal numbers from 0 to ``limit`` (leading zeros allowed)."""
+    digits = str(limit)
+    choices = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for place, digit in enumerate(digits):
+        lowest = 1 if place == 0 and len(digits) > 1 else 0
+        if int(digit) > lowest:
+            rest = len(digits) - place - 1
+            choices.append(digits[:place] + f"[{lowest}-{int(digit) - 1}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    choices.append(digits)
+    return "0*(?:" + "|".join(choices) + ")"
 
-    regex = r"[0-9]+"
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` for ids: ASCII digits from 0 to ``MAX_ID``, else the route does not match.
+
+    The limit is in the pattern, not only checked after matching: Werkzeug
+    compares methods before it converts, so a POST to ``/x/<too big>`` that
+    also has a GET rule would answer 405 instead of 404.
+    """
+
+    regex = at_most(MAX_ID)
 
     # Werkzeug passes a rule's arguments (``<int(max=9):n>``) by these names.
     def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = 0, max: int | None = MAX_ID) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from portal.models.users import Role
-from portal.routing import MAX_ID, parse_id
+from portal.routing import MAX_ID, at_most, parse_id
 from tests.factories import make_application, make_organisation, make_round, make_user
 
 TOO_BIG = [str(MAX_ID + 1), str(2**63), "9" * 20, "1" + "0" * 40]
@@ -21,6 +24,13 @@ def test_parse_id_takes_only_ascii_digits_that_fit_an_id_column() -> None:
     assert parse_id(str(MAX_ID)) == MAX_ID
     for raw in [*TOO_BIG, "0", "-1", "²", "١٢", "\uff11\uff12", "1e3", "", None, 12, "12abc"]:
         assert parse_id(raw) is None, raw
+
+
+@given(limit=st.integers(0, 10**12), number=st.integers(0, 10**13), zeros=st.integers(0, 3))
+def test_the_id_pattern_matches_exactly_the_numbers_up_to_its_limit(limit: int, number: int, zeros: int) -> None:
+    pattern = re.compile(at_most(limit))
+    assert bool(pattern.fullmatch("0" * zeros + str(number))) is (number <= limit)
+    assert pattern.fullmatch(str(limit))
 
 
 @pytest.mark.parametrize("number", [*TOO_BIG, "%D9%A1%D9%A2"])
