@@ -34,9 +34,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings.update(config or {})
     app.config.update(settings)
 
-    from portal import compression, hooks
+    from portal import compression, hooks, routing
 
     compression.init_app(app)
+    routing.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     hooks.register(app)

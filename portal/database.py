@@ -6,17 +6,19 @@ when it succeeds and rolls back otherwise (see ``register_database``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 _immediate: ContextVar[bool] = ContextVar("sqlite_immediate", default=False)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WRITES_ON_GET = "_portal_writes_on_get"
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 @contextmanager
@@ -33,10 +35,28 @@ def writing() -> Iterator[None]:
         _immediate.reset(token)
 
 
+def writes_on_get(view: View) -> View:
+    """Mark a GET view that writes (an export recording itself in the audit log).
+
+    On SQLite a transaction that has read cannot start writing once another
+    connection (the outbox worker, say) has committed since: it fails at once
+    with "database is locked", whatever the busy timeout. A marked view takes
+    the write lock when its transaction begins, so it waits for the other
+    writer instead. Put it directly under the route decorator.
+    """
+    setattr(view, WRITES_ON_GET, True)
+    return view
+
+
+def _view_writes() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, WRITES_ON_GET, False))
+
+
 def _wants_immediate() -> bool:
     if _immediate.get():
         return True
-    return has_request_context() and request.method not in SAFE_METHODS
+    return has_request_context() and (request.method not in SAFE_METHODS or _view_writes())
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -238,9 +238,9 @@ def budget(application_id: int) -> str | Response | tuple[str, int]:
     if not form.validate():
         return _render_budget(application, form, lines), 400
     action = request.form.get("action", "continue")
-    remove = request.form.get("remove")
-    if remove is not None and remove.isdigit() and int(remove) < len(lines):
-        del lines[int(remove)]
+    remove = form_rules.parse_whole_number(request.form.get("remove"))
+    if remove is not None and remove < len(lines):
+        del lines[remove]
         action = "stay"
     elif action == "add":
         lines = [line for line in lines if not _blank(line)] + [form_rules.BudgetLineInput("", "")]

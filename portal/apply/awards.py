@@ -131,11 +131,21 @@ def bank_details_page(award_id: int) -> str | Response | tuple[str, int]:
             bank_details.save_bank_details(db.session, item, current_user, details)  # type: ignore[arg-type]
         except DomainError as error:
             refuse(form, error)
-            return render_template("apply/awards/bank_details.html", award=item, form=form, masked=_masked(item)), 409
+            return _bank_details_page(item, form, 409)
         flash("Your bank details are saved.", "success")
         return redirect(url_for("apply.award", award_id=item.id))
-    status = 200
-    return render_template("apply/awards/bank_details.html", award=item, form=form, masked=_masked(item)), status
+    return _bank_details_page(item, form, 200)
+
+
+def _bank_details_page(item: Award, form: BankForm, status: int) -> tuple[str, int]:
+    page = render_template(
+        "apply/awards/bank_details.html",
+        award=item,
+        form=form,
+        masked=_masked(item),
+        group_is_told=bank_details.payments_began(item),
+    )
+    return page, status
 
 
 def report_for_member(award_id: int) -> MonitoringReport:

@@ -9,6 +9,7 @@ from wtforms import BooleanField, EmailField, Field, RadioField, SelectChoice, S
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS, IncomeBand, OrganisationKind
+from portal.plain_text import OneLine
 from portal.services import organisations
 from portal.services.postcodes import normalise_postcode
 
@@ -28,6 +29,7 @@ def _name_field() -> StringField:
         validators=[
             DataRequired("Enter your group's name"),
             Length(max=200, message="The name must be 200 characters or fewer"),
+            OneLine("Enter your group's name on one line, without line breaks or hidden characters"),
         ],
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, session, url_for
+from flask import abort, redirect, render_template, session, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import RadioField, SelectChoice, StringField
@@ -21,6 +21,7 @@ from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS
 from portal.services import eligibility, rounds
+from portal.services.links import programme_email
 from portal.services.postcodes import neighbourhood_for, normalise_postcode
 
 SESSION_KEY = "eligibility"
@@ -146,7 +147,7 @@ def result(slug: str) -> str | Response:
         return redirect(url_for("eligibility.question", slug=slug, question=missing))
     place = neighbourhood_for(db.session, answers["postcode"])
     in_round = place is not None and place.id in {n.id for n in grant_round.neighbourhoods}
-    contact = current_app.config.get("PROGRAMME_EMAIL") or "the grants team"
+    contact = programme_email()
     outcome = eligibility.check(
         grant_round, answers, neighbourhood=place.name if in_round and place else None, contact=contact
     )

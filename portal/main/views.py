@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from email.utils import parseaddr
 
-from flask import abort, current_app, jsonify, render_template, url_for
+from flask import abort, jsonify, render_template, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -15,14 +14,10 @@ from portal.extensions import db
 from portal.main import bp
 from portal.models.base import utcnow
 from portal.services import rounds
+from portal.services.links import programme_email
 from portal.storage import get_storage
 
 log = logging.getLogger(__name__)
-
-
-def programme_email() -> str:
-    """Where people write to the programme team: ``PROGRAMME_EMAIL``, else the address mail is sent from."""
-    return current_app.config.get("PROGRAMME_EMAIL") or parseaddr(current_app.config["MAIL_FROM"])[1]
 
 
 @bp.get("/")

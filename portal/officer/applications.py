@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from portal import charts, rate_limits
+from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import pounds
@@ -25,8 +26,18 @@ from portal.models.organisations import Organisation
 from portal.officer import bp, panel_step_forms
 from portal.officer.decision_forms import ReturnApprovalForm
 from portal.officer.downloads import streamed
+from portal.routing import parse_id
 from portal.services import application_form as form_rules
-from portal.services import audit, award_admin, budgets, decisions, due_diligence, results, work_queue
+from portal.services import (
+    audit,
+    award_admin,
+    bank_details,
+    budgets,
+    decisions,
+    due_diligence,
+    results,
+    work_queue,
+)
 from portal.services.application_form import parse_pounds
 from portal.services.exports import csv_lines
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
@@ -57,7 +68,7 @@ def applications(round_id: int) -> str:
     if grant_round is None:
         abort(404)
     chosen = _filters()
-    page = max(1, int(request.args.get("page", "1"))) if request.args.get("page", "1").isdigit() else 1
+    page = parse_id(request.args.get("page")) or 1
     statement = _filtered(round_id, chosen)
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     rows = db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
@@ -90,7 +101,7 @@ def _filters() -> dict[str, str]:
     return {
         "status": args.get("status", "") if args.get("status", "") in {s.value for s in ApplicationStatus} else "",
         "q": args.get("q", "").strip()[:100],
-        "neighbourhood": args.get("neighbourhood", "") if args.get("neighbourhood", "").isdigit() else "",
+        "neighbourhood": args.get("neighbourhood", "") if parse_id(args.get("neighbourhood")) else "",
         "min": args.get("min", "") if parse_pounds(args.get("min", "")) is not None else "",
         "max": args.get("max", "") if parse_pounds(args.get("max", "")) is not None else "",
         "sort": args.get("sort", "") if args.get("sort", "") in SORTS else "sent",
@@ -133,6 +144,7 @@ def _filtered(round_id: int, chosen: dict[str, str]) -> Select[tuple[Application
 
 
 @bp.get("/rounds/<int:round_id>/applications.csv")
+@writes_on_get
 @rate_limits.exports
 def applications_csv(round_id: int) -> FlaskResponse:
     """The current view of the list as CSV."""
@@ -161,7 +173,7 @@ def applications_csv(round_id: int) -> FlaskResponse:
 @bp.post("/rounds/<int:round_id>/applications/route")
 def route_applications(round_id: int) -> Response:
     form = FlaskForm()
-    chosen = [int(v) for v in request.form.getlist("application") if v.isdigit()]
+    chosen = [number for number in map(parse_id, request.form.getlist("application")) if number]
     if not form.validate() or not chosen:
         flash("Choose at least one application.", "error")
         return redirect(url_for("officer.applications", round_id=round_id))
@@ -380,6 +392,7 @@ def award(award_id: int) -> str:
     return render_template(
         "officer/award.html",
         award=item,
+        bank_change=bank_details.latest_change(db.session, item),
         label=AWARD_LABELS[item.status],
         form=FlaskForm(),
         photos=photos,

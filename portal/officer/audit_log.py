@@ -11,12 +11,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from portal import rate_limits
+from portal.database import writes_on_get
 from portal.extensions import db
 from portal.formatting import uk_time
 from portal.models.audit import AuditEntry
 from portal.models.base import utcnow
 from portal.models.users import User
 from portal.officer import bp
+from portal.routing import parse_id
 from portal.services import audit
 from portal.services.exports import csv_lines
 
@@ -59,7 +61,7 @@ def _filtered() -> tuple[Select[tuple[AuditEntry, str | None]], dict[str, str]]:
 @bp.get("/audit")
 def audit_log() -> str:
     statement, chosen = _filtered()
-    page = int(request.args["page"]) if request.args.get("page", "").isdigit() and int(request.args["page"]) > 0 else 1
+    page = parse_id(request.args.get("page")) or 1
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     rows = db.session.execute(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
@@ -75,6 +77,7 @@ def audit_log() -> str:
 
 
 @bp.get("/audit.csv")
+@writes_on_get
 @rate_limits.exports
 def audit_csv() -> FlaskResponse:
     statement, chosen = _filtered()

@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal import rate_limits
+from portal.database import writes_on_get
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
@@ -29,6 +30,8 @@ from portal.formatting import UK, uk_time
 from portal.models.events import Event, EventAudience, Registration, Resource
 from portal.models.funding import Round
 from portal.officer import bp
+from portal.plain_text import OneLine
+from portal.routing import parse_id
 from portal.services import attendance as event_attendance
 from portal.services import events, resources
 from portal.services.exports import csv_lines
@@ -44,7 +47,14 @@ OUTAGE = "We could not save the file just now. Try again in a few minutes."
 
 
 class EventForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Enter a title for the event"), Length(max=200)])
+    title = StringField(
+        "Title",
+        validators=[
+            DataRequired("Enter a title for the event"),
+            Length(max=200, message="The title must be 200 characters or fewer"),
+            OneLine("Enter the title on one line, without line breaks or hidden characters"),
+        ],
+    )
     description = TextAreaField(
         "Description",
         validators=[Optional(), Length(max=20_000, message="The description must be 20,000 characters or fewer")],
@@ -114,7 +124,7 @@ def _settings(form: EventForm) -> events.EventSettings:
         online_link=form.online_link.data or "",
         capacity=form.capacity.data or 0,
         audience=EventAudience(form.audience.data),
-        round_id=int(round_id) if round_id and round_id.isdigit() else None,
+        round_id=parse_id(round_id),
     )
 
 
@@ -228,6 +238,7 @@ def attendance(event_id: int) -> str | Response:
 
 
 @bp.get("/events/<int:event_id>/register.csv")
+@writes_on_get
 @rate_limits.exports
 def event_register(event_id: int) -> FlaskResponse:
     event = _event_or_404(event_id)

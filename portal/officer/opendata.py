@@ -9,11 +9,13 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import charts, rate_limits
+from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.models.funding import Round
 from portal.officer import bp
 from portal.officer.downloads import streamed
+from portal.routing import parse_id
 from portal.services import audit, equity, threesixty
 from portal.services.exports import AWARDS_HEADER, PAYMENTS_HEADER, award_rows, csv_lines, payment_rows
 
@@ -42,7 +44,7 @@ def publish_awards(round_id: int) -> Response:
     grant_round = _round_or_404(round_id)
     if not FlaskForm().validate():
         abort(400)
-    chosen = {int(value) for value in request.form.getlist("award") if value.isdigit()}
+    chosen = {number for number in map(parse_id, request.form.getlist("award")) if number}
     try:
         count = threesixty.choose(db.session, current_user, grant_round, chosen)  # type: ignore[arg-type]
     except DomainError as error:
@@ -54,6 +56,7 @@ def publish_awards(round_id: int) -> Response:
 
 
 @bp.get("/rounds/<int:round_id>/open-data/360giving.json")
+@writes_on_get
 @rate_limits.exports
 def threesixty_json(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
@@ -68,6 +71,7 @@ def threesixty_json(round_id: int) -> FlaskResponse:
 
 
 @bp.get("/rounds/<int:round_id>/open-data/360giving.csv")
+@writes_on_get
 @rate_limits.exports
 def threesixty_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
@@ -82,6 +86,7 @@ def threesixty_csv(round_id: int) -> FlaskResponse:
 
 
 @bp.get("/rounds/<int:round_id>/awards.csv")
+@writes_on_get
 @rate_limits.exports
 def awards_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
@@ -94,6 +99,7 @@ def awards_csv(round_id: int) -> FlaskResponse:
 
 
 @bp.get("/rounds/<int:round_id>/payments.csv")
+@writes_on_get
 @rate_limits.exports
 def payments_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)

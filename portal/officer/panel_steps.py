@@ -21,6 +21,7 @@ from portal.officer.panel_step_forms import (
     panels_of_round,
     send_form,
 )
+from portal.routing import parse_id
 from portal.services import panels, review_closing
 
 
@@ -70,9 +71,10 @@ def _chosen(values: list[str]) -> list[tuple[Panel, User]]:
     found = []
     for value in values:
         panel_id, _, user_id = value.partition("-")
-        if not (panel_id.isdigit() and user_id.isdigit()):
+        panel_number, user_number = parse_id(panel_id), parse_id(user_id)
+        if panel_number is None or user_number is None:
             continue
-        panel, user = db.session.get(Panel, int(panel_id)), db.session.get(User, int(user_id))
+        panel, user = db.session.get(Panel, panel_number), db.session.get(User, user_number)
         if panel is not None and user is not None:
             found.append((panel, user))
     return found

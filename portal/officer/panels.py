@@ -13,6 +13,7 @@ from wtforms import DateTimeLocalField, DecimalField, EmailField, SelectChoice, 
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from portal import rate_limits
+from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
@@ -22,6 +23,7 @@ from portal.models.funding import Round
 from portal.models.panels import Assignment, Panel, PanelMember
 from portal.models.users import User
 from portal.officer import bp
+from portal.routing import parse_id
 from portal.services import audit, conflicts, decisions, panel_time, panels, results
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
@@ -169,10 +171,9 @@ def auto_assign(panel_id: int) -> Response:
 def assign(panel_id: int) -> Response | tuple[str, int]:
     panel = _panel_or_404(panel_id)
     form = AssignForm()
-    application = (
-        db.session.get(Application, int(form.application.data)) if (form.application.data or "").isdigit() else None
-    )
-    panellist = db.session.get(User, int(form.panellist.data)) if (form.panellist.data or "").isdigit() else None
+    application_id, panellist_id = parse_id(form.application.data), parse_id(form.panellist.data)
+    application = db.session.get(Application, application_id) if application_id else None
+    panellist = db.session.get(User, panellist_id) if panellist_id else None
     if form.validate_on_submit() and application is not None and panellist is not None:
         try:
             panels.assign(db.session, current_user, panel, application, panellist)  # type: ignore[arg-type]
@@ -207,8 +208,8 @@ def panellist_leaves(panel_id: int, member_id: int) -> str | Response:
 @bp.get("/rounds/<int:round_id>/results", endpoint="results")
 def results_page(round_id: int) -> str:
     grant_round = _round_or_404(round_id)
-    raw = request.args.get("neighbourhood", "")
-    chosen = int(raw) if raw.isdigit() and int(raw) in {n.id for n in grant_round.neighbourhoods} else None
+    asked = parse_id(request.args.get("neighbourhood"))
+    chosen = asked if asked in {n.id for n in grant_round.neighbourhoods} else None
     rows = results.round_results(db.session, grant_round, neighbourhood_id=chosen)
     undecided = decisions.awaiting_decision(db.session, round_id)
     return render_template(
@@ -227,7 +228,7 @@ def decide_from_results(round_id: int) -> Response:
     """Approve or decline several applications from the ranked results, in rank order."""
     grant_round = _round_or_404(round_id)
     form = FlaskForm()
-    chosen = {int(v) for v in request.form.getlist("application") if v.isdigit()}
+    chosen = {number for number in map(parse_id, request.form.getlist("application")) if number}
     if not form.validate() or not chosen:
         flash("Choose at least one application.", "error")
         return redirect(url_for("officer.results", round_id=round_id))
@@ -309,6 +310,7 @@ def mark_time_paid(panel_id: int, user_id: int) -> Response | tuple[str, int]:
 
 
 @bp.get("/panels/<int:panel_id>/time.csv")
+@writes_on_get
 @rate_limits.exports
 def panel_time_csv(panel_id: int) -> FlaskResponse:
     panel = _panel_or_404(panel_id)

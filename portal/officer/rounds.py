@@ -18,6 +18,7 @@ from portal.formatting import UK, uk_time
 from portal.models.funding import Neighbourhood, Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS
 from portal.officer import bp
+from portal.routing import parse_id
 from portal.services import round_setup
 from portal.services.application_form import (
     DEFAULT_WORD_LIMITS,
@@ -96,7 +97,7 @@ def read_form() -> RoundSettings:
         blind_review=form.get("blind_review") == "y",
         second_approval_above_pence=_pence(form.get("second_approval_above", "")),
         hourly_rate_pence=_pence(form.get("hourly_rate", "")),
-        neighbourhood_ids=[int(v) for v in form.getlist("neighbourhoods") if v.isdigit()],
+        neighbourhood_ids=[number for number in map(parse_id, form.getlist("neighbourhoods")) if number],
         eligibility={
             "requirements": requirements,
             "kinds": form.getlist("kinds"),

@@ -14,6 +14,10 @@ reserved for an approval never outlives it: returning it, declining the
 application, marking it not eligible or its withdrawal all release it
 (``drop_pending_approval``). Confirming and removing a waiting approval are
 each one conditional statement, so when two officers act at once only one wins.
+Approving and declining first claim the application (``_claim``), so officers
+deciding one application at once decide it one after the other: the first
+decides, the rest are told it is already decided, and nothing they reserved
+is left behind.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from portal.services.links import absolute_url
 from portal.workflow import advance_application
 
 A = ApplicationStatus
+ALREADY_DECIDED = "A decision has already been made on this application."
 
 DECLINE_REASONS = {
     "budget": "We had more good applications than money to fund them",
@@ -308,15 +313,36 @@ def latest_return(session: Session, application: Application) -> ApprovalReturn 
     )
 
 
+def _claim(session: Session, application: Application) -> None:
+    """Hold the application's row until the transaction ends, and read it afresh.
+
+    ``SELECT … FOR UPDATE`` on PostgreSQL: a second officer deciding the same
+    application waits here until the first commits, then sees that decision
+    instead of failing on the one-decision-per-application constraint. (SQLite
+    writers already hold the database's write lock from their first statement.)
+    """
+    session.execute(
+        select(Application)
+        .where(Application.id == application.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _decided(session: Session, application: Application) -> bool:
+    return session.scalar(select(Decision.id).where(Decision.application_id == application.id)) is not None
+
+
 def approve(
     session: Session, officer: User, application: Application, *, amount_pence: int, conditions: str = ""
 ) -> Decision:
     """Approve: reserve the money; make the offer now, or wait for a second officer above the threshold."""
+    _claim(session, application)
     grant_round = application.round
+    if _decided(session, application):
+        raise DomainError(ALREADY_DECIDED)
     if application.status is not A.SCORED:
         raise DomainError("Only applications the panel has scored can be approved.")
-    if session.scalar(select(Decision.id).where(Decision.application_id == application.id)) is not None:
-        raise DomainError("A decision has already been made on this application.")
     if amount_pence <= 0:
         raise DomainError("Enter the amount to award")
     limit = min(application.amount_requested_pence, grant_round.max_award_pence)
@@ -401,6 +427,9 @@ def _make_offer(session: Session, officer: User, application: Application, decis
 def decline(
     session: Session, officer: User, application: Application, *, reasons: list[str], feedback: str
 ) -> Decision:
+    _claim(session, application)
+    if _decided(session, application) and pending_approval(session, application) is None:
+        raise DomainError(ALREADY_DECIDED)
     if application.status is not A.SCORED:
         raise DomainError("Only applications the panel has scored can be declined.")
     chosen = [code for code in reasons if code in DECLINE_REASONS]
@@ -408,8 +437,8 @@ def decline(
         raise DomainError("Choose at least one reason or write feedback for the group")
     # Declining replaces an approval still waiting for a second officer, and frees its money.
     drop_pending_approval(session, application, by=officer, why="the application was declined instead")
-    if session.scalar(select(Decision.id).where(Decision.application_id == application.id)) is not None:
-        raise DomainError("A decision has already been made on this application.")
+    if _decided(session, application):
+        raise DomainError(ALREADY_DECIDED)
     words = [DECLINE_REASONS[code] + "." for code in chosen] + ([feedback.strip()] if feedback.strip() else [])
     decision = Decision(
         application_id=application.id,

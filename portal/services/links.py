@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from typing import Any
 
 from flask import current_app
@@ -13,6 +14,10 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     return current_app.config["PORTAL_BASE_URL"] + path
 
 
-def programme_email() -> str | None:
-    """Where the programme team reads mail about applications, when it is set."""
-    return current_app.config.get("PROGRAMME_EMAIL") or None
+def programme_email() -> str:
+    """Where the programme team reads mail: ``PROGRAMME_EMAIL``, else the address mail is sent from.
+
+    There is always one, so a change the team must hear about (new bank details,
+    say) is never told to nobody.
+    """
+    return current_app.config.get("PROGRAMME_EMAIL") or parseaddr(current_app.config["MAIL_FROM"])[1]

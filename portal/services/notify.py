@@ -20,10 +20,11 @@ from flask import render_template
 from sqlalchemy.orm import Session
 
 from portal.models.audit import OutboxMessage
+from portal.plain_text import one_line, shorten
 from portal.services import encryption
 
 MAX_ADDRESS_LENGTH = 254  # RFC 5321, and the column's size
-MAX_SUBJECT_LENGTH = 200
+MAX_SUBJECT_LENGTH = 200  # the column's size
 
 
 def placeholder(name: str) -> str:
@@ -47,12 +48,13 @@ def queue_email(
     and never commits.
     """
     to = to.strip()
-    # Caught here, a bad address or subject fails the request that caused it
-    # rather than becoming a message the worker can never send.
+    # Caught here, a bad address fails the request that caused it rather than
+    # becoming a message the worker can never send.
     if not to or len(to) > MAX_ADDRESS_LENGTH or _has_line_break(to):
         raise ValueError(f"cannot email {to!r}: not a single address")
-    if not subject or len(subject) > MAX_SUBJECT_LENGTH or _has_line_break(subject):
-        raise ValueError("an email subject must be one line of at most 200 characters")
+    subject = subject_line(subject)
+    if not subject:
+        raise ValueError("an email needs a subject")
     secrets = dict(secrets or {})
     # .txt templates are not autoescaped: the body is plain text, never HTML.
     body = render_template(f"emails/{template}.txt", **context, **{name: placeholder(name) for name in secrets})
@@ -65,6 +67,17 @@ def queue_email(
     session.add(message)
     session.flush()
     return message
+
+
+def subject_line(text: str) -> str:
+    """``text`` made safe for a subject: one line (so no header can be added to the
+    message) that fits the outbox column, shortened with an ellipsis when it does not.
+
+    Subjects carry names people typed (a group's, an event's), so they are
+    folded here rather than refused: refusing would fail whatever the person
+    was doing, such as adding a member to their group.
+    """
+    return shorten(one_line(text), MAX_SUBJECT_LENGTH)
 
 
 def _has_line_break(value: str) -> bool:

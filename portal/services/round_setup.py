@@ -23,6 +23,7 @@ from portal.models.applications import Application
 from portal.models.funding import LIVING_WAGE_PENCE, Criterion, Fund, Neighbourhood, Round
 from portal.models.panels import Score
 from portal.models.users import User
+from portal.plain_text import is_one_line
 from portal.services import audit, scoring
 from portal.services.application_form import MAX_EXTRA_QUESTIONS, answered
 
@@ -72,6 +73,8 @@ def check(session: Session, settings: RoundSettings, existing: Round | None) -> 
     problems: dict[str, str] = {}
     if not settings.title.strip():
         problems["title"] = "Enter the round's title"
+    elif not is_one_line(settings.title):
+        problems["title"] = "Enter the round's title on one line, without line breaks or hidden characters"
     slug = settings.slug or slugify(settings.title)
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug or ""):
         problems["slug"] = "The web address can only use lower-case letters, numbers and hyphens"

@@ -10,13 +10,16 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal.errors import StorageUnavailable
 from portal.models.applications import ApplicationStatus, BudgetLine, Evidence
+from portal.models.audit import OutboxMessage
 from portal.models.awards import Award, AwardStatus, Payment
-from portal.models.users import User
+from portal.models.base import utcnow
+from portal.models.organisations import Membership
+from portal.models.users import Role, User
 from portal.services import bank_details
 from tests.factories import make_application, make_award, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
@@ -309,3 +312,38 @@ def test_other_pages_still_refuse_a_body_over_the_limit(signed_in: FlaskClient, 
         warnings.simplefilter("ignore", ResourceWarning)
         del response
         gc.collect()
+
+
+def test_a_change_of_bank_details_after_a_payment_is_told_to_the_group_and_shown_to_officers(
+    client: FlaskClient, session: Session, award: Award, member: User, sign_in_as: Any
+) -> None:
+    # Sam's group has been paid once; a member Sam never agreed to add changes the account.
+    added = make_user(session, name="Rick", email="rick@example.org")
+    award.application.organisation.memberships.append(Membership(user=added))
+    award.status = AwardStatus.PAID
+    bank_details.save_bank_details(
+        session, award, member, bank_details.BankDetails("Walking Buddies", "309457", "00733445")
+    )
+    award.payments[0].paid_at = utcnow()
+    session.commit()
+    session.execute(delete(OutboxMessage))
+    session.commit()
+    sign_in_as(client, added)
+    bank = f"/awards/{award.id}/bank-details"
+    assert "and email everyone in your group" in page_text(client.get(bank))
+    changed = client.post(bank, data={"account_name": "R Smith", "sort_code": "30-94-57", "account_number": "99991234"})
+    assert changed.status_code == 302
+
+    reread(session)
+    told = {m.to: m.body for m in session.scalars(select(OutboxMessage))}
+    assert set(told) == {member.email, added.email, "grants@localhost"}
+    assert "Account ending 3445 changed to account ending 1234, by Rick" in told[member.email]
+    officer = make_user(session, roles=(Role.OFFICER,))
+    session.commit()
+    sign_in_as(client, officer)
+    page = client.get(f"/officer/awards/{award.id}")
+    text = page_text(page)
+    assert "Bank details changed after payments began" in text
+    assert "Account ending 3445 changed to account ending 1234, by Rick" in text
+    assert 'role="alert"' in page.get_data(as_text=True)
+    assert "99991234" not in page.get_data(as_text=True)

@@ -168,3 +168,30 @@ def test_other_people_cannot_see_the_group(
         f"/members/{stranger.id}/remove",
     ):
         assert client.get(f"/groups/{group.id}{path}").status_code == 404, path
+
+
+@pytest.mark.parametrize("name", ["G" * 200, "Garston " + "Shed " * 37 + "Club", "Garston Shed\nSecond line"])
+def test_members_can_be_added_to_a_group_with_any_name_it_has(
+    signed_in: FlaskClient, session: Session, group: Organisation, name: str
+) -> None:
+    # Names saved before line breaks were refused at the form still reach email subjects.
+    group.name = name
+    session.commit()
+    added = signed_in.post(f"/groups/{group.id}/members", data={"name": "Dave", "email": "dave@example.org"})
+    assert added.status_code == 302
+    subject = session.scalars(select(OutboxMessage.subject)).one()
+    assert subject.startswith("You have been added to G")
+    assert len(subject) <= 200
+    assert "\n" not in subject
+
+
+def test_a_group_name_is_one_line(signed_in: FlaskClient, session: Session, group: Organisation) -> None:
+    for name in ("Garston Shed\r\nBcc: someone@example.org", "Garston\u202eShed"):
+        response = signed_in.post(f"/groups/{group.id}/details", data={"name": name, "kind": "unconstituted"})
+        assert response.status_code == 200
+        assert "Enter your group's name on one line" in page_text(response)
+        assert 'value="Garston' in response.get_data(as_text=True)
+    new = signed_in.post("/groups/new", data={"name": "Oxhey\nChoir", "kind": "faith_group"})
+    assert "Enter your group's name on one line" in page_text(new)
+    reread(session)
+    assert group.name == "Garston Shed"

@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from portal.models.applications import Application, ApplicationStatus
-from portal.models.awards import AwardStatus
+from portal.models.awards import AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
 from portal.models.panels import Panel, Recommendation
 from portal.models.users import Role
-from portal.services import decisions
+from portal.services import bank_details, decisions
+from portal.services.bank_details import BankDetails
 from tests.access import World
 from tests.access.world import build_world
 from tests.factories import (
@@ -126,8 +127,8 @@ def assert_accessible(page: Any) -> None:
 
 @dataclass(frozen=True)
 class Extra:
-    """What the access-matrix world lacks: an accepted award whose report is open, and a
-    question of the round's own (so the "more questions" section exists)."""
+    """What the access-matrix world lacks: an accepted award whose report is open (paid once, then
+    its bank details changed), and a question of the round's own (so the "more questions" section exists)."""
 
     accepted_award_id: int
     # Approved above the threshold by another officer (once returned, then approved again): the
@@ -149,6 +150,15 @@ def extra(session: Session, world: World) -> Extra:
     )
     award = make_award(session, application=accepted, status=AwardStatus.ACCEPTED)
     make_report(session, award=award)
+    # Paid once, then another member changed the account: the officer's award page shows an alert.
+    bank_details.save_bank_details(
+        session, award, world.people["applicant_a"], BankDetails("Group A", "309457", "00733445")
+    )
+    award.payments = [Payment(amount_pence=1_000, due_on=utcnow().date(), paid_at=utcnow(), reference="BACS-1")]
+    session.flush()
+    bank_details.save_bank_details(
+        session, award, world.people["a_helper"], BankDetails("Group A", "309457", "12345678")
+    )
     open_round = session.get(Round, world.round_id)
     assert open_round is not None
     open_round.questions = {

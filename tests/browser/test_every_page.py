@@ -123,7 +123,10 @@ PAGES: dict[str, list[Visit]] = {
         officer(lambda w, x: {"application_id": x.closable_id}),
     ],
     "officer.moderate": [officer(lambda w, x: {"application_id": w.panel_application_id})],
-    "officer.award": [officer(lambda w, x: {"award_id": w.award_a_id})],
+    "officer.award": [
+        officer(lambda w, x: {"award_id": w.award_a_id}),
+        officer(lambda w, x: {"award_id": x.accepted_award_id}),
+    ],
     "officer.budget": [officer(lambda w, x: {"round_id": w.round_id})],
     "officer.round_panels": [officer(lambda w, x: {"round_id": w.round_id})],
     "officer.panel": [officer(lambda w, x: {"panel_id": w.panel_id})],

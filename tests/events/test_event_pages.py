@@ -238,3 +238,21 @@ def test_the_dashboard_lists_new_resources_from_the_library_and_the_groups_event
     assert "Budget template" in text
     assert "Slides from our event" in text
     assert "Notes from another event" not in text
+
+
+def test_an_event_title_is_one_line(client: FlaskClient, session: Session, sign_in_as: Any) -> None:
+    officer = make_user(session, roles=(Role.OFFICER,))
+    session.commit()
+    sign_in_as(client, officer)
+    form = {
+        "title": "Telling your story\nBcc: someone@example.org",
+        "starts_at": "2031-03-04T10:00",
+        "ends_at": "2031-03-04T12:00",
+        "capacity": "12",
+        "audience": "funded_groups",
+    }
+    response = client.post("/officer/events/new", data=form)
+    assert response.status_code == 200
+    assert "Enter the title on one line, without line breaks or hidden characters" in page_text(response)
+    assert error_summary_problems(response.get_data(as_text=True)) == []
+    assert session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "event created")) == 0

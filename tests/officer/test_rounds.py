@@ -80,6 +80,7 @@ def test_setting_up_a_round(signed_in: FlaskClient, session: Session) -> None:
     ("changes", "message"),
     [
         ({"title": ""}, "Enter the round's title"),
+        ({"title": "Spring\r\nBcc: someone@example.org", "slug": "spring"}, "Enter the round's title on one line"),
         ({"closes_at": "2027-02-01T09:00"}, "The round must close after it opens"),
         ({"max_award": "100"}, "The largest award must be at least the smallest"),
         ({"budget": "lots"}, "Enter the total budget in pounds"),

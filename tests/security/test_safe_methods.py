@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.database import WRITES_ON_GET
 from portal.models import Base
 from portal.models.audit import AuditEntry
 from tests.access import ROLES, World
@@ -53,6 +54,11 @@ def audit_entries(session: Session) -> list[AuditEntry]:
     return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
 
 
+def audit_count(session: Session) -> int:
+    reread(session)
+    return session.scalar(select(func.count(AuditEntry.id))) or 0
+
+
 def stored_files(app: Flask) -> set[str]:
     root = Path(app.config["STORAGE_URL"].removeprefix("file://"))
     return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
@@ -68,6 +74,7 @@ def test_no_get_changes_state_and_no_page_has_inline_script(app: Flask, session:
             continue
         arguments, *_ = MATRIX[endpoint]
         url = url_in(app, endpoint, arguments(world))
+        recorded = audit_count(session)
         for role, client in clients.items():
             response = client.get(url)
             fetched += 1
@@ -78,6 +85,9 @@ def test_no_get_changes_state_and_no_page_has_inline_script(app: Flask, session:
                     if pattern.search(html):
                         problems.append(f"inline {name} on GET {url} as {role}")
             response.close()
+        if audit_count(session) > recorded and not getattr(app.view_functions[endpoint], WRITES_ON_GET, False):
+            # On SQLite it would fail with "database is locked" whenever another connection is writing.
+            problems.append(f"GET {endpoint} writes to the audit log without @writes_on_get")
     assert fetched > 100
     assert problems == []
     after = snapshot(session)

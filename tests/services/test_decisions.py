@@ -17,7 +17,7 @@ from portal.models.audit import AuditEntry, OutboxMessage
 from portal.models.awards import Award, AwardStatus, Decision
 from portal.models.funding import Round
 from portal.models.users import Role, User
-from portal.services import application_status, decisions
+from portal.services import application_status, budget_check, decisions
 from tests.factories import make_application, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
 
@@ -157,3 +157,61 @@ def test_forty_officers_approving_at_once_never_overspend(app: Flask, session: S
     assert all(r == "There is not enough left in the budget: £0 is left and this award is £1,000." for r in refusals)
     assert session.get(Round, grant_round.id).committed_pence == 2_500_000  # type: ignore[union-attr]
     assert session.scalar(select(func.sum(Award.amount_pence))) == 2_500_000
+
+
+@pytest.mark.parametrize(
+    ("kinds", "threshold"),
+    [
+        (("approve",) * 6, None),  # each would make the offer at once
+        (("approve",) * 6, 50_000),  # each would wait for a second officer
+        (("approve", "decline") * 3, None),
+    ],
+)
+def test_six_officers_deciding_one_application_at_once_decide_it_once(
+    app: Flask, session: Session, kinds: tuple[str, ...], threshold: int | None
+) -> None:
+    """One decision wins; the others are told it is already decided, and no money stays reserved for them."""
+    grant_round = make_round(session, second_approval_above_pence=threshold)
+    officers = [make_user(session, roles=(Role.OFFICER,)) for _ in kinds]
+    application_id = application_in(session, grant_round, ApplicationStatus.SCORED, amount=100_000).id
+    session.commit()
+    outcomes: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(kinds), timeout=30)
+
+    def decide(kind: str, officer_id: int) -> None:
+        start.wait()
+        with app.app_context(), writing():
+            try:
+                officer, application = db.session.get(User, officer_id), db.session.get(Application, application_id)
+                if kind == "approve":
+                    decisions.approve(db.session, officer, application, amount_pence=100_000)  # type: ignore[arg-type]
+                else:
+                    decisions.decline(db.session, officer, application, reasons=["budget"], feedback="")  # type: ignore[arg-type]
+                db.session.commit()
+                result = kind
+            except DomainError as error:
+                db.session.rollback()
+                result = error.message
+            except Exception as error:  # any other failure is what this test looks for
+                db.session.rollback()
+                result = f"crashed: {type(error).__name__}"
+        with lock:
+            outcomes.append(result)
+
+    threads = [
+        threading.Thread(target=decide, args=(kind, officer.id)) for kind, officer in zip(kinds, officers, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    reread(session)
+    won = [o for o in outcomes if o in {"approve", "decline"}]
+    assert len(won) == 1, outcomes
+    assert sorted(set(outcomes) - set(won)) == ["A decision has already been made on this application."]
+    assert session.scalar(select(func.count(Decision.id))) == 1
+    committed = session.get(Round, grant_round.id).committed_pence  # type: ignore[union-attr]
+    assert committed == (100_000 if won == ["approve"] else 0)
+    assert budget_check.check_rounds(session) == []

@@ -262,3 +262,32 @@ def test_concurrent_bookings_never_exceed_the_places(app: Flask, session: Sessio
     assert sum(r.status is RegistrationStatus.BOOKED for r in rows) == 3
     # Bookings are numbered in the order they got the lock: the first three have the places.
     assert [r.status for r in rows] == [RegistrationStatus.BOOKED] * 3 + [RegistrationStatus.WAITLISTED] * 3
+
+
+def test_every_event_email_fits_a_title_of_the_longest_length(session: Session) -> None:
+    user, group = booker(session)
+    other = make_user(session)
+    officer = make_user(session, roles=(Role.OFFICER,))
+    title = "Peer learning: " + "growing food together " * 9
+    event = make_event(session, title=title[:200], capacity=1, starts_in=timedelta(hours=20))
+    (place,) = events.book(session, user, event, group, [Attendee("Ada")])  # type: ignore[arg-type]
+    events.book(session, other, event, make_funded_group(session, members=(other,)), [Attendee("Cy")])  # type: ignore[arg-type]
+    events.send_event_reminders(session, utcnow())
+    events.cancel_registration(session, user, place)
+    events.cancel_event(session, officer, event)
+    subjects = [m.subject for m in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+    assert [s.split(":")[0] for s in subjects] == [
+        "Booked",
+        "Waiting list",
+        "Reminder",
+        "A place has come up",
+        "Cancelled",
+    ]
+    for subject in subjects:
+        kept = subject.removesuffix("…")
+        start = kept.index(":") + 2
+        # Shortened between words, with the ellipsis, within the outbox column.
+        assert len(subject) <= 200
+        assert kept != subject
+        assert event.title.startswith(kept[start:])
+        assert event.title[len(kept) - start] == " "

@@ -25,6 +25,7 @@ from portal.mail import (
     OutgoingEmail,
     SmtpTransport,
     Transport,
+    build_message,
     message_id,
     transport_from_url,
 )
@@ -32,6 +33,7 @@ from portal.models.audit import OutboxMessage
 from portal.models.base import utcnow
 from portal.services.notify import queue_email
 from portal.services.outbox import MAX_TRIES, backoff, send_due
+from tests.fixtures.databases import reread
 
 SENDER = "Anchor Offer grants <grants@anchor.example>"
 
@@ -334,8 +336,8 @@ def test_queue_email_belongs_to_the_callers_transaction(app: Flask, session: Ses
     ("to", "subject"),
     [
         ("amina@example.org\r\nBcc: x@example.org", "Hello"),
-        ("amina@example.org", "Hello\nBcc: x@example.org"),
         ("", "Hi"),
+        ("amina@example.org", " \r\n "),
     ],
 )
 def test_queue_email_refuses_header_injection_and_blank_addresses(
@@ -343,6 +345,23 @@ def test_queue_email_refuses_header_injection_and_blank_addresses(
 ) -> None:
     with app.test_request_context(), pytest.raises(ValueError, match="email"):
         queue_email(session, to=to, subject=subject, template="sign_in")
+
+
+def test_a_subject_is_folded_onto_one_line_and_shortened_to_fit(app: Flask, session: Session) -> None:
+    with app.test_request_context():
+        injected = queue_email(
+            session, to="amina@example.org", subject="Hello\r\nBcc: x@example.org", template="sign_in", code="1"
+        )
+        long = queue_email(session, to="amina@example.org", subject="Cancelled: " + "Café ☕ " * 40, template="sign_in")
+    session.commit()
+    reread(session)
+    assert injected.subject == "Hello Bcc: x@example.org"
+    assert len(long.subject) <= 200
+    assert long.subject.endswith("Café ☕…")
+    message = build_message(
+        OutgoingEmail(id=1, to=injected.to, subject=injected.subject, body="", created_at=injected.created_at), SENDER
+    )
+    assert "Bcc" not in message
 
 
 def test_the_console_transport_shows_the_whole_message(
