@@ -36,6 +36,7 @@ from portal.models.users import SignInRequest, User, UserSession
 from portal.services.audit import record
 from portal.services.evidence import owning_organisation_id
 from portal.storage.base import Storage
+from portal.storage.download import download_filename
 
 ERASED = "[erased]"
 ERASED_NAME = "Erased person"
@@ -219,8 +220,10 @@ def _uploaded(session: Session, user: User) -> list[Evidence]:
 
 
 def _zip_name(evidence: Evidence) -> str:
-    # Built from the id, with only the safe characters of the original name.
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", evidence.original_filename).strip("-.") or "file"
+    # Built from the id and the name a download gets (its extension from the detected type, so
+    # "statement.bat" holding a PDF is "statement.pdf"), with only the safe characters kept.
+    named = download_filename(evidence.original_filename, evidence.content_type)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", named).strip("-.") or "file"
     return f"files/{evidence.id}-{safe}"
 
 

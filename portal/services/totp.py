@@ -142,7 +142,11 @@ def matching_step(secret: str, code: str, *, last_step: int | None) -> int | Non
     code = "".join(code.split())
     if len(code) != 6 or not code.isdigit():
         return None
-    totp = pyotp.TOTP(secret)
+    try:
+        totp = pyotp.TOTP(secret)
+    except ValueError:
+        # A secret too short for the library (under 112 bits) matches no code; an admin resets it.
+        return None
     now_step = totp.timecode(utcnow())
     for step in range(now_step - VALID_WINDOW, now_step + VALID_WINDOW + 1):
         if last_step is not None and step <= last_step:

@@ -135,3 +135,17 @@ def test_downloads_are_rate_limited_per_person(app: Flask, sign_in_as: Any, pers
     response = signed_in(app, sign_in_as, person.helper).post("/account/your-data")
     assert response.status_code == 200
     response.close()
+
+
+def test_a_file_in_the_zip_is_named_for_what_it_holds_not_what_it_was_called(session: Session) -> None:
+    from portal.models.applications import Evidence, EvidenceKind
+    from portal.services.personal_data import _zip_name
+
+    disguised = Evidence(
+        id=7, original_filename="statement.bat", content_type="application/pdf", kind=EvidenceKind.OTHER
+    )
+    reversed_name = Evidence(
+        id=8, original_filename="photo\u202egpj.exe", content_type="image/jpeg", kind=EvidenceKind.PHOTO
+    )
+    assert _zip_name(disguised) == "files/7-statement.pdf"
+    assert _zip_name(reversed_name).endswith(".jpg")

@@ -49,6 +49,7 @@ from portal.services import (
     people,
     reports,
     sign_in,
+    sign_in_alerts,
 )
 from portal.services.notify import MAX_SUBJECT_LENGTH
 from portal.storage import get_storage
@@ -151,6 +152,11 @@ def _sign_in(session: Session, w: World) -> None:
 @sends("staff_sign_in_hint")
 def _staff_sign_in_hint(session: Session, w: World) -> None:
     sign_in.request_sign_in(session, email=w.officer.email, browser_secret="browser", next_path=None)
+
+
+@sends("sign_in_attempts")
+def _sign_in_attempts(session: Session, w: World) -> None:
+    sign_in_alerts.alert_once(session, email=w.member.email, why=sign_in_alerts.Hammered.EMAILS)
 
 
 @sends("member_added")

@@ -91,3 +91,8 @@ def test_a_secret_no_key_can_read_refuses_the_code_without_an_error(
 
     assert response.status_code == 200
     assert "The code is not right" in response.get_data(as_text=True)
+
+
+def test_a_secret_too_short_for_the_library_matches_no_code() -> None:
+    # 80 bits: pyotp refuses to use it, and a wrong or right-looking code must not become a 500.
+    assert totp.matching_step("JBSWY3DPEHPK3PXP", "123456", last_step=None) is None
