@@ -14,13 +14,17 @@ with a message saying why; to the emailed sign-in otherwise.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
+from typing import TypeVar
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 
+from portal.extensions import db
 from portal.models.organisations import Membership
 from portal.models.users import Role, User
 
@@ -32,6 +36,8 @@ class Rule(enum.StrEnum):
     OFFICER = "officer"
     ADMIN = "admin"
 
+
+_M = TypeVar("_M")
 
 # Blueprint name -> rule. Every blueprint must appear here.
 RULES: dict[str, Rule] = {}
@@ -75,7 +81,24 @@ def sign_in_redirect(*, staff_page: bool = False) -> Response:
 
 
 def _current() -> User | None:
-    return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
+    user = current_user._get_current_object()  # the real User, not Flask-Login's proxy
+    return user if isinstance(user, User) else None
+
+
+def acting_user() -> User:
+    """The signed-in person making this request. Only for views behind ``protect`` (never signed out)."""
+    user = _current()
+    if user is None:
+        abort(401)
+    return user
+
+
+def get_or_404(model: type[_M], ident: int | None, *, options: Sequence[ORMOption] = ()) -> _M:
+    """The ``model`` row with primary key ``ident``, or a 404 page: the lookup every page starts with."""
+    found = db.session.get(model, ident, options=options) if ident is not None else None
+    if found is None:
+        abort(404)
+    return found
 
 
 def protect(blueprint: Blueprint, rule: Rule) -> None:

@@ -2,52 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, Field, RadioField, SelectChoice, SelectMultipleField, StringField
-from wtforms.validators import AnyOf, DataRequired, Email, Length, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import BooleanField, Field, RadioField, SelectChoice, StringField
+from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from portal.extensions import db
+from portal.forms import CheckboxesField, email_field, strip
 from portal.models.users import Role
 from portal.services import people
-
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
 ROLE_VALUES = [role.value for role in Role]
 ROLE_CHOICES = [SelectChoice(role.value, people.ROLE_LABELS[role]) for role in Role]
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices shown as checkboxes (rendered by components/forms.html:field)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class NewPersonForm(FlaskForm):
     name = StringField(
         "Full name",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter the person's full name"),
             Length(max=200, message="Names must be 200 characters or fewer"),
         ],
     )
-    email = EmailField(
-        "Email address",
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter their email address"),
-            Length(max=254, message=EMAIL_FORMAT),
-            Email(EMAIL_FORMAT, check_deliverability=False),
-        ],
-    )
+    email = email_field("Email address", missing="Enter their email address")
     role = RadioField(
         "Role",
         choices=ROLE_CHOICES,

@@ -22,7 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from portal.admin.forms import CheckboxesField
+from portal.forms import CheckboxesField
 from portal.services.application_form import FieldSpec
 
 

@@ -21,6 +21,7 @@ from portal.apply import bp
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
+from portal.forms import strip
 from portal.models.applications import Application, Evidence
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.request_bodies import text_beside_files
@@ -31,13 +32,9 @@ from portal.storage import get_storage
 from portal.workflow import AWARD_LABELS
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 class AcceptForm(FlaskForm):
     name = StringField(
-        "Your full name", filters=[_strip], validators=[DataRequired("Enter your full name"), Length(max=200)]
+        "Your full name", filters=[strip], validators=[DataRequired("Enter your full name"), Length(max=200)]
     )
     agreed = BooleanField("I accept this grant and its conditions on behalf of the group")
 
@@ -49,15 +46,15 @@ class AcceptForm(FlaskForm):
 class BankForm(FlaskForm):
     account_name = StringField(
         "Name on the account",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter the name on the account"),
             Length(max=140, message="The name must be 140 characters or fewer"),
         ],
     )
-    sort_code = StringField("Sort code", filters=[_strip], validators=[DataRequired("Enter the sort code")])
+    sort_code = StringField("Sort code", filters=[strip], validators=[DataRequired("Enter the sort code")])
     account_number = StringField(
-        "Account number", filters=[_strip], validators=[DataRequired("Enter the account number")]
+        "Account number", filters=[strip], validators=[DataRequired("Enter the account number")]
     )
 
     def validate_sort_code(self, field: Any) -> None:

@@ -5,27 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, Field, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms import BooleanField, Field, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from portal.forms import email_field, strip
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS, IncomeBand, OrganisationKind
 from portal.plain_text import OneLine
 from portal.services import organisations
 from portal.services.postcodes import normalise_postcode
 
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()]
 INCOME_CHOICES = [SelectChoice(band.value, label) for band, label in INCOME_BAND_LABELS.items()]
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _name_field() -> StringField:
     return StringField(
         "Your group's name",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter your group's name"),
             Length(max=200, message="The name must be 200 characters or fewer"),
@@ -63,8 +59,8 @@ class ProfileForm(FlaskForm):
 class DetailsForm(ProfileForm):
     name = _name_field()
     kind = _kind_field()
-    charity_number = StringField("Charity number (if you have one)", filters=[_strip])
-    company_number = StringField("Company number (if you have one)", filters=[_strip])
+    charity_number = StringField("Charity number (if you have one)", filters=[strip])
+    company_number = StringField("Company number (if you have one)", filters=[strip])
 
     def validate_kind(self, field: Field) -> None:
         _check_kind(field)
@@ -93,14 +89,14 @@ class DetailsForm(ProfileForm):
 class AddressForm(ProfileForm):
     address = TextAreaField(
         "Address",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter your group's address"),
             Length(max=500, message="The address must be 500 characters or fewer"),
         ],
         render_kw={"rows": 4, "autocomplete": "street-address"},
     )
-    postcode = StringField("Postcode", filters=[_strip], validators=[DataRequired("Enter your group's postcode")])
+    postcode = StringField("Postcode", filters=[strip], validators=[DataRequired("Enter your group's postcode")])
 
     def validate_postcode(self, field: Field) -> None:
         if field.data and normalise_postcode(field.data) is None:
@@ -128,18 +124,10 @@ class IncomeForm(ProfileForm):
 
 class ContactForm(ProfileForm):
     contact_name = StringField(
-        "Name", filters=[_strip], validators=[DataRequired("Enter the contact's name"), Length(max=200)]
+        "Name", filters=[strip], validators=[DataRequired("Enter the contact's name"), Length(max=200)]
     )
-    contact_email = EmailField(
-        "Email address",
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter the contact's email address"),
-            Length(max=254, message=EMAIL_FORMAT),
-            Email(EMAIL_FORMAT, check_deliverability=False),
-        ],
-    )
-    contact_phone = StringField("Phone number (optional)", filters=[_strip], validators=[Optional()])
+    contact_email = email_field("Email address", missing="Enter the contact's email address")
+    contact_phone = StringField("Phone number (optional)", filters=[strip], validators=[Optional()])
 
     def validate_contact_phone(self, field: Field) -> None:
         digits = "".join(ch for ch in field.data or "" if ch.isdigit())
@@ -155,11 +143,11 @@ class ContactForm(ProfileForm):
 
 
 class MoneyForm(ProfileForm):
-    first_person = StringField("First person's full name", filters=[_strip], validators=[Length(max=200)])
-    second_person = StringField("Second person's full name", filters=[_strip], validators=[Length(max=200)])
+    first_person = StringField("First person's full name", filters=[strip], validators=[Length(max=200)])
+    second_person = StringField("Second person's full name", filters=[strip], validators=[Length(max=200)])
     not_related = BooleanField("These two people are not related and do not live at the same address")
     partner_organisation = StringField(
-        "Or: the partner organisation that will hold the grant for you", filters=[_strip], validators=[Length(max=200)]
+        "Or: the partner organisation that will hold the grant for you", filters=[strip], validators=[Length(max=200)]
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -187,16 +175,8 @@ class MoneyForm(ProfileForm):
 
 
 class InviteForm(FlaskForm):
-    name = StringField("Their name", filters=[_strip], validators=[DataRequired("Enter their name"), Length(max=200)])
-    email = EmailField(
-        "Their email address",
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter their email address"),
-            Length(max=254, message=EMAIL_FORMAT),
-            Email(EMAIL_FORMAT, check_deliverability=False),
-        ],
-    )
+    name = StringField("Their name", filters=[strip], validators=[DataRequired("Enter their name"), Length(max=200)])
+    email = email_field("Their email address", missing="Enter their email address")
 
 
 class ConfirmForm(FlaskForm):

@@ -6,13 +6,9 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp
 
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+from portal.forms import email_field
 
 
 def _digits_only(value: Any) -> Any:
@@ -23,15 +19,7 @@ def _digits_only(value: Any) -> Any:
 
 
 def _email_field(label: str = "Email address") -> EmailField:
-    return EmailField(
-        label,
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter your email address"),
-            Length(max=254, message=EMAIL_FORMAT),
-            Email(EMAIL_FORMAT, check_deliverability=False),
-        ],
-    )
+    return email_field(label, missing="Enter your email address")
 
 
 def _code_field(missing: str) -> StringField:

@@ -14,9 +14,9 @@ from werkzeug.wrappers import Response
 from wtforms import RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, ValidationError
 
-from portal.admin.forms import CheckboxesField
 from portal.eligibility import bp
 from portal.extensions import db
+from portal.forms import CheckboxesField
 from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS

@@ -8,22 +8,15 @@ from dataclasses import dataclass
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField, TextAreaField
+from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms import CheckboxesField
 from portal.models.applications import Application
 from portal.models.panels import Panel
 from portal.services import panel_access, panels, review_closing
 
 AUTOMATICALLY, CHOSEN, LATER = "automatically", "chosen", "later"
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices shown as checkboxes (rendered by components/forms.html:field)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class SendToPanelForm(FlaskForm):

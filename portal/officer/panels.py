@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
-from wtforms import DateTimeLocalField, DecimalField, EmailField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms import DateTimeLocalField, DecimalField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal import rate_limits
 from portal.database import writes_on_get
@@ -18,6 +18,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.formatting import uk_time
+from portal.forms import email_field
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.funding import Round
 from portal.models.panels import Assignment, Panel, PanelMember
@@ -25,8 +26,6 @@ from portal.models.users import User
 from portal.officer import bp
 from portal.routing import parse_id
 from portal.services import audit, conflicts, decisions, panel_time, panels, results
-
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
 
 class PanelForm(FlaskForm):
@@ -36,10 +35,7 @@ class PanelForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     name = StringField("Their name", validators=[DataRequired("Enter their name"), Length(max=200)])
-    email = EmailField(
-        "Their email address",
-        validators=[DataRequired("Enter their email address"), Email(EMAIL_FORMAT, check_deliverability=False)],
-    )
+    email = email_field("Their email address", missing="Enter their email address")
 
 
 class AssignForm(FlaskForm):
