@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -49,7 +50,7 @@ def test_a_new_group_applies_on_a_phone(live_server: str, new_page: Callable[...
     checked(page)
     page.get_by_role("link", name="Start").click()
     page.get_by_role("button", name="Continue").click()  # nothing entered: an error state
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     checked(page)
     page.get_by_label(re.compile("postcode")).fill("wd24 4ab")
     page.get_by_role("button", name="Continue").click()
@@ -102,7 +103,7 @@ def test_a_new_group_applies_on_a_phone(live_server: str, new_page: Callable[...
     page.get_by_role("link", name=re.compile("Change yearly income", re.IGNORECASE)).click()
     page.get_by_label("Less than £10,000 a year").check()
     page.get_by_role("button", name="Save").click()
-    assert "Central and West Watford" in page.content()
+    expect(page.locator("body")).to_contain_text("Central and West Watford")
     page.get_by_role("link", name="Continue to your application").click()
 
     # Start, then the task list and every section.
@@ -179,7 +180,7 @@ def test_a_new_group_applies_on_a_phone(live_server: str, new_page: Callable[...
     assert re.fullmatch(r"AO-\d{4}-\d{4}", reference)
 
     page.get_by_role("link", name="See where your application is up to").click()
-    assert "You sent the application" in page.content()
+    expect(page.locator("body")).to_contain_text("You sent the application")
     checked(page)
 
     reread(session)

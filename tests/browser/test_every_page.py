@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from portal.models.users import Role
@@ -393,7 +394,7 @@ def test_signing_in_part_way_has_no_accessibility_findings(
     check_at_every_width(page, found)
     page.get_by_label(re.compile("code", re.IGNORECASE)).fill("000000")
     submit(page, "Sign in")
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     check_at_every_width(page, found)
 
     # A staff member with an authenticator app is asked for its code.
@@ -413,6 +414,6 @@ def test_signing_in_part_way_has_no_accessibility_findings(
     assert page.url.endswith("/staff/sign-in/code")
     check_at_every_width(page, found)
     submit(page, "Sign in")
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     check_at_every_width(page, found)
     assert found == [], "\n".join(found)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -53,7 +54,7 @@ def test_an_officer_routes_decides_and_pays(live_server: str, new_page: Callable
     assert_accessible(page)
     page.get_by_label(re.compile("^Assign it automatically")).check()
     page.get_by_role("button", name="Mark eligible: send to the panel").click()
-    assert "Marked eligible and assigned to" in page.content()
+    expect(page.locator("body")).to_contain_text("Marked eligible and assigned to")
     assert_accessible(page)
 
     # Decide: approve the café's application.
@@ -61,12 +62,12 @@ def test_an_officer_routes_decides_and_pays(live_server: str, new_page: Callable
     assert_accessible(page)
     page.get_by_label("Amount to award in pounds").fill("3000")
     page.get_by_role("button", name="Approve").click()
-    assert "Approved: the offer has gone to the group." in page.content()
+    expect(page.locator("body")).to_contain_text("Approved: the offer has gone to the group.")
     page.get_by_role("link", name=re.compile("The award of")).click()
     assert_accessible(page)
     page.get_by_label("Amount of an instalment in pounds").fill("3000")
     page.get_by_role("button", name="Add to the payment plan").click()
-    assert "added to the plan" in page.content()
+    expect(page.locator("body")).to_contain_text("added to the plan")
 
     # The group accepts and gives its bank details; then the officer pays.
     reread(session)
@@ -80,7 +81,7 @@ def test_an_officer_routes_decides_and_pays(live_server: str, new_page: Callable
     page.reload()
     page.get_by_label("Bank reference for this payment").fill("BACS-0001")
     page.get_by_role("button", name="Record the payment").click()
-    assert "The payment is recorded." in page.content()
+    expect(page.locator("body")).to_contain_text("The payment is recorded.")
     assert_accessible(page)
 
     for path in (

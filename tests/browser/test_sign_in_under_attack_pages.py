@@ -4,11 +4,13 @@ cannot reach: they need rate limits on)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyotp
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from portal.models.users import Role, SignInMethod
@@ -64,7 +66,7 @@ def test_hammered_sign_in_pages_have_no_accessibility_findings(
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_label("Code from your authenticator app").fill("000000")
     submit(page, "Sign in")
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     check_at_every_width(page, found)
     assert found == [], "\n".join(found)
 
