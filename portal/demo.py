@@ -7,7 +7,7 @@ thing is looked up by its natural key before it is made.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,20 +15,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import demo_events, demo_grants, demo_panel
-from portal.models.applications import Application, ApplicationStatus, BudgetLine
+from portal.models.applications import Application, ApplicationStatus
 from portal.models.base import utcnow
-from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
+from portal.models.funding import LIVING_WAGE_PENCE, Fund, Neighbourhood, NeighbourhoodArea, Round
 from portal.models.organisations import IncomeBand, Membership, Organisation, OrganisationKind
-from portal.models.panels import Assignment, Panel, PanelMember
+from portal.models.panels import Panel
 from portal.models.users import Role, User
-from portal.services import audit
+from portal.services import applications, panels, round_setup
+from portal.services.application_form import BudgetLineInput, extra_questions
 from portal.services.passwords import hash_password
-from portal.services.references import next_reference
+from portal.storage import get_storage
 from portal.storage.base import Storage
-from portal.workflow import advance_application
 
 FUND_NAME = "Anchor Offer small grants"
 ROUND_SLUG = "community-grants-2026"
+PAST_ROUND_SLUG = "community-grants-2025"
 # Staff sign in with a password; this one is for the demo only and is
 # printed by the command. ``demo load`` refuses to run in production.
 DEMO_STAFF_PASSWORD = "demo-staff-sign-in"  # noqa: S105 (invented demo data, never in production)
@@ -310,35 +311,34 @@ def _neighbourhoods(session: Session) -> dict[str, Neighbourhood]:
     return found
 
 
-def _round(session: Session, neighbourhoods: list[Neighbourhood], now: datetime) -> Round:
-    fund = session.scalar(select(Fund).where(Fund.name == FUND_NAME))
-    if fund is None:
-        fund = Fund(
-            name=FUND_NAME,
-            funder_name="Anchor Offer health charity (demo)",
-            description="Small grants for grassroots groups improving health and wellbeing where they live.",
-        )
-        session.add(fund)
-    grant_round = session.scalar(select(Round).where(Round.slug == ROUND_SLUG))
-    if grant_round is not None:
-        return grant_round
-    grant_round = Round(
-        fund=fund,
-        slug=ROUND_SLUG,
-        title="Community grants 2026",
-        summary=(
-            "Grants of £500 to £5,000 for community groups helping people in four neighbourhoods "
-            "stay well, feel less alone and get support early."
-        ),
-        # The demo round is open from the day it is loaded, for six weeks.
-        opens_at=now - timedelta(days=14),
-        closes_at=(now + timedelta(days=42)).replace(hour=17, minute=0, second=0, microsecond=0),
-        decisions_by=now + timedelta(days=90),
-        budget_pence=6_000_000,
+def _settings(
+    slug: str,
+    title: str,
+    summary: str,
+    neighbourhoods: list[Neighbourhood],
+    dates: tuple[datetime, datetime, datetime],
+    *,
+    budget_pence: int,
+    second_approval_above_pence: int | None,
+) -> round_setup.RoundSettings:
+    """The demo scheme's settings, as an officer would enter them on the round page."""
+    opens_at, closes_at, decisions_by = dates
+    return round_setup.RoundSettings(
+        fund_name=FUND_NAME,
+        title=title,
+        slug=slug,
+        summary=summary,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        decisions_by=decisions_by,
+        budget_pence=budget_pence,
         min_award_pence=50_000,
         max_award_pence=500_000,
         reviews_per_application=3,
-        second_approval_above_pence=300_000,
+        blind_review=False,
+        second_approval_above_pence=second_approval_above_pence,
+        hourly_rate_pence=LIVING_WAGE_PENCE,
+        neighbourhood_ids=[n.id for n in neighbourhoods],
         eligibility={
             "requirements": [
                 "Your group works with people in one of the four neighbourhoods.",
@@ -354,11 +354,85 @@ def _round(session: Session, neighbourhoods: list[Neighbourhood], now: datetime)
             "kinds": [kind.value for kind in OrganisationKind],
         },
         questions=QUESTIONS,
-        neighbourhoods=neighbourhoods,
-        criteria=[Criterion(position=index, **criterion) for index, criterion in enumerate(CRITERIA, start=1)],
+        criteria=[round_setup.CriterionSettings(**criterion) for criterion in CRITERIA],
     )
-    session.add(grant_round)
-    return grant_round
+
+
+def _fund(session: Session) -> Fund:
+    fund = session.scalar(select(Fund).where(Fund.name == FUND_NAME))
+    if fund is None:
+        fund = Fund(
+            name=FUND_NAME,
+            funder_name="Anchor Offer health charity (demo)",
+            description="Small grants for grassroots groups improving health and wellbeing where they live.",
+        )
+        session.add(fund)
+        session.flush()
+    return fund
+
+
+def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood], now: datetime) -> Round:
+    _fund(session)
+    grant_round = session.scalar(select(Round).where(Round.slug == ROUND_SLUG))
+    if grant_round is not None:
+        return grant_round
+    session.flush()
+    # The demo round is open from the day it is loaded, for six weeks.
+    dates = (
+        now - timedelta(days=14),
+        (now + timedelta(days=42)).replace(hour=17, minute=0, second=0, microsecond=0),
+        now + timedelta(days=90),
+    )
+    summary = (
+        "Grants of £500 to £5,000 for community groups helping people in four neighbourhoods "
+        "stay well, feel less alone and get support early."
+    )
+    return round_setup.save(
+        session,
+        officer,
+        _settings(
+            ROUND_SLUG,
+            "Community grants 2026",
+            summary,
+            neighbourhoods,
+            dates,
+            budget_pence=6_000_000,
+            second_approval_above_pence=300_000,
+        ),
+    )
+
+
+def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourhood], now: datetime) -> Round:
+    """Last year's round, the same scheme. A new one stays open while the demo loads, because
+    last year's groups sent their applications while it was open; ``_close_past_round`` then
+    gives it last year's dates."""
+    past = session.scalar(select(Round).where(Round.slug == PAST_ROUND_SLUG))
+    if past is not None:
+        return past
+    session.flush()
+    dates = (now - timedelta(days=400), now + timedelta(days=1), now - timedelta(days=280))
+    return round_setup.save(
+        session,
+        officer,
+        _settings(
+            PAST_ROUND_SLUG,
+            "Community grants 2025",
+            "Last year's round, now closed.",
+            neighbourhoods,
+            dates,
+            budget_pence=5_000_000,
+            second_approval_above_pence=None,
+        ),
+    )
+
+
+def _close_past_round(session: Session, officer: User, past: Round, now: datetime) -> None:
+    if past.closes_at <= utcnow():
+        return
+    settings = round_setup.settings_of(past)
+    settings.closes_at = now - timedelta(days=340)
+    settings.decisions_by = now - timedelta(days=280)
+    round_setup.save(session, officer, settings, past)
 
 
 def _group(session: Session, spec: DemoGroup, neighbourhood: Neighbourhood) -> tuple[Organisation, User]:
@@ -386,8 +460,18 @@ def _group(session: Session, spec: DemoGroup, neighbourhood: Neighbourhood) -> t
 
 
 def _application(
-    session: Session, spec: DemoGroup, grant_round: Round, organisation: Organisation, member: User, now: datetime
+    session: Session,
+    spec: DemoGroup,
+    grant_round: Round,
+    organisation: Organisation,
+    member: User,
+    *,
+    officer: User,
+    storage: Storage | None,
+    panel: Panel | None = None,
+    panellists: list[User] | None = None,
 ) -> Application:
+    """The group's application, written, sent and checked through the pages' own services."""
     session.flush()
     application = session.scalar(
         select(Application).where(
@@ -396,38 +480,21 @@ def _application(
     )
     if application is not None:
         return application
-    lines = [
-        BudgetLine(position=position, item=item, amount_pence=amount)
-        for position, (item, amount) in enumerate(spec.budget, start=1)
-    ]
-    application = Application(
-        round=grant_round,
-        organisation=organisation,
-        created_by=member,
-        status=ApplicationStatus.DRAFT,
-        title=spec.title,
-        answers=_answers(spec, grant_round, organisation),
-        section_revisions=_revisions(spec),
-        budget_lines=lines,
-        amount_requested_pence=sum(line.amount_pence for line in lines),
-    )
-    session.add(application)
-    path = {
-        ApplicationStatus.DRAFT: [],
-        ApplicationStatus.SUBMITTED: [ApplicationStatus.SUBMITTED],
-        ApplicationStatus.WITH_PANEL: [
-            ApplicationStatus.SUBMITTED,
-            ApplicationStatus.ELIGIBILITY_CHECK,
-            ApplicationStatus.WITH_PANEL,
-        ],
-    }[spec.status]
-    for step in path:
-        advance_application(application, step)
-        if step is ApplicationStatus.SUBMITTED:
-            application.reference = next_reference(session, now.year)
-            application.submitted_at = now
-    session.flush()
-    audit.record(session, None, "demo data loaded", application, f"Demo application, now {spec.status.value}")
+    application = applications.start_application(session, grant_round, organisation, member)
+    for key, values in _answers(spec, grant_round, organisation).items():
+        revision = applications.revision_of(application, key)
+        if key == "budget":
+            lines = [BudgetLineInput(item, f"{amount / 100:.2f}") for item, amount in spec.budget]
+            applications.save_budget(session, application, member, lines, revision=revision)
+        else:
+            applications.save_answers(session, application, member, key, values, revision=revision)
+    if spec.status is ApplicationStatus.DRAFT:
+        return application
+    # A group cannot send its application without its documents, so they go in first.
+    demo_grants.add_documents(session, storage or get_storage(), application, member)
+    applications.submit_application(session, application, member)
+    if spec.status is ApplicationStatus.WITH_PANEL:
+        panels.send_to_panel(session, application, by=officer, panel=panel, panellists=panellists)
     return application
 
 
@@ -452,10 +519,12 @@ def _answers(spec: DemoGroup, grant_round: Round, organisation: Organisation) ->
         "communities": list(spec.communities),
         "at_risk": "no",
     }
+    # The round's own question is stored under the key the round gave it.
     answers["extra"] = {
-        "lived_experience": (
+        question["key"]: (
             "The people who come help plan every session, and two of our organisers have lived experience."
         )
+        for question in extra_questions(grant_round)
     }
     answers["declarations"] = {
         "true_and_complete": True,
@@ -467,67 +536,68 @@ def _answers(spec: DemoGroup, grant_round: Round, organisation: Organisation) ->
     return answers
 
 
-def _revisions(spec: DemoGroup) -> dict[str, int]:
-    done = ["group", "idea", "budget"]
-    if spec.status is not ApplicationStatus.DRAFT:
-        done += ["benefit", "extra", "declarations"]
-    return dict.fromkeys(done, 1)
-
-
-def _panel(session: Session, grant_round: Round, panellists: list[User], to_review: list[Application]) -> None:
+def _panel(
+    session: Session, officer: User, grant_round: Round, panellists: list[User], *, name: str, due: datetime | None
+) -> Panel:
+    """The round's panel, with the demo's panellists invited to it."""
     session.flush()
     panel = session.scalar(select(Panel).where(Panel.round_id == grant_round.id))
-    if panel is None:
-        panel = Panel(
-            round=grant_round,
-            name="Community grants panel",
-            members=[PanelMember(user=user) for user in panellists],
-        )
-        session.add(panel)
-        session.flush()
-    for application in to_review:
-        for user in panellists:
-            exists = session.scalar(
-                select(Assignment.id).where(
-                    Assignment.application_id == application.id, Assignment.panellist_id == user.id
-                )
-            )
-            if exists is None:
-                session.add(Assignment(application=application, panellist=user, panel=panel))
+    if panel is not None:
+        return panel
+    panel = panels.create_panel(session, officer, grant_round, name=name, reviews_due_at=due)
+    for user in panellists:
+        panels.invite_member(session, officer, panel, email=user.email, name=user.name)
+    return panel
 
 
 def load(session: Session, now: datetime | None = None, storage: Storage | None = None) -> list[tuple[str, str]]:
     """Create the demo (or find it) and return (who, how to sign in) lines.
 
-    With ``storage``, sent applications also get their documents, one group is
-    asked a question and another has last year's grant to accept.
+    Everything after the people, places and fund is made by the services the
+    pages call, with the demo's officer or group member acting, so the demo
+    holds only states the portal itself can reach. Without ``storage`` the
+    documents a sent application needs go to the app's storage; with it, the
+    café's photo and the resource library are added too.
     """
     now = now or utcnow()
     neighbourhoods = _neighbourhoods(session)
-    grant_round = _round(session, list(neighbourhoods.values()), now)
     panellists = [_user(session, email, name, (Role.PANELLIST,)) for email, name in PANELLISTS]
     officer = _user(session, *OFFICER, roles=(Role.OFFICER,), password=DEMO_STAFF_PASSWORD)
     _user(session, *ADMIN, roles=(Role.ADMIN,), password=DEMO_STAFF_PASSWORD)
-    to_review = []
+    session.flush()
+    grant_round = _round(session, officer, list(neighbourhoods.values()), now)
+    # Reviews fell due yesterday, so the panel's unfinished reviews are overdue.
+    due = (now - timedelta(days=1)).replace(hour=17, minute=0, second=0, microsecond=0)
+    panel = _panel(session, officer, grant_round, panellists, name="Community grants panel", due=due)
+    past = _past_round(session, officer, list(neighbourhoods.values()), now)
+    past_panel = _panel(session, officer, past, panellists, name="Community grants 2025 panel", due=None)
     sent: dict[str, tuple[Application, User]] = {}
     groups: list[tuple[Organisation, User]] = []
     funded: tuple[Organisation, User] | None = None
     for spec in GROUPS:
         organisation, member = _group(session, spec, neighbourhoods[spec.neighbourhood])
         groups.append((organisation, member))
-        application = _application(session, spec, grant_round, organisation, member, now)
+        application = _application(
+            session,
+            spec,
+            grant_round,
+            organisation,
+            member,
+            officer=officer,
+            storage=storage,
+            panel=panel,
+            panellists=panellists,
+        )
         sent[spec.name] = (application, member)
-        if application.status is ApplicationStatus.WITH_PANEL:
-            to_review.append(application)
-        if storage is not None and application.status is not ApplicationStatus.DRAFT:
-            demo_grants.add_documents(session, storage, application, member)
         if spec.asked_a_question:
-            session.flush()
             demo_grants.ask_question(session, application, officer)
         if spec.has_past_grant:
-            demo_grants.past_grant(session, grant_round.fund, organisation, member, now)
+            past_spec = replace(spec, title=demo_grants.PAST_TITLE, budget=demo_grants.PAST_BUDGET)
+            past_application = _application(
+                session, past_spec, past, organisation, member, officer=officer, storage=storage
+            )
+            demo_grants.past_grant(session, officer, past_panel, panellists, past_application, now)
             funded = (organisation, member)
-    _panel(session, grant_round, panellists, to_review)
     session.flush()
     demo_panel.close_short(session, officer, sent[GROUPS[-1].name][0], {u.email: u for u in panellists})
     if storage is not None:
@@ -540,10 +610,13 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
         storage,
         now=now,
         grant_round=grant_round,
+        past=past,
         officer=officer,
+        panels=(panel, past_panel),
         panellists=panellists,
         neighbourhoods=neighbourhoods,
     )
+    _close_past_round(session, officer, past, now)
     if funded is not None:
         demo_events.load_events(session, storage, officer, groups, funded, now)
 

@@ -13,19 +13,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models.applications import Application, ApplicationStatus, BudgetLine, InfoRequest
-from portal.models.awards import Award, AwardStatus, Payment
-from portal.models.funding import Fund, Round
-from portal.models.organisations import Organisation
+from portal import demo_panel
+from portal.models.applications import Application, ApplicationStatus
+from portal.models.awards import Award
+from portal.models.panels import Panel
 from portal.models.users import User
-from portal.services import audit
+from portal.services import award_admin, decisions
 from portal.services.evidence import evidence_needed
-from portal.services.references import next_reference
 from portal.services.uploads import receive_upload, store_evidence
 from portal.storage.base import Storage
-from portal.workflow import advance_application
 
-PAST_ROUND_SLUG = "community-grants-2025"
+PAST_TITLE = "Walking shoes and a first-aid course"
+PAST_BUDGET = (("Walking shoes to lend", 70_000), ("First-aid course for two leaders", 50_000))
+CONDITIONS = "Spend the grant by the end of next year. Tell us before you change what you buy."
 QUESTION = "Please send a copy of your safeguarding policy: your plan includes sessions with young carers."
 
 
@@ -70,81 +70,24 @@ def add_documents(session: Session, storage: Storage, application: Application, 
 
 
 def ask_question(session: Session, application: Application, officer: User) -> None:
-    """Move a sent application to "more information needed" with the officer's question."""
+    """The officer's question: the application waits for the group's answer."""
     if application.status is not ApplicationStatus.SUBMITTED:
         return
-    advance_application(application, ApplicationStatus.ELIGIBILITY_CHECK)
-    advance_application(application, ApplicationStatus.MORE_INFO)
-    request = InfoRequest(application=application, question=QUESTION, asked_by_id=officer.id)
-    session.add(request)
-    session.flush()
-    audit.record(session, officer, "more information requested", application, QUESTION)
+    decisions.ask_for_information(session, officer, application, question=QUESTION)
 
 
-def past_grant(session: Session, fund: Fund, organisation: Organisation, member: User, now: datetime) -> Award:
-    """Last year's round, in which the group was offered a grant it has not accepted yet."""
-    past = session.scalar(select(Round).where(Round.slug == PAST_ROUND_SLUG))
-    if past is None:
-        past = Round(
-            fund=fund,
-            slug=PAST_ROUND_SLUG,
-            title="Community grants 2025",
-            summary="Last year's round, now closed.",
-            opens_at=now - timedelta(days=400),
-            closes_at=now - timedelta(days=340),
-            decisions_by=now - timedelta(days=280),
-            budget_pence=5_000_000,
-            committed_pence=120_000,
-            min_award_pence=50_000,
-            max_award_pence=500_000,
+def past_grant(
+    session: Session, officer: User, panel: Panel, panellists: list[User], application: Application, now: datetime
+) -> Award:
+    """Last year's application: scored by last year's panel and offered a grant the group has not accepted yet."""
+    if application.status is ApplicationStatus.SUBMITTED:
+        demo_panel.reviewed_by_panel(session, officer, panel, application, panellists)
+        decisions.approve(
+            session, officer, application, amount_pence=application.amount_requested_pence, conditions=CONDITIONS
         )
-        session.add(past)
-        session.flush()
-    application = session.scalar(
-        select(Application).where(Application.round_id == past.id, Application.organisation_id == organisation.id)
-    )
-    if application is None:
-        application = Application(
-            round=past,
-            organisation=organisation,
-            created_by=member,
-            status=ApplicationStatus.DRAFT,
-            title="Walking shoes and a first-aid course",
-            answers={"idea": {"title": "Walking shoes and a first-aid course"}},
-            budget_lines=[
-                BudgetLine(position=1, item="Walking shoes to lend", amount_pence=70_000),
-                BudgetLine(position=2, item="First-aid course for two leaders", amount_pence=50_000),
-            ],
-            amount_requested_pence=120_000,
-            reference=next_reference(session, (now - timedelta(days=345)).year),
-            submitted_at=now - timedelta(days=345),
-            decided_at=now - timedelta(days=5),
-        )
-        for step in (
-            ApplicationStatus.SUBMITTED,
-            ApplicationStatus.ELIGIBILITY_CHECK,
-            ApplicationStatus.WITH_PANEL,
-            ApplicationStatus.SCORED,
-            ApplicationStatus.APPROVED,
-        ):
-            advance_application(application, step)
-        session.add(application)
-        session.flush()
-    award = session.scalar(select(Award).where(Award.application_id == application.id))
-    if award is None:
-        award = Award(
-            application=application,
-            round_id=past.id,
-            amount_pence=120_000,
-            status=AwardStatus.OFFERED,
-            conditions="Spend the grant by the end of next year. Tell us before you change what you buy.",
-            report_due_on=(now + timedelta(days=300)).date(),
-            payments=[
-                Payment(amount_pence=80_000, due_on=(now + timedelta(days=14)).date()),
-                Payment(amount_pence=40_000, due_on=(now + timedelta(days=180)).date()),
-            ],
-        )
-        session.add(award)
-        session.flush()
-        audit.record(session, None, "award offered", award, "Demo award")
-    return award
+        award = session.scalars(select(Award).where(Award.application_id == application.id)).one()
+        for amount, days in ((80_000, 14), (40_000, 180)):
+            award_admin.plan_payment(
+                session, officer, award, amount_pence=amount, due_on=(now + timedelta(days=days)).date()
+            )
+    return session.scalars(select(Award).where(Award.application_id == application.id)).one()

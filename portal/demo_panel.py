@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Application, ApplicationStatus, EvidenceKind
-from portal.models.panels import Assignment, PanelMember, Recommendation
+from portal.models.panels import Assignment, Panel, PanelMember, Recommendation
 from portal.models.users import User
 from portal.services import conflicts, panel_access, panels, review_closing, scoring
 from portal.services.evidence import attach_thumbnail, preview_of
@@ -65,6 +65,29 @@ def close_short(session: Session, officer: User, application: Application, panel
     )
     if review_closing.can_close_reviewing(session, application):
         review_closing.close_reviewing(session, application, by=officer, reason=CLOSING_REASON)
+
+
+def reviewed_by_panel(
+    session: Session, officer: User, panel: Panel, application: Application, panellists: list[User]
+) -> None:
+    """Sent to the panel, and reviewed and scored by every member of it, as each would on the panel pages."""
+    panels.send_to_panel(session, application, by=officer, panel=panel, panellists=panellists)
+    answers = {c.id: scoring.CriterionAnswer(score=4, comment="") for c in application.round.criteria}
+    for panellist in panellists:
+        member = panel_access.current_membership(session, panellist, panel.id)
+        if member is not None and member.onboarded_at is None:
+            panels.complete_onboarding(session, member, accepted=True, wants_payment=True)
+        assignment = _assignment(session, application, panellist)
+        assert assignment is not None  # just assigned above
+        panels.confirm_no_conflict(session, assignment, panellist)
+        scoring.submit_review(
+            session,
+            assignment,
+            panellist,
+            answers,
+            recommendation=Recommendation.FUND,
+            comment="A clear local need, and the people it is for are running it.",
+        )
 
 
 def add_photo(session: Session, storage: Storage, application: Application, user: User) -> None:

@@ -21,27 +21,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.demo import DEMO_STAFF_PASSWORD, DemoGroup, _application, _group, _user
-from portal.demo_grants import PAST_ROUND_SLUG, add_documents
+from portal.demo_panel import reviewed_by_panel
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import Award
 from portal.models.funding import Neighbourhood, Round
 from portal.models.organisations import IncomeBand, OrganisationKind
-from portal.models.panels import Panel, Recommendation
+from portal.models.panels import Panel
 from portal.models.users import Role, User
-from portal.services import (
-    applications,
-    award_acceptance,
-    award_admin,
-    bank_details,
-    decisions,
-    panel_access,
-    panels,
-    reports,
-    scoring,
-)
+from portal.services import applications, award_acceptance, award_admin, bank_details, decisions, reports
+from portal.services.panels import send_to_panel
 from portal.storage import get_storage
 from portal.storage.base import Storage
-from portal.workflow import advance_application
 
 SECOND_OFFICER = ("second.officer@example.org", "Sam Reid")
 RETURN_REASON = "Check the tutor fees: the quote is for a year, but the plan runs for six months."
@@ -205,29 +195,14 @@ class _Demo:
             )
         ):
             return None
-        application = _application(self.session, spec, grant_round, organisation, member, self.now)
-        if self.storage is not None:
-            add_documents(self.session, self.storage, application, member)
+        application = _application(
+            self.session, spec, grant_round, organisation, member, officer=self.officer, storage=self.storage
+        )
         return application, member
 
     def scored(self, application: Application, panel: Panel) -> None:
         """Eligible, then reviewed and scored by the whole panel."""
-        decisions.mark_eligible(self.session, self.officer, application)
-        answers = {c.id: scoring.CriterionAnswer(score=4, comment="") for c in application.round.criteria}
-        for panellist in self.panellists:
-            member = panel_access.current_membership(self.session, panellist, panel.id)
-            if member is not None and member.onboarded_at is None:
-                panels.complete_onboarding(self.session, member, accepted=True, wants_payment=True)
-            assignment = panels.assign(self.session, self.officer, panel, application, panellist)
-            panels.confirm_no_conflict(self.session, assignment, panellist)
-            scoring.submit_review(
-                self.session,
-                assignment,
-                panellist,
-                answers,
-                recommendation=Recommendation.FUND,
-                comment="A clear local need, and the people it is for are running it.",
-            )
+        reviewed_by_panel(self.session, self.officer, panel, application, self.panellists)
 
     def accepted(self, application: Application, member: User) -> Award:
         """Approved (below any threshold, so offered at once), accepted and with bank details."""
@@ -254,40 +229,39 @@ def load(
     *,
     now: datetime,
     grant_round: Round,
+    past: Round,
     officer: User,
+    panels: tuple[Panel, Panel],
     panellists: list[User],
     neighbourhoods: dict[str, Neighbourhood],
 ) -> list[tuple[str, str]]:
-    """Tell each group's story once; return the (who, how to sign in) line for the second officer."""
+    """Tell each group's story once; return the (who, how to sign in) line for the second officer.
+
+    ``panels`` are this year's and last year's; last year's round must still be open, as
+    the groups in it send their applications here.
+    """
     demo = _Demo(session, storage, now, officer, panellists, neighbourhoods)
-    panel = session.scalar(select(Panel).where(Panel.round_id == grant_round.id))
-    past = session.scalar(select(Round).where(Round.slug == PAST_ROUND_SLUG))
-    if panel is not None:
-        if panel.reviews_due_at is None:
-            panel.reviews_due_at = (now - timedelta(days=1)).replace(hour=17, minute=0, second=0, microsecond=0)
-        for spec, story in ((SIGHT_LOSS, _waits_for_second), (SEWING, _returned)):
-            made = demo.new_application(spec, grant_round)
-            if made is not None:
-                demo.scored(made[0], panel)
-                story(demo, made[0])
-        made = demo.new_application(DADS_WALKING, grant_round)
+    panel, past_panel = panels
+    for spec, story in ((SIGHT_LOSS, _waits_for_second), (SEWING, _returned)):
+        made = demo.new_application(spec, grant_round)
         if made is not None:
-            decisions.mark_eligible(session, officer, made[0])
-            panels.assign(session, officer, panel, made[0], panellists[0])
+            demo.scored(made[0], panel)
+            story(demo, made[0])
+    made = demo.new_application(DADS_WALKING, grant_round)
+    if made is not None:
+        send_to_panel(session, made[0], by=officer, panel=panel, panellists=[panellists[0]])
     made = demo.new_application(TABLE_TENNIS, grant_round)
     if made is not None:
-        decisions.mark_eligible(session, officer, made[0])
+        send_to_panel(session, made[0], by=officer, panel=None)
     made = demo.new_application(MEMORY_CAFE, grant_round)
     if made is not None:
         _answered(demo, *made)
-    if past is not None:
-        for spec, past_story in ((CHOIR, _paying), (ALLOTMENT, _reported)):
-            made = demo.new_application(spec, past)
-            if made is not None:
-                application, member = made
-                for step in (S.ELIGIBILITY_CHECK, S.WITH_PANEL, S.SCORED):
-                    advance_application(application, step)  # last year's panel is not part of the demo
-                past_story(demo, application, member)
+    for spec, past_story in ((CHOIR, _paying), (ALLOTMENT, _reported)):
+        made = demo.new_application(spec, past)
+        if made is not None:
+            application, member = made
+            demo.scored(application, past_panel)
+            past_story(demo, application, member)
     session.flush()
     return [
         (f"Second officer: {SECOND_OFFICER[0]}", f"sign in at /staff/sign-in with the password {DEMO_STAFF_PASSWORD}")
