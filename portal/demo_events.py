@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import io
 import textwrap
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.demo_grants import pdf_file
-from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus, Resource
+from portal.models.events import Event, EventAudience, Resource
 from portal.models.organisations import Organisation
 from portal.models.users import User
-from portal.services import audit, resources
+from portal.services import attendance, events, resources
 from portal.services.uploads import receive_upload
 from portal.storage.base import Storage
 
@@ -118,14 +119,13 @@ def document_pdf(title: str, paragraphs: list[str]) -> bytes:
     return pdf_file(objects)
 
 
-def _event(session: Session, officer: User, title: str, **fields: object) -> tuple[Event, bool]:
-    event = session.scalar(select(Event).where(Event.title == title))
+def _event(session: Session, officer: User, settings: events.EventSettings) -> tuple[Event, bool]:
+    """The event (and whether it is new), set up and published as an officer would."""
+    event = session.scalar(select(Event).where(Event.title == settings.title))
     if event is not None:
         return event, False
-    event = Event(title=title, created_by_id=officer.id, **fields)
-    session.add(event)
-    session.flush()
-    audit.record(session, officer, "event created", event, "Demo event")
+    event = events.create_event(session, officer, settings)
+    events.publish_event(session, officer, event)
     return event, True
 
 
@@ -151,18 +151,19 @@ def load_events(
     upcoming, new = _event(
         session,
         officer,
-        UPCOMING_TITLE,
-        description_html=(
-            "<p>How do small groups find volunteers, and keep them? Three funded groups share what worked.</p>"
-            "<ul><li>Where to look</li><li>Saying thank you</li><li>Sharing the load</li></ul>"
+        events.EventSettings(
+            title=UPCOMING_TITLE,
+            description=(
+                "<p>How do small groups find volunteers, and keep them? Three funded groups share what worked.</p>"
+                "<ul><li>Where to look</li><li>Saying thank you</li><li>Sharing the load</li></ul>"
+            ),
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            place="Oxhey Hall, Gosforth Lane, South Oxhey WD19 6AX",
+            online_link="",
+            capacity=3,
+            audience=EventAudience.ANYONE,
         ),
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        place="Oxhey Hall, Gosforth Lane, South Oxhey WD19 6AX",
-        capacity=3,
-        audience=EventAudience.ANYONE,
-        status=EventStatus.PUBLISHED,
-        published_at=now,
     )
     if new:
         # Three places: the fourth person to book waits.
@@ -172,47 +173,10 @@ def load_events(
             (funded, "Sam Okafor", ""),
             (groups[1], "Rehana Begum", "A hearing loop"),
         ]
-        for index, ((organisation, member), name, needs) in enumerate(people):
-            session.add(
-                Registration(
-                    event_id=upcoming.id,
-                    user_id=member.id,
-                    organisation_id=organisation.id,
-                    attendee_name=name,
-                    access_needs=needs,
-                    status=RegistrationStatus.BOOKED if index < upcoming.capacity else RegistrationStatus.WAITLISTED,
-                    created_at=now - timedelta(hours=len(people) - index),
-                )
-            )
-    past_start = (now - timedelta(days=30)).replace(hour=18, minute=0, second=0, microsecond=0)
-    past, new = _event(
-        session,
-        officer,
-        PAST_TITLE,
-        description_html="<p>What a safeguarding policy needs, and how to make it part of how your group works.</p>",
-        starts_at=past_start,
-        ends_at=past_start + timedelta(hours=2),
-        place="",
-        online_link="https://meet.example.org/anchor-safeguarding",
-        capacity=20,
-        audience=EventAudience.FUNDED_GROUPS,
-        status=EventStatus.PUBLISHED,
-        published_at=now - timedelta(days=60),
-    )
+        for (organisation, member), name, needs in people:
+            events.book(session, member, upcoming, organisation, [events.Attendee(name, needs)])
+    past, new = _past_event(session, officer, funded, now)
     if new:
-        organisation, member = funded
-        for name, status in (("Sam Okafor", RegistrationStatus.ATTENDED), ("Jo Okafor", RegistrationStatus.BOOKED)):
-            session.add(
-                Registration(
-                    event_id=past.id,
-                    user_id=member.id,
-                    organisation_id=organisation.id,
-                    attendee_name=name,
-                    status=status,
-                    created_at=now - timedelta(days=40),
-                    reminder_sent_at=past_start - timedelta(days=1),
-                )
-            )
         resources.add_link(
             session,
             officer,
@@ -226,3 +190,34 @@ def load_events(
         _file(session, storage, officer, MODEL_CONSTITUTION, summary="Adapt it for an unconstituted group.")
         _file(session, storage, officer, SAFEGUARDING_POLICY, summary="Fill in your safeguarding lead's details.")
     session.flush()
+
+
+def _past_event(
+    session: Session, officer: User, funded: tuple[Organisation, User], now: datetime
+) -> tuple[Event, bool]:
+    """Last month's event for funded groups, with one of the two booked marked as having come.
+
+    Places can be booked only before an event starts, so it is set up for a day to come,
+    booked, and then moved to the day it was held, as an officer would after a change of date.
+    """
+    held = (now - timedelta(days=30)).replace(hour=18, minute=0, second=0, microsecond=0)
+    settings = events.EventSettings(
+        title=PAST_TITLE,
+        description="<p>What a safeguarding policy needs, and how to make it part of how your group works.</p>",
+        starts_at=held + timedelta(days=60),
+        ends_at=held + timedelta(days=60, hours=2),
+        place="",
+        online_link="https://meet.example.org/anchor-safeguarding",
+        capacity=20,
+        audience=EventAudience.FUNDED_GROUPS,
+    )
+    past, new = _event(session, officer, settings)
+    if not new:
+        return past, False
+    organisation, member = funded
+    sam, _jo = events.book(
+        session, member, past, organisation, [events.Attendee("Sam Okafor"), events.Attendee("Jo Okafor")]
+    )
+    events.update_event(session, officer, past, replace(settings, starts_at=held, ends_at=held + timedelta(hours=2)))
+    attendance.mark_attendance(session, officer, past, {sam.id})
+    return past, True
