@@ -18,10 +18,10 @@ from portal import demo_events, demo_grants, demo_panel
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.base import utcnow
 from portal.models.funding import LIVING_WAGE_PENCE, Fund, Neighbourhood, NeighbourhoodArea, Round
-from portal.models.organisations import IncomeBand, Membership, Organisation, OrganisationKind
+from portal.models.organisations import IncomeBand, Organisation, OrganisationKind
 from portal.models.panels import Panel
 from portal.models.users import Role, User
-from portal.services import applications, panels, round_setup
+from portal.services import applications, organisations, panels, round_setup
 from portal.services.application_form import BudgetLineInput, extra_questions
 from portal.services.passwords import hash_password
 from portal.storage import get_storage
@@ -435,27 +435,26 @@ def _close_past_round(session: Session, officer: User, past: Round, now: datetim
     round_setup.save(session, officer, settings, past)
 
 
-def _group(session: Session, spec: DemoGroup, neighbourhood: Neighbourhood) -> tuple[Organisation, User]:
+def _group(session: Session, spec: DemoGroup) -> tuple[Organisation, User]:
+    """The group, set up by its member as on the group pages (the postcode places it in its neighbourhood)."""
     member = _user(session, spec.member_email, spec.member_name)
     organisation = session.scalar(select(Organisation).where(Organisation.name == spec.name))
     if organisation is None:
-        organisation = Organisation(
-            name=spec.name,
-            kind=spec.kind,
+        session.flush()
+        organisation = organisations.create_group(session, member, name=spec.name, kind=spec.kind)
+        organisations.update_group(
+            session,
+            organisation,
+            member,
             charity_number=spec.charity_number,
             company_number=spec.company_number,
             address=spec.address,
             postcode=spec.postcode,
-            neighbourhood=neighbourhood,
             income_band=spec.income_band,
-            contact_name=spec.member_name,
-            contact_email=spec.member_email,
             contact_phone="01923 000000",
             # Unconstituted groups name two people who look after the money instead.
             money_holders=f"{spec.member_name}\nPat Kelly" if spec.kind is OrganisationKind.UNCONSTITUTED else "",
         )
-        organisation.memberships.append(Membership(user=member))
-        session.add(organisation)
     return organisation, member
 
 
@@ -512,10 +511,9 @@ def _answers(spec: DemoGroup, grant_round: Round, organisation: Organisation) ->
     }
     if spec.status is ApplicationStatus.DRAFT:
         return answers
-    neighbourhood = organisation.neighbourhood
     answers["benefit"] = {
         "people_count": str(spec.people),
-        "neighbourhood": str(neighbourhood.id) if neighbourhood is not None else "",
+        "neighbourhood": str(organisation.neighbourhood_id or ""),
         "communities": list(spec.communities),
         "at_risk": "no",
     }
@@ -575,7 +573,7 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
     groups: list[tuple[Organisation, User]] = []
     funded: tuple[Organisation, User] | None = None
     for spec in GROUPS:
-        organisation, member = _group(session, spec, neighbourhoods[spec.neighbourhood])
+        organisation, member = _group(session, spec)
         groups.append((organisation, member))
         application = _application(
             session,
@@ -614,7 +612,6 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
         officer=officer,
         panels=(panel, past_panel),
         panellists=panellists,
-        neighbourhoods=neighbourhoods,
     )
     _close_past_round(session, officer, past, now)
     if funded is not None:

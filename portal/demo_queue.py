@@ -24,7 +24,7 @@ from portal.demo import DEMO_STAFF_PASSWORD, DemoGroup, _application, _group, _u
 from portal.demo_panel import reviewed_by_panel
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import Award
-from portal.models.funding import Neighbourhood, Round
+from portal.models.funding import Round
 from portal.models.organisations import IncomeBand, OrganisationKind
 from portal.models.panels import Panel
 from portal.models.users import Role, User
@@ -179,16 +179,15 @@ class _Demo:
         now: datetime,
         officer: User,
         panellists: list[User],
-        neighbourhoods: dict[str, Neighbourhood],
     ) -> None:
         self.session, self.storage, self.now = session, storage, now
-        self.officer, self.panellists, self.neighbourhoods = officer, panellists, neighbourhoods
+        self.officer, self.panellists = officer, panellists
         self.second = _user(session, *SECOND_OFFICER, roles=(Role.OFFICER,), password=DEMO_STAFF_PASSWORD)
         session.flush()
 
     def new_application(self, spec: DemoGroup, grant_round: Round) -> tuple[Application, User] | None:
         """The group's sent application, if it is made now; None when an earlier load made it."""
-        organisation, member = _group(self.session, spec, self.neighbourhoods[spec.neighbourhood])
+        organisation, member = _group(self.session, spec)
         if organisation.id is not None and self.session.scalar(
             select(Application.id).where(
                 Application.round_id == grant_round.id, Application.organisation_id == organisation.id
@@ -233,14 +232,13 @@ def load(
     officer: User,
     panels: tuple[Panel, Panel],
     panellists: list[User],
-    neighbourhoods: dict[str, Neighbourhood],
 ) -> list[tuple[str, str]]:
     """Tell each group's story once; return the (who, how to sign in) line for the second officer.
 
     ``panels`` are this year's and last year's; last year's round must still be open, as
     the groups in it send their applications here.
     """
-    demo = _Demo(session, storage, now, officer, panellists, neighbourhoods)
+    demo = _Demo(session, storage, now, officer, panellists)
     panel, past_panel = panels
     for spec, story in ((SIGHT_LOSS, _waits_for_second), (SEWING, _returned)):
         made = demo.new_application(spec, grant_round)
