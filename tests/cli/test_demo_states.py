@@ -1,0 +1,154 @@
+"""The demo holds only states the portal's own services produce.
+
+The demo is built through the services the pages call, so each check here is a
+rule those services keep: a decided application has its decision, an award its
+audit trail, a scored application its reviews, a booking its audit entry. The
+demo is loaded once per test, as ``flask demo load`` does.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import demo, demo_queue
+from portal.models.applications import Application, ApplicationStatus, InfoRequest
+from portal.models.audit import AuditEntry
+from portal.models.awards import Award, AwardStatus, Decision, DecisionOutcome, Payment
+from portal.models.base import utcnow
+from portal.models.events import Event, Registration, RegistrationStatus
+from portal.models.organisations import Organisation
+from portal.models.panels import Assignment, PanelMember, Review
+
+S = ApplicationStatus
+# The audit actions the services record for each step (named once, so a rename is one change here).
+SUBMITTED = "application submitted"
+ELIGIBLE = "application marked eligible"
+SCORED = "application scored"
+CLOSED_SHORT = "reviewing closed"
+OFFERED = "award offered"
+ACCEPTED = "award accepted"
+PLANNED = "payment planned"
+QUESTION = "more information requested"
+ASSIGNED = "application assigned"
+BOOKED = "event booked"
+ATTENDANCE = "event attendance marked"
+EVENT_CREATED = "event created"
+EVENT_PUBLISHED = "event published"
+
+PAST_CHECKS = {S.ELIGIBILITY_CHECK, S.MORE_INFO, S.WITH_PANEL, S.SCORED, S.APPROVED, S.DECLINED}
+DECIDED = {S.APPROVED, S.DECLINED}
+
+
+@pytest.fixture
+def loaded(app: Flask, session: Session) -> Session:
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    session.rollback()
+    return session
+
+
+def audited(session: Session, action: str, obj: object) -> list[AuditEntry]:
+    return list(
+        session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == action,
+                AuditEntry.object_type == type(obj).__name__,
+                AuditEntry.object_id == getattr(obj, "id"),  # noqa: B009 (any model)
+            )
+        )
+    )
+
+
+def test_every_sent_application_was_sent_and_checked_by_the_services(loaded: Session) -> None:
+    session = loaded
+    applications = session.scalars(select(Application)).all()
+    assert len(applications) == len(demo.GROUPS) + len(demo_queue.GROUPS) + 1  # and last year's grant
+    for application in applications:
+        if application.status is S.DRAFT:
+            assert application.round.is_open(), application.title
+            assert application.submitted_at is None, application.title
+            assert application.reference is None, application.title
+            continue
+        assert application.submitted_at is not None, application.title
+        assert application.reference, application.title
+        assert len(audited(session, SUBMITTED, application)) == 1, application.title
+        if application.status in PAST_CHECKS - {S.ELIGIBILITY_CHECK, S.MORE_INFO}:
+            assert audited(session, ELIGIBLE, application), application.title
+
+
+def test_every_decided_application_has_its_decision_and_every_award_its_trail(loaded: Session) -> None:
+    session = loaded
+    for application in session.scalars(select(Application)):
+        decision = session.scalar(select(Decision).where(Decision.application_id == application.id))
+        award = session.scalar(select(Award).where(Award.application_id == application.id))
+        if application.status in DECIDED:
+            assert decision is not None, application.title
+            assert application.decided_at is not None
+        if application.status is S.APPROVED:
+            assert decision is not None, application.title
+            assert decision.outcome is DecisionOutcome.APPROVE, application.title
+            assert award is not None, application.title
+            assert award.amount_pence == decision.amount_pence, application.title
+        if decision is not None and decision.outcome is DecisionOutcome.APPROVE and award is None:
+            # Waiting for a second officer: scored, approved by one officer, not yet offered.
+            assert application.status is S.SCORED, application.title
+            assert decision.second_approved_at is None, application.title
+        if award is None:
+            continue
+        assert application.status is S.APPROVED, application.title
+        assert len(audited(session, OFFERED, award)) == 1, application.title
+        if award.status is not AwardStatus.OFFERED:
+            assert award.accepted_at is not None, application.title
+            assert audited(session, ACCEPTED, award), application.title
+            assert award.reports, application.title
+        payments = session.scalars(select(Payment).where(Payment.award_id == award.id)).all()
+        assert sum(p.amount_pence for p in payments) <= award.amount_pence
+        assert len(audited(session, PLANNED, award)) == len(payments), application.title
+    walkers = session.scalars(select(Organisation).where(Organisation.name == "Borehamwood Walking Buddies")).one()
+    past = session.scalars(select(Award).join(Application).where(Application.organisation_id == walkers.id)).one()
+    assert past.status is AwardStatus.OFFERED
+    assert len(past.payments) == 2
+
+
+def test_every_scored_application_has_its_reviews_from_panel_members(loaded: Session) -> None:
+    session = loaded
+    for assignment in session.scalars(select(Assignment)):
+        member = session.scalar(
+            select(PanelMember).where(
+                PanelMember.panel_id == assignment.panel_id, PanelMember.user_id == assignment.panellist_id
+            )
+        )
+        assert member is not None, "assigned to someone not on the panel"
+        assert audited(session, ASSIGNED, assignment.application)
+    for application in session.scalars(select(Application).where(Application.status.in_([S.SCORED, S.APPROVED]))):
+        reviews = session.scalars(
+            select(Review).where(Review.application_id == application.id, Review.submitted.is_(True))
+        ).all()
+        assert reviews, application.title
+        if application.reviews_closed_reason:
+            assert audited(session, CLOSED_SHORT, application)
+        else:
+            assert len(reviews) >= application.round.reviews_per_application, application.title
+            assert audited(session, SCORED, application), application.title
+    for request in session.scalars(select(InfoRequest)):
+        assert audited(session, QUESTION, request.application)
+
+
+def test_every_group_and_event_booking_is_as_the_services_left_it(loaded: Session) -> None:
+    session = loaded
+    for spec in (*demo.GROUPS, *demo_queue.GROUPS):
+        organisation = session.scalars(select(Organisation).where(Organisation.name == spec.name)).one()
+        assert organisation.neighbourhood is not None, spec.name
+        assert organisation.neighbourhood.name == spec.neighbourhood, spec.name
+    for event in session.scalars(select(Event)):
+        assert audited(session, EVENT_CREATED, event), event.title
+        assert audited(session, EVENT_PUBLISHED, event), event.title
+        registrations = session.scalars(select(Registration).where(Registration.event_id == event.id)).all()
+        # One booking (and its audit entry) may name several people.
+        assert len(audited(session, BOOKED, event)) >= len({r.user_id for r in registrations}), event.title
+        if any(r.status is RegistrationStatus.ATTENDED for r in registrations):
+            assert event.starts_at <= utcnow(), event.title
+            assert audited(session, ATTENDANCE, event), event.title
