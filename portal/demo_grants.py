@@ -1,8 +1,10 @@
 """More of the demonstration: documents for the sent applications, a question
-from the programme, and last year's round with a grant waiting to be accepted.
+from the programme, and last year's grant, scored by last year's panel and
+waiting to be accepted.
 
-Kept apart from ``portal.demo`` (people, round and applications) so each
-stays short. Like it, loading twice changes nothing.
+Kept apart from ``portal.demo`` (people, rounds and applications) so each
+stays short. Like it, loading twice changes nothing, and every step is the
+service a page calls.
 """
 
 from __future__ import annotations
