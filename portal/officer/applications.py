@@ -9,33 +9,33 @@ from flask import Response as FlaskResponse
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from portal import charts, rate_limits
+from portal.access import acting_user, get_or_404
 from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import pounds
-from portal.models.applications import Application, ApplicationNote, ApplicationStatus, Evidence
+from portal.models.applications import Application, ApplicationNote, Evidence
 from portal.models.audit import AuditEntry
 from portal.models.awards import Award, Decision, Payment
 from portal.models.funding import Round
-from portal.models.organisations import Organisation
 from portal.officer import bp, panel_step_forms
 from portal.officer.decision_forms import ReturnApprovalForm
 from portal.officer.downloads import streamed
 from portal.routing import parse_id
 from portal.services import application_form as form_rules
 from portal.services import (
+    application_list,
     audit,
     award_admin,
     bank_details,
     budgets,
     decisions,
     due_diligence,
-    results,
     work_queue,
 )
 from portal.services.application_form import parse_pounds
@@ -64,21 +64,17 @@ def _application_or_404(application_id: int) -> Application:
 
 @bp.get("/rounds/<int:round_id>/applications")
 def applications(round_id: int) -> str:
-    grant_round = db.session.get(Round, round_id)
-    if grant_round is None:
-        abort(404)
-    chosen = _filters()
-    page = parse_id(request.args.get("page")) or 1
-    statement = _filtered(round_id, chosen)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    grant_round = get_or_404(Round, round_id)
+    chosen = application_list.chosen_filters(request.args)
+    statement = application_list.filtered(db.session, grant_round, chosen, by=acting_user())
+    listed = application_list.list_page(db.session, statement, parse_id(request.args.get("page")) or 1)
     return render_template(
         "officer/applications.html",
         grant_round=grant_round,
-        rows=rows,
-        total=total,
-        page=page,
-        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+        rows=listed.rows,
+        total=listed.total,
+        page=listed.page,
+        pages=listed.pages,
         chosen=chosen,
         neighbourhoods=grant_round.neighbourhoods,
         labels=APPLICATION_LABELS,
@@ -87,71 +83,16 @@ def applications(round_id: int) -> str:
     )
 
 
-SORTS = {
-    "sent": (Application.submitted_at, Application.id),
-    "reference": (Application.reference,),
-    "amount": (Application.amount_requested_pence.desc(), Application.id),
-    "group": (Organisation.name, Application.id),
-}
-
-
-def _filters() -> dict[str, str]:
-    """The list's filters from the query string, each cleaned (unknown values are ignored)."""
-    args = request.args
-    return {
-        "status": args.get("status", "") if args.get("status", "") in {s.value for s in ApplicationStatus} else "",
-        "q": args.get("q", "").strip()[:100],
-        "neighbourhood": args.get("neighbourhood", "") if parse_id(args.get("neighbourhood")) else "",
-        "min": args.get("min", "") if parse_pounds(args.get("min", "")) is not None else "",
-        "max": args.get("max", "") if parse_pounds(args.get("max", "")) is not None else "",
-        "sort": args.get("sort", "") if args.get("sort", "") in SORTS else "sent",
-        "flagged": "y" if args.get("flagged") == "y" else "",
-        "queue": args.get("queue", "") if args.get("queue", "") in {k.value for k in work_queue.Kind} else "",
-    }
-
-
-def _filtered(round_id: int, chosen: dict[str, str]) -> Select[tuple[Application]]:
-    """The sent applications of the round, narrowed and sorted as chosen."""
-    statement = (
-        select(Application)
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .where(Application.round_id == round_id, Application.status != ApplicationStatus.DRAFT)
-        .options(joinedload(Application.organisation))
-    )
-    if chosen["status"]:
-        statement = statement.where(Application.status == ApplicationStatus(chosen["status"]))
-    if chosen["q"]:
-        like = f"%{chosen['q']}%"
-        statement = statement.where(or_(Application.reference.ilike(like), Organisation.name.ilike(like)))
-    if chosen["neighbourhood"]:
-        statement = statement.where(Organisation.neighbourhood_id == int(chosen["neighbourhood"]))
-    if chosen["min"]:
-        statement = statement.where(Application.amount_requested_pence >= (parse_pounds(chosen["min"]) or 0))
-    if chosen["max"]:
-        statement = statement.where(Application.amount_requested_pence <= (parse_pounds(chosen["max"]) or 0))
-    if chosen["queue"]:
-        # The work queue's own condition, so "see all" lists exactly what the home page counted.
-        statement = statement.where(work_queue.condition(work_queue.Kind(chosen["queue"]), by=current_user))  # type: ignore[arg-type]
-    if chosen["flagged"]:
-        grant_round = db.session.get(Round, round_id)
-        flagged = (
-            [row.application_id for row in results.round_results(db.session, grant_round) if row.flags]
-            if grant_round
-            else []
-        )
-        statement = statement.where(Application.id.in_(flagged))
-    return statement.order_by(*SORTS[chosen["sort"]])
-
-
 @bp.get("/rounds/<int:round_id>/applications.csv")
 @writes_on_get
 @rate_limits.exports
 def applications_csv(round_id: int) -> FlaskResponse:
     """The current view of the list as CSV."""
-    if db.session.get(Round, round_id) is None:
-        abort(404)
-    chosen = _filters()
-    statement = _filtered(round_id, chosen).execution_options(yield_per=500)
+    grant_round = get_or_404(Round, round_id)
+    chosen = application_list.chosen_filters(request.args)
+    statement = application_list.filtered(db.session, grant_round, chosen, by=acting_user()).execution_options(
+        yield_per=500
+    )
 
     def rows(session: Session) -> Iterator[list[object]]:
         for a in session.scalars(statement):
