@@ -50,9 +50,7 @@ def flagged_by_panel(session: Session, grant_round: Round) -> list[int]:
     return [row.application_id for row in results.round_results(session, grant_round) if row.flags]
 
 
-def filtered(
-    session: Session, grant_round: Round, chosen: Mapping[str, str], *, by: User
-) -> Select[tuple[Application]]:
+def filtered(session: Session, grant_round: Round, chosen: Mapping[str, str], *, by: User) -> Select[Application]:
     """The sent applications of the round, narrowed and sorted as chosen."""
     statement = (
         select(Application)
@@ -87,7 +85,7 @@ class ListPage:
     pages: int
 
 
-def list_page(session: Session, statement: Select[tuple[Application]], page: int) -> ListPage:
+def list_page(session: Session, statement: Select[Application], page: int) -> ListPage:
     """One page of the list, with how many there are in all."""
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     rows = session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
