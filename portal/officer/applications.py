@@ -9,8 +9,7 @@ from flask import Response as FlaskResponse
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from portal import charts, rate_limits
@@ -19,9 +18,8 @@ from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import pounds
-from portal.models.applications import Application, ApplicationNote, Evidence
-from portal.models.audit import AuditEntry
-from portal.models.awards import Award, Decision, Payment
+from portal.models.applications import Application
+from portal.models.awards import Award, Payment
 from portal.models.funding import Round
 from portal.officer import bp, panel_step_forms
 from portal.officer.decision_forms import ReturnApprovalForm
@@ -35,7 +33,7 @@ from portal.services import (
     bank_details,
     budgets,
     decisions,
-    due_diligence,
+    officer_application,
     work_queue,
 )
 from portal.services.application_form import parse_pounds
@@ -46,20 +44,7 @@ PER_PAGE = 50
 
 
 def _application_or_404(application_id: int) -> Application:
-    application = db.session.get(
-        Application,
-        application_id,
-        options=[
-            joinedload(Application.round).selectinload(Round.neighbourhoods),
-            joinedload(Application.organisation),
-            selectinload(Application.budget_lines),
-            selectinload(Application.evidence),
-            selectinload(Application.info_requests),
-        ],
-    )
-    if application is None:
-        abort(404)
-    return application
+    return get_or_404(Application, application_id, options=officer_application.LOADED)
 
 
 @bp.get("/rounds/<int:round_id>/applications")
@@ -118,9 +103,7 @@ def route_applications(round_id: int) -> Response:
     if not form.validate() or not chosen:
         flash("Choose at least one application.", "error")
         return redirect(url_for("officer.applications", round_id=round_id))
-    items = db.session.scalars(
-        select(Application).where(Application.id.in_(chosen), Application.round_id == round_id)
-    ).all()
+    items = application_list.chosen_applications(db.session, get_or_404(Round, round_id), chosen)
     eligible = request.form.get("action") == "eligible"
     reason = request.form.get("reason", "")
     if not eligible and not reason.strip():
@@ -146,26 +129,7 @@ def application_page(
 ) -> tuple[str, int]:
     """The officer's page for one application. ``return_form`` and ``panel_forms`` (the panel steps'
     forms) carry a form sent with errors, so they are shown at its fields."""
-    timeline = db.session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.object_type == "Application", AuditEntry.object_id == item.id)
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-    ).all()
-    past = db.session.scalars(
-        select(Application)
-        .where(Application.organisation_id == item.organisation_id, Application.id != item.id)
-        .options(joinedload(Application.round))
-        .order_by(Application.created_at.desc())
-    ).all()
-    decision = db.session.scalar(select(Decision).where(Decision.application_id == item.id))
-    notes = db.session.scalars(
-        select(ApplicationNote)
-        .where(ApplicationNote.application_id == item.id)
-        .options(joinedload(ApplicationNote.author))
-        .order_by(ApplicationNote.created_at.desc())
-    ).all()
-    award = db.session.scalar(select(Award).where(Award.application_id == item.id))
-    pending = decisions.pending_approval(db.session, item)
+    shown = officer_application.application_page(db.session, item, by=acting_user())
     sections = []
     for key in ("group", "idea", "benefit", "extra", "declarations"):
         if key == "extra" and not form_rules.shown_fields(item, key):
@@ -184,17 +148,9 @@ def application_page(
             "officer/application.html",
             application=item,
             sections=sections,
-            checks=due_diligence.checklist(db.session, item),
-            timeline=timeline,
-            past=past,
-            decision=decision,
-            notes=notes,
-            award=award,
+            page=shown,
             label=APPLICATION_LABELS[item.status],
             reasons=decisions.DECLINE_REASONS,
-            pending=pending,
-            may_second=pending is not None and decisions.may_second(pending, current_user),  # type: ignore[arg-type]
-            returned=decisions.latest_return(db.session, item),
             return_form=return_form or ReturnApprovalForm(formdata=None),
             form=FlaskForm(),
             steps=panel_step_forms.panel_steps(db.session, item, **panel_forms),  # type: ignore[arg-type]
@@ -236,7 +192,7 @@ def _act(application_id: int, action: str) -> Response:
             )  # type: ignore[arg-type]
             done = (
                 "Approved. The money is held; a second officer must confirm it before the offer goes out."
-                if decisions.pending_approval(db.session, item) is not None
+                if officer_application.waiting_for_second_officer(db.session, item)
                 else "Approved: the offer has gone to the group."
             )
         elif action == "note":
@@ -312,24 +268,13 @@ def return_approval(application_id: int) -> Response | tuple[str, int]:
 
 
 def _award_or_404(award_id: int) -> Award:
-    award = db.session.get(
-        Award,
-        award_id,
-        options=[joinedload(Award.application), selectinload(Award.payments), selectinload(Award.reports)],
-    )
-    if award is None:
-        abort(404)
-    return award
+    return get_or_404(Award, award_id, options=officer_application.AWARD_LOADED)
 
 
 @bp.get("/awards/<int:award_id>")
 def award(award_id: int) -> str:
     item = _award_or_404(award_id)
-    photos = (
-        db.session.scalars(select(Evidence).where(Evidence.report_id.in_([r.id for r in item.reports]))).all()
-        if item.reports
-        else []
-    )
+    photos = officer_application.award_photos(db.session, item)
     return render_template(
         "officer/award.html",
         award=item,
@@ -390,9 +335,7 @@ def close_award(award_id: int) -> Response:
 
 @bp.post("/payments/<int:payment_id>/paid")
 def record_payment(payment_id: int) -> Response:
-    payment = db.session.get(Payment, payment_id)
-    if payment is None:
-        abort(404)
+    payment = get_or_404(Payment, payment_id)
     if not FlaskForm().validate():
         abort(400)
     try:
@@ -407,9 +350,7 @@ def record_payment(payment_id: int) -> Response:
 
 @bp.get("/rounds/<int:round_id>/budget")
 def budget(round_id: int) -> str:
-    grant_round = db.session.get(Round, round_id)
-    if grant_round is None:
-        abort(404)
+    grant_round = get_or_404(Round, round_id)
     view = budgets.budget_view(db.session, grant_round)
     chart, summary = budget_chart(view)
     return render_template(

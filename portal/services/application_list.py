@@ -90,3 +90,10 @@ def list_page(session: Session, statement: Select[Application], page: int) -> Li
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     rows = session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     return ListPage(rows=rows, total=total, page=page, pages=max(1, (total + PER_PAGE - 1) // PER_PAGE))
+
+
+def chosen_applications(session: Session, grant_round: Round, ids: Sequence[int]) -> Sequence[Application]:
+    """The applications ticked on the list, only those of this round (an id from another round is ignored)."""
+    return session.scalars(
+        select(Application).where(Application.id.in_(ids), Application.round_id == grant_round.id)
+    ).all()
