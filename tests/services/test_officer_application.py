@@ -43,7 +43,7 @@ def test_each_step_offers_only_its_own_actions(session: Session) -> None:
     assert (offered.check, offered.decide, offered.decline, offered.second) == (False, True, True, False)
     assert offered.award_cap_pence == 350_000  # the round's maximum, below what the group asked for
     nothing = _offered(session, declined, officer)
-    assert not (nothing.check or nothing.decide or nothing.decline or nothing.second or nothing.panel_reviewing)
+    assert (nothing.check, nothing.decide, nothing.decline, nothing.second, nothing.panel_reviewing) == (False,) * 5
 
 
 def test_an_approval_above_the_threshold_waits_for_a_different_officer(session: Session) -> None:
@@ -62,5 +62,6 @@ def test_an_approval_above_the_threshold_waits_for_a_different_officer(session: 
     decisions.confirm(session, second, application)
     assert not officer_application.waiting_for_second_officer(session, application)
     page = officer_application.application_page(session, application, by=first)
-    assert page.award is not None and page.pending is None
-    assert not (page.actions.decide or page.actions.second or page.actions.decline)
+    assert page.award is not None
+    assert page.pending is None
+    assert (page.actions.decide, page.actions.second, page.actions.decline) == (False, False, False)
