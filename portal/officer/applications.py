@@ -22,7 +22,14 @@ from portal.models.applications import Application
 from portal.models.awards import Award, Payment
 from portal.models.funding import Round
 from portal.officer import bp, panel_step_forms
-from portal.officer.decision_forms import ReturnApprovalForm
+from portal.officer.decision_forms import (
+    ApproveForm,
+    AskQuestionForm,
+    DeclineForm,
+    IneligibleForm,
+    NoteForm,
+    ReturnApprovalForm,
+)
 from portal.officer.downloads import streamed
 from portal.routing import parse_id
 from portal.services import application_form as form_rules
@@ -125,10 +132,16 @@ def application(application_id: int) -> tuple[str, int]:
 
 
 def application_page(
-    item: Application, *, return_form: FlaskForm | None = None, status: int = 200, **panel_forms: FlaskForm
+    item: Application,
+    *,
+    return_form: FlaskForm | None = None,
+    sent: dict[str, FlaskForm] | None = None,
+    status: int = 200,
+    **panel_forms: FlaskForm,
 ) -> tuple[str, int]:
-    """The officer's page for one application. ``return_form`` and ``panel_forms`` (the panel steps'
-    forms) carry a form sent with errors, so they are shown at its fields."""
+    """The officer's page for one application. ``return_form``, ``sent`` (a decision form, by its name in
+    ``DECISION_FORMS``) and ``panel_forms`` (the panel steps' forms) carry a form sent with errors, so they
+    are shown at its fields."""
     shown = officer_application.application_page(db.session, item, by=acting_user())
     sections = []
     for key in ("group", "idea", "benefit", "extra", "declarations"):
@@ -150,8 +163,8 @@ def application_page(
             sections=sections,
             page=shown,
             label=APPLICATION_LABELS[item.status],
-            reasons=decisions.DECLINE_REASONS,
             return_form=return_form or ReturnApprovalForm(formdata=None),
+            forms=_decision_forms(item, sent or {}),
             form=FlaskForm(),
             steps=panel_step_forms.panel_steps(db.session, item, **panel_forms),  # type: ignore[arg-type]
         ),
@@ -170,46 +183,58 @@ def _shown(spec: form_rules.FieldSpec, value: object) -> str:
     return str(value)
 
 
-def _act(application_id: int, action: str) -> Response:
+DECISION_FORMS: dict[str, type[FlaskForm]] = {
+    "ask": AskQuestionForm,
+    "ineligible": IneligibleForm,
+    "approve": ApproveForm,
+    "decline": DeclineForm,
+    "note": NoteForm,
+}
+
+
+def _decision_forms(item: Application, sent: dict[str, FlaskForm]) -> dict[str, FlaskForm]:
+    """Each decision form: the one sent with errors as it was sent, the others empty."""
+    forms = {name: sent.get(name) or form_class(formdata=None) for name, form_class in DECISION_FORMS.items()}
+    if "approve" not in sent:
+        # Most awards are for what the group asked for, so the amount starts there.
+        forms["approve"] = ApproveForm(formdata=None, amount=f"{item.amount_requested_pence // 100}")
+    return forms
+
+
+def _act(application_id: int, action: str) -> Response | tuple[str, int]:
     """Run one decision from the application page and come back with its outcome."""
     item = _application_or_404(application_id)
-    if not FlaskForm().validate():
+    form = DECISION_FORMS[action]()
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:  # a stale or missing token is refused, as on every form
         abort(400)
-    officer = current_user
+    if not valid:
+        return application_page(item, sent={action: form}, status=400)
+    officer = acting_user()
     try:
-        if action == "ask":
-            decisions.ask_for_information(db.session, officer, item, question=request.form.get("question", ""))  # type: ignore[arg-type]
+        if isinstance(form, AskQuestionForm):
+            decisions.ask_for_information(db.session, officer, item, question=form.question.data or "")
             done = "Your question is sent to the group."
-        elif action == "ineligible":
-            decisions.mark_ineligible(db.session, officer, item, reason=request.form.get("reason", ""))  # type: ignore[arg-type]
+        elif isinstance(form, IneligibleForm):
+            decisions.mark_ineligible(db.session, officer, item, reason=form.reason.data or "")
             done = "Marked not eligible. The group has been told why."
-        elif action == "approve":
-            amount = parse_pounds(request.form.get("amount", ""))
-            if amount is None:
-                raise DomainError("Enter the amount to award in pounds, like 1500")
+        elif isinstance(form, ApproveForm):
             decisions.approve(
-                db.session, officer, item, amount_pence=amount, conditions=request.form.get("conditions", "")
-            )  # type: ignore[arg-type]
+                db.session, officer, item, amount_pence=form.amount_pence, conditions=form.conditions.data or ""
+            )
             done = (
                 "Approved. The money is held; a second officer must confirm it before the offer goes out."
                 if officer_application.waiting_for_second_officer(db.session, item)
                 else "Approved: the offer has gone to the group."
             )
-        elif action == "note":
-            decisions.add_note(db.session, officer, item, body=request.form.get("note", ""))  # type: ignore[arg-type]
+        elif isinstance(form, NoteForm):
+            decisions.add_note(db.session, officer, item, body=form.note.data or "")
             done = "Your note is added."
-        elif action == "decline":
+        elif isinstance(form, DeclineForm):
             decisions.decline(
-                db.session,
-                officer,
-                item,
-                reasons=request.form.getlist("reasons"),
-                feedback=request.form.get("feedback", ""),
-            )  # type: ignore[arg-type]
+                db.session, officer, item, reasons=form.reasons.data or [], feedback=form.feedback.data or ""
+            )
             done = "Declined. The group has been told."
-        else:
-            decisions.confirm(db.session, officer, item)  # type: ignore[arg-type]
-            done = "Confirmed: the offer has gone to the group."
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -219,33 +244,44 @@ def _act(application_id: int, action: str) -> Response:
 
 
 @bp.post("/applications/<int:application_id>/ask")
-def ask_question(application_id: int) -> Response:
+def ask_question(application_id: int) -> Response | tuple[str, int]:
     return _act(application_id, "ask")
 
 
 @bp.post("/applications/<int:application_id>/ineligible")
-def mark_ineligible(application_id: int) -> Response:
+def mark_ineligible(application_id: int) -> Response | tuple[str, int]:
     return _act(application_id, "ineligible")
 
 
 @bp.post("/applications/<int:application_id>/approve")
-def approve(application_id: int) -> Response:
+def approve(application_id: int) -> Response | tuple[str, int]:
     return _act(application_id, "approve")
 
 
 @bp.post("/applications/<int:application_id>/decline")
-def decline(application_id: int) -> Response:
+def decline(application_id: int) -> Response | tuple[str, int]:
     return _act(application_id, "decline")
 
 
 @bp.post("/applications/<int:application_id>/notes")
-def add_note(application_id: int) -> Response:
+def add_note(application_id: int) -> Response | tuple[str, int]:
     return _act(application_id, "note")
 
 
 @bp.post("/applications/<int:application_id>/confirm")
 def confirm_award(application_id: int) -> Response:
-    return _act(application_id, "confirm")
+    """The second officer confirms a waiting approval: the form carries only its CSRF token."""
+    item = _application_or_404(application_id)
+    if not FlaskForm().validate():
+        abort(400)
+    try:
+        decisions.confirm(db.session, acting_user(), item)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash("Confirmed: the offer has gone to the group.", "success")
+    return redirect(url_for("officer.application", application_id=application_id))
 
 
 @bp.post("/applications/<int:application_id>/return")
