@@ -22,6 +22,7 @@ from portal.models.applications import Application
 from portal.models.awards import Award, Payment
 from portal.models.funding import Round
 from portal.officer import bp, panel_step_forms
+from portal.officer.award_forms import CancelAwardForm, PlanPaymentForm, RecordPaymentForm
 from portal.officer.decision_forms import (
     ApproveForm,
     AskQuestionForm,
@@ -43,7 +44,6 @@ from portal.services import (
     officer_application,
     work_queue,
 )
-from portal.services.application_form import parse_pounds
 from portal.services.exports import csv_lines
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
 
@@ -308,43 +308,64 @@ def _award_or_404(award_id: int) -> Award:
 
 
 @bp.get("/awards/<int:award_id>")
-def award(award_id: int) -> str:
-    item = _award_or_404(award_id)
-    photos = officer_application.award_photos(db.session, item)
-    return render_template(
-        "officer/award.html",
-        award=item,
-        bank_change=bank_details.latest_change(db.session, item),
-        label=AWARD_LABELS[item.status],
-        form=FlaskForm(),
-        photos=photos,
-        today=date.today(),
+def award(award_id: int) -> tuple[str, int]:
+    return award_page(_award_or_404(award_id))
+
+
+def award_page(
+    item: Award, *, sent: dict[str, FlaskForm] | None = None, paying: int | None = None, status: int = 200
+) -> tuple[str, int]:
+    """The officer's page for one award. ``sent`` carries a form sent with errors (by its name; ``paying`` is
+    the payment a sent "record" form was for), so they are shown at its fields."""
+    sent = sent or {}
+    return (
+        render_template(
+            "officer/award.html",
+            award=item,
+            actions=officer_application.award_actions(item),
+            bank_change=bank_details.latest_change(db.session, item),
+            label=AWARD_LABELS[item.status],
+            form=FlaskForm(),
+            plan_form=sent.get("plan") or PlanPaymentForm(formdata=None, due_on=date.today().isoformat()),
+            cancel_form=sent.get("cancel") or CancelAwardForm(formdata=None),
+            payment_forms={
+                p.id: _payment_form(p, sent.get("record") if p.id == paying else None)
+                for p in item.payments
+                if not p.paid_at
+            },
+            photos=officer_application.award_photos(db.session, item),
+        ),
+        status,
     )
 
 
-def _award_act(award_id: int, run: str) -> Response:
+def _payment_form(payment: Payment, sent: FlaskForm | None) -> FlaskForm:
+    form = sent or RecordPaymentForm(formdata=None)
+    # Each unpaid payment has its own form on the page: its field needs an id of its own.
+    form.reference.id = form.reference.label.field_id = f"reference-{payment.id}"
+    return form
+
+
+def _award_act(award_id: int, run: str) -> Response | tuple[str, int]:
     item = _award_or_404(award_id)
-    if not FlaskForm().validate():
+    form: FlaskForm = {"plan": PlanPaymentForm, "cancel": CancelAwardForm}.get(run, FlaskForm)()
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:  # a stale or missing token is refused, as on every form
         abort(400)
-    officer = current_user
+    if not valid:
+        return award_page(item, sent={run: form}, status=400)
+    officer = acting_user()
     try:
-        if run == "plan":
-            amount = parse_pounds(request.form.get("amount", ""))
-            try:
-                due = date.fromisoformat(request.form.get("due_on", ""))
-            except ValueError as error:
-                raise DomainError("Enter the date the payment is due, like 2027-01-31") from error
-            if amount is None:
-                raise DomainError("Enter the amount in pounds, like 1500")
-            award_admin.plan_payment(db.session, officer, item, amount_pence=amount, due_on=due)  # type: ignore[arg-type]
+        if isinstance(form, PlanPaymentForm):
+            award_admin.plan_payment(db.session, officer, item, amount_pence=form.amount_pence, due_on=form.due_date)
             done = "The payment is added to the plan."
-        elif run == "cancel":
-            award_admin.cancel_award(db.session, officer, item, reason=request.form.get("reason", ""))  # type: ignore[arg-type]
+        elif isinstance(form, CancelAwardForm):
+            award_admin.cancel_award(db.session, officer, item, reason=form.reason.data or "")
             done = "The award is cancelled and its money is back in the budget."
         else:
             if not item.reports:
                 raise DomainError("There is no report to read yet.")
-            award_admin.close_after_report(db.session, officer, item.reports[0])  # type: ignore[arg-type]
+            award_admin.close_after_report(db.session, officer, item.reports[0])
             done = "The award is closed."
     except DomainError as error:
         db.session.rollback()
@@ -355,27 +376,31 @@ def _award_act(award_id: int, run: str) -> Response:
 
 
 @bp.post("/awards/<int:award_id>/payments")
-def plan_payment(award_id: int) -> Response:
+def plan_payment(award_id: int) -> Response | tuple[str, int]:
     return _award_act(award_id, "plan")
 
 
 @bp.post("/awards/<int:award_id>/cancel")
-def cancel_award(award_id: int) -> Response:
+def cancel_award(award_id: int) -> Response | tuple[str, int]:
     return _award_act(award_id, "cancel")
 
 
 @bp.post("/awards/<int:award_id>/close")
-def close_award(award_id: int) -> Response:
+def close_award(award_id: int) -> Response | tuple[str, int]:
     return _award_act(award_id, "close")
 
 
 @bp.post("/payments/<int:payment_id>/paid")
-def record_payment(payment_id: int) -> Response:
+def record_payment(payment_id: int) -> Response | tuple[str, int]:
     payment = get_or_404(Payment, payment_id)
-    if not FlaskForm().validate():
+    form = RecordPaymentForm()
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:  # a stale or missing token is refused, as on every form
         abort(400)
+    if not valid:
+        return award_page(_award_or_404(payment.award_id), sent={"record": form}, paying=payment.id, status=400)
     try:
-        award_admin.record_payment(db.session, current_user, payment, reference=request.form.get("reference", ""))  # type: ignore[arg-type]
+        award_admin.record_payment(db.session, acting_user(), payment, reference=form.reference.data or "")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

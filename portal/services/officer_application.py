@@ -13,11 +13,11 @@ from sqlalchemy.orm.interfaces import ORMOption
 
 from portal.models.applications import Application, ApplicationNote, ApplicationStatus, Evidence
 from portal.models.audit import AuditEntry
-from portal.models.awards import ApprovalReturn, Award, Decision
+from portal.models.awards import ApprovalReturn, Award, AwardStatus, Decision
 from portal.models.funding import Round
 from portal.models.users import User
 from portal.services import decisions, due_diligence, panels
-from portal.workflow import can_advance_application
+from portal.workflow import AWARD_TRANSITIONS, can_advance_application, can_advance_award
 
 A = ApplicationStatus
 
@@ -136,3 +136,35 @@ def award_photos(session: Session, award: Award) -> Sequence[Evidence]:
     if not award.reports:
         return []
     return session.scalars(select(Evidence).where(Evidence.report_id.in_([r.id for r in award.reports]))).all()
+
+
+def _reaches(status: AwardStatus, target: AwardStatus) -> bool:
+    """Whether the award workflow leads from ``status`` to ``target`` in some number of steps (or none)."""
+    seen, todo = {status}, [status]
+    while todo:
+        for following in AWARD_TRANSITIONS[todo.pop()] - seen:
+            seen.add(following)
+            todo.append(following)
+    return target in seen
+
+
+@dataclass(frozen=True)
+class AwardActions:
+    """What the award page offers the officer now."""
+
+    # Add an instalment: while the award may still be paid.
+    plan_payment: bool
+    # Close it having read the report: once money has been paid out.
+    close: bool
+    # Cancel it: while it is live.
+    cancel: bool
+
+
+def award_actions(award: Award) -> AwardActions:
+    """Which actions the award page offers, from the award workflow table."""
+    status = award.status
+    return AwardActions(
+        plan_payment=_reaches(status, AwardStatus.PAID),
+        close=can_advance_award(status, AwardStatus.REPORT_DUE) or can_advance_award(status, AwardStatus.CLOSED),
+        cancel=can_advance_award(status, AwardStatus.CANCELLED),
+    )

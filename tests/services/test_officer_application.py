@@ -65,3 +65,16 @@ def test_an_approval_above_the_threshold_waits_for_a_different_officer(session: 
     assert page.award is not None
     assert page.pending is None
     assert (page.actions.decide, page.actions.second, page.actions.decline) == (False, False, False)
+
+
+def test_the_award_page_offers_what_the_award_workflow_allows() -> None:
+    from portal.models.awards import Award, AwardStatus
+
+    offered = {status: officer_application.award_actions(Award(status=status)) for status in AwardStatus}
+    plan, close, cancel = (
+        {s for s, a in offered.items() if getattr(a, name)} for name in ("plan_payment", "close", "cancel")
+    )
+    W = AwardStatus
+    assert plan == {W.OFFERED, W.ACCEPTED, W.PAID}  # while the award can still be paid
+    assert close == {W.PAID, W.REPORT_DUE}
+    assert cancel == {W.OFFERED, W.ACCEPTED, W.PAID, W.REPORT_DUE}  # while it is live
