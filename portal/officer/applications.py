@@ -9,36 +9,41 @@ from flask import Response as FlaskResponse
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from portal import charts, rate_limits
+from portal.access import acting_user, get_or_404
 from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import pounds
-from portal.models.applications import Application, ApplicationNote, ApplicationStatus, Evidence
-from portal.models.audit import AuditEntry
-from portal.models.awards import Award, Decision, Payment
+from portal.models.applications import Application
+from portal.models.awards import Award, Payment
 from portal.models.funding import Round
-from portal.models.organisations import Organisation
 from portal.officer import bp, panel_step_forms
-from portal.officer.decision_forms import ReturnApprovalForm
+from portal.officer.award_forms import CancelAwardForm, PlanPaymentForm, RecordPaymentForm
+from portal.officer.decision_forms import (
+    ApproveForm,
+    AskQuestionForm,
+    DeclineForm,
+    IneligibleForm,
+    NoteForm,
+    ReturnApprovalForm,
+)
 from portal.officer.downloads import streamed
 from portal.routing import parse_id
 from portal.services import application_form as form_rules
 from portal.services import (
+    application_list,
     audit,
     award_admin,
     bank_details,
     budgets,
     decisions,
-    due_diligence,
-    results,
+    officer_application,
     work_queue,
 )
-from portal.services.application_form import parse_pounds
 from portal.services.exports import csv_lines
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
 
@@ -46,39 +51,22 @@ PER_PAGE = 50
 
 
 def _application_or_404(application_id: int) -> Application:
-    application = db.session.get(
-        Application,
-        application_id,
-        options=[
-            joinedload(Application.round).selectinload(Round.neighbourhoods),
-            joinedload(Application.organisation),
-            selectinload(Application.budget_lines),
-            selectinload(Application.evidence),
-            selectinload(Application.info_requests),
-        ],
-    )
-    if application is None:
-        abort(404)
-    return application
+    return get_or_404(Application, application_id, options=officer_application.LOADED)
 
 
 @bp.get("/rounds/<int:round_id>/applications")
 def applications(round_id: int) -> str:
-    grant_round = db.session.get(Round, round_id)
-    if grant_round is None:
-        abort(404)
-    chosen = _filters()
-    page = parse_id(request.args.get("page")) or 1
-    statement = _filtered(round_id, chosen)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    grant_round = get_or_404(Round, round_id)
+    chosen = application_list.chosen_filters(request.args)
+    statement = application_list.filtered(db.session, grant_round, chosen, by=acting_user())
+    listed = application_list.list_page(db.session, statement, parse_id(request.args.get("page")) or 1)
     return render_template(
         "officer/applications.html",
         grant_round=grant_round,
-        rows=rows,
-        total=total,
-        page=page,
-        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+        rows=listed.rows,
+        total=listed.total,
+        page=listed.page,
+        pages=listed.pages,
         chosen=chosen,
         neighbourhoods=grant_round.neighbourhoods,
         labels=APPLICATION_LABELS,
@@ -87,71 +75,16 @@ def applications(round_id: int) -> str:
     )
 
 
-SORTS = {
-    "sent": (Application.submitted_at, Application.id),
-    "reference": (Application.reference,),
-    "amount": (Application.amount_requested_pence.desc(), Application.id),
-    "group": (Organisation.name, Application.id),
-}
-
-
-def _filters() -> dict[str, str]:
-    """The list's filters from the query string, each cleaned (unknown values are ignored)."""
-    args = request.args
-    return {
-        "status": args.get("status", "") if args.get("status", "") in {s.value for s in ApplicationStatus} else "",
-        "q": args.get("q", "").strip()[:100],
-        "neighbourhood": args.get("neighbourhood", "") if parse_id(args.get("neighbourhood")) else "",
-        "min": args.get("min", "") if parse_pounds(args.get("min", "")) is not None else "",
-        "max": args.get("max", "") if parse_pounds(args.get("max", "")) is not None else "",
-        "sort": args.get("sort", "") if args.get("sort", "") in SORTS else "sent",
-        "flagged": "y" if args.get("flagged") == "y" else "",
-        "queue": args.get("queue", "") if args.get("queue", "") in {k.value for k in work_queue.Kind} else "",
-    }
-
-
-def _filtered(round_id: int, chosen: dict[str, str]) -> Select[tuple[Application]]:
-    """The sent applications of the round, narrowed and sorted as chosen."""
-    statement = (
-        select(Application)
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .where(Application.round_id == round_id, Application.status != ApplicationStatus.DRAFT)
-        .options(joinedload(Application.organisation))
-    )
-    if chosen["status"]:
-        statement = statement.where(Application.status == ApplicationStatus(chosen["status"]))
-    if chosen["q"]:
-        like = f"%{chosen['q']}%"
-        statement = statement.where(or_(Application.reference.ilike(like), Organisation.name.ilike(like)))
-    if chosen["neighbourhood"]:
-        statement = statement.where(Organisation.neighbourhood_id == int(chosen["neighbourhood"]))
-    if chosen["min"]:
-        statement = statement.where(Application.amount_requested_pence >= (parse_pounds(chosen["min"]) or 0))
-    if chosen["max"]:
-        statement = statement.where(Application.amount_requested_pence <= (parse_pounds(chosen["max"]) or 0))
-    if chosen["queue"]:
-        # The work queue's own condition, so "see all" lists exactly what the home page counted.
-        statement = statement.where(work_queue.condition(work_queue.Kind(chosen["queue"]), by=current_user))  # type: ignore[arg-type]
-    if chosen["flagged"]:
-        grant_round = db.session.get(Round, round_id)
-        flagged = (
-            [row.application_id for row in results.round_results(db.session, grant_round) if row.flags]
-            if grant_round
-            else []
-        )
-        statement = statement.where(Application.id.in_(flagged))
-    return statement.order_by(*SORTS[chosen["sort"]])
-
-
 @bp.get("/rounds/<int:round_id>/applications.csv")
 @writes_on_get
 @rate_limits.exports
 def applications_csv(round_id: int) -> FlaskResponse:
     """The current view of the list as CSV."""
-    if db.session.get(Round, round_id) is None:
-        abort(404)
-    chosen = _filters()
-    statement = _filtered(round_id, chosen).execution_options(yield_per=500)
+    grant_round = get_or_404(Round, round_id)
+    chosen = application_list.chosen_filters(request.args)
+    statement = application_list.filtered(db.session, grant_round, chosen, by=acting_user()).execution_options(
+        yield_per=500
+    )
 
     def rows(session: Session) -> Iterator[list[object]]:
         for a in session.scalars(statement):
@@ -177,9 +110,7 @@ def route_applications(round_id: int) -> Response:
     if not form.validate() or not chosen:
         flash("Choose at least one application.", "error")
         return redirect(url_for("officer.applications", round_id=round_id))
-    items = db.session.scalars(
-        select(Application).where(Application.id.in_(chosen), Application.round_id == round_id)
-    ).all()
+    items = application_list.chosen_applications(db.session, get_or_404(Round, round_id), chosen)
     eligible = request.form.get("action") == "eligible"
     reason = request.form.get("reason", "")
     if not eligible and not reason.strip():
@@ -201,30 +132,17 @@ def application(application_id: int) -> tuple[str, int]:
 
 
 def application_page(
-    item: Application, *, return_form: FlaskForm | None = None, status: int = 200, **panel_forms: FlaskForm
+    item: Application,
+    *,
+    return_form: FlaskForm | None = None,
+    sent: dict[str, FlaskForm] | None = None,
+    status: int = 200,
+    **panel_forms: FlaskForm,
 ) -> tuple[str, int]:
-    """The officer's page for one application. ``return_form`` and ``panel_forms`` (the panel steps'
-    forms) carry a form sent with errors, so they are shown at its fields."""
-    timeline = db.session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.object_type == "Application", AuditEntry.object_id == item.id)
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-    ).all()
-    past = db.session.scalars(
-        select(Application)
-        .where(Application.organisation_id == item.organisation_id, Application.id != item.id)
-        .options(joinedload(Application.round))
-        .order_by(Application.created_at.desc())
-    ).all()
-    decision = db.session.scalar(select(Decision).where(Decision.application_id == item.id))
-    notes = db.session.scalars(
-        select(ApplicationNote)
-        .where(ApplicationNote.application_id == item.id)
-        .options(joinedload(ApplicationNote.author))
-        .order_by(ApplicationNote.created_at.desc())
-    ).all()
-    award = db.session.scalar(select(Award).where(Award.application_id == item.id))
-    pending = decisions.pending_approval(db.session, item)
+    """The officer's page for one application. ``return_form``, ``sent`` (a decision form, by its name in
+    ``DECISION_FORMS``) and ``panel_forms`` (the panel steps' forms) carry a form sent with errors, so they
+    are shown at its fields."""
+    shown = officer_application.application_page(db.session, item, by=acting_user())
     sections = []
     for key in ("group", "idea", "benefit", "extra", "declarations"):
         if key == "extra" and not form_rules.shown_fields(item, key):
@@ -243,18 +161,10 @@ def application_page(
             "officer/application.html",
             application=item,
             sections=sections,
-            checks=due_diligence.checklist(db.session, item),
-            timeline=timeline,
-            past=past,
-            decision=decision,
-            notes=notes,
-            award=award,
+            page=shown,
             label=APPLICATION_LABELS[item.status],
-            reasons=decisions.DECLINE_REASONS,
-            pending=pending,
-            may_second=pending is not None and decisions.may_second(pending, current_user),  # type: ignore[arg-type]
-            returned=decisions.latest_return(db.session, item),
             return_form=return_form or ReturnApprovalForm(formdata=None),
+            forms=_decision_forms(item, sent or {}),
             form=FlaskForm(),
             steps=panel_step_forms.panel_steps(db.session, item, **panel_forms),  # type: ignore[arg-type]
         ),
@@ -273,46 +183,58 @@ def _shown(spec: form_rules.FieldSpec, value: object) -> str:
     return str(value)
 
 
-def _act(application_id: int, action: str) -> Response:
+DECISION_FORMS: dict[str, type[FlaskForm]] = {
+    "ask": AskQuestionForm,
+    "ineligible": IneligibleForm,
+    "approve": ApproveForm,
+    "decline": DeclineForm,
+    "note": NoteForm,
+}
+
+
+def _decision_forms(item: Application, sent: dict[str, FlaskForm]) -> dict[str, FlaskForm]:
+    """Each decision form: the one sent with errors as it was sent, the others empty."""
+    forms = {name: sent.get(name) or form_class(formdata=None) for name, form_class in DECISION_FORMS.items()}
+    if "approve" not in sent:
+        # Most awards are for what the group asked for, so the amount starts there.
+        forms["approve"] = ApproveForm(formdata=None, amount=f"{item.amount_requested_pence // 100}")
+    return forms
+
+
+def _act(application_id: int, action: str) -> Response | tuple[str, int]:
     """Run one decision from the application page and come back with its outcome."""
     item = _application_or_404(application_id)
-    if not FlaskForm().validate():
+    form = DECISION_FORMS[action]()
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:  # a stale or missing token is refused, as on every form
         abort(400)
-    officer = current_user
+    if not valid:
+        return application_page(item, sent={action: form}, status=400)
+    officer = acting_user()
     try:
-        if action == "ask":
-            decisions.ask_for_information(db.session, officer, item, question=request.form.get("question", ""))  # type: ignore[arg-type]
+        if isinstance(form, AskQuestionForm):
+            decisions.ask_for_information(db.session, officer, item, question=form.question.data or "")
             done = "Your question is sent to the group."
-        elif action == "ineligible":
-            decisions.mark_ineligible(db.session, officer, item, reason=request.form.get("reason", ""))  # type: ignore[arg-type]
+        elif isinstance(form, IneligibleForm):
+            decisions.mark_ineligible(db.session, officer, item, reason=form.reason.data or "")
             done = "Marked not eligible. The group has been told why."
-        elif action == "approve":
-            amount = parse_pounds(request.form.get("amount", ""))
-            if amount is None:
-                raise DomainError("Enter the amount to award in pounds, like 1500")
+        elif isinstance(form, ApproveForm):
             decisions.approve(
-                db.session, officer, item, amount_pence=amount, conditions=request.form.get("conditions", "")
-            )  # type: ignore[arg-type]
+                db.session, officer, item, amount_pence=form.amount_pence, conditions=form.conditions.data or ""
+            )
             done = (
                 "Approved. The money is held; a second officer must confirm it before the offer goes out."
-                if decisions.pending_approval(db.session, item) is not None
+                if officer_application.waiting_for_second_officer(db.session, item)
                 else "Approved: the offer has gone to the group."
             )
-        elif action == "note":
-            decisions.add_note(db.session, officer, item, body=request.form.get("note", ""))  # type: ignore[arg-type]
+        elif isinstance(form, NoteForm):
+            decisions.add_note(db.session, officer, item, body=form.note.data or "")
             done = "Your note is added."
-        elif action == "decline":
+        elif isinstance(form, DeclineForm):
             decisions.decline(
-                db.session,
-                officer,
-                item,
-                reasons=request.form.getlist("reasons"),
-                feedback=request.form.get("feedback", ""),
-            )  # type: ignore[arg-type]
+                db.session, officer, item, reasons=form.reasons.data or [], feedback=form.feedback.data or ""
+            )
             done = "Declined. The group has been told."
-        else:
-            decisions.confirm(db.session, officer, item)  # type: ignore[arg-type]
-            done = "Confirmed: the offer has gone to the group."
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -322,33 +244,44 @@ def _act(application_id: int, action: str) -> Response:
 
 
 @bp.post("/applications/<int:application_id>/ask")
-def ask_question(application_id: int) -> Response:
+def ask_question(application_id: int) -> Response | tuple[str, int]:
     return _act(application_id, "ask")
 
 
 @bp.post("/applications/<int:application_id>/ineligible")
-def mark_ineligible(application_id: int) -> Response:
+def mark_ineligible(application_id: int) -> Response | tuple[str, int]:
     return _act(application_id, "ineligible")
 
 
 @bp.post("/applications/<int:application_id>/approve")
-def approve(application_id: int) -> Response:
+def approve(application_id: int) -> Response | tuple[str, int]:
     return _act(application_id, "approve")
 
 
 @bp.post("/applications/<int:application_id>/decline")
-def decline(application_id: int) -> Response:
+def decline(application_id: int) -> Response | tuple[str, int]:
     return _act(application_id, "decline")
 
 
 @bp.post("/applications/<int:application_id>/notes")
-def add_note(application_id: int) -> Response:
+def add_note(application_id: int) -> Response | tuple[str, int]:
     return _act(application_id, "note")
 
 
 @bp.post("/applications/<int:application_id>/confirm")
 def confirm_award(application_id: int) -> Response:
-    return _act(application_id, "confirm")
+    """The second officer confirms a waiting approval: the form carries only its CSRF token."""
+    item = _application_or_404(application_id)
+    if not FlaskForm().validate():
+        abort(400)
+    try:
+        decisions.confirm(db.session, acting_user(), item)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash("Confirmed: the offer has gone to the group.", "success")
+    return redirect(url_for("officer.application", application_id=application_id))
 
 
 @bp.post("/applications/<int:application_id>/return")
@@ -371,58 +304,68 @@ def return_approval(application_id: int) -> Response | tuple[str, int]:
 
 
 def _award_or_404(award_id: int) -> Award:
-    award = db.session.get(
-        Award,
-        award_id,
-        options=[joinedload(Award.application), selectinload(Award.payments), selectinload(Award.reports)],
-    )
-    if award is None:
-        abort(404)
-    return award
+    return get_or_404(Award, award_id, options=officer_application.AWARD_LOADED)
 
 
 @bp.get("/awards/<int:award_id>")
-def award(award_id: int) -> str:
-    item = _award_or_404(award_id)
-    photos = (
-        db.session.scalars(select(Evidence).where(Evidence.report_id.in_([r.id for r in item.reports]))).all()
-        if item.reports
-        else []
-    )
-    return render_template(
-        "officer/award.html",
-        award=item,
-        bank_change=bank_details.latest_change(db.session, item),
-        label=AWARD_LABELS[item.status],
-        form=FlaskForm(),
-        photos=photos,
-        today=date.today(),
+def award(award_id: int) -> tuple[str, int]:
+    return award_page(_award_or_404(award_id))
+
+
+def award_page(
+    item: Award, *, sent: dict[str, FlaskForm] | None = None, paying: int | None = None, status: int = 200
+) -> tuple[str, int]:
+    """The officer's page for one award. ``sent`` carries a form sent with errors (by its name; ``paying`` is
+    the payment a sent "record" form was for), so they are shown at its fields."""
+    sent = sent or {}
+    return (
+        render_template(
+            "officer/award.html",
+            award=item,
+            actions=officer_application.award_actions(item),
+            bank_change=bank_details.latest_change(db.session, item),
+            label=AWARD_LABELS[item.status],
+            form=FlaskForm(),
+            plan_form=sent.get("plan") or PlanPaymentForm(formdata=None, due_on=date.today().isoformat()),
+            cancel_form=sent.get("cancel") or CancelAwardForm(formdata=None),
+            payment_forms={
+                p.id: _payment_form(p, sent.get("record") if p.id == paying else None)
+                for p in item.payments
+                if not p.paid_at
+            },
+            photos=officer_application.award_photos(db.session, item),
+        ),
+        status,
     )
 
 
-def _award_act(award_id: int, run: str) -> Response:
+def _payment_form(payment: Payment, sent: FlaskForm | None) -> FlaskForm:
+    form = sent or RecordPaymentForm(formdata=None)
+    # Each unpaid payment has its own form on the page: its field needs an id of its own.
+    form.reference.id = form.reference.label.field_id = f"reference-{payment.id}"
+    return form
+
+
+def _award_act(award_id: int, run: str) -> Response | tuple[str, int]:
     item = _award_or_404(award_id)
-    if not FlaskForm().validate():
+    form: FlaskForm = {"plan": PlanPaymentForm, "cancel": CancelAwardForm}.get(run, FlaskForm)()
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:  # a stale or missing token is refused, as on every form
         abort(400)
-    officer = current_user
+    if not valid:
+        return award_page(item, sent={run: form}, status=400)
+    officer = acting_user()
     try:
-        if run == "plan":
-            amount = parse_pounds(request.form.get("amount", ""))
-            try:
-                due = date.fromisoformat(request.form.get("due_on", ""))
-            except ValueError as error:
-                raise DomainError("Enter the date the payment is due, like 2027-01-31") from error
-            if amount is None:
-                raise DomainError("Enter the amount in pounds, like 1500")
-            award_admin.plan_payment(db.session, officer, item, amount_pence=amount, due_on=due)  # type: ignore[arg-type]
+        if isinstance(form, PlanPaymentForm):
+            award_admin.plan_payment(db.session, officer, item, amount_pence=form.amount_pence, due_on=form.due_date)
             done = "The payment is added to the plan."
-        elif run == "cancel":
-            award_admin.cancel_award(db.session, officer, item, reason=request.form.get("reason", ""))  # type: ignore[arg-type]
+        elif isinstance(form, CancelAwardForm):
+            award_admin.cancel_award(db.session, officer, item, reason=form.reason.data or "")
             done = "The award is cancelled and its money is back in the budget."
         else:
             if not item.reports:
                 raise DomainError("There is no report to read yet.")
-            award_admin.close_after_report(db.session, officer, item.reports[0])  # type: ignore[arg-type]
+            award_admin.close_after_report(db.session, officer, item.reports[0])
             done = "The award is closed."
     except DomainError as error:
         db.session.rollback()
@@ -433,29 +376,31 @@ def _award_act(award_id: int, run: str) -> Response:
 
 
 @bp.post("/awards/<int:award_id>/payments")
-def plan_payment(award_id: int) -> Response:
+def plan_payment(award_id: int) -> Response | tuple[str, int]:
     return _award_act(award_id, "plan")
 
 
 @bp.post("/awards/<int:award_id>/cancel")
-def cancel_award(award_id: int) -> Response:
+def cancel_award(award_id: int) -> Response | tuple[str, int]:
     return _award_act(award_id, "cancel")
 
 
 @bp.post("/awards/<int:award_id>/close")
-def close_award(award_id: int) -> Response:
+def close_award(award_id: int) -> Response | tuple[str, int]:
     return _award_act(award_id, "close")
 
 
 @bp.post("/payments/<int:payment_id>/paid")
-def record_payment(payment_id: int) -> Response:
-    payment = db.session.get(Payment, payment_id)
-    if payment is None:
-        abort(404)
-    if not FlaskForm().validate():
+def record_payment(payment_id: int) -> Response | tuple[str, int]:
+    payment = get_or_404(Payment, payment_id)
+    form = RecordPaymentForm()
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:  # a stale or missing token is refused, as on every form
         abort(400)
+    if not valid:
+        return award_page(_award_or_404(payment.award_id), sent={"record": form}, paying=payment.id, status=400)
     try:
-        award_admin.record_payment(db.session, current_user, payment, reference=request.form.get("reference", ""))  # type: ignore[arg-type]
+        award_admin.record_payment(db.session, acting_user(), payment, reference=form.reference.data or "")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -466,9 +411,7 @@ def record_payment(payment_id: int) -> Response:
 
 @bp.get("/rounds/<int:round_id>/budget")
 def budget(round_id: int) -> str:
-    grant_round = db.session.get(Round, round_id)
-    if grant_round is None:
-        abort(404)
+    grant_round = get_or_404(Round, round_id)
     view = budgets.budget_view(db.session, grant_round)
     chart, summary = budget_chart(view)
     return render_template(

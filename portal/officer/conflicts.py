@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from portal.access import get_or_404
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.models.organisations import Organisation
@@ -53,10 +54,9 @@ def conflict_register() -> str | Response | tuple[str, int]:
     _choices(form)
     status = 200
     if form.validate_on_submit():
-        panellist = db.session.get(User, int(form.panellist.data))  # type: ignore[arg-type]
-        organisation = db.session.get(Organisation, int(form.organisation.data))  # type: ignore[arg-type]
-        if panellist is None or organisation is None:  # pragma: no cover - the choices are validated
-            abort(404)
+        # The choices are validated, so a missing row means it went between showing the form and sending it.
+        panellist = get_or_404(User, int(form.panellist.data or 0))
+        organisation = get_or_404(Organisation, int(form.organisation.data or 0))
         try:
             done = conflicts.add_entry(
                 db.session,
@@ -94,12 +94,12 @@ def _outcome(who: str, group: str, done: conflicts.Withdrawn) -> str:
 
 @bp.route("/conflict-register/<int:entry_id>/end", methods=["GET", "POST"])
 def end_conflict(entry_id: int) -> str | Response | tuple[str, int]:
-    entry = db.session.get(
+    entry = get_or_404(
         ConflictDeclaration,
         entry_id,
         options=[joinedload(ConflictDeclaration.panellist), joinedload(ConflictDeclaration.organisation)],
     )
-    if entry is None or entry.ended_at is not None:
+    if entry.ended_at is not None:
         abort(404)
     form = EndConflictForm()
     status = 200

@@ -1,10 +1,25 @@
-"""Forms for officers' decisions on an application."""
+"""Forms for officers' decisions on an application: the checks, approving or declining, the second
+officer's return, and internal notes. Their messages match the decision rules' own, so a form sent empty
+reads the same at the field as the rule would have said."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import Field, SelectChoice, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from portal.forms import CheckboxesField, strip
+from portal.services.application_form import parse_pounds
+from portal.services.decisions import DECLINE_REASONS
+
+AMOUNT_FORMAT = "Enter the amount to award in pounds, like 1500"
+
+
+def _pounds(form: Any, field: Field) -> None:
+    if parse_pounds(field.data) is None:
+        raise ValidationError(AMOUNT_FORMAT)
 
 
 class ReturnApprovalForm(FlaskForm):
@@ -15,3 +30,43 @@ class ReturnApprovalForm(FlaskForm):
             Length(max=2000, message="The reason must be 2,000 characters or fewer"),
         ],
     )
+
+
+class AskQuestionForm(FlaskForm):
+    question = TextAreaField(
+        "Ask the group for more information",
+        filters=[strip],
+        validators=[DataRequired("Enter the question for the group")],
+        render_kw={"rows": 3},
+    )
+
+
+class IneligibleForm(FlaskForm):
+    reason = TextAreaField(
+        "Why it is not eligible (the group reads this)",
+        validators=[DataRequired("Give the reason the group will read")],
+        render_kw={"rows": 3},
+    )
+
+
+class ApproveForm(FlaskForm):
+    amount = StringField(
+        "Amount to award in pounds", filters=[strip], validators=[DataRequired(AMOUNT_FORMAT), _pounds]
+    )
+    conditions = TextAreaField("Conditions of the grant (optional)", render_kw={"rows": 3})
+
+    @property
+    def amount_pence(self) -> int:
+        return parse_pounds(self.amount.data) or 0
+
+
+class DeclineForm(FlaskForm):
+    # Whether a reason or feedback is given is the decision rule's to say (it is checked there, once).
+    reasons = CheckboxesField(
+        "Reasons to give the group", choices=[SelectChoice(code, words) for code, words in DECLINE_REASONS.items()]
+    )
+    feedback = TextAreaField("Feedback for the group (optional)", render_kw={"rows": 3})
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField("Add a note", validators=[DataRequired("Write the note first")], render_kw={"rows": 3})

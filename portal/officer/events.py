@@ -4,7 +4,7 @@ the register, who came from where, and the resources from events and in the libr
 from __future__ import annotations
 
 from flask import Response as FlaskResponse
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal import rate_limits
+from portal.access import get_or_404
 from portal.database import writes_on_get
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
@@ -90,10 +91,7 @@ class ResourceForm(FlaskForm):
 
 
 def _event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    return event
+    return get_or_404(Event, event_id)
 
 
 def _event_form(event: Event | None = None) -> EventForm:
@@ -318,9 +316,7 @@ def resource_library() -> str | Response | tuple[str, int]:
 
 @bp.post("/resources/<int:resource_id>/remove")
 def remove_resource(resource_id: int) -> Response:
-    resource = db.session.get(Resource, resource_id)
-    if resource is None:
-        abort(404)
+    resource = get_or_404(Resource, resource_id)
     event_id = resource.event_id
     try:
         resources.remove(db.session, get_storage(), current_user, resource)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import charts, rate_limits
+from portal.access import get_or_404
 from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
@@ -21,10 +22,7 @@ from portal.services.exports import AWARDS_HEADER, PAYMENTS_HEADER, award_rows, 
 
 
 def _round_or_404(round_id: int) -> Round:
-    grant_round = db.session.get(Round, round_id)
-    if grant_round is None:
-        abort(404)
-    return grant_round
+    return get_or_404(Round, round_id)
 
 
 @bp.get("/rounds/<int:round_id>/open-data")

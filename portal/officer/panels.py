@@ -13,6 +13,7 @@ from wtforms import DateTimeLocalField, DecimalField, SelectChoice, SelectField,
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal import rate_limits
+from portal.access import get_or_404
 from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
@@ -55,19 +56,11 @@ class ModerateForm(FlaskForm):
 
 
 def _round_or_404(round_id: int) -> Round:
-    grant_round = db.session.get(
-        Round, round_id, options=[selectinload(Round.criteria), selectinload(Round.neighbourhoods)]
-    )
-    if grant_round is None:
-        abort(404)
-    return grant_round
+    return get_or_404(Round, round_id, options=[selectinload(Round.criteria), selectinload(Round.neighbourhoods)])
 
 
 def _panel_or_404(panel_id: int) -> Panel:
-    panel = db.session.get(Panel, panel_id, options=[joinedload(Panel.round)])
-    if panel is None:
-        abort(404)
-    return panel
+    return get_or_404(Panel, panel_id, options=[joinedload(Panel.round)])
 
 
 @bp.route("/rounds/<int:round_id>/panels", methods=["GET", "POST"])
@@ -186,8 +179,8 @@ def assign(panel_id: int) -> Response | tuple[str, int]:
 @bp.route("/panels/<int:panel_id>/members/<int:member_id>/leave", methods=["GET", "POST"])
 def panellist_leaves(panel_id: int, member_id: int) -> str | Response:
     panel = _panel_or_404(panel_id)
-    member = db.session.get(PanelMember, member_id)
-    if member is None or member.panel_id != panel.id or member.left_at is not None:
+    member = get_or_404(PanelMember, member_id)
+    if member.panel_id != panel.id or member.left_at is not None:
         abort(404)
     form = FlaskForm()
     if form.validate_on_submit():
@@ -264,9 +257,7 @@ def _decided_message(done: decisions.DecidedMany, approving: bool) -> str:
 
 @bp.route("/applications/<int:application_id>/moderate", methods=["GET", "POST"])
 def moderate(application_id: int) -> str | Response | tuple[str, int]:
-    application = db.session.get(Application, application_id, options=[joinedload(Application.round)])
-    if application is None:
-        abort(404)
+    application = get_or_404(Application, application_id, options=[joinedload(Application.round)])
     form = ModerateForm()
     if form.validate_on_submit():
         try:

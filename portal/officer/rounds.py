@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from portal.access import get_or_404
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import UK, uk_time
@@ -172,11 +173,7 @@ def new_round() -> Any:
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
 def edit_round(round_id: int) -> Any:
-    existing = db.session.get(
-        Round, round_id, options=[selectinload(Round.criteria), selectinload(Round.neighbourhoods)]
-    )
-    if existing is None:
-        abort(404)
+    existing = get_or_404(Round, round_id, options=[selectinload(Round.criteria), selectinload(Round.neighbourhoods)])
     if request.method == "POST":
         return _submit(existing)
     return _page(round_setup.settings_of(existing), existing, {})

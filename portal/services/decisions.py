@@ -172,6 +172,11 @@ def release(session: Session, grant_round: Round, amount_pence: int) -> None:
     session.refresh(grant_round)
 
 
+def award_cap(application: Application) -> int:
+    """The most that may be awarded: what the group asked for, and never more than the round's maximum."""
+    return min(application.amount_requested_pence, application.round.max_award_pence)
+
+
 def needs_second_approval(grant_round: Round, amount_pence: int) -> bool:
     threshold = grant_round.second_approval_above_pence
     return threshold is not None and amount_pence > threshold
@@ -345,7 +350,7 @@ def approve(
         raise DomainError("Only applications the panel has scored can be approved.")
     if amount_pence <= 0:
         raise DomainError("Enter the amount to award")
-    limit = min(application.amount_requested_pence, grant_round.max_award_pence)
+    limit = award_cap(application)
     if amount_pence > limit:
         raise DomainError(
             f"The award can be at most {pounds(limit)}: what the group asked for and the round's maximum."
@@ -506,7 +511,7 @@ def decide_many(
         try:
             with session.begin_nested():
                 if approve_them:
-                    limit = min(application.amount_requested_pence, application.round.max_award_pence)
+                    limit = award_cap(application)
                     approve(session, officer, application, amount_pence=limit)
                     waits = needs_second_approval(application.round, limit)
                     (done.waiting if waits else done.offered).append(application)

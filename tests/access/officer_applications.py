@@ -11,12 +11,20 @@ MATRIX: dict[str, Line] = {
     "officer.applications_csv": (lambda w: {"round_id": w.round_id}, OFFICERS),
     "officer.route_applications": (lambda w: {"round_id": w.round_id}, OFFICERS),
     "officer.application": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
-    "officer.ask_question": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
+    "officer.ask_question": (
+        lambda w: {"application_id": w.application_a_id},
+        OFFICERS,
+        {"question": "Can you send the hall quote?"},
+    ),
     "officer.mark_eligible": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
-    "officer.mark_ineligible": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
-    "officer.approve": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
+    "officer.mark_ineligible": (
+        lambda w: {"application_id": w.application_a_id},
+        OFFICERS,
+        {"reason": "Outside the area"},
+    ),
+    "officer.approve": (lambda w: {"application_id": w.application_a_id}, OFFICERS, {"amount": "100"}),
     "officer.decline": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
-    "officer.add_note": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
+    "officer.add_note": (lambda w: {"application_id": w.application_a_id}, OFFICERS, {"note": "Phoned the group"}),
     "officer.confirm_award": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
     "officer.return_approval": (
         lambda w: {"application_id": w.application_a_id},
@@ -29,10 +37,10 @@ MATRIX: dict[str, Line] = {
     "officer.new_round": (lambda w: {}, OFFICERS),
     "officer.edit_round": (lambda w: {"round_id": w.round_id}, OFFICERS),
     "officer.award": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
-    "officer.plan_payment": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
-    "officer.record_payment": (lambda w: {"payment_id": w.payment_a_id}, OFFICERS),
+    "officer.plan_payment": (lambda w: {"award_id": w.award_a_id}, OFFICERS, {"amount": "100", "due_on": "2027-01-31"}),
+    "officer.record_payment": (lambda w: {"payment_id": w.payment_a_id}, OFFICERS, {"reference": "BACS-1"}),
     "officer.close_award": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
-    "officer.cancel_award": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
+    "officer.cancel_award": (lambda w: {"award_id": w.award_a_id}, OFFICERS, {"reason": "The group closed"}),
 }
 
 OBJECT_CHECKS: list[tuple[str, str, Arguments]] = [

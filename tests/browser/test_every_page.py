@@ -309,6 +309,10 @@ EMPTY_FORMS = [
         lambda w, x: {"application_id": x.waiting_application_id},
         "Return it to Another Officer",
     ),
+    EmptyForm("officer", "officer.application", lambda w, x: {"application_id": x.submitted_id}, "Send the question"),
+    EmptyForm("officer", "officer.application", lambda w, x: {"application_id": x.submitted_id}, "Add note"),
+    EmptyForm("officer", "officer.award", lambda w, x: {"award_id": w.award_a_id}, "Add to the payment plan"),
+    EmptyForm("officer", "officer.award", lambda w, x: {"award_id": w.award_a_id}, "Cancel the award"),
     EmptyForm("applicant_a", "events.book", lambda w, x: {"event_id": w.event_id}, "Book"),
     EmptyForm("admin", "admin.new_user", lambda w, x: {}, "Add person"),
 ]

@@ -185,7 +185,47 @@ def test_internal_notes_are_for_officers_only(signed_in: FlaskClient, session: S
     application = sent(session, grant_round, ApplicationStatus.SUBMITTED, 7)
     session.commit()
     url = f"/officer/applications/{application.id}"
-    signed_in.post(f"{url}/notes", data={"note": ""})
-    assert "Write the note first" in page_text(signed_in.get(url))
+    empty = signed_in.post(f"{url}/notes", data={"note": ""})
+    assert empty.status_code == 400  # shown at the field, on the page it was written on
+    assert "Write the note first" in page_text(empty)
     signed_in.post(f"{url}/notes", data={"note": "Phoned the treasurer: bank statement coming."})
     assert "Phoned the treasurer" in page_text(signed_in.get(url))
+
+
+def test_decision_forms_show_their_errors_at_the_field(signed_in: FlaskClient, session: Session) -> None:
+    grant_round = make_round(session, budget_pence=1_000_000)
+    scored = sent(session, grant_round, ApplicationStatus.SCORED, 8, amount=300_000)
+    checking = sent(session, grant_round, ApplicationStatus.SUBMITTED, 9)
+    session.commit()
+    wrong = signed_in.post(f"/officer/applications/{scored.id}/approve", data={"amount": "lots"})
+    assert wrong.status_code == 400
+    assert 'id="amount-error"' in wrong.get_data(as_text=True)
+    assert "Enter the amount to award in pounds, like 1500" in page_text(wrong)
+    empty = signed_in.post(f"/officer/applications/{checking.id}/ineligible", data={"reason": " "})
+    assert empty.status_code == 400
+    assert 'id="reason-error"' in empty.get_data(as_text=True)
+    reread(session)
+    assert (scored.status, checking.status) == (ApplicationStatus.SCORED, ApplicationStatus.SUBMITTED)
+
+
+def test_award_forms_show_their_errors_at_the_field(signed_in: FlaskClient, session: Session) -> None:
+    grant_round = make_round(session, budget_pence=1_000_000)
+    application = sent(session, grant_round, ApplicationStatus.APPROVED, 6)
+    award = Award(application=application, round_id=grant_round.id, amount_pence=200_000, status=AwardStatus.OFFERED)
+    session.add(award)
+    session.commit()
+    url = f"/officer/awards/{award.id}"
+    wrong = signed_in.post(f"{url}/payments", data={"amount": "2500", "due_on": "next week"})
+    assert wrong.status_code == 400
+    assert 'id="due_on-error"' in wrong.get_data(as_text=True)
+    assert "Enter the date the payment is due, like 2027-01-31" in page_text(wrong)
+    signed_in.post(f"{url}/payments", data={"amount": "500", "due_on": "2027-01-31"})
+    reread(session)
+    payment = award.payments[0]
+    empty = signed_in.post(f"/officer/payments/{payment.id}/paid", data={"reference": ""})
+    assert empty.status_code == 400
+    assert f'id="reference-{payment.id}-error"' in empty.get_data(as_text=True)
+    no_reason = signed_in.post(f"{url}/cancel", data={"reason": ""})
+    assert "Give the reason for cancelling" in page_text(no_reason)
+    reread(session)
+    assert award.status is AwardStatus.OFFERED
