@@ -27,8 +27,8 @@ from portal.officer import bp, panel_step_forms
 from portal.officer.decision_forms import ReturnApprovalForm
 from portal.officer.downloads import streamed
 from portal.routing import parse_id
-from portal.services import application_form as form_rules
 from portal.services import (
+    answers,
     audit,
     award_admin,
     bank_details,
@@ -225,19 +225,7 @@ def application_page(
     ).all()
     award = db.session.scalar(select(Award).where(Award.application_id == item.id))
     pending = decisions.pending_approval(db.session, item)
-    sections = []
-    for key in ("group", "idea", "benefit", "extra", "declarations"):
-        if key == "extra" and not form_rules.shown_fields(item, key):
-            continue
-        sections.append(
-            {
-                "title": form_rules.SECTIONS_BY_KEY[key].title,
-                "rows": [
-                    {"key": spec.label, "value": _shown(spec, form_rules.answer(item, key, spec.name))}
-                    for spec in form_rules.shown_fields(item, key)
-                ],
-            }
-        )
+    sections = answers.answer_sections(item, ("group", "idea", "benefit", "extra", "declarations"))
     return (
         render_template(
             "officer/application.html",
@@ -260,17 +248,6 @@ def application_page(
         ),
         status,
     )
-
-
-def _shown(spec: form_rules.FieldSpec, value: object) -> str:
-    if value in (None, "", [], False):
-        return "Not answered"
-    if spec.kind == "tick":
-        return "Confirmed"
-    if spec.choices:
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(spec.choices.get(str(v), str(v)) for v in values)
-    return str(value)
 
 
 def _act(application_id: int, action: str) -> Response:

@@ -18,7 +18,6 @@ from portal.extensions import db
 from portal.models.applications import Application
 from portal.models.panels import Panel, PanelMember, Recommendation, TimeActivity
 from portal.panel import bp
-from portal.services import application_form as form_rules
 from portal.services import conflicts, panel_access, panel_time, panels, scoring
 from portal.services import evidence as evidence_rules
 from portal.services.links import programme_email
@@ -149,31 +148,6 @@ def _recommendation_from_form() -> Recommendation | None:
         return None
 
 
-def _redacted(application: Application) -> dict[str, Any]:
-    """What a panellist reads: the project, never contact details, bank details or who signed it."""
-    sections = []
-    for key in ("idea", "benefit", "extra"):
-        if key == "extra" and not form_rules.shown_fields(application, key):
-            continue
-        rows = []
-        for spec in form_rules.shown_fields(application, key):
-            value = form_rules.answer(application, key, spec.name)
-            if spec.choices:
-                values = value if isinstance(value, list) else [value]
-                value = ", ".join(spec.choices.get(str(v), str(v)) for v in values if v)
-            rows.append({"key": spec.label, "value": value or "Not answered"})
-        sections.append({"title": form_rules.SECTIONS_BY_KEY[key].title, "rows": rows})
-    return {
-        "group_name": None if application.round.blind_review else application.organisation.name,
-        "group_description": form_rules.answer(application, "group", "description") or "",
-        "neighbourhood": application.organisation.neighbourhood.name
-        if application.organisation.neighbourhood
-        else None,
-        "sections": sections,
-        "budget": [(line.item, line.amount_pence) for line in application.budget_lines],
-    }
-
-
 @bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
 def review(application_id: int) -> str | Response | tuple[str, int]:
     assignment = _assignment_or_404(application_id)
@@ -211,7 +185,7 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
     return render_template(
         "panel/review.html",
         application=application,
-        shown=_redacted(application),
+        shown=panel_access.what_panellist_reads(application),
         criteria=application.round.criteria,
         own=own,
         chosen=chosen,
