@@ -50,6 +50,17 @@ def current_membership(session: Session, user: User, panel_id: int) -> PanelMemb
     )
 
 
+def current_memberships(session: Session, user: User) -> list[PanelMember]:
+    """The panels the user sits on now (not those they have left), each with its panel loaded."""
+    return list(
+        session.scalars(
+            select(PanelMember)
+            .where(PanelMember.user_id == user.id, PanelMember.left_at.is_(None))
+            .options(joinedload(PanelMember.panel))
+        ).all()
+    )
+
+
 def open_conflicts(user_id: int) -> Select[tuple[int]]:
     """The groups the register holds an open entry for, for this panellist (a subquery)."""
     return select(ConflictDeclaration.organisation_id).where(
