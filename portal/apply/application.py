@@ -21,11 +21,13 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.models.applications import Application, ApplicationStatus
+from portal.services import answers, applications, rounds
 from portal.services import application_form as form_rules
-from portal.services import applications, rounds
 from portal.services.applications import StaleSection
 
-QUESTION_SLUGS = "any('about-your-group', 'your-idea', 'who-will-benefit', 'more-questions', 'declarations')"
+QUESTION_SLUGS = "any({})".format(
+    ", ".join(repr(form_rules.SECTIONS_BY_KEY[key].slug) for key in form_rules.QUESTION_SECTIONS)
+)
 
 
 @bp.route("/rounds/<slug>/apply", methods=["GET", "POST"])
@@ -180,17 +182,6 @@ def _render_section(
     )
 
 
-def _describe(spec: form_rules.FieldSpec | None, value: Any) -> str:
-    if value in (None, "", []):
-        return "(blank)"
-    if spec is not None and spec.kind == "tick":
-        return "Ticked" if value else "Not ticked"
-    if spec is not None and spec.choices:
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(spec.choices.get(str(v), str(v)) for v in values)
-    return str(value)
-
-
 def _stale(
     application_id: int, key: str, stale: StaleSection, form: RevisionForm, mine: dict[str, Any]
 ) -> tuple[str, int]:
@@ -201,7 +192,11 @@ def _stale(
     # Read again after the rollback: what is saved now, whoever saved it.
     saved = (application.answers or {}).get(key, {})
     differences = [
-        {"label": spec.label, "saved": _describe(spec, saved.get(name)), "yours": _describe(spec, mine.get(name))}
+        {
+            "label": spec.label,
+            "saved": answers.shown_answer(spec, saved.get(name)),
+            "yours": answers.shown_answer(spec, mine.get(name)),
+        }
         for name, spec in by_name.items()
         if (saved.get(name) or None) != (mine.get(name) or None)
     ]

@@ -279,13 +279,17 @@ def _add_photo(item: MonitoringReport, upload: FileStorage) -> None:
         reports.add_photo(db.session, get_storage(), item, received, by=current_user)  # type: ignore[arg-type]
 
 
+class SendReportForm(FlaskForm):
+    """Only the button: what is sent is the report the group has just read back."""
+
+
 @bp.route("/awards/<int:award_id>/report/check", methods=["GET", "POST"])
 def check_report(award_id: int) -> Response | tuple[str, int]:
     item = report_for_member(award_id)
     leave = _not_open(item)
     if leave is not None:
         return leave
-    form = FlaskForm()
+    form = SendReportForm()
     problems = reports.report_problems(item)
     if item.submitted_at is None and form.validate_on_submit():
         try:

@@ -20,8 +20,8 @@ from portal.extensions import db
 from portal.form_errors import refuse
 from portal.models.applications import ApplicationStatus, InfoRequest
 from portal.models.awards import Award
+from portal.services import answers, application_status, applications
 from portal.services import application_form as form_rules
-from portal.services import application_status, applications
 from portal.services.uploads import ReceivedFile, receive_upload
 from portal.storage import get_storage
 from portal.workflow import APPLICATION_LABELS, can_advance_application
@@ -35,9 +35,8 @@ def _answer_rows(application: Any) -> list[dict[str, Any]]:
         href = section_url(application, key)
         rows: list[dict[str, Any]] = []
         if key in form_rules.QUESTION_SECTIONS:
-            for spec in form_rules.fields_for(application, key):
-                value = form_rules.answer(application, key, spec.name)
-                rows.append({"key": spec.label, "value": _shown(spec, value), "href": href})
+            for row in answers.answer_rows(application, key, form_rules.fields_for(application, key)):
+                rows.append({"key": row.label, "value": row.value, "href": href})
         elif key == "budget":
             for line in application.budget_lines:
                 rows.append({"key": line.item, "value": line.amount_pence, "money": True, "href": href})
@@ -55,17 +54,6 @@ def _answer_rows(application: Any) -> list[dict[str, Any]]:
                 rows.append({"key": need.label, "value": names, "href": href})
         groups.append({"title": entry.section.title, "rows": rows, "status": entry.status})
     return groups
-
-
-def _shown(spec: form_rules.FieldSpec, value: Any) -> str:
-    if value in (None, "", [], False):
-        return "Not answered" if spec.kind != "tick" else "Not confirmed"
-    if spec.kind == "tick":
-        return "Confirmed"
-    if spec.choices:
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(spec.choices.get(str(v), str(v)) for v in values)
-    return str(value)
 
 
 @bp.route("/applications/<int:application_id>/check-your-answers", methods=["GET", "POST"])

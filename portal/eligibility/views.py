@@ -22,7 +22,7 @@ from portal.models.funding import Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS
 from portal.services import eligibility, rounds
 from portal.services.links import programme_email
-from portal.services.postcodes import neighbourhood_for, normalise_postcode
+from portal.services.postcodes import normalise_postcode
 
 SESSION_KEY = "eligibility"
 
@@ -145,11 +145,9 @@ def result(slug: str) -> str | Response:
     missing = eligibility.first_missing(answers)
     if missing:
         return redirect(url_for("eligibility.question", slug=slug, question=missing))
-    place = neighbourhood_for(db.session, answers["postcode"])
-    in_round = place is not None and place.id in {n.id for n in grant_round.neighbourhoods}
-    contact = programme_email()
+    place = eligibility.neighbourhood_in_round(db.session, grant_round, answers["postcode"])
     outcome = eligibility.check(
-        grant_round, answers, neighbourhood=place.name if in_round and place else None, contact=contact
+        grant_round, answers, neighbourhood=place.name if place else None, contact=programme_email()
     )
     summary = [
         {

@@ -33,8 +33,8 @@ from portal.officer.decision_forms import (
 )
 from portal.officer.downloads import streamed
 from portal.routing import parse_id
-from portal.services import application_form as form_rules
 from portal.services import (
+    answers,
     application_list,
     audit,
     award_admin,
@@ -143,19 +143,7 @@ def application_page(
     ``DECISION_FORMS``) and ``panel_forms`` (the panel steps' forms) carry a form sent with errors, so they
     are shown at its fields."""
     shown = officer_application.application_page(db.session, item, by=acting_user())
-    sections = []
-    for key in ("group", "idea", "benefit", "extra", "declarations"):
-        if key == "extra" and not form_rules.shown_fields(item, key):
-            continue
-        sections.append(
-            {
-                "title": form_rules.SECTIONS_BY_KEY[key].title,
-                "rows": [
-                    {"key": spec.label, "value": _shown(spec, form_rules.answer(item, key, spec.name))}
-                    for spec in form_rules.shown_fields(item, key)
-                ],
-            }
-        )
+    sections = answers.answer_sections(item, ("group", "idea", "benefit", "extra", "declarations"))
     return (
         render_template(
             "officer/application.html",
@@ -170,17 +158,6 @@ def application_page(
         ),
         status,
     )
-
-
-def _shown(spec: form_rules.FieldSpec, value: object) -> str:
-    if value in (None, "", [], False):
-        return "Not answered"
-    if spec.kind == "tick":
-        return "Confirmed"
-    if spec.choices:
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(spec.choices.get(str(v), str(v)) for v in values)
-    return str(value)
 
 
 DECISION_FORMS: dict[str, type[FlaskForm]] = {

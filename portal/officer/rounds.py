@@ -24,6 +24,7 @@ from portal.services import round_setup
 from portal.services.application_form import (
     DEFAULT_WORD_LIMITS,
     MAX_EXTRA_QUESTIONS,
+    SECTIONS_BY_KEY,
     asked_questions,
     parse_pounds,
     parse_whole_number,
@@ -32,7 +33,7 @@ from portal.services.application_form import (
 from portal.services.eligibility import DEFAULT_EXCLUDED, PURPOSES
 from portal.services.round_setup import MAX_CRITERIA, SECTION_KEYS, CriterionSettings, RoundSettings
 
-SECTION_TITLES = {"group": "About your group", "idea": "Your idea", "benefit": "Who will benefit", "budget": "Budget"}
+SECTION_TITLES = {key: SECTIONS_BY_KEY[key].title for key in SECTION_KEYS}
 
 
 def _moment(raw: str) -> datetime | None:

@@ -6,19 +6,30 @@ from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from markupsafe import Markup
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.access import acting_user
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.form_errors import refuse
 from portal.models.applications import Application
-from portal.models.panels import Panel, PanelMember, Recommendation, TimeActivity
+from portal.models.funding import Criterion
+from portal.models.panels import Panel, Recommendation, Review, TimeActivity
 from portal.panel import bp
-from portal.services import application_form as form_rules
 from portal.services import conflicts, panel_access, panel_time, panels, scoring
 from portal.services import evidence as evidence_rules
 from portal.services.links import programme_email
@@ -66,7 +77,7 @@ class TimeForm(FlaskForm):
 
 
 def member_or_404(panel_id: int) -> Any:
-    member = panel_access.current_membership(db.session, current_user, panel_id)  # type: ignore[arg-type]
+    member = panel_access.current_membership(db.session, acting_user(), panel_id)  # type: ignore[arg-type]
     if member is None:
         abort(404)
     return member
@@ -91,10 +102,10 @@ def onboarding(panel_id: int) -> str | Response:
 
 
 def _assignment_or_404(application_id: int) -> Any:
-    assignment = panel_access.assignment_for(db.session, current_user, application_id)  # type: ignore[arg-type]
+    assignment = panel_access.assignment_for(db.session, acting_user(), application_id)  # type: ignore[arg-type]
     if assignment is None:
         abort(404)
-    member = panel_access.current_membership(db.session, current_user, assignment.panel_id)  # type: ignore[arg-type]
+    member = panel_access.current_membership(db.session, acting_user(), assignment.panel_id)  # type: ignore[arg-type]
     if member is None or member.onboarded_at is None:
         flash("Before you read any application, please read the panel guide and agree to it.")
         abort(redirect(url_for("panel.onboarding", panel_id=assignment.panel_id)))
@@ -111,10 +122,10 @@ def conflict(application_id: int) -> str | Response | tuple[str, int]:
     status = 200
     if open_to_declare and form.validate_on_submit():
         if form.answer.data == "no":
-            panels.confirm_no_conflict(db.session, assignment, current_user)  # type: ignore[arg-type]
+            panels.confirm_no_conflict(db.session, assignment, acting_user())  # type: ignore[arg-type]
             return redirect(url_for("panel.review", application_id=application_id))
         try:
-            conflicts.declare_conflict(db.session, assignment, current_user, nature=form.nature.data or "")  # type: ignore[arg-type]
+            conflicts.declare_conflict(db.session, assignment, acting_user(), nature=form.nature.data or "")  # type: ignore[arg-type]
         except DomainError as error:
             form.answer.errors = [error.message]
             status = 409
@@ -132,46 +143,99 @@ def conflict(application_id: int) -> str | Response | tuple[str, int]:
     ), status
 
 
-def _answers_from_form(application: Application) -> dict[int, CriterionAnswer]:
-    found = {}
-    for criterion in application.round.criteria:
-        raw = request.form.get(f"score-{criterion.id}", "")
-        found[criterion.id] = CriterionAnswer(
-            int(raw) if raw.isdigit() else None, request.form.get(f"comment-{criterion.id}", "").strip()
+class ReviewForm(FlaskForm):
+    """A panellist's review. ``review_form`` adds the questions, in the page's order: a score and a
+    comment per criterion, then the recommendation and an overall comment."""
+
+    # Which button was pressed ("draft" or "submit"); never rendered, the buttons carry it.
+    action = HiddenField()
+    recommendation: RadioField
+    comment: TextAreaField
+
+    criteria: list[Criterion]
+
+    def score(self, criterion: Criterion) -> Field:
+        return self[f"score-{criterion.id}"]
+
+    def criterion_comment(self, criterion: Criterion) -> Field:
+        return self[f"comment-{criterion.id}"]
+
+    def answers(self) -> dict[int, CriterionAnswer]:
+        found = {}
+        for criterion in self.criteria:
+            raw = str(self.score(criterion).data or "")
+            comment = str(self.criterion_comment(criterion).data or "").strip()
+            found[criterion.id] = CriterionAnswer(int(raw) if raw.isdigit() else None, comment)
+        return found
+
+    def chosen_recommendation(self) -> Recommendation | None:
+        try:
+            return Recommendation(self.recommendation.data or "")
+        except ValueError:
+            return None
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """``scoring.problems`` beside the questions they are about."""
+        for name, message in problems.items():
+            self[name].errors = [message]
+
+
+def _score_label(point: int, descriptor: str) -> Markup:
+    return Markup("<strong>{}</strong>: {}").format(point, descriptor)
+
+
+def _criterion_label(criterion: Criterion) -> Markup:
+    if criterion.weight > 1:
+        return Markup('{} <span class="secondary-text">(counts {} times)</span>').format(
+            criterion.title, criterion.weight
         )
-    return found
+    return Markup("{}").format(criterion.title)
 
 
-def _recommendation_from_form() -> Recommendation | None:
-    try:
-        return Recommendation(request.form.get("recommendation", ""))
-    except ValueError:
-        return None
+def review_form(criteria: list[Criterion], own: Review | None) -> ReviewForm:
+    """The review form for a round's criteria, filled from the panellist's saved draft until they send it."""
 
+    class RoundReviewForm(ReviewForm):
+        pass
 
-def _redacted(application: Application) -> dict[str, Any]:
-    """What a panellist reads: the project, never contact details, bank details or who signed it."""
-    sections = []
-    for key in ("idea", "benefit", "extra"):
-        if key == "extra" and not form_rules.shown_fields(application, key):
-            continue
-        rows = []
-        for spec in form_rules.shown_fields(application, key):
-            value = form_rules.answer(application, key, spec.name)
-            if spec.choices:
-                values = value if isinstance(value, list) else [value]
-                value = ", ".join(spec.choices.get(str(v), str(v)) for v in values if v)
-            rows.append({"key": spec.label, "value": value or "Not answered"})
-        sections.append({"title": form_rules.SECTIONS_BY_KEY[key].title, "rows": rows})
-    return {
-        "group_name": None if application.round.blind_review else application.organisation.name,
-        "group_description": form_rules.answer(application, "group", "description") or "",
-        "neighbourhood": application.organisation.neighbourhood.name
-        if application.organisation.neighbourhood
-        else None,
-        "sections": sections,
-        "budget": [(line.item, line.amount_pence) for line in application.budget_lines],
-    }
+    for criterion in criteria:
+        setattr(
+            RoundReviewForm,
+            f"score-{criterion.id}",
+            RadioField(
+                _criterion_label(criterion),
+                choices=[
+                    SelectChoice(str(point), _score_label(point, criterion.descriptors.get(str(point), "")))
+                    for point in criterion.score_points
+                ],
+                validators=[Optional()],
+                validate_choice=False,
+            ),
+        )
+        setattr(
+            RoundReviewForm,
+            f"comment-{criterion.id}",
+            TextAreaField(
+                f"Comment on {criterion.title.lower()}{'' if criterion.comment_required else ' (optional)'}",
+                render_kw={"rows": 3},
+            ),
+        )
+    RoundReviewForm.recommendation = RadioField(
+        "Would you fund it?",
+        choices=[SelectChoice(value.value, label) for value, label in scoring.RECOMMENDATIONS.items()],
+        validators=[Optional()],
+        validate_choice=False,  # a draft keeps what it can; ``scoring.problems`` says what is missing
+    )
+    RoundReviewForm.comment = TextAreaField("Anything else the panel should know? (optional)", render_kw={"rows": 4})
+    saved: dict[str, Any] = {}
+    if own is not None:
+        saved = {"recommendation": own.recommendation.value if own.recommendation else None, "comment": own.comment}
+        for score in own.scores:
+            saved[f"score-{score.criterion_id}"] = str(score.value)
+            saved[f"comment-{score.criterion_id}"] = score.comment
+    form = RoundReviewForm(data=saved)
+    form.criteria = criteria
+    return form
 
 
 @bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
@@ -180,47 +244,49 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
     if assignment.no_conflict_confirmed_at is None:
         return redirect(url_for("panel.conflict", application_id=application_id))
     application: Application = assignment.application
-    own = scoring.review_of(db.session, application, current_user)  # type: ignore[arg-type]
-    errors: dict[str, str] = {}
-    form = FlaskForm()
+    criteria = application.round.criteria
+    own = scoring.review_of(db.session, application, acting_user())  # type: ignore[arg-type]
+    form = review_form(criteria, own)
     status = 200
-    if request.method == "POST" and form.validate_on_submit():
-        answers = _answers_from_form(application)
-        recommendation = _recommendation_from_form()
-        comment = request.form.get("comment", "")
+    if form.validate_on_submit():
+        answers, recommendation = form.answers(), form.chosen_recommendation()
         try:
             # Kept whichever button was pressed, so nothing is lost while they finish or confirm.
             scoring.save_draft(
-                db.session, assignment, current_user, answers, recommendation=recommendation, comment=comment
-            )  # type: ignore[arg-type]
+                db.session,  # type: ignore[arg-type]
+                assignment,
+                acting_user(),
+                answers,
+                recommendation=recommendation,
+                comment=form.comment.data or "",
+            )
         except DomainError as error:
-            errors = {"form": error.message}
+            refuse(form, error)
             status = 409
         else:
-            if request.form.get("action") != "submit":
+            if form.action.data != "submit":
                 flash("Your review is saved as a draft.", "success")
                 return redirect(url_for("panel.review", application_id=application_id))
-            errors = scoring.problems(application.round.criteria, answers, recommendation)
-            if not errors:
+            problems = scoring.problems(criteria, answers, recommendation)
+            form.show_problems(problems)
+            if not problems:
                 return redirect(url_for("panel.confirm_review", application_id=application_id))
-        own = scoring.review_of(db.session, application, current_user)  # type: ignore[arg-type]
+        own = scoring.review_of(db.session, application, acting_user())  # type: ignore[arg-type]
     elif request.method == "GET" and request.args.get("check") and own is not None and not own.submitted:
         # Sent back from the confirmation page: say what is missing, here beside each question.
-        errors = scoring.problems(application.round.criteria, scoring.draft_answers(own), own.recommendation)
-    chosen = {s.criterion_id: s for s in own.scores} if own else {}
+        form.show_problems(scoring.problems(criteria, scoring.draft_answers(own), own.recommendation))
     return render_template(
         "panel/review.html",
         application=application,
-        shown=_redacted(application),
-        criteria=application.round.criteria,
+        shown=panel_access.what_panellist_reads(application),
+        criteria=criteria,
         own=own,
-        chosen=chosen,
-        errors=errors,
+        chosen={s.criterion_id: s for s in own.scores} if own else {},
         form=form,
         recommendations=scoring.RECOMMENDATIONS,
-        others=panel_access.others_reviews(db.session, assignment, current_user),  # type: ignore[arg-type]
+        others=panel_access.others_reviews(db.session, assignment, acting_user()),  # type: ignore[arg-type]
         photos=evidence_rules.shown_to_panel(application),
-        late_conflict=conflicts.can_declare_late(db.session, assignment),
+        late_conflict=conflicts.can_declare_late(db.session, assignment),  # type: ignore[arg-type]
         team=programme_email(),
     ), status
 
@@ -235,7 +301,7 @@ def confirm_review(application_id: int) -> str | Response | tuple[str, int]:
     if assignment.no_conflict_confirmed_at is None:
         return redirect(url_for("panel.conflict", application_id=application_id))
     application: Application = assignment.application
-    own = scoring.review_of(db.session, application, current_user)  # type: ignore[arg-type]
+    own = scoring.review_of(db.session, application, acting_user())  # type: ignore[arg-type]
     if own is None or own.submitted:
         return redirect(url_for("panel.review", application_id=application_id))
     if scoring.problems(application.round.criteria, scoring.draft_answers(own), own.recommendation):
@@ -244,7 +310,7 @@ def confirm_review(application_id: int) -> str | Response | tuple[str, int]:
     status = 200
     if form.validate_on_submit():
         try:
-            scoring.submit_draft(db.session, assignment, by=current_user)  # type: ignore[arg-type]
+            scoring.submit_draft(db.session, assignment, by=acting_user())  # type: ignore[arg-type]
         except DomainError as error:
             form.form_errors.append(error.message)
             status = 409
@@ -265,9 +331,7 @@ def confirm_review(application_id: int) -> str | Response | tuple[str, int]:
 
 @bp.route("/time", methods=["GET", "POST"])
 def time() -> str | Response:
-    members = db.session.scalars(
-        select(PanelMember).where(PanelMember.user_id == current_user.id, PanelMember.left_at.is_(None))
-    ).all()
+    members = panel_access.current_memberships(db.session, acting_user())  # type: ignore[arg-type]
     form = TimeForm()
     form.panel.choices = [SelectChoice(str(m.panel_id), m.panel.name) for m in members]
     if len(members) == 1 and not form.panel.data:
@@ -296,6 +360,6 @@ def time() -> str | Response:
         "panel/time.html",
         form=form,
         members=members,
-        entries=panel_time.entries_of(db.session, current_user),  # type: ignore[arg-type]
+        entries=panel_time.entries_of(db.session, acting_user()),  # type: ignore[arg-type]
         labels=panel_time.ACTIVITY_LABELS,
     )

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 from flask import render_template
-from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
+from portal.access import acting_user
 from portal.extensions import db
-from portal.models.panels import PanelMember
 from portal.panel import bp
+from portal.services import panel_access
 from portal.services.dashboards import describe_minutes, panellist_overview
 
 
 @bp.get("/")
 def home() -> str:
-    overview = panellist_overview(db.session, current_user)  # type: ignore[arg-type]
-    memberships = db.session.scalars(
-        select(PanelMember)
-        .where(PanelMember.user_id == current_user.id, PanelMember.left_at.is_(None))
-        .options(joinedload(PanelMember.panel))
-    ).all()
+    overview = panellist_overview(db.session, acting_user())  # type: ignore[arg-type]
+    memberships = panel_access.current_memberships(db.session, acting_user())  # type: ignore[arg-type]
     return render_template(
         "panel/home.html",
         overview=overview,

@@ -6,7 +6,8 @@ person gave; nothing about them is stored.
 ``Round.eligibility`` keys read here: ``kinds`` and ``income_bands`` (the
 values that may apply; missing or empty means all) and ``excluded_purposes``
 (keys of ``PURPOSES`` the round does not fund; missing means
-``DEFAULT_EXCLUDED``).
+``DEFAULT_EXCLUDED``). Where a group may be is the round's neighbourhoods
+(``neighbourhood_in_round``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal.models.funding import Round
+from sqlalchemy.orm import Session
+
+from portal.models.funding import Neighbourhood, Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS, IncomeBand, OrganisationKind
+from portal.services.postcodes import neighbourhood_for
 
 PURPOSES = {
     "activities": "Running activities or sessions",
@@ -57,6 +61,14 @@ def allowed_bands(grant_round: Round) -> set[str]:
 def excluded_purposes(grant_round: Round) -> list[str]:
     excluded = grant_round.eligibility.get("excluded_purposes")
     return [p for p in (DEFAULT_EXCLUDED if excluded is None else excluded) if p in PURPOSES]
+
+
+def neighbourhood_in_round(session: Session, grant_round: Round, postcode: str) -> Neighbourhood | None:
+    """The neighbourhood the postcode is in, when it is one of the round's; None when the round does not cover it."""
+    place = neighbourhood_for(session, postcode)
+    if place is None or place.id not in {n.id for n in grant_round.neighbourhoods}:
+        return None
+    return place
 
 
 def first_missing(answers: dict[str, Any]) -> str | None:

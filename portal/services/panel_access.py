@@ -14,6 +14,10 @@ assignment alike.
 - The results they see hold only the applications assigned within that panel,
   never the rows of a group they are conflicted with or belong to, and never
   anyone's name (``visible_results``).
+- A panellist reads the project (its idea, who benefits, the round's own
+  questions, the budget, the group's description), never contact details,
+  bank details or who signed it; nor the group's name under blind review
+  (``what_panellist_reads``).
 - Nobody is given an application of a group they belong to or are conflicted
   with, and a member who has seen the panel's results is not given an
   application that already has a submitted review: they may know its marks
@@ -23,6 +27,7 @@ assignment alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -31,7 +36,8 @@ from portal.models.applications import Application, ApplicationStatus
 from portal.models.organisations import Membership
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember, Review
 from portal.models.users import User
-from portal.services import results
+from portal.services import answers, results
+from portal.services import application_form as form_rules
 from portal.services.scoring import RECOMMENDATIONS
 
 
@@ -41,6 +47,17 @@ def current_membership(session: Session, user: User, panel_id: int) -> PanelMemb
         select(PanelMember).where(
             PanelMember.panel_id == panel_id, PanelMember.user_id == user.id, PanelMember.left_at.is_(None)
         )
+    )
+
+
+def current_memberships(session: Session, user: User) -> list[PanelMember]:
+    """The panels the user sits on now (not those they have left), each with its panel loaded."""
+    return list(
+        session.scalars(
+            select(PanelMember)
+            .where(PanelMember.user_id == user.id, PanelMember.left_at.is_(None))
+            .options(joinedload(PanelMember.panel))
+        ).all()
     )
 
 
@@ -248,3 +265,32 @@ def _refusal(member: PanelMember, facts: _Facts) -> str | None:
     if member.results_seen_at is not None and facts.has_submitted_review:
         return "they have seen the panel's results, so may already know the marks it has been given"
     return None
+
+
+# The question sections a panellist reads; "group" is left out for its contact and
+# profile details (only its description is shown), "declarations" for the signature.
+PANEL_SECTIONS = ("idea", "benefit", "extra")
+
+
+@dataclass(frozen=True)
+class PanelReading:
+    """What a panellist may read of an application."""
+
+    group_name: str | None
+    group_description: str
+    neighbourhood: str | None
+    sections: list[answers.AnswerSection]
+    budget: list[tuple[str, int]]
+
+
+def what_panellist_reads(application: Application) -> PanelReading:
+    """The project, never contact details, bank details or who signed it; no group name under blind review."""
+    description: Any = form_rules.answer(application, "group", "description")
+    neighbourhood = application.organisation.neighbourhood
+    return PanelReading(
+        group_name=None if application.round.blind_review else application.organisation.name,
+        group_description=str(description or ""),
+        neighbourhood=neighbourhood.name if neighbourhood else None,
+        sections=answers.answer_sections(application, PANEL_SECTIONS),
+        budget=[(line.item, line.amount_pence) for line in application.budget_lines],
+    )

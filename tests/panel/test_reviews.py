@@ -27,7 +27,7 @@ from tests.factories import (
     make_user,
 )
 from tests.fixtures.databases import reread
-from tests.fixtures.pages import page_text
+from tests.fixtures.pages import error_summary_problems, form_values, page_text
 from tests.storage.sample_files import make_jpeg
 
 DESCRIPTORS = {str(p): f"Descriptor {p}" for p in range(1, 6)}
@@ -168,7 +168,8 @@ def test_scoring_draft_then_submit_then_see_the_panel(
     assert "once you have submitted all your reviews" in page_text(signed_in.get(f"/panel/panels/{panel.id}/results"))
 
     signed_in.post(url, data={f"score-{criterion}": "4", "action": "draft"})
-    assert 'value="4" checked' in signed_in.get(url).get_data(as_text=True)
+    saved = form_values(signed_in.get(url), with_field=f"score-{criterion}")
+    assert saved[f"score-{criterion}"] == ["4"]
     missing = signed_in.post(url, data={f"score-{criterion}": "4", "action": "submit"})
     assert "Choose whether you recommend funding it" in page_text(missing)
 
@@ -326,3 +327,22 @@ def test_missing_scores_are_shown_on_the_review_page_not_the_confirmation(
     assert session.scalars(select(Review).where(Review.panellist_id == june.id)).one().submitted
     audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "review submitted")).all()
     assert len(audit) == 1
+
+
+def test_what_is_missing_from_a_review_is_shown_at_its_question(
+    signed_in: FlaskClient, setup: tuple[Panel, Application]
+) -> None:
+    panel, application = setup
+    onboard(signed_in, panel)
+    signed_in.post(f"/panel/applications/{application.id}/conflict", data={"answer": "no"})
+    criterion = application.round.criteria[0].id
+
+    page = signed_in.post(f"/panel/applications/{application.id}", data={"action": "submit"})
+
+    html = page.get_data(as_text=True)
+    assert error_summary_problems(html) == []  # every summary item links to its question, which shows it
+    text = page_text(page)
+    assert text.index("Choose a score for Local need") < text.index("Choose whether you recommend funding it")
+    assert f'href="#score-{criterion}"' in html
+    assert f'id="score-{criterion}-error"' in html
+    assert 'id="recommendation-error"' in html
