@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from portal import demo_events, demo_grants, demo_panel
 from portal.models.applications import Application, ApplicationStatus, BudgetLine
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
 from portal.models.organisations import IncomeBand, Membership, Organisation, OrganisationKind
@@ -427,7 +428,7 @@ def _application(
             application.reference = next_reference(session, now.year)
             application.submitted_at = now
     session.flush()
-    audit.record(session, None, "demo data loaded", application, f"Demo application, now {spec.status.value}")
+    audit.record(session, None, AuditAction.DEMO_DATA_LOADED, application, f"Demo application, now {spec.status.value}")
     return application
 
 

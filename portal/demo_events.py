@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.demo_grants import pdf_file
+from portal.models.audit import AuditAction
 from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus, Resource
 from portal.models.organisations import Organisation
 from portal.models.users import User
@@ -125,7 +126,7 @@ def _event(session: Session, officer: User, title: str, **fields: object) -> tup
     event = Event(title=title, created_by_id=officer.id, **fields)
     session.add(event)
     session.flush()
-    audit.record(session, officer, "event created", event, "Demo event")
+    audit.record(session, officer, AuditAction.EVENT_CREATED, event, "Demo event")
     return event, True
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Application, ApplicationStatus, BudgetLine, InfoRequest
+from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, Payment
 from portal.models.funding import Fund, Round
 from portal.models.organisations import Organisation
@@ -78,7 +79,7 @@ def ask_question(session: Session, application: Application, officer: User) -> N
     request = InfoRequest(application=application, question=QUESTION, asked_by_id=officer.id)
     session.add(request)
     session.flush()
-    audit.record(session, officer, "more information requested", application, QUESTION)
+    audit.record(session, officer, AuditAction.MORE_INFORMATION_REQUESTED, application, QUESTION)
 
 
 def past_grant(session: Session, fund: Fund, organisation: Organisation, member: User, now: datetime) -> Award:
@@ -146,5 +147,5 @@ def past_grant(session: Session, fund: Fund, organisation: Organisation, member:
         )
         session.add(award)
         session.flush()
-        audit.record(session, None, "award offered", award, "Demo award")
+        audit.record(session, None, AuditAction.AWARD_OFFERED, award, "Demo award")
     return award
