@@ -95,17 +95,7 @@ def outcome_message(session: Session, application: Application) -> str | None:
         if decision is not None and decision.outcome is DecisionOutcome.DECLINE:
             return None
     if application.status is ApplicationStatus.INELIGIBLE:
-        # The officer's reason is the summary of the "marked ineligible" entry: written for the group to read.
-        return session.scalar(
-            select(AuditEntry.summary)
-            .where(
-                AuditEntry.object_type == "Application",
-                AuditEntry.object_id == application.id,
-                AuditEntry.action == AuditAction.APPLICATION_MARKED_INELIGIBLE,
-            )
-            .order_by(AuditEntry.id.desc())
-            .limit(1)
-        )
+        return application.ineligible_reason
     return None
 
 

@@ -111,7 +111,7 @@ def mark_eligible(session: Session, officer: User, application: Application) -> 
 
 
 def mark_ineligible(session: Session, officer: User, application: Application, *, reason: str) -> None:
-    """The reason is the audit entry's summary, which the group reads on its status page."""
+    """The reason is kept on the application, for the group to read on its status page."""
     reason = reason.strip()
     if not reason:
         raise DomainError("Give the reason the group will read")
@@ -119,6 +119,7 @@ def mark_ineligible(session: Session, officer: User, application: Application, *
     _to_checking(application)
     advance_application(application, A.INELIGIBLE)
     application.decided_at = utcnow()
+    application.ineligible_reason = reason[:2000]
     audit.record(session, officer, AuditAction.APPLICATION_MARKED_INELIGIBLE, application, reason[:2000])
     _email_group(
         session,

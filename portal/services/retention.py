@@ -83,6 +83,9 @@ def anonymise_application(session: Session, storage: Storage, application: Appli
     ):
         if title and title in entry.summary:
             entry.summary = entry.summary.replace(title, ERASED)
+    # The reason stays for the group's status page, like the audit summaries, without the title.
+    if title and application.ineligible_reason and title in application.ineligible_reason:
+        application.ineligible_reason = application.ineligible_reason.replace(title, ERASED)
     application.title = ""
     application.answers = {}
     application.section_revisions = {}
