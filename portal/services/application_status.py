@@ -19,7 +19,7 @@ from portal.models.audit import AuditAction, AuditEntry
 from portal.models.awards import Award, Decision, DecisionOutcome, MonitoringReport, Payment
 
 # Audit action -> what the group reads on its status page.
-APPLICANT_TIMELINE: dict[str, str] = {
+APPLICANT_TIMELINE: dict[AuditAction, str] = {
     AuditAction.APPLICATION_STARTED: "You started the application",
     AuditAction.APPLICATION_SUBMITTED: "You sent the application",
     AuditAction.MORE_INFORMATION_REQUESTED: "We asked you for more information",
@@ -61,7 +61,7 @@ def timeline(session: Session, application: Application) -> list[TimelineEntry]:
         .where(or_(*objects), AuditEntry.action.in_(list(APPLICANT_TIMELINE)))
         .order_by(AuditEntry.created_at, AuditEntry.id)
     )
-    return [TimelineEntry(entry.created_at, APPLICANT_TIMELINE[entry.action]) for entry in entries]
+    return [TimelineEntry(entry.created_at, APPLICANT_TIMELINE[AuditAction(entry.action)]) for entry in entries]
 
 
 def next_step(application: Application) -> str:
