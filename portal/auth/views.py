@@ -36,6 +36,7 @@ from portal.auth.forms import (
 )
 from portal.auth.sessions import end_session, start_session
 from portal.extensions import db, limiter
+from portal.models.audit import AuditAction
 from portal.models.users import SignInMethod, User
 from portal.rate_limits import (
     CODES_PER_ADDRESS,
@@ -265,7 +266,7 @@ def totp_setup() -> Response | str:
     form = AuthenticatorCodeForm()
     if form.validate_on_submit():
         if totp.confirm_setup(db.session, user, secret, form.code.data):
-            record(db.session, user, "authenticator set up", user)
+            record(db.session, user, AuditAction.AUTHENTICATOR_SET_UP, user)
             if found is not None:
                 sign_in.staff_signed_in(db.session, user, how="With a password and a newly set up authenticator code")
                 return _finish(user, pending.get("next"), signed_in_with=SignInMethod.PASSWORD_AND_AUTHENTICATOR)
@@ -280,7 +281,7 @@ def totp_setup() -> Response | str:
 @bp.post("/sign-out")
 def sign_out() -> Response:
     if current_user.is_authenticated:
-        record(db.session, current_user, "signed out", current_user)  # type: ignore[arg-type]
+        record(db.session, current_user, AuditAction.SIGNED_OUT, current_user)  # type: ignore[arg-type]
     end_session(db.session)
     flash("You have signed out", "success")
     return redirect(url_for("main.index"))

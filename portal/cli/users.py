@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from portal.database import writing
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.models.audit import AuditAction
 from portal.models.users import STAFF_ROLES, Role, User
 from portal.services import totp
 from portal.services.audit import record
@@ -25,6 +26,10 @@ from portal.storage import get_storage
 group = AppGroup("users", help="Officers, admins and roles.")
 
 ROLE_CHOICE = click.Choice([role.value for role in Role], case_sensitive=False)
+
+
+# The command-line set-up of each staff role, as the audit log names it.
+_SET_UP = {Role.OFFICER: AuditAction.OFFICER_ACCOUNT_SET_UP, Role.ADMIN: AuditAction.ADMIN_ACCOUNT_SET_UP}
 
 
 def _find(session: Session, email: str) -> User:
@@ -63,7 +68,7 @@ def _create_staff(email: str, name: str | None, password_stdin: bool, role: Role
         user.grant(role)
         session.flush()
         summary = f"{'Created' if created else 'Updated'} as {role.value} from the command line"
-        record(session, None, f"{role.value} account set up", user, summary=summary)
+        record(session, None, _SET_UP[role], user, summary=summary)
         # A new role and a new password: no session that signed in before carries on.
         end_all_sessions(session, user, by=None, reason=f"set up as {role.value} from the command line")
         session.commit()
@@ -106,7 +111,7 @@ def grant(email: str, role: str) -> None:
         user = _find(db.session, email)
         if granted not in user.roles:
             user.grant(granted)
-            record(db.session, None, "role granted", user, summary=f"{granted.value}, from the command line")
+            record(db.session, None, AuditAction.ROLE_GRANTED, user, summary=f"{granted.value}, from the command line")
             end_all_sessions(db.session, user, by=None, reason=f"given the role {granted.value} from the command line")
         db.session.commit()
         has_password = bool(user.password_hash)
@@ -130,7 +135,7 @@ def revoke(email: str, role: str) -> None:
             click.echo(f"{user.email} does not have the role {revoked.value}; nothing changed.")
             return
         user.revoke(revoked)
-        record(db.session, None, "role revoked", user, summary=f"{revoked.value}, from the command line")
+        record(db.session, None, AuditAction.ROLE_REVOKED, user, summary=f"{revoked.value}, from the command line")
         end_all_sessions(db.session, user, by=None, reason=f"the role {revoked.value} taken away from the command line")
         db.session.commit()
     click.echo(f"{user.email} is no longer {revoked.value}.")
@@ -145,7 +150,13 @@ def deactivate(email: str) -> None:
         user = _find(session, email)
         user.active = False
         ended = revoke_all(session, user)
-        record(session, None, "account deactivated", user, summary=f"From the command line; {ended} session(s) ended")
+        record(
+            session,
+            None,
+            AuditAction.ACCOUNT_DEACTIVATED,
+            user,
+            summary=f"From the command line; {ended} session(s) ended",
+        )
         session.commit()
     click.echo(f"{user.email} is deactivated and {ended} session(s) ended.")
 

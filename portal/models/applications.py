@@ -82,6 +82,8 @@ class Application(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
+    # Why an officer found it not eligible, written for the group to read on its status page.
+    ineligible_reason: Mapped[str | None] = mapped_column(Text)
     # Set when the retention job removed its answers and evidence.
     anonymised_at: Mapped[datetime | None]
     # Set when an officer ended reviewing with fewer reviews than the round asks

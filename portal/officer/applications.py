@@ -19,6 +19,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import pounds
 from portal.models.applications import Application
+from portal.models.audit import AuditAction
 from portal.models.awards import Award, Payment
 from portal.models.funding import Round
 from portal.officer import bp, panel_step_forms
@@ -99,7 +100,7 @@ def applications_csv(round_id: int) -> FlaskResponse:
 
     header = ["Reference", "Title", "Group", "Status", "Asked for (£)", "Sent on"]
     summary = f"Round {round_id}: " + (", ".join(f"{k} {v}" for k, v in chosen.items() if v) or "everything")
-    audit.record(db.session, current_user, "applications exported", None, summary)  # type: ignore[arg-type]
+    audit.record(db.session, current_user, AuditAction.APPLICATIONS_EXPORTED, None, summary)  # type: ignore[arg-type]
     return streamed(lambda session: csv_lines(header, rows(session)), f"applications-round-{round_id}.csv", "text/csv")
 
 

@@ -6,15 +6,15 @@ from datetime import date, datetime, time, timedelta
 
 from flask import Response as FlaskResponse
 from flask import render_template, request
-from flask_login import current_user
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import aliased
 
 from portal import rate_limits
+from portal.access import acting_user
 from portal.database import writes_on_get
 from portal.extensions import db
 from portal.formatting import uk_time
-from portal.models.audit import AuditEntry
+from portal.models.audit import AuditAction, AuditEntry
 from portal.models.base import utcnow
 from portal.models.users import User
 from portal.officer import bp
@@ -33,13 +33,22 @@ def _day(raw: str) -> date | None:
         return None
 
 
+def _action(raw: str) -> AuditAction | None:
+    try:
+        return AuditAction(raw)
+    except ValueError:
+        return None
+
+
 def _filtered() -> tuple[Select[tuple[AuditEntry, str | None]], dict[str, str]]:
     action = request.args.get("action", "").strip()[:60]
     who = request.args.get("who", "").strip()[:254]
     since, until = _day(request.args.get("from", "")), _day(request.args.get("to", ""))
     statement = select(AuditEntry, Actor.email).outerjoin(Actor, Actor.id == AuditEntry.actor_id)
     if action:
-        statement = statement.where(AuditEntry.action == action)
+        # An action the portal does not record matches nothing, rather than being ignored.
+        known = _action(action)
+        statement = statement.where(AuditEntry.action == known if known is not None else false())
     if who:
         statement = statement.where(Actor.email == who.lower())
     zone = uk_time(utcnow()).tzinfo
@@ -94,11 +103,11 @@ def audit_csv() -> FlaskResponse:
     ]
     audit.record(
         db.session,
-        current_user,
-        "audit log exported",
+        acting_user(),
+        AuditAction.AUDIT_LOG_EXPORTED,
         None,
         ", ".join(f"{k} {v}" for k, v in chosen.items() if v) or "everything",
-    )  # type: ignore[arg-type]
+    )
     response = FlaskResponse(
         csv_lines(["When (UK time)", "Who", "What", "Record", "Record id", "Details"], rows), mimetype="text/csv"
     )

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask import Response as FlaskResponse
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import charts, rate_limits
-from portal.access import get_or_404
+from portal.access import acting_user, get_or_404
 from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.models.audit import AuditAction
 from portal.models.funding import Round
 from portal.officer import bp
 from portal.officer.downloads import streamed
@@ -44,7 +44,7 @@ def publish_awards(round_id: int) -> Response:
         abort(400)
     chosen = {number for number in map(parse_id, request.form.getlist("award")) if number}
     try:
-        count = threesixty.choose(db.session, current_user, grant_round, chosen)  # type: ignore[arg-type]
+        count = threesixty.choose(db.session, acting_user(), grant_round, chosen)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -60,7 +60,9 @@ def threesixty_json(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
     publisher = threesixty.publisher_from(current_app.config)
     count = threesixty.published_count(db.session, grant_round)
-    audit.record(db.session, current_user, "open data exported", grant_round, f"360Giving JSON, {count} grants")  # type: ignore[arg-type]
+    audit.record(
+        db.session, acting_user(), AuditAction.OPEN_DATA_EXPORTED, grant_round, f"360Giving JSON, {count} grants"
+    )
     return streamed(
         lambda session: threesixty.json_package(session, publisher, round_id),
         f"360giving-{grant_round.slug}.json",
@@ -75,7 +77,9 @@ def threesixty_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
     publisher = threesixty.publisher_from(current_app.config)
     count = threesixty.published_count(db.session, grant_round)
-    audit.record(db.session, current_user, "open data exported", grant_round, f"360Giving CSV, {count} grants")  # type: ignore[arg-type]
+    audit.record(
+        db.session, acting_user(), AuditAction.OPEN_DATA_EXPORTED, grant_round, f"360Giving CSV, {count} grants"
+    )
     return streamed(
         lambda session: threesixty.flat_csv(session, publisher, round_id),
         f"360giving-{grant_round.slug}.csv",
@@ -88,7 +92,7 @@ def threesixty_csv(round_id: int) -> FlaskResponse:
 @rate_limits.exports
 def awards_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
-    audit.record(db.session, current_user, "awards exported", grant_round, f"Round {grant_round.id}")  # type: ignore[arg-type]
+    audit.record(db.session, acting_user(), AuditAction.AWARDS_EXPORTED, grant_round, f"Round {grant_round.id}")
     return streamed(
         lambda session: csv_lines(AWARDS_HEADER, award_rows(session, round_id)),
         f"awards-round-{grant_round.id}.csv",
@@ -101,7 +105,7 @@ def awards_csv(round_id: int) -> FlaskResponse:
 @rate_limits.exports
 def payments_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
-    audit.record(db.session, current_user, "payments exported", grant_round, f"Round {grant_round.id}")  # type: ignore[arg-type]
+    audit.record(db.session, acting_user(), AuditAction.PAYMENTS_EXPORTED, grant_round, f"Round {grant_round.id}")
     return streamed(
         lambda session: csv_lines(PAYMENTS_HEADER, payment_rows(session, round_id)),
         f"payments-round-{grant_round.id}.csv",

@@ -21,6 +21,7 @@ from portal.form_errors import refuse
 from portal.formatting import uk_time
 from portal.forms import email_field
 from portal.models.applications import Application, ApplicationStatus
+from portal.models.audit import AuditAction
 from portal.models.funding import Round
 from portal.models.panels import Assignment, Panel, PanelMember
 from portal.models.users import User
@@ -304,7 +305,7 @@ def panel_time_csv(panel_id: int) -> FlaskResponse:
     rows = panel_time.time_owed(db.session, panel)
     # One row per panel member: small enough to build whole.
     body = "".join(panel_time.time_csv(rows, panel.round.hourly_rate_pence))
-    audit.record(db.session, current_user, "panel time exported", panel, f"{len(rows)} panel members")  # type: ignore[arg-type]
+    audit.record(db.session, current_user, AuditAction.PANEL_TIME_EXPORTED, panel, f"{len(rows)} panel members")  # type: ignore[arg-type]
     response = FlaskResponse(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="panel-{panel.id}-time.csv"'
     return response

@@ -2,7 +2,7 @@
 
 The timeline is read from the audit log, keeping only the entries a group
 should see and saying them in plain words. Officers' notes and internal steps
-never appear. Services that record these actions must use these exact words.
+never appear.
 """
 
 from __future__ import annotations
@@ -15,26 +15,26 @@ from sqlalchemy.orm import Session
 
 from portal.formatting import date_long, time_and_date, uk_time
 from portal.models.applications import Application, ApplicationStatus, InfoRequest
-from portal.models.audit import AuditEntry
+from portal.models.audit import AuditAction, AuditEntry
 from portal.models.awards import Award, Decision, DecisionOutcome, MonitoringReport, Payment
 
 # Audit action -> what the group reads on its status page.
-APPLICANT_TIMELINE = {
-    "application started": "You started the application",
-    "application submitted": "You sent the application",
-    "more information requested": "We asked you for more information",
-    "more information sent": "You sent the information we asked for",
-    "application marked eligible": "We checked your application and passed it to the panel",
-    "application marked ineligible": "We found that your application is not eligible",
-    "application approved": "We decided to fund your project",
-    "application declined": "We decided not to fund your project",
-    "application withdrawn": "You withdrew the application",
-    "award offered": "We offered you a grant",
-    "award accepted": "You accepted the grant",
-    "bank details added": "You gave your bank details",
-    "payment made": "We paid your grant",
-    "report submitted": "You sent your end-of-grant report",
-    "award cancelled": "The grant was cancelled",
+APPLICANT_TIMELINE: dict[AuditAction, str] = {
+    AuditAction.APPLICATION_STARTED: "You started the application",
+    AuditAction.APPLICATION_SUBMITTED: "You sent the application",
+    AuditAction.MORE_INFORMATION_REQUESTED: "We asked you for more information",
+    AuditAction.MORE_INFORMATION_SENT: "You sent the information we asked for",
+    AuditAction.APPLICATION_MARKED_ELIGIBLE: "We checked your application and passed it to the panel",
+    AuditAction.APPLICATION_MARKED_INELIGIBLE: "We found that your application is not eligible",
+    AuditAction.APPLICATION_APPROVED: "We decided to fund your project",
+    AuditAction.APPLICATION_DECLINED: "We decided not to fund your project",
+    AuditAction.APPLICATION_WITHDRAWN: "You withdrew the application",
+    AuditAction.AWARD_OFFERED: "We offered you a grant",
+    AuditAction.AWARD_ACCEPTED: "You accepted the grant",
+    AuditAction.BANK_DETAILS_ADDED: "You gave your bank details",
+    AuditAction.PAYMENT_MADE: "We paid your grant",
+    AuditAction.REPORT_SUBMITTED: "You sent your end-of-grant report",
+    AuditAction.AWARD_CANCELLED: "The grant was cancelled",
 }
 
 
@@ -61,7 +61,7 @@ def timeline(session: Session, application: Application) -> list[TimelineEntry]:
         .where(or_(*objects), AuditEntry.action.in_(list(APPLICANT_TIMELINE)))
         .order_by(AuditEntry.created_at, AuditEntry.id)
     )
-    return [TimelineEntry(entry.created_at, APPLICANT_TIMELINE[entry.action]) for entry in entries]
+    return [TimelineEntry(entry.created_at, APPLICANT_TIMELINE[AuditAction(entry.action)]) for entry in entries]
 
 
 def next_step(application: Application) -> str:
@@ -95,17 +95,7 @@ def outcome_message(session: Session, application: Application) -> str | None:
         if decision is not None and decision.outcome is DecisionOutcome.DECLINE:
             return None
     if application.status is ApplicationStatus.INELIGIBLE:
-        # The officer's reason is the summary of the "marked ineligible" entry: written for the group to read.
-        return session.scalar(
-            select(AuditEntry.summary)
-            .where(
-                AuditEntry.object_type == "Application",
-                AuditEntry.object_id == application.id,
-                AuditEntry.action == "application marked ineligible",
-            )
-            .order_by(AuditEntry.id.desc())
-            .limit(1)
-        )
+        return application.ineligible_reason
     return None
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.errors import DomainError, StaleEdit, StorageUnavailable
 from portal.formatting import date_long, uk_time
 from portal.models.applications import Application, ApplicationStatus, BudgetLine, EvidenceKind, InfoRequest
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.organisations import Membership, Organisation
@@ -91,7 +92,9 @@ def start_application(session: Session, grant_round: Round, organisation: Organi
         if found is None:  # pragma: no cover - the unique constraint was not the cause
             raise
         return found
-    audit.record(session, user, "application started", application, f"{organisation.name} for {grant_round.title}")
+    audit.record(
+        session, user, AuditAction.APPLICATION_STARTED, application, f"{organisation.name} for {grant_round.title}"
+    )
     session.flush()
     return application
 
@@ -226,7 +229,7 @@ def submit_application(session: Session, application: Application, user: User) -
         .execution_options(synchronize_session=False)
     )
     session.refresh(application)
-    audit.record(session, user, "application submitted", application, f"{reference}: {application.title}")
+    audit.record(session, user, AuditAction.APPLICATION_SUBMITTED, application, f"{reference}: {application.title}")
     notify.queue_email(
         session,
         to=user.email,
@@ -243,7 +246,7 @@ def submit_application(session: Session, application: Application, user: User) -
 def withdraw_application(session: Session, application: Application, user: User, *, reason: str) -> None:
     decisions.drop_pending_approval(session, application, by=user, why="the group withdrew the application")
     advance_application(application, ApplicationStatus.WITHDRAWN)
-    audit.record(session, user, "application withdrawn", application, reason.strip()[:2000])
+    audit.record(session, user, AuditAction.APPLICATION_WITHDRAWN, application, reason.strip()[:2000])
     if application.reference:
         notify.queue_email(
             session,
@@ -309,7 +312,7 @@ def answer_info_request(
     audit.record(
         session,
         user,
-        "more information sent",
+        AuditAction.MORE_INFORMATION_SENT,
         application,
         f"Answer to request {info_request.id}; {len(stored)} file(s)",
     )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from portal.errors import DomainError
 from portal.formatting import uk_time
+from portal.models.audit import AuditAction
 from portal.models.events import Event, EventStatus, Registration, RegistrationStatus
 from portal.models.funding import Neighbourhood
 from portal.models.organisations import Organisation
@@ -27,7 +28,7 @@ def mark_attendance(session: Session, actor: User, event: Event, attended_ids: s
             RegistrationStatus.ATTENDED if registration.id in attended_ids else RegistrationStatus.BOOKED
         )
     count = sum(1 for r in places if r.status is RegistrationStatus.ATTENDED)
-    audit.record(session, actor, "event attendance marked", event, f"{count} of {len(places)} attended")
+    audit.record(session, actor, AuditAction.EVENT_ATTENDANCE_MARKED, event, f"{count} of {len(places)} attended")
     session.flush()
     return count
 
@@ -55,7 +56,7 @@ def register_rows(session: Session, actor: User, event: Event) -> list[list[obje
         ]
         for r in registrations_of(session, event, LIVE)
     ]
-    audit.record(session, actor, "event register exported", event, f"{len(rows)} rows")
+    audit.record(session, actor, AuditAction.EVENT_REGISTER_EXPORTED, event, f"{len(rows)} rows")
     session.flush()
     return rows
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from portal.models.audit import AuditEntry
+from portal.models.audit import AuditAction, AuditEntry
 from portal.models.users import User
 
 
 def record(
     session: Session,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     obj: object | None = None,
     summary: str = "",
 ) -> AuditEntry:

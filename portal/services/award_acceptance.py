@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
 from portal.models.users import User
@@ -57,7 +58,11 @@ def accept_award(session: Session, award: Award, user: User, *, name: str, agree
         session.add(MonitoringReport(award=award, due_on=due_on))
     reference = award.application.reference
     audit.record(
-        session, user, "award accepted", award, f"Accepted by {name} for {award.application.organisation.name}"
+        session,
+        user,
+        AuditAction.AWARD_ACCEPTED,
+        award,
+        f"Accepted by {name} for {award.application.organisation.name}",
     )
     notify.queue_email(
         session,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.formatting import pounds
+from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, MonitoringReport, Payment
 from portal.models.base import utcnow
 from portal.models.users import User
@@ -30,7 +31,9 @@ def plan_payment(session: Session, officer: User, award: Award, *, amount_pence:
     payment = Payment(award=award, amount_pence=amount_pence, due_on=due_on)
     session.add(payment)
     session.flush()
-    audit.record(session, officer, "payment planned", award, f"{pounds(amount_pence)} due {due_on.isoformat()}")
+    audit.record(
+        session, officer, AuditAction.PAYMENT_PLANNED, award, f"{pounds(amount_pence)} due {due_on.isoformat()}"
+    )
     session.flush()
     return payment
 
@@ -55,7 +58,11 @@ def record_payment(session: Session, officer: User, payment: Payment, *, referen
     session.refresh(payment)
     session.refresh(award)
     audit.record(
-        session, officer, "payment made", payment, f"{pounds(payment.amount_pence)}, reference {payment.reference}"
+        session,
+        officer,
+        AuditAction.PAYMENT_MADE,
+        payment,
+        f"{pounds(payment.amount_pence)}, reference {payment.reference}",
     )
     if award.status is AwardStatus.ACCEPTED and award.paid_pence() >= award.amount_pence:
         advance_award(award, AwardStatus.PAID)
@@ -75,7 +82,11 @@ def cancel_award(session: Session, officer: User, award: Award, *, reason: str) 
     returned = award.amount_pence - award.paid_pence()
     decisions.release(session, award.application.round, returned)
     audit.record(
-        session, officer, "award cancelled", award, f"{pounds(returned)} returned to the budget: {award.cancel_reason}"
+        session,
+        officer,
+        AuditAction.AWARD_CANCELLED,
+        award,
+        f"{pounds(returned)} returned to the budget: {award.cancel_reason}",
     )
     for email in decisions.members_emails(session, award.application):
         notify.queue_email(
@@ -98,5 +109,5 @@ def close_after_report(session: Session, officer: User, report: MonitoringReport
     advance_award(award, AwardStatus.CLOSED)
     report.reviewed_at = utcnow()
     report.reviewed_by_id = officer.id
-    audit.record(session, officer, "award closed", award, "End-of-grant report read")
+    audit.record(session, officer, AuditAction.AWARD_CLOSED, award, "End-of-grant report read")
     session.flush()

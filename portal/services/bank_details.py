@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
-from portal.models.audit import AuditEntry
+from portal.models.audit import AuditAction, AuditEntry
 from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
 from portal.models.users import User
@@ -31,8 +31,8 @@ from portal.services import audit, encryption, notify
 from portal.services.decisions import members_emails
 from portal.services.links import absolute_url, programme_email
 
-ADDED = "bank details added"
-CHANGED = "bank details changed"
+ADDED = AuditAction.BANK_DETAILS_ADDED
+CHANGED = AuditAction.BANK_DETAILS_CHANGED
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from portal.errors import DomainError
 from portal.models.applications import Application, ApplicationStatus
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.organisations import Organisation
 from portal.models.panels import Assignment, ConflictDeclaration, Review
@@ -72,7 +73,7 @@ def declare_conflict(session: Session, assignment: Assignment, user: User, *, na
         nature=nature,
         by=user,
     )
-    audit.record(session, user, "conflict declared", application, entry.nature or "No details given")
+    audit.record(session, user, AuditAction.CONFLICT_DECLARED, application, entry.nature or "No details given")
     withdrawn = _withdraw_work(
         session, user, application.organisation_id, by=user, why="declared a conflict of interest", email_team=True
     )
@@ -103,7 +104,7 @@ def add_entry(session: Session, *, by: User, panellist: User, organisation: Orga
     audit.record(
         session,
         by,
-        "conflict entered in the register",
+        AuditAction.CONFLICT_ENTERED_IN_THE_REGISTER,
         entry,
         f"{panellist.email} with {organisation.name}: {entry.nature}",
     )
@@ -125,7 +126,7 @@ def end_entry(session: Session, entry: ConflictDeclaration, *, by: User, reason:
     audit.record(
         session,
         by,
-        "conflict ended",
+        AuditAction.CONFLICT_ENDED,
         entry,
         f"{entry.panellist.email} with {entry.organisation.name}: {entry.end_reason}",
     )
@@ -245,7 +246,7 @@ def _withdraw_work(
         audit.record(
             session,
             by,
-            "assignment withdrawn",
+            AuditAction.ASSIGNMENT_WITHDRAWN,
             application,
             f"From {panellist.email}, who {why}" + ("; their draft review is removed" if had_draft else ""),
         )

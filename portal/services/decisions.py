@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from portal.errors import DomainError
 from portal.formatting import pounds
 from portal.models.applications import Application, ApplicationNote, ApplicationStatus, InfoRequest
+from portal.models.audit import AuditAction
 from portal.models.awards import ApprovalReturn, Award, AwardStatus, Decision, DecisionOutcome
 from portal.models.base import utcnow
 from portal.models.funding import Round
@@ -90,7 +91,7 @@ def ask_for_information(session: Session, officer: User, application: Applicatio
     request = InfoRequest(application=application, question=question[:5000], asked_by_id=officer.id)
     session.add(request)
     session.flush()
-    audit.record(session, officer, "more information requested", application, question[:2000])
+    audit.record(session, officer, AuditAction.MORE_INFORMATION_REQUESTED, application, question[:2000])
     _email_group(
         session,
         application,
@@ -105,12 +106,12 @@ def ask_for_information(session: Session, officer: User, application: Applicatio
 def mark_eligible(session: Session, officer: User, application: Application) -> None:
     _to_checking(application)
     advance_application(application, A.WITH_PANEL)
-    audit.record(session, officer, "application marked eligible", application, "Passed to the panel")
+    audit.record(session, officer, AuditAction.APPLICATION_MARKED_ELIGIBLE, application, "Passed to the panel")
     session.flush()
 
 
 def mark_ineligible(session: Session, officer: User, application: Application, *, reason: str) -> None:
-    """The reason is the audit entry's summary, which the group reads on its status page."""
+    """The reason is kept on the application, for the group to read on its status page."""
     reason = reason.strip()
     if not reason:
         raise DomainError("Give the reason the group will read")
@@ -118,7 +119,8 @@ def mark_ineligible(session: Session, officer: User, application: Application, *
     _to_checking(application)
     advance_application(application, A.INELIGIBLE)
     application.decided_at = utcnow()
-    audit.record(session, officer, "application marked ineligible", application, reason[:2000])
+    application.ineligible_reason = reason[:2000]
+    audit.record(session, officer, AuditAction.APPLICATION_MARKED_INELIGIBLE, application, reason[:2000])
     _email_group(
         session,
         application,
@@ -249,7 +251,7 @@ def drop_pending_approval(session: Session, application: Application, *, by: Use
     audit.record(
         session,
         by,
-        "reserved money released",
+        AuditAction.RESERVED_MONEY_RELEASED,
         application,
         f"{pounds(amount)} held for {approver}'s approval went back to the budget: {why}",
     )
@@ -287,7 +289,7 @@ def return_approval(session: Session, application: Application, *, by: User, rea
     audit.record(
         session,
         by,
-        "approval returned",
+        AuditAction.APPROVAL_RETURNED,
         application,
         f"{pounds(returned.amount_pence)} approved by {_officer_name(first)}, returned: {returned.reason}",
     )
@@ -369,7 +371,7 @@ def approve(
         audit.record(
             session,
             officer,
-            "approval awaiting confirmation",
+            AuditAction.APPROVAL_AWAITING_CONFIRMATION,
             application,
             f"{pounds(amount_pence)}: a second officer must confirm",
         )
@@ -413,8 +415,8 @@ def _make_offer(session: Session, officer: User, application: Application, decis
     )
     session.add(award)
     session.flush()
-    audit.record(session, officer, "application approved", application, pounds(decision.amount_pence))
-    audit.record(session, officer, "award offered", award, pounds(decision.amount_pence))
+    audit.record(session, officer, AuditAction.APPLICATION_APPROVED, application, pounds(decision.amount_pence))
+    audit.record(session, officer, AuditAction.AWARD_OFFERED, award, pounds(decision.amount_pence))
     for email in members_emails(session, application):
         notify.queue_email(
             session,
@@ -456,7 +458,7 @@ def decline(
     advance_application(application, A.DECLINED)
     application.decided_at = utcnow()
     session.flush()
-    audit.record(session, officer, "application declined", application, ", ".join(chosen) or "feedback only")
+    audit.record(session, officer, AuditAction.APPLICATION_DECLINED, application, ", ".join(chosen) or "feedback only")
     _email_group(
         session,
         application,
@@ -476,7 +478,7 @@ def add_note(session: Session, officer: User, application: Application, *, body:
     note = ApplicationNote(application_id=application.id, author_id=officer.id, body=body[:10_000])
     session.add(note)
     session.flush()
-    audit.record(session, officer, "note added", application, body[:200])
+    audit.record(session, officer, AuditAction.NOTE_ADDED, application, body[:200])
     session.flush()
     return note
 

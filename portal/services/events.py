@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from portal.errors import DomainError
 from portal.formatting import uk_time
 from portal.models.applications import Application
+from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
 from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus
@@ -89,7 +90,7 @@ def create_event(session: Session, actor: User, settings: EventSettings) -> Even
     _apply(event, settings)
     session.add(event)
     session.flush()
-    audit.record(session, actor, "event created", event, event.title)
+    audit.record(session, actor, AuditAction.EVENT_CREATED, event, event.title)
     session.flush()
     return event
 
@@ -106,7 +107,7 @@ def update_event(session: Session, actor: User, event: Event, settings: EventSet
             f"{taken} places are already booked: the event needs at least that many places", field="capacity"
         )
     _apply(event, settings)
-    audit.record(session, actor, "event changed", event, event.title)
+    audit.record(session, actor, AuditAction.EVENT_CHANGED, event, event.title)
     session.flush()
     return _promote(session, event)
 
@@ -116,7 +117,7 @@ def publish_event(session: Session, actor: User, event: Event) -> None:
         raise DomainError("Only a draft event can be published")
     event.status = EventStatus.PUBLISHED
     event.published_at = utcnow()
-    audit.record(session, actor, "event published", event, event.title)
+    audit.record(session, actor, AuditAction.EVENT_PUBLISHED, event, event.title)
     session.flush()
 
 
@@ -147,7 +148,7 @@ def cancel_event(session: Session, actor: User, event: Event) -> int:
                     user=person,
                     events_url=absolute_url("events.index"),
                 )
-    audit.record(session, actor, "event cancelled", event, f"{event.title}: {len(people)} people told")
+    audit.record(session, actor, AuditAction.EVENT_CANCELLED, event, f"{event.title}: {len(people)} people told")
     session.flush()
     return len(people)
 
@@ -360,7 +361,7 @@ def book(
     audit.record(
         session,
         user,
-        "event booked",
+        AuditAction.EVENT_BOOKED,
         event,
         f"{len(booked)} booked, {len(waiting)} on the waiting list"
         + (f" for {organisation.name}" if organisation is not None else ""),
@@ -391,7 +392,9 @@ def cancel_registration(session: Session, user: User, registration: Registration
         raise DomainError("This booking has already been cancelled")
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = utcnow()
-    audit.record(session, user, "event booking cancelled", registration, f"{registration.attendee_name}, {event.title}")
+    audit.record(
+        session, user, AuditAction.EVENT_BOOKING_CANCELLED, registration, f"{registration.attendee_name}, {event.title}"
+    )
     session.flush()
     return _promote(session, event) if event.status is EventStatus.PUBLISHED else 0
 
@@ -411,7 +414,9 @@ def _promote(session: Session, event: Event) -> int:
     )
     for registration in promoted:
         registration.status = RegistrationStatus.BOOKED
-        audit.record(session, None, "event place offered", registration, f"{registration.attendee_name}, {event.title}")
+        audit.record(
+            session, None, AuditAction.EVENT_PLACE_OFFERED, registration, f"{registration.attendee_name}, {event.title}"
+        )
         if registration.user.active:
             notify.queue_email(
                 session,

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.models.audit import AuditAction
 from portal.models.organisations import Membership, Organisation, OrganisationKind
 from portal.models.users import User
 from portal.services import audit, notify
@@ -104,7 +105,7 @@ def create_group(session: Session, user: User, *, name: str, kind: OrganisationK
     organisation.memberships.append(Membership(user=user))
     session.add(organisation)
     session.flush()
-    audit.record(session, user, "group created", organisation, f"{organisation.name} ({kind.label})")
+    audit.record(session, user, AuditAction.GROUP_CREATED, organisation, f"{organisation.name} ({kind.label})")
     session.flush()
     return organisation
 
@@ -129,7 +130,7 @@ def update_group(session: Session, organisation: Organisation, user: User, **cha
             setattr(organisation, field, value)
             changed.append(FIELD_LABELS[field])
     if changed:
-        audit.record(session, user, "group details changed", organisation, "Changed: " + ", ".join(changed))
+        audit.record(session, user, AuditAction.GROUP_DETAILS_CHANGED, organisation, "Changed: " + ", ".join(changed))
     session.flush()
     return changed
 
@@ -165,7 +166,7 @@ def add_member(session: Session, organisation: Organisation, inviter: User, *, e
         raise DomainError(f"{email} is already a member of {organisation.name}.")
     session.add(Membership(user=user, organisation=organisation))
     session.flush()
-    audit.record(session, inviter, "member added", organisation, email)
+    audit.record(session, inviter, AuditAction.MEMBER_ADDED, organisation, email)
     notify.queue_email(
         session,
         to=email,
@@ -191,5 +192,5 @@ def remove_member(session: Session, organisation: Organisation, actor: User, mem
     if (count or 0) <= 1:
         raise DomainError("A group needs at least one member. Add someone else before you remove this person.")
     session.delete(membership)
-    audit.record(session, actor, "member removed", organisation, member.email)
+    audit.record(session, actor, AuditAction.MEMBER_REMOVED, organisation, member.email)
     session.flush()

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from portal.errors import DomainError
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.panels import Panel, PanelMember, TimeActivity, TimeEntry
 from portal.models.users import User
@@ -110,7 +111,9 @@ def mark_paid(session: Session, officer: User, panel: Panel, panellist_id: int) 
         .execution_options(synchronize_session=False)
     )
     minutes = sum(e.minutes for e in entries)
-    audit.record(session, officer, "panel time paid", panel, f"{minutes} minutes for panellist {panellist_id}")
+    audit.record(
+        session, officer, AuditAction.PANEL_TIME_PAID, panel, f"{minutes} minutes for panellist {panellist_id}"
+    )
     session.flush()
     return minutes
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.models.applications import Application, ApplicationStatus
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.panels import Assignment, Panel, PanelMember, Review
@@ -33,7 +34,7 @@ def create_panel(
     panel = Panel(round=grant_round, name=name.strip(), reviews_due_at=reviews_due_at)
     session.add(panel)
     session.flush()
-    audit.record(session, officer, "panel created", panel, f"{panel.name} for {grant_round.title}")
+    audit.record(session, officer, AuditAction.PANEL_CREATED, panel, f"{panel.name} for {grant_round.title}")
     session.flush()
     return panel
 
@@ -63,7 +64,7 @@ def invite_member(session: Session, officer: User, panel: Panel, *, email: str, 
     except IntegrityError:
         raise DomainError(f"{email} is already on this panel.") from None
     session.expire(panel, ["members"])
-    audit.record(session, officer, "panel member invited", panel, email)
+    audit.record(session, officer, AuditAction.PANEL_MEMBER_INVITED, panel, email)
     notify.queue_email(
         session,
         to=email,
@@ -84,7 +85,7 @@ def complete_onboarding(session: Session, member: PanelMember, *, accepted: bool
     member.onboarded_at = member.onboarded_at or now
     member.conflict_policy_accepted_at = now
     member.wants_payment = wants_payment
-    audit.record(session, member.user, "panel onboarding completed", member.panel, "Conflict policy accepted")
+    audit.record(session, member.user, AuditAction.PANEL_ONBOARDING_COMPLETED, member.panel, "Conflict policy accepted")
     session.flush()
 
 
@@ -131,7 +132,7 @@ def leave_panel(session: Session, officer: User, member: PanelMember) -> list[Ap
         withdraw(session, assignment)
         if assign_one_more(session, member.panel, application, assigned_by=officer) is None:
             stranded.append(application)
-    audit.record(session, officer, "panel member left", member.panel, member.user.email)
+    audit.record(session, officer, AuditAction.PANEL_MEMBER_LEFT, member.panel, member.user.email)
     session.flush()
     return stranded
 
@@ -153,7 +154,7 @@ def assign(
     )
     session.add(assignment)
     session.flush()
-    audit.record(session, officer, "application assigned", application, f"To {panellist.email}")
+    audit.record(session, officer, AuditAction.APPLICATION_ASSIGNED, application, f"To {panellist.email}")
     return assignment
 
 
@@ -208,7 +209,7 @@ def assign_automatically(session: Session, officer: User, panel: Panel) -> tuple
         made += len(assignments)
         if missing:
             short.append(application)
-    audit.record(session, officer, "applications assigned automatically", panel, f"{made} assignments made")
+    audit.record(session, officer, AuditAction.APPLICATIONS_ASSIGNED_AUTOMATICALLY, panel, f"{made} assignments made")
     session.flush()
     return made, short
 
@@ -248,7 +249,7 @@ def record_results_seen(session: Session, member: PanelMember, *, by: User) -> N
     if member.results_seen_at is not None:
         return
     member.results_seen_at = utcnow()
-    audit.record(session, by, "panel results seen", member.panel, "First look at the panel's results")
+    audit.record(session, by, AuditAction.PANEL_RESULTS_SEEN, member.panel, "First look at the panel's results")
     session.flush()
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.models.audit import AuditAction
 from portal.models.users import STAFF_ROLES, Role, RoleGrant, User
 from portal.services.audit import record
 from portal.services.notify import queue_email
@@ -121,7 +122,7 @@ def create_person(
         raise DomainError(
             f"There is already an account for {email}. Find it in the list of people to change it."
         ) from None
-    record(session, actor, "account created", user, summary=f"{email} added as {ROLE_LABELS[role].lower()}")
+    record(session, actor, AuditAction.ACCOUNT_CREATED, user, summary=f"{email} added as {ROLE_LABELS[role].lower()}")
     queue_email(
         session,
         to=email,
@@ -172,10 +173,12 @@ def set_roles(session: Session, actor: User, user: User, roles: Iterable[Role]) 
         )
     for role in sorted(granted):
         user.grant(role)
-        record(session, actor, "role granted", user, summary=f"{ROLE_LABELS[role]} given to {user.email}")
+        record(session, actor, AuditAction.ROLE_GRANTED, user, summary=f"{ROLE_LABELS[role]} given to {user.email}")
     for role in sorted(revoked):
         user.revoke(role)
-        record(session, actor, "role revoked", user, summary=f"{ROLE_LABELS[role]} taken away from {user.email}")
+        record(
+            session, actor, AuditAction.ROLE_REVOKED, user, summary=f"{ROLE_LABELS[role]} taken away from {user.email}"
+        )
     if granted or revoked:
         # Their sessions signed in for the roles they had: they sign in again for the new ones.
         end_all_sessions(session, user, by=actor, reason="their roles changed")
@@ -196,7 +199,13 @@ def deactivate(session: Session, actor: User, user: User) -> int:
         return 0
     user.active = False
     ended = revoke_all(session, user)
-    record(session, actor, "account deactivated", user, summary=f"{user.email} deactivated; {ended} session(s) ended")
+    record(
+        session,
+        actor,
+        AuditAction.ACCOUNT_DEACTIVATED,
+        user,
+        summary=f"{user.email} deactivated; {ended} session(s) ended",
+    )
     session.flush()
     return ended
 
@@ -208,6 +217,6 @@ def reactivate(session: Session, actor: User, user: User) -> bool:
         return False
     user.active = True
     user.failed_sign_in_count = 0
-    record(session, actor, "account reactivated", user, summary=f"{user.email} can sign in again")
+    record(session, actor, AuditAction.ACCOUNT_REACTIVATED, user, summary=f"{user.email} can sign in again")
     session.flush()
     return True

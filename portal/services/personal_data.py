@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.models.applications import Application, Evidence, InfoRequest
-from portal.models.audit import AuditEntry, OutboxMessage
+from portal.models.audit import AuditAction, AuditEntry, OutboxMessage
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import Base, utcnow
 from portal.models.events import Registration
@@ -245,7 +245,13 @@ def write_export(session: Session, storage: Storage, user: User, out: BinaryIO) 
             with source, archive.open(_zip_name(evidence), "w", force_zip64=True) as target:
                 shutil.copyfileobj(source, target, 64 * 1024)
             files += 1
-    record(session, user, "personal data exported", user, summary=f"A copy of their own data with {files} file(s)")
+    record(
+        session,
+        user,
+        AuditAction.PERSONAL_DATA_EXPORTED,
+        user,
+        summary=f"A copy of their own data with {files} file(s)",
+    )
     session.flush()
     return files
 
@@ -326,7 +332,7 @@ def delete_files(session: Session, storage: Storage, actor: User | None, evidenc
             select(AuditEntry).where(AuditEntry.object_type == "Evidence", AuditEntry.object_id == item.id)
         ):
             entry.summary = entry.summary.replace(item.original_filename, ERASED)
-        record(session, actor, "evidence deleted", item, summary=f"{item.kind.value} file, {why}")
+        record(session, actor, AuditAction.EVIDENCE_DELETED, item, summary=f"{item.kind.value} file, {why}")
         session.delete(item)
         session.flush()
         for key in keys:
@@ -427,7 +433,7 @@ def erase_person(session: Session, storage: Storage, actor: User | None, user: U
     record(
         session,
         actor,
-        "person erased",
+        AuditAction.PERSON_ERASED,
         user,
         summary=(
             f"Personal details of person {user.id} replaced; {sessions_ended} session(s) ended, "

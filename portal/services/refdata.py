@@ -23,6 +23,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.models.audit import AuditAction
 from portal.models.funding import LsoaDeprivation, NeighbourhoodArea, PostcodeLsoa
 from portal.services import audit
 from portal.services.postcodes import areas_for, normalise_postcode
@@ -130,7 +131,11 @@ def import_imd(session: Session, stream: IO[str], *, source: str = "") -> Import
     session.execute(delete(LsoaDeprivation))
     _insert(session, LsoaDeprivation, rows)
     audit.record(
-        session, None, "deprivation data imported", None, f"IoD{edition}: {len(rows)} LSOAs from {source or 'a file'}"
+        session,
+        None,
+        AuditAction.DEPRIVATION_DATA_IMPORTED,
+        None,
+        f"IoD{edition}: {len(rows)} LSOAs from {source or 'a file'}",
     )
     session.flush()
     return Imported(rows=len(rows), edition=edition, replaced=replaced)
@@ -186,6 +191,8 @@ def import_postcodes(
     replaced = session.scalar(select(func.count()).select_from(PostcodeLsoa)) or 0
     session.execute(delete(PostcodeLsoa))
     _insert(session, PostcodeLsoa, rows)
-    audit.record(session, None, "postcode lookup imported", None, f"{len(rows)} postcodes from {source or 'a file'}")
+    audit.record(
+        session, None, AuditAction.POSTCODE_LOOKUP_IMPORTED, None, f"{len(rows)} postcodes from {source or 'a file'}"
+    )
     session.flush()
     return Imported(rows=len(rows), edition="", replaced=replaced)

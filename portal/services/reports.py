@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.models.applications import Application, Evidence, EvidenceKind
+from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
 from portal.models.organisations import Membership
@@ -154,7 +155,9 @@ def submit_report(session: Session, report: MonitoringReport, user: User) -> boo
     if claimed != 1:
         return False
     application = report.award.application
-    audit.record(session, user, "report submitted", report, f"End-of-grant report for {application.reference}")
+    audit.record(
+        session, user, AuditAction.REPORT_SUBMITTED, report, f"End-of-grant report for {application.reference}"
+    )
     notify.queue_email(
         session,
         to=user.email,

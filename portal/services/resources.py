@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, StorageUnavailable
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.events import Event, Resource, ResourceKind
 from portal.models.users import User
@@ -66,7 +67,7 @@ def add_file(
         with session.begin_nested():
             session.add(resource)
             session.flush()
-            audit.record(session, actor, "resource added", resource, f"{title}: {received.filename}")
+            audit.record(session, actor, AuditAction.RESOURCE_ADDED, resource, f"{title}: {received.filename}")
             session.flush()
     except BaseException:
         try:
@@ -94,7 +95,7 @@ def add_link(
     )
     session.add(resource)
     session.flush()
-    audit.record(session, actor, "resource added", resource, f"{resource.title}: {url}")
+    audit.record(session, actor, AuditAction.RESOURCE_ADDED, resource, f"{resource.title}: {url}")
     session.flush()
     return resource
 
@@ -102,7 +103,7 @@ def add_link(
 def remove(session: Session, storage: Storage, actor: User, resource: Resource) -> None:
     """Remove the row, then any stored file (if storage fails the request rolls back and both stay)."""
     key = resource.storage_key
-    audit.record(session, actor, "resource removed", resource, resource.title)
+    audit.record(session, actor, AuditAction.RESOURCE_REMOVED, resource, resource.title)
     session.delete(resource)
     session.flush()
     if key:

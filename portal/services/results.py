@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.models.applications import Application, ApplicationStatus
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
@@ -221,7 +222,11 @@ def moderate(session: Session, officer: User, application: Application, *, score
     session.add(moderation)
     session.flush()
     audit.record(
-        session, officer, "score moderated", application, f"Moderated score {before} → {score:.2f}: {moderation.reason}"
+        session,
+        officer,
+        AuditAction.SCORE_MODERATED,
+        application,
+        f"Moderated score {before} → {score:.2f}: {moderation.reason}",
     )
     session.flush()
     return moderation

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Application, ApplicationNote, ApplicationStatus, Evidence, InfoRequest
-from portal.models.audit import AuditEntry, OutboxMessage
+from portal.models.audit import AuditAction, AuditEntry, OutboxMessage
 from portal.models.awards import Decision
 from portal.models.base import utcnow
 from portal.models.panels import ConflictDeclaration, Review
@@ -83,6 +83,9 @@ def anonymise_application(session: Session, storage: Storage, application: Appli
     ):
         if title and title in entry.summary:
             entry.summary = entry.summary.replace(title, ERASED)
+    # The reason stays for the group's status page, like the audit summaries, without the title.
+    if title and application.ineligible_reason and title in application.ineligible_reason:
+        application.ineligible_reason = application.ineligible_reason.replace(title, ERASED)
     application.title = ""
     application.answers = {}
     application.section_revisions = {}
@@ -106,7 +109,7 @@ def anonymise_application(session: Session, storage: Storage, application: Appli
     record(
         session,
         None,
-        "application anonymised",
+        AuditAction.APPLICATION_ANONYMISED,
         application,
         summary=f"{application.reference or 'Draft'}: {months}-month retention period ended; {deleted} file(s) deleted",
     )
@@ -129,6 +132,12 @@ def delete_old_emails(session: Session, *, months: int, now: datetime | None = N
     count = old_email_count(session, months=months, now=now)
     if count:
         session.execute(delete(OutboxMessage).where(*_old_emails(months, now)))
-        record(session, None, "old emails deleted", None, summary=f"{count} sent email(s) older than {months} months")
+        record(
+            session,
+            None,
+            AuditAction.OLD_EMAILS_DELETED,
+            None,
+            summary=f"{count} sent email(s) older than {months} months",
+        )
         session.flush()
     return count

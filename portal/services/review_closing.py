@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from portal.errors import DomainError
 from portal.models.applications import Application, ApplicationStatus
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.panels import Assignment, Panel, Review
 from portal.models.users import User
@@ -93,6 +94,6 @@ def close_reviewing(session: Session, application: Application, *, by: User, rea
     summary = f"Closed with {count.submitted} of {count.needed} reviews: {application.reviews_closed_reason}"
     if withdrawn:
         summary += ". Unfinished reviews withdrawn from: " + ", ".join(p.email for p in withdrawn)
-    audit.record(session, by, "reviewing closed", application, summary)
+    audit.record(session, by, AuditAction.REVIEWING_CLOSED, application, summary)
     session.flush()
     return withdrawn

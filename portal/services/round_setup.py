@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.models.applications import Application
+from portal.models.audit import AuditAction
 from portal.models.funding import LIVING_WAGE_PENCE, Criterion, Fund, Neighbourhood, Round
 from portal.models.panels import Score
 from portal.models.users import User
@@ -220,7 +221,13 @@ def save(session: Session, officer: User, settings: RoundSettings, existing: Rou
         )
     session.add(grant_round)
     session.flush()
-    audit.record(session, officer, "round changed" if existing else "round created", grant_round, grant_round.title)
+    audit.record(
+        session,
+        officer,
+        AuditAction.ROUND_CHANGED if existing else AuditAction.ROUND_CREATED,
+        grant_round,
+        grant_round.title,
+    )
     if reviews_before is not None and grant_round.reviews_per_application < reviews_before:
         # Fewer reviews asked for: applications waiting on the panel may now have all they need.
         scoring.recheck_waiting(session, grant_round, by=officer)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.errors import DomainError
 from portal.models.applications import Application, ApplicationStatus
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.funding import Criterion, Round
 from portal.models.panels import Assignment, Recommendation, Review, Score
@@ -167,7 +168,7 @@ def submit_review(
     )
     session.flush()
     session.refresh(review)
-    audit.record(session, user, "review submitted", application, RECOMMENDATIONS[recommendation])  # type: ignore[index]
+    audit.record(session, user, AuditAction.REVIEW_SUBMITTED, application, RECOMMENDATIONS[recommendation])  # type: ignore[index]
     mark_scored_if_complete(session, application)
     session.flush()
     return True
@@ -219,7 +220,7 @@ def mark_scored_if_complete(session: Session, application: Application, *, by: U
     if submitted == 0 or submitted < max(assigned, application.round.reviews_per_application):
         return False
     advance_application(application, ApplicationStatus.SCORED)
-    audit.record(session, by, "application scored", application, f"{submitted} reviews")
+    audit.record(session, by, AuditAction.APPLICATION_SCORED, application, f"{submitted} reviews")
     return True
 
 

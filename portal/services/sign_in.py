@@ -35,6 +35,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.users import SignInRequest, User
 from portal.services import sign_in_alerts, totp
@@ -190,7 +191,13 @@ def sign_in_with_code(session: Session, *, handle: str, browser_secret: str | No
     _check_alive(row)
     if not _matches(row.code_hash, "code", handle, "".join(code.split())):
         row.failed_attempts += 1
-        record(session, None, "sign-in code refused", row, summary=f"Attempt {row.failed_attempts} for {row.email}")
+        record(
+            session,
+            None,
+            AuditAction.SIGN_IN_CODE_REFUSED,
+            row,
+            summary=f"Attempt {row.failed_attempts} for {row.email}",
+        )
         session.flush()
         if row.failed_attempts >= MAX_CODE_ATTEMPTS:
             raise SignInRefused(Problem.TOO_MANY_ATTEMPTS)
@@ -244,8 +251,8 @@ def _complete(session: Session, row: SignInRequest, *, how: str) -> SignedIn:
     if not user.active or user.is_staff:
         raise SignInRefused(Problem.NOT_VALID)
     if created:
-        record(session, user, "account created", user, summary="Signed in by email for the first time")
-    record(session, user, "signed in", user, summary=f"With an emailed {how}")
+        record(session, user, AuditAction.ACCOUNT_CREATED, user, summary="Signed in by email for the first time")
+    record(session, user, AuditAction.SIGNED_IN, user, summary=f"With an emailed {how}")
     session.flush()
     return SignedIn(user=user, next_path=row.next_path)
 
@@ -280,7 +287,7 @@ def check_staff_password(session: Session, *, email: str, password: str) -> User
         return None
     if not correct:
         user.failed_sign_in_count += 1
-        record(session, None, "staff sign-in refused", user, summary="Wrong password")
+        record(session, None, AuditAction.STAFF_SIGN_IN_REFUSED, user, summary="Wrong password")
         session.flush()
         return None
     if not user.active or not user.is_staff:
@@ -313,10 +320,10 @@ def sign_in_when_hammered(session: Session, *, email: str, password: str, code: 
 
 def staff_code_refused(session: Session, user: User) -> None:
     user.failed_sign_in_count += 1
-    record(session, None, "staff sign-in refused", user, summary="Wrong authenticator code")
+    record(session, None, AuditAction.STAFF_SIGN_IN_REFUSED, user, summary="Wrong authenticator code")
     session.flush()
 
 
 def staff_signed_in(session: Session, user: User, *, how: str) -> None:
-    record(session, user, "signed in", user, summary=how)
+    record(session, user, AuditAction.SIGNED_IN, user, summary=how)
     session.flush()

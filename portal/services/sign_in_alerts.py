@@ -18,7 +18,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models.audit import AuditEntry
+from portal.models.audit import AuditAction, AuditEntry
 from portal.models.base import utcnow
 from portal.models.users import User
 from portal.services.audit import record
@@ -26,7 +26,7 @@ from portal.services.links import absolute_url
 from portal.services.notify import queue_email
 
 ALERT_EVERY = timedelta(days=1)
-ALERT_ACTION = "sign-in attempts alert"
+ALERT_ACTION = AuditAction.SIGN_IN_ATTEMPTS_ALERT
 ALERT_SUBJECT = "Many attempts to sign in with your email address"
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Evidence
+from portal.models.audit import AuditAction
 from portal.models.events import Resource
 from portal.services import audit
 from portal.storage.base import Storage
@@ -62,5 +63,7 @@ def sweep(session: Session, storage: Storage, *, now: datetime, apply: bool = Fa
             storage.delete(key)
             report.deleted += 1
         if report.deleted:
-            audit.record(session, None, "orphan files removed", None, f"{report.deleted} files with no record")
+            audit.record(
+                session, None, AuditAction.ORPHAN_FILES_REMOVED, None, f"{report.deleted} files with no record"
+            )
     return report

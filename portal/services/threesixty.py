@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.models.applications import Application
+from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
 from portal.models.funding import Fund, Neighbourhood, PostcodeLsoa, Round
@@ -310,7 +311,9 @@ def choose(session: Session, officer: User, grant_round: Round, award_ids: set[i
         .values(published=Award.id.in_(chosen) if chosen else False)
         .execution_options(synchronize_session="fetch")
     )
-    audit.record(session, officer, "awards chosen for publishing", grant_round, f"{len(chosen)} awards published")
+    audit.record(
+        session, officer, AuditAction.AWARDS_CHOSEN_FOR_PUBLISHING, grant_round, f"{len(chosen)} awards published"
+    )
     session.flush()
     return len(chosen)
 

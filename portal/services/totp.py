@@ -25,6 +25,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.users import User
 from portal.services import encryption
@@ -87,7 +88,7 @@ def encrypt_all(session: Session, *, by: User | None) -> tuple[int, int]:
             if encrypt_stored_secret(user):
                 changed += 1
                 how = "was stored in clear" if was_clear else "was encrypted with an older key"
-                record(session, by, "authenticator secret encrypted", user, summary=f"It {how}")
+                record(session, by, AuditAction.AUTHENTICATOR_SECRET_ENCRYPTED, user, summary=f"It {how}")
         except encryption.CannotDecrypt:
             unreadable += 1
     session.flush()

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import StorageUnavailable, UploadRejected
 from portal.models.applications import Evidence, EvidenceKind
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.users import User
 from portal.services import audit
@@ -181,7 +182,7 @@ def store_evidence(
         with session.begin_nested():
             session.add(evidence)
             session.flush()
-            audit.record(session, uploaded_by, "evidence uploaded", evidence, _summary(evidence))
+            audit.record(session, uploaded_by, AuditAction.EVIDENCE_UPLOADED, evidence, _summary(evidence))
             session.flush()
     except BaseException:
         _delete_quietly(storage, key)
@@ -196,7 +197,7 @@ def delete_evidence(session: Session, storage: Storage, evidence: Evidence, *, a
     request roll back and the row (and file) are still there to try again.
     """
     key = evidence.storage_key
-    audit.record(session, actor, "evidence deleted", evidence, _summary(evidence))
+    audit.record(session, actor, AuditAction.EVIDENCE_DELETED, evidence, _summary(evidence))
     session.delete(evidence)
     session.flush()
     storage.delete(key)

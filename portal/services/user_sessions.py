@@ -19,6 +19,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.users import SignInMethod, User, UserSession
 from portal.services.audit import record
@@ -48,6 +49,8 @@ def end_all_sessions(session: Session, user: User, *, by: User | None, reason: s
     """End every session ``user`` has now, recording why when there were any; return how many."""
     ended = revoke_all(session, user)
     if ended:
-        record(session, by, "sessions ended", user, summary=f"{ended} session(s) of {user.email} ended: {reason}")
+        record(
+            session, by, AuditAction.SESSIONS_ENDED, user, summary=f"{ended} session(s) of {user.email} ended: {reason}"
+        )
     session.flush()
     return ended

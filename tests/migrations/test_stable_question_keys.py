@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,13 +10,15 @@ from typing import Any
 
 import pytest
 from alembic import command
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from portal.cli.database import alembic_config
 from portal.database import make_engine
 from portal.models.applications import ApplicationStatus
+from portal.models.base import utcnow
 from portal.models.funding import Round
-from tests.factories import make_application, make_organisation, make_round
+from tests.factories import make_organisation, make_round
 from tests.fixtures.databases import scratch_postgres_database
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -39,13 +42,23 @@ def a_round(session: Session, questions: list[tuple[str, str]], *answers: dict[s
         session, questions={"extra": [{"key": key, "question": text, "hint": ""} for key, text in questions]}
     )
     for given in answers:
-        application = make_application(
-            session,
-            grant_round=grant_round,
-            organisation=make_organisation(session),
-            status=ApplicationStatus.SUBMITTED,
+        organisation = make_organisation(session)
+        session.flush()
+        # Plain SQL, not the model: the model has columns that later migrations add.
+        session.execute(
+            text(
+                "INSERT INTO applications (round_id, organisation_id, status, title, answers, section_revisions,"
+                " amount_requested_pence, version, created_at, updated_at)"
+                " VALUES (:round_id, :organisation_id, :status, '', :answers, '{}', 0, 1, :now, :now)"
+            ),
+            {
+                "round_id": grant_round.id,
+                "organisation_id": organisation.id,
+                "status": ApplicationStatus.SUBMITTED.value,
+                "answers": json.dumps({"extra": given}),
+                "now": utcnow(),
+            },
         )
-        application.answers = {"extra": given}
     return grant_round.id
 
 

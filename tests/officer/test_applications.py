@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Application, ApplicationStatus
+from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus
 from portal.models.funding import Round
 from portal.models.users import Role
@@ -168,13 +169,17 @@ def test_the_audit_log_filters_and_exports(signed_in: FlaskClient, session: Sess
     from portal.services import audit
 
     someone = make_user(session, email="priya@example.org")
-    audit.record(session, someone, "payment made", None, "£1,000, reference BACS-1")
-    audit.record(session, None, "role granted", None, "=SUM(A1:A9)")
+    audit.record(session, someone, AuditAction.PAYMENT_MADE, None, "£1,000, reference BACS-1")
+    audit.record(session, None, AuditAction.ROLE_GRANTED, None, "=SUM(A1:A9)")
     session.commit()
     page = page_text(signed_in.get("/officer/audit?action=payment+made"))
     assert "BACS-1" in page
     assert "SUM" not in page
     assert "priya@example.org" in page_text(signed_in.get("/officer/audit?who=priya@example.org"))
+    # An action the portal never records matches nothing, rather than being ignored.
+    unknown = page_text(signed_in.get("/officer/audit?action=payment+mad"))
+    assert "BACS-1" not in unknown
+    assert "SUM" not in unknown
     body = signed_in.get("/officer/audit.csv?action=role+granted").get_data(as_text=True)
     assert "'=SUM(A1:A9)" in body
     assert "BACS-1" not in body

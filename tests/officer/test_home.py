@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus
+from portal.models.audit import AuditAction
 from portal.models.users import Role
 from portal.services.audit import record
 from tests.factories import make_application, make_organisation, make_round, make_user
@@ -39,7 +40,7 @@ def test_shows_budgets_counts_and_recent_activity(client: FlaskClient, session: 
         make_application(session, grant_round=spring, organisation=make_organisation(session), status=status)
     for number in range(12):
         record(session, officer, "eligibility checked", spring, summary=f"Check number {number}")
-    record(session, None, "officer account set up", officer, summary="From the command line")
+    record(session, None, AuditAction.OFFICER_ACCOUNT_SET_UP, officer, summary="From the command line")
     session.commit()
     sign_in_as(client, officer)
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus, Evidence
-from portal.models.audit import OutboxMessage
+from portal.models.audit import AuditAction, OutboxMessage
 from portal.models.awards import Award, AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus
@@ -154,8 +154,8 @@ def person(session: Session, storage: Storage) -> Person:
             ),
         ]
     )
-    record(session, user, "application submitted", approved, summary=f"Walks for all, by {EMAIL}")
-    record(session, officer, "role granted", user, summary=f"Panel member given to {EMAIL.upper()}")
+    record(session, user, AuditAction.APPLICATION_SUBMITTED, approved, summary=f"Walks for all, by {EMAIL}")
+    record(session, officer, AuditAction.ROLE_GRANTED, user, summary=f"Panel member given to {EMAIL.upper()}")
     session.commit()
     return Person(
         user=user,

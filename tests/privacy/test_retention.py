@@ -20,12 +20,13 @@ from portal.models.applications import (
     BudgetLine,
     Evidence,
 )
-from portal.models.audit import AuditEntry, OutboxMessage
+from portal.models.audit import AuditAction, AuditEntry, OutboxMessage
 from portal.models.awards import AwardStatus, Decision, DecisionOutcome, Payment
 from portal.models.base import utcnow
 from portal.models.panels import ConflictDeclaration
 from portal.models.users import Role
 from portal.services.audit import record
+from portal.services.personal_data import ERASED
 from portal.services.retention import months_before
 from portal.storage.base import Storage
 from tests.factories import (
@@ -91,6 +92,7 @@ def applications(session: Session, storage: Storage) -> Applications:
     panellist = make_user(session, roles=(Role.PANELLIST,))
     old_declined = _application(session, ApplicationStatus.DECLINED, months_ago(25), f"Lunch club with {NAMED}")
     old_ineligible = _application(session, ApplicationStatus.INELIGIBLE, months_ago(30), "Garden")
+    old_ineligible.ineligible_reason = "A Garden for one household is not a community project."
     old_withdrawn = _application(session, ApplicationStatus.WITHDRAWN, months_ago(26), "Choir")
     recent_declined = _application(session, ApplicationStatus.DECLINED, months_ago(6), "Recent")
     old_approved = _application(session, ApplicationStatus.APPROVED, months_ago(30), "Funded")
@@ -132,7 +134,7 @@ def applications(session: Session, storage: Storage) -> Applications:
             nature=f"I know {NAMED}",
         )
     )
-    record(session, None, "application submitted", old_declined, summary=f"AO-1: {old_declined.title}")
+    record(session, None, AuditAction.APPLICATION_SUBMITTED, old_declined, summary=f"AO-1: {old_declined.title}")
     session.add_all(
         [
             OutboxMessage(to=NAMED_EMAIL, subject="Old", body=f"Dear {NAMED}", sent_at=months_ago(25)),
@@ -215,10 +217,18 @@ def test_apply_anonymises_deletes_evidence_and_is_idempotent(
         assert application.reference is not None
         assert application.amount_requested_pence == 250_000
     assert money(session) == before
-    anonymised = session.scalars(select(AuditEntry).where(AuditEntry.action == "application anonymised")).all()
+    # The group still reads why it was not eligible, without the title.
+    ineligible = session.get(Application, applications.old_ineligible.id)
+    assert ineligible is not None
+    assert ineligible.ineligible_reason == f"A {ERASED} for one household is not a community project."
+    anonymised = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == AuditAction.APPLICATION_ANONYMISED)
+    ).all()
     assert sorted(entry.object_id for entry in anonymised) == sorted(due_ids)
-    assert session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "evidence deleted")) == 3
-    assert session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "old emails deleted")) == 1
+    deleted = select(func.count(AuditEntry.id)).where(AuditEntry.action == AuditAction.EVIDENCE_DELETED)
+    assert session.scalar(deleted) == 3
+    emails = select(func.count(AuditEntry.id)).where(AuditEntry.action == AuditAction.OLD_EMAILS_DELETED)
+    assert session.scalar(emails) == 1
     assert session.scalars(select(OutboxMessage.subject)).all() == ["Recent"]
 
     entries = session.scalar(select(func.count(AuditEntry.id)))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus
+from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.panels import Assignment, ConflictDeclaration
 from portal.models.users import Role, User
@@ -112,7 +113,7 @@ def test_officer_overview_query_count_does_not_grow(session: Session) -> None:
     grant_round = make_round(session)
     for _ in range(2):
         make_application(session, grant_round=grant_round, organisation=make_organisation(session))
-    record(session, officer, "round created", grant_round, summary="Set up")
+    record(session, officer, AuditAction.ROUND_CREATED, grant_round, summary="Set up")
     few_count = queries_for(session, lambda: officer_overview(session))
 
     for number in range(20):
@@ -123,7 +124,7 @@ def test_officer_overview_query_count_does_not_grow(session: Session) -> None:
             organisation=make_organisation(session),
             status=ApplicationStatus.SUBMITTED if number % 2 else ApplicationStatus.DRAFT,
         )
-        record(session, officer, "round created", another_round, summary="Set up")
+        record(session, officer, AuditAction.ROUND_CREATED, another_round, summary="Set up")
     many_count = queries_for(session, lambda: officer_overview(session))
 
     assert many_count == few_count

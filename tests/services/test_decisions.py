@@ -53,7 +53,8 @@ def test_routing_and_questions_follow_the_workflow(session: Session, officer: Us
     refused = application_in(session, grant_round, ApplicationStatus.SUBMITTED)
     with pytest.raises(DomainError, match="Give the reason"):
         decisions.mark_ineligible(session, officer, refused, reason=" ")
-    decisions.mark_ineligible(session, officer, refused, reason="Your group works outside the four neighbourhoods.")
+    decisions.mark_ineligible(session, officer, refused, reason=" Your group works outside the four neighbourhoods. ")
+    assert refused.ineligible_reason == "Your group works outside the four neighbourhoods."
     assert application_status.outcome_message(session, refused) == "Your group works outside the four neighbourhoods."
     assert [e.text for e in application_status.timeline(session, refused)] == [
         "We found that your application is not eligible"
