@@ -98,6 +98,9 @@ def empty_all_tables(url: str) -> None:
 TEST_BANK_KEY = Fernet.generate_key().decode()
 
 
+CHEAP_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8, "ARGON2_PARALLELISM": 1}
+
+
 @pytest.fixture
 def config_overrides() -> dict[str, Any]:
     """Override in a test module to change settings for its app."""
@@ -115,6 +118,9 @@ def app(db_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> Iterat
         "MAIL_URL": "smtp://127.0.0.1:9",
         "RATELIMIT_ENABLED": False,
         "BANK_DETAILS_KEYS": [TEST_BANK_KEY],
+        # The cheapest argon2 allows: a strong hash costs about half a second,
+        # which would dominate every test that signs in with a password.
+        **CHEAP_ARGON2,
     }
     settings.update(config_overrides)
     app = create_app(settings)
