@@ -31,7 +31,8 @@ from portal.cli.database import alembic_config
 from portal.database import make_engine, writing
 from portal.extensions import db
 from portal.models import Base
-from portal.models.users import SignInMethod, User
+from portal.models.users import Role, SignInMethod, User
+from tests.factories import make_user
 from tests.fixtures.databases import scratch_postgres_database
 
 pytest_plugins = ["tests.fixtures.s3"]
@@ -197,3 +198,32 @@ def sign_in_as(app: Flask) -> Any:
             flask_session["_permanent"] = True
 
     return _sign_in
+
+
+@pytest.fixture
+def officer(session: Session) -> User:
+    """An officer, saved so that requests see them."""
+    person = make_user(session, name="Priya Officer", roles=(Role.OFFICER,))
+    session.commit()
+    return person
+
+
+@pytest.fixture
+def member(session: Session) -> User:
+    """Someone with no role, to be made a group's member by the test's own fixtures."""
+    person = make_user(session, name="Amina Yusuf", email="amina@example.org")
+    session.commit()
+    return person
+
+
+@pytest.fixture
+def signed_in_user(officer: User) -> User:
+    """Whom ``signed_in`` signs in: the officer, unless a module or package overrides this."""
+    return officer
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, signed_in_user: User, sign_in_as: Any) -> FlaskClient:
+    """``client``, signed in as ``signed_in_user`` with the strongest sign-in."""
+    sign_in_as(client, signed_in_user)
+    return client
