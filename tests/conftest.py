@@ -11,6 +11,7 @@ or browser test would hide exactly what CI is there to prove.
 from __future__ import annotations
 
 import contextvars
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -19,20 +20,16 @@ from typing import Any
 
 import pytest
 from alembic import command
-from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from portal import create_app
 from portal.cli.database import alembic_config
-from portal.database import make_engine, writing
 from portal.extensions import db
-from portal.models import Base
-from portal.models.users import Role, SignInMethod, User
+from portal.models.users import Role, User
 from tests.factories import make_user
+from tests.fixtures.apps import close_test_app, make_test_app, sign_in
 from tests.fixtures.databases import scratch_postgres_database
 
 pytest_plugins = ["tests.fixtures.s3"]
@@ -82,26 +79,6 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def empty_all_tables(url: str) -> None:
-    engine = make_engine(url)
-    tables = list(reversed(Base.metadata.sorted_tables))
-    with writing(), engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
-    engine.dispose()
-
-
-# Made once per run: bank details in tests are encrypted like real ones.
-TEST_BANK_KEY = Fernet.generate_key().decode()
-
-
-CHEAP_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8, "ARGON2_PARALLELISM": 1}
-
-
 @pytest.fixture
 def config_overrides() -> dict[str, Any]:
     """Override in a test module to change settings for its app."""
@@ -110,26 +87,9 @@ def config_overrides() -> dict[str, Any]:
 
 @pytest.fixture
 def app(db_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> Iterator[Flask]:
-    settings: dict[str, Any] = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
-        "DATABASE_URL": db_url,
-        "STORAGE_URL": f"file://{tmp_path / 'uploads'}",
-        # Outside services point at addresses that fail loudly.
-        "MAIL_URL": "smtp://127.0.0.1:9",
-        "RATELIMIT_ENABLED": False,
-        "BANK_DETAILS_KEYS": [TEST_BANK_KEY],
-        # The cheapest argon2 allows: a strong hash costs about half a second,
-        # which would dominate every test that signs in with a password.
-        **CHEAP_ARGON2,
-    }
-    settings.update(config_overrides)
-    app = create_app(settings)
+    app = make_test_app(db_url, tmp_path, config_overrides)
     yield app
-    db.session.remove()
-    if db.engine is not None:
-        db.engine.dispose()
-    empty_all_tables(db_url)
+    close_test_app(db_url)
 
 
 class CsrfClient(FlaskClient):
@@ -183,21 +143,7 @@ def sign_in_as(app: Flask) -> Any:
     """``sign_in_as(client, user)`` gives ``client`` a signed-in session, by default
     as strong as any (password and authenticator code); ``sign_in_as(client, user,
     SignInMethod.EMAIL)`` one signed in by an emailed code."""
-    from portal.auth.sessions import SESSION_KEY, start_session
-
-    def _sign_in(
-        client: FlaskClient, user: User, signed_in_with: SignInMethod = SignInMethod.PASSWORD_AND_AUTHENTICATOR
-    ) -> None:
-        with app.test_request_context(), writing():
-            token = start_session(db.session, db.session.merge(user), signed_in_with=signed_in_with)
-            db.session.commit()
-            db.session.remove()
-        with client.session_transaction() as flask_session:
-            flask_session.clear()
-            flask_session[SESSION_KEY] = token
-            flask_session["_permanent"] = True
-
-    return _sign_in
+    return functools.partial(sign_in, app)
 
 
 @pytest.fixture
