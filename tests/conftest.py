@@ -120,6 +120,12 @@ class CsrfClient(FlaskClient):
         return str(serializer.dumps(raw))
 
 
+def another_browser(app: Flask) -> FlaskClient:
+    """A client of its own, with no cookies, as a second browser or an attacker's would be."""
+    app.test_client_class = CsrfClient
+    return app.test_client()
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     app.test_client_class = CsrfClient

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from flask import Flask, url_for
+from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
@@ -262,8 +262,3 @@ def tabs_by_role(app: Flask, browser: Any, live_server: str, world: World) -> It
     finally:
         for context in contexts:
             context.close()
-
-
-def url_in(app: Flask, endpoint: str, arguments: dict[str, Any]) -> str:
-    with app.test_request_context():
-        return url_for(endpoint, **arguments)

@@ -31,11 +31,10 @@ from tests.browser.conftest import (
     make_extra,
     serving,
     tabs_by_role,
-    url_in,
 )
 from tests.fixtures.apps import close_test_app, make_test_app
 from tests.fixtures.pages import error_summary_problems
-from tests.test_access_matrix import rules_by_endpoint
+from tests.test_access_matrix import rules_by_endpoint, url_in
 
 WIDTHS = {"phone": PHONE, "laptop": LAPTOP}
 

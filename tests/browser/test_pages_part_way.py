@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from portal.models.users import Role
 from tests.access import World
-from tests.browser.conftest import Extra, url_in
+from tests.browser.conftest import Extra
 from tests.browser.test_every_page import check_at_every_width, submit, submit_empty
 from tests.factories import make_user
+from tests.test_access_matrix import url_in
 
 STAFF_PASSWORD = "correct horse battery staple"
 
