@@ -41,7 +41,17 @@ RANGES = {
     "SESSION_IDLE_MINUTES": (1, 24 * 60),
     "SESSION_ABSOLUTE_HOURS": (1, 7 * 24),
     "TRUSTED_PROXIES": (0, 5),
+    # Low floors so tests can hash cheaply; production is held to ARGON2_MINIMUM.
+    "ARGON2_TIME_COST": (1, 20),
+    "ARGON2_MEMORY_KIB": (8, 4 * 1024 * 1024),
+    "ARGON2_PARALLELISM": (1, 16),
 }
+# Today's password hashing cost: argon2-cffi's defaults (RFC 9106's low-memory
+# profile). Changing them makes every stored hash be replaced at its next sign-in.
+ARGON2_DEFAULTS = {"ARGON2_TIME_COST": 3, "ARGON2_MEMORY_KIB": 64 * 1024, "ARGON2_PARALLELISM": 4}
+# The least production accepts: OWASP's floor for argon2id (19 MiB, two passes).
+# Below it a stolen database of hashes is cheap to guess through.
+ARGON2_MINIMUM = {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_KIB": 19 * 1024, "ARGON2_PARALLELISM": 1}
 # An estimate from the secret's own characters; a random 32-character hex key
 # (128 real bits) scores 92 or more, a repeated character 0.
 MIN_SECRET_BITS = 80
@@ -126,6 +136,8 @@ def load_config(
         # portal: their X-Forwarded-For/-Proto are trusted, so rate limits see
         # the person's address rather than the proxy's.
         "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        # How hard a password hash is to compute (portal/services/passwords.py).
+        **{name: _int(env, name, default) for name, default in ARGON2_DEFAULTS.items()},
         # Fernet keys for bank details at rest, comma-separated: the first
         # encrypts, every one decrypts (so a key can be rotated).
         "BANK_DETAILS_KEYS": [key.strip() for key in env.get("BANK_DETAILS_KEYS", "").split(",") if key.strip()],
@@ -179,6 +191,13 @@ def check_production(config: Mapping[str, Any]) -> None:
         raise ConfigError(
             "Production needs BANK_DETAILS_KEYS: one or more keys made with "
             '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.'
+        )
+    weaker = [name for name, least in ARGON2_MINIMUM.items() if config[name] < least]
+    if weaker:
+        floor = ", ".join(f"{name}={least}" for name, least in ARGON2_MINIMUM.items())
+        raise ConfigError(
+            f"{' and '.join(weaker)} too low for production: password hashes must cost at least {floor} "
+            "(unset them to keep the defaults)."
         )
 
 

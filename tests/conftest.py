@@ -11,6 +11,7 @@ or browser test would hide exactly what CI is there to prove.
 from __future__ import annotations
 
 import contextvars
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -19,19 +20,16 @@ from typing import Any
 
 import pytest
 from alembic import command
-from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from portal import create_app
 from portal.cli.database import alembic_config
-from portal.database import make_engine, writing
 from portal.extensions import db
-from portal.models import Base
-from portal.models.users import SignInMethod, User
+from portal.models.users import Role, User
+from tests.factories import make_user
+from tests.fixtures.apps import close_test_app, make_test_app, sign_in
 from tests.fixtures.databases import scratch_postgres_database
 
 pytest_plugins = ["tests.fixtures.s3"]
@@ -81,23 +79,6 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def empty_all_tables(url: str) -> None:
-    engine = make_engine(url)
-    tables = list(reversed(Base.metadata.sorted_tables))
-    with writing(), engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
-    engine.dispose()
-
-
-# Made once per run: bank details in tests are encrypted like real ones.
-TEST_BANK_KEY = Fernet.generate_key().decode()
-
-
 @pytest.fixture
 def config_overrides() -> dict[str, Any]:
     """Override in a test module to change settings for its app."""
@@ -106,23 +87,9 @@ def config_overrides() -> dict[str, Any]:
 
 @pytest.fixture
 def app(db_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> Iterator[Flask]:
-    settings: dict[str, Any] = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
-        "DATABASE_URL": db_url,
-        "STORAGE_URL": f"file://{tmp_path / 'uploads'}",
-        # Outside services point at addresses that fail loudly.
-        "MAIL_URL": "smtp://127.0.0.1:9",
-        "RATELIMIT_ENABLED": False,
-        "BANK_DETAILS_KEYS": [TEST_BANK_KEY],
-    }
-    settings.update(config_overrides)
-    app = create_app(settings)
+    app = make_test_app(db_url, tmp_path, config_overrides)
     yield app
-    db.session.remove()
-    if db.engine is not None:
-        db.engine.dispose()
-    empty_all_tables(db_url)
+    close_test_app(db_url)
 
 
 class CsrfClient(FlaskClient):
@@ -153,6 +120,12 @@ class CsrfClient(FlaskClient):
         return str(serializer.dumps(raw))
 
 
+def another_browser(app: Flask) -> FlaskClient:
+    """A client of its own, with no cookies, as a second browser or an attacker's would be."""
+    app.test_client_class = CsrfClient
+    return app.test_client()
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     app.test_client_class = CsrfClient
@@ -176,18 +149,33 @@ def sign_in_as(app: Flask) -> Any:
     """``sign_in_as(client, user)`` gives ``client`` a signed-in session, by default
     as strong as any (password and authenticator code); ``sign_in_as(client, user,
     SignInMethod.EMAIL)`` one signed in by an emailed code."""
-    from portal.auth.sessions import SESSION_KEY, start_session
+    return functools.partial(sign_in, app)
 
-    def _sign_in(
-        client: FlaskClient, user: User, signed_in_with: SignInMethod = SignInMethod.PASSWORD_AND_AUTHENTICATOR
-    ) -> None:
-        with app.test_request_context(), writing():
-            token = start_session(db.session, db.session.merge(user), signed_in_with=signed_in_with)
-            db.session.commit()
-            db.session.remove()
-        with client.session_transaction() as flask_session:
-            flask_session.clear()
-            flask_session[SESSION_KEY] = token
-            flask_session["_permanent"] = True
 
-    return _sign_in
+@pytest.fixture
+def officer(session: Session) -> User:
+    """An officer, saved so that requests see them."""
+    person = make_user(session, name="Priya Officer", roles=(Role.OFFICER,))
+    session.commit()
+    return person
+
+
+@pytest.fixture
+def member(session: Session) -> User:
+    """Someone with no role, to be made a group's member by the test's own fixtures."""
+    person = make_user(session, name="Amina Yusuf", email="amina@example.org")
+    session.commit()
+    return person
+
+
+@pytest.fixture
+def signed_in_user(officer: User) -> User:
+    """Whom ``signed_in`` signs in: the officer, unless a module or package overrides this."""
+    return officer
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, signed_in_user: User, sign_in_as: Any) -> FlaskClient:
+    """``client``, signed in as ``signed_in_user`` with the strongest sign-in."""
+    sign_in_as(client, signed_in_user)
+    return client

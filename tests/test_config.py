@@ -74,6 +74,10 @@ def test_safe_production_settings_are_accepted(tmp_path: Path) -> None:
         ({"SECRET_KEY": "please-change-me-before-going-live-7Hq2"}, "SECRET_KEY looks guessable"),
         ({"SECRET_KEY": "our-charity-secret-key-for-production-2026"}, "SECRET_KEY looks guessable"),
         ({"SECRET_KEY": "aaaaaaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbbbbb1"}, "SECRET_KEY looks guessable"),
+        # Cheap password hashes are for tests; a stolen table of them would be quick to guess through.
+        ({"ARGON2_TIME_COST": "1"}, "ARGON2_TIME_COST too low for production"),
+        ({"ARGON2_MEMORY_KIB": "8"}, "ARGON2_MEMORY_KIB too low for production"),
+        ({"ARGON2_MEMORY_KIB": "1024", "ARGON2_TIME_COST": "1"}, "ARGON2_TIME_COST and ARGON2_MEMORY_KIB too low"),
     ],
 )
 def test_unsafe_production_settings_are_refused_in_one_line(
@@ -98,6 +102,9 @@ def test_unsafe_production_settings_are_refused_in_one_line(
         ("SESSION_ABSOLUTE_HOURS", "100000"),
         ("TRUSTED_PROXIES", "-1"),
         ("TRUSTED_PROXIES", "99"),
+        ("ARGON2_TIME_COST", "0"),
+        ("ARGON2_MEMORY_KIB", "4"),
+        ("ARGON2_PARALLELISM", "0"),
     ],
 )
 @pytest.mark.parametrize("environment", [{}, SAFE_PRODUCTION], ids=["development", "production"])
@@ -106,6 +113,15 @@ def test_every_number_must_be_in_its_range_everywhere(
 ) -> None:
     with pytest.raises(ConfigError, match=rf"^{name} must be a whole number from \d+ to \d+, not '{value}'\.$"):
         load_config(str(tmp_path), env={**environment, name: value}, argv=["pytest"])
+
+
+def test_production_keeps_todays_password_hash_cost_and_may_raise_it(tmp_path: Path) -> None:
+    config = load_config(str(tmp_path), env=SAFE_PRODUCTION, argv=["pytest"])
+    assert (config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"], config["ARGON2_PARALLELISM"]) == (3, 65536, 4)
+
+    stronger = {"ARGON2_TIME_COST": "4", "ARGON2_MEMORY_KIB": "131072", "ARGON2_PARALLELISM": "2"}
+    config = load_config(str(tmp_path), env={**SAFE_PRODUCTION, **stronger}, argv=["pytest"])
+    assert (config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"], config["ARGON2_PARALLELISM"]) == (4, 131072, 2)
 
 
 @pytest.mark.parametrize(

@@ -16,13 +16,8 @@ from portal.models.audit import AuditEntry, OutboxMessage
 from portal.models.users import Role, User, UserSession
 from portal.services import people
 from tests.factories import make_user
-from tests.fixtures.databases import count_queries
+from tests.fixtures.databases import count_queries, reread
 from tests.fixtures.pages import page_text
-
-
-def reread(session: Session) -> None:
-    session.rollback()
-    session.expire_all()
 
 
 @pytest.fixture

@@ -26,24 +26,11 @@ from tests.storage.sample_files import make_pdf
 
 
 @pytest.fixture
-def member(session: Session) -> User:
-    person = make_user(session, name="Amina Yusuf", email="amina@example.org")
-    session.commit()
-    return person
-
-
-@pytest.fixture
 def draft(session: Session, member: User) -> Application:
     group = make_organisation(session, name="Holywell Walkers", members=(member,))
     application = applications.start_application(session, make_round(session, title="Spring grants"), group, member)
     session.commit()
     return application
-
-
-@pytest.fixture
-def signed_in(client: FlaskClient, member: User, sign_in_as: Any) -> FlaskClient:
-    sign_in_as(client, member)
-    return client
 
 
 def test_starting_asks_which_group_and_opens_the_task_list(

@@ -28,13 +28,6 @@ from tests.storage.sample_files import make_jpeg, make_pdf
 
 
 @pytest.fixture
-def member(session: Session) -> User:
-    person = make_user(session, name="Sam")
-    session.commit()
-    return person
-
-
-@pytest.fixture
 def award(session: Session, member: User) -> Award:
     application = make_application(
         session,
@@ -49,12 +42,6 @@ def award(session: Session, member: User) -> Award:
     item.payments = [Payment(amount_pence=75_000, due_on=item.offered_at.date())]
     session.commit()
     return item
-
-
-@pytest.fixture
-def signed_in(client: FlaskClient, member: User, sign_in_as: Any) -> FlaskClient:
-    sign_in_as(client, member)
-    return client
 
 
 def test_the_offer_shows_amount_conditions_and_payment_plan(signed_in: FlaskClient, award: Award) -> None:

@@ -34,25 +34,12 @@ def heic() -> bytes:
 
 
 @pytest.fixture
-def member(session: Session) -> User:
-    person = make_user(session, name="Amina")
-    session.commit()
-    return person
-
-
-@pytest.fixture
 def draft(session: Session, member: User) -> Application:
     application = make_application(
         session, grant_round=make_round(session), organisation=make_organisation(session, members=(member,))
     )
     session.commit()
     return application
-
-
-@pytest.fixture
-def signed_in(client: FlaskClient, member: User, sign_in_as: Any) -> FlaskClient:
-    sign_in_as(client, member)
-    return client
 
 
 def upload(

@@ -18,29 +18,16 @@ from tests.fixtures.pages import page_text
 
 
 @pytest.fixture
-def amina(session: Session) -> User:
-    person = make_user(session, name="Amina", email="amina@example.org")
-    session.commit()
-    return person
-
-
-@pytest.fixture
-def group(session: Session, amina: User) -> Organisation:
+def group(session: Session, member: User) -> Organisation:
     organisation = make_organisation(
-        session, name="Garston Shed", kind=OrganisationKind.UNCONSTITUTED, members=(amina,)
+        session, name="Garston Shed", kind=OrganisationKind.UNCONSTITUTED, members=(member,)
     )
     session.commit()
     return organisation
 
 
-@pytest.fixture
-def signed_in(client: FlaskClient, amina: User, sign_in_as: Any) -> FlaskClient:
-    sign_in_as(client, amina)
-    return client
-
-
 def test_creating_a_group_makes_you_a_member_and_carries_on_to_the_round(
-    signed_in: FlaskClient, session: Session, amina: User
+    signed_in: FlaskClient, session: Session, member: User
 ) -> None:
     make_round(session, slug="spring")
     session.commit()
@@ -49,7 +36,7 @@ def test_creating_a_group_makes_you_a_member_and_carries_on_to_the_round(
     response = signed_in.post("/groups/new?round=spring", data={"name": "Oxhey Choir", "kind": "faith_group"})
     created = session.scalars(select(Organisation).where(Organisation.name == "Oxhey Choir")).one()
     assert response.headers["Location"] == f"/groups/{created.id}?round=spring"
-    assert session.scalar(select(Membership.user_id).where(Membership.organisation_id == created.id)) == amina.id
+    assert session.scalar(select(Membership.user_id).where(Membership.organisation_id == created.id)) == member.id
     # Only a real round is carried on: never an address from the link.
     fake = signed_in.post("/groups/new?round=https://evil.example", data={"name": "Other", "kind": "other"})
     assert "evil" not in fake.headers["Location"]
@@ -127,7 +114,7 @@ def test_each_page_saves_only_its_own_fields(signed_in: FlaskClient, session: Se
 
 
 def test_inviting_and_removing_members(
-    signed_in: FlaskClient, session: Session, group: Organisation, amina: User
+    signed_in: FlaskClient, session: Session, group: Organisation, member: User
 ) -> None:
     url = f"/groups/{group.id}/members"
     assert signed_in.post(url, data={"name": "Dave", "email": "dave@example.org"}).status_code == 302
@@ -138,17 +125,17 @@ def test_inviting_and_removing_members(
     remove = f"/groups/{group.id}/members/{dave.id}/remove"
     assert "Remove Dave from Garston Shed?" in page_text(signed_in.get(remove))
     assert signed_in.post(remove).headers["Location"] == url
-    last = signed_in.post(f"/groups/{group.id}/members/{amina.id}/remove")
+    last = signed_in.post(f"/groups/{group.id}/members/{member.id}/remove")
     assert last.status_code == 409
     assert "A group needs at least one member" in page_text(last)
 
 
 def test_leaving_a_group_goes_back_to_the_dashboard(
-    signed_in: FlaskClient, session: Session, group: Organisation, amina: User
+    signed_in: FlaskClient, session: Session, group: Organisation, member: User
 ) -> None:
     group.memberships.append(Membership(user=make_user(session)))
     session.commit()
-    assert signed_in.post(f"/groups/{group.id}/members/{amina.id}/remove").headers["Location"] == "/dashboard"
+    assert signed_in.post(f"/groups/{group.id}/members/{member.id}/remove").headers["Location"] == "/dashboard"
 
 
 def test_other_people_cannot_see_the_group(

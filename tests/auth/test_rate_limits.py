@@ -21,7 +21,7 @@ from portal.rate_limits import (
     SIGN_IN_PER_IP,
 )
 from tests.auth.helpers import ask_for_code, code_in, latest_email, page_text, reread
-from tests.conftest import CsrfClient
+from tests.conftest import another_browser
 from tests.factories import make_user
 
 PASSWORD = "river otter lantern"
@@ -38,11 +38,6 @@ def allowed(limit: str) -> int:
 
 def from_ip(address: str) -> dict[str, Any]:
     return {"environ_base": {"REMOTE_ADDR": address}}
-
-
-def browser(app: Flask) -> FlaskClient:
-    app.test_client_class = CsrfClient
-    return app.test_client()
 
 
 def test_sign_in_emails_are_limited_per_address_and_ip(client: FlaskClient, session: Session) -> None:
@@ -62,7 +57,7 @@ def test_sign_in_emails_are_limited_per_address_and_ip(client: FlaskClient, sess
 
 
 def test_a_strangers_requests_do_not_stop_the_persons_own(app: Flask, session: Session) -> None:
-    stranger, person = browser(app), browser(app)
+    stranger, person = another_browser(app), another_browser(app)
     for _ in range(allowed(EMAILS_PER_ADDRESS_AND_IP)):
         ask_for_code(stranger, "amina@example.org", **from_ip("203.0.113.66"))
     assert ask_for_code(stranger, "amina@example.org", **from_ip("203.0.113.66")).status_code == 429
@@ -126,7 +121,7 @@ def test_a_strangers_wrong_passwords_do_not_stop_the_officers_own(app: Flask, se
     secret = pyotp.random_base32()
     make_user(session, email="officer@example.org", roles=(Role.OFFICER,), password=PASSWORD, totp_secret=secret)
     session.commit()
-    stranger, officer = browser(app), browser(app)
+    stranger, officer = another_browser(app), another_browser(app)
     for number in range(allowed(PASSWORDS_PER_ADDRESS_AND_IP)):
         stranger.post(
             "/staff/sign-in",

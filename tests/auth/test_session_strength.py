@@ -8,7 +8,6 @@ from typing import Any
 import pyotp
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,16 +17,11 @@ from portal.models.events import EventStatus
 from portal.models.users import Role, SignInMethod, User, UserSession
 from portal.storage import get_storage
 from tests.auth.helpers import is_signed_in, page_text, reread
-from tests.conftest import CsrfClient
+from tests.conftest import another_browser
 from tests.factories import make_application, make_event, make_evidence, make_organisation, make_round, make_user
 
 PASSWORD = "river otter lantern"
 SECRET = pyotp.random_base32()
-
-
-def browser(app: Flask) -> FlaskClient:
-    app.test_client_class = CsrfClient
-    return app.test_client()
 
 
 def sent_to_staff_sign_in(response: Any, next_path: str) -> bool:
@@ -52,7 +46,7 @@ def test_an_applicant_made_an_officer_in_the_browser_is_signed_out(
     person = make_user(session, email="amina@example.org")
     admin = make_user(session, email="admin@example.org", roles=(Role.ADMIN,))
     session.commit()
-    theirs, admins = browser(app), browser(app)
+    theirs, admins = another_browser(app), another_browser(app)
     sign_in_as(theirs, person, SignInMethod.EMAIL)
     sign_in_as(admins, admin)
     assert theirs.get("/dashboard").status_code == 200
@@ -80,7 +74,7 @@ def test_roles_given_from_the_command_line_end_the_sessions(
 ) -> None:
     person = make_user(session, email="amina@example.org")
     session.commit()
-    theirs = browser(app)
+    theirs = another_browser(app)
     sign_in_as(theirs, person, SignInMethod.EMAIL)
 
     result = app.test_cli_runner().invoke(args=command, input=f"{PASSWORD}\n")
@@ -94,7 +88,7 @@ def test_roles_given_from_the_command_line_end_the_sessions(
 def test_taking_a_role_away_ends_the_sessions(app: Flask, session: Session, sign_in_as: Any) -> None:
     person = make_user(session, email="pat@example.org", roles=(Role.PANELLIST,))
     session.commit()
-    theirs = browser(app)
+    theirs = another_browser(app)
     sign_in_as(theirs, person, SignInMethod.EMAIL)
 
     app.test_cli_runner().invoke(args=["users", "revoke", "pat@example.org", "panellist"])
@@ -109,7 +103,7 @@ def test_inviting_someone_to_a_panel_ends_their_sessions(app: Flask, session: Se
     person = make_user(session, email="pat@example.org")
     officer = make_user(session, roles=(Role.OFFICER,))
     session.commit()
-    theirs = browser(app)
+    theirs = another_browser(app)
     sign_in_as(theirs, person, SignInMethod.EMAIL)
 
     panel = create_panel(session, officer, make_round(session), name="Panel", reviews_due_at=None)
@@ -123,7 +117,7 @@ def test_inviting_someone_to_a_panel_ends_their_sessions(app: Flask, session: Se
 def test_admins_who_change_their_own_roles_sign_in_again(app: Flask, session: Session, sign_in_as: Any) -> None:
     admin = make_user(session, email="admin@example.org", roles=(Role.ADMIN,))
     session.commit()
-    admins = browser(app)
+    admins = another_browser(app)
     sign_in_as(admins, admin)
 
     response = admins.post(f"/admin/users/{admin.id}", data={"action": "roles", "roles": ["admin", "officer"]})
@@ -148,7 +142,7 @@ def officer(session: Session) -> User:
 def test_an_officers_emailed_session_never_reaches_staff_pages(
     app: Flask, session: Session, sign_in_as: Any, officer: User
 ) -> None:
-    weak = browser(app)
+    weak = another_browser(app)
     sign_in_as(weak, officer, SignInMethod.EMAIL)
 
     response = weak.get("/officer/audit")
@@ -169,7 +163,7 @@ def test_nor_staff_only_data_on_other_pages(app: Flask, session: Session, sign_i
     evidence = make_evidence(session, get_storage(), application_id=application.id)
     draft_event = make_event(session, status=EventStatus.DRAFT)
     session.commit()
-    weak = browser(app)
+    weak = another_browser(app)
     sign_in_as(weak, officer, SignInMethod.EMAIL)
 
     file = weak.get(f"/evidence/{evidence.id}")
@@ -199,7 +193,7 @@ def test_which_sessions_are_staff_sessions(
     staff_pages: bool,
 ) -> None:
     app.config["REQUIRE_TOTP"] = require_totp
-    client = browser(app)
+    client = another_browser(app)
     sign_in_as(client, officer, signed_in_with)
 
     response = client.get("/officer/")
@@ -213,7 +207,7 @@ def test_applicants_and_panellists_are_fine_with_an_emailed_sign_in(
 ) -> None:
     panellist = make_user(session, roles=(Role.PANELLIST,))
     session.commit()
-    client = browser(app)
+    client = another_browser(app)
     sign_in_as(client, panellist, SignInMethod.EMAIL)
 
     assert client.get("/panel/").status_code == 200
@@ -222,7 +216,7 @@ def test_applicants_and_panellists_are_fine_with_an_emailed_sign_in(
 def test_stepping_up_gives_a_staff_session_and_ends_the_weak_one(
     app: Flask, session: Session, sign_in_as: Any, officer: User
 ) -> None:
-    client = browser(app)
+    client = another_browser(app)
     sign_in_as(client, officer, SignInMethod.EMAIL)
     location = client.get("/officer/").headers["Location"]
     client.get(location)

@@ -21,7 +21,7 @@ from portal.rate_limits import CODES_PER_ADDRESS, PASSWORDS_PER_ADDRESS
 from portal.services.outbox import body_to_send
 from portal.services.sign_in_alerts import ALERT_ACTION, ALERT_SUBJECT
 from tests.auth.helpers import ask_for_code, code_in, is_signed_in, link_in, page_text, reread
-from tests.conftest import CsrfClient
+from tests.conftest import another_browser
 from tests.factories import make_user
 
 EMAIL = "amina@example.org"
@@ -47,11 +47,6 @@ def from_ip(number: int) -> dict[str, Any]:
 OWN = {"environ_base": {"REMOTE_ADDR": "192.0.2.10"}}
 
 
-def browser(app: Flask) -> FlaskClient:
-    app.test_client_class = CsrfClient
-    return app.test_client()
-
-
 def hammer_emails(client: FlaskClient, count: int, *, start: int = 0) -> None:
     for number in range(start, start + count):
         assert ask_for_code(client, EMAIL, **from_ip(number)).status_code == 302
@@ -75,8 +70,8 @@ def sign_in_email(session: Session) -> OutboxMessage:
 def test_beyond_the_daily_limit_the_email_has_a_link_and_no_code(app: Flask, session: Session) -> None:
     make_user(session, email=EMAIL)
     session.commit()
-    hammer_emails(browser(app), allowed(CODES_PER_ADDRESS))
-    person = browser(app)
+    hammer_emails(another_browser(app), allowed(CODES_PER_ADDRESS))
+    person = another_browser(app)
 
     response = ask_for_code(person, EMAIL, **OWN)
 
@@ -95,11 +90,11 @@ def test_beyond_the_daily_limit_the_email_has_a_link_and_no_code(app: Flask, ses
 def test_a_code_already_emailed_still_works_while_the_address_is_hammered(app: Flask, session: Session) -> None:
     make_user(session, email=EMAIL)
     session.commit()
-    person = browser(app)
+    person = another_browser(app)
     ask_for_code(person, EMAIL, **OWN)
     code = code_in(sign_in_email(session))
 
-    hammer_emails(browser(app), allowed(CODES_PER_ADDRESS) + 3)
+    hammer_emails(another_browser(app), allowed(CODES_PER_ADDRESS) + 3)
 
     assert person.post("/sign-in/code", data={"code": code}, **OWN).headers["Location"] == "/dashboard"
 
@@ -107,7 +102,7 @@ def test_a_code_already_emailed_still_works_while_the_address_is_hammered(app: F
 def test_the_person_is_told_once_a_day(app: Flask, session: Session) -> None:
     person = make_user(session, email=EMAIL)
     session.commit()
-    stranger = browser(app)
+    stranger = another_browser(app)
     hammer_emails(stranger, allowed(CODES_PER_ADDRESS))
     assert alerts(session, EMAIL) == 0
 
@@ -124,7 +119,7 @@ def test_the_person_is_told_once_a_day(app: Flask, session: Session) -> None:
 
 
 def test_nobody_is_emailed_about_an_address_without_an_account(app: Flask, session: Session) -> None:
-    hammer_emails(browser(app), allowed(CODES_PER_ADDRESS) + 2)
+    hammer_emails(another_browser(app), allowed(CODES_PER_ADDRESS) + 2)
 
     assert alerts(session, EMAIL) == 0
 
@@ -144,7 +139,7 @@ def hammer_passwords(client: FlaskClient, count: int) -> None:
 def hammered_officer(app: Flask, session: Session) -> None:
     make_user(session, email=OFFICER, roles=(Role.OFFICER,), password=PASSWORD, totp_secret=SECRET)
     session.commit()
-    hammer_passwords(browser(app), allowed(PASSWORDS_PER_ADDRESS))
+    hammer_passwords(another_browser(app), allowed(PASSWORDS_PER_ADDRESS))
 
 
 def staff_sign_in(client: FlaskClient, password: str, code: str | None = None) -> Any:
@@ -155,7 +150,7 @@ def staff_sign_in(client: FlaskClient, password: str, code: str | None = None) -
 def test_beyond_the_limit_the_right_password_alone_asks_for_the_code_too(
     app: Flask, session: Session, hammered_officer: None
 ) -> None:
-    officer = browser(app)
+    officer = another_browser(app)
 
     response = staff_sign_in(officer, PASSWORD)
 
@@ -170,7 +165,7 @@ def test_beyond_the_limit_the_right_password_alone_asks_for_the_code_too(
 def test_beyond_the_limit_the_password_and_code_together_sign_in(
     app: Flask, session: Session, hammered_officer: None
 ) -> None:
-    officer = browser(app)
+    officer = another_browser(app)
 
     response = staff_sign_in(officer, PASSWORD, pyotp.TOTP(SECRET).now())
 
@@ -187,7 +182,9 @@ def test_beyond_the_limit_a_wrong_half_gives_one_answer(
     wrong_code = f"{(int(right_code) + 1) % 1_000_000:06d}"
 
     response = staff_sign_in(
-        browser(app), PASSWORD if right_password else "not the password", wrong_code if right_password else right_code
+        another_browser(app),
+        PASSWORD if right_password else "not the password",
+        wrong_code if right_password else right_code,
     )
 
     assert response.status_code == 200

@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from flask import Flask, url_for
+from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
@@ -37,6 +38,7 @@ from tests.factories import (
     make_round,
     make_user,
 )
+from tests.fixtures.apps import sign_in
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
@@ -71,15 +73,23 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
     """The app on a free loopback port, in a thread, for the browser to use."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture
@@ -143,6 +153,11 @@ class Extra:
 
 @pytest.fixture
 def extra(session: Session, world: World) -> Extra:
+    return make_extra(session, world)
+
+
+def make_extra(session: Session, world: World) -> Extra:
+    """Adds what ``Extra`` describes to the world, and commits."""
     group_a = session.get(Organisation, world.organisation_a_id)
     assert group_a is not None
     accepted = make_application(
@@ -211,9 +226,15 @@ def world(session: Session) -> World:
 
 
 @pytest.fixture
-def role_pages(app: Flask, browser: Any, live_server: str, sign_in_as: Any, world: World) -> Iterator[Any]:
+def role_pages(app: Flask, browser: Any, live_server: str, world: World) -> Iterator[Any]:
     """``role_pages(role)``: one tab per person of the world (or a fresh visitor for any other
     name), in a context of its own, signed in as them; the same tab each time it is asked for."""
+    with tabs_by_role(app, browser, live_server, world) as page_for:
+        yield page_for
+
+
+@contextmanager
+def tabs_by_role(app: Flask, browser: Any, live_server: str, world: World) -> Iterator[Callable[[str], Any]]:
     contexts: list[Any] = []
 
     def signed_in(role: str) -> Any:
@@ -221,7 +242,7 @@ def role_pages(app: Flask, browser: Any, live_server: str, sign_in_as: Any, worl
         contexts.append(context)
         if role in world.people:
             client = app.test_client()
-            sign_in_as(client, world.people[role])
+            sign_in(app, client, world.people[role])
             cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
             assert cookie is not None
             context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server}])
@@ -236,11 +257,8 @@ def role_pages(app: Flask, browser: Any, live_server: str, sign_in_as: Any, worl
             pages[role] = signed_in(role)
         return pages[role]
 
-    yield page_for
-    for context in contexts:
-        context.close()
-
-
-def url_in(app: Flask, endpoint: str, arguments: dict[str, Any]) -> str:
-    with app.test_request_context():
-        return url_for(endpoint, **arguments)
+    try:
+        yield page_for
+    finally:
+        for context in contexts:
+            context.close()

@@ -3,31 +3,40 @@
 The pages come from ``app.url_map``: ``test_every_page_is_crawled`` fails when
 a GET route is neither in ``PAGES`` nor ``REACHED_BY_FORMS`` nor ``NOT_PAGES``
 (each with its reason), so a new page cannot be added without being checked.
-One browser, one context per role, one tab per context reused for every page;
-axe runs once per page per width.
+One test per page and width (and per empty form and width), so a failure names
+both and a busy machine spreads the crawl over many short tests. They share one
+app, world, server and tab per role, built once for this module: looking at a
+page or sending a form empty changes nothing another test here reads. Journeys
+that do change data are in ``test_pages_part_way.py``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import expect
-from sqlalchemy.orm import Session
 
-from portal.models.users import Role
+from portal.extensions import db
 from tests.access import World
-from tests.browser.conftest import LAPTOP, PHONE, Extra, axe_violations, describe, url_in
-from tests.factories import make_user
+from tests.access.world import build_world
+from tests.browser.conftest import (
+    LAPTOP,
+    PHONE,
+    Extra,
+    axe_violations,
+    describe,
+    make_extra,
+    serving,
+    tabs_by_role,
+)
+from tests.fixtures.apps import close_test_app, make_test_app
 from tests.fixtures.pages import error_summary_problems
-from tests.test_access_matrix import rules_by_endpoint
+from tests.test_access_matrix import rules_by_endpoint, url_in
 
-WIDTHS = (PHONE, LAPTOP)
-STAFF_PASSWORD = "correct horse battery staple"
+WIDTHS = {"phone": PHONE, "laptop": LAPTOP}
 
 
 @dataclass(frozen=True)
@@ -190,7 +199,36 @@ def get_endpoints(app: Flask) -> set[str]:
     return {endpoint for endpoint, methods in rules_by_endpoint(app).items() if "GET" in methods}
 
 
-def test_every_page_is_crawled(app: Flask) -> None:
+@dataclass(frozen=True)
+class Crawl:
+    """What every test of this module shares: ``pages(role)`` is that person's tab."""
+
+    app: Flask
+    live_server: str
+    pages: Callable[[str], Any]
+    world: World
+    extra: Extra
+
+    def url(self, endpoint: str, arguments: Callable[[World, Extra], dict[str, Any]]) -> str:
+        return self.live_server + url_in(self.app, endpoint, arguments(self.world, self.extra))
+
+
+@pytest.fixture(scope="module")
+def crawl(db_url: str, browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
+    # Built once: a world per test would cost more than the pages themselves.
+    app = make_test_app(db_url, tmp_path_factory.mktemp("crawl"))
+    try:
+        with app.app_context():
+            world = build_world(db.session)
+            extra = make_extra(db.session, world)
+        with serving(app) as live_server, tabs_by_role(app, browser, live_server, world) as pages:
+            yield Crawl(app, live_server, pages, world, extra)
+    finally:
+        close_test_app(db_url)
+
+
+def test_every_page_is_crawled(crawl: Crawl) -> None:
+    app = crawl.app
     listed = [set(PAGES), set(REACHED_BY_FORMS), set(NOT_PAGES)]
     assert sum(map(len, listed)) == len(set().union(*listed)), "an endpoint is in two lists"
     missing = get_endpoints(app) - set().union(*listed)
@@ -213,33 +251,39 @@ WIDER_THAN_THE_WINDOW = """() => {
 }"""
 
 
+def check_at_width(page: Any, width: dict[str, int], found: list[str]) -> None:
+    page.set_viewport_size(width)
+    found.extend(violations(page))
+    too_wide = page.evaluate(WIDER_THAN_THE_WINDOW)
+    if too_wide:
+        found.append(f"{page.url} at {width['width']}px scrolls sideways: {too_wide}")
+
+
 def check_at_every_width(page: Any, found: list[str]) -> None:
-    for width in WIDTHS:
-        page.set_viewport_size(width)
-        found.extend(violations(page))
-        too_wide = page.evaluate(WIDER_THAN_THE_WINDOW)
-        if too_wide:
-            found.append(f"{page.url} at {width['width']}px scrolls sideways: {too_wide}")
+    for width in WIDTHS.values():
+        check_at_width(page, width, found)
 
 
 VISITS = [(endpoint, index, visit) for endpoint, visits in PAGES.items() for index, visit in enumerate(visits)]
 
 
 @pytest.mark.parametrize(
-    ("endpoint", "visit"),
-    [pytest.param(endpoint, visit, id=f"{endpoint}-{index}") for endpoint, index, visit in VISITS],
+    ("endpoint", "visit", "width"),
+    [
+        pytest.param(endpoint, visit, width, id=f"{endpoint}-{index}-{name}")
+        for endpoint, index, visit in VISITS
+        for name, width in WIDTHS.items()
+    ],
 )
-def test_page_has_no_accessibility_findings(
-    app: Flask, live_server: str, role_pages: Any, world: World, extra: Extra, endpoint: str, visit: Visit
-) -> None:
-    # One test per page, so a slow machine spreads the crawl over many short tests.
-    page = role_pages(visit.role)
-    path = url_in(app, endpoint, visit.arguments(world, extra))
-    response = page.goto(live_server + path)
-    assert response.status == 200, f"{path} as {visit.role}: {response.status}"
-    assert page.url == live_server + path, f"{path} as {visit.role} led to {page.url}"
+def test_page_has_no_accessibility_findings(crawl: Crawl, endpoint: str, visit: Visit, width: dict[str, int]) -> None:
+    page = crawl.pages(visit.role)
+    page.set_viewport_size(width)  # laid out at this width from the start, as a phone would
+    url = crawl.url(endpoint, visit.arguments)
+    response = page.goto(url)
+    assert response.status == 200, f"{url} as {visit.role}: {response.status}"
+    assert page.url == url, f"{url} as {visit.role} led to {page.url}"
     found: list[str] = []
-    check_at_every_width(page, found)
+    check_at_width(page, width, found)
     assert found == [], "\n".join(found)
 
 
@@ -318,106 +362,21 @@ EMPTY_FORMS = [
 ]
 
 
-@pytest.mark.parametrize("form", [pytest.param(f, id=f"{f.endpoint}-{f.button}") for f in EMPTY_FORMS])
-def test_empty_form_has_no_accessibility_findings(
-    app: Flask, live_server: str, role_pages: Any, world: World, extra: Extra, form: EmptyForm
-) -> None:
+@pytest.mark.parametrize(
+    ("form", "width"),
+    [
+        pytest.param(form, width, id=f"{form.endpoint}-{form.button}-{name}")
+        for form in EMPTY_FORMS
+        for name, width in WIDTHS.items()
+    ],
+)
+def test_empty_form_has_no_accessibility_findings(crawl: Crawl, form: EmptyForm, width: dict[str, int]) -> None:
     found: list[str] = []
-    page = role_pages(form.role)
-    page.goto(live_server + url_in(app, form.endpoint, form.arguments(world, extra)))
+    page = crawl.pages(form.role)
+    page.set_viewport_size(width)
+    page.goto(crawl.url(form.endpoint, form.arguments))
     submit_empty(page, form.button)
     # Each problem in the summary links to a field on the page that shows it.
     found.extend(f"{page.url}: {problem}" for problem in error_summary_problems(page.content()))
-    check_at_every_width(page, found)
-    assert found == [], "\n".join(found)
-
-
-def test_eligibility_questions_and_not_found_have_no_accessibility_findings(
-    app: Flask, live_server: str, role_pages: Any, world: World
-) -> None:
-    found: list[str] = []
-    # The eligibility questions after the first, each sent empty first, then the answer.
-    page = role_pages("anonymous")
-    page.goto(live_server + url_in(app, "eligibility.question", {"slug": world.round_slug, "question": "postcode"}))
-    page.get_by_label(re.compile("postcode")).fill("WD24 4AB")
-    submit(page, "Continue")
-    for question in ("group", "income", "purpose"):
-        assert page.url.endswith(f"/check/{question}"), page.url
-        check_at_every_width(page, found)
-        submit_empty(page, "Continue")
-        check_at_every_width(page, found)
-        page.get_by_role("radio" if question != "purpose" else "checkbox").first.check()
-        submit(page, "Continue")
-    assert page.url.endswith("/check/result"), page.url
-    check_at_every_width(page, found)
-
-    # Not found, for a visitor and for a signed-in applicant.
-    for role in ("anonymous", "applicant_a"):
-        page = role_pages(role)
-        assert page.goto(live_server + "/no-such-page").status == 404
-        assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
-        check_at_every_width(page, found)
-
-    assert found == [], "\n".join(found)
-
-
-def test_a_stale_edit_has_no_accessibility_findings(
-    app: Flask, live_server: str, role_pages: Any, world: World, extra: Extra
-) -> None:
-    found: list[str] = []
-    # A stale edit: the section saved in another tab since this one was opened.
-    page = role_pages("applicant_a")
-    section = live_server + url_in(app, "apply.section", {"application_id": world.draft_a_id, "section": "your-idea"})
-    other = page.context.new_page()
-    page.goto(section)
-    other.goto(section)
-    other.get_by_label("Give your project a short name").fill("Tea and talk")
-    submit(other, "Save and continue")
-    other.close()
-    page.get_by_label("Give your project a short name").fill("Knit and natter")
-    with page.expect_navigation() as stale:
-        page.get_by_role("button", name="Save and continue").click()
-    assert stale.value.status == 409
-    check_at_every_width(page, found)
-
-    assert found == [], "\n".join(found)
-
-
-def test_signing_in_part_way_has_no_accessibility_findings(
-    app: Flask, live_server: str, role_pages: Any, world: World, session: Session
-) -> None:
-    found: list[str] = []
-    # Signing in part-way: the check-your-email and code pages, then a wrong code.
-    page = role_pages("anonymous")
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(world.people["applicant_b"].email)
-    submit(page, "Continue")
-    assert page.url.endswith("/sign-in/check-your-email")
-    check_at_every_width(page, found)
-    page.goto(live_server + "/sign-in/code")
-    check_at_every_width(page, found)
-    page.get_by_label(re.compile("code", re.IGNORECASE)).fill("000000")
-    submit(page, "Sign in")
-    expect(page).to_have_title(re.compile(r"^Error: "))
-    check_at_every_width(page, found)
-
-    # A staff member with an authenticator app is asked for its code.
-    make_user(
-        session,
-        email="coder@example.org",
-        roles=(Role.OFFICER,),
-        password=STAFF_PASSWORD,
-        totp_secret="JBSWY3DPEHPK3PXP",
-    )
-    session.commit()
-    page = role_pages("staff")  # not one of the world's people: a fresh visitor
-    page.goto(live_server + "/staff/sign-in")
-    page.get_by_label("Email address").fill("coder@example.org")
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    submit(page, "Continue")
-    assert page.url.endswith("/staff/sign-in/code")
-    check_at_every_width(page, found)
-    submit(page, "Sign in")
-    expect(page).to_have_title(re.compile(r"^Error: "))
-    check_at_every_width(page, found)
+    check_at_width(page, width, found)
     assert found == [], "\n".join(found)

@@ -10,7 +10,8 @@ import pytest
 from flask import Flask
 
 from tests.access import World
-from tests.browser.conftest import LAPTOP, PHONE, Extra, url_in
+from tests.browser.conftest import LAPTOP, PHONE, Extra
+from tests.test_access_matrix import url_in
 
 KEY_PAGES = [
     ("anonymous", "main.index", lambda w: {}),

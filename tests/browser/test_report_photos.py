@@ -8,8 +8,9 @@ from typing import Any
 from flask import Flask
 
 from tests.access import World
-from tests.browser.conftest import Extra, assert_accessible, url_in
+from tests.browser.conftest import Extra, assert_accessible
 from tests.storage.sample_files import make_jpeg
+from tests.test_access_matrix import url_in
 
 
 def test_saving_the_report_adds_the_chosen_photo_and_keeps_the_text(

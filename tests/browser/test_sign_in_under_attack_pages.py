@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from portal.models.users import Role, SignInMethod
 from portal.rate_limits import CODES_PER_ADDRESS, PASSWORDS_PER_ADDRESS
-from tests.browser.test_every_page import STAFF_PASSWORD, check_at_every_width, submit
+from tests.browser.test_every_page import check_at_every_width, submit
+from tests.browser.test_pages_part_way import STAFF_PASSWORD
 from tests.conftest import CsrfClient
 from tests.factories import make_user
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,19 +10,10 @@ from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus
 from portal.models.funding import Round
-from portal.models.users import Role
 from portal.services import bank_details
 from tests.factories import make_application, make_organisation, make_round, make_user
 from tests.fixtures.databases import count_queries, reread
 from tests.fixtures.pages import page_text
-
-
-@pytest.fixture
-def signed_in(client: FlaskClient, session: Session, sign_in_as: Any) -> FlaskClient:
-    officer = make_user(session, roles=(Role.OFFICER,))
-    session.commit()
-    sign_in_as(client, officer)
-    return client
 
 
 def sent(

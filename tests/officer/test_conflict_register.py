@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus
 from portal.models.panels import Assignment, ConflictDeclaration
-from portal.models.users import Role, User
+from portal.models.users import Role
 from tests.factories import (
     make_application,
     make_assignment,
@@ -23,19 +20,6 @@ from tests.factories import (
 )
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
-
-
-@pytest.fixture
-def officer(session: Session) -> User:
-    person = make_user(session, name="Priya Officer", roles=(Role.OFFICER,))
-    session.commit()
-    return person
-
-
-@pytest.fixture
-def signed_in(client: FlaskClient, officer: User, sign_in_as: Any) -> FlaskClient:
-    sign_in_as(client, officer)
-    return client
 
 
 def test_adding_an_entry_passes_the_work_on_and_says_so(signed_in: FlaskClient, session: Session) -> None:

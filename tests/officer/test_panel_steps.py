@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -24,14 +22,6 @@ from tests.factories import (
 )
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
-
-
-@pytest.fixture
-def signed_in(client: FlaskClient, session: Session, sign_in_as: Any) -> FlaskClient:
-    officer = make_user(session, roles=(Role.OFFICER,))
-    session.commit()
-    sign_in_as(client, officer)
-    return client
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -14,23 +12,10 @@ from portal.models.audit import OutboxMessage
 from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.panels import Assignment, ModeratedScore, Panel, TimeActivity, TimeEntry
-from portal.models.users import Role, User
+from portal.models.users import Role
 from tests.factories import make_application, make_organisation, make_panel, make_round, make_user
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
-
-
-@pytest.fixture
-def officer(session: Session) -> User:
-    person = make_user(session, roles=(Role.OFFICER,))
-    session.commit()
-    return person
-
-
-@pytest.fixture
-def signed_in(client: FlaskClient, officer: User, sign_in_as: Any) -> FlaskClient:
-    sign_in_as(client, officer)
-    return client
 
 
 @pytest.fixture

@@ -4,27 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.funding import Round
-from portal.models.users import Role, User
+from portal.models.users import User
 from tests.factories import make_application, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import form_values, page_text
 
 CRITERIA = [{"title": "Need", "descriptors": {str(p): f"Point {p}" for p in range(1, 6)}}]
 LIVED = "How are people with lived experience involved in running your project?"
-
-
-@pytest.fixture
-def signed_in(client: FlaskClient, session: Session, sign_in_as: Any) -> FlaskClient:
-    officer = make_user(session, roles=(Role.OFFICER,))
-    session.commit()
-    sign_in_as(client, officer)
-    return client
 
 
 def round_asking(session: Session, *questions: tuple[str, str]) -> Round:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -13,18 +11,9 @@ from portal.models.applications import ApplicationStatus
 from portal.models.audit import AuditEntry
 from portal.models.funding import Round
 from portal.models.panels import Review, Score
-from portal.models.users import Role
 from tests.factories import make_application, make_neighbourhood, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import error_summary_problems, form_values, page_text
-
-
-@pytest.fixture
-def signed_in(client: FlaskClient, session: Session, sign_in_as: Any) -> FlaskClient:
-    officer = make_user(session, roles=(Role.OFFICER,))
-    session.commit()
-    sign_in_as(client, officer)
-    return client
 
 
 def filled(**changes: object) -> dict[str, object]:

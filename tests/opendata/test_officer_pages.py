@@ -6,9 +6,7 @@ import csv
 import io
 import json
 import re
-from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -19,20 +17,12 @@ from portal.models.audit import AuditEntry
 from portal.models.awards import Award, AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.funding import LsoaDeprivation, PostcodeLsoa
-from portal.models.users import Role, User
+from portal.models.users import User
 from portal.services.award_acceptance import accept_award
-from tests.factories import make_application, make_award, make_neighbourhood, make_organisation, make_round, make_user
+from tests.factories import make_application, make_award, make_neighbourhood, make_organisation, make_round
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
 from tests.reference_data import package_validator
-
-
-@pytest.fixture
-def signed_in(client: FlaskClient, session: Session, sign_in_as: Any) -> FlaskClient:
-    officer = make_user(session, roles=(Role.OFFICER,))
-    session.commit()
-    sign_in_as(client, officer)
-    return client
 
 
 def actions(session: Session) -> list[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -64,9 +62,8 @@ def setup(session: Session, june: User) -> tuple[Panel, Application]:
 
 
 @pytest.fixture
-def signed_in(client: FlaskClient, june: User, sign_in_as: Any) -> FlaskClient:
-    sign_in_as(client, june)
-    return client
+def signed_in_user(june: User) -> User:
+    return june
 
 
 def make_panel_member(session: Session, panel: Panel, user: User) -> None:

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.models.users import SignInMethod
-from tests.conftest import TEST_BANK_KEY, CsrfClient
+from tests.conftest import CsrfClient
 from tests.factories import make_user
+from tests.fixtures.apps import TEST_BANK_KEY
 
 HTTPS = {"base_url": "https://grants.example.org"}
 

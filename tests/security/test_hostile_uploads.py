@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Application, Evidence
-from tests.factories import make_application, make_organisation, make_round, make_user
+from portal.models.users import User
+from tests.factories import make_application, make_organisation, make_round
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
 from tests.storage.sample_files import make_big_png, make_docx, make_jpeg, make_pdf, make_zip
@@ -45,8 +46,7 @@ MACRO_DOCX = make_docx(("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro"))
 
 
 @pytest.fixture
-def draft(session: Session) -> Application:
-    member = make_user(session, email="amina@example.org")
+def draft(session: Session, member: User) -> Application:
     application = make_application(
         session, grant_round=make_round(session), organisation=make_organisation(session, members=(member,))
     )
@@ -55,9 +55,8 @@ def draft(session: Session) -> Application:
 
 
 @pytest.fixture
-def signed_in(client: FlaskClient, session: Session, draft: Application, sign_in_as: Any) -> FlaskClient:
-    sign_in_as(client, draft.organisation.memberships[0].user)
-    return client
+def signed_in_user(member: User) -> User:
+    return member
 
 
 def upload(client: FlaskClient, application: Application, content: bytes, filename: str, kind: str) -> Any:

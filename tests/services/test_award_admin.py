@@ -10,14 +10,9 @@ from sqlalchemy.orm import Session
 from portal.errors import DomainError
 from portal.models.applications import ApplicationStatus
 from portal.models.awards import Award, AwardStatus
-from portal.models.users import Role, User
+from portal.models.users import User
 from portal.services import award_admin, bank_details, reports
 from tests.factories import make_application, make_award, make_organisation, make_report, make_round, make_user
-
-
-@pytest.fixture
-def officer(session: Session) -> User:
-    return make_user(session, roles=(Role.OFFICER,))
 
 
 def live_award(session: Session, status: AwardStatus = AwardStatus.ACCEPTED) -> tuple[Award, User]:

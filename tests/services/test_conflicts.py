@@ -27,11 +27,6 @@ from tests.factories import (
 )
 
 
-@pytest.fixture
-def officer(session: Session) -> User:
-    return make_user(session, name="Priya", roles=(Role.OFFICER,))
-
-
 def panel_of(session: Session, count: int, *, reviews: int = 1) -> tuple[Panel, list[User]]:
     people = [make_user(session, name=f"Member {i}", roles=(Role.PANELLIST,)) for i in range(count)]
     grant_round = make_round(session, reviews_per_application=reviews)

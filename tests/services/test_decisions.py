@@ -22,11 +22,6 @@ from tests.factories import make_application, make_organisation, make_round, mak
 from tests.fixtures.databases import reread
 
 
-@pytest.fixture
-def officer(session: Session) -> User:
-    return make_user(session, roles=(Role.OFFICER,))
-
-
 def application_in(
     session: Session, grant_round: Round, status: ApplicationStatus, amount: int = 100_000
 ) -> Application:

@@ -17,11 +17,6 @@ from portal.services import conflicts, panel_access, panels
 from tests.factories import make_application, make_organisation, make_panel, make_round, make_user
 
 
-@pytest.fixture
-def officer(session: Session) -> User:
-    return make_user(session, roles=(Role.OFFICER,))
-
-
 def panel_with(
     session: Session, count: int, applications: int, reviews: int = 2
 ) -> tuple[Panel, list[User], list[Application]]:

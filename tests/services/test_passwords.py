@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
+from flask import Flask
 
 from portal.services import passwords
 from portal.services.passwords import hash_password, needs_rehash, password_problem, verify_password
@@ -26,6 +27,23 @@ def test_hashes_made_with_weaker_parameters_need_rehashing() -> None:
 
     assert verify_password(weak, "a long and unusual passphrase")
     assert needs_rehash(weak)
+
+
+def test_hashes_cost_what_the_configuration_says_and_older_ones_still_verify(app: Flask) -> None:
+    made_at_default_cost = hash_password("a long and unusual passphrase")  # no app: today's cost
+    with app.app_context():
+        cheap = hash_password("a long and unusual passphrase")
+
+        parameters = extract_parameters(cheap)
+        assert (parameters.time_cost, parameters.memory_cost, parameters.parallelism) == (
+            app.config["ARGON2_TIME_COST"],
+            app.config["ARGON2_MEMORY_KIB"],
+            app.config["ARGON2_PARALLELISM"],
+        )
+        assert verify_password(made_at_default_cost, "a long and unusual passphrase")
+        assert needs_rehash(made_at_default_cost)
+        assert not needs_rehash(cheap)
+        assert not verify_password(None, "a long and unusual passphrase")
 
 
 @pytest.mark.parametrize(

@@ -27,11 +27,6 @@ from tests.factories import (
 DESCRIPTORS = {str(p): f"Point {p}" for p in range(1, 6)}
 
 
-@pytest.fixture
-def officer(session: Session) -> User:
-    return make_user(session, roles=(Role.OFFICER,))
-
-
 def short_of_reviews(session: Session) -> tuple[Application, Panel, list[User]]:
     """An application asking for three reviews: one submitted, one draft, and nobody else on the panel."""
     grant_round = make_round(
