@@ -19,14 +19,13 @@ from typing import TypeVar
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 
 from portal.extensions import db
-from portal.models.organisations import Membership
 from portal.models.users import Role, User
+from portal.services import organisations
 
 
 class Rule(enum.StrEnum):
@@ -117,16 +116,7 @@ def protect(blueprint: Blueprint, rule: Rule) -> None:
         return None
 
 
-def member_of(session: Session, user: User, organisation_id: int) -> bool:
-    return (
-        session.scalar(
-            select(Membership.id).where(Membership.user_id == user.id, Membership.organisation_id == organisation_id)
-        )
-        is not None
-    )
-
-
 def require_member(session: Session, user: User, organisation_id: int) -> None:
     """404 unless ``user`` belongs to the organisation (object-level check)."""
-    if not member_of(session, user, organisation_id):
+    if not organisations.is_member(session, user, organisation_id):
         abort(404)

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.demo_grants import pdf_file
 from portal.models.events import Event, EventAudience, Resource
 from portal.models.organisations import Organisation
 from portal.models.users import User
 from portal.services import attendance, events, resources
+from portal.services.pdf import pdf_file
 from portal.services.uploads import receive_upload
 from portal.storage.base import Storage
 

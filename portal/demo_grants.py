@@ -22,6 +22,7 @@ from portal.models.panels import Panel
 from portal.models.users import User
 from portal.services import award_admin, decisions
 from portal.services.evidence import evidence_needed
+from portal.services.pdf import pdf_file
 from portal.services.uploads import receive_upload, store_evidence
 from portal.storage.base import Storage
 
@@ -43,20 +44,6 @@ def demo_pdf(title: str) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     return pdf_file(objects)
-
-
-def pdf_file(objects: list[bytes]) -> bytes:
-    """A PDF of ``objects`` (numbered from 1, the first the catalogue) with its cross-reference table."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def add_documents(session: Session, storage: Storage, application: Application, user: User) -> None:

@@ -12,10 +12,10 @@ from flask import render_template, send_file
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from portal.access import acting_user
 from portal.account import bp
 from portal.extensions import db, limiter
 from portal.models.base import utcnow
-from portal.models.users import User
 from portal.services.personal_data import write_export
 from portal.storage import get_storage
 
@@ -27,13 +27,9 @@ def _person_key() -> str:
     return f"user:{current_user.get_id()}"
 
 
-def _person() -> User:
-    return current_user  # type: ignore[return-value]
-
-
 @bp.get("/your-data")
 def your_data() -> str:
-    return render_template("account/your_data.html", person=_person())
+    return render_template("account/your_data.html", person=acting_user())
 
 
 @bp.post("/your-data")
@@ -43,7 +39,7 @@ def download_data() -> Response:
     # send_file streams it and closes (so removes) it after the response.
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the response)
     try:
-        write_export(db.session, get_storage(), _person(), spool)
+        write_export(db.session, get_storage(), acting_user(), spool)
         size = spool.tell()
         spool.seek(0)
     except BaseException:

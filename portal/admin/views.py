@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from portal.access import acting_user, get_or_404
 from portal.admin import bp
 from portal.admin.forms import AccountForm, EraseForm, NewPersonForm, RolesForm
 from portal.errors import DomainError
@@ -29,17 +29,6 @@ def _role_filter(value: str | None) -> Role | None:
 def _sign_in_url(role: Role) -> str:
     endpoint = "auth.staff" if role in STAFF_ROLES else "auth.start"
     return current_app.config["PORTAL_BASE_URL"] + url_for(endpoint)
-
-
-def _person_or_404(user_id: int) -> User:
-    user = people.get_person(db.session, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
-def _actor() -> User:
-    return current_user  # type: ignore[return-value]
 
 
 @bp.get("/users")
@@ -71,7 +60,7 @@ def new_user() -> Response | str:
         try:
             user = people.create_person(
                 db.session,
-                _actor(),
+                acting_user(),
                 name=form.name.data,
                 email=form.email.data,
                 role=role,
@@ -90,7 +79,7 @@ def new_user() -> Response | str:
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int) -> Response | str:
-    user = _person_or_404(user_id)
+    user = get_or_404(User, user_id)
     action = request.form.get("action") if request.method == "POST" else None
     roles_form = RolesForm(formdata=None, data={"roles": [role.value for role in Role if role in user.roles]})
     account_form = AccountForm(formdata=None)
@@ -100,12 +89,12 @@ def edit_user(user_id: int) -> Response | str:
         if roles_form.validate_on_submit():
             try:
                 granted, revoked = people.set_roles(
-                    db.session, _actor(), user, [Role(value) for value in roles_form.roles.data or []]
+                    db.session, acting_user(), user, [Role(value) for value in roles_form.roles.data or []]
                 )
             except DomainError as error:
                 refuse(roles_form, error.message, at=roles_form.roles)
             else:
-                if (granted or revoked) and user.id == _actor().id:
+                if (granted or revoked) and user.id == acting_user().id:
                     # Changing roles ended every session of theirs, this one too.
                     flash("Your roles have changed, so you have been signed out. Sign in again to carry on.", "info")
                     return redirect(url_for("auth.staff", next=url_for("admin.edit_user", user_id=user.id)))
@@ -116,10 +105,10 @@ def edit_user(user_id: int) -> Response | str:
         if account_form.validate_on_submit():
             try:
                 if action == "deactivate":
-                    people.deactivate(db.session, _actor(), user)
+                    people.deactivate(db.session, acting_user(), user)
                     message = f"{user.name or user.email} is deactivated and has been signed out everywhere."
                 else:
-                    people.reactivate(db.session, _actor(), user)
+                    people.reactivate(db.session, acting_user(), user)
                     message = f"{user.name or user.email} can sign in again."
             except DomainError as error:
                 refuse(account_form, error.message)
@@ -137,7 +126,7 @@ def edit_user(user_id: int) -> Response | str:
         role_names=people.role_names(user.roles),
         needs_password=people.needs_password(user),
         password_command=_password_command(user),
-        is_self=user.id == _actor().id,
+        is_self=user.id == acting_user().id,
     )
 
 
@@ -158,12 +147,12 @@ def _password_command(user: User) -> str:
 
 @bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
 def erase_user(user_id: int) -> Response | str:
-    user = _person_or_404(user_id)
+    user = get_or_404(User, user_id)
     form = EraseForm()
-    is_self = user.id == _actor().id
+    is_self = user.id == acting_user().id
     if not is_self and user.erased_at is None and form.validate_on_submit():
         try:
-            erase_person(db.session, get_storage(), _actor(), user)
+            erase_person(db.session, get_storage(), acting_user(), user)
         except DomainError as error:
             refuse(form, error.message)
         else:

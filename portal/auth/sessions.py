@@ -12,27 +12,21 @@ reading pages does not mean a database write per request.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
 from flask import Flask, current_app, request, session
-from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from portal.access import mark_staff_sign_in_needed
 from portal.extensions import db, login_manager
 from portal.models.base import utcnow
 from portal.models.users import SignInMethod, User, UserSession
-from portal.services.user_sessions import strong_enough
+from portal.services import user_sessions
 
 SESSION_KEY = "sid"
 TOUCH_EVERY = timedelta(minutes=5)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def start_session(db_session: Session, user: User, *, signed_in_with: SignInMethod) -> str:
@@ -47,23 +41,16 @@ def start_session(db_session: Session, user: User, *, signed_in_with: SignInMeth
     previous = session.get(SESSION_KEY)
     if previous:
         # Signing in again (stepping up to a staff sign-in, say) ends the session it replaces.
-        db_session.execute(
-            update(UserSession)
-            .where(UserSession.token_hash == token_hash(previous), UserSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        user_sessions.revoke_token(db_session, previous)
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    db_session.add(
-        UserSession(
-            user_id=user.id,
-            token_hash=token_hash(token),
-            created_at=now,
-            last_seen_at=now,
-            user_agent=(request.user_agent.string or "")[:200],
-            signed_in_with=signed_in_with,
-        )
+    user_sessions.open_session(
+        db_session,
+        user,
+        token=token,
+        user_agent=request.user_agent.string or "",
+        signed_in_with=signed_in_with,
+        now=now,
     )
     user.last_sign_in_at = now
     user.failed_sign_in_count = 0
@@ -78,9 +65,7 @@ def end_session(db_session: Session) -> None:
     """Sign out: revoke the token so a copied cookie is useless, then forget it."""
     token = session.get(SESSION_KEY)
     if token:
-        row = db_session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
-        if row is not None and row.revoked_at is None:
-            row.revoked_at = utcnow()
+        user_sessions.revoke_token(db_session, token)
     session.clear()
 
 
@@ -94,17 +79,7 @@ def _load_from_request(_request: object) -> User | None:
     if not token:
         return None
     db_session = db.session
-    # One query for the token, its person and their roles: every signed-in page pays for it.
-    found = (
-        db_session.execute(
-            select(UserSession, User)
-            .join(User, User.id == UserSession.user_id)
-            .where(UserSession.token_hash == token_hash(token))
-            .options(joinedload(User.role_grants))
-        )
-        .unique()
-        .one_or_none()
-    )
+    found = user_sessions.session_and_person(db_session, token)
     config = current_app.config
     if found is None or expired(
         found[0],
@@ -117,7 +92,7 @@ def _load_from_request(_request: object) -> User | None:
     if not user.active:
         session.pop(SESSION_KEY, None)
         return None
-    if not strong_enough(user, row.signed_in_with, authenticator_required=config["REQUIRE_TOTP"]):
+    if not user_sessions.strong_enough(user, row.signed_in_with, authenticator_required=config["REQUIRE_TOTP"]):
         # The token stays in the cookie, so every page this browser asks for can say why it must sign in again.
         mark_staff_sign_in_needed()
         return None
@@ -130,7 +105,7 @@ def _load_from_request(_request: object) -> User | None:
             db_session.commit()
         except OperationalError:
             db_session.rollback()
-            user = db_session.get(User, row.user_id)
+            return db_session.get(User, row.user_id)
     return user
 
 

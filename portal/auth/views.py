@@ -48,7 +48,7 @@ from portal.rate_limits import (
     address_and_ip_key,
     within_address_limit,
 )
-from portal.services import sign_in, totp
+from portal.services import people, sign_in, totp
 from portal.services.audit import record
 
 PENDING_SECONDS = 5 * 60
@@ -177,7 +177,7 @@ def _pending(step: str) -> tuple[User, dict[str, Any]] | None:
     pending = session.get("staff_pending")
     if not pending or pending.get("step") != step or pending.get("until", 0) < time.time():
         return None
-    user = db.session.get(User, pending["user_id"])
+    user = people.get_person(db.session, pending["user_id"])
     if user is None or not user.active or not user.is_staff:
         return None
     return user, pending

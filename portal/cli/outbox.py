@@ -17,13 +17,13 @@ from types import FrameType
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import ColumnElement, func, select
 
 from portal.extensions import db
 from portal.mail import Transport, transport_from_url
 from portal.models.audit import OutboxMessage
 from portal.models.base import utcnow
-from portal.services.outbox import MAX_TRIES, SendReport, is_due, is_failed, is_pending, send_due
+from portal.services import outbox
+from portal.services.outbox import MAX_TRIES, SendReport, send_due
 
 log = logging.getLogger(__name__)
 
@@ -100,18 +100,10 @@ def list_command(limit: int) -> None:
 
     Bodies are never shown: they hold sign-in codes and links.
     """
-    session = db.session
     now = utcnow()
-
-    def count(condition: ColumnElement[bool]) -> int:
-        return session.scalar(select(func.count()).select_from(OutboxMessage).where(condition)) or 0
-
-    click.echo(
-        f"Pending {count(is_pending())} (due now {count(is_due(now))}), "
-        f"failed {count(is_failed())}, sent {count(OutboxMessage.sent_at.is_not(None))}"
-    )
-    rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)).all()
-    for row in rows:
+    total = outbox.counts(db.session, now)
+    click.echo(f"Pending {total.pending} (due now {total.due}), failed {total.failed}, sent {total.sent}")
+    for row in outbox.newest(db.session, limit):
         click.echo(f"#{row.id}  {row.created_at:%Y-%m-%d %H:%M}  {_status(row, now):<24}  to {row.to}  {row.subject!r}")
         if row.last_error and row.sent_at is None:
             click.echo(f"      last error: {_shorten(row.last_error, 100)}")

@@ -7,7 +7,6 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.database import writing
@@ -15,7 +14,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.models.audit import AuditAction
 from portal.models.users import STAFF_ROLES, Role, User
-from portal.services import totp
+from portal.services import people, totp
 from portal.services.audit import record
 from portal.services.passwords import hash_password, password_problem
 from portal.services.personal_data import erase_person
@@ -33,7 +32,7 @@ _SET_UP = {Role.OFFICER: AuditAction.OFFICER_ACCOUNT_SET_UP, Role.ADMIN: AuditAc
 
 
 def _find(session: Session, email: str) -> User:
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    user = people.person_by_email(session, email)
     if user is None:
         raise click.ClickException(f"There is no account for {email}.")
     return user
@@ -55,7 +54,7 @@ def _create_staff(email: str, name: str | None, password_stdin: bool, role: Role
     password = _read_password(password_stdin, email)
     with writing():
         session = db.session
-        user = session.scalar(select(User).where(User.email == email))
+        user = people.person_by_email(session, email)
         created = user is None
         if user is None:
             user = User(email=email, name=name or "")

@@ -31,3 +31,7 @@ class BookingForm(FlaskForm):
         refuse(self, message, at=self.attendees[0].form.name)
         # The list gathered its people's errors when it was validated: gather them again.
         self.attendees.errors = [entry.errors for entry in self.attendees if entry.errors]
+
+
+class CancelPlaceForm(FlaskForm):
+    """The "Cancel this place" button: the registration is in the address, so only the CSRF token is posted."""

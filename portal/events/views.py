@@ -7,17 +7,16 @@ from urllib.parse import urlsplit
 from flask import Response as FlaskResponse
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from portal.access import sign_in_redirect
+from portal.access import acting_user, get_or_404, sign_in_redirect
 from portal.errors import DomainError
 from portal.events import bp
-from portal.events.forms import BookingForm
+from portal.events.forms import BookingForm, CancelPlaceForm
 from portal.extensions import db
 from portal.form_errors import refuse
-from portal.models.events import Event, EventAudience, Registration, Resource, ResourceKind
+from portal.models.events import Event, EventAudience, Registration, Resource
 from portal.models.users import User
 from portal.services import events, resources
 from portal.services.calendar import event_ics
@@ -35,11 +34,11 @@ def _user() -> User | None:
 def _event_or_404(event_id: int) -> Event:
     """The event, if this person may see it. Someone signed out is asked to sign in
     first (the event may be for funded groups); a signed-in person who may not see it gets 404."""
-    event = db.session.get(Event, event_id)
+    event = get_or_404(Event, event_id)
     user = _user()
-    if event is not None and user is None and not events.can_see(db.session, None, event):
+    if user is None and not events.can_see(db.session, None, event):
         abort(sign_in_redirect())
-    if event is None or not events.can_see(db.session, user, event):
+    if not events.can_see(db.session, user, event):
         abort(404)
     return event
 
@@ -72,7 +71,7 @@ def event(event_id: int) -> str:
             or bool(events.bookable_organisations(db.session, user, item))
         ),
         resources=resources.of_event(db.session, item),
-        form=FlaskForm(),
+        form=CancelPlaceForm(),
     )
 
 
@@ -94,7 +93,7 @@ def calendar(event_id: int) -> FlaskResponse:
 @bp.route("/<int:event_id>/book", methods=["GET", "POST"])
 def book(event_id: int) -> str | Response | tuple[str, int]:
     item = _event_or_404(event_id)
-    user: User = current_user  # type: ignore[assignment]
+    user = acting_user()
     groups = events.bookable_organisations(db.session, user, item)
     if not events.taking_bookings(item) or (not groups and item.audience is not EventAudience.ANYONE):
         abort(404)
@@ -137,17 +136,17 @@ def book(event_id: int) -> str | Response | tuple[str, int]:
 
 @bp.get("/bookings")
 def bookings() -> str:
-    user: User = current_user  # type: ignore[assignment]
-    return render_template("events/bookings.html", bookings=events.my_registrations(db.session, user), form=FlaskForm())
+    bookings = events.my_registrations(db.session, acting_user())
+    return render_template("events/bookings.html", bookings=bookings, form=CancelPlaceForm())
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")
 def cancel_registration(registration_id: int) -> Response:
-    user: User = current_user  # type: ignore[assignment]
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or not events.may_manage_registration(db.session, user, registration):
+    user = acting_user()
+    registration = get_or_404(Registration, registration_id)
+    if not events.may_manage_registration(db.session, user, registration):
         abort(404)
-    if not FlaskForm().validate():
+    if not CancelPlaceForm().validate():
         abort(400)
     try:
         events.cancel_registration(db.session, user, registration)
@@ -164,10 +163,8 @@ def library() -> str:
 
 @bp.get("/resources/<int:resource_id>")
 def download_resource(resource_id: int) -> Response:
-    resource = db.session.get(Resource, resource_id)
-    if resource is None or resource.kind is not ResourceKind.FILE:
-        abort(404)
-    if resource.event_id is not None and not events.can_see(db.session, _user(), resource.event):  # type: ignore[arg-type]
+    resource = get_or_404(Resource, resource_id)
+    if not resources.may_download(db.session, _user(), resource):
         abort(404)
     try:
         return download_response(get_storage(), resource)  # type: ignore[arg-type]

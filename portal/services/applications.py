@@ -29,7 +29,7 @@ from portal.models.applications import Application, ApplicationStatus, BudgetLin
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.funding import Round
-from portal.models.organisations import Membership, Organisation
+from portal.models.organisations import Organisation
 from portal.models.users import User
 from portal.services import audit, decisions, notify
 from portal.services.application_form import (
@@ -40,6 +40,7 @@ from portal.services.application_form import (
     incomplete_sections,
 )
 from portal.services.links import absolute_url, programme_email
+from portal.services.organisations import group_ids_of
 from portal.services.references import next_reference
 from portal.services.uploads import ReceivedFile, store_evidence
 from portal.storage.base import Storage
@@ -103,12 +104,11 @@ def groups_for_round(session: Session, user: User, grant_round: Round) -> list[t
     """The person's groups, each with its application to the round if it has one."""
     rows = session.execute(
         select(Organisation, Application)
-        .join(Membership, Membership.organisation_id == Organisation.id)
         .outerjoin(
             Application,
             (Application.organisation_id == Organisation.id) & (Application.round_id == grant_round.id),
         )
-        .where(Membership.user_id == user.id)
+        .where(Organisation.id.in_(group_ids_of(user)))
         .order_by(Organisation.name, Organisation.id)
     )
     return [(organisation, application) for organisation, application in rows]

@@ -13,7 +13,7 @@ from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, MonitoringReport, Payment
 from portal.models.base import utcnow
 from portal.models.users import User
-from portal.services import audit, decisions, notify
+from portal.services import audit, decisions, notify, organisations
 from portal.workflow import LIVE_AWARD_STATES, advance_award
 
 
@@ -88,7 +88,7 @@ def cancel_award(session: Session, officer: User, award: Award, *, reason: str) 
         award,
         f"{pounds(returned)} returned to the budget: {award.cancel_reason}",
     )
-    for email in decisions.members_emails(session, award.application):
+    for email in organisations.members_emails(session, award.application.organisation_id):
         notify.queue_email(
             session,
             to=email,

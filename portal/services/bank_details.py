@@ -28,8 +28,8 @@ from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
 from portal.models.users import User
 from portal.services import audit, encryption, notify
-from portal.services.decisions import members_emails
 from portal.services.links import absolute_url, programme_email
+from portal.services.organisations import members_emails
 
 ADDED = AuditAction.BANK_DETAILS_ADDED
 CHANGED = AuditAction.BANK_DETAILS_CHANGED
@@ -164,7 +164,7 @@ def save_bank_details(session: Session, award: Award, user: User, details: BankD
     if context["after_payments"]:
         # Any member can change the details, including one another member added
         # without the others knowing: everyone in the group must be able to say "not us".
-        for email in members_emails(session, award.application):
+        for email in members_emails(session, award.application.organisation_id):
             notify.queue_email(
                 session,
                 to=email,

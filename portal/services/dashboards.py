@@ -20,10 +20,10 @@ from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
 from portal.models.events import Event, Registration, Resource
 from portal.models.funding import Round
-from portal.models.organisations import Membership, Organisation
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, Review, TimeEntry
 from portal.models.users import User
 from portal.services.events import events_for_groups, my_registrations
+from portal.services.organisations import groups_of
 from portal.services.resources import recent as recent_resources
 from portal.services.rounds import open_rounds
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
@@ -73,14 +73,7 @@ class ApplicantOverview:
 
 def applicant_overview(session: Session, user: User) -> ApplicantOverview:
     """The groups ``user`` acts for, their applications and awards, and the open rounds."""
-    organisations = list(
-        session.scalars(
-            select(Organisation)
-            .join(Membership, Membership.organisation_id == Organisation.id)
-            .where(Membership.user_id == user.id)
-            .order_by(Organisation.name, Organisation.id)
-        )
-    )
+    organisations = groups_of(session, user)
     by_organisation: dict[int, list[ApplicationRow]] = defaultdict(list)
     applied: dict[int, set[int]] = defaultdict(set)
     # Rounds in which one of the groups holds a grant: who may book which events.

@@ -35,9 +35,8 @@ from portal.models.audit import AuditAction
 from portal.models.awards import ApprovalReturn, Award, AwardStatus, Decision, DecisionOutcome
 from portal.models.base import utcnow
 from portal.models.funding import Round
-from portal.models.organisations import Membership
 from portal.models.users import User
-from portal.services import audit, notify
+from portal.services import audit, notify, organisations
 from portal.services.links import absolute_url
 from portal.workflow import advance_application
 
@@ -53,19 +52,8 @@ DECLINE_REASONS = {
 }
 
 
-def members_emails(session: Session, application: Application) -> list[str]:
-    return list(
-        session.scalars(
-            select(User.email)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.organisation_id == application.organisation_id, User.active.is_(True))
-            .order_by(User.email)
-        )
-    )
-
-
 def _email_group(session: Session, application: Application, *, subject: str, template: str, **context: object) -> None:
-    for email in members_emails(session, application):
+    for email in organisations.members_emails(session, application.organisation_id):
         notify.queue_email(
             session,
             to=email,
@@ -417,7 +405,7 @@ def _make_offer(session: Session, officer: User, application: Application, decis
     session.flush()
     audit.record(session, officer, AuditAction.APPLICATION_APPROVED, application, pounds(decision.amount_pence))
     audit.record(session, officer, AuditAction.AWARD_OFFERED, award, pounds(decision.amount_pence))
-    for email in members_emails(session, application):
+    for email in organisations.members_emails(session, application.organisation_id):
         notify.queue_email(
             session,
             to=email,

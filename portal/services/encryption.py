@@ -64,11 +64,3 @@ def uses_first_key(token: bytes) -> bool:
     except InvalidToken:
         return False
     return True
-
-
-def reencrypt(token: bytes) -> bytes:
-    """``token`` encrypted again with the first key; ``CannotDecrypt`` if no key reads it."""
-    try:
-        return MultiFernet(_fernets()).rotate(bytes(token))
-    except InvalidToken as error:
-        raise CannotDecrypt from error

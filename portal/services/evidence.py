@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 from portal.errors import DomainError, StorageUnavailable
 from portal.models.applications import Application, ApplicationStatus, Evidence, EvidenceKind, InfoRequest
 from portal.models.awards import Award, MonitoringReport
-from portal.models.organisations import Membership
 from portal.models.users import Role, User
-from portal.services import panel_access, thumbnails
+from portal.services import organisations, panel_access, thumbnails
 from portal.services.organisations import needs_governing_document
 from portal.services.uploads import ReceivedFile, delete_evidence, store_evidence
 from portal.storage.base import Storage
@@ -143,12 +142,7 @@ def can_see_evidence(session: Session, user: User, evidence: Evidence) -> bool:
     if user.has_role(Role.OFFICER):
         return True
     organisation_id = owning_organisation_id(session, evidence)
-    if organisation_id is not None and (
-        session.scalar(
-            select(Membership.id).where(Membership.user_id == user.id, Membership.organisation_id == organisation_id)
-        )
-        is not None
-    ):
+    if organisation_id is not None and organisations.is_member(session, user, organisation_id):
         return True
     return (
         user.has_role(Role.PANELLIST)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -89,12 +89,26 @@ def missing_profile_details(organisation: Organisation) -> list[str]:
     return gaps
 
 
+def is_member(session: Session, user: User, organisation_id: int) -> bool:
+    """Whether ``user`` may act for the group: the one membership rule every page and service asks."""
+    return (
+        session.scalar(
+            select(Membership.id).where(Membership.user_id == user.id, Membership.organisation_id == organisation_id)
+        )
+        is not None
+    )
+
+
+def group_ids_of(user: User) -> Select[int]:
+    """The ids of ``user``'s groups, as a query other queries can filter by."""
+    return select(Membership.organisation_id).where(Membership.user_id == user.id)
+
+
 def groups_of(session: Session, user: User) -> list[Organisation]:
     return list(
         session.scalars(
             select(Organisation)
-            .join(Membership, Membership.organisation_id == Organisation.id)
-            .where(Membership.user_id == user.id)
+            .where(Organisation.id.in_(group_ids_of(user)))
             .order_by(Organisation.name, Organisation.id)
         )
     )
@@ -135,15 +149,25 @@ def update_group(session: Session, organisation: Organisation, user: User, **cha
     return changed
 
 
-def members_of(session: Session, organisation: Organisation) -> list[User]:
-    return list(
-        session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.organisation_id == organisation.id)
-            .order_by(User.name, User.email)
-        )
+def _members(organisation_id: int) -> Select[User]:
+    return (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation_id)
     )
+
+
+def members_of(session: Session, organisation: Organisation) -> list[User]:
+    return list(session.scalars(_members(organisation.id).order_by(User.name, User.email)))
+
+
+def active_members(session: Session, organisation_id: int) -> list[User]:
+    """The members the portal writes to: a deactivated account gets no more emails."""
+    return list(session.scalars(_members(organisation_id).where(User.active.is_(True)).order_by(User.email)))
+
+
+def members_emails(session: Session, organisation_id: int) -> list[str]:
+    return [member.email for member in active_members(session, organisation_id)]
 
 
 def add_member(session: Session, organisation: Organisation, inviter: User, *, email: str, name: str) -> User:
@@ -159,10 +183,7 @@ def add_member(session: Session, organisation: Organisation, inviter: User, *, e
         except IntegrityError:
             user = session.scalar(select(User).where(User.email == email))
             assert user is not None
-    already = session.scalar(
-        select(Membership.id).where(Membership.user_id == user.id, Membership.organisation_id == organisation.id)
-    )
-    if already is not None:
+    if is_member(session, user, organisation.id):
         raise DomainError(f"{email} is already a member of {organisation.name}.")
     session.add(Membership(user=user, organisation=organisation))
     session.flush()

@@ -42,7 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session, scoped_session
 
 from portal.database import writing
@@ -104,6 +104,30 @@ def is_failed() -> ColumnElement[bool]:
 def is_due(now: datetime) -> ColumnElement[bool]:
     unclaimed = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now)
     return and_(is_pending(), OutboxMessage.next_attempt_at <= now, unclaimed)
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    pending: int
+    due: int
+    failed: int
+    sent: int
+
+
+def counts(session: Session, now: datetime) -> OutboxCounts:
+    def count(condition: ColumnElement[bool]) -> int:
+        return session.scalar(select(func.count()).select_from(OutboxMessage).where(condition)) or 0
+
+    return OutboxCounts(
+        pending=count(is_pending()),
+        due=count(is_due(now)),
+        failed=count(is_failed()),
+        sent=count(OutboxMessage.sent_at.is_not(None)),
+    )
+
+
+def newest(session: Session, limit: int) -> list[OutboxMessage]:
+    return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
 
 
 def fill_in_secrets(body: str, secrets_encrypted: bytes | None) -> str:

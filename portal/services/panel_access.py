@@ -36,7 +36,7 @@ from portal.models.applications import Application, ApplicationStatus
 from portal.models.organisations import Membership
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember, Review
 from portal.models.users import User
-from portal.services import answers, results
+from portal.services import answers, organisations, results
 from portal.services import application_form as form_rules
 from portal.services.scoring import RECOMMENDATIONS
 
@@ -77,15 +77,6 @@ def conflicted(session: Session, user_id: int, organisation_id: int) -> bool:
                 ConflictDeclaration.organisation_id == organisation_id,
                 ConflictDeclaration.ended_at.is_(None),
             )
-        )
-        is not None
-    )
-
-
-def in_group(session: Session, user_id: int, organisation_id: int) -> bool:
-    return (
-        session.scalar(
-            select(Membership.id).where(Membership.user_id == user_id, Membership.organisation_id == organisation_id)
         )
         is not None
     )
@@ -158,7 +149,7 @@ def visible_results(session: Session, user: User, panel: Panel) -> list[results.
         return None
     of_this_panel = Application.id.in_(select(Assignment.application_id).where(Assignment.panel_id == panel.id))
     not_theirs = Application.organisation_id.not_in(open_conflicts(user.id)) & Application.organisation_id.not_in(
-        select(Membership.organisation_id).where(Membership.user_id == user.id)
+        organisations.group_ids_of(user)
     )
     return results.round_results(session, panel.round, only=of_this_panel & not_theirs)
 

@@ -87,6 +87,10 @@ def get_person(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
+def person_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
 def email_taken(session: Session, email: str) -> bool:
     return session.scalar(select(User.id).where(User.email == normalise_email(email))) is not None
 

@@ -35,6 +35,7 @@ from portal.models.panels import ConflictDeclaration, Review, TimeEntry
 from portal.models.users import SignInRequest, User, UserSession
 from portal.services.audit import record
 from portal.services.evidence import owning_organisation_id
+from portal.services.organisations import group_ids_of
 from portal.storage.base import Storage
 from portal.storage.download import download_filename
 
@@ -65,7 +66,7 @@ def _row(obj: object, *names: str) -> dict[str, Any]:
 
 
 def _organisation_ids(session: Session, user: User) -> list[int]:
-    return list(session.scalars(select(Membership.organisation_id).where(Membership.user_id == user.id)))
+    return list(session.scalars(group_ids_of(user)))
 
 
 def collect_data(session: Session, user: User) -> dict[str, Any]:

@@ -32,10 +32,6 @@ def normalise_postcode(raw: str | None) -> str | None:
     return f"{match.group(1)} {match.group(2)}"
 
 
-def is_postcode(raw: str | None) -> bool:
-    return normalise_postcode(raw) is not None
-
-
 def areas_for(postcode: str) -> list[str]:
     """The sector and district of a normalised postcode, most specific first."""
     outward, inward = postcode.split(" ")

@@ -11,13 +11,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
-from portal.models.applications import Application, Evidence, EvidenceKind
+from portal.models.applications import Evidence, EvidenceKind
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
-from portal.models.organisations import Membership
 from portal.models.users import User
-from portal.services import audit, notify, thumbnails
+from portal.services import audit, notify, organisations, thumbnails
 from portal.services.application_form import count_words, parse_pounds, parse_whole_number
 from portal.services.evidence import attach_thumbnail, preview_of
 from portal.services.links import absolute_url, programme_email
@@ -179,18 +178,6 @@ def submit_report(session: Session, report: MonitoringReport, user: User) -> boo
     return True
 
 
-def _members(session: Session, report: MonitoringReport) -> list[User]:
-    return list(
-        session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .join(Application, Application.organisation_id == Membership.organisation_id)
-            .join(Award, Award.application_id == Application.id)
-            .where(Award.id == report.award_id, User.active.is_(True))
-        )
-    )
-
-
 def _claim(session: Session, report: MonitoringReport, column: Any) -> bool:
     """Mark a reminder as sent; False if another run already did (so it goes once)."""
     return (
@@ -248,7 +235,7 @@ def send_report_reminders(session: Session, today: date) -> int:
 
 def _email_members(session: Session, report: MonitoringReport, template: str, subject: str) -> int:
     reference = report.award.application.reference
-    members = _members(session, report)
+    members = organisations.active_members(session, report.award.application.organisation_id)
     for member in members:
         notify.queue_email(
             session,

@@ -18,7 +18,7 @@ from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.events import Event, Resource, ResourceKind
 from portal.models.users import User
-from portal.services import audit
+from portal.services import audit, events
 from portal.services.uploads import ReceivedFile, new_storage_key
 from portal.storage.base import Storage
 
@@ -131,3 +131,10 @@ def recent(session: Session, event_ids: set[int], limit: int = 3) -> list[Resour
             .limit(limit)
         )
     )
+
+
+def may_download(session: Session, user: User | None, resource: Resource) -> bool:
+    """A library file is for everyone; an event's file only for those who may see the event."""
+    if resource.kind is not ResourceKind.FILE:
+        return False
+    return resource.event is None or events.can_see(session, user, resource.event)

@@ -95,10 +95,6 @@ def encrypt_all(session: Session, *, by: User | None) -> tuple[int, int]:
     return changed, unreadable
 
 
-def new_secret() -> str:
-    return pyotp.random_base32()
-
-
 def setup_secret(key: str, user_id: int, nonce: str) -> str:
     """The secret offered while a person sets up their code.
 

@@ -16,13 +16,61 @@ that signed in as someone with other powers.
 
 from __future__ import annotations
 
-from sqlalchemy import update
-from sqlalchemy.orm import Session
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload
 
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.users import SignInMethod, User, UserSession
 from portal.services.audit import record
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a cookie's token: its hash, so a copy of the table signs nobody in."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(
+    session: Session, user: User, *, token: str, user_agent: str, signed_in_with: SignInMethod, now: datetime
+) -> UserSession:
+    row = UserSession(
+        user_id=user.id,
+        token_hash=token_hash(token),
+        created_at=now,
+        last_seen_at=now,
+        user_agent=user_agent[:200],
+        signed_in_with=signed_in_with,
+    )
+    session.add(row)
+    return row
+
+
+def revoke_token(session: Session, token: str) -> None:
+    """End the session behind ``token``, if it is still open."""
+    session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def session_and_person(session: Session, token: str) -> tuple[UserSession, User] | None:
+    """The session behind ``token`` and its person with their roles, in one query: every signed-in page pays for it."""
+    found = (
+        session.execute(
+            select(UserSession, User)
+            .join(User, User.id == UserSession.user_id)
+            .where(UserSession.token_hash == token_hash(token))
+            .options(joinedload(User.role_grants))
+        )
+        .unique()
+        .one_or_none()
+    )
+    return None if found is None else (found[0], found[1])
 
 
 def strong_enough(user: User, signed_in_with: SignInMethod, *, authenticator_required: bool) -> bool:
