@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
@@ -105,7 +105,12 @@ class Database:
     def __init__(self) -> None:
         self.engine: Engine | None = None
         self.session_factory = sessionmaker(expire_on_commit=False)
-        self.session: scoped_session[Session] = scoped_session(self.session_factory, scopefunc=_scope)
+        self.scoped: scoped_session[Session] = scoped_session(self.session_factory, scopefunc=_scope)
+        # Callers use db.session as the Session it stands for: the scoped
+        # proxy hands each method to the current scope's session. It stays the
+        # proxy at run time, so a session captured early still follows the
+        # scope (in_transaction() is one of the few methods it does not pass on).
+        self.session: Session = cast(Session, self.scoped)
 
     def init_app(self, app: Flask) -> None:
         self.engine = make_engine(app.config["DATABASE_URL"])
@@ -117,7 +122,11 @@ class Database:
         def _remove_session(exc: BaseException | None) -> None:
             # remove() rolls back anything left uncommitted and returns the
             # connection to the pool.
-            self.session.remove()
+            self.remove()
+
+    def remove(self) -> None:
+        """Close the current scope's session, rolling back anything uncommitted."""
+        self.scoped.remove()
 
     @property
     def dialect(self) -> str:

@@ -144,7 +144,7 @@ def send_due(
     ``stop`` is checked between messages so a worker asked to shut down hands
     back the rest of its claim instead of finishing the batch.
     """
-    # db.session is a scoped_session, which does not pass in_transaction() on.
+    # db.session is a scoped_session at run time, which does not pass in_transaction() on.
     current = session() if isinstance(session, scoped_session) else session
     if current.in_transaction():
         # The claim must start its own transaction (BEGIN IMMEDIATE on SQLite),
