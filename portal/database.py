@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 _immediate: ContextVar[bool] = ContextVar("sqlite_immediate", default=False)
@@ -57,6 +57,15 @@ def _wants_immediate() -> bool:
     if _immediate.get():
         return True
     return has_request_context() and (request.method not in SAFE_METHODS or _view_writes())
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched.
+
+    Session.execute() is typed to return a plain Result, but for an UPDATE or
+    DELETE without RETURNING it is a CursorResult, which counts the rows.
+    """
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -130,7 +130,7 @@ def _load_from_request(_request: object) -> User | None:
             db_session.commit()
         except OperationalError:
             db_session.rollback()
-            user = db_session.get(User, row.user_id)
+            return db_session.get(User, row.user_id)
     return user
 
 

@@ -126,7 +126,7 @@ def body_to_send(message: OutboxMessage) -> str:
 def backoff(tries: int) -> timedelta:
     """How long to wait after the ``tries``-th failed attempt: 1, 2, 4 … minutes,
     at most six hours, plus up to 10% so workers that failed together spread out."""
-    delay = min(FIRST_BACKOFF * 2 ** max(tries - 1, 0), MAX_BACKOFF)
+    delay: timedelta = min(FIRST_BACKOFF * 2 ** max(tries - 1, 0), MAX_BACKOFF)
     return delay * (1 + random.uniform(0, 0.1))  # noqa: S311 (spreading retries, not a secret)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from portal.database import rowcount
 from portal.models.base import utcnow
 from portal.models.users import SignInMethod, User, UserSession
 from portal.services.audit import record
@@ -35,12 +36,14 @@ def strong_enough(user: User, signed_in_with: SignInMethod, *, authenticator_req
 
 def revoke_all(session: Session, user: User) -> int:
     """End every session ``user`` has now and return how many; the caller's audit entry says so."""
-    ended = session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
+    ended = rowcount(
+        session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
     return int(ended or 0)
 
 
