@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from portal.access import acting_user
 from portal.admin import bp
 from portal.admin.forms import AccountForm, EraseForm, NewPersonForm, RolesForm
 from portal.errors import DomainError
@@ -28,7 +28,8 @@ def _role_filter(value: str | None) -> Role | None:
 
 def _sign_in_url(role: Role) -> str:
     endpoint = "auth.staff" if role in STAFF_ROLES else "auth.start"
-    return current_app.config["PORTAL_BASE_URL"] + url_for(endpoint)
+    base: str = current_app.config["PORTAL_BASE_URL"]
+    return base + url_for(endpoint)
 
 
 def _person_or_404(user_id: int) -> User:
@@ -39,7 +40,7 @@ def _person_or_404(user_id: int) -> User:
 
 
 def _actor() -> User:
-    return current_user  # type: ignore[return-value]
+    return acting_user()
 
 
 @bp.get("/users")

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from portal.access import sign_in_redirect
+from portal.access import acting_user, sign_in_redirect
 from portal.errors import DomainError
 from portal.events import bp
 from portal.events.forms import BookingForm
@@ -29,7 +29,7 @@ NO_GROUP = "none"
 
 
 def _user() -> User | None:
-    return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
+    return current_user if current_user.is_authenticated else None
 
 
 def _event_or_404(event_id: int) -> Event:
@@ -94,7 +94,7 @@ def calendar(event_id: int) -> FlaskResponse:
 @bp.route("/<int:event_id>/book", methods=["GET", "POST"])
 def book(event_id: int) -> str | Response | tuple[str, int]:
     item = _event_or_404(event_id)
-    user: User = current_user  # type: ignore[assignment]
+    user = acting_user()
     groups = events.bookable_organisations(db.session, user, item)
     if not events.taking_bookings(item) or (not groups and item.audience is not EventAudience.ANYONE):
         abort(404)
@@ -137,13 +137,13 @@ def book(event_id: int) -> str | Response | tuple[str, int]:
 
 @bp.get("/bookings")
 def bookings() -> str:
-    user: User = current_user  # type: ignore[assignment]
+    user = acting_user()
     return render_template("events/bookings.html", bookings=events.my_registrations(db.session, user), form=FlaskForm())
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")
 def cancel_registration(registration_id: int) -> Response:
-    user: User = current_user  # type: ignore[assignment]
+    user = acting_user()
     registration = db.session.get(Registration, registration_id)
     if registration is None or not events.may_manage_registration(db.session, user, registration):
         abort(404)
