@@ -42,9 +42,11 @@ test: $(VENV)/.dev ## Run the whole test suite (TEST_DATABASE_URL=postgresql+psy
 	$(BIN)/pytest $(ARGS)
 
 .PHONY: lint
-lint: $(VENV)/.dev ## Check style and security with ruff (incl. bandit's S rules), property-test coverage, and audit the pinned requirements
+lint: $(VENV)/.dev ## Check style and security with ruff (incl. bandit's S rules), types with mypy, property-test coverage, and audit the pinned requirements
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# Strict typing on portal/ (settings under [tool.mypy] in pyproject.toml).
+	$(BIN)/mypy
 	@# Every email template and every URL converter must meet the hostile-input property tests.
 	$(BIN)/python -m tests.property_coverage
 	@# pip-audit asks PyPI's JSON API about each pinned version. Where only the package index is

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 _immediate: ContextVar[bool] = ContextVar("sqlite_immediate", default=False)
@@ -57,6 +57,15 @@ def _wants_immediate() -> bool:
     if _immediate.get():
         return True
     return has_request_context() and (request.method not in SAFE_METHODS or _view_writes())
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched.
+
+    Session.execute() is typed to return a plain Result, but for an UPDATE or
+    DELETE without RETURNING it is a CursorResult, which counts the rows.
+    """
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -105,7 +114,12 @@ class Database:
     def __init__(self) -> None:
         self.engine: Engine | None = None
         self.session_factory = sessionmaker(expire_on_commit=False)
-        self.session: scoped_session[Session] = scoped_session(self.session_factory, scopefunc=_scope)
+        self.scoped: scoped_session[Session] = scoped_session(self.session_factory, scopefunc=_scope)
+        # Callers use db.session as the Session it stands for: the scoped
+        # proxy hands each method to the current scope's session. It stays the
+        # proxy at run time, so a session captured early still follows the
+        # scope (in_transaction() is one of the few methods it does not pass on).
+        self.session: Session = cast(Session, self.scoped)
 
     def init_app(self, app: Flask) -> None:
         self.engine = make_engine(app.config["DATABASE_URL"])
@@ -117,7 +131,11 @@ class Database:
         def _remove_session(exc: BaseException | None) -> None:
             # remove() rolls back anything left uncommitted and returns the
             # connection to the pool.
-            self.session.remove()
+            self.remove()
+
+    def remove(self) -> None:
+        """Close the current scope's session, rolling back anything uncommitted."""
+        self.scoped.remove()
 
     @property
     def dialect(self) -> str:

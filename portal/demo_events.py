@@ -10,6 +10,7 @@ import io
 import textwrap
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -129,13 +130,13 @@ def _event(session: Session, officer: User, settings: events.EventSettings) -> t
     return event, True
 
 
-def _file(session: Session, storage: Storage, officer: User, document: tuple[str, list[str]], **kw: object) -> None:
+def _file(session: Session, storage: Storage, officer: User, document: tuple[str, list[str]], **kw: Any) -> None:
     title, paragraphs = document
     if session.scalar(select(Resource.id).where(Resource.title == title)) is not None:
         return
     name = title.split(":")[0].lower().replace(" ", "-") + ".pdf"
     with receive_upload(io.BytesIO(document_pdf(title, paragraphs)), name, max_bytes=1024 * 1024) as received:
-        resources.add_file(session, storage, officer, received, title=title, **kw)  # type: ignore[arg-type]
+        resources.add_file(session, storage, officer, received, title=title, **kw)
 
 
 def load_events(

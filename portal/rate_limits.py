@@ -37,7 +37,7 @@ Nothing here locks an account. The counts live where
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import request
 from flask_limiter.util import get_remote_address
@@ -90,7 +90,8 @@ def _limited(scope: str, per_account: str, per_ip: str, methods: list[str]) -> C
     address = limiter.shared_limit(per_ip, scope=f"{scope}-ip", methods=methods)
 
     def decorate(view: View) -> View:
-        return address(account(view))  # type: ignore[no-any-return]
+        # Flask-Limiter's decorators return the view wrapped, with its signature.
+        return cast(View, address(account(view)))
 
     return decorate
 

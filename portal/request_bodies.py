@@ -28,7 +28,7 @@ def text_beside_files(view: View) -> View:
     return view
 
 
-class KeepsTheStart(tempfile.SpooledTemporaryFile):  # type: ignore[type-arg]
+class KeepsTheStart(tempfile.SpooledTemporaryFile[bytes]):
     """A file part's store that keeps its first ``keep`` bytes and counts the rest without keeping them."""
 
     def __init__(self, keep: int) -> None:
@@ -48,7 +48,7 @@ class PortalRequest(Request):
         view = current_app.view_functions.get(self.endpoint or "") if current_app else None
         return bool(getattr(view, "text_beside_files", False))
 
-    @property  # type: ignore[override]
+    @property
     def max_content_length(self) -> int | None:
         limit = super().max_content_length
         if limit is not None and self._max_content_length is None and self._marked():

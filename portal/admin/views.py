@@ -28,7 +28,8 @@ def _role_filter(value: str | None) -> Role | None:
 
 def _sign_in_url(role: Role) -> str:
     endpoint = "auth.staff" if role in STAFF_ROLES else "auth.start"
-    return current_app.config["PORTAL_BASE_URL"] + url_for(endpoint)
+    base: str = current_app.config["PORTAL_BASE_URL"]
+    return base + url_for(endpoint)
 
 
 @bp.get("/users")

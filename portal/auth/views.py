@@ -23,6 +23,7 @@ import time
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter import RouteLimit
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -65,11 +66,11 @@ def _pending_key() -> str:
     return f"staff-user:{pending.get('user_id', '')}"
 
 
-def _per_ip() -> Any:
+def _per_ip() -> RouteLimit:
     return limiter.limit(SIGN_IN_PER_IP, methods=["POST"])
 
 
-def _per_address_and_ip(limit: str) -> Any:
+def _per_address_and_ip(limit: str) -> RouteLimit:
     return limiter.limit(
         limit, key_func=address_and_ip_key, methods=["POST"], exempt_when=_no_email, scope="address-and-ip"
     )
@@ -88,7 +89,7 @@ def _finish(user: User, next_path: str | None, *, signed_in_with: SignInMethod) 
 @_per_address_and_ip(EMAILS_PER_ADDRESS_AND_IP)
 def start() -> Response | str:
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(home.home_for(current_user))  # type: ignore[arg-type]
+        return redirect(home.home_for(current_user))
     form = EmailSignInForm()
     if form.validate_on_submit():
         email = sign_in.normalise_email(form.email.data)
@@ -255,10 +256,10 @@ def totp_setup() -> Response | str:
     signed_in_user = current_user if current_user.is_authenticated else None
     if found is not None:
         user, pending = found
-    elif signed_in_user is not None and totp.offer_setup(signed_in_user):  # type: ignore[arg-type]
-        user, pending = signed_in_user, {}  # type: ignore[assignment]
+    elif signed_in_user is not None and totp.offer_setup(signed_in_user):
+        user, pending = signed_in_user, {}
     elif signed_in_user is not None:
-        return redirect(home.home_for(signed_in_user))  # type: ignore[arg-type]
+        return redirect(home.home_for(signed_in_user))
     else:
         return _timed_out()
     nonce = session.setdefault("totp_setup_nonce", secrets.token_urlsafe(16))
@@ -281,7 +282,7 @@ def totp_setup() -> Response | str:
 @bp.post("/sign-out")
 def sign_out() -> Response:
     if current_user.is_authenticated:
-        record(db.session, current_user, AuditAction.SIGNED_OUT, current_user)  # type: ignore[arg-type]
+        record(db.session, current_user, AuditAction.SIGNED_OUT, current_user)
     end_session(db.session)
     flash("You have signed out", "success")
     return redirect(url_for("main.index"))

@@ -74,7 +74,7 @@ def _one_pass(transport: Transport, *, batch: int, stop: Callable[[], bool] | No
         return send_due(db.session, transport, batch=batch, stop=stop)
     finally:
         # Hand the connection back to the pool: a sleeping worker holds none.
-        db.session.remove()
+        db.remove()
 
 
 @contextmanager

@@ -28,7 +28,7 @@ NO_GROUP = "none"
 
 
 def _user() -> User | None:
-    return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
+    return current_user if current_user.is_authenticated else None
 
 
 def _event_or_404(event_id: int) -> Event:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal.database import rowcount
 from portal.errors import DomainError, StaleEdit, StorageUnavailable
 from portal.formatting import date_long, uk_time
 from portal.models.applications import Application, ApplicationStatus, BudgetLine, EvidenceKind, InfoRequest
@@ -212,12 +213,14 @@ def submit_application(session: Session, application: Application, user: User) -
         raise DomainError(f"Finish every section before you send your application. Still to do: {names}.")
     assert can_advance_application(ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
     now = utcnow()
-    claimed = session.execute(
-        update(Application)
-        .where(Application.id == application.id, Application.status == ApplicationStatus.DRAFT)
-        .values(status=ApplicationStatus.SUBMITTED, submitted_at=now, version=Application.version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = rowcount(
+        session.execute(
+            update(Application)
+            .where(Application.id == application.id, Application.status == ApplicationStatus.DRAFT)
+            .values(status=ApplicationStatus.SUBMITTED, submitted_at=now, version=Application.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if claimed != 1:
         session.refresh(application)
         return False
@@ -280,12 +283,14 @@ def answer_info_request(
         raise DomainError("Enter your answer")
     if application.status is not ApplicationStatus.MORE_INFO or info_request.answer is not None:
         raise DomainError("This question has already been answered.")
-    claimed = session.execute(
-        update(InfoRequest)
-        .where(InfoRequest.id == info_request.id, InfoRequest.answer.is_(None))
-        .values(answer=answer[:MAX_ANSWER_CHARS], answered_by_id=user.id, answered_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = rowcount(
+        session.execute(
+            update(InfoRequest)
+            .where(InfoRequest.id == info_request.id, InfoRequest.answer.is_(None))
+            .values(answer=answer[:MAX_ANSWER_CHARS], answered_by_id=user.id, answered_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
     if claimed != 1:
         raise DomainError("This question has already been answered.")
     session.refresh(info_request)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from portal.database import rowcount
 from portal.errors import DomainError
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, MonitoringReport
@@ -39,18 +40,20 @@ def accept_award(session: Session, award: Award, user: User, *, name: str, agree
     assert can_advance_award(AwardStatus.OFFERED, AwardStatus.ACCEPTED)
     now = utcnow()
     due_on = award.report_due_on or (now + DEFAULT_REPORT_AFTER).date()
-    claimed = session.execute(
-        update(Award)
-        .where(Award.id == award.id, Award.status == AwardStatus.OFFERED)
-        .values(
-            status=AwardStatus.ACCEPTED,
-            accepted_at=now,
-            accepted_by_id=user.id,
-            accepted_name=name[:200],
-            report_due_on=due_on,
+    claimed = rowcount(
+        session.execute(
+            update(Award)
+            .where(Award.id == award.id, Award.status == AwardStatus.OFFERED)
+            .values(
+                status=AwardStatus.ACCEPTED,
+                accepted_at=now,
+                accepted_by_id=user.id,
+                accepted_name=name[:200],
+                report_due_on=due_on,
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     session.refresh(award)
     if claimed != 1:
         return False

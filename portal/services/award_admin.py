@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from portal.database import rowcount
 from portal.errors import DomainError
 from portal.formatting import pounds
 from portal.models.audit import AuditAction
@@ -47,12 +48,14 @@ def record_payment(session: Session, officer: User, payment: Payment, *, referen
         raise DomainError("The group has not given its bank details yet.")
     if not reference.strip():
         raise DomainError("Enter the payment reference from the bank")
-    claimed = session.execute(
-        update(Payment)
-        .where(Payment.id == payment.id, Payment.paid_at.is_(None))
-        .values(paid_at=utcnow(), reference=reference.strip()[:100], paid_by_id=officer.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = rowcount(
+        session.execute(
+            update(Payment)
+            .where(Payment.id == payment.id, Payment.paid_at.is_(None))
+            .values(paid_at=utcnow(), reference=reference.strip()[:100], paid_by_id=officer.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if claimed != 1:
         raise DomainError("This payment has already been recorded.")
     session.refresh(payment)

@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -145,7 +146,7 @@ def save_bank_details(session: Session, award: Award, user: User, details: BankD
     after = masked(award.bank_account_last4)
     change = f"{masked(before).capitalize()} changed to {after}" if replacing else after.capitalize()
     audit.record(session, user, CHANGED if replacing else ADDED, award, change)
-    context = {
+    context: dict[str, Any] = {
         "award": award,
         "replacing": replacing,
         "change": change,

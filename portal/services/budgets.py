@@ -114,8 +114,8 @@ def budget_view(session: Session, grant_round: Round) -> BudgetView:
             places[name or OUTSIDE].cancelled_paid += int(amount)
         else:
             places[name or OUTSIDE].paid += int(amount)
-    for name, amount in waiting_rows:
-        places[name or OUTSIDE].waiting += int(amount)
+    for name, waiting in waiting_rows:
+        places[name or OUTSIDE].waiting += int(waiting or 0)  # coalesced, so never None
     total = Money(
         waiting=sum(m.waiting for m in places.values()),
         offered=sum(m.offered for m in places.values()),

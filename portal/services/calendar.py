@@ -21,7 +21,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines longer than 75 octets continue on the next line after a space (§3.1), never inside a character."""
-    parts, current = [], ""
+    parts: list[str] = []
+    current = ""
     for character in line:
         limit = MAX_LINE_OCTETS if not parts else MAX_LINE_OCTETS - 1
         if len((current + character).encode()) > limit:

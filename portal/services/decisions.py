@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, and_, delete, exists, select, update
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from portal.database import rowcount
 from portal.errors import DomainError
 from portal.formatting import pounds
 from portal.models.applications import Application, ApplicationNote, ApplicationStatus, InfoRequest
@@ -138,12 +139,14 @@ def route_many(
 
 def reserve(session: Session, grant_round: Round, amount_pence: int) -> None:
     """Add to the round's committed money if it fits, in one statement; otherwise say what is left."""
-    fitted = session.execute(
-        update(Round)
-        .where(Round.id == grant_round.id, Round.committed_pence + amount_pence <= Round.budget_pence)
-        .values(committed_pence=Round.committed_pence + amount_pence)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    fitted = rowcount(
+        session.execute(
+            update(Round)
+            .where(Round.id == grant_round.id, Round.committed_pence + amount_pence <= Round.budget_pence)
+            .values(committed_pence=Round.committed_pence + amount_pence)
+            .execution_options(synchronize_session=False)
+        )
+    )
     session.refresh(grant_round)
     if fitted != 1:
         raise DomainError(
@@ -204,15 +207,17 @@ def may_second(decision: Decision, officer: User) -> bool:
 
 def _remove_pending(session: Session, decision: Decision) -> None:
     """Delete a waiting approval in one conditional statement, so it cannot also be confirmed."""
-    removed = session.execute(
-        delete(Decision)
-        .where(
-            Decision.id == decision.id,
-            Decision.second_approved_at.is_(None),
-            ~exists().where(Award.application_id == Decision.application_id),
+    removed = rowcount(
+        session.execute(
+            delete(Decision)
+            .where(
+                Decision.id == decision.id,
+                Decision.second_approved_at.is_(None),
+                ~exists().where(Award.application_id == Decision.application_id),
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if removed != 1:
         raise DomainError("Another officer has just confirmed or returned this approval. Look at it again.")
     session.expunge(decision)
@@ -378,12 +383,14 @@ def confirm(session: Session, officer: User, application: Application) -> Award:
         raise DomainError("The offer has already been made.")
     if decision.decided_by_id == officer.id:
         raise DomainError("A different officer must confirm an award you approved.")
-    claimed = session.execute(
-        update(Decision)
-        .where(Decision.id == decision.id, Decision.second_approved_at.is_(None))
-        .values(second_approver_id=officer.id, second_approved_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = rowcount(
+        session.execute(
+            update(Decision)
+            .where(Decision.id == decision.id, Decision.second_approved_at.is_(None))
+            .values(second_approver_id=officer.id, second_approved_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
     if claimed != 1:
         raise DomainError("Another officer has just confirmed or returned this award.")
     session.refresh(decision)

@@ -148,7 +148,7 @@ def _shared_bank_details(session: Session, application: Application) -> list[str
     ).all()
     if not mine:
         return []
-    accounts = {_account(token) for _last4, token in mine} - {None}
+    accounts = {_account(token) for _last4, token in mine if token is not None} - {None}
     awarded = aliased(Application)
     candidates = session.execute(
         select(Organisation.name, Application.reference, Award.bank_details_encrypted)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from portal.database import rowcount
 from portal.errors import DomainError
 from portal.formatting import uk_time
 from portal.models.applications import Application
@@ -477,17 +478,19 @@ def send_event_reminders(session: Session, now: datetime) -> int:
     ).all()
     sent = 0
     for event_id, user_id in pending:
-        claimed = session.execute(
-            update(Registration)
-            .where(
-                Registration.event_id == event_id,
-                Registration.user_id == user_id,
-                Registration.status == RegistrationStatus.BOOKED,
-                Registration.reminder_sent_at.is_(None),
+        claimed = rowcount(
+            session.execute(
+                update(Registration)
+                .where(
+                    Registration.event_id == event_id,
+                    Registration.user_id == user_id,
+                    Registration.status == RegistrationStatus.BOOKED,
+                    Registration.reminder_sent_at.is_(None),
+                )
+                .values(reminder_sent_at=now)
+                .execution_options(synchronize_session=False)
             )
-            .values(reminder_sent_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        )
         if not claimed:
             continue
         event = session.get(Event, event_id)

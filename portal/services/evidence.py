@@ -147,6 +147,7 @@ def can_see_evidence(session: Session, user: User, evidence: Evidence) -> bool:
     return (
         user.has_role(Role.PANELLIST)
         and panel_may_see(evidence)
+        # panel_may_see() has checked that the file belongs to an application.
         and panel_access.can_open_application(session, user, evidence.application_id)  # type: ignore[arg-type]
     )
 

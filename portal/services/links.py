@@ -11,7 +11,8 @@ from flask import current_app
 def absolute_url(endpoint: str, **values: Any) -> str:
     """``PORTAL_BASE_URL`` + the path of ``endpoint``, e.g. for a link in an email."""
     path = current_app.url_map.bind("").build(endpoint, values)
-    return current_app.config["PORTAL_BASE_URL"] + path
+    base: str = current_app.config["PORTAL_BASE_URL"]
+    return base + path
 
 
 def programme_email() -> str:

@@ -150,7 +150,7 @@ def body_to_send(message: OutboxMessage) -> str:
 def backoff(tries: int) -> timedelta:
     """How long to wait after the ``tries``-th failed attempt: 1, 2, 4 … minutes,
     at most six hours, plus up to 10% so workers that failed together spread out."""
-    delay = min(FIRST_BACKOFF * 2 ** max(tries - 1, 0), MAX_BACKOFF)
+    delay: timedelta = min(FIRST_BACKOFF * 2 ** max(tries - 1, 0), MAX_BACKOFF)
     return delay * (1 + random.uniform(0, 0.1))  # noqa: S311 (spreading retries, not a secret)
 
 
@@ -168,7 +168,7 @@ def send_due(
     ``stop`` is checked between messages so a worker asked to shut down hands
     back the rest of its claim instead of finishing the batch.
     """
-    # db.session is a scoped_session, which does not pass in_transaction() on.
+    # db.session is a scoped_session at run time, which does not pass in_transaction() on.
     current = session() if isinstance(session, scoped_session) else session
     if current.in_transaction():
         # The claim must start its own transaction (BEGIN IMMEDIATE on SQLite),

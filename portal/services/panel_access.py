@@ -61,7 +61,7 @@ def current_memberships(session: Session, user: User) -> list[PanelMember]:
     )
 
 
-def open_conflicts(user_id: int) -> Select[tuple[int]]:
+def open_conflicts(user_id: int) -> Select[int]:
     """The groups the register holds an open entry for, for this panellist (a subquery)."""
     return select(ConflictDeclaration.organisation_id).where(
         ConflictDeclaration.panellist_id == user_id, ConflictDeclaration.ended_at.is_(None)

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.database import rowcount
 from portal.errors import DomainError
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
@@ -97,13 +98,15 @@ def confirm_no_conflict(session: Session, assignment: Assignment, user: User) ->
 def withdraw(session: Session, assignment: Assignment) -> bool:
     """Take an unfinished assignment away, with its draft review. Returns whether there was a draft."""
     had_draft = (
-        session.execute(
-            delete(Review).where(
-                Review.application_id == assignment.application_id,
-                Review.panellist_id == assignment.panellist_id,
-                Review.submitted.is_(False),
+        rowcount(
+            session.execute(
+                delete(Review).where(
+                    Review.application_id == assignment.application_id,
+                    Review.panellist_id == assignment.panellist_id,
+                    Review.submitted.is_(False),
+                )
             )
-        ).rowcount
+        )
         > 0
     )
     session.delete(assignment)
@@ -184,7 +187,7 @@ def _fill(session: Session, panel: Panel, application: Application, *, by: User)
     """Assign until the application has the round's number of reviewers: (assignments made, reviewers missing)."""
     have = session.scalar(select(func.count(Assignment.id)).where(Assignment.application_id == application.id)) or 0
     needed = panel.round.reviews_per_application
-    made = []
+    made: list[Assignment] = []
     while have + len(made) < needed:
         assignment = assign_one_more(session, panel, application, assigned_by=by)
         if assignment is None:
@@ -291,6 +294,7 @@ def send_to_panel(
     if automatically and chosen:
         raise DomainError("Choose either to assign it automatically or to chosen panel members, not both")
     for panellist in chosen:
+        # Chosen panellists without a panel were refused above.
         refused = panel_access.why_not_assignable(session, panel, application, panellist)  # type: ignore[arg-type]
         if refused:
             raise DomainError(refused)

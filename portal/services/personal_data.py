@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import JSON, Enum, String, Text, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from portal.database import rowcount
 from portal.errors import DomainError
 from portal.models.applications import Application, Evidence, InfoRequest
 from portal.models.audit import AuditAction, AuditEntry, OutboxMessage
@@ -399,9 +400,11 @@ def erase_person(session: Session, storage: Storage, actor: User | None, user: U
     ]
     files_deleted = delete_files(session, storage, actor, files, "deleted with the person who uploaded it")
 
-    sessions_ended = session.execute(
-        delete(UserSession).where(UserSession.user_id == user.id).execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
+    sessions_ended = rowcount(
+        session.execute(
+            delete(UserSession).where(UserSession.user_id == user.id).execution_options(synchronize_session=False)
+        )
+    )
     session.execute(delete(SignInRequest).where(SignInRequest.email == old_email))
     session.execute(delete(OutboxMessage).where(OutboxMessage.to == old_email))
     session.execute(delete(Membership).where(Membership.user_id == user.id))

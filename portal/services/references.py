@@ -7,6 +7,9 @@ submissions at the same moment can never be given the same number.
 
 from __future__ import annotations
 
+from typing import cast
+
+from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -18,7 +21,7 @@ DEFAULT_PREFIX = "AO"
 
 def next_reference(session: Session, year: int, prefix: str = DEFAULT_PREFIX) -> str:
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = ReferenceCounter.__table__
+    table = cast(Table, ReferenceCounter.__table__)  # a mapped class's FromClause is its Table
     statement = (
         insert(table)
         .values(prefix=prefix, year=year, last_number=1)

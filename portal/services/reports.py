@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from portal.database import rowcount
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.models.applications import Evidence, EvidenceKind
 from portal.models.audit import AuditAction
@@ -64,7 +65,7 @@ def save_report(session: Session, report: MonitoringReport, user: User, values: 
     """Keep the answers as typed, with the total spend worked out from the lines that are money."""
     ensure_open(report)
     spend = {str(k): str(v)[:30] for k, v in (values.get("spend") or {}).items()}
-    answers = {q.name: str(values.get(q.name) or "")[:20_000] for q in TEXT_QUESTIONS}
+    answers: dict[str, Any] = {q.name: str(values.get(q.name) or "")[:20_000] for q in TEXT_QUESTIONS}
     answers["people"] = str(values.get("people") or "")[:30]
     answers["spend"] = spend
     report.answers = answers
@@ -144,12 +145,14 @@ def submit_report(session: Session, report: MonitoringReport, user: User) -> boo
     problems = report_problems(report)
     if problems:
         raise DomainError("Finish the report before you send it: " + "; ".join(problems.values()))
-    claimed = session.execute(
-        update(MonitoringReport)
-        .where(MonitoringReport.id == report.id, MonitoringReport.submitted_at.is_(None))
-        .values(submitted_at=utcnow(), submitted_by_id=user.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = rowcount(
+        session.execute(
+            update(MonitoringReport)
+            .where(MonitoringReport.id == report.id, MonitoringReport.submitted_at.is_(None))
+            .values(submitted_at=utcnow(), submitted_by_id=user.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     session.refresh(report)
     if claimed != 1:
         return False
@@ -181,12 +184,14 @@ def submit_report(session: Session, report: MonitoringReport, user: User) -> boo
 def _claim(session: Session, report: MonitoringReport, column: Any) -> bool:
     """Mark a reminder as sent; False if another run already did (so it goes once)."""
     return (
-        session.execute(
-            update(MonitoringReport)
-            .where(MonitoringReport.id == report.id, column.is_(None))
-            .values({column.key: utcnow()})
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        rowcount(
+            session.execute(
+                update(MonitoringReport)
+                .where(MonitoringReport.id == report.id, column.is_(None))
+                .values({column.key: utcnow()})
+                .execution_options(synchronize_session=False)
+            )
+        )
         == 1
     )
 

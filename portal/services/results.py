@@ -149,7 +149,7 @@ def round_results(
     for application_id, scores in by_review.values():
         reviews[application_id].append(scores)
     assigned: dict[int, int] = dict(
-        session.execute(  # type: ignore[arg-type]
+        session.execute(
             select(Assignment.application_id, func.count())
             .join(Application, Application.id == Assignment.application_id)
             .where(*in_panel)

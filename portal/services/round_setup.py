@@ -181,6 +181,7 @@ def save(session: Session, officer: User, settings: RoundSettings, existing: Rou
     grant_round.title = settings.title.strip()[:200]
     grant_round.slug = settings.slug or slugify(settings.title)
     grant_round.summary = settings.summary.strip()
+    # Optional in the settings, but check() reports any that is missing as a problem.
     grant_round.opens_at = settings.opens_at  # type: ignore[assignment]
     grant_round.closes_at = settings.closes_at  # type: ignore[assignment]
     grant_round.decisions_by = settings.decisions_by

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from portal.database import rowcount
 from portal.errors import DomainError
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
@@ -139,12 +140,14 @@ def submit_review(
     if found:
         raise DomainError("Finish your review before you submit it: " + "; ".join(found.values()))
     review = _review(session, application, user)
-    claimed = session.execute(
-        update(Review)
-        .where(Review.id == review.id, Review.submitted.is_(False))
-        .values(submitted=True, submitted_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = rowcount(
+        session.execute(
+            update(Review)
+            .where(Review.id == review.id, Review.submitted.is_(False))
+            .values(submitted=True, submitted_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
     if claimed != 1:
         session.refresh(review)
         return False
@@ -168,6 +171,7 @@ def submit_review(
     )
     session.flush()
     session.refresh(review)
+    # problems() has refused a review without a recommendation.
     audit.record(session, user, AuditAction.REVIEW_SUBMITTED, application, RECOMMENDATIONS[recommendation])  # type: ignore[index]
     mark_scored_if_complete(session, application)
     session.flush()

@@ -35,6 +35,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.database import rowcount
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.users import SignInRequest, User
@@ -237,7 +238,7 @@ def _complete(session: Session, row: SignInRequest, *, how: str) -> SignedIn:
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(claimed) != 1:
         raise SignInRefused(Problem.USED)
     # Older codes and links for the same address stop working too.
     session.execute(

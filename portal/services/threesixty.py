@@ -64,7 +64,7 @@ def org_identifier(prefix: str, organisation_id: int, charity_number: str | None
     company = re.sub(r"\s+", "", company_number or "").upper()
     if _COMPANY.fullmatch(company):
         # Companies House numbers are eight characters: 1234567 is 01234567.
-        head = re.match(r"[A-Z]*", company).group(0)  # type: ignore[union-attr]
+        head = re.match(r"[A-Z]*", company).group(0)  # type: ignore[union-attr]  # [A-Z]* matches any string
         return f"GB-COH-{head}{company[len(head) :].zfill(8 - len(head))}"
     return f"360G-{prefix}-org-{organisation_id}"
 
@@ -289,7 +289,8 @@ def candidates(session: Session, grant_round: Round) -> list[Candidate]:
         .where(Award.round_id == grant_round.id, Award.status != AwardStatus.CANCELLED)
         .order_by(Application.reference)
     ).all()
-    return [Candidate(*row) for row in rows]
+    # Application.reference is nullable for drafts; every awarded application has one.
+    return [Candidate(*row) for row in rows]  # type: ignore[arg-type]
 
 
 def choose(session: Session, officer: User, grant_round: Round, award_ids: set[int]) -> int:

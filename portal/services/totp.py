@@ -62,7 +62,8 @@ def needs_encrypting(user: User) -> bool:
     """Whether the stored secret is in clear or made with a key that is no longer first."""
     if user.totp_secret_unencrypted:
         return True
-    return bool(user.totp_secret_encrypted) and not encryption.uses_first_key(user.totp_secret_encrypted)  # type: ignore[arg-type]
+    secret = user.totp_secret_encrypted
+    return bool(secret) and secret is not None and not encryption.uses_first_key(secret)
 
 
 def encrypt_stored_secret(user: User) -> bool:

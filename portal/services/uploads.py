@@ -16,7 +16,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from sqlalchemy.orm import Session
 
@@ -65,10 +65,11 @@ class ReceivedFile:
         self.close()
 
 
-def receive_upload(stream: BinaryIO, filename: str, *, max_bytes: int) -> ReceivedFile:
+def receive_upload(stream: IO[bytes], filename: str, *, max_bytes: int) -> ReceivedFile:
     """Copy ``stream`` to a temporary file and check it; raise UploadRejected
     if it is empty, larger than ``max_bytes`` or not an accepted type."""
-    # Not a with-block: on success the file lives on in the ReceivedFile.
+    # Not a with-block: on success the file lives on in the ReceivedFile. The
+    # spooled file is typed apart from BinaryIO but does all that BinaryIO promises.
     spool: BinaryIO = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_BYTES)  # type: ignore[assignment]  # noqa: SIM115
     try:
         digest = hashlib.sha256()

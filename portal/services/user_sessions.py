@@ -22,6 +22,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
+from portal.database import rowcount
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.users import SignInMethod, User, UserSession
@@ -84,12 +85,14 @@ def strong_enough(user: User, signed_in_with: SignInMethod, *, authenticator_req
 
 def revoke_all(session: Session, user: User) -> int:
     """End every session ``user`` has now and return how many; the caller's audit entry says so."""
-    ended = session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
+    ended = rowcount(
+        session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
     return int(ended or 0)
 
 

@@ -48,7 +48,7 @@ class Kind(enum.StrEnum):
     BANK_DETAILS_CHANGED = "bank-details-changed"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # shadows str.title() on purpose: pages read kind.title
         return TITLES[self]
 
 
@@ -250,7 +250,7 @@ def _award_page(award_id: int) -> dict[str, Any]:
     return {"endpoint": "officer.award", "arguments": {"award_id": award_id}}
 
 
-def _listed(session: Session, kind: Kind, statement: Select[Any], *, by: User, now: datetime) -> list[Any]:
+def _listed(session: Session, kind: Kind, statement: Select[*tuple[Any, ...]], *, by: User, now: datetime) -> list[Any]:
     """The first few applications of ``kind``: ``statement`` selects an Application and what the kind shows."""
     return list(
         session.execute(
