@@ -1,7 +1,7 @@
 """Peak memory of an export, measured by ``/usr/bin/time -v``.
 
     # any export function: called as function(session, **arguments), its result consumed chunk by chunk
-    DATABASE_URL=… .venv/bin/python bench/export_memory.py --callable portal.services.threesixty:grants_json
+    DATABASE_URL=… .venv/bin/python bench/export_memory.py --callable portal.services.opendata.threesixty:grants_json
 
     # or any export page, fetched through the app as a signed-in officer
     DATABASE_URL=… .venv/bin/python bench/export_memory.py --url /officer/rounds/1/applications.csv
@@ -35,8 +35,8 @@ def kilobytes_now() -> int:
 
 def run_export(args: argparse.Namespace) -> dict[str, Any]:
     from portal import create_app
-    from portal.database import writing
     from portal.extensions import db
+    from portal.infra.database import writing
 
     app = create_app()
     written = 0

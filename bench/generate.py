@@ -4,7 +4,7 @@
         .venv/bin/python bench/generate.py --applications 20000 --awards 100000
 
 The database must already be migrated (``flask --app portal db upgrade``). The
-demo (``portal.demo.load``) is loaded first for the round, its questions and
+demo (``portal.demo.programme.load``) is loaded first for the round, its questions and
 criteria, the neighbourhoods and the officer; then rows are added with
 multi-row INSERTs, a few thousand at a time:
 
@@ -31,14 +31,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from portal import create_app, demo
-from portal.database import writing
 from portal.extensions import db
+from portal.infra.database import writing
 from portal.models.applications import Application, ApplicationStatus, BudgetLine
 from portal.models.awards import Award, AwardStatus, Decision, DecisionOutcome, Payment
 from portal.models.base import utcnow
@@ -46,6 +44,8 @@ from portal.models.funding import Round
 from portal.models.organisations import IncomeBand, Membership, Organisation, OrganisationKind
 from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, Score
 from portal.models.users import Role, RoleGrant, User
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 BATCH = 2_000
 PER_PANELLIST = 25

@@ -37,13 +37,12 @@ from pathlib import Path
 from typing import Any
 
 import requests
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from sqlalchemy import func, select, update
 
 from bench.minting import session_cookie
 from bench.serve import ROOT, bench_environment, gunicorn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PORT = 8111
 DATABASE = "bench_rush"
@@ -220,8 +219,8 @@ def prepare(applicants: int) -> dict[str, Any]:
     round_id = json.loads(done.stdout.strip().splitlines()[-1])["round_id"]
     os.environ.update(env)
     from portal import create_app
-    from portal.database import writing
     from portal.extensions import db
+    from portal.infra.database import writing
     from portal.models.applications import Application, ApplicationStatus
     from portal.models.base import utcnow
     from portal.models.funding import Round
@@ -275,10 +274,11 @@ def prepare(applicants: int) -> dict[str, Any]:
 
 def verify(draft_ids: list[int]) -> dict[str, Any]:
     from portal import create_app
-    from portal.database import writing
     from portal.extensions import db
+    from portal.infra.database import writing
     from portal.models.applications import Application
-    from portal.models.audit import AuditEntry, OutboxMessage
+    from portal.models.audit import AuditEntry
+    from portal.models.outbox import OutboxMessage
 
     app = create_app()
     with app.app_context(), writing():

@@ -23,12 +23,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from sqlalchemy import event, select
 
 from bench.minting import session_cookie
 from bench.serve import ROOT, bench_environment
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PAGES = {
@@ -63,8 +63,8 @@ def fill(url: str, size: int) -> dict[str, Any]:
 def measure(url: str, round_id: int, repeat: int) -> dict[str, dict[str, float]]:
     os.environ.update(bench_environment(url))
     from portal import create_app
-    from portal.database import writing
     from portal.extensions import db
+    from portal.infra.database import writing
     from portal.models.users import Role, RoleGrant, User
 
     app = create_app()

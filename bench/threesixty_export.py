@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from portal.services import threesixty
+from portal.services.opendata import threesixty
 
 
 def json_package(session: Session) -> Iterator[str]:

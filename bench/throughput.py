@@ -22,8 +22,6 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from sqlalchemy import select
 
 from bench.minting import session_cookie
@@ -32,6 +30,8 @@ from portal.models.applications import Application, ApplicationStatus
 from portal.models.organisations import Membership
 from portal.models.panels import Assignment, PanelMember
 from portal.models.users import Role, RoleGrant, User
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PORTAL_PORT, BARE_PORT = 8101, 8102
 APPLICANT_AND_PANELLIST = {"applicant dashboard", "task list", "panellist review"}
@@ -42,8 +42,8 @@ def prepare(database_url: str) -> list[tuple[str, str, str]]:
     """(name, path, cookie) for each page, with cookies for people in the generated data."""
     os.environ.update(bench_environment(database_url))
     from portal import create_app
-    from portal.database import writing
     from portal.extensions import db
+    from portal.infra.database import writing
 
     app = create_app()
     with app.app_context(), writing():

@@ -32,13 +32,12 @@ from pathlib import Path
 from typing import Any
 
 import requests
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from sqlalchemy import select
 
 from bench.minting import session_cookie
 from bench.serve import bench_environment, gunicorn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PORT, S3_PORT = 8120, 8121
 BIG_MB = 25
@@ -83,8 +82,8 @@ def png(path: Path, width: int, height: int) -> Path:
 def applicant(database_url: str) -> tuple[str, int]:
     os.environ.update(bench_environment(database_url))
     from portal import create_app
-    from portal.database import writing
     from portal.extensions import db
+    from portal.infra.database import writing
     from portal.models.applications import Application, ApplicationStatus
     from portal.models.organisations import Membership
 

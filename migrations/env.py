@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from portal.database import make_engine
+from portal.infra.database import make_engine
 from portal.models import Base
 from portal.models.base import UTCDateTime
 

@@ -34,7 +34,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings.update(config or {})
     app.config.update(settings)
 
-    from portal import compression, hooks, routing
+    from portal import routing
+    from portal.infra import compression, hooks
 
     compression.init_app(app)
     routing.init_app(app)
@@ -51,8 +52,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal import assets, formatting
+    from portal import formatting
     from portal.extensions import csrf, db, limiter, login_manager
+    from portal.infra import assets
     from portal.storage import init_storage
 
     db.init_app(app)

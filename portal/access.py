@@ -7,7 +7,7 @@ The table ``RULES`` is read by the access-matrix test.
 
 Whoever is not signed in is sent to sign in (``sign_in_redirect``): to the
 staff sign-in for staff pages, and for any page when the browser holds a
-session too weak for its staff person (``portal.services.user_sessions``),
+session too weak for its staff person (``portal.services.people.sessions``),
 with a message saying why; to the emailed sign-in otherwise.
 """
 
@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 
 from portal.extensions import db
 from portal.models.users import Role, User
-from portal.services import organisations
+from portal.services.applications import organisations
 
 
 class Rule(enum.StrEnum):

@@ -136,7 +136,7 @@ def load_config(
         # portal: their X-Forwarded-For/-Proto are trusted, so rate limits see
         # the person's address rather than the proxy's.
         "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
-        # How hard a password hash is to compute (portal/services/passwords.py).
+        # How hard a password hash is to compute (portal/services/people/passwords.py).
         **{name: _int(env, name, default) for name, default in ARGON2_DEFAULTS.items()},
         # Fernet keys for bank details at rest, comma-separated: the first
         # encrypts, every one decrypts (so a key can be rotated).

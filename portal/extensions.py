@@ -7,7 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from portal.database import Database
+from portal.infra.database import Database
 
 db = Database()
 login_manager = LoginManager()

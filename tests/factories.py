@@ -20,9 +20,9 @@ from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodA
 from portal.models.organisations import Membership, Organisation, OrganisationKind
 from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, TimeActivity, TimeEntry
 from portal.models.users import Role, User
-from portal.services import totp
-from portal.services.passwords import hash_password
-from portal.services.uploads import receive_upload, store_evidence
+from portal.services.files.uploads import receive_upload, store_evidence
+from portal.services.people import totp
+from portal.services.people.passwords import hash_password
 from portal.storage.base import Storage
 from tests.storage.sample_files import make_pdf
 
@@ -381,7 +381,7 @@ def make_resource(
     event: Event | None = None,
 ) -> Resource:
     """A library (or ``event``) resource: a stored PDF when ``storage`` is given, otherwise a link."""
-    from portal.services import resources
+    from portal.services.events.setup import resources
 
     title = title or f"Guide {_next()}"
     if storage is None:

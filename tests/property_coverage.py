@@ -2,7 +2,7 @@
 
 ``make lint`` runs ``python -m tests.property_coverage``. It fails, naming
 what is missing, when templates/emails/ has a template with no scenario in
-tests/services/test_email_subjects.py (so a new email's subject would never
+tests/services/messages/test_email_subjects.py (so a new email's subject would never
 meet hostile names), or when a route uses a URL converter that
 tests/test_url_converters.py does not attack.
 """
@@ -13,17 +13,17 @@ import sys
 import tempfile
 
 from portal import create_app
-from tests.services.test_email_subjects import SCENARIOS, email_templates
+from tests.services.messages.test_email_subjects import SCENARIOS, email_templates
 from tests.test_url_converters import HANDLED
 
 
 def problems() -> list[str]:
     found = [
-        f"templates/emails/{name}.txt has no scenario in tests/services/test_email_subjects.py"
+        f"templates/emails/{name}.txt has no scenario in tests/services/messages/test_email_subjects.py"
         for name in sorted(email_templates() - set(SCENARIOS))
     ]
     found += [
-        f"tests/services/test_email_subjects.py has a scenario for {name}, which is not a template"
+        f"tests/services/messages/test_email_subjects.py has a scenario for {name}, which is not a template"
         for name in sorted(set(SCENARIOS) - email_templates())
     ]
     with tempfile.TemporaryDirectory() as folder:

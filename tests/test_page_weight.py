@@ -23,7 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from portal.assets import IMMUTABLE
+from portal.infra.assets import IMMUTABLE
 from tests.access import OK, World, collect
 from tests.access.world import build_world
 from tests.test_access_matrix import rules_by_endpoint, url_in

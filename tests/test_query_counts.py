@@ -23,7 +23,7 @@ from portal.models.base import utcnow
 from portal.models.funding import Neighbourhood, Round
 from portal.models.panels import Panel, Review, Score
 from portal.models.users import Role, User
-from portal.services.work_queue import Kind
+from portal.services.readmodels.work_queue import Kind
 from tests.factories import (
     make_application,
     make_assignment,

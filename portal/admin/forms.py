@@ -9,10 +9,10 @@ from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 from portal.extensions import db
 from portal.forms import CheckboxesField, email_field, strip
 from portal.models.users import Role
-from portal.services import people
+from portal.services.people import accounts
 
 ROLE_VALUES = [role.value for role in Role]
-ROLE_CHOICES = [SelectChoice(role.value, people.ROLE_LABELS[role]) for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, accounts.ROLE_LABELS[role]) for role in Role]
 
 
 class NewPersonForm(FlaskForm):
@@ -36,7 +36,7 @@ class NewPersonForm(FlaskForm):
     )
 
     def validate_email(self, field: Field) -> None:
-        if field.data and people.email_taken(db.session, field.data):
+        if field.data and accounts.email_taken(db.session, field.data):
             raise ValidationError("There is already an account for this email address. Find it in the list of people.")
 
 

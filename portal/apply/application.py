@@ -21,9 +21,10 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.models.applications import Application, ApplicationStatus
-from portal.services import answers, applications, rounds
-from portal.services import application_form as form_rules
-from portal.services.applications import StaleSection
+from portal.services.applications import answers, lifecycle
+from portal.services.applications import form as form_rules
+from portal.services.applications.lifecycle import StaleSection
+from portal.services.rounds import listing
 
 QUESTION_SLUGS = "any({})".format(
     ", ".join(repr(form_rules.SECTIONS_BY_KEY[key].slug) for key in form_rules.QUESTION_SECTIONS)
@@ -32,10 +33,10 @@ QUESTION_SLUGS = "any({})".format(
 
 @bp.route("/rounds/<slug>/apply", methods=["GET", "POST"])
 def new_application(slug: str) -> str | Response:
-    grant_round = rounds.round_by_slug(db.session, slug)
+    grant_round = listing.round_by_slug(db.session, slug)
     if grant_round is None:
         abort(404)
-    groups = applications.groups_for_round(db.session, current_user, grant_round)  # type: ignore[arg-type]
+    groups = lifecycle.groups_for_round(db.session, current_user, grant_round)  # type: ignore[arg-type]
     form = StartApplicationForm()
     form.organisation.choices = [SelectChoice(str(o.id), o.name) for o, existing in groups if existing is None]
     if not grant_round.is_open():
@@ -46,7 +47,7 @@ def new_application(slug: str) -> str | Response:
             refuse(form, "Choose the group that is applying", at=form.organisation)
         else:
             try:
-                application = applications.start_application(db.session, grant_round, chosen, current_user)  # type: ignore[arg-type]
+                application = lifecycle.start_application(db.session, grant_round, chosen, current_user)  # type: ignore[arg-type]
             except DomainError as error:
                 refuse(form, error.message, at=form.organisation)
             else:
@@ -97,7 +98,7 @@ def section(application_id: int, section: str) -> str | Response | tuple[str, in
     specs = form_rules.fields_for(application, key)
     saved = (application.answers or {}).get(key, {})
     if request.method == "GET":
-        form = question_form(specs, data={**saved, "revision": applications.revision_of(application, key)})
+        form = question_form(specs, data={**saved, "revision": lifecycle.revision_of(application, key)})
         problems = {}
         return _render_section(application, key, specs, form, problems)
 
@@ -106,7 +107,7 @@ def section(application_id: int, section: str) -> str | Response | tuple[str, in
         return _render_section(application, key, specs, form, {}), 400
     values = values_from(form, specs)
     try:
-        applications.save_answers(
+        lifecycle.save_answers(
             db.session,
             application,
             current_user,
@@ -135,7 +136,7 @@ def _after_save(application: Application, key: str, show_problems: Any) -> str |
 
 def _render_section_after_save(application: Application, key: str, specs: list[form_rules.FieldSpec]) -> str:
     saved = (application.answers or {}).get(key, {})
-    form = question_form(specs, formdata=None, data={**saved, "revision": applications.revision_of(application, key)})
+    form = question_form(specs, formdata=None, data={**saved, "revision": lifecycle.revision_of(application, key)})
     return _render_section(application, key, specs, form, form_rules.section_problems(application, key), saved_now=True)
 
 
@@ -200,7 +201,7 @@ def _stale(
         for name, spec in by_name.items()
         if (saved.get(name) or None) != (mine.get(name) or None)
     ]
-    form.revision.data = str(applications.revision_of(application, key))  # saving again replaces what is saved
+    form.revision.data = str(lifecycle.revision_of(application, key))  # saving again replaces what is saved
     return _render_section(application, key, specs, form, {}, stale=stale, differences=differences), 409
 
 
@@ -225,7 +226,7 @@ def budget(application_id: int) -> str | Response | tuple[str, int]:
     if leave is not None:
         return leave
     if request.method == "GET":
-        form = RevisionForm(data={"revision": applications.revision_of(application, "budget")})
+        form = RevisionForm(data={"revision": lifecycle.revision_of(application, "budget")})
         return _render_budget(application, form, form_rules.budget_inputs(application))
 
     form = RevisionForm()
@@ -242,11 +243,11 @@ def budget(application_id: int) -> str | Response | tuple[str, int]:
     else:
         lines = [line for line in lines if not _blank(line)]
     try:
-        applications.save_budget(db.session, application, current_user, lines, revision=form.revision_number())  # type: ignore[arg-type]
+        lifecycle.save_budget(db.session, application, current_user, lines, revision=form.revision_number())  # type: ignore[arg-type]
     except StaleSection as stale:
         db.session.rollback()
         application = application_for_member(application_id)
-        form.revision.data = str(applications.revision_of(application, "budget"))
+        form.revision.data = str(lifecycle.revision_of(application, "budget"))
         saved = form_rules.budget_inputs(application)
         return _render_budget(application, form, lines, stale=stale, saved_lines=saved), 409
     except DomainError as error:
@@ -258,7 +259,7 @@ def budget(application_id: int) -> str | Response | tuple[str, int]:
 
 
 def _render_budget_after_save(application: Application) -> str:
-    form = RevisionForm(formdata=None, data={"revision": applications.revision_of(application, "budget")})
+    form = RevisionForm(formdata=None, data={"revision": lifecycle.revision_of(application, "budget")})
     return _render_budget(
         application,
         form,

@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from portal.forms import CheckboxesField
-from portal.services.application_form import FieldSpec
+from portal.services.applications.form import FieldSpec
 
 
 class RevisionForm(FlaskForm):

@@ -15,19 +15,19 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from portal import rate_limits
 from portal.access import require_member
 from portal.apply import bp
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import strip
+from portal.infra import rate_limits
 from portal.models.applications import Application, Evidence
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.request_bodies import text_beside_files
-from portal.services import award_acceptance, bank_details, reports
-from portal.services.application_form import count_words, parse_whole_number
-from portal.services.uploads import receive_upload
+from portal.services.applications.form import count_words, parse_whole_number
+from portal.services.awards import acceptance, bank_details, reports
+from portal.services.files.uploads import receive_upload
 from portal.storage import get_storage
 from portal.workflow import AWARD_LABELS
 
@@ -104,7 +104,7 @@ def accept_award(award_id: int) -> str | Response | tuple[str, int]:
     form = AcceptForm()
     if form.validate_on_submit():
         try:
-            award_acceptance.accept_award(db.session, item, current_user, name=form.name.data, agreed=form.agreed.data)  # type: ignore[arg-type]
+            acceptance.accept_award(db.session, item, current_user, name=form.name.data, agreed=form.agreed.data)  # type: ignore[arg-type]
         except DomainError as error:
             refuse(form, error)
             return render_template("apply/awards/accept.html", award=item, form=form), 409

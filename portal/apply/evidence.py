@@ -7,15 +7,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from portal import rate_limits
 from portal.apply import bp
 from portal.apply.loaders import application_for_member
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
+from portal.infra import rate_limits
 from portal.models.applications import Application, Evidence, EvidenceKind
-from portal.services import evidence as evidence_rules
-from portal.services.uploads import receive_upload
+from portal.services.applications import evidence as evidence_rules
+from portal.services.files.uploads import receive_upload
 from portal.storage import get_storage
 from portal.storage.download import download_response
 

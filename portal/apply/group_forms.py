@@ -11,8 +11,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from portal.forms import email_field, strip
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS, IncomeBand, OrganisationKind
 from portal.plain_text import OneLine
-from portal.services import organisations
-from portal.services.postcodes import normalise_postcode
+from portal.services.applications import organisations
+from portal.services.applications.postcodes import normalise_postcode
 
 KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()]
 INCOME_CHOICES = [SelectChoice(band.value, label) for band, label in INCOME_BAND_LABELS.items()]

@@ -25,7 +25,8 @@ from portal.extensions import db
 from portal.form_errors import refuse
 from portal.models.organisations import Organisation, OrganisationKind
 from portal.models.users import User
-from portal.services import organisations, rounds
+from portal.services.applications import organisations
+from portal.services.rounds import listing
 
 # Page part -> (form, heading)
 PARTS: dict[str, tuple[type[Any], str]] = {
@@ -49,7 +50,7 @@ def group_for_member(organisation_id: int) -> Organisation:
 def _round_slug() -> str | None:
     """A round to go on to after making the group: only a real round's slug, never a free URL."""
     slug = request.args.get("round", "")
-    return slug if slug and rounds.round_by_slug(db.session, slug) is not None else None
+    return slug if slug and listing.round_by_slug(db.session, slug) is not None else None
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])

@@ -10,7 +10,6 @@ from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
-from portal import rate_limits
 from portal.apply import bp
 from portal.apply.application import section_url
 from portal.apply.application_forms import AnswerForm, SubmitForm, WithdrawForm
@@ -18,11 +17,12 @@ from portal.apply.loaders import application_for_member
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
+from portal.infra import rate_limits
 from portal.models.applications import ApplicationStatus, InfoRequest
 from portal.models.awards import Award
-from portal.services import answers, application_status, applications
-from portal.services import application_form as form_rules
-from portal.services.uploads import ReceivedFile, receive_upload
+from portal.services.applications import answers, lifecycle, timeline
+from portal.services.applications import form as form_rules
+from portal.services.files.uploads import ReceivedFile, receive_upload
 from portal.storage import get_storage
 from portal.workflow import APPLICATION_LABELS, can_advance_application
 
@@ -64,7 +64,7 @@ def check_answers(application_id: int) -> str | Response | tuple[str, int]:
     form = SubmitForm()
     if form.validate_on_submit():
         try:
-            applications.submit_application(db.session, application, current_user)  # type: ignore[arg-type]
+            lifecycle.submit_application(db.session, application, current_user)  # type: ignore[arg-type]
         except DomainError as error:
             refuse(form, error.message)
             return render_template(
@@ -93,10 +93,10 @@ def status(application_id: int) -> str | Response:
         "apply/status.html",
         application=application,
         status_label=APPLICATION_LABELS[application.status],
-        timeline=application_status.timeline(db.session, application),
-        next_step=application_status.next_step(application),
-        outcome=application_status.outcome_message(db.session, application),
-        question=application_status.open_question(application),
+        timeline=timeline.timeline(db.session, application),
+        next_step=timeline.next_step(application),
+        outcome=timeline.outcome_message(db.session, application),
+        question=timeline.open_question(application),
         award=award,
         can_withdraw=can_advance_application(application.status, ApplicationStatus.WITHDRAWN),
     )
@@ -111,7 +111,7 @@ def withdraw(application_id: int) -> str | Response | tuple[str, int]:
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            applications.withdraw_application(db.session, application, current_user, reason=form.reason.data or "")  # type: ignore[arg-type]
+            lifecycle.withdraw_application(db.session, application, current_user, reason=form.reason.data or "")  # type: ignore[arg-type]
         except DomainError as error:
             refuse(form, error.message)
             return render_template("apply/withdraw.html", application=application, form=form), 409
@@ -138,7 +138,7 @@ def answer_question(application_id: int, info_request_id: int) -> str | Response
     try:
         if uploads:
             _receive_files(uploads, max_bytes=max_mb * 1024 * 1024, into=received)
-        applications.answer_info_request(
+        lifecycle.answer_info_request(
             db.session,
             get_storage(),
             info_request,

@@ -49,7 +49,7 @@ class ConfirmForm(FlaskForm):
 class StaffSignInForm(FlaskForm):
     email = _email_field()
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
-    # Shown only when many passwords have been tried at an address (portal.rate_limits).
+    # Shown only when many passwords have been tried at an address (portal.infra.rate_limits).
     code = StringField(
         "Code from your authenticator app",
         filters=[_digits_only],

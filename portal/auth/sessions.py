@@ -3,7 +3,7 @@ database, so signing out (or an officer revoking a session) ends it at once.
 
 Flask-Login's ``request_loader`` finds the person behind the token on each
 request and applies the idle and absolute timeouts, and the rule of
-``portal.services.user_sessions.strong_enough``: a session that signed in
+``portal.services.people.sessions.strong_enough``: a session that signed in
 more weakly than its person's roles now need signs nobody in (the pages send
 the browser to the staff sign-in, ``portal.access.sign_in_redirect``).
 ``last_seen_at`` is only written when it is more than ``TOUCH_EVERY`` old, so
@@ -23,7 +23,7 @@ from portal.access import mark_staff_sign_in_needed
 from portal.extensions import db, login_manager
 from portal.models.base import utcnow
 from portal.models.users import SignInMethod, User, UserSession
-from portal.services import user_sessions
+from portal.services.people import sessions
 
 SESSION_KEY = "sid"
 TOUCH_EVERY = timedelta(minutes=5)
@@ -41,10 +41,10 @@ def start_session(db_session: Session, user: User, *, signed_in_with: SignInMeth
     previous = session.get(SESSION_KEY)
     if previous:
         # Signing in again (stepping up to a staff sign-in, say) ends the session it replaces.
-        user_sessions.revoke_token(db_session, previous)
+        sessions.revoke_token(db_session, previous)
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    user_sessions.open_session(
+    sessions.open_session(
         db_session,
         user,
         token=token,
@@ -65,7 +65,7 @@ def end_session(db_session: Session) -> None:
     """Sign out: revoke the token so a copied cookie is useless, then forget it."""
     token = session.get(SESSION_KEY)
     if token:
-        user_sessions.revoke_token(db_session, token)
+        sessions.revoke_token(db_session, token)
     session.clear()
 
 
@@ -79,7 +79,7 @@ def _load_from_request(_request: object) -> User | None:
     if not token:
         return None
     db_session = db.session
-    found = user_sessions.session_and_person(db_session, token)
+    found = sessions.session_and_person(db_session, token)
     config = current_app.config
     if found is None or expired(
         found[0],
@@ -92,7 +92,7 @@ def _load_from_request(_request: object) -> User | None:
     if not user.active:
         session.pop(SESSION_KEY, None)
         return None
-    if not user_sessions.strong_enough(user, row.signed_in_with, authenticator_required=config["REQUIRE_TOTP"]):
+    if not sessions.strong_enough(user, row.signed_in_with, authenticator_required=config["REQUIRE_TOTP"]):
         # The token stays in the cookie, so every page this browser asks for can say why it must sign in again.
         mark_staff_sign_in_needed()
         return None

@@ -7,7 +7,7 @@ no code, password or TOTP secret):
   requests store its hash, so their codes and links work only here.
 - ``sign_in``: the handle of the latest email request, the address it
   went to and whether it has a link alone (no code, see
-  ``portal.rate_limits``), for the "check your email" and code pages.
+  ``portal.infra.rate_limits``), for the "check your email" and code pages.
 - ``staff_pending``: the officer or admin whose password was right, the
   step they are on and when that half-signed-in state ends (5 minutes).
   It is not a sign-in: ``start_session`` is called only after the code.
@@ -37,9 +37,7 @@ from portal.auth.forms import (
 )
 from portal.auth.sessions import end_session, start_session
 from portal.extensions import db, limiter
-from portal.models.audit import AuditAction
-from portal.models.users import SignInMethod, User
-from portal.rate_limits import (
+from portal.infra.rate_limits import (
     CODES_PER_ADDRESS,
     CODES_PER_STAFF_USER,
     EMAILS_PER_ADDRESS_AND_IP,
@@ -49,8 +47,10 @@ from portal.rate_limits import (
     address_and_ip_key,
     within_address_limit,
 )
-from portal.services import people, sign_in, totp
+from portal.models.audit import AuditAction
+from portal.models.users import SignInMethod, User
 from portal.services.audit import record
+from portal.services.people import accounts, sign_in, totp
 
 PENDING_SECONDS = 5 * 60
 WRONG_PASSWORD = "Email address or password is not right"  # noqa: S105  (a message, not a password)
@@ -178,7 +178,7 @@ def _pending(step: str) -> tuple[User, dict[str, Any]] | None:
     pending = session.get("staff_pending")
     if not pending or pending.get("step") != step or pending.get("until", 0) < time.time():
         return None
-    user = people.get_person(db.session, pending["user_id"])
+    user = accounts.get_person(db.session, pending["user_id"])
     if user is None or not user.active or not user.is_staff:
         return None
     return user, pending

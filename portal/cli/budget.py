@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from portal.extensions import db
 from portal.formatting import pounds
-from portal.services.budget_check import round_money
+from portal.services.awards.budget_check import round_money
 
 group = AppGroup("budget", help="Round budgets.")
 

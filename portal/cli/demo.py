@@ -6,8 +6,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.database import writing
 from portal.extensions import db
+from portal.infra.database import writing
 from portal.storage import get_storage
 
 group = AppGroup("demo", help="Demonstration data.")
@@ -16,7 +16,7 @@ group = AppGroup("demo", help="Demonstration data.")
 @group.command("load")
 def load() -> None:
     """Create the demo fund, round, groups and people (safe to run again)."""
-    from portal import demo
+    from portal.demo import programme as demo
 
     if current_app.config["PRODUCTION"]:
         raise click.ClickException("The demo data is for development only; it is never loaded in production.")

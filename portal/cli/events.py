@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.database import writing
 from portal.extensions import db
+from portal.infra.database import writing
 from portal.models.base import utcnow
-from portal.services.events import send_event_reminders
+from portal.services.events import reminders
 
 group = AppGroup("events", help="Peer-learning events.")
 
@@ -17,6 +17,6 @@ group = AppGroup("events", help="Peer-learning events.")
 def remind() -> None:
     """Email people booked for events starting today or tomorrow (each reminder goes once)."""
     with writing():
-        sent = send_event_reminders(db.session, utcnow())
+        sent = reminders.send_event_reminders(db.session, utcnow())
         db.session.commit()
     click.echo(f"Queued {sent} event reminder email{'s' if sent != 1 else ''}.")

@@ -1,7 +1,7 @@
 """``flask --app portal outbox …``: deliver and inspect queued email.
 
 Run ``outbox send --loop`` as a long-lived worker beside the web processes;
-any number of them may run at once (see ``portal.services.outbox``).
+any number of them may run at once (see ``portal.services.messages.outbox``).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.extensions import db
-from portal.mail import Transport, transport_from_url
-from portal.models.audit import OutboxMessage
+from portal.infra.mail import Transport, transport_from_url
 from portal.models.base import utcnow
-from portal.services import outbox
-from portal.services.outbox import MAX_TRIES, SendReport, send_due
+from portal.models.outbox import OutboxMessage
+from portal.services.messages import outbox
+from portal.services.messages.outbox import MAX_TRIES, SendReport, send_due
 
 log = logging.getLogger(__name__)
 

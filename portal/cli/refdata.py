@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from portal.database import writing
 from portal.extensions import db
-from portal.services import refdata
+from portal.infra.database import writing
+from portal.services.opendata import refdata
 
 group = AppGroup("refdata", help="Reference data: deprivation by LSOA, postcode to LSOA.")
 

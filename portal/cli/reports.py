@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.database import writing
 from portal.extensions import db
 from portal.formatting import uk_time
+from portal.infra.database import writing
 from portal.models.base import utcnow
-from portal.services.reports import send_report_reminders
+from portal.services.awards.reports import send_report_reminders
 
 group = AppGroup("reports", help="End-of-grant reports.")
 

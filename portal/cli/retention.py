@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.database import writing
 from portal.extensions import db
-from portal.services import retention
+from portal.infra.database import writing
+from portal.services.people import retention
 from portal.storage import get_storage
 
 group = AppGroup("retention", help="Keep personal data no longer than RETENTION_MONTHS.")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.database import writing
 from portal.extensions import db
+from portal.infra.database import writing
 from portal.models.base import utcnow
-from portal.services.storage_sweep import sweep
+from portal.services.files.sweep import sweep
 from portal.storage import get_storage
 
 group = AppGroup("storage", help="File storage.")

@@ -9,17 +9,16 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
-from portal.database import writing
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.infra.database import writing
 from portal.models.audit import AuditAction
 from portal.models.users import STAFF_ROLES, Role, User
-from portal.services import people, totp
 from portal.services.audit import record
-from portal.services.passwords import hash_password, password_problem
-from portal.services.personal_data import erase_person
-from portal.services.sign_in import normalise_email
-from portal.services.user_sessions import end_all_sessions, revoke_all
+from portal.services.people import accounts, erasure, totp
+from portal.services.people.passwords import hash_password, password_problem
+from portal.services.people.sessions import end_all_sessions, revoke_all
+from portal.services.people.sign_in import normalise_email
 from portal.storage import get_storage
 
 group = AppGroup("users", help="Officers, admins and roles.")
@@ -32,7 +31,7 @@ _SET_UP = {Role.OFFICER: AuditAction.OFFICER_ACCOUNT_SET_UP, Role.ADMIN: AuditAc
 
 
 def _find(session: Session, email: str) -> User:
-    user = people.person_by_email(session, email)
+    user = accounts.person_by_email(session, email)
     if user is None:
         raise click.ClickException(f"There is no account for {email}.")
     return user
@@ -54,7 +53,7 @@ def _create_staff(email: str, name: str | None, password_stdin: bool, role: Role
     password = _read_password(password_stdin, email)
     with writing():
         session = db.session
-        user = people.person_by_email(session, email)
+        user = accounts.person_by_email(session, email)
         created = user is None
         if user is None:
             user = User(email=email, name=name or "")
@@ -190,7 +189,7 @@ def erase(email: str, yes: bool) -> None:
         session = db.session
         user = _find(session, email)
         try:
-            result = erase_person(session, get_storage(), None, user)
+            result = erasure.erase_person(session, get_storage(), None, user)
         except DomainError as error:
             raise click.ClickException(error.message) from error
         session.commit()

@@ -7,7 +7,7 @@ from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAr
 from wtforms.validators import Length, Optional
 
 from portal.form_errors import refuse
-from portal.services.events import MAX_ATTENDEES_PER_BOOKING
+from portal.services.events import registrations
 
 
 class AttendeeForm(Form):
@@ -23,7 +23,9 @@ class AttendeeForm(Form):
 class BookingForm(FlaskForm):
     organisation = SelectField("Which group are you booking for?", validate_choice=False)
     attendees = FieldList(
-        FormField(AttendeeForm), min_entries=MAX_ATTENDEES_PER_BOOKING, max_entries=MAX_ATTENDEES_PER_BOOKING
+        FormField(AttendeeForm),
+        min_entries=registrations.MAX_ATTENDEES_PER_BOOKING,
+        max_entries=registrations.MAX_ATTENDEES_PER_BOOKING,
     )
 
     def refuse_attendees(self, message: str) -> None:

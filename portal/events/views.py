@@ -18,9 +18,9 @@ from portal.extensions import db
 from portal.form_errors import refuse
 from portal.models.events import Event, EventAudience, Registration, Resource
 from portal.models.users import User
-from portal.services import events, resources
-from portal.services.calendar import event_ics
-from portal.services.links import absolute_url
+from portal.services.events import audience, registrations, resources
+from portal.services.events.calendar import event_ics
+from portal.services.messages.links import absolute_url
 from portal.storage import get_storage
 from portal.storage.download import download_response
 
@@ -36,9 +36,9 @@ def _event_or_404(event_id: int) -> Event:
     first (the event may be for funded groups); a signed-in person who may not see it gets 404."""
     event = get_or_404(Event, event_id)
     user = _user()
-    if user is None and not events.can_see(db.session, None, event):
+    if user is None and not audience.can_see(db.session, None, event):
         abort(sign_in_redirect())
-    if not events.can_see(db.session, user, event):
+    if not audience.can_see(db.session, user, event):
         abort(404)
     return event
 
@@ -48,8 +48,8 @@ def index() -> str:
     user = _user()
     return render_template(
         "events/index.html",
-        events=events.visible_events(db.session, user),
-        bookings=events.my_registrations(db.session, user) if user else [],
+        events=audience.visible_events(db.session, user),
+        bookings=audience.my_registrations(db.session, user) if user else [],
     )
 
 
@@ -57,18 +57,18 @@ def index() -> str:
 def event(event_id: int) -> str:
     item = _event_or_404(event_id)
     user = _user()
-    mine = events.my_registrations(db.session, user, item) if user else []
+    mine = audience.my_registrations(db.session, user, item) if user else []
     return render_template(
         "events/event.html",
         event=item,
         mine=mine,
-        places_left=events.places_left(db.session, item),
-        show_link=events.sees_joining_link(db.session, user, item),
-        can_book=events.taking_bookings(item)
+        places_left=registrations.places_left(db.session, item),
+        show_link=audience.sees_joining_link(db.session, user, item),
+        can_book=registrations.taking_bookings(item)
         and (
             user is None
             or item.audience is EventAudience.ANYONE
-            or bool(events.bookable_organisations(db.session, user, item))
+            or bool(audience.bookable_organisations(db.session, user, item))
         ),
         resources=resources.of_event(db.session, item),
         form=CancelPlaceForm(),
@@ -82,7 +82,7 @@ def calendar(event_id: int) -> FlaskResponse:
         item,
         event_url=absolute_url("events.event", event_id=item.id),
         host=urlsplit(current_app.config["PORTAL_BASE_URL"]).hostname or "localhost",
-        include_joining_link=events.sees_joining_link(db.session, _user(), item),
+        include_joining_link=audience.sees_joining_link(db.session, _user(), item),
     )
     response = FlaskResponse(text, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="event-{item.id}.ics"'
@@ -94,8 +94,8 @@ def calendar(event_id: int) -> FlaskResponse:
 def book(event_id: int) -> str | Response | tuple[str, int]:
     item = _event_or_404(event_id)
     user = acting_user()
-    groups = events.bookable_organisations(db.session, user, item)
-    if not events.taking_bookings(item) or (not groups and item.audience is not EventAudience.ANYONE):
+    groups = audience.bookable_organisations(db.session, user, item)
+    if not registrations.taking_bookings(item) or (not groups and item.audience is not EventAudience.ANYONE):
         abort(404)
     form = BookingForm()
     form.organisation.choices = [SelectChoice(str(g.id), g.name) for g in groups]
@@ -107,11 +107,11 @@ def book(event_id: int) -> str | Response | tuple[str, int]:
             refuse(form, "Choose the group you are booking for", at=form.organisation)
         else:
             attendees = [
-                events.Attendee(a.form.name.data or "", a.form.access_needs.data or "") for a in form.attendees
+                registrations.Attendee(a.form.name.data or "", a.form.access_needs.data or "") for a in form.attendees
             ]
             try:
-                made = events.book(db.session, user, item, chosen, attendees)
-            except events.AttendeesRefused as error:
+                made = registrations.book(db.session, user, item, chosen, attendees)
+            except registrations.AttendeesRefused as error:
                 form.refuse_attendees(error.message)
                 return render_template("events/book.html", event=item, form=form), 400
             except DomainError as error:
@@ -136,7 +136,7 @@ def book(event_id: int) -> str | Response | tuple[str, int]:
 
 @bp.get("/bookings")
 def bookings() -> str:
-    bookings = events.my_registrations(db.session, acting_user())
+    bookings = audience.my_registrations(db.session, acting_user())
     return render_template("events/bookings.html", bookings=bookings, form=CancelPlaceForm())
 
 
@@ -144,12 +144,12 @@ def bookings() -> str:
 def cancel_registration(registration_id: int) -> Response:
     user = acting_user()
     registration = get_or_404(Registration, registration_id)
-    if not events.may_manage_registration(db.session, user, registration):
+    if not audience.may_manage_registration(db.session, user, registration):
         abort(404)
     if not CancelPlaceForm().validate():
         abort(400)
     try:
-        events.cancel_registration(db.session, user, registration)
+        registrations.cancel_registration(db.session, user, registration)
         flash(f"{registration.attendee_name}'s place is cancelled.", "success")
     except DomainError as error:
         flash(error.message, "error")

@@ -10,7 +10,7 @@ from portal.models.applications import (
     InfoRequest,
     ReferenceCounter,
 )
-from portal.models.audit import AuditEntry, OutboxMessage
+from portal.models.audit import AuditEntry
 from portal.models.awards import (
     ApprovalReturn,
     Award,
@@ -40,6 +40,7 @@ from portal.models.funding import (
     Round,
 )
 from portal.models.organisations import IncomeBand, Membership, Organisation, OrganisationKind
+from portal.models.outbox import OutboxMessage
 from portal.models.panels import (
     Assignment,
     ConflictDeclaration,

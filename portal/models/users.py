@@ -28,7 +28,7 @@ STAFF_ROLES = frozenset({Role.OFFICER, Role.ADMIN})
 
 class SignInMethod(enum.StrEnum):
     """How a session was signed in: what a session may do depends on it
-    (``portal.services.user_sessions.strong_enough``)."""
+    (``portal.services.people.sessions.strong_enough``)."""
 
     # The values name ways of signing in, not secrets (hence the noqa for bandit's S105).
     EMAIL = "email"  # an emailed link or code
@@ -45,7 +45,7 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str | None] = mapped_column(String(40))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    # The authenticator (TOTP) secret, encrypted (``portal.services.totp``).
+    # The authenticator (TOTP) secret, encrypted (``portal.services.people.totp``).
     totp_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     # A secret set up before secrets were encrypted, until ``users encrypt-secrets``
     # or the person's next sign-in encrypts it (migration 0011).

@@ -10,9 +10,9 @@ from portal.officer import (  # noqa: E402,F401  (registers the routes)
     audit_log,
     conflicts,
     events,
+    home,
     opendata,
     panel_steps,
     panels,
     rounds,
-    views,
 )

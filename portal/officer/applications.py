@@ -12,12 +12,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from portal import charts, rate_limits
+from portal import charts
 from portal.access import acting_user, get_or_404
-from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import pounds
+from portal.infra import rate_limits
+from portal.infra.database import writes_on_get
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, Payment
@@ -34,18 +35,11 @@ from portal.officer.decision_forms import (
 )
 from portal.officer.downloads import streamed
 from portal.routing import parse_id
-from portal.services import (
-    answers,
-    application_list,
-    audit,
-    award_admin,
-    bank_details,
-    budgets,
-    decisions,
-    officer_application,
-    work_queue,
-)
-from portal.services.exports import csv_lines
+from portal.services import audit
+from portal.services.applications import answers
+from portal.services.awards import bank_details, budgets, decisions, payments
+from portal.services.opendata.exports import csv_lines
+from portal.services.readmodels import application_list, officer_application, work_queue
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
 
 PER_PAGE = 50
@@ -335,15 +329,15 @@ def _award_act(award_id: int, run: str) -> Response | tuple[str, int]:
     officer = acting_user()
     try:
         if isinstance(form, PlanPaymentForm):
-            award_admin.plan_payment(db.session, officer, item, amount_pence=form.amount_pence, due_on=form.due_date)
+            payments.plan_payment(db.session, officer, item, amount_pence=form.amount_pence, due_on=form.due_date)
             done = "The payment is added to the plan."
         elif isinstance(form, CancelAwardForm):
-            award_admin.cancel_award(db.session, officer, item, reason=form.reason.data or "")
+            payments.cancel_award(db.session, officer, item, reason=form.reason.data or "")
             done = "The award is cancelled and its money is back in the budget."
         else:
             if not item.reports:
                 raise DomainError("There is no report to read yet.")
-            award_admin.close_after_report(db.session, officer, item.reports[0])
+            payments.close_after_report(db.session, officer, item.reports[0])
             done = "The award is closed."
     except DomainError as error:
         db.session.rollback()
@@ -378,7 +372,7 @@ def record_payment(payment_id: int) -> Response | tuple[str, int]:
     if not valid:
         return award_page(_award_or_404(payment.award_id), sent={"record": form}, paying=payment.id, status=400)
     try:
-        award_admin.record_payment(db.session, acting_user(), payment, reference=form.reference.data or "")
+        payments.record_payment(db.session, acting_user(), payment, reference=form.reference.data or "")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

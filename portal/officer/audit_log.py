@@ -9,18 +9,18 @@ from flask import render_template, request
 from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import aliased
 
-from portal import rate_limits
 from portal.access import acting_user
-from portal.database import writes_on_get
 from portal.extensions import db
 from portal.formatting import uk_time
+from portal.infra import rate_limits
+from portal.infra.database import writes_on_get
 from portal.models.audit import AuditAction, AuditEntry
 from portal.models.base import utcnow
 from portal.models.users import User
 from portal.officer import bp
 from portal.routing import parse_id
 from portal.services import audit
-from portal.services.exports import csv_lines
+from portal.services.opendata.exports import csv_lines
 
 PER_PAGE = 100
 Actor = aliased(User)

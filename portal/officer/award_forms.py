@@ -11,7 +11,7 @@ from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from portal.forms import strip
-from portal.services.application_form import parse_pounds
+from portal.services.applications.form import parse_pounds
 
 AMOUNT_FORMAT = "Enter the amount in pounds, like 1500"
 DATE_FORMAT = "Enter the date the payment is due, like 2027-01-31"

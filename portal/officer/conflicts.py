@@ -17,7 +17,7 @@ from portal.models.organisations import Organisation
 from portal.models.panels import ConflictDeclaration
 from portal.models.users import User
 from portal.officer import bp
-from portal.services import conflicts
+from portal.services.panels import conflicts
 
 
 class AddConflictForm(FlaskForm):

@@ -11,8 +11,8 @@ from wtforms import Field, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.forms import CheckboxesField, strip
-from portal.services.application_form import parse_pounds
-from portal.services.decisions import DECLINE_REASONS
+from portal.services.applications.form import parse_pounds
+from portal.services.awards.decisions import DECLINE_REASONS
 
 AMOUNT_FORMAT = "Enter the amount to award in pounds, like 1500"
 

@@ -21,22 +21,22 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal import rate_limits
 from portal.access import get_or_404
-from portal.database import writes_on_get
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.formatting import UK, uk_time
+from portal.infra import rate_limits
+from portal.infra.database import writes_on_get
 from portal.models.events import Event, EventAudience, Registration, Resource
 from portal.models.funding import Round
 from portal.officer import bp
 from portal.plain_text import OneLine
 from portal.routing import parse_id
-from portal.services import attendance as event_attendance
-from portal.services import events, resources
-from portal.services.exports import csv_lines
-from portal.services.uploads import receive_upload
+from portal.services.events import attendance as event_attendance
+from portal.services.events import registrations, resources, setup
+from portal.services.files.uploads import receive_upload
+from portal.services.opendata.exports import csv_lines
 from portal.storage import get_storage
 
 AUDIENCE_LABELS = {
@@ -111,9 +111,9 @@ def _event_form(event: Event | None = None) -> EventForm:
     return form
 
 
-def _settings(form: EventForm) -> events.EventSettings:
+def _settings(form: EventForm) -> setup.EventSettings:
     round_id = form.round_id.data
-    return events.EventSettings(
+    return setup.EventSettings(
         title=form.title.data or "",
         description=form.description.data or "",
         starts_at=form.starts_at.data.replace(tzinfo=UK),  # type: ignore[union-attr]
@@ -150,7 +150,7 @@ def new_event() -> str | Response | tuple[str, int]:
     form = _event_form()
     if form.validate_on_submit():
         try:
-            event = events.create_event(db.session, current_user, _settings(form))  # type: ignore[arg-type]
+            event = setup.create_event(db.session, current_user, _settings(form))  # type: ignore[arg-type]
         except DomainError as error:
             refuse(form, error)
             return render_template("officer/event_form.html", form=form, event=None), 400
@@ -165,7 +165,7 @@ def edit_event(event_id: int) -> str | Response | tuple[str, int]:
     form = _event_form(event)
     if form.validate_on_submit():
         try:
-            moved = events.update_event(db.session, current_user, event, _settings(form))  # type: ignore[arg-type]
+            moved = setup.update_event(db.session, current_user, event, _settings(form))  # type: ignore[arg-type]
         except DomainError as error:
             refuse(form, error)
             return render_template("officer/event_form.html", form=form, event=event), 400
@@ -175,7 +175,7 @@ def edit_event(event_id: int) -> str | Response | tuple[str, int]:
 
 
 def _event_page(event: Event, resource_form: ResourceForm | None = None, status: int = 200) -> tuple[str, int]:
-    booked, waiting = events.booked_and_waiting(db.session, event)
+    booked, waiting = registrations.booked_and_waiting(db.session, event)
     return (
         render_template(
             "officer/event.html",
@@ -201,7 +201,7 @@ def event(event_id: int) -> tuple[str, int]:
 def publish_event(event_id: int) -> Response:
     event = _event_or_404(event_id)
     try:
-        events.publish_event(db.session, current_user, event)  # type: ignore[arg-type]
+        setup.publish_event(db.session, current_user, event)  # type: ignore[arg-type]
         flash("The event is published: groups can now book.", "success")
     except DomainError as error:
         flash(error.message, "error")
@@ -212,7 +212,7 @@ def publish_event(event_id: int) -> Response:
 def cancel_event(event_id: int) -> Response:
     event = _event_or_404(event_id)
     try:
-        told = events.cancel_event(db.session, current_user, event)  # type: ignore[arg-type]
+        told = setup.cancel_event(db.session, current_user, event)  # type: ignore[arg-type]
         flash(f"The event is cancelled. We are emailing the {told} people who had booked or were waiting.", "success")
     except DomainError as error:
         flash(error.message, "error")
@@ -231,7 +231,7 @@ def attendance(event_id: int) -> str | Response:
         except DomainError as error:
             flash(error.message, "error")
         return redirect(url_for("officer.attendance", event_id=event.id))
-    booked, _waiting = events.booked_and_waiting(db.session, event)
+    booked, _waiting = registrations.booked_and_waiting(db.session, event)
     return render_template("officer/attendance.html", event=event, booked=booked, form=form)
 
 

@@ -7,18 +7,20 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from portal import charts, rate_limits
+from portal import charts
 from portal.access import acting_user, get_or_404
-from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.infra import rate_limits
+from portal.infra.database import writes_on_get
 from portal.models.audit import AuditAction
 from portal.models.funding import Round
 from portal.officer import bp
 from portal.officer.downloads import streamed
 from portal.routing import parse_id
-from portal.services import audit, equity, threesixty
-from portal.services.exports import AWARDS_HEADER, PAYMENTS_HEADER, award_rows, csv_lines, payment_rows
+from portal.services import audit
+from portal.services.opendata import equity, threesixty
+from portal.services.opendata.exports import AWARDS_HEADER, PAYMENTS_HEADER, award_rows, csv_lines, payment_rows
 
 
 def _round_or_404(round_id: int) -> Round:

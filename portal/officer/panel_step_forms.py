@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length
 from portal.forms import CheckboxesField
 from portal.models.applications import Application
 from portal.models.panels import Panel
-from portal.services import panel_access, panels, review_closing
+from portal.services.panels import access, closing, membership
 
 AUTOMATICALLY, CHOSEN, LATER = "automatically", "chosen", "later"
 
@@ -48,7 +48,7 @@ class PanelSteps:
     round_panels: list[Panel]
     send: SendToPanelForm | None
     can_close: bool
-    count: review_closing.ReviewCount | None
+    count: closing.ReviewCount | None
     close: CloseReviewingForm | None
 
 
@@ -61,7 +61,7 @@ def send_form(session: Session, application: Application, form: SendToPanelForm 
     form.panellists.choices = [
         SelectChoice(f"{p.id}-{u.id}", (u.name or u.email) + (f" ({p.name})" if several else ""))
         for p in round_panels
-        for u in panel_access.panellists_who_may_take(session, p, application)
+        for u in access.panellists_who_may_take(session, p, application)
     ]
     return form
 
@@ -74,14 +74,14 @@ def panel_steps(
     close: CloseReviewingForm | None = None,
 ) -> PanelSteps:
     """What the application page shows of the panel steps, each only when its rule allows it."""
-    can_send = panels.can_send_to_panel(application)
-    can_close = review_closing.can_close_reviewing(session, application)
+    can_send = membership.can_send_to_panel(application)
+    can_close = closing.can_close_reviewing(session, application)
     return PanelSteps(
         can_send=can_send,
         round_panels=panels_of_round(session, application) if can_send else [],
         send=send_form(session, application, send) if can_send else None,
         can_close=can_close,
-        count=review_closing.review_count(session, application) if can_close else None,
+        count=closing.review_count(session, application) if can_close else None,
         close=(close or CloseReviewingForm(formdata=None)) if can_close else None,
     )
 

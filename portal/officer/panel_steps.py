@@ -22,13 +22,13 @@ from portal.officer.panel_step_forms import (
     send_form,
 )
 from portal.routing import parse_id
-from portal.services import panels, review_closing
+from portal.services.panels import closing, membership
 
 
 @bp.post("/applications/<int:application_id>/eligible")
 def mark_eligible(application_id: int) -> Response | tuple[str, int]:
     item = _application_or_404(application_id)
-    if not panels.can_send_to_panel(item):
+    if not membership.can_send_to_panel(item):
         flash("This application is not waiting for its checks, so it cannot be sent to the panel now.", "error")
         return redirect(url_for("officer.application", application_id=item.id))
     form = send_form(db.session, item, SendToPanelForm())
@@ -44,7 +44,7 @@ def mark_eligible(application_id: int) -> Response | tuple[str, int]:
         return application_page(item, send=form, status=400)
     panel = chosen[0][0] if chosen else _panel_for_automatic(item, form.panel.data) if how == AUTOMATICALLY else None
     try:
-        sent = panels.send_to_panel(
+        sent = membership.send_to_panel(
             db.session,
             item,
             by=current_user,  # type: ignore[arg-type]
@@ -92,15 +92,13 @@ def _panel_for_automatic(application: Application, chosen: str | None) -> Panel 
 def close_reviewing(application_id: int) -> Response | tuple[str, int]:
     item = _application_or_404(application_id)
     form = CloseReviewingForm()
-    if not review_closing.can_close_reviewing(db.session, item):
+    if not closing.can_close_reviewing(db.session, item):
         flash("Reviewing can be closed only while the application is with the panel and short of reviews.", "error")
         return redirect(url_for("officer.application", application_id=item.id))
     if not form.validate_on_submit():
         return application_page(item, close=form, status=400)
     try:
-        withdrawn = review_closing.close_reviewing(
-            db.session, item, by=current_user, reason=form.closing_reason.data or ""
-        )  # type: ignore[arg-type]
+        withdrawn = closing.close_reviewing(db.session, item, by=current_user, reason=form.closing_reason.data or "")  # type: ignore[arg-type]
     except DomainError as error:
         form.closing_reason.errors = [error.message]
         return application_page(item, close=form, status=409)

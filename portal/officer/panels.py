@@ -12,14 +12,14 @@ from werkzeug.wrappers import Response
 from wtforms import DateTimeLocalField, DecimalField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from portal import rate_limits
 from portal.access import get_or_404
-from portal.database import writes_on_get
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.formatting import uk_time
 from portal.forms import email_field
+from portal.infra import rate_limits
+from portal.infra.database import writes_on_get
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
 from portal.models.funding import Round
@@ -27,7 +27,9 @@ from portal.models.panels import Assignment, Panel, PanelMember
 from portal.models.users import User
 from portal.officer import bp
 from portal.routing import parse_id
-from portal.services import audit, conflicts, decisions, panel_time, panels, results
+from portal.services import audit
+from portal.services.awards import decisions
+from portal.services.panels import conflicts, membership, paid_time, results
 
 
 class PanelForm(FlaskForm):
@@ -70,7 +72,7 @@ def round_panels(round_id: int) -> str | Response:
     form = PanelForm()
     if form.validate_on_submit():
         due = form.reviews_due_at.data
-        panel = panels.create_panel(
+        panel = membership.create_panel(
             db.session,
             current_user,
             grant_round,
@@ -80,7 +82,7 @@ def round_panels(round_id: int) -> str | Response:
         flash(f"{panel.name} is set up. Now invite its members.", "success")
         return redirect(url_for("officer.panel", panel_id=panel.id))
     existing = db.session.scalars(select(Panel).where(Panel.round_id == round_id).order_by(Panel.created_at)).all()
-    return render_template("officer/panels.html", grant_round=grant_round, panels=existing, form=form)
+    return render_template("officer/panels.html", grant_round=grant_round, membership=existing, form=form)
 
 
 def _panel_page(
@@ -137,7 +139,7 @@ def invite_panellist(panel_id: int) -> Response | tuple[str, int]:
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            panels.invite_member(db.session, current_user, panel, email=form.email.data, name=form.name.data)  # type: ignore[arg-type]
+            membership.invite_member(db.session, current_user, panel, email=form.email.data, name=form.name.data)  # type: ignore[arg-type]
         except DomainError as error:
             form.email.errors = [error.message]
         else:
@@ -149,7 +151,7 @@ def invite_panellist(panel_id: int) -> Response | tuple[str, int]:
 @bp.post("/panels/<int:panel_id>/assign-automatically")
 def auto_assign(panel_id: int) -> Response:
     panel = _panel_or_404(panel_id)
-    made, short = panels.assign_automatically(db.session, current_user, panel)  # type: ignore[arg-type]
+    made, short = membership.assign_automatically(db.session, current_user, panel)  # type: ignore[arg-type]
     message = f"{made} assignment{'s' if made != 1 else ''} made."
     if short:
         message += " Not enough panel members for: " + ", ".join(a.reference or str(a.id) for a in short) + "."
@@ -166,7 +168,7 @@ def assign(panel_id: int) -> Response | tuple[str, int]:
     panellist = db.session.get(User, panellist_id) if panellist_id else None
     if form.validate_on_submit() and application is not None and panellist is not None:
         try:
-            panels.assign(db.session, current_user, panel, application, panellist)  # type: ignore[arg-type]
+            membership.assign(db.session, current_user, panel, application, panellist)  # type: ignore[arg-type]
         except DomainError as error:
             form.panellist.errors = [error.message]
         else:
@@ -185,7 +187,7 @@ def panellist_leaves(panel_id: int, member_id: int) -> str | Response:
         abort(404)
     form = FlaskForm()
     if form.validate_on_submit():
-        stranded = panels.leave_panel(db.session, current_user, member)  # type: ignore[arg-type]
+        stranded = membership.leave_panel(db.session, current_user, member)  # type: ignore[arg-type]
         who = member.user.name or member.user.email
         message = f"{who} has left the panel; their unfinished reviews were given to others."
         if stranded:
@@ -281,7 +283,7 @@ def moderate(application_id: int) -> str | Response | tuple[str, int]:
 def panel_time_page(panel_id: int) -> str:
     panel = _panel_or_404(panel_id)
     return render_template(
-        "officer/panel_time.html", panel=panel, rows=panel_time.time_owed(db.session, panel), form=FlaskForm()
+        "officer/panel_time.html", panel=panel, rows=paid_time.time_owed(db.session, panel), form=FlaskForm()
     )
 
 
@@ -289,7 +291,7 @@ def panel_time_page(panel_id: int) -> str:
 def mark_time_paid(panel_id: int, user_id: int) -> Response | tuple[str, int]:
     panel = _panel_or_404(panel_id)
     try:
-        minutes = panel_time.mark_paid(db.session, current_user, panel, user_id)  # type: ignore[arg-type]
+        minutes = paid_time.mark_paid(db.session, current_user, panel, user_id)  # type: ignore[arg-type]
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -302,9 +304,9 @@ def mark_time_paid(panel_id: int, user_id: int) -> Response | tuple[str, int]:
 @rate_limits.exports
 def panel_time_csv(panel_id: int) -> FlaskResponse:
     panel = _panel_or_404(panel_id)
-    rows = panel_time.time_owed(db.session, panel)
+    rows = paid_time.time_owed(db.session, panel)
     # One row per panel member: small enough to build whole.
-    body = "".join(panel_time.time_csv(rows, panel.round.hourly_rate_pence))
+    body = "".join(paid_time.time_csv(rows, panel.round.hourly_rate_pence))
     audit.record(db.session, current_user, AuditAction.PANEL_TIME_EXPORTED, panel, f"{len(rows)} panel members")  # type: ignore[arg-type]
     response = FlaskResponse(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="panel-{panel.id}-time.csv"'

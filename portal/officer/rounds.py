@@ -20,8 +20,8 @@ from portal.models.funding import Neighbourhood, Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS
 from portal.officer import bp
 from portal.routing import parse_id
-from portal.services import round_setup
-from portal.services.application_form import (
+from portal.services.applications.eligibility import DEFAULT_EXCLUDED, PURPOSES
+from portal.services.applications.form import (
     DEFAULT_WORD_LIMITS,
     MAX_EXTRA_QUESTIONS,
     SECTIONS_BY_KEY,
@@ -30,8 +30,8 @@ from portal.services.application_form import (
     parse_whole_number,
     removed_questions,
 )
-from portal.services.eligibility import DEFAULT_EXCLUDED, PURPOSES
-from portal.services.round_setup import MAX_CRITERIA, SECTION_KEYS, CriterionSettings, RoundSettings
+from portal.services.rounds import setup
+from portal.services.rounds.setup import MAX_CRITERIA, SECTION_KEYS, CriterionSettings, RoundSettings
 
 SECTION_TITLES = {key: SECTIONS_BY_KEY[key].title for key in SECTION_KEYS}
 
@@ -77,9 +77,7 @@ def read_form() -> RoundSettings:
                     title=title[:200],
                     guidance=form.get(f"criterion-{index}-guidance", "").strip(),
                     weight=parse_whole_number(form.get(f"criterion-{index}-weight", "")) or 0,
-                    descriptors={
-                        p: form.get(f"criterion-{index}-point-{p}", "").strip() for p in round_setup.SCORE_POINTS
-                    },
+                    descriptors={p: form.get(f"criterion-{index}-point-{p}", "").strip() for p in setup.SCORE_POINTS},
                     comment_required=form.get(f"criterion-{index}-comment") == "y",
                 )
             )
@@ -155,11 +153,11 @@ def _submit(existing: Round | None) -> Response | tuple[str, int]:
     if not FlaskForm().validate():
         abort(400)
     settings = read_form()
-    problems = round_setup.check(db.session, settings, existing)
+    problems = setup.check(db.session, settings, existing)
     if problems:
         return _page(settings, existing, problems)
     try:
-        saved = round_setup.save(db.session, current_user, settings, existing)  # type: ignore[arg-type]
+        saved = setup.save(db.session, current_user, settings, existing)  # type: ignore[arg-type]
     except DomainError as error:
         db.session.rollback()
         return _page(settings, existing, {error.field or "title": error.message}, 409)
@@ -177,4 +175,4 @@ def edit_round(round_id: int) -> Any:
     existing = get_or_404(Round, round_id, options=[selectinload(Round.criteria), selectinload(Round.neighbourhoods)])
     if request.method == "POST":
         return _submit(existing)
-    return _page(round_setup.settings_of(existing), existing, {})
+    return _page(setup.settings_of(existing), existing, {})

@@ -30,10 +30,10 @@ from portal.models.applications import Application
 from portal.models.funding import Criterion
 from portal.models.panels import Panel, Recommendation, Review, TimeActivity
 from portal.panel import bp
-from portal.services import conflicts, panel_access, panel_time, panels, scoring
-from portal.services import evidence as evidence_rules
-from portal.services.links import programme_email
-from portal.services.scoring import CriterionAnswer
+from portal.services.applications import evidence as evidence_rules
+from portal.services.messages.links import programme_email
+from portal.services.panels import access, conflicts, membership, paid_time, scoring
+from portal.services.panels.scoring import CriterionAnswer
 
 
 class OnboardingForm(FlaskForm):
@@ -65,7 +65,7 @@ class TimeForm(FlaskForm):
     panel = RadioField("Which panel was it for?", validators=[DataRequired("Choose the panel")])
     activity = RadioField(
         "What did you do?",
-        choices=[SelectChoice(a.value, label) for a, label in panel_time.ACTIVITY_LABELS.items()],
+        choices=[SelectChoice(a.value, label) for a, label in paid_time.ACTIVITY_LABELS.items()],
         validators=[DataRequired("Choose what you did")],
     )
     worked_on = DateField("Date", validators=[InputRequired("Enter the date, like 2027-03-14")], format="%Y-%m-%d")
@@ -77,7 +77,7 @@ class TimeForm(FlaskForm):
 
 
 def member_or_404(panel_id: int) -> Any:
-    member = panel_access.current_membership(db.session, acting_user(), panel_id)  # type: ignore[arg-type]
+    member = access.current_membership(db.session, acting_user(), panel_id)  # type: ignore[arg-type]
     if member is None:
         abort(404)
     return member
@@ -89,7 +89,7 @@ def onboarding(panel_id: int) -> str | Response:
     form = OnboardingForm(data={"paid": "yes" if member.wants_payment else "no"} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            panels.complete_onboarding(
+            membership.complete_onboarding(
                 db.session, member, accepted=form.accepted.data, wants_payment=form.paid.data == "yes"
             )
         except DomainError as error:
@@ -102,10 +102,10 @@ def onboarding(panel_id: int) -> str | Response:
 
 
 def _assignment_or_404(application_id: int) -> Any:
-    assignment = panel_access.assignment_for(db.session, acting_user(), application_id)  # type: ignore[arg-type]
+    assignment = access.assignment_for(db.session, acting_user(), application_id)  # type: ignore[arg-type]
     if assignment is None:
         abort(404)
-    member = panel_access.current_membership(db.session, acting_user(), assignment.panel_id)  # type: ignore[arg-type]
+    member = access.current_membership(db.session, acting_user(), assignment.panel_id)  # type: ignore[arg-type]
     if member is None or member.onboarded_at is None:
         flash("Before you read any application, please read the panel guide and agree to it.")
         abort(redirect(url_for("panel.onboarding", panel_id=assignment.panel_id)))
@@ -122,7 +122,7 @@ def conflict(application_id: int) -> str | Response | tuple[str, int]:
     status = 200
     if open_to_declare and form.validate_on_submit():
         if form.answer.data == "no":
-            panels.confirm_no_conflict(db.session, assignment, acting_user())  # type: ignore[arg-type]
+            membership.confirm_no_conflict(db.session, assignment, acting_user())  # type: ignore[arg-type]
             return redirect(url_for("panel.review", application_id=application_id))
         try:
             conflicts.declare_conflict(db.session, assignment, acting_user(), nature=form.nature.data or "")  # type: ignore[arg-type]
@@ -278,13 +278,13 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
     return render_template(
         "panel/review.html",
         application=application,
-        shown=panel_access.what_panellist_reads(application),
+        shown=access.what_panellist_reads(application),
         criteria=criteria,
         own=own,
         chosen={s.criterion_id: s for s in own.scores} if own else {},
         form=form,
         recommendations=scoring.RECOMMENDATIONS,
-        others=panel_access.others_reviews(db.session, assignment, acting_user()),  # type: ignore[arg-type]
+        others=access.others_reviews(db.session, assignment, acting_user()),  # type: ignore[arg-type]
         photos=evidence_rules.shown_to_panel(application),
         late_conflict=conflicts.can_declare_late(db.session, assignment),  # type: ignore[arg-type]
         team=programme_email(),
@@ -331,7 +331,7 @@ def confirm_review(application_id: int) -> str | Response | tuple[str, int]:
 
 @bp.route("/time", methods=["GET", "POST"])
 def time() -> str | Response:
-    members = panel_access.current_memberships(db.session, acting_user())  # type: ignore[arg-type]
+    members = access.current_memberships(db.session, acting_user())  # type: ignore[arg-type]
     form = TimeForm()
     form.panel.choices = [SelectChoice(str(m.panel_id), m.panel.name) for m in members]
     if len(members) == 1 and not form.panel.data:
@@ -343,7 +343,7 @@ def time() -> str | Response:
             form.panel.errors = ["Choose the panel"]
         else:
             try:
-                panel_time.log_time(
+                paid_time.log_time(
                     db.session,
                     member,
                     activity=TimeActivity(form.activity.data),
@@ -360,6 +360,6 @@ def time() -> str | Response:
         "panel/time.html",
         form=form,
         members=members,
-        entries=panel_time.entries_of(db.session, acting_user()),  # type: ignore[arg-type]
-        labels=panel_time.ACTIVITY_LABELS,
+        entries=paid_time.entries_of(db.session, acting_user()),  # type: ignore[arg-type]
+        labels=paid_time.ACTIVITY_LABELS,
     )

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
-from portal.models.audit import AuditEntry, OutboxMessage
+from portal.models.audit import AuditEntry
+from portal.models.outbox import OutboxMessage
 from portal.models.users import Role, User, UserSession
-from portal.services import people
+from portal.services.people import accounts
 from tests.factories import make_user
 from tests.fixtures.databases import count_queries, reread
 from tests.fixtures.pages import page_text
@@ -355,7 +356,7 @@ def test_two_simultaneous_grants_of_the_same_role_grant_it_once(app: Any, sessio
                 assert target is not None
                 assert target.roles == frozenset()
                 both_loaded.wait()
-                granted, _revoked = people.set_roles(thread_session, actor, target, [Role.PANELLIST])
+                granted, _revoked = accounts.set_roles(thread_session, actor, target, [Role.PANELLIST])
                 thread_session.commit()
                 results.append(granted)
             except Exception as error:  # reported below

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from portal.models.applications import Application
 from portal.models.organisations import IncomeBand, Organisation
-from portal.services import application_form as form_rules
-from portal.services import applications
-from portal.services.evidence import evidence_needed
-from portal.services.organisations import missing_profile_details
+from portal.services.applications import form as form_rules
+from portal.services.applications import lifecycle
+from portal.services.applications.evidence import evidence_needed
+from portal.services.applications.organisations import missing_profile_details
 from portal.storage.base import Storage
 from tests.factories import make_evidence
 
@@ -55,17 +55,15 @@ def fill_application(session: Session, storage: Storage, application: Applicatio
             answers["neighbourhood"] = str(application.round.neighbourhoods[0].id)
         if key == "extra":
             answers = {q["key"]: "Our answer." for q in form_rules.extra_questions(application.round)}
-        applications.save_answers(
-            session, application, user, key, answers, revision=applications.revision_of(application, key)
+        lifecycle.save_answers(
+            session, application, user, key, answers, revision=lifecycle.revision_of(application, key)
         )
     if except_section != "budget":
         lines = [
             form_rules.BudgetLineInput("Tea and biscuits", "300"),
             form_rules.BudgetLineInput("Walk leader training", "950.50"),
         ]
-        applications.save_budget(
-            session, application, user, lines, revision=applications.revision_of(application, "budget")
-        )
+        lifecycle.save_budget(session, application, user, lines, revision=lifecycle.revision_of(application, "budget"))
     if except_section != "evidence":
         for need in evidence_needed(application):
             if need.required and not need.files:

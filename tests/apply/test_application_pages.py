@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Application, ApplicationStatus, Evidence
-from portal.models.audit import OutboxMessage
 from portal.models.base import utcnow
+from portal.models.outbox import OutboxMessage
 from portal.models.users import User
-from portal.services import applications
+from portal.services.applications import lifecycle
 from portal.storage import get_storage
 from tests.apply.filling import GOOD_ANSWERS, fill_application
 from tests.factories import make_application, make_info_request, make_organisation, make_round, make_user
@@ -28,7 +28,7 @@ from tests.storage.sample_files import make_pdf
 @pytest.fixture
 def draft(session: Session, member: User) -> Application:
     group = make_organisation(session, name="Holywell Walkers", members=(member,))
-    application = applications.start_application(session, make_round(session, title="Spring grants"), group, member)
+    application = lifecycle.start_application(session, make_round(session, title="Spring grants"), group, member)
     session.commit()
     return application
 
@@ -129,9 +129,7 @@ def test_a_stale_page_is_refused_showing_both_versions(
 ) -> None:
     other = make_user(session, name="Dave")
     draft.organisation.memberships.append(type(draft.organisation.memberships[0])(user=other))
-    applications.save_answers(
-        session, draft, other, "idea", {**GOOD_ANSWERS["idea"], "title": "Dave's title"}, revision=0
-    )
+    lifecycle.save_answers(session, draft, other, "idea", {**GOOD_ANSWERS["idea"], "title": "Dave's title"}, revision=0)
     session.commit()
 
     response = signed_in.post(
@@ -303,7 +301,7 @@ def test_the_status_page_tells_the_story(
     signed_in: FlaskClient, session: Session, draft: Application, member: User
 ) -> None:
     fill_application(session, get_storage(), draft)
-    applications.submit_application(session, draft, member)
+    lifecycle.submit_application(session, draft, member)
     session.commit()
 
     text = page_text(signed_in.get(f"/applications/{draft.id}/status"))

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from portal.errors import StorageUnavailable
 from portal.models.applications import ApplicationStatus, BudgetLine, Evidence
-from portal.models.audit import OutboxMessage
 from portal.models.awards import Award, AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.organisations import Membership
+from portal.models.outbox import OutboxMessage
 from portal.models.users import Role, User
-from portal.services import bank_details
+from portal.services.awards import bank_details
 from tests.factories import make_application, make_award, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
@@ -85,7 +85,7 @@ def test_accepting_then_giving_bank_details(
 
 
 def accept(session: Session, award: Award, member: User) -> None:
-    from portal.services.award_acceptance import accept_award
+    from portal.services.awards.acceptance import accept_award
 
     accept_award(session, award, member, name="Sam", agreed=True)
     session.commit()

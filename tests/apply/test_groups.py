@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.models.audit import OutboxMessage
 from portal.models.organisations import Membership, Organisation, OrganisationKind
+from portal.models.outbox import OutboxMessage
 from portal.models.users import User
 from tests.factories import make_neighbourhood, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread

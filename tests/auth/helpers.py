@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from portal.models.audit import OutboxMessage
+from portal.models.outbox import OutboxMessage
 from portal.models.users import SignInRequest
-from portal.services.outbox import body_to_send
+from portal.services.messages.outbox import body_to_send
 from tests.fixtures.databases import reread
 
 

@@ -10,10 +10,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.models.audit import AuditEntry, OutboxMessage
+from portal.models.audit import AuditEntry
 from portal.models.base import utcnow
+from portal.models.outbox import OutboxMessage
 from portal.models.users import Role, SignInRequest, User, UserSession
-from portal.services.sign_in import MAX_CODE_ATTEMPTS, safe_next_path
+from portal.services.people.sign_in import MAX_CODE_ATTEMPTS, safe_next_path
 from tests.auth.helpers import (
     ask_for_code,
     code_in,
@@ -158,7 +159,7 @@ def test_an_expired_link_says_so(client: FlaskClient, session: Session, monkeypa
     ask_for_code(client, "amina@example.org")
     path = link_in(latest_email(session, "amina@example.org"))
     later = utcnow() + timedelta(minutes=16)
-    monkeypatch.setattr("portal.services.sign_in.utcnow", lambda: later)
+    monkeypatch.setattr("portal.services.people.sign_in.utcnow", lambda: later)
 
     response = client.post(path)
 

@@ -12,14 +12,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.models.audit import OutboxMessage
-from portal.models.users import Role, User
-from portal.rate_limits import (
+from portal.infra.rate_limits import (
     CODES_PER_STAFF_USER,
     EMAILS_PER_ADDRESS_AND_IP,
     PASSWORDS_PER_ADDRESS_AND_IP,
     SIGN_IN_PER_IP,
 )
+from portal.models.outbox import OutboxMessage
+from portal.models.users import Role, User
 from tests.auth.helpers import ask_for_code, code_in, latest_email, page_text, reread
 from tests.conftest import another_browser
 from tests.factories import make_user

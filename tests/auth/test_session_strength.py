@@ -98,7 +98,7 @@ def test_taking_a_role_away_ends_the_sessions(app: Flask, session: Session, sign
 
 
 def test_inviting_someone_to_a_panel_ends_their_sessions(app: Flask, session: Session, sign_in_as: Any) -> None:
-    from portal.services.panels import create_panel, invite_member
+    from portal.services.panels.membership import create_panel, invite_member
 
     person = make_user(session, email="pat@example.org")
     officer = make_user(session, roles=(Role.OFFICER,))

@@ -14,12 +14,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from portal.models.audit import AuditEntry, OutboxMessage
+from portal.infra.rate_limits import CODES_PER_ADDRESS, PASSWORDS_PER_ADDRESS
+from portal.models.audit import AuditEntry
 from portal.models.base import utcnow
+from portal.models.outbox import OutboxMessage
 from portal.models.users import Role
-from portal.rate_limits import CODES_PER_ADDRESS, PASSWORDS_PER_ADDRESS
-from portal.services.outbox import body_to_send
-from portal.services.sign_in_alerts import ALERT_ACTION, ALERT_SUBJECT
+from portal.services.messages.outbox import body_to_send
+from portal.services.people.sign_in_alerts import ALERT_ACTION, ALERT_SUBJECT
 from tests.auth.helpers import ask_for_code, code_in, is_signed_in, link_in, page_text, reread
 from tests.conftest import another_browser
 from tests.factories import make_user

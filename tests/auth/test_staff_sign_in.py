@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from portal.models.audit import AuditEntry
 from portal.models.base import utcnow
 from portal.models.users import Role, User, UserSession
-from portal.services import totp
-from portal.services.passwords import verify_password
+from portal.services.people import totp
+from portal.services.people.passwords import verify_password
 from tests.auth.helpers import is_signed_in, page_text, reread
 from tests.factories import make_user
 

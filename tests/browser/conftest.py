@@ -24,8 +24,8 @@ from portal.models.funding import Round
 from portal.models.organisations import Organisation
 from portal.models.panels import Panel, Recommendation
 from portal.models.users import Role
-from portal.services import bank_details, decisions
-from portal.services.bank_details import BankDetails
+from portal.services.awards import bank_details, decisions
+from portal.services.awards.bank_details import BankDetails
 from tests.access import World
 from tests.access.world import build_world
 from tests.factories import (

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import demo, demo_events
+from portal.demo import events as demo_events
+from portal.demo import programme as demo
 from portal.models.events import Event, Registration, RegistrationStatus
 from tests.browser.conftest import PHONE, assert_accessible
 from tests.browser.test_smoke import demo_loaded, emailed_code, no_sideways_scroll  # noqa: F401  (fixture)

@@ -11,13 +11,13 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import demo
+from portal.demo import programme as demo
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import Award, AwardStatus
 from portal.models.organisations import Organisation
 from portal.models.users import User
-from portal.services import bank_details
-from portal.services.budget_check import check_rounds
+from portal.services.awards import bank_details
+from portal.services.awards.budget_check import check_rounds
 from tests.browser.conftest import LAPTOP, assert_accessible
 from tests.browser.test_smoke import demo_loaded  # noqa: F401  (fixture)
 from tests.fixtures.databases import reread

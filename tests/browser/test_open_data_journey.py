@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import demo
+from portal.demo import programme as demo
 from portal.models.funding import Round
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_smoke import demo_loaded  # noqa: F401  (fixture)

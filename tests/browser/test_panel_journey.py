@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Application
-from portal.models.audit import OutboxMessage
 from portal.models.organisations import Organisation
+from portal.models.outbox import OutboxMessage
 from portal.models.panels import Panel
 from portal.models.users import User
-from portal.services import panels
+from portal.services.panels import membership
 from tests.browser.conftest import PHONE, assert_accessible
 from tests.browser.test_smoke import demo_loaded, emailed_code, no_sideways_scroll  # noqa: F401  (fixture)
 from tests.fixtures.databases import reread
@@ -44,9 +44,9 @@ def test_invitation_onboarding_conflict_scoring_and_results(
     officer = session.scalars(select(User).where(User.email == "officer@example.org")).one()
     # The new member replaces one of the demo panel, who drops out before starting.
     tom = next(m for m in panel.members if m.user.email == "tom@example.org")
-    panels.invite_member(session, officer, panel, email="nadia@example.org", name="Nadia")
+    membership.invite_member(session, officer, panel, email="nadia@example.org", name="Nadia")
     session.flush()
-    panels.leave_panel(session, officer, tom)
+    membership.leave_panel(session, officer, tom)
     session.commit()
     reread(session)
     invitation = session.scalars(select(OutboxMessage).where(OutboxMessage.to == "nadia@example.org")).one()

@@ -13,8 +13,8 @@ from flask import Flask
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
+from portal.infra.rate_limits import CODES_PER_ADDRESS, PASSWORDS_PER_ADDRESS
 from portal.models.users import Role, SignInMethod
-from portal.rate_limits import CODES_PER_ADDRESS, PASSWORDS_PER_ADDRESS
 from tests.browser.test_every_page import check_at_every_width, submit
 from tests.browser.test_pages_part_way import STAFF_PASSWORD
 from tests.conftest import CsrfClient

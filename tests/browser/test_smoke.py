@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import demo
-from portal.models.audit import OutboxMessage
-from portal.services.outbox import body_to_send
+from portal.demo import programme as demo
+from portal.models.outbox import OutboxMessage
+from portal.services.messages.outbox import body_to_send
 from tests.browser.conftest import LAPTOP, PHONE, assert_accessible
 from tests.fixtures.databases import reread
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import demo
+from portal.demo import programme as demo
 from portal.models.users import Role, User
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_smoke import APPLICANT, emailed_code, no_sideways_scroll

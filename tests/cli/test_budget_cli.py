@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import AwardStatus, Decision, DecisionOutcome, Payment
 from portal.models.base import utcnow
-from portal.services.budget_check import check_rounds, committed_should_be
+from portal.services.awards.budget_check import check_rounds, committed_should_be
 from tests.factories import make_application, make_award, make_organisation, make_round, make_user
 
 

@@ -7,16 +7,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import demo
+from portal.demo import programme as demo
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import Award, AwardStatus
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
 from portal.models.panels import Assignment
 from portal.models.users import Role, User
-from portal.services.application_form import incomplete_sections
-from portal.services.budget_check import check_rounds
-from portal.services.work_queue import Kind, work_queue
+from portal.services.applications.form import incomplete_sections
+from portal.services.awards.budget_check import check_rounds
+from portal.services.readmodels.work_queue import Kind, work_queue
 from tests.fixtures.pages import page_text
 
 
@@ -80,7 +80,7 @@ def test_demo_is_refused_in_production(app: Flask) -> None:
 
 
 def test_demo_load_runs_a_peer_learning_event_end_to_end(app: Flask, session: Session) -> None:
-    from portal import demo_events
+    from portal.demo import events as demo_events
     from portal.models.events import Event, Registration, RegistrationStatus, Resource, ResourceKind
     from portal.storage import get_storage
 
@@ -132,7 +132,7 @@ def test_the_demo_officer_home_lists_every_kind_of_work(
 
 def test_demo_load_shows_the_conflict_register_and_reviewing_closed_short(app: Flask, session: Session) -> None:
     from portal.models.panels import ConflictDeclaration
-    from portal.services import results
+    from portal.services.panels.membership import results
 
     assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
     session.rollback()

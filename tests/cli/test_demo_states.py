@@ -13,7 +13,8 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import demo, demo_queue
+from portal.demo import programme as demo
+from portal.demo import queue as demo_queue
 from portal.models.applications import Application, ApplicationStatus, InfoRequest
 from portal.models.audit import AuditEntry
 from portal.models.awards import Award, AwardStatus, Decision, DecisionOutcome, Payment

@@ -8,9 +8,10 @@ from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from portal.infra import encryption
 from portal.models.audit import AuditEntry
 from portal.models.users import Role, User
-from portal.services import encryption, totp
+from portal.services.people import totp
 from tests.factories import make_user
 from tests.fixtures.databases import reread
 

@@ -12,9 +12,9 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from portal.cli import outbox as outbox_cli
-from portal.models.audit import OutboxMessage
 from portal.models.base import utcnow
-from portal.services.outbox import MAX_TRIES, SendReport
+from portal.models.outbox import OutboxMessage
+from portal.services.messages.outbox import MAX_TRIES, SendReport
 
 
 @pytest.fixture

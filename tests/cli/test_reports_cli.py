@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus
-from portal.models.audit import OutboxMessage
 from portal.models.awards import AwardStatus
 from portal.models.base import utcnow
+from portal.models.outbox import OutboxMessage
 from tests.factories import make_application, make_award, make_organisation, make_report, make_round, make_user
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from portal.models.audit import AuditEntry
 from portal.models.base import utcnow
-from portal.services.storage_sweep import sweep
+from portal.services.files.sweep import sweep
 from portal.storage import get_storage
 from portal.storage.base import Storage
 from tests.factories import make_application, make_evidence, make_organisation, make_resource, make_round, make_user

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.models.audit import AuditEntry
 from portal.models.users import Role, User, UserSession
-from portal.services.passwords import verify_password
+from portal.services.people.passwords import verify_password
 from tests.factories import make_user
 
 PASSWORD = "river otter lantern"

@@ -13,8 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.models.audit import AuditEntry, OutboxMessage
+from portal.models.audit import AuditEntry
 from portal.models.events import EventAudience, EventStatus, Registration, RegistrationStatus
+from portal.models.outbox import OutboxMessage
 from portal.models.users import Role
 from tests.factories import make_event, make_funded_group, make_registration, make_resource, make_user
 from tests.fixtures.databases import reread

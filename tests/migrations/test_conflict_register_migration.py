@@ -10,7 +10,7 @@ from alembic import command
 from sqlalchemy import Engine, text
 
 from portal.cli.database import alembic_config
-from portal.database import make_engine
+from portal.infra.database import make_engine
 from tests.migrations.test_migrations import empty_database  # noqa: F401  (fixture)
 
 WHEN = datetime(2026, 1, 5, 12, 0)

@@ -9,7 +9,7 @@ from alembic import command
 from sqlalchemy import text
 
 from portal.cli.database import alembic_config
-from portal.database import make_engine
+from portal.infra.database import make_engine
 from portal.models.audit import AuditAction
 from tests.migrations.test_conflict_register_migration import ROWS as EARLIER_ROWS
 from tests.migrations.test_conflict_register_migration import insert_rows

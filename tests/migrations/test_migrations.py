@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from portal.cli.database import alembic_config
-from portal.database import make_engine
+from portal.infra.database import make_engine
 from portal.models import Base
 from tests.fixtures.databases import scratch_postgres_database
 

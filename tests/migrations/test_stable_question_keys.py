@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from portal.cli.database import alembic_config
-from portal.database import make_engine
+from portal.infra.database import make_engine
 from portal.models.applications import ApplicationStatus
 from portal.models.base import utcnow
 from portal.models.funding import Round

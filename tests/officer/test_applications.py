@@ -6,11 +6,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import portal.services.awards.budgets
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus
 from portal.models.funding import Round
-from portal.services import bank_details
+from portal.services.awards import bank_details, budgets
 from tests.factories import make_application, make_organisation, make_round, make_user
 from tests.fixtures.databases import count_queries, reread
 from tests.fixtures.pages import page_text
@@ -110,7 +111,6 @@ def test_detail_decide_and_pay(signed_in: FlaskClient, session: Session) -> None
 
 def test_the_budget_moves_at_each_step(signed_in: FlaskClient, session: Session) -> None:
     from portal.models.funding import Neighbourhood
-    from portal.services import budgets
 
     north = Neighbourhood(name="North")
     grant_round = make_round(session, budget_pence=1_000_000, neighbourhoods=[north])
@@ -129,7 +129,7 @@ def test_the_budget_moves_at_each_step(signed_in: FlaskClient, session: Session)
     view = budgets.budget_view(session, grant_round)
     assert (view.total.offered, view.total.accepted, view.total.paid, view.left) == (200_000, 300_000, 0, 500_000)
     assert view.by_neighbourhood["North"].offered == 200_000
-    assert view.by_neighbourhood[budgets.OUTSIDE].accepted == 300_000
+    assert view.by_neighbourhood[portal.services.awards.budgets.OUTSIDE].accepted == 300_000
     text = page_text(signed_in.get(f"/officer/rounds/{grant_round.id}/budget"))
     assert "Left to award £5,000" in text
 

@@ -14,7 +14,7 @@ from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import Award
 from portal.models.funding import Round
 from portal.models.users import Role, User
-from portal.services import award_acceptance, award_admin, bank_details, decisions
+from portal.services.awards import acceptance, bank_details, decisions, payments
 from tests.factories import make_application, make_organisation, make_round, make_user
 from tests.fixtures.pages import page_text
 
@@ -43,16 +43,16 @@ def every_kind_of_money(session: Session) -> Round:
     def paid(amount: int, paying: int) -> Award:
         application, member = approved(amount)  # at or below the threshold: offered at once
         award = session.scalars(select(Award).where(Award.application_id == application.id)).one()
-        award_acceptance.accept_award(session, award, member, name="Sam Member", agreed=True)
+        acceptance.accept_award(session, award, member, name="Sam Member", agreed=True)
         bank_details.save_bank_details(session, award, member, bank_details.BankDetails("Sam", "309457", "00733445"))
-        payment = award_admin.plan_payment(session, first, award, amount_pence=paying, due_on=date.today())
-        award_admin.record_payment(session, first, payment, reference="BACS-1")
+        payment = payments.plan_payment(session, first, award, amount_pence=paying, due_on=date.today())
+        payments.record_payment(session, first, payment, reference="BACS-1")
         return award
 
     approved(400_000)  # waits for a second officer
     approved(100_000)  # offered
     paid(200_000, 50_000)  # accepted, partly paid
-    award_admin.cancel_award(session, first, paid(150_000, 30_000), reason="The group closed")
+    payments.cancel_award(session, first, paid(150_000, 30_000), reason="The group closed")
     session.commit()
     return grant_round
 

@@ -11,7 +11,7 @@ from portal.models.applications import ApplicationStatus
 from portal.models.awards import AwardStatus
 from portal.models.funding import Round
 from portal.models.users import Role
-from portal.services import bank_details
+from portal.services.awards import bank_details
 from tests.factories import make_application, make_award, make_organisation, make_round, make_user
 from tests.fixtures.databases import count_queries
 from tests.fixtures.pages import page_text

@@ -21,8 +21,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from portal.database import WRITES_ON_GET, make_engine, writing
-from portal.models.audit import OutboxMessage
+from portal.infra.database import WRITES_ON_GET, make_engine, writing
+from portal.models.outbox import OutboxMessage
 from tests.access import World
 from tests.access.world import build_world
 from tests.test_access_matrix import MATRIX, client_for, url_in

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus
-from portal.models.audit import OutboxMessage
 from portal.models.base import utcnow
 from portal.models.funding import Round
+from portal.models.outbox import OutboxMessage
 from portal.models.panels import Assignment, ModeratedScore, Panel, TimeActivity, TimeEntry
 from portal.models.users import Role
 from tests.factories import make_application, make_organisation, make_panel, make_round, make_user

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus
 from portal.models.users import Role
-from portal.services.work_queue import SHOWN
+from portal.services.readmodels.work_queue import SHOWN
 from tests.factories import make_application, make_info_request, make_organisation, make_round, make_user
 from tests.fixtures.pages import page_text
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from portal.models.applications import ApplicationStatus
 from portal.models.awards import AwardStatus
 from portal.models.funding import LsoaDeprivation, PostcodeLsoa
-from portal.services.equity import equity_view
+from portal.services.opendata.equity import equity_view
 from tests.factories import make_application, make_award, make_neighbourhood, make_organisation, make_round
 
 

@@ -18,7 +18,7 @@ from portal.models.awards import Award, AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.funding import LsoaDeprivation, PostcodeLsoa
 from portal.models.users import User
-from portal.services.award_acceptance import accept_award
+from portal.services.awards.acceptance import accept_award
 from tests.factories import make_application, make_award, make_neighbourhood, make_organisation, make_round
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text

@@ -11,7 +11,7 @@ from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
 from portal.models.organisations import Organisation, OrganisationKind
-from portal.services import threesixty
+from portal.services.opendata import threesixty
 from tests.factories import make_round
 
 PUBLISHER = threesixty.Publisher(prefix="anchoroffer", name="Anchor Offer grants", funder_id="GB-CHC-1000000")

@@ -18,7 +18,7 @@ from portal.models.base import utcnow
 from portal.models.funding import PostcodeLsoa, Round
 from portal.models.organisations import OrganisationKind
 from portal.models.users import Role
-from portal.services import threesixty
+from portal.services.opendata import threesixty
 from tests.factories import make_application, make_award, make_neighbourhood, make_organisation, make_round, make_user
 from tests.reference_data import package_validator
 

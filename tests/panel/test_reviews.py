@@ -11,8 +11,8 @@ from portal.models.applications import Application, ApplicationStatus, EvidenceK
 from portal.models.audit import AuditEntry
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember, Review
 from portal.models.users import Role, User
-from portal.services import scoring
-from portal.services.scoring import CriterionAnswer
+from portal.services.panels import scoring
+from portal.services.panels.scoring import CriterionAnswer
 from portal.storage import get_storage
 from tests.factories import (
     make_application,

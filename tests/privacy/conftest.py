@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus, Evidence
-from portal.models.audit import AuditAction, OutboxMessage
+from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus
+from portal.models.outbox import OutboxMessage
 from portal.models.users import Role, SignInMethod, SignInRequest, User, UserSession
-from portal.services import totp
 from portal.services.audit import record
+from portal.services.people import totp
 from portal.storage.base import Storage
 from tests.factories import (
     make_application,

@@ -18,7 +18,7 @@ from portal.models.base import utcnow
 from portal.models.events import Registration
 from portal.models.organisations import Membership, Organisation
 from portal.models.users import Role, User, UserSession
-from portal.services.personal_data import erase_person
+from portal.services.people import erasure
 from portal.storage.base import Storage
 from tests.conftest import CsrfClient
 from tests.factories import make_application, make_award, make_round, make_user
@@ -43,7 +43,7 @@ def test_erasure_leaves_no_personal_data_and_keeps_the_money(
     admin = make_user(session, roles=(Role.ADMIN,))
     user_id = person.user.id
 
-    result = erase_person(session, storage, admin, person.user)
+    result = erasure.erase_person(session, storage, admin, person.user)
     session.commit()
     reread(session)
 
@@ -91,10 +91,10 @@ def test_erasure_leaves_no_personal_data_and_keeps_the_money(
 def test_erasing_twice_or_erasing_yourself_is_refused(session: Session, person: Person, storage: Storage) -> None:
     admin = make_user(session, roles=(Role.ADMIN,))
     with pytest.raises(DomainError, match="your own account"):
-        erase_person(session, storage, admin, admin)
-    erase_person(session, storage, admin, person.user)
+        erasure.erase_person(session, storage, admin, admin)
+    erasure.erase_person(session, storage, admin, person.user)
     with pytest.raises(DomainError, match="already been erased"):
-        erase_person(session, storage, admin, person.user)
+        erasure.erase_person(session, storage, admin, person.user)
 
 
 def _admin_client(app: Flask, session: Session, sign_in_as: Any) -> tuple[FlaskClient, User]:
@@ -202,7 +202,7 @@ def test_bank_details_go_once_nothing_more_is_to_be_paid(session: Session, perso
     session.commit()
     before = money(session)
 
-    erase_person(session, storage, make_user(session, roles=(Role.ADMIN,)), person.user)
+    erasure.erase_person(session, storage, make_user(session, roles=(Role.ADMIN,)), person.user)
     session.commit()
     reread(session)
 

@@ -139,7 +139,7 @@ def test_downloads_are_rate_limited_per_person(app: Flask, sign_in_as: Any, pers
 
 def test_a_file_in_the_zip_is_named_for_what_it_holds_not_what_it_was_called(session: Session) -> None:
     from portal.models.applications import Evidence, EvidenceKind
-    from portal.services.personal_data import _zip_name
+    from portal.services.people.your_data import _zip_name
 
     disguised = Evidence(
         id=7, original_filename="statement.bat", content_type="application/pdf", kind=EvidenceKind.OTHER

@@ -20,14 +20,15 @@ from portal.models.applications import (
     BudgetLine,
     Evidence,
 )
-from portal.models.audit import AuditAction, AuditEntry, OutboxMessage
+from portal.models.audit import AuditAction, AuditEntry
 from portal.models.awards import AwardStatus, Decision, DecisionOutcome, Payment
 from portal.models.base import utcnow
+from portal.models.outbox import OutboxMessage
 from portal.models.panels import ConflictDeclaration
 from portal.models.users import Role
 from portal.services.audit import record
-from portal.services.personal_data import ERASED
-from portal.services.retention import months_before
+from portal.services.people.retention import months_before
+from portal.services.people.your_data import ERASED
 from portal.storage.base import Storage
 from tests.factories import (
     make_application,

@@ -1,7 +1,7 @@
 """Surviving outages without losing data: storage dropping mid-upload, the
 database dropping its connections, and a crash between a decision and its email.
 
-(SMTP being down is tested in tests/services/test_outbox.py: the message waits
+(SMTP being down is tested in tests/services/messages/test_outbox.py: the message waits
 and is delivered exactly once when the server is back.)
 """
 
@@ -22,21 +22,21 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from portal.database import make_engine, writing
 from portal.extensions import db
+from portal.infra.database import make_engine, writing
 from portal.models.applications import Application, ApplicationStatus, Evidence
-from portal.models.audit import OutboxMessage
 from portal.models.awards import Decision
 from portal.models.base import utcnow
+from portal.models.outbox import OutboxMessage
 from portal.models.users import Role
-from portal.services import decisions
-from portal.services.outbox import send_due
+from portal.services.awards import decisions
+from portal.services.messages.outbox import send_due
 from portal.storage.s3 import S3Storage
 from tests.factories import make_application, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
 from tests.fixtures.s3 import REGION
-from tests.services.test_outbox import SmtpServer, smtp_down  # noqa: F401  (the fixture)
+from tests.services.messages.test_outbox import SmtpServer, smtp_down  # noqa: F401  (the fixture)
 from tests.storage.sample_files import make_jpeg
 
 

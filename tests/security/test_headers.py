@@ -104,8 +104,8 @@ def test_production_cookies_are_host_only_secure_httponly_and_lax(production_app
 
 def test_signed_in_production_pages_are_not_stored(production_app: Flask, session: Session) -> None:
     from portal.auth.sessions import SESSION_KEY, start_session
-    from portal.database import writing
     from portal.extensions import db
+    from portal.infra.database import writing
 
     person = make_user(session, email="amina@example.org", name="Amina Okafor")
     session.commit()

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.config import load_config
+from portal.infra.rate_limits import EXPORTS_PER_ACCOUNT, EXPORTS_PER_IP, UPLOADS_PER_ACCOUNT, UPLOADS_PER_IP
 from portal.models.applications import ApplicationStatus, Evidence
 from portal.models.awards import AwardStatus
 from portal.models.users import Role, User
-from portal.rate_limits import EXPORTS_PER_ACCOUNT, EXPORTS_PER_IP, UPLOADS_PER_ACCOUNT, UPLOADS_PER_IP
 from tests.conftest import CsrfClient
 from tests.factories import (
     make_application,

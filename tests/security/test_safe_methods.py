@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.database import WRITES_ON_GET
+from portal.infra.database import WRITES_ON_GET
 from portal.models import Base
 from portal.models.audit import AuditEntry
 from tests.access import ROLES, World

@@ -8,7 +8,7 @@ import struct
 import zipfile
 import zlib
 
-from portal.services.pdf import pdf_file
+from portal.services.files.pdf import pdf_file
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"

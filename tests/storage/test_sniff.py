@@ -8,7 +8,7 @@ import os
 import pytest
 
 from portal.errors import UploadRejected
-from portal.services.uploads import receive_upload
+from portal.services.files.uploads import receive_upload
 from portal.storage.sniff import NOT_ACCEPTED, POLYGLOT, SCAN_BYTES, FileType, sniff
 from tests.storage.sample_files import (
     DOCX,

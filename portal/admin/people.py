@@ -1,0 +1,161 @@
+"""Administrators' pages: people, their roles and whether they can sign in."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from portal.access import acting_user, get_or_404
+from portal.admin import bp
+from portal.admin.forms import AccountForm, EraseForm, NewPersonForm, RolesForm
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.form_errors import refuse
+from portal.formatting import time_and_date
+from portal.models.users import STAFF_ROLES, Role, User
+from portal.services.people import accounts, erasure
+from portal.storage import get_storage
+
+
+def _role_filter(value: str | None) -> Role | None:
+    try:
+        return Role(value) if value else None
+    except ValueError:
+        return None
+
+
+def _sign_in_url(role: Role) -> str:
+    endpoint = "auth.staff" if role in STAFF_ROLES else "auth.start"
+    base: str = current_app.config["PORTAL_BASE_URL"]
+    return base + url_for(endpoint)
+
+
+@bp.get("/users")
+def users() -> str:
+    role = _role_filter(request.args.get("role"))
+    listing = accounts.list_people(db.session, role=role, page=request.args.get("page", 1, type=int) or 1)
+    rows = [
+        [
+            Markup('<a href="{}">{}</a>').format(
+                url_for("admin.edit_user", user_id=person.id), person.name or person.email
+            ),
+            person.email,
+            ", ".join(accounts.role_names(person.roles)) or "Applicant only",
+            "Yes" if person.active else "No",
+            time_and_date(person.last_sign_in_at) if person.last_sign_in_at else "Never",
+        ]
+        for person in listing.people
+    ]
+    filters = [("All people", None)] + [(label, role.value) for role, label in accounts.ROLE_FILTER_LABELS.items()]
+    role_label = accounts.ROLE_FILTER_LABELS[role] if role is not None else None
+    return render_template("admin/users.html", listing=listing, rows=rows, filters=filters, role_label=role_label)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user() -> Response | str:
+    form = NewPersonForm()
+    if form.validate_on_submit():
+        role = Role(form.role.data)
+        try:
+            user = accounts.create_person(
+                db.session,
+                acting_user(),
+                name=form.name.data,
+                email=form.email.data,
+                role=role,
+                sign_in_url=_sign_in_url(role),
+            )
+        except DomainError as error:
+            refuse(form, error.message, at=form.email)
+        else:
+            flash(
+                f"Account created for {user.name or user.email}. We have emailed them to say where to sign in.",
+                "success",
+            )
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/new_user.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int) -> Response | str:
+    user = get_or_404(User, user_id)
+    action = request.form.get("action") if request.method == "POST" else None
+    roles_form = RolesForm(formdata=None, data={"roles": [role.value for role in Role if role in user.roles]})
+    account_form = AccountForm(formdata=None)
+
+    if action == "roles":
+        roles_form = RolesForm()
+        if roles_form.validate_on_submit():
+            try:
+                granted, revoked = accounts.set_roles(
+                    db.session, acting_user(), user, [Role(value) for value in roles_form.roles.data or []]
+                )
+            except DomainError as error:
+                refuse(roles_form, error.message, at=roles_form.roles)
+            else:
+                if (granted or revoked) and user.id == acting_user().id:
+                    # Changing roles ended every session of theirs, this one too.
+                    flash("Your roles have changed, so you have been signed out. Sign in again to carry on.", "info")
+                    return redirect(url_for("auth.staff", next=url_for("admin.edit_user", user_id=user.id)))
+                flash(_roles_message(user, granted, revoked), "success" if granted or revoked else "info")
+                return redirect(url_for("admin.edit_user", user_id=user.id))
+    elif action in {"deactivate", "reactivate"}:
+        account_form = AccountForm()
+        if account_form.validate_on_submit():
+            try:
+                if action == "deactivate":
+                    accounts.deactivate(db.session, acting_user(), user)
+                    message = f"{user.name or user.email} is deactivated and has been signed out everywhere."
+                else:
+                    accounts.reactivate(db.session, acting_user(), user)
+                    message = f"{user.name or user.email} can sign in again."
+            except DomainError as error:
+                refuse(account_form, error.message)
+            else:
+                flash(message, "success")
+                return redirect(url_for("admin.edit_user", user_id=user.id))
+    elif action is not None:
+        abort(400)
+
+    return render_template(
+        "admin/edit_user.html",
+        person=user,
+        roles_form=roles_form,
+        account_form=account_form,
+        role_names=accounts.role_names(user.roles),
+        needs_password=accounts.needs_password(user),
+        password_command=_password_command(user),
+        is_self=user.id == acting_user().id,
+    )
+
+
+def _roles_message(user: User, granted: set[Role], revoked: set[Role]) -> str:
+    who = user.name or user.email
+    if not granted and not revoked:
+        return f"No changes: {who} already had those roles."
+    roles = accounts.role_names(user.roles)
+    saved = f"Roles saved. {who} is now: {', '.join(roles)}." if roles else f"Roles saved. {who} has no roles now."
+    return f"{saved} They have been signed out everywhere, so they sign in again with these roles."
+
+
+def _password_command(user: User) -> str:
+    # create-admin for admins, create-officer for officers: either sets the password.
+    kind = "admin" if user.has_role(Role.ADMIN) else "officer"
+    return f"flask --app portal users create-{kind} {user.email}"
+
+
+@bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
+def erase_user(user_id: int) -> Response | str:
+    user = get_or_404(User, user_id)
+    form = EraseForm()
+    is_self = user.id == acting_user().id
+    if not is_self and user.erased_at is None and form.validate_on_submit():
+        try:
+            erasure.erase_person(db.session, get_storage(), acting_user(), user)
+        except DomainError as error:
+            refuse(form, error.message)
+        else:
+            flash("The person's personal details have been erased. Their grants and payments are kept.", "success")
+            return redirect(url_for("admin.edit_user", user_id=user_id))
+    return render_template("admin/erase_user.html", person=user, form=form, is_self=is_self)

@@ -1,0 +1,91 @@
+"""Public pages: the landing page, round information, statements, health check."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from flask import abort, jsonify, render_template, url_for
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from portal.extensions import db
+from portal.main import bp
+from portal.models.base import utcnow
+from portal.services.messages.links import programme_email
+from portal.services.rounds import listing
+from portal.storage import get_storage
+
+log = logging.getLogger(__name__)
+
+
+@bp.get("/")
+def index() -> str:
+    session = db.session
+    open_rounds = listing.open_rounds(session)
+    upcoming = None if open_rounds else listing.next_round(session)
+    return render_template("main/index.html", listing=open_rounds, upcoming=upcoming)
+
+
+@bp.get("/rounds/<slug>")
+def round_detail(slug: str) -> str:
+    grant_round = listing.round_by_slug(db.session, slug)
+    if grant_round is None:
+        abort(404)
+    now = utcnow()
+    total_weight = sum(criterion.weight for criterion in grant_round.criteria)
+    criteria_rows = [
+        [criterion.title, criterion.guidance, f"{criterion.weight} of {total_weight}"]
+        for criterion in grant_round.criteria
+    ]
+    return render_template(
+        "main/round.html",
+        round=grant_round,
+        eligibility=listing.describe_eligibility(grant_round.eligibility),
+        is_open=grant_round.is_open(now),
+        opens_later=grant_round.opens_at > now,
+        criteria_rows=criteria_rows,
+        start_url=url_for("auth.start", next=url_for("apply.new_application", slug=grant_round.slug)),
+    )
+
+
+@bp.get("/accessibility")
+def accessibility() -> str:
+    return render_template("main/accessibility.html", email=programme_email())
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    return render_template("main/privacy.html", email=programme_email())
+
+
+def _database_ok() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        log.warning("Health check: the database is unavailable", exc_info=True)
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        return False
+    return True
+
+
+def _storage_ok() -> bool:
+    try:
+        return bool(get_storage().ping())
+    except Exception:  # any failure of the backend means "unavailable"
+        log.warning("Health check: file storage is unavailable", exc_info=True)
+        return False
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    checks = {
+        "database": "ok" if _database_ok() else "unavailable",
+        "storage": "ok" if _storage_ok() else "unavailable",
+    }
+    healthy = all(value == "ok" for value in checks.values())
+    response = jsonify({**checks, "status": "ok" if healthy else "unavailable"})
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if healthy else 503

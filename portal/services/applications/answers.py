@@ -1,0 +1,86 @@
+"""How a saved answer reads, on every page and in every export.
+
+One wording for everybody: the group checking its answers, the officer and the
+panel must never read the same answer two ways (an unticked declaration once
+read "Not confirmed" to the group and "Not answered" to the officer). The
+questions themselves, and the sections' titles and slugs, live in
+``application_form``; this module only turns a stored value into words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from portal.models.applications import Application
+from portal.services.applications import form as form_rules
+
+# By module, not by name: application_form is still loading when panel_access (through
+# evidence) first imports this module.
+
+if TYPE_CHECKING:
+    from portal.services.applications.form import FieldSpec
+
+NOT_ANSWERED = "Not answered"
+NOT_CONFIRMED = "Not confirmed"
+CONFIRMED = "Confirmed"
+
+
+def shown_answer(spec: FieldSpec | None, value: Any) -> str:
+    """A stored answer in words: choices by their labels, ticks as confirmed or not."""
+    tick = spec is not None and spec.kind == "tick"
+    if isinstance(value, list):
+        # A choice list may hold blanks from an unticked box; they are not answers.
+        value = [v for v in value if v not in (None, "")]
+    if value in (None, "", [], False) or (isinstance(value, str) and not value.strip()):
+        return NOT_CONFIRMED if tick else NOT_ANSWERED
+    if tick:
+        return CONFIRMED
+    if spec is not None and spec.choices:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(spec.choices.get(str(v), str(v)) for v in values)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    name: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class AnswerSection:
+    key: str
+    title: str
+    rows: list[AnswerRow]
+
+
+def answer_rows(application: Application, key: str, specs: Iterable[FieldSpec]) -> list[AnswerRow]:
+    return [
+        AnswerRow(spec.name, spec.label, shown_answer(spec, form_rules.answer(application, key, spec.name)))
+        for spec in specs
+    ]
+
+
+def answer_sections(
+    application: Application,
+    keys: Iterable[str],
+    *,
+    fields: Callable[[Application, str], list[FieldSpec]] | None = None,
+) -> list[AnswerSection]:
+    """The answers of the given question sections, in words.
+
+    By default the round's own questions taken out of the form still show when
+    this application answered them (what officers and the panel read); the
+    group checking its draft passes ``fields=application_form.fields_for`` to
+    see only what the form asks now. A section with no questions is left out.
+    """
+    sections = []
+    for key in keys:
+        specs = (fields or form_rules.shown_fields)(application, key)
+        if key == "extra" and not specs:
+            continue
+        sections.append(AnswerSection(key, form_rules.SECTIONS_BY_KEY[key].title, answer_rows(application, key, specs)))
+    return sections

@@ -1,0 +1,208 @@
+"""Which documents and photos an application needs, who may see a file, and adding or removing them.
+
+Files are received and stored by ``services.uploads``; this module decides
+what is needed and checks the rules around it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.errors import DomainError, StorageUnavailable
+from portal.models.applications import Application, ApplicationStatus, Evidence, EvidenceKind, InfoRequest
+from portal.models.awards import Award, MonitoringReport
+from portal.models.users import Role, User
+from portal.services.applications import organisations
+from portal.services.applications.organisations import needs_governing_document
+from portal.services.files import thumbnails
+from portal.services.files.uploads import ReceivedFile, delete_evidence, store_evidence
+from portal.services.panels import access
+from portal.storage.base import Storage
+
+# What the group is told the panel will see; never contact details, bank statements or governing documents.
+PANEL_SEES = frozenset({EvidenceKind.PHOTO})
+PANEL_SEES_HINT = "The panel that scores your application will see these."
+
+NOT_STARTED = "Not started"
+IN_PROGRESS = "In progress"
+COMPLETED = "Completed"
+
+
+@dataclass(frozen=True)
+class EvidenceNeed:
+    kind: EvidenceKind
+    label: str
+    hint: str
+    required: bool
+    files: list[Evidence] = field(default_factory=list)
+    images_only: bool = False
+
+
+def evidence_needed(application: Application) -> list[EvidenceNeed]:
+    """What this application should include, with what is already uploaded."""
+    organisation = application.organisation
+    by_kind: dict[EvidenceKind, list[Evidence]] = {}
+    for item in application.evidence:
+        by_kind.setdefault(item.kind, []).append(item)
+    needs = []
+    if needs_governing_document(organisation):
+        needs.append(
+            EvidenceNeed(
+                EvidenceKind.GOVERNING_DOCUMENT,
+                "Governing document",
+                "Your constitution, rules or articles: the document that says how your group is run.",
+                required=True,
+                files=by_kind.get(EvidenceKind.GOVERNING_DOCUMENT, []),
+            )
+        )
+    needs.append(
+        EvidenceNeed(
+            EvidenceKind.BANK_STATEMENT,
+            "Bank statement",
+            "A statement from the last three months showing the account's name"
+            + (
+                ". It can be your partner organisation's account."
+                if organisation.partner_organisation
+                else ", in your group's name."
+            )
+            + " You can hide the transactions.",
+            required=not organisation.partner_organisation,
+            files=by_kind.get(EvidenceKind.BANK_STATEMENT, []),
+        )
+    )
+    at_risk = (application.answers or {}).get("benefit", {}).get("at_risk") == "yes"
+    if at_risk or by_kind.get(EvidenceKind.SAFEGUARDING_POLICY):
+        needs.append(
+            EvidenceNeed(
+                EvidenceKind.SAFEGUARDING_POLICY,
+                "Safeguarding policy",
+                "Because your project works with children or adults at risk.",
+                required=at_risk,
+                files=by_kind.get(EvidenceKind.SAFEGUARDING_POLICY, []),
+            )
+        )
+    needs.append(
+        EvidenceNeed(
+            EvidenceKind.PHOTO,
+            "Photos (optional)",
+            "Photos of your group's activities help the panel picture what you do.",
+            required=False,
+            files=by_kind.get(EvidenceKind.PHOTO, []),
+            images_only=True,
+        )
+    )
+    # Whatever the panel will see is said in the same words for every such kind.
+    return [replace(need, hint=f"{need.hint} {PANEL_SEES_HINT}") if need.kind in PANEL_SEES else need for need in needs]
+
+
+def panel_may_see(evidence: Evidence) -> bool:
+    """A file the group sent with its application and was told the panel would see."""
+    return evidence.application_id is not None and evidence.kind in PANEL_SEES
+
+
+def shown_to_panel(application: Application) -> list[Evidence]:
+    """The application's files that its panel members see, in the order they were added."""
+    return sorted((e for e in application.evidence if panel_may_see(e)), key=lambda e: e.id)
+
+
+def evidence_section_status(application: Application) -> str:
+    needs = evidence_needed(application)
+    if all(need.files for need in needs if need.required):
+        return COMPLETED if application.evidence or not any(n.required for n in needs) else NOT_STARTED
+    return IN_PROGRESS if application.evidence else NOT_STARTED
+
+
+def owning_organisation_id(session: Session, evidence: Evidence) -> int | None:
+    if evidence.organisation_id is not None:
+        return evidence.organisation_id
+    if evidence.application_id is not None:
+        return session.scalar(select(Application.organisation_id).where(Application.id == evidence.application_id))
+    if evidence.info_request_id is not None:
+        return session.scalar(
+            select(Application.organisation_id)
+            .join(InfoRequest, InfoRequest.application_id == Application.id)
+            .where(InfoRequest.id == evidence.info_request_id)
+        )
+    if evidence.report_id is not None:
+        return session.scalar(
+            select(Application.organisation_id)
+            .join(Award, Award.application_id == Application.id)
+            .join(MonitoringReport, MonitoringReport.award_id == Award.id)
+            .where(MonitoringReport.id == evidence.report_id)
+        )
+    return None  # pragma: no cover - the database allows exactly one owner
+
+
+def can_see_evidence(session: Session, user: User, evidence: Evidence) -> bool:
+    """Officers; members of the group the file belongs to; and, for the files the group was told the
+    panel would see, the panellists who may open that application."""
+    if user.has_role(Role.OFFICER):
+        return True
+    organisation_id = owning_organisation_id(session, evidence)
+    if organisation_id is not None and organisations.is_member(session, user, organisation_id):
+        return True
+    return (
+        user.has_role(Role.PANELLIST)
+        and panel_may_see(evidence)
+        # panel_may_see() has checked that the file belongs to an application.
+        and access.can_open_application(session, user, evidence.application_id)  # type: ignore[arg-type]
+    )
+
+
+def _editable(application: Application) -> None:
+    if application.status is not ApplicationStatus.DRAFT:
+        raise DomainError("This application has been sent, so its documents can no longer be changed.")
+    if not application.round.is_open():
+        raise DomainError("This round has closed, so documents can no longer be added or removed.")
+
+
+def add_evidence(
+    session: Session, storage: Storage, application: Application, user: User, received: ReceivedFile, kind: EvidenceKind
+) -> Evidence:
+    """Store a file for the application, with a preview when it is a photo."""
+    _editable(application)
+    if kind is EvidenceKind.PHOTO and received.content_type not in thumbnails.IMAGE_TYPES:
+        raise DomainError("Photos must be JPG, PNG or HEIC pictures")
+    preview = preview_of(received)
+    evidence = store_evidence(session, storage, received, kind=kind, uploaded_by=user, application_id=application.id)
+    attach_thumbnail(storage, evidence, preview)
+    session.flush()
+    return evidence
+
+
+def preview_of(received: ReceivedFile) -> bytes | None:
+    """A thumbnail of an image upload, made before the file is handed to storage."""
+    if received.content_type not in thumbnails.IMAGE_TYPES:
+        return None
+    received.file.seek(0)
+    preview = thumbnails.make_thumbnail(received.file)
+    received.file.seek(0)
+    return preview
+
+
+def attach_thumbnail(storage: Storage, evidence: Evidence, preview: bytes | None) -> None:
+    """Best effort: a storage problem leaves the file without a preview."""
+    if preview is None:
+        return
+    key = evidence.storage_key.rsplit(".", 1)[0] + ".thumb.jpg"
+    with contextlib.suppress(StorageUnavailable):
+        storage.put(key, io.BytesIO(preview), "image/jpeg")
+        evidence.thumbnail_key = key
+
+
+def remove_evidence(
+    session: Session, storage: Storage, application: Application, user: User, evidence: Evidence
+) -> None:
+    _editable(application)
+    if evidence.application_id != application.id:
+        raise DomainError("That file is not part of this application.")
+    thumbnail = evidence.thumbnail_key
+    delete_evidence(session, storage, evidence, actor=user)
+    if thumbnail:
+        with contextlib.suppress(StorageUnavailable):
+            storage.delete(thumbnail)

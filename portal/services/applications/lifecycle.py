@@ -1,0 +1,346 @@
+"""A group's application: starting it, saving each section, sending it, withdrawing it.
+
+Saving is per section. Each section keeps a revision number; a page carries
+the revision it was opened at, and a save from an older revision is refused
+with ``StaleSection`` (which holds what is saved now), so when two members
+edit the same section at once neither loses their words: the first save
+stays, the second person sees both versions and chooses. The row's
+``version`` column (SQLAlchemy's version counter) catches the rare case of
+two saves in the same instant on PostgreSQL.
+
+Sending is a conditional UPDATE (``WHERE status = 'draft'``): a double tap or
+two members sending at once submit once and queue one confirmation email.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.errors import DomainError, StaleEdit, StorageUnavailable
+from portal.formatting import date_long, uk_time
+from portal.infra.database import rowcount
+from portal.models.applications import Application, ApplicationStatus, BudgetLine, EvidenceKind, InfoRequest
+from portal.models.audit import AuditAction
+from portal.models.base import utcnow
+from portal.models.funding import Round
+from portal.models.organisations import Organisation
+from portal.models.users import User
+from portal.services import audit
+from portal.services.applications.form import (
+    MAX_BUDGET_LINES,
+    BudgetLineInput,
+    answers_kept_aside,
+    budget_line_problems,
+    incomplete_sections,
+)
+from portal.services.applications.organisations import group_ids_of
+from portal.services.applications.references import next_reference
+from portal.services.awards import decisions
+from portal.services.files.uploads import ReceivedFile, store_evidence
+from portal.services.messages import notify
+from portal.services.messages.links import absolute_url, programme_email
+from portal.storage.base import Storage
+from portal.workflow import advance_application, can_advance_application
+
+MAX_ANSWER_CHARS = 20_000
+
+
+class StaleSection(StaleEdit):
+    """Someone saved this section since the page was opened. ``saved`` is what is saved now."""
+
+    def __init__(self, saved: Any, revision: int) -> None:
+        super().__init__(
+            "Someone else in your group saved this page while you were changing it. "
+            "Both versions are shown below: your changes are not saved yet."
+        )
+        self.saved = saved
+        self.revision = revision
+
+
+def ensure_round_open(grant_round: Round) -> None:
+    if not grant_round.is_open():
+        if utcnow() < grant_round.opens_at:
+            raise DomainError(f"{grant_round.title} is not open for applications yet.")
+        raise DomainError(
+            f"{grant_round.title} closed on {date_long(uk_time(grant_round.closes_at))}, "
+            "so applications can no longer be changed or sent."
+        )
+
+
+def ensure_draft(application: Application) -> None:
+    if application.status is not ApplicationStatus.DRAFT:
+        raise DomainError("This application has been sent, so it can no longer be changed.")
+
+
+def start_application(session: Session, grant_round: Round, organisation: Organisation, user: User) -> Application:
+    """The group's application to the round: the existing one, or a new draft."""
+    existing = _application_for(session, grant_round, organisation)
+    if existing is not None:
+        return existing
+    ensure_round_open(grant_round)
+    application = Application(round=grant_round, organisation=organisation, created_by=user, answers={})
+    try:
+        # A savepoint: if another member started it at the same moment, use theirs.
+        with session.begin_nested():
+            session.add(application)
+            session.flush()
+    except IntegrityError:
+        found = _application_for(session, grant_round, organisation)
+        if found is None:  # pragma: no cover - the unique constraint was not the cause
+            raise
+        return found
+    audit.record(
+        session, user, AuditAction.APPLICATION_STARTED, application, f"{organisation.name} for {grant_round.title}"
+    )
+    session.flush()
+    return application
+
+
+def groups_for_round(session: Session, user: User, grant_round: Round) -> list[tuple[Organisation, Application | None]]:
+    """The person's groups, each with its application to the round if it has one."""
+    rows = session.execute(
+        select(Organisation, Application)
+        .outerjoin(
+            Application,
+            (Application.organisation_id == Organisation.id) & (Application.round_id == grant_round.id),
+        )
+        .where(Organisation.id.in_(group_ids_of(user)))
+        .order_by(Organisation.name, Organisation.id)
+    )
+    return [(organisation, application) for organisation, application in rows]
+
+
+def _application_for(session: Session, grant_round: Round, organisation: Organisation) -> Application | None:
+    return session.scalar(
+        select(Application).where(
+            Application.round_id == grant_round.id, Application.organisation_id == organisation.id
+        )
+    )
+
+
+def revision_of(application: Application, key: str) -> int:
+    return int((application.section_revisions or {}).get(key, 0))
+
+
+def _check_fresh(application: Application, key: str, revision: int, saved: Any) -> None:
+    current = revision_of(application, key)
+    if revision != current:
+        raise StaleSection(saved, current)
+
+
+def _bump(application: Application, key: str) -> None:
+    revisions = dict(application.section_revisions or {})
+    revisions[key] = revisions.get(key, 0) + 1
+    application.section_revisions = revisions
+
+
+def _flush(session: Session, key_revision: int, saved: Any) -> None:
+    try:
+        session.flush()
+    except StaleDataError as error:
+        # Another save of this application landed between our read and write
+        # (the session must now be rolled back, so nothing more is read here).
+        raise StaleSection(saved, key_revision) from error
+
+
+def save_answers(
+    session: Session, application: Application, user: User, key: str, values: dict[str, Any], *, revision: int
+) -> None:
+    """Replace the answers of section ``key`` with ``values`` (kept even when incomplete)."""
+    ensure_draft(application)
+    ensure_round_open(application.round)
+    previous = dict((application.answers or {}).get(key, {}))
+    _check_fresh(application, key, revision, previous)
+    cleaned = answers_kept_aside(application, key) | {name: _clip(value) for name, value in values.items()}
+    application.answers = {**(application.answers or {}), key: cleaned}
+    if key == "idea":
+        application.title = str(cleaned.get("title") or "")[:200]
+    _bump(application, key)
+    _flush(session, revision + 1, previous)
+
+
+def _clip(value: Any) -> Any:
+    if isinstance(value, str):
+        return value[:MAX_ANSWER_CHARS]
+    if isinstance(value, list):
+        return [_clip(item) for item in value]
+    return value
+
+
+def save_budget(
+    session: Session, application: Application, user: User, lines: list[BudgetLineInput], *, revision: int
+) -> None:
+    """Keep the lines as typed and mirror the well-formed ones as BudgetLine rows."""
+    ensure_draft(application)
+    ensure_round_open(application.round)
+    previous = list((application.answers or {}).get("budget", {}).get("lines", []))
+    _check_fresh(application, "budget", revision, previous)
+    if len(lines) > MAX_BUDGET_LINES:
+        raise DomainError(f"A budget can have up to {MAX_BUDGET_LINES} items. Combine some smaller ones.")
+    typed = [{"item": _clip(line.item), "amount": line.amount[:30]} for line in lines]
+    application.answers = {**(application.answers or {}), "budget": {"lines": typed}}
+    problems = budget_line_problems(lines)
+    application.budget_lines.clear()
+    session.flush()  # old rows go before new ones take their positions
+    position = 0
+    for index, line in enumerate(lines):
+        if index in problems or not line.item.strip() or line.pence is None:
+            continue
+        position += 1
+        application.budget_lines.append(
+            BudgetLine(position=position, item=line.item.strip()[:200], amount_pence=line.pence)
+        )
+    application.amount_requested_pence = sum(line.amount_pence for line in application.budget_lines)
+    _bump(application, "budget")
+    _flush(session, revision + 1, previous)
+
+
+def submit_application(session: Session, application: Application, user: User) -> bool:
+    """Send the application. True when this call sent it; False when it had already been sent."""
+    if application.status is not ApplicationStatus.DRAFT:
+        if application.submitted_at is not None:
+            return False
+        ensure_draft(application)
+    ensure_round_open(application.round)
+    missing = incomplete_sections(application)
+    if missing:
+        names = ", ".join(section.title.lower() for section in missing)
+        raise DomainError(f"Finish every section before you send your application. Still to do: {names}.")
+    assert can_advance_application(ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
+    now = utcnow()
+    claimed = rowcount(
+        session.execute(
+            update(Application)
+            .where(Application.id == application.id, Application.status == ApplicationStatus.DRAFT)
+            .values(status=ApplicationStatus.SUBMITTED, submitted_at=now, version=Application.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if claimed != 1:
+        session.refresh(application)
+        return False
+    reference = next_reference(session, now.year)
+    session.execute(
+        update(Application)
+        .where(Application.id == application.id)
+        .values(reference=reference, version=Application.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(application)
+    audit.record(session, user, AuditAction.APPLICATION_SUBMITTED, application, f"{reference}: {application.title}")
+    notify.queue_email(
+        session,
+        to=user.email,
+        subject=f"We have your application {reference}",
+        template="application_submitted",
+        application=application,
+        user=user,
+        status_url=absolute_url("apply.status", application_id=application.id),
+    )
+    session.flush()
+    return True
+
+
+def withdraw_application(session: Session, application: Application, user: User, *, reason: str) -> None:
+    decisions.drop_pending_approval(session, application, by=user, why="the group withdrew the application")
+    advance_application(application, ApplicationStatus.WITHDRAWN)
+    audit.record(session, user, AuditAction.APPLICATION_WITHDRAWN, application, reason.strip()[:2000])
+    if application.reference:
+        notify.queue_email(
+            session,
+            to=user.email,
+            subject=f"You have withdrawn application {application.reference}",
+            template="application_withdrawn",
+            application=application,
+            user=user,
+        )
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise DomainError(
+            "This application changed while you were withdrawing it. Check its status and try again."
+        ) from error
+
+
+def answer_info_request(
+    session: Session,
+    storage: Storage,
+    info_request: InfoRequest,
+    user: User,
+    *,
+    answer: str,
+    files: Iterable[ReceivedFile] = (),
+) -> None:
+    """Record the group's answer and any files, and send the application back for checking."""
+    application = info_request.application
+    answer = answer.strip()
+    if not answer:
+        raise DomainError("Enter your answer")
+    if application.status is not ApplicationStatus.MORE_INFO or info_request.answer is not None:
+        raise DomainError("This question has already been answered.")
+    claimed = rowcount(
+        session.execute(
+            update(InfoRequest)
+            .where(InfoRequest.id == info_request.id, InfoRequest.answer.is_(None))
+            .values(answer=answer[:MAX_ANSWER_CHARS], answered_by_id=user.id, answered_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if claimed != 1:
+        raise DomainError("This question has already been answered.")
+    session.refresh(info_request)
+    stored = []
+    try:
+        for received in files:
+            stored.append(
+                store_evidence(
+                    session,
+                    storage,
+                    received,
+                    kind=EvidenceKind.OTHER,
+                    uploaded_by=user,
+                    info_request_id=info_request.id,
+                )
+            )
+    except StorageUnavailable:
+        # The request rolls back; remove the files already stored so none is left behind.
+        for evidence in stored:
+            with contextlib.suppress(StorageUnavailable):
+                storage.delete(evidence.storage_key)
+        raise
+    advance_application(application, ApplicationStatus.SUBMITTED)
+    audit.record(
+        session,
+        user,
+        AuditAction.MORE_INFORMATION_SENT,
+        application,
+        f"Answer to request {info_request.id}; {len(stored)} file(s)",
+    )
+    team = programme_email()
+    if team:
+        notify.queue_email(
+            session,
+            to=team,
+            subject=f"More information sent for {application.reference}",
+            template="info_request_answered_team",
+            application=application,
+            info_request=info_request,
+            file_count=len(stored),
+        )
+    notify.queue_email(
+        session,
+        to=user.email,
+        subject=f"We have your answer about {application.reference}",
+        template="info_request_answered",
+        application=application,
+        user=user,
+        status_url=absolute_url("apply.status", application_id=application.id),
+    )
+    session.flush()

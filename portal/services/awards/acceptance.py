@@ -1,0 +1,91 @@
+"""A group accepting the grant it was offered.
+
+Accepting is a conditional UPDATE (``WHERE status = 'offered'``): a double tap
+or two members accepting at once record one acceptance, create one
+end-of-grant report and send one set of emails.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from portal.errors import DomainError
+from portal.infra.database import rowcount
+from portal.models.audit import AuditAction
+from portal.models.awards import Award, AwardStatus, MonitoringReport
+from portal.models.base import utcnow
+from portal.models.users import User
+from portal.services import audit
+from portal.services.messages import notify
+from portal.services.messages.links import absolute_url, programme_email
+from portal.workflow import can_advance_award
+
+# When the award does not say, the report is due a year after acceptance.
+DEFAULT_REPORT_AFTER = timedelta(days=365)
+
+
+def accept_award(session: Session, award: Award, user: User, *, name: str, agreed: bool) -> bool:
+    """Record the acceptance. True when this call accepted; False when it was already accepted."""
+    name = name.strip()
+    if not name:
+        raise DomainError("Enter your full name")
+    if not agreed:
+        raise DomainError("Tick the box to accept the grant and its conditions")
+    if award.status is not AwardStatus.OFFERED:
+        if award.accepted_at is not None:
+            return False
+        raise DomainError("This grant can no longer be accepted.")
+    assert can_advance_award(AwardStatus.OFFERED, AwardStatus.ACCEPTED)
+    now = utcnow()
+    due_on = award.report_due_on or (now + DEFAULT_REPORT_AFTER).date()
+    claimed = rowcount(
+        session.execute(
+            update(Award)
+            .where(Award.id == award.id, Award.status == AwardStatus.OFFERED)
+            .values(
+                status=AwardStatus.ACCEPTED,
+                accepted_at=now,
+                accepted_by_id=user.id,
+                accepted_name=name[:200],
+                report_due_on=due_on,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    )
+    session.refresh(award)
+    if claimed != 1:
+        return False
+    if not award.reports:
+        session.add(MonitoringReport(award=award, due_on=due_on))
+    reference = award.application.reference
+    audit.record(
+        session,
+        user,
+        AuditAction.AWARD_ACCEPTED,
+        award,
+        f"Accepted by {name} for {award.application.organisation.name}",
+    )
+    notify.queue_email(
+        session,
+        to=user.email,
+        subject=f"You have accepted your grant for {reference}",
+        template="award_accepted",
+        award=award,
+        user=user,
+        award_url=absolute_url("apply.award", award_id=award.id),
+    )
+    team = programme_email()
+    if team:
+        notify.queue_email(
+            session,
+            to=team,
+            subject=f"Grant accepted: {reference}",
+            template="award_accepted_team",
+            award=award,
+            name=name,
+        )
+    session.flush()
+    return True

@@ -1,0 +1,532 @@
+"""Officers' decisions: routing after the checks, asking for more information, approving and declining.
+
+The round's budget is never overspent: approving reserves the money with one
+conditional UPDATE (``committed + amount <= budget``) in the approving
+transaction, so however many officers approve at once, only the approvals
+that fit succeed; the others get a clear message with the budget left. The
+database's CHECK constraint (committed <= budget) backs this up.
+
+Awards above the round's threshold need a second, different officer: the
+first approval reserves the money and records the decision; the offer goes
+out only when the second officer confirms, or the second officer returns it
+to the first (with a reason) and the money goes back to the budget. Money
+reserved for an approval never outlives it: returning it, declining the
+application, marking it not eligible or its withdrawal all release it
+(``drop_pending_approval``). Confirming and removing a waiting approval are
+each one conditional statement, so when two officers act at once only one wins.
+Approving and declining first claim the application (``_claim``), so officers
+deciding one application at once decide it one after the other: the first
+decides, the rest are told it is already decided, and nothing they reserved
+is left behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, and_, delete, exists, select, update
+from sqlalchemy.orm import Session, aliased, joinedload
+
+from portal.errors import DomainError
+from portal.formatting import pounds
+from portal.infra.database import rowcount
+from portal.models.applications import Application, ApplicationNote, ApplicationStatus, InfoRequest
+from portal.models.audit import AuditAction
+from portal.models.awards import ApprovalReturn, Award, AwardStatus, Decision, DecisionOutcome
+from portal.models.base import utcnow
+from portal.models.funding import Round
+from portal.models.users import User
+from portal.services import audit
+from portal.services.applications import organisations
+from portal.services.messages import notify
+from portal.services.messages.links import absolute_url
+from portal.workflow import advance_application
+
+A = ApplicationStatus
+ALREADY_DECIDED = "A decision has already been made on this application."
+
+DECLINE_REASONS = {
+    "budget": "We had more good applications than money to fund them",
+    "fit": "The project did not fit what this round funds closely enough",
+    "need": "The application did not show enough local need",
+    "plan": "The plan or budget was not clear enough",
+    "already_funded": "Similar work in the area is already funded",
+}
+
+
+def _email_group(session: Session, application: Application, *, subject: str, template: str, **context: object) -> None:
+    for email in organisations.members_emails(session, application.organisation_id):
+        notify.queue_email(
+            session,
+            to=email,
+            subject=f"{subject} ({application.reference})",
+            template=template,
+            application=application,
+            status_url=absolute_url("apply.status", application_id=application.id),
+            **context,
+        )
+
+
+def _to_checking(application: Application) -> None:
+    if application.status is A.SUBMITTED:
+        advance_application(application, A.ELIGIBILITY_CHECK)
+
+
+def ask_for_information(session: Session, officer: User, application: Application, *, question: str) -> InfoRequest:
+    question = question.strip()
+    if not question:
+        raise DomainError("Enter the question for the group")
+    _to_checking(application)
+    advance_application(application, A.MORE_INFO)
+    request = InfoRequest(application=application, question=question[:5000], asked_by_id=officer.id)
+    session.add(request)
+    session.flush()
+    audit.record(session, officer, AuditAction.MORE_INFORMATION_REQUESTED, application, question[:2000])
+    _email_group(
+        session,
+        application,
+        subject="We need more information",
+        template="more_information_requested",
+        question=question,
+    )
+    session.flush()
+    return request
+
+
+def mark_eligible(session: Session, officer: User, application: Application) -> None:
+    _to_checking(application)
+    advance_application(application, A.WITH_PANEL)
+    audit.record(session, officer, AuditAction.APPLICATION_MARKED_ELIGIBLE, application, "Passed to the panel")
+    session.flush()
+
+
+def mark_ineligible(session: Session, officer: User, application: Application, *, reason: str) -> None:
+    """The reason is kept on the application, for the group to read on its status page."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Give the reason the group will read")
+    drop_pending_approval(session, application, by=officer, why="the application was marked not eligible")
+    _to_checking(application)
+    advance_application(application, A.INELIGIBLE)
+    application.decided_at = utcnow()
+    application.ineligible_reason = reason[:2000]
+    audit.record(session, officer, AuditAction.APPLICATION_MARKED_INELIGIBLE, application, reason[:2000])
+    _email_group(
+        session,
+        application,
+        subject="Your application cannot go further",
+        template="application_ineligible",
+        reason=reason,
+    )
+    session.flush()
+
+
+def route_many(
+    session: Session, officer: User, applications: Iterable[Application], *, eligible: bool, reason: str = ""
+) -> list[str]:
+    """Route several at once; returns a message for each one that could not be moved (the rest are)."""
+    problems = []
+    for application in applications:
+        try:
+            with session.begin_nested():
+                if eligible:
+                    mark_eligible(session, officer, application)
+                else:
+                    mark_ineligible(session, officer, application, reason=reason)
+        except DomainError as error:
+            problems.append(f"{application.reference}: {error.message}")
+    return problems
+
+
+def reserve(session: Session, grant_round: Round, amount_pence: int) -> None:
+    """Add to the round's committed money if it fits, in one statement; otherwise say what is left."""
+    fitted = rowcount(
+        session.execute(
+            update(Round)
+            .where(Round.id == grant_round.id, Round.committed_pence + amount_pence <= Round.budget_pence)
+            .values(committed_pence=Round.committed_pence + amount_pence)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    session.refresh(grant_round)
+    if fitted != 1:
+        raise DomainError(
+            f"There is not enough left in the budget: {pounds(grant_round.budget_left_pence())} is left "
+            f"and this award is {pounds(amount_pence)}."
+        )
+
+
+def release(session: Session, grant_round: Round, amount_pence: int) -> None:
+    session.execute(
+        update(Round)
+        .where(Round.id == grant_round.id, Round.committed_pence >= amount_pence)
+        .values(committed_pence=Round.committed_pence - amount_pence)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(grant_round)
+
+
+def award_cap(application: Application) -> int:
+    """The most that may be awarded: what the group asked for, and never more than the round's maximum."""
+    return min(application.amount_requested_pence, application.round.max_award_pence)
+
+
+def needs_second_approval(grant_round: Round, amount_pence: int) -> bool:
+    threshold = grant_round.second_approval_above_pence
+    return threshold is not None and amount_pence > threshold
+
+
+def is_pending_approval() -> ColumnElement[bool]:
+    """SQL for a ``Decision`` that approves a still-scored application with no award made yet: its money is
+    reserved for an offer that waits for a second officer.
+
+    An approval left on an application that has moved on (withdrawn, say) is not waiting for anything: its
+    money would be stranded, and the budget check, which counts only these, reports it. Every count of
+    waiting approvals (the budget check, the work queue) uses this condition.
+    """
+    still_scored = aliased(Application)  # an alias, so a query that joins Application can use this too
+    return and_(
+        Decision.outcome == DecisionOutcome.APPROVE,
+        ~exists().where(Award.application_id == Decision.application_id),
+        exists().where(still_scored.id == Decision.application_id, still_scored.status == A.SCORED),
+    )
+
+
+def pending_approval(session: Session, application: Application) -> Decision | None:
+    """The application's approval waiting for a second officer, if there is one."""
+    return session.scalar(
+        select(Decision)
+        .where(Decision.application_id == application.id, is_pending_approval())
+        .options(joinedload(Decision.decided_by))
+    )
+
+
+def may_second(decision: Decision, officer: User) -> bool:
+    """Whether ``officer`` may confirm or return ``decision``: anyone but the officer who approved it."""
+    return decision.decided_by_id != officer.id
+
+
+def _remove_pending(session: Session, decision: Decision) -> None:
+    """Delete a waiting approval in one conditional statement, so it cannot also be confirmed."""
+    removed = rowcount(
+        session.execute(
+            delete(Decision)
+            .where(
+                Decision.id == decision.id,
+                Decision.second_approved_at.is_(None),
+                ~exists().where(Award.application_id == Decision.application_id),
+            )
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if removed != 1:
+        raise DomainError("Another officer has just confirmed or returned this approval. Look at it again.")
+    session.expunge(decision)
+
+
+def _officer_name(officer: User | None) -> str:
+    return (officer.name or officer.email) if officer is not None else "a former officer"
+
+
+def drop_pending_approval(session: Session, application: Application, *, by: User | None, why: str) -> int:
+    """Remove an approval that waits for a second officer and release its money; returns the pence released.
+
+    Call it before the application leaves the way to an offer (withdrawn, declined, not eligible),
+    while it is still scored, so no money stays reserved for an offer that can no longer be made.
+    Nothing waiting: 0.
+    """
+    decision = pending_approval(session, application)
+    if decision is None:
+        return 0
+    amount = decision.amount_pence or 0
+    approver = _officer_name(decision.decided_by)
+    _remove_pending(session, decision)
+    release(session, application.round, amount)
+    audit.record(
+        session,
+        by,
+        AuditAction.RESERVED_MONEY_RELEASED,
+        application,
+        f"{pounds(amount)} held for {approver}'s approval went back to the budget: {why}",
+    )
+    session.flush()
+    return amount
+
+
+def return_approval(session: Session, application: Application, *, by: User, reason: str) -> ApprovalReturn:
+    """The second officer sends a waiting approval back to the officer who made it; its money is released.
+
+    The application stays scored, so it can be decided again.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Give the reason for returning the approval")
+    decision = pending_approval(session, application)
+    if decision is None:
+        raise DomainError("There is no approval waiting for a second officer.")
+    if not may_second(decision, by):
+        raise DomainError("You approved this award, so a different officer must confirm or return it.")
+    assert decision.amount_pence is not None
+    first = decision.decided_by
+    returned = ApprovalReturn(
+        application_id=application.id,
+        amount_pence=decision.amount_pence,
+        approved_by_id=decision.decided_by_id,
+        approved_at=decision.decided_at,
+        returned_by_id=by.id,
+        reason=reason[:2000],
+    )
+    _remove_pending(session, decision)
+    release(session, application.round, returned.amount_pence)
+    session.add(returned)
+    session.flush()
+    audit.record(
+        session,
+        by,
+        AuditAction.APPROVAL_RETURNED,
+        application,
+        f"{pounds(returned.amount_pence)} approved by {_officer_name(first)}, returned: {returned.reason}",
+    )
+    if first is not None and first.active:
+        notify.queue_email(
+            session,
+            to=first.email,
+            subject=f"An approval was returned to you ({application.reference})",
+            template="approval_returned",
+            application=application,
+            returned=returned,
+            first=first,
+            returned_by=by,
+            application_url=absolute_url("officer.application", application_id=application.id),
+        )
+    session.flush()
+    return returned
+
+
+def latest_return(session: Session, application: Application) -> ApprovalReturn | None:
+    """The last time a second officer returned an approval of this application, if ever."""
+    return session.scalar(
+        select(ApprovalReturn)
+        .where(ApprovalReturn.application_id == application.id)
+        .options(joinedload(ApprovalReturn.returned_by), joinedload(ApprovalReturn.approved_by))
+        .order_by(ApprovalReturn.returned_at.desc(), ApprovalReturn.id.desc())
+        .limit(1)
+    )
+
+
+def _claim(session: Session, application: Application) -> None:
+    """Hold the application's row until the transaction ends, and read it afresh.
+
+    ``SELECT … FOR UPDATE`` on PostgreSQL: a second officer deciding the same
+    application waits here until the first commits, then sees that decision
+    instead of failing on the one-decision-per-application constraint. (SQLite
+    writers already hold the database's write lock from their first statement.)
+    """
+    session.execute(
+        select(Application)
+        .where(Application.id == application.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _decided(session: Session, application: Application) -> bool:
+    return session.scalar(select(Decision.id).where(Decision.application_id == application.id)) is not None
+
+
+def approve(
+    session: Session, officer: User, application: Application, *, amount_pence: int, conditions: str = ""
+) -> Decision:
+    """Approve: reserve the money; make the offer now, or wait for a second officer above the threshold."""
+    _claim(session, application)
+    grant_round = application.round
+    if _decided(session, application):
+        raise DomainError(ALREADY_DECIDED)
+    if application.status is not A.SCORED:
+        raise DomainError("Only applications the panel has scored can be approved.")
+    if amount_pence <= 0:
+        raise DomainError("Enter the amount to award")
+    limit = award_cap(application)
+    if amount_pence > limit:
+        raise DomainError(
+            f"The award can be at most {pounds(limit)}: what the group asked for and the round's maximum."
+        )
+    reserve(session, grant_round, amount_pence)
+    decision = Decision(
+        application_id=application.id,
+        outcome=DecisionOutcome.APPROVE,
+        amount_pence=amount_pence,
+        decided_by_id=officer.id,
+        feedback=conditions.strip()[:5000],
+    )
+    session.add(decision)
+    session.flush()
+    if needs_second_approval(grant_round, amount_pence):
+        audit.record(
+            session,
+            officer,
+            AuditAction.APPROVAL_AWAITING_CONFIRMATION,
+            application,
+            f"{pounds(amount_pence)}: a second officer must confirm",
+        )
+        session.flush()
+        return decision
+    _make_offer(session, officer, application, decision)
+    return decision
+
+
+def confirm(session: Session, officer: User, application: Application) -> Award:
+    """The second officer confirms a large award; the offer then goes out."""
+    decision = session.scalar(select(Decision).where(Decision.application_id == application.id))
+    if decision is None or decision.outcome is not DecisionOutcome.APPROVE or decision.second_approved_at is not None:
+        raise DomainError("There is no approval waiting for confirmation.")
+    if session.scalar(select(Award.id).where(Award.application_id == application.id)) is not None:
+        raise DomainError("The offer has already been made.")
+    if decision.decided_by_id == officer.id:
+        raise DomainError("A different officer must confirm an award you approved.")
+    claimed = rowcount(
+        session.execute(
+            update(Decision)
+            .where(Decision.id == decision.id, Decision.second_approved_at.is_(None))
+            .values(second_approver_id=officer.id, second_approved_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if claimed != 1:
+        raise DomainError("Another officer has just confirmed or returned this award.")
+    session.refresh(decision)
+    return _make_offer(session, officer, application, decision)
+
+
+def _make_offer(session: Session, officer: User, application: Application, decision: Decision) -> Award:
+    assert decision.amount_pence is not None
+    advance_application(application, A.APPROVED)
+    application.decided_at = utcnow()
+    award = Award(
+        application=application,
+        round_id=application.round_id,
+        amount_pence=decision.amount_pence,
+        conditions=decision.feedback,
+        status=AwardStatus.OFFERED,
+    )
+    session.add(award)
+    session.flush()
+    audit.record(session, officer, AuditAction.APPLICATION_APPROVED, application, pounds(decision.amount_pence))
+    audit.record(session, officer, AuditAction.AWARD_OFFERED, award, pounds(decision.amount_pence))
+    for email in organisations.members_emails(session, application.organisation_id):
+        notify.queue_email(
+            session,
+            to=email,
+            subject=f"You have been offered a grant ({application.reference})",
+            template="award_offered",
+            application=application,
+            award=award,
+            award_url=absolute_url("apply.award", award_id=award.id),
+        )
+    session.flush()
+    return award
+
+
+def decline(
+    session: Session, officer: User, application: Application, *, reasons: list[str], feedback: str
+) -> Decision:
+    _claim(session, application)
+    if _decided(session, application) and pending_approval(session, application) is None:
+        raise DomainError(ALREADY_DECIDED)
+    if application.status is not A.SCORED:
+        raise DomainError("Only applications the panel has scored can be declined.")
+    chosen = [code for code in reasons if code in DECLINE_REASONS]
+    if not chosen and not feedback.strip():
+        raise DomainError("Choose at least one reason or write feedback for the group")
+    # Declining replaces an approval still waiting for a second officer, and frees its money.
+    drop_pending_approval(session, application, by=officer, why="the application was declined instead")
+    if _decided(session, application):
+        raise DomainError(ALREADY_DECIDED)
+    words = [DECLINE_REASONS[code] + "." for code in chosen] + ([feedback.strip()] if feedback.strip() else [])
+    decision = Decision(
+        application_id=application.id,
+        outcome=DecisionOutcome.DECLINE,
+        reason_codes=chosen,
+        feedback=" ".join(words)[:5000],
+        decided_by_id=officer.id,
+    )
+    session.add(decision)
+    advance_application(application, A.DECLINED)
+    application.decided_at = utcnow()
+    session.flush()
+    audit.record(session, officer, AuditAction.APPLICATION_DECLINED, application, ", ".join(chosen) or "feedback only")
+    _email_group(
+        session,
+        application,
+        subject="Our decision on your application",
+        template="application_declined",
+        feedback=decision.feedback,
+    )
+    session.flush()
+    return decision
+
+
+def add_note(session: Session, officer: User, application: Application, *, body: str) -> ApplicationNote:
+    """An internal note: seen only by officers."""
+    body = body.strip()
+    if not body:
+        raise DomainError("Write the note first")
+    note = ApplicationNote(application_id=application.id, author_id=officer.id, body=body[:10_000])
+    session.add(note)
+    session.flush()
+    audit.record(session, officer, AuditAction.NOTE_ADDED, application, body[:200])
+    session.flush()
+    return note
+
+
+@dataclass(frozen=True)
+class DecidedMany:
+    """What deciding several at once did: offers made, approvals waiting for a second officer, declines."""
+
+    offered: list[Application] = field(default_factory=list)
+    waiting: list[Application] = field(default_factory=list)
+    declined: list[Application] = field(default_factory=list)
+    # One message for each application that could not be decided.
+    problems: list[str] = field(default_factory=list)
+
+
+def decide_many(
+    session: Session,
+    officer: User,
+    applications: Iterable[Application],
+    *,
+    approve_them: bool,
+    reasons: list[str] | None = None,
+    feedback: str = "",
+) -> DecidedMany:
+    """Approve (at the amount asked, in the order given) or decline several.
+
+    Approvals above the round's threshold reserve their money and wait for a second officer, as
+    one approval does; the result says which.
+    """
+    done = DecidedMany()
+    for application in applications:
+        try:
+            with session.begin_nested():
+                if approve_them:
+                    limit = award_cap(application)
+                    approve(session, officer, application, amount_pence=limit)
+                    waits = needs_second_approval(application.round, limit)
+                    (done.waiting if waits else done.offered).append(application)
+                else:
+                    decline(session, officer, application, reasons=reasons or [], feedback=feedback)
+                    done.declined.append(application)
+        except DomainError as error:
+            done.problems.append(f"{application.reference}: {error.message}")
+    return done
+
+
+def awaiting_decision(session: Session, round_id: int) -> set[int]:
+    """Ids of the round's scored applications that no officer has decided on yet."""
+    scored = session.scalars(
+        select(Application.id)
+        .outerjoin(Decision, Decision.application_id == Application.id)
+        .where(Application.round_id == round_id, Application.status == A.SCORED, Decision.id.is_(None))
+    )
+    return set(scored)

@@ -1,0 +1,257 @@
+"""The end-of-grant report: saving it as a draft, its photos, sending it, and reminding groups when it is due."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from portal.errors import DomainError, StorageUnavailable, UploadRejected
+from portal.infra.database import rowcount
+from portal.models.applications import Evidence, EvidenceKind
+from portal.models.audit import AuditAction
+from portal.models.awards import Award, AwardStatus, MonitoringReport
+from portal.models.base import utcnow
+from portal.models.users import User
+from portal.services import audit
+from portal.services.applications import organisations
+from portal.services.applications.evidence import attach_thumbnail, preview_of
+from portal.services.applications.form import count_words, parse_pounds, parse_whole_number
+from portal.services.files import thumbnails
+from portal.services.files.uploads import ReceivedFile, delete_evidence, store_evidence
+from portal.services.messages import notify
+from portal.services.messages.links import absolute_url, programme_email
+from portal.storage.base import Storage
+from portal.workflow import advance_award
+
+REMINDER_DAYS_BEFORE = 14
+OPEN_STATES = (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE)
+
+
+@dataclass(frozen=True)
+class TextQuestion:
+    name: str
+    label: str
+    hint: str
+    word_limit: int
+
+
+TEXT_QUESTIONS = (
+    TextQuestion("what_happened", "What happened?", "What you did with the grant, and when.", 500),
+    TextQuestion(
+        "story",
+        "Tell us a short story",
+        "One person's experience, in their words if they agree. Leave out anything that could identify them.",
+        300,
+    ),
+    TextQuestion(
+        "learned",
+        "What did your group learn?",
+        "What went well, what you would do differently, and what you would tell another group.",
+        300,
+    ),
+)
+
+
+def ensure_open(report: MonitoringReport) -> None:
+    if report.submitted_at is not None:
+        raise DomainError("This report has been sent, so it can no longer be changed.")
+    if report.award.status not in OPEN_STATES:
+        raise DomainError("Reports can only be sent for grants that have been accepted.")
+
+
+def save_report(session: Session, report: MonitoringReport, user: User, values: dict[str, Any]) -> None:
+    """Keep the answers as typed, with the total spend worked out from the lines that are money."""
+    ensure_open(report)
+    spend = {str(k): str(v)[:30] for k, v in (values.get("spend") or {}).items()}
+    answers: dict[str, Any] = {q.name: str(values.get(q.name) or "")[:20_000] for q in TEXT_QUESTIONS}
+    answers["people"] = str(values.get("people") or "")[:30]
+    answers["spend"] = spend
+    report.answers = answers
+    report.people_reached = parse_whole_number(answers["people"])
+    amounts = [parse_pounds(v) for v in spend.values() if v.strip()]
+    report.spent_pence = sum(a for a in amounts if a is not None) if amounts else None
+    session.flush()
+
+
+def add_photo(
+    session: Session, storage: Storage, report: MonitoringReport, received: ReceivedFile, *, by: User
+) -> Evidence:
+    """Keep a checked upload as one of the report's photos (with a preview when one can be made).
+
+    Raises UploadRejected for a file that is not a picture, StorageUnavailable when
+    it cannot be stored; either way nothing is added.
+    """
+    ensure_open(report)
+    if received.content_type not in thumbnails.IMAGE_TYPES:
+        raise UploadRejected("Photos must be JPG, PNG or HEIC pictures")
+    preview = preview_of(received)
+    photo = store_evidence(session, storage, received, kind=EvidenceKind.PHOTO, uploaded_by=by, report_id=report.id)
+    attach_thumbnail(storage, photo, preview)
+    session.flush()
+    return photo
+
+
+def report_photo(session: Session, report: MonitoringReport, photo_id: int) -> Evidence | None:
+    """One of the report's photos, or None when the id names no photo of this report."""
+    photo = session.get(Evidence, photo_id)
+    return photo if photo is not None and photo.report_id == report.id else None
+
+
+def remove_photo(session: Session, storage: Storage, report: MonitoringReport, photo: Evidence, *, by: User) -> None:
+    """Take a photo out of the report. If storage cannot be reached, StorageUnavailable
+    propagates and the photo stays (the removal is undone, not the rest of the request)."""
+    ensure_open(report)
+    if photo.report_id != report.id:
+        raise DomainError("That photo is not part of this report.")
+    thumbnail = photo.thumbnail_key
+    with session.begin_nested():
+        delete_evidence(session, storage, photo, actor=by)
+    if thumbnail:
+        # The preview only: once the photo has gone, a leftover preview is swept later.
+        with contextlib.suppress(StorageUnavailable):
+            storage.delete(thumbnail)
+
+
+def report_problems(report: MonitoringReport) -> dict[str, str]:
+    """What must be fixed before the report can be sent."""
+    answers = report.answers or {}
+    problems = {}
+    for question in TEXT_QUESTIONS:
+        text = answers.get(question.name) or ""
+        if not text.strip():
+            problems[question.name] = f"Answer the question: {question.label}"
+        elif count_words(text) > question.word_limit:
+            problems[question.name] = (
+                f"{question.label.rstrip('?')} must be {question.word_limit} words or fewer (you have "
+                f"{count_words(text)})"
+            )
+    if parse_whole_number(answers.get("people")) is None:
+        problems["people"] = "Enter how many people took part, as a whole number, like 35"
+    for line_id, typed in (answers.get("spend") or {}).items():
+        if typed.strip() and parse_pounds(typed) is None:
+            problems[f"spend-{line_id}"] = "Enter what you spent in pounds, like 150 or 149.99"
+    if report.spent_pence is None:
+        problems.setdefault("spend", "Tell us what you spent on at least one budget line")
+    return problems
+
+
+def submit_report(session: Session, report: MonitoringReport, user: User) -> bool:
+    """Send the report. False when it had already been sent (a double tap)."""
+    if report.submitted_at is not None:
+        return False
+    ensure_open(report)
+    problems = report_problems(report)
+    if problems:
+        raise DomainError("Finish the report before you send it: " + "; ".join(problems.values()))
+    claimed = rowcount(
+        session.execute(
+            update(MonitoringReport)
+            .where(MonitoringReport.id == report.id, MonitoringReport.submitted_at.is_(None))
+            .values(submitted_at=utcnow(), submitted_by_id=user.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    session.refresh(report)
+    if claimed != 1:
+        return False
+    application = report.award.application
+    audit.record(
+        session, user, AuditAction.REPORT_SUBMITTED, report, f"End-of-grant report for {application.reference}"
+    )
+    notify.queue_email(
+        session,
+        to=user.email,
+        subject=f"Thank you for your report on {application.reference}",
+        template="report_submitted",
+        report=report,
+        user=user,
+    )
+    team = programme_email()
+    if team:
+        notify.queue_email(
+            session,
+            to=team,
+            subject=f"End-of-grant report sent: {application.reference}",
+            template="report_submitted_team",
+            report=report,
+        )
+    session.flush()
+    return True
+
+
+def _claim(session: Session, report: MonitoringReport, column: Any) -> bool:
+    """Mark a reminder as sent; False if another run already did (so it goes once)."""
+    return (
+        rowcount(
+            session.execute(
+                update(MonitoringReport)
+                .where(MonitoringReport.id == report.id, column.is_(None))
+                .values({column.key: utcnow()})
+                .execution_options(synchronize_session=False)
+            )
+        )
+        == 1
+    )
+
+
+def send_report_reminders(session: Session, today: date) -> int:
+    """Email groups whose report is due within two weeks, and those whose report is late. Returns emails queued."""
+    sent = 0
+    due_soon = session.scalars(
+        select(MonitoringReport)
+        .join(Award, Award.id == MonitoringReport.award_id)
+        .where(
+            MonitoringReport.submitted_at.is_(None),
+            MonitoringReport.reminder_sent_at.is_(None),
+            MonitoringReport.due_on <= today + timedelta(days=REMINDER_DAYS_BEFORE),
+            MonitoringReport.due_on >= today,
+            Award.status.in_(OPEN_STATES),
+        )
+    ).all()
+    for report in due_soon:
+        if not _claim(session, report, MonitoringReport.reminder_sent_at):
+            continue
+        if report.award.status is AwardStatus.PAID:
+            advance_award(report.award, AwardStatus.REPORT_DUE)
+        sent += _email_members(
+            session, report, "report_reminder", f"Your end-of-grant report is due on {report.due_on:%-d %B %Y}"
+        )
+    overdue = session.scalars(
+        select(MonitoringReport)
+        .join(Award, Award.id == MonitoringReport.award_id)
+        .where(
+            MonitoringReport.submitted_at.is_(None),
+            MonitoringReport.overdue_notice_sent_at.is_(None),
+            MonitoringReport.due_on < today,
+            Award.status.in_(OPEN_STATES),
+        )
+    ).all()
+    for report in overdue:
+        if not _claim(session, report, MonitoringReport.overdue_notice_sent_at):
+            continue
+        if report.award.status is AwardStatus.PAID:
+            advance_award(report.award, AwardStatus.REPORT_DUE)
+        sent += _email_members(session, report, "report_overdue", "Your end-of-grant report is late")
+    session.flush()
+    return sent
+
+
+def _email_members(session: Session, report: MonitoringReport, template: str, subject: str) -> int:
+    reference = report.award.application.reference
+    members = organisations.active_members(session, report.award.application.organisation_id)
+    for member in members:
+        notify.queue_email(
+            session,
+            to=member.email,
+            subject=f"{subject} ({reference})",
+            template=template,
+            report=report,
+            user=member,
+            report_url=absolute_url("apply.report", award_id=report.award_id),
+        )
+    return len(members)

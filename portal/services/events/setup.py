@@ -1,0 +1,129 @@
+"""Setting peer-learning events up: officers create, edit, publish and cancel them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from portal.errors import DomainError
+from portal.models.audit import AuditAction
+from portal.models.base import utcnow
+from portal.models.events import Event, EventAudience, EventStatus, RegistrationStatus
+from portal.models.users import User
+from portal.sanitize import sanitize_html
+from portal.services import audit
+from portal.services.events.registrations import lock_places, places_taken, promote_from_waiting_list, registrations_of
+from portal.services.messages import notify
+from portal.services.messages.links import absolute_url
+
+
+@dataclass(frozen=True)
+class EventSettings:
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    online_link: str
+    capacity: int
+    audience: EventAudience
+    round_id: int | None = None
+
+
+def _check(settings: EventSettings) -> None:
+    if not settings.title.strip():
+        raise DomainError("Enter a title for the event", field="title")
+    if settings.ends_at <= settings.starts_at:
+        raise DomainError("The event must end after it starts", field="ends_at")
+    if settings.capacity < 1:
+        raise DomainError("An event needs at least one place", field="capacity")
+    if not settings.place.strip() and not settings.online_link.strip():
+        raise DomainError("Give the place and address, or an online joining link", field="place")
+    if settings.online_link and not settings.online_link.startswith("https://"):
+        raise DomainError("The joining link must start with https://", field="online_link")
+    if settings.audience is EventAudience.ROUND_GRANTEES and settings.round_id is None:
+        raise DomainError("Choose the round whose grantees may book", field="round_id")
+
+
+def _apply(event: Event, settings: EventSettings) -> None:
+    event.title = settings.title.strip()[:200]
+    event.description_html = sanitize_html(settings.description)
+    event.starts_at = settings.starts_at
+    event.ends_at = settings.ends_at
+    event.place = settings.place.strip()
+    event.online_link = settings.online_link.strip() or None
+    event.capacity = settings.capacity
+    event.audience = settings.audience
+    event.round_id = settings.round_id if settings.audience is EventAudience.ROUND_GRANTEES else None
+
+
+def create_event(session: Session, actor: User, settings: EventSettings) -> Event:
+    """A new draft event; nobody but officers sees it until it is published."""
+    _check(settings)
+    event = Event(status=EventStatus.DRAFT, created_by_id=actor.id)
+    _apply(event, settings)
+    session.add(event)
+    session.flush()
+    audit.record(session, actor, AuditAction.EVENT_CREATED, event, event.title)
+    session.flush()
+    return event
+
+
+def update_event(session: Session, actor: User, event: Event, settings: EventSettings) -> int:
+    """Change the event's details; more places move people up from the waiting list. Returns how many moved up."""
+    if event.status is EventStatus.CANCELLED:
+        raise DomainError("This event has been cancelled, so it cannot be changed")
+    _check(settings)
+    lock_places(session, event)
+    taken = places_taken(session, event)
+    if settings.capacity < taken:
+        raise DomainError(
+            f"{taken} places are already booked: the event needs at least that many places", field="capacity"
+        )
+    _apply(event, settings)
+    audit.record(session, actor, AuditAction.EVENT_CHANGED, event, event.title)
+    session.flush()
+    return promote_from_waiting_list(session, event)
+
+
+def publish_event(session: Session, actor: User, event: Event) -> None:
+    if event.status is not EventStatus.DRAFT:
+        raise DomainError("Only a draft event can be published")
+    event.status = EventStatus.PUBLISHED
+    event.published_at = utcnow()
+    audit.record(session, actor, AuditAction.EVENT_PUBLISHED, event, event.title)
+    session.flush()
+
+
+def cancel_event(session: Session, actor: User, event: Event) -> int:
+    """Cancel the event and email everyone booked or waiting. Returns how many people were told."""
+    if event.status is EventStatus.CANCELLED:
+        raise DomainError("This event is already cancelled")
+    lock_places(session, event)
+    was_published = event.status is EventStatus.PUBLISHED
+    event.status = EventStatus.CANCELLED
+    event.cancelled_at = utcnow()
+    # Attendance already marked stays as it was.
+    registrations = registrations_of(session, event, (RegistrationStatus.BOOKED, RegistrationStatus.WAITLISTED))
+    people: dict[int, User] = {}
+    for registration in registrations:
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = event.cancelled_at
+        people.setdefault(registration.user_id, registration.user)
+    if was_published:
+        for person in people.values():
+            if person.active:
+                notify.queue_email(
+                    session,
+                    to=person.email,
+                    subject=f"Cancelled: {event.title}",
+                    template="event_cancelled",
+                    event=event,
+                    user=person,
+                    events_url=absolute_url("events.index"),
+                )
+    audit.record(session, actor, AuditAction.EVENT_CANCELLED, event, f"{event.title}: {len(people)} people told")
+    session.flush()
+    return len(people)

@@ -1,0 +1,1 @@
+"""Uploaded files: receiving them, previews, and sweeping away files no record points to."""

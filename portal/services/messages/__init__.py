@@ -1,0 +1,1 @@
+"""Email: queueing it in the outbox, delivering it, and the links it carries."""

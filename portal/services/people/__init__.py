@@ -1,0 +1,1 @@
+"""People: accounts, signing in, sessions, passwords, personal data and its retention."""

@@ -1,0 +1,226 @@
+"""Administering people: who has an account, which roles they hold, whether they can sign in.
+
+Operations check the rule, change state, write the audit entry (and any
+email), flush and return; they never commit (STYLE §4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.errors import DomainError
+from portal.models.audit import AuditAction
+from portal.models.users import STAFF_ROLES, Role, RoleGrant, User
+from portal.services.audit import record
+from portal.services.messages.notify import queue_email
+from portal.services.people.sessions import end_all_sessions, revoke_all
+from portal.services.people.sign_in import normalise_email
+
+PER_PAGE = 50
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.PANELLIST: "Panel member",
+    Role.OFFICER: "Grants officer",
+    Role.ADMIN: "Administrator",
+}
+
+# Plural labels for the filter on the list of people.
+ROLE_FILTER_LABELS: dict[Role, str] = {
+    Role.PANELLIST: "Panel members",
+    Role.OFFICER: "Grants officers",
+    Role.ADMIN: "Administrators",
+}
+
+
+def role_names(roles: Iterable[Role]) -> list[str]:
+    """Role labels in a stable order (the order of ``Role``)."""
+    held = set(roles)
+    return [ROLE_LABELS[role] for role in Role if role in held]
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    people: list[User]
+    total: int
+    page: int
+    pages: int
+    role: Role | None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def list_people(session: Session, *, role: Role | None = None, page: int = 1, per_page: int = PER_PAGE) -> PeoplePage:
+    """One page of people, by name then email, optionally only those with ``role``.
+
+    Three queries whatever the page size: the count, the people, their roles.
+    """
+    condition = User.role_grants.any(RoleGrant.role == role) if role is not None else None
+    count_query = select(func.count(User.id))
+    people_query = select(User)
+    if condition is not None:
+        count_query = count_query.where(condition)
+        people_query = people_query.where(condition)
+    total = session.scalar(count_query) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    # User.role_grants loads with "selectin": one more query for the whole page.
+    people = list(
+        session.scalars(
+            people_query.order_by(func.lower(User.name), User.email).offset((page - 1) * per_page).limit(per_page)
+        )
+    )
+    return PeoplePage(people=people, total=total, page=page, pages=pages, role=role)
+
+
+def get_person(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def person_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def email_taken(session: Session, email: str) -> bool:
+    return session.scalar(select(User.id).where(User.email == normalise_email(email))) is not None
+
+
+def create_person(
+    session: Session,
+    actor: User,
+    *,
+    name: str,
+    email: str,
+    role: Role,
+    sign_in_url: str,
+) -> User:
+    """Add a person with one role and email them where to sign in.
+
+    ``sign_in_url`` is the full address of the page where this person signs
+    in: the email sign-in page for panel members, the staff page for staff.
+    Officers and admins cannot sign in until they have a password, which is
+    set from the command line.
+    """
+    email = normalise_email(email)
+    name = name.strip()
+    if email_taken(session, email):
+        raise DomainError(f"There is already an account for {email}. Find it in the list of people to change it.")
+    user = User(email=email, name=name)
+    user.grant(role)
+    try:
+        # A savepoint, so a simultaneous duplicate is a clear refusal, not a failed request.
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
+    except IntegrityError:
+        raise DomainError(
+            f"There is already an account for {email}. Find it in the list of people to change it."
+        ) from None
+    record(session, actor, AuditAction.ACCOUNT_CREATED, user, summary=f"{email} added as {ROLE_LABELS[role].lower()}")
+    queue_email(
+        session,
+        to=email,
+        subject="You have been added to Anchor Offer grants",
+        template="account_created",
+        name=name,
+        role_label=ROLE_LABELS[role].lower(),
+        is_staff=role in STAFF_ROLES,
+        sign_in_url=sign_in_url,
+    )
+    session.flush()
+    return user
+
+
+def needs_password(user: User) -> bool:
+    """Staff sign in with a password; one without cannot sign in yet."""
+    return user.is_staff and not user.password_hash
+
+
+def _lock(session: Session, user: User) -> None:
+    """Hold ``user``'s row until the transaction ends and re-read their roles.
+
+    Two submits of the same change (a double click, two admins at once) then
+    run one after the other, and the second sees what the first did. SQLite
+    has no row locks, but there every changing request holds the write lock.
+    """
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    session.refresh(user, ["active", "role_grants"])
+
+
+def set_roles(session: Session, actor: User, user: User, roles: Iterable[Role]) -> tuple[set[Role], set[Role]]:
+    """Give ``user`` exactly ``roles``; return (granted, revoked).
+
+    Any change ends every session ``user`` has (their own too, when admins
+    change their own roles): they sign in again with the new roles. Sending
+    the same roles again (a double submit) changes nothing and writes no
+    audit entry. Admins cannot remove their own admin role, so there is
+    always someone who can manage people.
+    """
+    _lock(session, user)
+    wanted = set(roles)
+    current = set(user.roles)
+    granted = wanted - current
+    revoked = current - wanted
+    if user.id == actor.id and Role.ADMIN in revoked:
+        raise DomainError(
+            "You cannot remove your own administrator role. Ask another administrator to do it if it is needed."
+        )
+    for role in sorted(granted):
+        user.grant(role)
+        record(session, actor, AuditAction.ROLE_GRANTED, user, summary=f"{ROLE_LABELS[role]} given to {user.email}")
+    for role in sorted(revoked):
+        user.revoke(role)
+        record(
+            session, actor, AuditAction.ROLE_REVOKED, user, summary=f"{ROLE_LABELS[role]} taken away from {user.email}"
+        )
+    if granted or revoked:
+        # Their sessions signed in for the roles they had: they sign in again for the new ones.
+        end_all_sessions(session, user, by=actor, reason="their roles changed")
+    session.flush()
+    return granted, revoked
+
+
+def deactivate(session: Session, actor: User, user: User) -> int:
+    """Stop ``user`` signing in and end every session they have now.
+
+    Returns how many sessions were ended. Deactivating someone who is
+    already deactivated changes nothing.
+    """
+    if user.id == actor.id:
+        raise DomainError("You cannot deactivate your own account. Ask another administrator to do it if it is needed.")
+    _lock(session, user)
+    if not user.active:
+        return 0
+    user.active = False
+    ended = revoke_all(session, user)
+    record(
+        session,
+        actor,
+        AuditAction.ACCOUNT_DEACTIVATED,
+        user,
+        summary=f"{user.email} deactivated; {ended} session(s) ended",
+    )
+    session.flush()
+    return ended
+
+
+def reactivate(session: Session, actor: User, user: User) -> bool:
+    """Let ``user`` sign in again. Returns False if they were already active."""
+    _lock(session, user)
+    if user.active:
+        return False
+    user.active = True
+    user.failed_sign_in_count = 0
+    record(session, actor, AuditAction.ACCOUNT_REACTIVATED, user, summary=f"{user.email} can sign in again")
+    session.flush()
+    return True

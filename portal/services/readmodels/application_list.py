@@ -1,0 +1,100 @@
+"""The officer's list of a round's sent applications: its filters, the "flagged by the panel" option, and
+one page of it. The list page, its CSV export and the work queue's "see all" links share this query."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from portal.models.applications import Application, ApplicationStatus
+from portal.models.funding import Round
+from portal.models.organisations import Organisation
+from portal.models.users import User
+from portal.routing import parse_id
+from portal.services.applications.form import parse_pounds
+from portal.services.panels import results
+from portal.services.readmodels import work_queue
+
+PER_PAGE = 50
+
+SORTS = {
+    "sent": (Application.submitted_at, Application.id),
+    "reference": (Application.reference,),
+    "amount": (Application.amount_requested_pence.desc(), Application.id),
+    "group": (Organisation.name, Application.id),
+}
+
+_STATUSES = frozenset(s.value for s in ApplicationStatus)
+_QUEUES = frozenset(k.value for k in work_queue.Kind)
+
+
+def chosen_filters(args: Mapping[str, str]) -> dict[str, str]:
+    """The list's filters from the query string, each cleaned: an unknown value is ignored rather than
+    refused, so an old bookmark still shows a list."""
+    return {
+        "status": args.get("status", "") if args.get("status", "") in _STATUSES else "",
+        "q": args.get("q", "").strip()[:100],
+        "neighbourhood": args.get("neighbourhood", "") if parse_id(args.get("neighbourhood")) else "",
+        "min": args.get("min", "") if parse_pounds(args.get("min", "")) is not None else "",
+        "max": args.get("max", "") if parse_pounds(args.get("max", "")) is not None else "",
+        "sort": args.get("sort", "") if args.get("sort", "") in SORTS else "sent",
+        "flagged": "y" if args.get("flagged") == "y" else "",
+        "queue": args.get("queue", "") if args.get("queue", "") in _QUEUES else "",
+    }
+
+
+def flagged_by_panel(session: Session, grant_round: Round) -> list[int]:
+    """The round's applications the panel's results flag (a spread of scores, a conflict, too few reviews)."""
+    return [row.application_id for row in results.round_results(session, grant_round) if row.flags]
+
+
+def filtered(session: Session, grant_round: Round, chosen: Mapping[str, str], *, by: User) -> Select[Application]:
+    """The sent applications of the round, narrowed and sorted as chosen."""
+    statement = (
+        select(Application)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .where(Application.round_id == grant_round.id, Application.status != ApplicationStatus.DRAFT)
+        .options(joinedload(Application.organisation))
+    )
+    if chosen.get("status"):
+        statement = statement.where(Application.status == ApplicationStatus(chosen["status"]))
+    if chosen.get("q"):
+        like = f"%{chosen['q']}%"
+        statement = statement.where(or_(Application.reference.ilike(like), Organisation.name.ilike(like)))
+    if chosen.get("neighbourhood"):
+        statement = statement.where(Organisation.neighbourhood_id == int(chosen["neighbourhood"]))
+    if chosen.get("min"):
+        statement = statement.where(Application.amount_requested_pence >= (parse_pounds(chosen["min"]) or 0))
+    if chosen.get("max"):
+        statement = statement.where(Application.amount_requested_pence <= (parse_pounds(chosen["max"]) or 0))
+    if chosen.get("queue"):
+        # The work queue's own condition, so "see all" lists exactly what the home page counted.
+        statement = statement.where(work_queue.condition(work_queue.Kind(chosen["queue"]), by=by))
+    if chosen.get("flagged"):
+        statement = statement.where(Application.id.in_(flagged_by_panel(session, grant_round)))
+    return statement.order_by(*SORTS[chosen.get("sort") or "sent"])
+
+
+@dataclass(frozen=True)
+class ListPage:
+    rows: Sequence[Application]
+    total: int
+    page: int
+    pages: int
+
+
+def list_page(session: Session, statement: Select[Application], page: int) -> ListPage:
+    """One page of the list, with how many there are in all."""
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return ListPage(rows=rows, total=total, page=page, pages=max(1, (total + PER_PAGE - 1) // PER_PAGE))
+
+
+def chosen_applications(session: Session, grant_round: Round, ids: Sequence[int]) -> Sequence[Application]:
+    """The applications ticked on the list, only those of this round (an id from another round is ignored)."""
+    return session.scalars(
+        select(Application).where(Application.id.in_(ids), Application.round_id == grant_round.id)
+    ).all()

@@ -1,0 +1,1 @@
+"""Funding rounds: setting them up and reading them for the public pages."""

@@ -1,0 +1,264 @@
+"""Setting up a funding round: its dates, money, neighbourhoods, eligibility, questions and scoring criteria.
+
+``RoundSettings`` is what an officer fills in; ``check`` says what is wrong in
+plain words; ``save`` writes it (a new round, or changes to one) with an
+audit entry. Criteria cannot change once panel members have started scoring.
+
+Groups' answers to the round's own questions are stored under each question's
+key, so a key never changes for the life of the round (``settle_questions``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.errors import DomainError
+from portal.models.applications import Application
+from portal.models.audit import AuditAction
+from portal.models.funding import LIVING_WAGE_PENCE, Criterion, Fund, Neighbourhood, Round
+from portal.models.panels import Score
+from portal.models.users import User
+from portal.plain_text import is_one_line
+from portal.services import audit
+from portal.services.applications.form import MAX_EXTRA_QUESTIONS, answered
+from portal.services.panels import scoring
+
+SECTION_KEYS = ("group", "idea", "benefit", "budget")
+MAX_CRITERIA = 6
+SCORE_POINTS = ("1", "2", "3", "4", "5")
+FRESH_KEY = re.compile(r"q(\d{1,6})")
+
+
+@dataclass
+class CriterionSettings:
+    title: str
+    guidance: str = ""
+    weight: int = 1
+    descriptors: dict[str, str] = field(default_factory=dict)
+    comment_required: bool = False
+
+
+@dataclass
+class RoundSettings:
+    fund_name: str
+    title: str
+    slug: str
+    summary: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    decisions_by: datetime | None
+    budget_pence: int | None
+    min_award_pence: int | None
+    max_award_pence: int | None
+    reviews_per_application: int | None
+    blind_review: bool
+    second_approval_above_pence: int | None
+    hourly_rate_pence: int | None
+    neighbourhood_ids: list[int]
+    eligibility: dict[str, Any]
+    questions: dict[str, Any]
+    criteria: list[CriterionSettings]
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
+
+
+def check(session: Session, settings: RoundSettings, existing: Round | None) -> dict[str, str]:
+    """Field name → what to fix. Empty when the settings can be saved."""
+    problems: dict[str, str] = {}
+    if not settings.title.strip():
+        problems["title"] = "Enter the round's title"
+    elif not is_one_line(settings.title):
+        problems["title"] = "Enter the round's title on one line, without line breaks or hidden characters"
+    slug = settings.slug or slugify(settings.title)
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug or ""):
+        problems["slug"] = "The web address can only use lower-case letters, numbers and hyphens"
+    elif session.scalar(select(Round.id).where(Round.slug == slug, Round.id != (existing.id if existing else 0))):
+        problems["slug"] = "Another round already uses this web address"
+    if settings.opens_at is None:
+        problems["opens_at"] = "Enter when the round opens"
+    if settings.closes_at is None:
+        problems["closes_at"] = "Enter when the round closes"
+    elif settings.opens_at is not None and settings.closes_at <= settings.opens_at:
+        problems["closes_at"] = "The round must close after it opens"
+    for name, label in (
+        ("budget_pence", "the total budget"),
+        ("min_award_pence", "the smallest award"),
+        ("max_award_pence", "the largest award"),
+    ):
+        if getattr(settings, name) is None:
+            problems[name] = f"Enter {label} in pounds, like 5000"
+    if (
+        settings.min_award_pence is not None
+        and settings.max_award_pence is not None
+        and settings.max_award_pence < settings.min_award_pence
+    ):
+        problems["max_award_pence"] = "The largest award must be at least the smallest"
+    if existing is not None and settings.budget_pence is not None and settings.budget_pence < existing.committed_pence:
+        problems["budget_pence"] = (
+            f"The budget cannot be less than the {existing.committed_pence / 100:,.2f} pounds already awarded"
+        )
+    if settings.reviews_per_application is None or not 1 <= settings.reviews_per_application <= 10:
+        problems["reviews_per_application"] = "Enter how many panel members score each application: 1 to 10"
+    if settings.hourly_rate_pence is None:
+        problems["hourly_rate_pence"] = "Enter the panel's hourly rate in pounds, like 13.60"
+    if len(settings.questions.get("extra") or []) > MAX_EXTRA_QUESTIONS:
+        problems["extra"] = f"A round can ask up to {MAX_EXTRA_QUESTIONS} questions of its own"
+    if not settings.criteria:
+        problems["criteria"] = "Add at least one scoring criterion"
+    for index, criterion in enumerate(settings.criteria):
+        if any(not criterion.descriptors.get(point, "").strip() for point in SCORE_POINTS):
+            problems[f"criterion-{index}"] = f"Describe every score point (1 to 5) for {criterion.title}"
+        if not 1 <= criterion.weight <= 10:
+            problems[f"criterion-{index}"] = f"The weight of {criterion.title} must be 1 to 10"
+    return problems
+
+
+def _scoring_started(session: Session, grant_round: Round) -> bool:
+    criterion_ids = [c.id for c in grant_round.criteria]
+    if not criterion_ids:
+        return False
+    return bool(session.scalar(select(func.count(Score.id)).where(Score.criterion_id.in_(criterion_ids))))
+
+
+def answered_question_keys(session: Session, grant_round: Round) -> set[str]:
+    """Keys of the round's own questions that at least one application has answered."""
+    found: set[str] = set()
+    rows = session.scalars(select(Application.answers).where(Application.round_id == grant_round.id))
+    for answers in rows:
+        extra = (answers or {}).get("extra") or {}
+        if isinstance(extra, dict):
+            found.update(name for name, value in extra.items() if answered(value))
+    return found
+
+
+def settle_questions(session: Session, questions: dict[str, Any], existing: Round | None) -> dict[str, Any]:
+    """The questions to store, with keys that stay put for the life of the round.
+
+    Each row of ``questions["extra"]`` (in the order the form asks them) keeps the
+    key it came with when that key is one of the round's; any other row gets a key
+    never used in the round. A question taken out of the form that a group has
+    answered stays, marked ``"removed"``, so its answers can still be read.
+    """
+    before = (existing.questions if existing is not None else None) or {}
+    previous = {q["key"]: q for q in before.get("extra") or [] if isinstance(q, dict) and q.get("key")}
+    answered_keys = answered_question_keys(session, existing) if existing is not None else set()
+    used = [int(m.group(1)) for key in {*previous, *answered_keys} if (m := FRESH_KEY.fullmatch(key))]
+    last = max([int(before.get("last_key_number") or 0), *used])
+    asked: list[dict[str, Any]] = []
+    for row in questions.get("extra") or []:
+        key = str(row.get("key") or "")
+        if key not in previous or key in {q["key"] for q in asked}:
+            last += 1
+            key = f"q{last}"
+        asked.append({name: value for name, value in row.items() if name != "removed"} | {"key": key})
+    kept = {q["key"] for q in asked}
+    removed = [
+        {**question, "removed": True} for key, question in previous.items() if key not in kept and key in answered_keys
+    ]
+    return {**questions, "extra": asked + removed, "last_key_number": last}
+
+
+def save(session: Session, officer: User, settings: RoundSettings, existing: Round | None = None) -> Round:
+    problems = check(session, settings, existing)
+    if problems:
+        raise DomainError("Fix the problems on the page: " + "; ".join(problems.values()))
+    questions = settle_questions(session, settings.questions, existing)
+    with session.no_autoflush:
+        fund = session.scalar(select(Fund).where(Fund.name == settings.fund_name.strip()))
+    if fund is None:
+        fund = Fund(name=settings.fund_name.strip() or "Anchor Offer small grants")
+        session.add(fund)
+    grant_round = existing or Round(fund=fund)
+    reviews_before = existing.reviews_per_application if existing is not None else None
+    grant_round.fund = fund
+    grant_round.title = settings.title.strip()[:200]
+    grant_round.slug = settings.slug or slugify(settings.title)
+    grant_round.summary = settings.summary.strip()
+    # Optional in the settings, but check() reports any that is missing as a problem.
+    grant_round.opens_at = settings.opens_at  # type: ignore[assignment]
+    grant_round.closes_at = settings.closes_at  # type: ignore[assignment]
+    grant_round.decisions_by = settings.decisions_by
+    grant_round.budget_pence = settings.budget_pence  # type: ignore[assignment]
+    grant_round.min_award_pence = settings.min_award_pence  # type: ignore[assignment]
+    grant_round.max_award_pence = settings.max_award_pence  # type: ignore[assignment]
+    grant_round.reviews_per_application = settings.reviews_per_application  # type: ignore[assignment]
+    grant_round.blind_review = settings.blind_review
+    grant_round.second_approval_above_pence = settings.second_approval_above_pence
+    grant_round.hourly_rate_pence = settings.hourly_rate_pence or LIVING_WAGE_PENCE
+    grant_round.eligibility = settings.eligibility
+    grant_round.questions = questions
+    with session.no_autoflush:  # the new round is not complete until every field is set
+        grant_round.neighbourhoods = list(
+            session.scalars(select(Neighbourhood).where(Neighbourhood.id.in_(settings.neighbourhood_ids)))
+        )
+    session.add(grant_round)
+    criteria_changed = [
+        (c.title, c.guidance, c.weight, c.descriptors, c.comment_required) for c in grant_round.criteria
+    ] != [(c.title, c.guidance, c.weight, c.descriptors, c.comment_required) for c in settings.criteria]
+    if criteria_changed:
+        if existing is not None and _scoring_started(session, existing):
+            raise DomainError(
+                "Panel members have started scoring, so the criteria can no longer change.", field="criteria"
+            )
+        grant_round.criteria.clear()
+        session.flush()
+        grant_round.criteria.extend(
+            Criterion(
+                position=index,
+                title=c.title,
+                guidance=c.guidance,
+                weight=c.weight,
+                descriptors=c.descriptors,
+                comment_required=c.comment_required,
+            )
+            for index, c in enumerate(settings.criteria, start=1)
+        )
+    session.add(grant_round)
+    session.flush()
+    audit.record(
+        session,
+        officer,
+        AuditAction.ROUND_CHANGED if existing else AuditAction.ROUND_CREATED,
+        grant_round,
+        grant_round.title,
+    )
+    if reviews_before is not None and grant_round.reviews_per_application < reviews_before:
+        # Fewer reviews asked for: applications waiting on the panel may now have all they need.
+        scoring.recheck_waiting(session, grant_round, by=officer)
+    session.flush()
+    return grant_round
+
+
+def settings_of(grant_round: Round) -> RoundSettings:
+    """The settings a round has now, to fill in the form."""
+    return RoundSettings(
+        fund_name=grant_round.fund.name,
+        title=grant_round.title,
+        slug=grant_round.slug,
+        summary=grant_round.summary,
+        opens_at=grant_round.opens_at,
+        closes_at=grant_round.closes_at,
+        decisions_by=grant_round.decisions_by,
+        budget_pence=grant_round.budget_pence,
+        min_award_pence=grant_round.min_award_pence,
+        max_award_pence=grant_round.max_award_pence,
+        reviews_per_application=grant_round.reviews_per_application,
+        blind_review=grant_round.blind_review,
+        second_approval_above_pence=grant_round.second_approval_above_pence,
+        hourly_rate_pence=grant_round.hourly_rate_pence,
+        neighbourhood_ids=[n.id for n in grant_round.neighbourhoods],
+        eligibility=dict(grant_round.eligibility or {}),
+        questions=dict(grant_round.questions or {}),
+        criteria=[
+            CriterionSettings(c.title, c.guidance, c.weight, dict(c.descriptors), c.comment_required)
+            for c in grant_round.criteria
+        ],
+    )

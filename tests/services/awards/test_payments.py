@@ -1,0 +1,80 @@
+"""Paying, cancelling and closing awards: the budget moves at each step."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy.orm import Session
+
+from portal.errors import DomainError
+from portal.models.applications import ApplicationStatus
+from portal.models.awards import Award, AwardStatus
+from portal.models.users import User
+from portal.services.awards import bank_details, payments, reports
+from tests.factories import make_application, make_award, make_organisation, make_report, make_round, make_user
+
+
+def live_award(session: Session, status: AwardStatus = AwardStatus.ACCEPTED) -> tuple[Award, User]:
+    member = make_user(session)
+    grant_round = make_round(session, budget_pence=1_000_000)
+    application = make_application(
+        session,
+        grant_round=grant_round,
+        organisation=make_organisation(session, members=(member,)),
+        status=ApplicationStatus.APPROVED,
+    )
+    application.reference = f"AO-2026-{application.id:04d}"
+    award = make_award(session, application=application, amount_pence=300_000, status=status)
+    grant_round.committed_pence = 300_000
+    session.flush()
+    return award, member
+
+
+def test_payments_in_instalments_then_the_award_is_paid(session: Session, officer: User) -> None:
+    award, member = live_award(session)
+    first = payments.plan_payment(session, officer, award, amount_pence=200_000, due_on=date(2027, 1, 10))
+    second = payments.plan_payment(session, officer, award, amount_pence=100_000, due_on=date(2027, 6, 10))
+    with pytest.raises(DomainError, match="£0 is left to plan"):
+        payments.plan_payment(session, officer, award, amount_pence=1, due_on=date(2027, 6, 10))
+    with pytest.raises(DomainError, match="bank details"):
+        payments.record_payment(session, officer, first, reference="BACS-1")
+    bank_details.save_bank_details(session, award, member, bank_details.BankDetails("Group", "309457", "00733445"))
+
+    payments.record_payment(session, officer, first, reference="BACS-1")
+    assert award.status is AwardStatus.ACCEPTED
+    with pytest.raises(DomainError, match="already been recorded"):
+        payments.record_payment(session, officer, first, reference="BACS-1")
+    payments.record_payment(session, officer, second, reference="BACS-2")
+    assert award.status is AwardStatus.PAID
+    assert award.paid_pence() == 300_000
+
+
+def test_cancelling_returns_the_unpaid_money(session: Session, officer: User) -> None:
+    award, _ = live_award(session, AwardStatus.OFFERED)
+    with pytest.raises(DomainError, match="Give the reason"):
+        payments.cancel_award(session, officer, award, reason="")
+    payments.cancel_award(session, officer, award, reason="The group has closed")
+    assert award.status is AwardStatus.CANCELLED
+    assert award.application.round.committed_pence == 0
+    with pytest.raises(DomainError, match="Only a live award"):
+        payments.cancel_award(session, officer, award, reason="Again")
+
+
+def test_closing_after_the_report(session: Session, officer: User) -> None:
+    award, member = live_award(session, AwardStatus.PAID)
+    report = make_report(session, award=award)
+    with pytest.raises(DomainError, match="not sent its report"):
+        payments.close_after_report(session, officer, report)
+    line_answers = {
+        "what_happened": "Walks",
+        "story": "June",
+        "learned": "Lots",
+        "people": "30",
+        "spend": {"1": "3000"},
+    }
+    reports.save_report(session, report, member, line_answers)
+    reports.submit_report(session, report, member)
+    payments.close_after_report(session, officer, report)
+    assert award.status is AwardStatus.CLOSED
+    assert report.reviewed_by_id == officer.id
