@@ -7,6 +7,7 @@ nothing either member wrote is lost.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -36,7 +37,7 @@ def new_application(slug: str) -> str | Response:
     grant_round = listing.round_by_slug(db.session, slug)
     if grant_round is None:
         abort(404)
-    groups = lifecycle.groups_for_round(db.session, current_user, grant_round)  # type: ignore[arg-type]
+    groups = lifecycle.groups_for_round(db.session, current_user, grant_round)
     form = StartApplicationForm()
     form.organisation.choices = [SelectChoice(str(o.id), o.name) for o, existing in groups if existing is None]
     if not grant_round.is_open():
@@ -47,7 +48,7 @@ def new_application(slug: str) -> str | Response:
             refuse(form, "Choose the group that is applying", at=form.organisation)
         else:
             try:
-                application = lifecycle.start_application(db.session, grant_round, chosen, current_user)  # type: ignore[arg-type]
+                application = lifecycle.start_application(db.session, grant_round, chosen, current_user)
             except DomainError as error:
                 refuse(form, error.message, at=form.organisation)
             else:
@@ -99,7 +100,7 @@ def section(application_id: int, section: str) -> str | Response | tuple[str, in
     saved = (application.answers or {}).get(key, {})
     if request.method == "GET":
         form = question_form(specs, data={**saved, "revision": lifecycle.revision_of(application, key)})
-        problems = {}
+        problems: dict[str, str] = {}
         return _render_section(application, key, specs, form, problems)
 
     form = question_form(specs)
@@ -113,7 +114,7 @@ def section(application_id: int, section: str) -> str | Response | tuple[str, in
             current_user,
             key,
             values,
-            revision=form.revision_number(),  # type: ignore[arg-type]
+            revision=form.revision_number(),
         )
     except StaleSection as stale:
         return _stale(application_id, key, stale, form, values)
@@ -123,7 +124,7 @@ def section(application_id: int, section: str) -> str | Response | tuple[str, in
     return _after_save(application, key, lambda: _render_section_after_save(application, key, specs))
 
 
-def _after_save(application: Application, key: str, show_problems: Any) -> str | Response:
+def _after_save(application: Application, key: str, show_problems: Callable[[], str | Response]) -> str | Response:
     title = form_rules.SECTIONS_BY_KEY[key].title
     if request.form.get("action") == "later":
         flash(f"Your answers to {title.lower()} are saved. You can come back to them at any time.", "success")
@@ -243,7 +244,7 @@ def budget(application_id: int) -> str | Response | tuple[str, int]:
     else:
         lines = [line for line in lines if not _blank(line)]
     try:
-        lifecycle.save_budget(db.session, application, current_user, lines, revision=form.revision_number())  # type: ignore[arg-type]
+        lifecycle.save_budget(db.session, application, current_user, lines, revision=form.revision_number())
     except StaleSection as stale:
         db.session.rollback()
         application = application_for_member(application_id)

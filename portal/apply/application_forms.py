@@ -59,7 +59,8 @@ def _field_for(spec: FieldSpec) -> Field:
 def question_form(specs: list[FieldSpec], **kwargs: Any) -> RevisionForm:
     """A form with one field per question (named as the question)."""
     form_class = type("QuestionForm", (RevisionForm,), {spec.name: _field_for(spec) for spec in specs})
-    return form_class(**kwargs)
+    form: RevisionForm = form_class(**kwargs)
+    return form
 
 
 def values_from(form: RevisionForm, specs: list[FieldSpec]) -> dict[str, Any]:

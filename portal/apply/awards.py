@@ -74,7 +74,7 @@ def award_for_member(award_id: int) -> Award:
     )
     if award is None:
         abort(404)
-    require_member(db.session, current_user, award.application.organisation_id)  # type: ignore[arg-type]
+    require_member(db.session, current_user, award.application.organisation_id)
     return award
 
 
@@ -104,7 +104,7 @@ def accept_award(award_id: int) -> str | Response | tuple[str, int]:
     form = AcceptForm()
     if form.validate_on_submit():
         try:
-            acceptance.accept_award(db.session, item, current_user, name=form.name.data, agreed=form.agreed.data)  # type: ignore[arg-type]
+            acceptance.accept_award(db.session, item, current_user, name=form.name.data, agreed=form.agreed.data)
         except DomainError as error:
             refuse(form, error)
             return render_template("apply/awards/accept.html", award=item, form=form), 409
@@ -125,7 +125,7 @@ def bank_details_page(award_id: int) -> str | Response | tuple[str, int]:
             account_number=bank_details.clean_account_number(form.account_number.data) or "",
         )
         try:
-            bank_details.save_bank_details(db.session, item, current_user, details)  # type: ignore[arg-type]
+            bank_details.save_bank_details(db.session, item, current_user, details)
         except DomainError as error:
             refuse(form, error)
             return _bank_details_page(item, form, 409)
@@ -210,7 +210,7 @@ def report(award_id: int) -> Response | tuple[str, int]:
         return _report_page(item)
     typed = _typed(item)
     try:
-        reports.save_report(db.session, item, current_user, typed)  # type: ignore[arg-type]
+        reports.save_report(db.session, item, current_user, typed)
     except DomainError as error:
         return _report_page(item, errors={"what_happened": error.message}, typed=typed, status=409)
     # A photo's Remove button carries the photo's id instead of an action.
@@ -250,7 +250,7 @@ def _photo_change(item: MonitoringReport, action: str) -> str | None:
         if photo is None:
             abort(404)
         try:
-            reports.remove_photo(db.session, get_storage(), item, photo, by=current_user)  # type: ignore[arg-type]
+            reports.remove_photo(db.session, get_storage(), item, photo, by=current_user)
         except StorageUnavailable:
             return "We could not remove the photo just now. Your report is saved: try again in a few minutes."
     if upload is None or not upload.filename:
@@ -276,7 +276,7 @@ def _add_photo(item: MonitoringReport, upload: FileStorage) -> None:
     with receive_upload(
         upload.stream, upload.filename or "", max_bytes=current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     ) as received:
-        reports.add_photo(db.session, get_storage(), item, received, by=current_user)  # type: ignore[arg-type]
+        reports.add_photo(db.session, get_storage(), item, received, by=current_user)
 
 
 class SendReportForm(FlaskForm):
@@ -293,7 +293,7 @@ def check_report(award_id: int) -> Response | tuple[str, int]:
     problems = reports.report_problems(item)
     if item.submitted_at is None and form.validate_on_submit():
         try:
-            reports.submit_report(db.session, item, current_user)  # type: ignore[arg-type]
+            reports.submit_report(db.session, item, current_user)
         except DomainError as error:
             refuse(form, error)
         else:

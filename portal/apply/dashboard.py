@@ -12,5 +12,5 @@ from portal.services.readmodels.applicant_home import applicant_overview
 
 @bp.get("/dashboard")
 def dashboard() -> str:
-    overview = applicant_overview(db.session, current_user)  # type: ignore[arg-type]
+    overview = applicant_overview(db.session, current_user)
     return render_template("apply/dashboard.html", overview=overview)

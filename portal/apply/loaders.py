@@ -24,5 +24,5 @@ def application_for_member(application_id: int) -> Application:
     )
     if application is None:
         abort(404)
-    require_member(db.session, current_user, application.organisation_id)  # type: ignore[arg-type]
+    require_member(db.session, current_user, application.organisation_id)
     return application

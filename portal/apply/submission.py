@@ -20,7 +20,7 @@ from portal.form_errors import refuse
 from portal.infra import rate_limits
 from portal.models.applications import ApplicationStatus, InfoRequest
 from portal.models.awards import Award
-from portal.services.applications import answers, lifecycle, timeline
+from portal.services.applications import answers, evidence, lifecycle, timeline
 from portal.services.applications import form as form_rules
 from portal.services.files.uploads import ReceivedFile, receive_upload
 from portal.storage import get_storage
@@ -49,7 +49,7 @@ def _answer_rows(application: Any) -> list[dict[str, Any]]:
                 }
             )
         elif key == "evidence":
-            for need in form_rules.evidence_rules.evidence_needed(application):
+            for need in evidence.evidence_needed(application):
                 names = ", ".join(e.original_filename for e in need.files) or "None"
                 rows.append({"key": need.label, "value": names, "href": href})
         groups.append({"title": entry.section.title, "rows": rows, "status": entry.status})
@@ -64,7 +64,7 @@ def check_answers(application_id: int) -> str | Response | tuple[str, int]:
     form = SubmitForm()
     if form.validate_on_submit():
         try:
-            lifecycle.submit_application(db.session, application, current_user)  # type: ignore[arg-type]
+            lifecycle.submit_application(db.session, application, current_user)
         except DomainError as error:
             refuse(form, error.message)
             return render_template(
@@ -111,7 +111,7 @@ def withdraw(application_id: int) -> str | Response | tuple[str, int]:
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            lifecycle.withdraw_application(db.session, application, current_user, reason=form.reason.data or "")  # type: ignore[arg-type]
+            lifecycle.withdraw_application(db.session, application, current_user, reason=form.reason.data or "")
         except DomainError as error:
             refuse(form, error.message)
             return render_template("apply/withdraw.html", application=application, form=form), 409
@@ -144,7 +144,7 @@ def answer_question(application_id: int, info_request_id: int) -> str | Response
             info_request,
             current_user,
             answer=form.answer.data or "",
-            files=received,  # type: ignore[arg-type]
+            files=received,
         )
     except RateLimitExceeded:
         refuse(form, TOO_MANY_UPLOADS, at=form.files)

@@ -94,7 +94,7 @@ def applications_csv(round_id: int) -> FlaskResponse:
 
     header = ["Reference", "Title", "Group", "Status", "Asked for (£)", "Sent on"]
     summary = f"Round {round_id}: " + (", ".join(f"{k} {v}" for k, v in chosen.items() if v) or "everything")
-    audit.record(db.session, current_user, AuditAction.APPLICATIONS_EXPORTED, None, summary)  # type: ignore[arg-type]
+    audit.record(db.session, current_user, AuditAction.APPLICATIONS_EXPORTED, None, summary)
     return streamed(lambda session: csv_lines(header, rows(session)), f"applications-round-{round_id}.csv", "text/csv")
 
 
@@ -111,7 +111,7 @@ def route_applications(round_id: int) -> Response:
     if not eligible and not reason.strip():
         flash("Give the reason the groups will read before marking them not eligible.", "error")
         return redirect(url_for("officer.applications", round_id=round_id))
-    problems = decisions.route_many(db.session, current_user, items, eligible=eligible, reason=reason)  # type: ignore[arg-type]
+    problems = decisions.route_many(db.session, current_user, items, eligible=eligible, reason=reason)
     moved = len(items) - len(problems)
     flash(
         f"{moved} application{'s' if moved != 1 else ''} moved."
@@ -149,7 +149,7 @@ def application_page(
             return_form=return_form or ReturnApprovalForm(formdata=None),
             forms=_decision_forms(item, sent or {}),
             form=FlaskForm(),
-            steps=panel_step_forms.panel_steps(db.session, item, **panel_forms),  # type: ignore[arg-type]
+            steps=panel_step_forms.panel_steps(db.session, item, **panel_forms),
         ),
         status,
     )
@@ -264,7 +264,7 @@ def return_approval(application_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return application_page(item, return_form=form, status=400)
     try:
-        returned = decisions.return_approval(db.session, item, by=current_user, reason=form.reason.data)  # type: ignore[arg-type]
+        returned = decisions.return_approval(db.session, item, by=current_user, reason=form.reason.data)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

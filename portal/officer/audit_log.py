@@ -40,7 +40,7 @@ def _action(raw: str) -> AuditAction | None:
         return None
 
 
-def _filtered() -> tuple[Select[tuple[AuditEntry, str | None]], dict[str, str]]:
+def _filtered() -> tuple[Select[AuditEntry, str], dict[str, str]]:
     action = request.args.get("action", "").strip()[:60]
     who = request.args.get("who", "").strip()[:254]
     since, until = _day(request.args.get("from", "")), _day(request.args.get("to", ""))

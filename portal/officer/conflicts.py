@@ -60,7 +60,7 @@ def conflict_register() -> str | Response | tuple[str, int]:
         try:
             done = conflicts.add_entry(
                 db.session,
-                by=current_user,  # type: ignore[arg-type]
+                by=current_user,
                 panellist=panellist,
                 organisation=organisation,
                 reason=form.reason.data or "",
@@ -105,7 +105,7 @@ def end_conflict(entry_id: int) -> str | Response | tuple[str, int]:
     status = 200
     if form.validate_on_submit():
         try:
-            conflicts.end_entry(db.session, entry, by=current_user, reason=form.reason.data or "")  # type: ignore[arg-type]
+            conflicts.end_entry(db.session, entry, by=current_user, reason=form.reason.data or "")
         except DomainError as error:
             form.reason.errors = [error.message]
             status = 409

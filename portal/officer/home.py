@@ -16,6 +16,6 @@ def home() -> str:
     return render_template(
         "officer/home.html",
         overview=officer_home.officer_overview(db.session),
-        queue=work_queue.work_queue(db.session, by=current_user),  # type: ignore[arg-type]
-        offer_authenticator=totp.offer_setup(current_user),  # type: ignore[arg-type]
+        queue=work_queue.work_queue(db.session, by=current_user),
+        offer_authenticator=totp.offer_setup(current_user),
     )

@@ -47,7 +47,7 @@ def mark_eligible(application_id: int) -> Response | tuple[str, int]:
         sent = membership.send_to_panel(
             db.session,
             item,
-            by=current_user,  # type: ignore[arg-type]
+            by=current_user,
             panel=panel,
             panellists=[user for _, user in chosen],
             automatically=how == AUTOMATICALLY,
@@ -98,7 +98,7 @@ def close_reviewing(application_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return application_page(item, close=form, status=400)
     try:
-        withdrawn = closing.close_reviewing(db.session, item, by=current_user, reason=form.closing_reason.data or "")  # type: ignore[arg-type]
+        withdrawn = closing.close_reviewing(db.session, item, by=current_user, reason=form.closing_reason.data or "")
     except DomainError as error:
         form.closing_reason.errors = [error.message]
         return application_page(item, close=form, status=409)

@@ -76,7 +76,7 @@ def round_panels(round_id: int) -> str | Response:
             db.session,
             current_user,
             grant_round,
-            name=form.name.data,  # type: ignore[arg-type]
+            name=form.name.data,
             reviews_due_at=due.replace(tzinfo=uk_time(grant_round.closes_at).tzinfo) if due else None,
         )
         flash(f"{panel.name} is set up. Now invite its members.", "success")
@@ -139,7 +139,7 @@ def invite_panellist(panel_id: int) -> Response | tuple[str, int]:
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            membership.invite_member(db.session, current_user, panel, email=form.email.data, name=form.name.data)  # type: ignore[arg-type]
+            membership.invite_member(db.session, current_user, panel, email=form.email.data, name=form.name.data)
         except DomainError as error:
             form.email.errors = [error.message]
         else:
@@ -151,7 +151,7 @@ def invite_panellist(panel_id: int) -> Response | tuple[str, int]:
 @bp.post("/panels/<int:panel_id>/assign-automatically")
 def auto_assign(panel_id: int) -> Response:
     panel = _panel_or_404(panel_id)
-    made, short = membership.assign_automatically(db.session, current_user, panel)  # type: ignore[arg-type]
+    made, short = membership.assign_automatically(db.session, current_user, panel)
     message = f"{made} assignment{'s' if made != 1 else ''} made."
     if short:
         message += " Not enough panel members for: " + ", ".join(a.reference or str(a.id) for a in short) + "."
@@ -168,7 +168,7 @@ def assign(panel_id: int) -> Response | tuple[str, int]:
     panellist = db.session.get(User, panellist_id) if panellist_id else None
     if form.validate_on_submit() and application is not None and panellist is not None:
         try:
-            membership.assign(db.session, current_user, panel, application, panellist)  # type: ignore[arg-type]
+            membership.assign(db.session, current_user, panel, application, panellist)
         except DomainError as error:
             form.panellist.errors = [error.message]
         else:
@@ -187,7 +187,7 @@ def panellist_leaves(panel_id: int, member_id: int) -> str | Response:
         abort(404)
     form = FlaskForm()
     if form.validate_on_submit():
-        stranded = membership.leave_panel(db.session, current_user, member)  # type: ignore[arg-type]
+        stranded = membership.leave_panel(db.session, current_user, member)
         who = member.user.name or member.user.email
         message = f"{who} has left the panel; their unfinished reviews were given to others."
         if stranded:
@@ -231,7 +231,7 @@ def decide_from_results(round_id: int) -> Response:
     approving = request.form.get("action") == "approve"
     done = decisions.decide_many(
         db.session,
-        current_user,  # type: ignore[arg-type]
+        current_user,
         [by_id[i] for i in ranked],
         approve_them=approving,
         reasons=request.form.getlist("reasons"),
@@ -269,7 +269,7 @@ def moderate(application_id: int) -> str | Response | tuple[str, int]:
                 current_user,
                 application,
                 score=float(form.score.data),
-                reason=form.reason.data,  # type: ignore[arg-type]
+                reason=form.reason.data,
             )
         except DomainError as error:
             refuse(form, error)
@@ -291,7 +291,7 @@ def panel_time_page(panel_id: int) -> str:
 def mark_time_paid(panel_id: int, user_id: int) -> Response | tuple[str, int]:
     panel = _panel_or_404(panel_id)
     try:
-        minutes = paid_time.mark_paid(db.session, current_user, panel, user_id)  # type: ignore[arg-type]
+        minutes = paid_time.mark_paid(db.session, current_user, panel, user_id)
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -307,7 +307,7 @@ def panel_time_csv(panel_id: int) -> FlaskResponse:
     rows = paid_time.time_owed(db.session, panel)
     # One row per panel member: small enough to build whole.
     body = "".join(paid_time.time_csv(rows, panel.round.hourly_rate_pence))
-    audit.record(db.session, current_user, AuditAction.PANEL_TIME_EXPORTED, panel, f"{len(rows)} panel members")  # type: ignore[arg-type]
+    audit.record(db.session, current_user, AuditAction.PANEL_TIME_EXPORTED, panel, f"{len(rows)} panel members")
     response = FlaskResponse(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="panel-{panel.id}-time.csv"'
     return response

@@ -13,8 +13,8 @@ from portal.services.readmodels import panellist_home
 
 @bp.get("/")
 def home() -> str:
-    overview = panellist_home.panellist_overview(db.session, acting_user())  # type: ignore[arg-type]
-    memberships = access.current_memberships(db.session, acting_user())  # type: ignore[arg-type]
+    overview = panellist_home.panellist_overview(db.session, acting_user())
+    memberships = access.current_memberships(db.session, acting_user())
     return render_template(
         "panel/home.html",
         overview=overview,

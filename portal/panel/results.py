@@ -26,22 +26,22 @@ def results_page(panel_id: int) -> str | Response:
     form = SeeResultsForm()
     if form.validate_on_submit():
         try:
-            membership.record_results_seen(db.session, member, by=acting_user())  # type: ignore[arg-type]
+            membership.record_results_seen(db.session, member, by=acting_user())
         except DomainError as error:
             flash(error.message, "error")
         return redirect(url_for("panel.results_page", panel_id=panel.id))
-    if not access.sees_panel_scores(db.session, acting_user(), panel):  # type: ignore[arg-type]
+    if not access.sees_panel_scores(db.session, acting_user(), panel):
         return render_template(
             "panel/results_waiting.html",
             panel=panel,
             onboarded=member.onboarded_at is not None,
-            progress=access.review_progress(db.session, acting_user(), panel.id),  # type: ignore[arg-type]
+            progress=access.review_progress(db.session, acting_user(), panel.id),
         )
     if member.results_seen_at is None:
         return render_template("panel/results_first.html", panel=panel, form=form)
     return render_template(
         "panel/results.html",
         panel=panel,
-        rows=access.visible_results(db.session, acting_user(), panel),  # type: ignore[arg-type]
+        rows=access.visible_results(db.session, acting_user(), panel),
         show_groups=not panel.round.blind_review,
     )

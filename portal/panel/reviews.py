@@ -77,7 +77,7 @@ class TimeForm(FlaskForm):
 
 
 def member_or_404(panel_id: int) -> Any:
-    member = access.current_membership(db.session, acting_user(), panel_id)  # type: ignore[arg-type]
+    member = access.current_membership(db.session, acting_user(), panel_id)
     if member is None:
         abort(404)
     return member
@@ -102,10 +102,10 @@ def onboarding(panel_id: int) -> str | Response:
 
 
 def _assignment_or_404(application_id: int) -> Any:
-    assignment = access.assignment_for(db.session, acting_user(), application_id)  # type: ignore[arg-type]
+    assignment = access.assignment_for(db.session, acting_user(), application_id)
     if assignment is None:
         abort(404)
-    member = access.current_membership(db.session, acting_user(), assignment.panel_id)  # type: ignore[arg-type]
+    member = access.current_membership(db.session, acting_user(), assignment.panel_id)
     if member is None or member.onboarded_at is None:
         flash("Before you read any application, please read the panel guide and agree to it.")
         abort(redirect(url_for("panel.onboarding", panel_id=assignment.panel_id)))
@@ -122,10 +122,10 @@ def conflict(application_id: int) -> str | Response | tuple[str, int]:
     status = 200
     if open_to_declare and form.validate_on_submit():
         if form.answer.data == "no":
-            membership.confirm_no_conflict(db.session, assignment, acting_user())  # type: ignore[arg-type]
+            membership.confirm_no_conflict(db.session, assignment, acting_user())
             return redirect(url_for("panel.review", application_id=application_id))
         try:
-            conflicts.declare_conflict(db.session, assignment, acting_user(), nature=form.nature.data or "")  # type: ignore[arg-type]
+            conflicts.declare_conflict(db.session, assignment, acting_user(), nature=form.nature.data or "")
         except DomainError as error:
             form.answer.errors = [error.message]
             status = 409
@@ -245,7 +245,7 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
         return redirect(url_for("panel.conflict", application_id=application_id))
     application: Application = assignment.application
     criteria = application.round.criteria
-    own = scoring.review_of(db.session, application, acting_user())  # type: ignore[arg-type]
+    own = scoring.review_of(db.session, application, acting_user())
     form = review_form(criteria, own)
     status = 200
     if form.validate_on_submit():
@@ -253,7 +253,7 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
         try:
             # Kept whichever button was pressed, so nothing is lost while they finish or confirm.
             scoring.save_draft(
-                db.session,  # type: ignore[arg-type]
+                db.session,
                 assignment,
                 acting_user(),
                 answers,
@@ -271,7 +271,7 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
             form.show_problems(problems)
             if not problems:
                 return redirect(url_for("panel.confirm_review", application_id=application_id))
-        own = scoring.review_of(db.session, application, acting_user())  # type: ignore[arg-type]
+        own = scoring.review_of(db.session, application, acting_user())
     elif request.method == "GET" and request.args.get("check") and own is not None and not own.submitted:
         # Sent back from the confirmation page: say what is missing, here beside each question.
         form.show_problems(scoring.problems(criteria, scoring.draft_answers(own), own.recommendation))
@@ -284,9 +284,9 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
         chosen={s.criterion_id: s for s in own.scores} if own else {},
         form=form,
         recommendations=scoring.RECOMMENDATIONS,
-        others=access.others_reviews(db.session, assignment, acting_user()),  # type: ignore[arg-type]
+        others=access.others_reviews(db.session, assignment, acting_user()),
         photos=evidence_rules.shown_to_panel(application),
-        late_conflict=conflicts.can_declare_late(db.session, assignment),  # type: ignore[arg-type]
+        late_conflict=conflicts.can_declare_late(db.session, assignment),
         team=programme_email(),
     ), status
 
@@ -301,7 +301,7 @@ def confirm_review(application_id: int) -> str | Response | tuple[str, int]:
     if assignment.no_conflict_confirmed_at is None:
         return redirect(url_for("panel.conflict", application_id=application_id))
     application: Application = assignment.application
-    own = scoring.review_of(db.session, application, acting_user())  # type: ignore[arg-type]
+    own = scoring.review_of(db.session, application, acting_user())
     if own is None or own.submitted:
         return redirect(url_for("panel.review", application_id=application_id))
     if scoring.problems(application.round.criteria, scoring.draft_answers(own), own.recommendation):
@@ -310,7 +310,7 @@ def confirm_review(application_id: int) -> str | Response | tuple[str, int]:
     status = 200
     if form.validate_on_submit():
         try:
-            scoring.submit_draft(db.session, assignment, by=acting_user())  # type: ignore[arg-type]
+            scoring.submit_draft(db.session, assignment, by=acting_user())
         except DomainError as error:
             form.form_errors.append(error.message)
             status = 409
@@ -331,7 +331,7 @@ def confirm_review(application_id: int) -> str | Response | tuple[str, int]:
 
 @bp.route("/time", methods=["GET", "POST"])
 def time() -> str | Response:
-    members = access.current_memberships(db.session, acting_user())  # type: ignore[arg-type]
+    members = access.current_memberships(db.session, acting_user())
     form = TimeForm()
     form.panel.choices = [SelectChoice(str(m.panel_id), m.panel.name) for m in members]
     if len(members) == 1 and not form.panel.data:
@@ -360,6 +360,6 @@ def time() -> str | Response:
         "panel/time.html",
         form=form,
         members=members,
-        entries=paid_time.entries_of(db.session, acting_user()),  # type: ignore[arg-type]
+        entries=paid_time.entries_of(db.session, acting_user()),
         labels=paid_time.ACTIVITY_LABELS,
     )

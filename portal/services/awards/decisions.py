@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, exists, select, update
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -55,7 +56,7 @@ DECLINE_REASONS = {
 }
 
 
-def _email_group(session: Session, application: Application, *, subject: str, template: str, **context: object) -> None:
+def _email_group(session: Session, application: Application, *, subject: str, template: str, **context: Any) -> None:
     for email in organisations.members_emails(session, application.organisation_id):
         notify.queue_email(
             session,
