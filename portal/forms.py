@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectMultipleField
 from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -39,3 +40,7 @@ def email_field(label: str, *, missing: str, **kwargs: Any) -> EmailField:
         ],
         **kwargs,
     )
+
+
+class ButtonForm(FlaskForm):
+    """A form that is one button: it carries the CSRF token and nothing else (cancel, publish, remove)."""
