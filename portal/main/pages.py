@@ -25,7 +25,7 @@ def index() -> str:
     session = db.session
     open_rounds = listing.open_rounds(session)
     upcoming = None if open_rounds else listing.next_round(session)
-    return render_template("main/index.html", listing=open_rounds, upcoming=upcoming)
+    return render_template("main/index.html", rounds=open_rounds, upcoming=upcoming)
 
 
 @bp.get("/rounds/<slug>")

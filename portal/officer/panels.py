@@ -82,7 +82,7 @@ def round_panels(round_id: int) -> str | Response:
         flash(f"{panel.name} is set up. Now invite its members.", "success")
         return redirect(url_for("officer.panel", panel_id=panel.id))
     existing = db.session.scalars(select(Panel).where(Panel.round_id == round_id).order_by(Panel.created_at)).all()
-    return render_template("officer/panels.html", grant_round=grant_round, membership=existing, form=form)
+    return render_template("officer/panels.html", grant_round=grant_round, panels=existing, form=form)
 
 
 def _panel_page(

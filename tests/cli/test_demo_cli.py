@@ -132,7 +132,7 @@ def test_the_demo_officer_home_lists_every_kind_of_work(
 
 def test_demo_load_shows_the_conflict_register_and_reviewing_closed_short(app: Flask, session: Session) -> None:
     from portal.models.panels import ConflictDeclaration
-    from portal.services.panels.membership import results
+    from portal.services.panels import results
 
     assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
     session.rollback()

@@ -16,7 +16,7 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -78,6 +78,15 @@ class MoneyMachine(RuleBasedStateMachine):
 
     def award(self, which: int) -> Award | None:
         return self.session.scalar(select(Award).where(Award.application_id == self.applications[which].id))
+
+    @initialize()
+    def one_offer_accepted(self) -> None:
+        """The first group starts with an accepted offer, so every sequence has money that paying and
+        cancelling can move, whatever order the other steps come in."""
+        decisions.approve(self.session, self.officers[0], self.applications[0], amount_pence=100_000)
+        award = self.award(0)
+        assert award is not None
+        acceptance.accept_award(self.session, award, self.members[0], name="Sam Member", agreed=True)
 
     @rule(which=WHICH, officer=OFFICER, amount=AMOUNTS)
     def approve(self, which: int, officer: int, amount: int) -> None:

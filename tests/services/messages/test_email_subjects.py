@@ -59,7 +59,7 @@ from tests.factories import (
     make_user,
 )
 
-TEMPLATES = Path(__file__).parents[2] / "templates" / "emails"
+TEMPLATES = Path(__file__).parents[3] / "templates" / "emails"
 SENDER = "Anchor Offer grants <grants@anchor.example>"
 HEADERS = {"From", "To", "Subject", "Date", "Message-ID", "Auto-Submitted", "Content-Type"}
 HEADERS |= {"Content-Transfer-Encoding", "MIME-Version"}
