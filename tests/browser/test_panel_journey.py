@@ -40,7 +40,7 @@ def sign_in(page: Any, session: Session, start: str, email: str) -> None:
 def test_invitation_onboarding_conflict_scoring_and_results(
     live_server: str, new_page: Callable[..., Any], session: Session
 ) -> None:
-    panel = session.scalars(select(Panel)).one()
+    panel = session.scalars(select(Panel).where(Panel.name == "Community grants panel")).one()
     officer = session.scalars(select(User).where(User.email == "officer@example.org")).one()
     # The new member replaces one of the demo panel, who drops out before starting.
     tom = next(m for m in panel.members if m.user.email == "tom@example.org")
