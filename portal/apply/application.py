@@ -21,7 +21,7 @@ from portal.apply.loaders import application_for_member
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
-from portal.models.applications import Application, ApplicationStatus
+from portal.models.applications import Application
 from portal.services.applications import answers, lifecycle
 from portal.services.applications import form as form_rules
 from portal.services.applications.lifecycle import StaleSection
@@ -59,15 +59,15 @@ def new_application(slug: str) -> str | Response:
 @bp.get("/applications/<int:application_id>")
 def task_list(application_id: int) -> str | Response:
     application = application_for_member(application_id)
-    if application.status is not ApplicationStatus.DRAFT:
+    if not lifecycle.may_edit(application):
         return redirect(url_for("apply.status", application_id=application.id))
     entries = form_rules.task_list(application)
     return render_template(
         "apply/task_list.html",
         application=application,
         entries=entries,
-        complete=all(entry.status == form_rules.COMPLETED for entry in entries),
-        completed_count=sum(entry.status == form_rules.COMPLETED for entry in entries),
+        complete=all(entry.status.done for entry in entries),
+        completed_count=sum(entry.status.done for entry in entries),
         section_url=section_url,
     )
 
@@ -81,7 +81,7 @@ def section_url(application: Application, key: str) -> str:
 
 
 def _draft_or_status(application: Application) -> Response | None:
-    if application.status is not ApplicationStatus.DRAFT:
+    if not lifecycle.may_edit(application):
         flash("This application has been sent, so it can no longer be changed.")
         return redirect(url_for("apply.status", application_id=application.id))
     return None
