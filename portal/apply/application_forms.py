@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     Field,
@@ -105,3 +106,18 @@ class AnswerForm(FlaskForm):
     files = MultipleFileField(
         "Files (optional)", render_kw={"accept": "image/*,application/pdf,.pdf,.heic,.heif,.doc,.docx,.odt"}
     )
+
+
+class EvidenceUploadForm(FlaskForm):
+    """One document's upload on the documents page: the page shows one of these for each document needed."""
+
+    kind = HiddenField()
+    file = FileField("Upload a file")
+
+    def for_need(self, kind: str, label: str, accept: str) -> EvidenceUploadForm:
+        # Several of these share a page, so each control's id names its document.
+        self.kind.id = f"kind-{kind}"
+        self.file.id = f"file-{kind}"
+        self.file.label.text = label
+        self.file.render_kw = {"accept": accept}
+        return self

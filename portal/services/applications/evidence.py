@@ -139,6 +139,18 @@ def owning_organisation_id(session: Session, evidence: Evidence) -> int | None:
     return None  # pragma: no cover - the database allows exactly one owner
 
 
+def evidence_of(session: Session, application: Application, evidence_id: int) -> Evidence | None:
+    """One of the application's own files (never another application's, whatever the id)."""
+    found = session.get(Evidence, evidence_id)
+    return found if found is not None and found.application_id == application.id else None
+
+
+def visible_evidence(session: Session, user: User, evidence_id: int) -> Evidence | None:
+    """The file, if ``user`` may see it (``can_see_evidence``); None whether it is hidden or missing."""
+    found = session.get(Evidence, evidence_id)
+    return found if found is not None and can_see_evidence(session, user, found) else None
+
+
 def can_see_evidence(session: Session, user: User, evidence: Evidence) -> bool:
     """Officers; members of the group the file belongs to; and, for the files the group was told the
     panel would see, the panellists who may open that application."""
