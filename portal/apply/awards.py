@@ -8,22 +8,21 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from portal.access import require_member
+from portal.access import get_or_404, require_member
 from portal.apply import bp
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import strip
 from portal.infra import rate_limits
-from portal.models.applications import Application, Evidence
-from portal.models.awards import Award, AwardStatus, MonitoringReport
+from portal.models.applications import Application
+from portal.models.awards import Award, MonitoringReport
 from portal.request_bodies import text_beside_files
 from portal.services.applications.form import count_words, parse_whole_number
 from portal.services.awards import acceptance, bank_details, reports
@@ -67,13 +66,11 @@ class BankForm(FlaskForm):
 
 
 def award_for_member(award_id: int) -> Award:
-    award = db.session.get(
+    award = get_or_404(
         Award,
         award_id,
         options=[selectinload(Award.application).selectinload(Application.budget_lines), selectinload(Award.payments)],
     )
-    if award is None:
-        abort(404)
     require_member(db.session, current_user, award.application.organisation_id)
     return award
 
@@ -87,6 +84,8 @@ def award(award_id: int) -> str:
         status_label=AWARD_LABELS[item.status],
         report=item.reports[0] if item.reports else None,
         masked=_masked(item),
+        may_accept=acceptance.may_accept(item),
+        is_running=acceptance.is_running(item),
     )
 
 
@@ -99,7 +98,7 @@ def _masked(item: Award) -> dict[str, str] | None:
 @bp.route("/awards/<int:award_id>/accept", methods=["GET", "POST"])
 def accept_award(award_id: int) -> str | Response | tuple[str, int]:
     item = award_for_member(award_id)
-    if item.status is not AwardStatus.OFFERED:
+    if not acceptance.may_accept(item):
         return redirect(url_for("apply.award", award_id=item.id))
     form = AcceptForm()
     if form.validate_on_submit():
@@ -156,7 +155,7 @@ def report_for_member(award_id: int) -> MonitoringReport:
 
 def _not_open(report: MonitoringReport) -> Response | None:
     """Before acceptance (or after cancellation) the report cannot be written: say so on the grant page."""
-    if report.submitted_at is None and report.award.status not in reports.OPEN_STATES:
+    if not reports.may_write(report):
         flash("You can write your end-of-grant report once you have accepted the grant.")
         return redirect(url_for("apply.award", award_id=report.award_id))
     return None
@@ -182,17 +181,11 @@ def _report_page(
             questions=reports.TEXT_QUESTIONS,
             words=words,
             errors=errors or {},
-            photos=_report_files(report),
+            photos=reports.report_files(db.session, report),
             form=FlaskForm(),
             max_mb=current_app.config["MAX_UPLOAD_MB"],
         ),
         status,
-    )
-
-
-def _report_files(report: MonitoringReport) -> list[Evidence]:
-    return list(
-        db.session.scalars(select(Evidence).where(Evidence.report_id == report.id).order_by(Evidence.uploaded_at))
     )
 
 
@@ -305,6 +298,6 @@ def check_report(award_id: int) -> Response | tuple[str, int]:
         award=item.award,
         problems=problems,
         form=form,
-        photos=_report_files(item),
+        photos=reports.report_files(db.session, item),
     )
     return page, (409 if form.form_errors else 200)
