@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, RadioField, SelectChoice, StringField
+from wtforms import BooleanField, Field, HiddenField, RadioField, SelectChoice, StringField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from portal.extensions import db
@@ -40,14 +42,34 @@ class NewPersonForm(FlaskForm):
             raise ValidationError("There is already an account for this email address. Find it in the list of people.")
 
 
-class RolesForm(FlaskForm):
+class PressedForm(FlaskForm):
+    """One of several forms on a page: the value of its pressed button (named "action") says it was the one sent."""
+
+    ACTIONS: ClassVar[frozenset[str]] = frozenset()
+    # Filled by the pressed button, not rendered: the buttons carry the value.
+    action = HiddenField()
+
+    def pressed(self) -> str | None:
+        """The button pressed, when this form was the one sent."""
+        data = self.action.data
+        return data if self.is_submitted() and data in self.ACTIONS else None
+
+    def sent_unknown(self) -> bool:
+        """A post naming no button of any form on the page (``pressed`` is None for every form)."""
+        return self.is_submitted() and bool(self.action.data)
+
+
+class RolesForm(PressedForm):
+    ACTIONS = frozenset({"roles"})
     roles = CheckboxesField(
         "Roles", choices=ROLE_CHOICES, default=[], invalid_choice_message="Choose roles from the list"
     )
 
 
-class AccountForm(FlaskForm):
+class AccountForm(PressedForm):
     """Deactivate or reactivate: a button and its CSRF token."""
+
+    ACTIONS = frozenset({"deactivate", "reactivate"})
 
 
 class EraseForm(FlaskForm):

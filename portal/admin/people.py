@@ -80,12 +80,18 @@ def new_user() -> Response | str:
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int) -> Response | str:
     user = get_or_404(User, user_id)
-    action = request.form.get("action") if request.method == "POST" else None
-    roles_form = RolesForm(formdata=None, data={"roles": [role.value for role in Role if role in user.roles]})
-    account_form = AccountForm(formdata=None)
+    sent_roles, sent_account = RolesForm(), AccountForm()
+    action = sent_roles.pressed() or sent_account.pressed()
+    if action is None and sent_roles.sent_unknown():
+        abort(400)
+    roles_form = (
+        sent_roles
+        if action == "roles"
+        else RolesForm(formdata=None, data={"roles": [role.value for role in Role if role in user.roles]})
+    )
+    account_form = sent_account if action in AccountForm.ACTIONS else AccountForm(formdata=None)
 
     if action == "roles":
-        roles_form = RolesForm()
         if roles_form.validate_on_submit():
             try:
                 granted, revoked = accounts.set_roles(
@@ -100,23 +106,19 @@ def edit_user(user_id: int) -> Response | str:
                     return redirect(url_for("auth.staff", next=url_for("admin.edit_user", user_id=user.id)))
                 flash(_roles_message(user, granted, revoked), "success" if granted or revoked else "info")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
-    elif action in {"deactivate", "reactivate"}:
-        account_form = AccountForm()
-        if account_form.validate_on_submit():
-            try:
-                if action == "deactivate":
-                    accounts.deactivate(db.session, acting_user(), user)
-                    message = f"{user.name or user.email} is deactivated and has been signed out everywhere."
-                else:
-                    accounts.reactivate(db.session, acting_user(), user)
-                    message = f"{user.name or user.email} can sign in again."
-            except DomainError as error:
-                refuse(account_form, error.message)
+    elif action in AccountForm.ACTIONS and account_form.validate_on_submit():
+        try:
+            if action == "deactivate":
+                accounts.deactivate(db.session, acting_user(), user)
+                message = f"{user.name or user.email} is deactivated and has been signed out everywhere."
             else:
-                flash(message, "success")
-                return redirect(url_for("admin.edit_user", user_id=user.id))
-    elif action is not None:
-        abort(400)
+                accounts.reactivate(db.session, acting_user(), user)
+                message = f"{user.name or user.email} can sign in again."
+        except DomainError as error:
+            refuse(account_form, error.message)
+        else:
+            flash(message, "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
 
     return render_template(
         "admin/edit_user.html",

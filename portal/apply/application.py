@@ -16,12 +16,18 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from portal.apply import bp
-from portal.apply.application_forms import RevisionForm, StartApplicationForm, question_form, values_from
+from portal.apply.application_forms import (
+    BudgetForm,
+    RevisionForm,
+    StartApplicationForm,
+    question_form,
+    values_from,
+)
 from portal.apply.loaders import application_for_member
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
-from portal.models.applications import Application, ApplicationStatus
+from portal.models.applications import Application
 from portal.services.applications import answers, lifecycle
 from portal.services.applications import form as form_rules
 from portal.services.applications.lifecycle import StaleSection
@@ -59,15 +65,15 @@ def new_application(slug: str) -> str | Response:
 @bp.get("/applications/<int:application_id>")
 def task_list(application_id: int) -> str | Response:
     application = application_for_member(application_id)
-    if application.status is not ApplicationStatus.DRAFT:
+    if not lifecycle.may_edit(application):
         return redirect(url_for("apply.status", application_id=application.id))
     entries = form_rules.task_list(application)
     return render_template(
         "apply/task_list.html",
         application=application,
         entries=entries,
-        complete=all(entry.status == form_rules.COMPLETED for entry in entries),
-        completed_count=sum(entry.status == form_rules.COMPLETED for entry in entries),
+        complete=all(entry.status.done for entry in entries),
+        completed_count=sum(entry.status.done for entry in entries),
         section_url=section_url,
     )
 
@@ -81,7 +87,7 @@ def section_url(application: Application, key: str) -> str:
 
 
 def _draft_or_status(application: Application) -> Response | None:
-    if application.status is not ApplicationStatus.DRAFT:
+    if not lifecycle.may_edit(application):
         flash("This application has been sent, so it can no longer be changed.")
         return redirect(url_for("apply.status", application_id=application.id))
     return None
@@ -121,12 +127,14 @@ def section(application_id: int, section: str) -> str | Response | tuple[str, in
     except DomainError as error:
         refuse(form, error.message)
         return _render_section(application, key, specs, form, {}), 409
-    return _after_save(application, key, lambda: _render_section_after_save(application, key, specs))
+    return _after_save(application, key, form, lambda: _render_section_after_save(application, key, specs))
 
 
-def _after_save(application: Application, key: str, show_problems: Callable[[], str | Response]) -> str | Response:
+def _after_save(
+    application: Application, key: str, form: RevisionForm, show_problems: Callable[[], str | Response]
+) -> str | Response:
     title = form_rules.SECTIONS_BY_KEY[key].title
-    if request.form.get("action") == "later":
+    if form.come_back_later():
         flash(f"Your answers to {title.lower()} are saved. You can come back to them at any time.", "success")
         return redirect(url_for("apply.task_list", application_id=application.id))
     if form_rules.section_problems(application, key):
@@ -206,16 +214,6 @@ def _stale(
     return _render_section(application, key, specs, form, {}, stale=stale, differences=differences), 409
 
 
-def _typed_lines() -> list[form_rules.BudgetLineInput]:
-    lines = []
-    for index in range(form_rules.MAX_BUDGET_LINES + 1):
-        item, amount = request.form.get(f"item-{index}"), request.form.get(f"amount-{index}")
-        if item is None and amount is None:
-            break
-        lines.append(form_rules.BudgetLineInput((item or "").strip(), (amount or "").strip()))
-    return lines
-
-
 def _blank(line: form_rules.BudgetLineInput) -> bool:
     return not line.item and not line.amount
 
@@ -230,12 +228,12 @@ def budget(application_id: int) -> str | Response | tuple[str, int]:
         form = RevisionForm(data={"revision": lifecycle.revision_of(application, "budget")})
         return _render_budget(application, form, form_rules.budget_inputs(application))
 
-    form = RevisionForm()
-    lines = _typed_lines()
+    form = BudgetForm()
+    lines = form.typed_lines()
     if not form.validate():
         return _render_budget(application, form, lines), 400
-    action = request.form.get("action", "continue")
-    remove = form_rules.parse_whole_number(request.form.get("remove"))
+    action = form.action.data or "continue"
+    remove = form_rules.parse_whole_number(form.remove.data)
     if remove is not None and remove < len(lines):
         del lines[remove]
         action = "stay"
@@ -256,7 +254,7 @@ def budget(application_id: int) -> str | Response | tuple[str, int]:
         return _render_budget(application, form, lines), 409
     if action in ("add", "stay", "stay-save"):
         return redirect(url_for("apply.budget", application_id=application.id) + ("#budget-lines"))
-    return _after_save(application, "budget", lambda: _render_budget_after_save(application))
+    return _after_save(application, "budget", form, lambda: _render_budget_after_save(application))
 
 
 def _render_budget_after_save(application: Application) -> str:

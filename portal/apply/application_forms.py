@@ -7,12 +7,15 @@ token, and show the service's messages against the right fields.
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from typing import Any
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     Field,
+    FieldList,
     HiddenField,
     MultipleFileField,
     RadioField,
@@ -22,14 +25,19 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from portal.forms import CheckboxesField
-from portal.services.applications.form import FieldSpec
+from portal.forms import CheckboxesField, strip
+from portal.services.applications.form import MAX_BUDGET_LINES, BudgetLineInput, FieldSpec
 
 
 class RevisionForm(FlaskForm):
     """A page that saves a section: carries the revision it was opened at."""
 
     revision = HiddenField()
+    # Filled by the pressed button ("continue", "later", ...), never rendered as a control.
+    action = HiddenField()
+
+    def come_back_later(self) -> bool:
+        return bool(self.action.data == "later")
 
     def revision_number(self) -> int:
         try:
@@ -105,3 +113,32 @@ class AnswerForm(FlaskForm):
     files = MultipleFileField(
         "Files (optional)", render_kw={"accept": "image/*,application/pdf,.pdf,.heic,.heif,.doc,.docx,.odt"}
     )
+
+
+class EvidenceUploadForm(FlaskForm):
+    """One document's upload on the documents page: the page shows one of these for each document needed."""
+
+    kind = HiddenField()
+    file = FileField("Upload a file")
+
+    def for_need(self, kind: str, label: str, accept: str) -> EvidenceUploadForm:
+        # Several of these share a page, so each control's id names its document.
+        self.kind.id = f"kind-{kind}"
+        self.file.id = f"file-{kind}"
+        self.file.label.text = label
+        self.file.render_kw = {"accept": accept}
+        return self
+
+
+class BudgetForm(RevisionForm):
+    """The budget page: its lines are posted as item-0/amount-0, item-1/amount-1, ..."""
+
+    item = FieldList(StringField(filters=[strip]), max_entries=MAX_BUDGET_LINES + 1)
+    amount = FieldList(StringField(filters=[strip]), max_entries=MAX_BUDGET_LINES + 1)
+    # Filled by a line's Remove button: the index of the line to remove.
+    remove = HiddenField()
+
+    def typed_lines(self) -> list[BudgetLineInput]:
+        items = [entry.data or "" for entry in self.item]
+        amounts = [entry.data or "" for entry in self.amount]
+        return [BudgetLineInput(item, amount) for item, amount in zip_longest(items, amounts, fillvalue="")]

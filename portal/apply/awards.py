@@ -8,22 +8,24 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from flask_wtf.file import FileField
+from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import TextArea, html_params
 
-from portal.access import require_member
+from portal.access import get_or_404, require_member
 from portal.apply import bp
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import strip
 from portal.infra import rate_limits
-from portal.models.applications import Application, Evidence
-from portal.models.awards import Award, AwardStatus, MonitoringReport
+from portal.models.applications import Application
+from portal.models.awards import Award, MonitoringReport
 from portal.request_bodies import text_beside_files
 from portal.services.applications.form import count_words, parse_whole_number
 from portal.services.awards import acceptance, bank_details, reports
@@ -66,14 +68,45 @@ class BankForm(FlaskForm):
             raise ValidationError("Enter a valid account number, like 00733445. It must be 8 digits")
 
 
+class _ReportTextArea(TextArea):
+    """The text exactly as typed between the tags, as the report page has always written it."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        attributes, text = html_params(name=field.name, **kwargs), escape(field._value())
+        return Markup(f"<textarea {attributes}>{text}</textarea>")  # noqa: S704  (html_params and escape escaped both)
+
+
+class ReportForm(FlaskForm):
+    """The end-of-grant report: text, spending per budget line, a photo; the pressed button says what to do."""
+
+    people = StringField("How many people took part?", render_kw={"inputmode": "numeric"})
+    photo = FileField("Add a photo", render_kw={"accept": "image/*,.heic,.heif"})
+    # Filled by the pressed button (check, save, upload) or a photo's Remove button (its id); never rendered.
+    action = HiddenField()
+    remove = HiddenField()
+
+    def spend_fields(self, item: MonitoringReport) -> list[tuple[Any, Any]]:
+        """(budget line, its spending field), in the application's order."""
+        return [(line, self[f"spend-{line.id}"]) for line in item.award.application.budget_lines]
+
+
+def report_form(item: MonitoringReport, **kwargs: Any) -> ReportForm:
+    """A ReportForm with a field for each text question and for each of the application's budget lines."""
+    fields: dict[str, Any] = {
+        q.name: TextAreaField(q.label, widget=_ReportTextArea(), render_kw={"rows": 6}) for q in reports.TEXT_QUESTIONS
+    }
+    fields |= {f"spend-{line.id}": StringField(line.item) for line in item.award.application.budget_lines}
+    form: ReportForm = type("ReportFormFor", (ReportForm,), fields)(**kwargs)
+    return form
+
+
 def award_for_member(award_id: int) -> Award:
-    award = db.session.get(
+    award = get_or_404(
         Award,
         award_id,
         options=[selectinload(Award.application).selectinload(Application.budget_lines), selectinload(Award.payments)],
     )
-    if award is None:
-        abort(404)
     require_member(db.session, current_user, award.application.organisation_id)
     return award
 
@@ -87,6 +120,8 @@ def award(award_id: int) -> str:
         status_label=AWARD_LABELS[item.status],
         report=item.reports[0] if item.reports else None,
         masked=_masked(item),
+        may_accept=acceptance.may_accept(item),
+        is_running=acceptance.is_running(item),
     )
 
 
@@ -99,7 +134,7 @@ def _masked(item: Award) -> dict[str, str] | None:
 @bp.route("/awards/<int:award_id>/accept", methods=["GET", "POST"])
 def accept_award(award_id: int) -> str | Response | tuple[str, int]:
     item = award_for_member(award_id)
-    if item.status is not AwardStatus.OFFERED:
+    if not acceptance.may_accept(item):
         return redirect(url_for("apply.award", award_id=item.id))
     form = AcceptForm()
     if form.validate_on_submit():
@@ -156,7 +191,7 @@ def report_for_member(award_id: int) -> MonitoringReport:
 
 def _not_open(report: MonitoringReport) -> Response | None:
     """Before acceptance (or after cancellation) the report cannot be written: say so on the grant page."""
-    if report.submitted_at is None and report.award.status not in reports.OPEN_STATES:
+    if not reports.may_write(report):
         flash("You can write your end-of-grant report once you have accepted the grant.")
         return redirect(url_for("apply.award", award_id=report.award_id))
     return None
@@ -172,27 +207,25 @@ def _report_page(
     """The report form; ``errors`` are keyed by the id of the field they belong to,
     ``typed`` (when the save was refused) is shown instead of what is saved."""
     answers = typed if typed is not None else report.answers or {}
+    spend = answers.get("spend") or {}
+    data = {q.name: answers.get(q.name, "") for q in reports.TEXT_QUESTIONS} | {"people": answers.get("people", "")}
+    data |= {f"spend-{line.id}": spend.get(str(line.id), "") for line in report.award.application.budget_lines}
+    form = report_form(report, formdata=None, data=data)
+    for name, message in (errors or {}).items():
+        form[name].errors = [message]
     words = {q.name: q.word_limit - count_words(str(answers.get(q.name) or "")) for q in reports.TEXT_QUESTIONS}
     return (
         render_template(
             "apply/awards/report.html",
             report=report,
             award=report.award,
-            answers=answers,
             questions=reports.TEXT_QUESTIONS,
             words=words,
-            errors=errors or {},
-            photos=_report_files(report),
-            form=FlaskForm(),
+            photos=reports.report_files(db.session, report),
+            form=form,
             max_mb=current_app.config["MAX_UPLOAD_MB"],
         ),
         status,
-    )
-
-
-def _report_files(report: MonitoringReport) -> list[Evidence]:
-    return list(
-        db.session.scalars(select(Evidence).where(Evidence.report_id == report.id).order_by(Evidence.uploaded_at))
     )
 
 
@@ -208,14 +241,15 @@ def report(award_id: int) -> Response | tuple[str, int]:
         return render_template("apply/awards/report_sent.html", report=item, award=item.award), 200
     if request.method == "GET":
         return _report_page(item)
-    typed = _typed(item)
+    form = report_form(item)
+    typed = _typed(item, form)
     try:
         reports.save_report(db.session, item, current_user, typed)
     except DomainError as error:
         return _report_page(item, errors={"what_happened": error.message}, typed=typed, status=409)
     # A photo's Remove button carries the photo's id instead of an action.
-    action = "remove" if request.form.get("remove") else request.form.get("action", "save")
-    photo_problem = _photo_change(item, action)
+    action = "remove" if form.remove.data else (form.action.data or "save")
+    photo_problem = _photo_change(item, form, action)
     if photo_problem is not None:
         # The text is saved (the page answers 200, so it is kept); only the photo step failed.
         return _report_page(item, errors={"photo": photo_problem})
@@ -233,20 +267,18 @@ def report(award_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("apply.report", award_id=award_id))
 
 
-def _typed(item: MonitoringReport) -> dict[str, Any]:
-    values: dict[str, Any] = {q.name: request.form.get(q.name, "") for q in reports.TEXT_QUESTIONS}
-    values["people"] = request.form.get("people", "")
-    values["spend"] = {
-        str(line.id): request.form.get(f"spend-{line.id}", "") for line in item.award.application.budget_lines
-    }
+def _typed(item: MonitoringReport, form: ReportForm) -> dict[str, Any]:
+    values: dict[str, Any] = {q.name: form[q.name].data or "" for q in reports.TEXT_QUESTIONS}
+    values["people"] = form.people.data or ""
+    values["spend"] = {str(line.id): field.data or "" for line, field in form.spend_fields(item)}
     return values
 
 
-def _photo_change(item: MonitoringReport, action: str) -> str | None:
+def _photo_change(item: MonitoringReport, form: ReportForm, action: str) -> str | None:
     """Add the chosen photo (whichever button was pressed) or remove one; what went wrong, in plain words."""
-    upload = request.files.get("photo")
+    upload = form.photo.data if isinstance(form.photo.data, FileStorage) else None
     if action == "remove":
-        photo = reports.report_photo(db.session, item, parse_whole_number(request.form.get("remove")) or 0)
+        photo = reports.report_photo(db.session, item, parse_whole_number(form.remove.data) or 0)
         if photo is None:
             abort(404)
         try:
@@ -305,6 +337,6 @@ def check_report(award_id: int) -> Response | tuple[str, int]:
         award=item.award,
         problems=problems,
         form=form,
-        photos=_report_files(item),
+        photos=reports.report_files(db.session, item),
     )
     return page, (409 if form.form_errors else 200)

@@ -4,33 +4,58 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from portal.apply import bp
+from portal.apply.application_forms import EvidenceUploadForm
 from portal.apply.loaders import application_for_member
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
+from portal.forms import ButtonForm
 from portal.infra import rate_limits
 from portal.models.applications import Application, Evidence, EvidenceKind
 from portal.services.applications import evidence as evidence_rules
+from portal.services.applications import lifecycle
 from portal.services.files.uploads import receive_upload
 from portal.storage import get_storage
 from portal.storage.download import download_response
 
 OUTAGE = "We could not save your file just now. Your application is saved: try again in a few minutes."
+PHOTOS = "image/*,.heic,.heif"
+DOCUMENTS = "image/*,application/pdf,.pdf,.heic,.heif,.doc,.docx,.odt"
+
+
+def _forms(needs: list[evidence_rules.EvidenceNeed], errors: dict[str, str]) -> dict[str, EvidenceUploadForm]:
+    """One upload form per document needed, the refusal (if any) at its file control."""
+    forms = {}
+    for need in needs:
+        kind = need.kind.value
+        label = (
+            "Add a photo"
+            if need.images_only
+            else ("Add another file" if need.files else f"Upload your {need.label.lower()}")
+        )
+        form = EvidenceUploadForm(formdata=None, kind=kind).for_need(
+            kind, label, PHOTOS if need.images_only else DOCUMENTS
+        )
+        if kind in errors:
+            form.file.errors = [errors[kind]]
+        forms[kind] = form
+    return forms
 
 
 def _page(application: Application, *, errors: dict[str, str] | None = None, status: int = 200) -> tuple[str, int]:
+    needs = evidence_rules.evidence_needed(application)
     return (
         render_template(
             "apply/evidence.html",
             application=application,
-            needs=evidence_rules.evidence_needed(application),
-            errors=errors or {},
+            needs=needs,
+            forms=_forms(needs, errors or {}),
+            may_edit=lifecycle.may_edit(application),
             max_mb=current_app.config["MAX_UPLOAD_MB"],
-            form=FlaskForm(),
         ),
         status,
     )
@@ -44,14 +69,15 @@ def evidence(application_id: int) -> Response | tuple[str, int]:
         return _page(application)
     # Problems that are not about one document are shown at the first document's upload.
     first = evidence_rules.evidence_needed(application)[0].kind.value
-    if not FlaskForm().validate():
+    form = EvidenceUploadForm()
+    if not form.validate():
         return _page(application, errors={first: "This page had been open too long. Try again."}, status=400)
     try:
-        kind = EvidenceKind(request.form.get("kind", ""))
+        kind = EvidenceKind(form.kind.data or "")
     except ValueError:
         return _page(application, errors={first: "Choose which document you are adding"})
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
+    upload = form.file.data
+    if not isinstance(upload, FileStorage) or not upload.filename:
         return _page(application, errors={kind.value: "Choose a file to upload"})
     max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     try:
@@ -69,8 +95,8 @@ def evidence(application_id: int) -> Response | tuple[str, int]:
 
 
 def _evidence_of(application: Application, evidence_id: int) -> Evidence:
-    item = db.session.get(Evidence, evidence_id)
-    if item is None or item.application_id != application.id:
+    item = evidence_rules.evidence_of(db.session, application, evidence_id)
+    if item is None:
         abort(404)
     return item
 
@@ -79,7 +105,7 @@ def _evidence_of(application: Application, evidence_id: int) -> Evidence:
 def remove_evidence(application_id: int, evidence_id: int) -> str | Response | tuple[str, int]:
     application = application_for_member(application_id)
     item = _evidence_of(application, evidence_id)
-    form = FlaskForm()
+    form = ButtonForm()
     if form.validate_on_submit():
         try:
             evidence_rules.remove_evidence(db.session, get_storage(), application, current_user, item)
@@ -95,8 +121,8 @@ def remove_evidence(application_id: int, evidence_id: int) -> str | Response | t
 
 
 def _visible(evidence_id: int) -> Evidence:
-    item = db.session.get(Evidence, evidence_id)
-    if item is None or not evidence_rules.can_see_evidence(db.session, current_user, item):
+    item = evidence_rules.visible_evidence(db.session, current_user, evidence_id)
+    if item is None:
         abort(404)
     return item
 

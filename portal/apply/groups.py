@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.access import require_member
+from portal.access import get_or_404, require_member
 from portal.apply import bp
 from portal.apply.group_forms import (
     AddressForm,
@@ -40,9 +40,7 @@ PART_SLUGS = "any(" + ", ".join(f"'{part}'" for part in PARTS) + ")"
 
 
 def group_for_member(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
+    organisation = get_or_404(Organisation, organisation_id)
     require_member(db.session, current_user, organisation.id)
     return organisation
 
@@ -153,8 +151,8 @@ def group_members(organisation_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/groups/<int:organisation_id>/members/<int:user_id>/remove", methods=["GET", "POST"])
 def remove_member(organisation_id: int, user_id: int) -> str | Response | tuple[str, int]:
     organisation = group_for_member(organisation_id)
-    member = db.session.get(User, user_id)
-    if member is None or member not in organisations.members_of(db.session, organisation):
+    member = get_or_404(User, user_id)
+    if not organisations.is_member(db.session, member, organisation.id):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from portal.access import require_member
+from portal.access import get_or_404, require_member
 from portal.extensions import db
 from portal.models.applications import Application
 from portal.models.funding import Round
@@ -14,7 +13,7 @@ from portal.models.funding import Round
 
 def application_for_member(application_id: int) -> Application:
     """The application, if the signed-in person belongs to its group; otherwise 404."""
-    application = db.session.get(
+    application = get_or_404(
         Application,
         application_id,
         options=[
@@ -22,7 +21,5 @@ def application_for_member(application_id: int) -> Application:
             selectinload(Application.budget_lines),
         ],
     )
-    if application is None:
-        abort(404)
     require_member(db.session, current_user, application.organisation_id)
     return application

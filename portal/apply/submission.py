@@ -18,13 +18,12 @@ from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.infra import rate_limits
-from portal.models.applications import ApplicationStatus, InfoRequest
-from portal.models.awards import Award
 from portal.services.applications import answers, evidence, lifecycle, timeline
 from portal.services.applications import form as form_rules
+from portal.services.awards import decisions
 from portal.services.files.uploads import ReceivedFile, receive_upload
 from portal.storage import get_storage
-from portal.workflow import APPLICATION_LABELS, can_advance_application
+from portal.workflow import APPLICATION_LABELS
 
 
 def _answer_rows(application: Any) -> list[dict[str, Any]]:
@@ -59,7 +58,7 @@ def _answer_rows(application: Any) -> list[dict[str, Any]]:
 @bp.route("/applications/<int:application_id>/check-your-answers", methods=["GET", "POST"])
 def check_answers(application_id: int) -> str | Response | tuple[str, int]:
     application = application_for_member(application_id)
-    if application.status is not ApplicationStatus.DRAFT:
+    if not lifecycle.may_edit(application):
         return redirect(url_for("apply.submitted", application_id=application.id))
     form = SubmitForm()
     if form.validate_on_submit():
@@ -88,7 +87,6 @@ def submitted(application_id: int) -> str | Response:
 @bp.get("/applications/<int:application_id>/status")
 def status(application_id: int) -> str | Response:
     application = application_for_member(application_id)
-    award = db.session.query(Award).filter_by(application_id=application.id).one_or_none()
     return render_template(
         "apply/status.html",
         application=application,
@@ -97,15 +95,16 @@ def status(application_id: int) -> str | Response:
         next_step=timeline.next_step(application),
         outcome=timeline.outcome_message(db.session, application),
         question=timeline.open_question(application),
-        award=award,
-        can_withdraw=can_advance_application(application.status, ApplicationStatus.WITHDRAWN),
+        award=decisions.award_for(db.session, application),
+        may_edit=lifecycle.may_edit(application),
+        can_withdraw=lifecycle.may_withdraw(application),
     )
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
 def withdraw(application_id: int) -> str | Response | tuple[str, int]:
     application = application_for_member(application_id)
-    if not can_advance_application(application.status, ApplicationStatus.WITHDRAWN):
+    if not lifecycle.may_withdraw(application):
         flash(f"This application is {APPLICATION_LABELS[application.status].lower()}, so it cannot be withdrawn.")
         return redirect(url_for("apply.status", application_id=application.id))
     form = WithdrawForm()
@@ -123,10 +122,10 @@ def withdraw(application_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/applications/<int:application_id>/questions/<int:info_request_id>", methods=["GET", "POST"])
 def answer_question(application_id: int, info_request_id: int) -> str | Response | tuple[str, int]:
     application = application_for_member(application_id)
-    info_request = db.session.get(InfoRequest, info_request_id)
-    if info_request is None or info_request.application_id != application.id:
+    info_request = lifecycle.info_request_of(db.session, application, info_request_id)
+    if info_request is None:
         abort(404)
-    if info_request.answer is not None or application.status is not ApplicationStatus.MORE_INFO:
+    if not lifecycle.may_answer(application, info_request):
         return render_template("apply/answered.html", application=application, info_request=info_request)
     form = AnswerForm()
     max_mb = current_app.config["MAX_UPLOAD_MB"]

@@ -71,6 +71,10 @@ def event(event_id: int) -> str:
             or bool(audience.bookable_organisations(db.session, user, item))
         ),
         resources=resources.of_event(db.session, item),
+        is_cancelled=registrations.is_cancelled(item),
+        is_published=registrations.is_published(item),
+        may_cancel=registrations.may_cancel,
+        place_tag=registrations.place_tag,
         form=CancelPlaceForm(),
     )
 
@@ -117,7 +121,7 @@ def book(event_id: int) -> str | Response | tuple[str, int]:
             except DomainError as error:
                 refuse(form, error.message)
                 return render_template("events/book.html", event=item, form=form), 409
-            waiting = sum(1 for r in made if r.status.value == "waitlisted")
+            waiting = sum(1 for r in made if registrations.on_waiting_list(r))
             if waiting == len(made):
                 flash(
                     "The event is full, so you are on the waiting list. We will email you if a place comes up.",
@@ -137,7 +141,9 @@ def book(event_id: int) -> str | Response | tuple[str, int]:
 @bp.get("/bookings")
 def bookings() -> str:
     bookings = audience.my_registrations(db.session, acting_user())
-    return render_template("events/bookings.html", bookings=bookings, form=CancelPlaceForm())
+    return render_template(
+        "events/bookings.html", bookings=bookings, form=CancelPlaceForm(), place_tag=registrations.place_tag
+    )
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")

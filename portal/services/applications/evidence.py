@@ -19,6 +19,7 @@ from portal.models.awards import Award, MonitoringReport
 from portal.models.users import Role, User
 from portal.services.applications import organisations
 from portal.services.applications.organisations import needs_governing_document
+from portal.services.applications.section_status import SectionStatus
 from portal.services.files import thumbnails
 from portal.services.files.uploads import ReceivedFile, delete_evidence, store_evidence
 from portal.services.panels import access
@@ -28,9 +29,9 @@ from portal.storage.base import Storage
 PANEL_SEES = frozenset({EvidenceKind.PHOTO})
 PANEL_SEES_HINT = "The panel that scores your application will see these."
 
-NOT_STARTED = "Not started"
-IN_PROGRESS = "In progress"
-COMPLETED = "Completed"
+NOT_STARTED = SectionStatus.NOT_STARTED
+IN_PROGRESS = SectionStatus.IN_PROGRESS
+COMPLETED = SectionStatus.COMPLETED
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def shown_to_panel(application: Application) -> list[Evidence]:
     return sorted((e for e in application.evidence if panel_may_see(e)), key=lambda e: e.id)
 
 
-def evidence_section_status(application: Application) -> str:
+def evidence_section_status(application: Application) -> SectionStatus:
     needs = evidence_needed(application)
     if all(need.files for need in needs if need.required):
         return COMPLETED if application.evidence or not any(n.required for n in needs) else NOT_STARTED
@@ -136,6 +137,18 @@ def owning_organisation_id(session: Session, evidence: Evidence) -> int | None:
             .where(MonitoringReport.id == evidence.report_id)
         )
     return None  # pragma: no cover - the database allows exactly one owner
+
+
+def evidence_of(session: Session, application: Application, evidence_id: int) -> Evidence | None:
+    """One of the application's own files (never another application's, whatever the id)."""
+    found = session.get(Evidence, evidence_id)
+    return found if found is not None and found.application_id == application.id else None
+
+
+def visible_evidence(session: Session, user: User, evidence_id: int) -> Evidence | None:
+    """The file, if ``user`` may see it (``can_see_evidence``); None whether it is hidden or missing."""
+    found = session.get(Evidence, evidence_id)
+    return found if found is not None and can_see_evidence(session, user, found) else None
 
 
 def can_see_evidence(session: Session, user: User, evidence: Evidence) -> bool:

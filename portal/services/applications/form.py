@@ -21,10 +21,11 @@ from portal.models.applications import Application
 from portal.models.funding import Round
 from portal.services.applications import evidence as evidence_rules
 from portal.services.applications.organisations import missing_profile_details
+from portal.services.applications.section_status import SectionStatus
 
-NOT_STARTED = "Not started"
-IN_PROGRESS = "In progress"
-COMPLETED = "Completed"
+NOT_STARTED = SectionStatus.NOT_STARTED
+IN_PROGRESS = SectionStatus.IN_PROGRESS
+COMPLETED = SectionStatus.COMPLETED
 
 MAX_EXTRA_QUESTIONS = 5
 MAX_BUDGET_LINES = 30
@@ -442,7 +443,7 @@ PROBLEM_CHECKS: dict[str, Callable[[Application], dict[str, str]]] = {
 }
 
 
-def section_status(application: Application, key: str) -> str:
+def section_status(application: Application, key: str) -> SectionStatus:
     if key == "evidence":
         return evidence_rules.evidence_section_status(application)
     saved = (application.section_revisions or {}).get(key, 0) > 0
@@ -463,7 +464,7 @@ def section_problems(application: Application, key: str) -> dict[str, str]:
 @dataclass(frozen=True)
 class TaskListEntry:
     section: Section
-    status: str
+    status: SectionStatus
 
 
 def task_list(application: Application) -> list[TaskListEntry]:
@@ -473,4 +474,4 @@ def task_list(application: Application) -> list[TaskListEntry]:
 
 
 def incomplete_sections(application: Application) -> list[Section]:
-    return [entry.section for entry in task_list(application) if entry.status != COMPLETED]
+    return [entry.section for entry in task_list(application) if not entry.status.done]

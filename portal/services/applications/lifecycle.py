@@ -74,6 +74,26 @@ def ensure_round_open(grant_round: Round) -> None:
         )
 
 
+def may_edit(application: Application) -> bool:
+    """Whether the group may still change the application: only until it is sent."""
+    return application.status is ApplicationStatus.DRAFT
+
+
+def may_withdraw(application: Application) -> bool:
+    return can_advance_application(application.status, ApplicationStatus.WITHDRAWN)
+
+
+def info_request_of(session: Session, application: Application, info_request_id: int) -> InfoRequest | None:
+    """The officer's question, only if it was asked about this application (so ids cannot be guessed across)."""
+    found = session.get(InfoRequest, info_request_id)
+    return found if found is not None and found.application_id == application.id else None
+
+
+def may_answer(application: Application, info_request: InfoRequest) -> bool:
+    """Whether the group may still answer the officer's question: once, and while the officer waits for it."""
+    return info_request.answer is None and application.status is ApplicationStatus.MORE_INFO
+
+
 def ensure_draft(application: Application) -> None:
     if application.status is not ApplicationStatus.DRAFT:
         raise DomainError("This application has been sent, so it can no longer be changed.")

@@ -27,6 +27,16 @@ from portal.workflow import can_advance_award
 DEFAULT_REPORT_AFTER = timedelta(days=365)
 
 
+def may_accept(award: Award) -> bool:
+    """Whether the grant is still on offer to the group."""
+    return award.status is AwardStatus.OFFERED
+
+
+def is_running(award: Award) -> bool:
+    """Accepted and not yet closed or cancelled: the group gives bank details and writes its report."""
+    return award.status in (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE)
+
+
 def accept_award(session: Session, award: Award, user: User, *, name: str, agreed: bool) -> bool:
     """Record the acceptance. True when this call accepted; False when it was already accepted."""
     name = name.strip()

@@ -168,6 +168,11 @@ def release(session: Session, grant_round: Round, amount_pence: int) -> None:
     session.refresh(grant_round)
 
 
+def award_for(session: Session, application: Application) -> Award | None:
+    """The grant made on this application, if any."""
+    return session.scalars(select(Award).where(Award.application_id == application.id)).one_or_none()
+
+
 def award_cap(application: Application) -> int:
     """The most that may be awarded: what the group asked for, and never more than the round's maximum."""
     return min(application.amount_requested_pence, application.round.max_award_pence)

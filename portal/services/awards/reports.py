@@ -96,6 +96,17 @@ def add_photo(
     return photo
 
 
+def report_files(session: Session, report: MonitoringReport) -> list[Evidence]:
+    """The report's photos, oldest first."""
+    return list(session.scalars(select(Evidence).where(Evidence.report_id == report.id).order_by(Evidence.uploaded_at)))
+
+
+def may_write(report: MonitoringReport) -> bool:
+    """Whether the report can be written: from acceptance until the grant closes or is cancelled (or once sent,
+    to read it back)."""
+    return report.submitted_at is not None or report.award.status in OPEN_STATES
+
+
 def report_photo(session: Session, report: MonitoringReport, photo_id: int) -> Evidence | None:
     """One of the report's photos, or None when the id names no photo of this report."""
     photo = session.get(Evidence, photo_id)

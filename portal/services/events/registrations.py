@@ -67,6 +67,35 @@ def taking_bookings(event: Event) -> bool:
     return event.status is EventStatus.PUBLISHED and event.starts_at > utcnow()
 
 
+def is_cancelled(event: Event) -> bool:
+    return event.status is EventStatus.CANCELLED
+
+
+def is_published(event: Event) -> bool:
+    return event.status is EventStatus.PUBLISHED
+
+
+def on_waiting_list(registration: Registration) -> bool:
+    return registration.status is RegistrationStatus.WAITLISTED
+
+
+def may_cancel(registration: Registration) -> bool:
+    """A place (or a spot on the waiting list) can be given up while the event is still on."""
+    return (
+        registration.status in (RegistrationStatus.BOOKED, RegistrationStatus.WAITLISTED)
+        and registration.event.status is EventStatus.PUBLISHED
+    )
+
+
+def place_tag(registration: Registration) -> tuple[str, str]:
+    """How a place is labelled to the group: its words and its tag colour."""
+    if registration.status is RegistrationStatus.WAITLISTED:
+        return ("Waiting list", "yellow")
+    if registration.status is RegistrationStatus.ATTENDED:
+        return ("Attended", "green")
+    return ("Booked", "green")
+
+
 def places_left(session: Session, event: Event) -> int:
     return max(0, event.capacity - places_taken(session, event))
 

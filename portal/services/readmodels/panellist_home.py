@@ -16,6 +16,7 @@ NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
 SUBMITTED = "Submitted"
 CONFLICT = "Conflict declared"
+_COLOURS = {NOT_STARTED: "blue", IN_PROGRESS: "yellow", SUBMITTED: "green", CONFLICT: "grey"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,15 @@ class AssignmentRow:
     panel_name: str
     due_at: datetime | None
     review_status: str
+
+    @property
+    def conflicted(self) -> bool:
+        """A declared conflict closes the application to this panellist: no link to its review."""
+        return self.review_status == CONFLICT
+
+    @property
+    def status_colour(self) -> str:
+        return _COLOURS[self.review_status]
 
 
 @dataclass(frozen=True)
