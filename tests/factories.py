@@ -381,7 +381,7 @@ def make_resource(
     event: Event | None = None,
 ) -> Resource:
     """A library (or ``event``) resource: a stored PDF when ``storage`` is given, otherwise a link."""
-    from portal.services.events.setup import resources
+    from portal.services.events import resources
 
     title = title or f"Guide {_next()}"
     if storage is None:
