@@ -19,6 +19,11 @@ def all_rounds(session: Session) -> list[Round]:
     return list(session.scalars(select(Round).order_by(Round.closes_at.desc())))
 
 
+def all_neighbourhoods(session: Session) -> list[Neighbourhood]:
+    """Every neighbourhood a round may fund, by name (for the officer's round form)."""
+    return list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+
+
 def open_rounds(session: Session, at: datetime | None = None) -> list[Round]:
     """Rounds taking applications at ``at`` (now by default), closing soonest first."""
     at = at or utcnow()
