@@ -11,7 +11,17 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
-from wtforms import SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Form,
+    HiddenField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 
 from portal import charts
 from portal.access import acting_user, get_or_404
@@ -47,6 +57,30 @@ from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
 PER_PAGE = 50
 
 
+class ListFilterForm(Form):
+    """The list's filters (a GET form: no CSRF); its values are cleaned by application_list.chosen_filters."""
+
+    queue = HiddenField()
+    status = SelectField("Status")
+    q = SearchField("Reference or group")
+    neighbourhood = SelectField("Neighbourhood")
+    min = StringField("Asked for at least (£)", render_kw={"inputmode": "decimal"})
+    max = StringField("Asked for at most (£)", render_kw={"inputmode": "decimal"})
+    flagged = BooleanField("Only those the panel flagged")
+    sort = SelectField("Sort by", choices=[SelectChoice(k, v) for k, v in application_list.SORT_LABELS.items()])
+
+    @classmethod
+    def showing(cls, chosen: dict[str, str], grant_round: Round) -> ListFilterForm:
+        form = cls(data=chosen)
+        form.status.choices = [SelectChoice("", "All sent applications")] + [
+            SelectChoice(s.value, APPLICATION_LABELS[s]) for s in application_list.LISTED_STATUSES
+        ]
+        form.neighbourhood.choices = [SelectChoice("", "All")] + [
+            SelectChoice(str(n.id), n.name) for n in grant_round.neighbourhoods
+        ]
+        return form
+
+
 class RouteForm(FlaskForm):
     # The list ticks applications row by row and the two buttons post the action, so neither is drawn
     # by field(); an id that is not a number is dropped rather than refused, as the list never offers one.
@@ -78,6 +112,7 @@ def applications(round_id: int) -> str:
         chosen=chosen,
         neighbourhoods=grant_round.neighbourhoods,
         labels=APPLICATION_LABELS,
+        filters=ListFilterForm.showing(chosen, grant_round),
         queue=work_queue.Kind(chosen["queue"]) if chosen["queue"] else None,
         form=RouteForm(formdata=None),
     )
