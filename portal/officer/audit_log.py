@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Response as FlaskResponse
 from flask import render_template, request
+from wtforms import EmailField, Form, SelectChoice, SelectField, StringField
 
 from portal.access import acting_user
 from portal.extensions import db
@@ -17,6 +18,25 @@ from portal.routing import parse_id
 from portal.services import audit
 from portal.services.opendata.exports import csv_lines
 from portal.services.readmodels import audit_log as log
+
+
+class AuditFilterForm(Form):
+    """The log's filters (a GET form: no CSRF); the view cleans what the query string holds."""
+
+    action = SelectField("What happened")
+    who = EmailField("Who (email address)")
+    since = StringField("From", name="from", render_kw={"type": "date"})
+    until = StringField("To", name="to", render_kw={"type": "date"})
+
+    @classmethod
+    def showing(cls, chosen: dict[str, str], actions: list[AuditAction]) -> AuditFilterForm:
+        form = cls(
+            data={"action": chosen["action"], "who": chosen["who"], "since": chosen["from"], "until": chosen["to"]}
+        )
+        form.action.choices = [SelectChoice("", "Everything")] + [
+            SelectChoice(str(a), str(a).capitalize()) for a in actions
+        ]
+        return form
 
 
 def _day(raw: str) -> date | None:
@@ -50,7 +70,7 @@ def audit_log() -> str:
         "officer/audit.html",
         rows=shown.rows,
         chosen=chosen,
-        actions=log.actions_recorded(db.session),
+        filters=AuditFilterForm.showing(chosen, log.actions_recorded(db.session)),
         total=shown.total,
         page=shown.page,
         pages=shown.pages,

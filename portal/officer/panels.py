@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms import (
     DateTimeLocalField,
     DecimalField,
+    Form,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -62,6 +63,20 @@ class ModerateForm(FlaskForm):
     reason = TextAreaField(
         "Reason", validators=[DataRequired("Give the reason for the moderated score"), Length(max=2000)]
     )
+
+
+class ResultsFilterForm(Form):
+    """Which neighbourhood's results to show (a GET form: no CSRF)."""
+
+    neighbourhood = SelectField("Neighbourhood")
+
+    @classmethod
+    def showing(cls, grant_round: Round, chosen: int | None) -> ResultsFilterForm:
+        form = cls(data={"neighbourhood": str(chosen or "")})
+        form.neighbourhood.choices = [SelectChoice("", "All neighbourhoods")] + [
+            SelectChoice(str(n.id), n.name) for n in grant_round.neighbourhoods
+        ]
+        return form
 
 
 class DecideFromResultsForm(FlaskForm):
@@ -211,7 +226,7 @@ def results_page(round_id: int) -> str:
         "officer/results.html",
         grant_round=grant_round,
         rows=rows,
-        chosen=chosen,
+        filters=ResultsFilterForm.showing(grant_round, chosen),
         form=DecideFromResultsForm(formdata=None),
         choosable=undecided,
     )
