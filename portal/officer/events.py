@@ -193,6 +193,7 @@ def _event_page(event: Event, resource_form: ResourceForm | None = None, status:
             may_publish=setup.may_publish(event),
             may_change=setup.may_change(event),
             attended=event_attendance.attended,
+            is_link=resources.is_link,
             form=ButtonForm(),
         ),
         status,
@@ -315,7 +316,11 @@ def resource_library() -> str | Response | tuple[str, int]:
     status = 400 if request.method == "POST" else 200
     return (
         render_template(
-            "officer/resources.html", resources=resources.library(db.session), form=form, action_form=ButtonForm()
+            "officer/resources.html",
+            resources=resources.library(db.session),
+            is_link=resources.is_link,
+            form=form,
+            action_form=ButtonForm(),
         ),
         status,
     )
