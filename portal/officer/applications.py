@@ -11,12 +11,24 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
+from wtforms import (
+    BooleanField,
+    Form,
+    HiddenField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 
 from portal import charts
 from portal.access import acting_user, get_or_404
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import pounds
+from portal.forms import ButtonForm
 from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
 from portal.models.applications import Application
@@ -45,6 +57,41 @@ from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
 PER_PAGE = 50
 
 
+class ListFilterForm(Form):
+    """The list's filters (a GET form: no CSRF); its values are cleaned by application_list.chosen_filters."""
+
+    queue = HiddenField()
+    status = SelectField("Status")
+    q = SearchField("Reference or group")
+    neighbourhood = SelectField("Neighbourhood")
+    min = StringField("Asked for at least (£)", render_kw={"inputmode": "decimal"})
+    max = StringField("Asked for at most (£)", render_kw={"inputmode": "decimal"})
+    flagged = BooleanField("Only those the panel flagged")
+    sort = SelectField("Sort by", choices=[SelectChoice(k, v) for k, v in application_list.SORT_LABELS.items()])
+
+    @classmethod
+    def showing(cls, chosen: dict[str, str], grant_round: Round) -> ListFilterForm:
+        form = cls(data=chosen)
+        form.status.choices = [SelectChoice("", "All sent applications")] + [
+            SelectChoice(s.value, APPLICATION_LABELS[s]) for s in application_list.LISTED_STATUSES
+        ]
+        form.neighbourhood.choices = [SelectChoice("", "All")] + [
+            SelectChoice(str(n.id), n.name) for n in grant_round.neighbourhoods
+        ]
+        return form
+
+
+class RouteForm(FlaskForm):
+    # The list ticks applications row by row and the two buttons post the action, so neither is drawn
+    # by field(); an id that is not a number is dropped rather than refused, as the list never offers one.
+    application = SelectMultipleField(validate_choice=False)
+    action = StringField()
+    reason = TextAreaField("Reason the groups will read (only when marking not eligible)", render_kw={"rows": 3})
+
+    def chosen(self) -> list[int]:
+        return [number for number in map(parse_id, self.application.data or []) if number]
+
+
 def _application_or_404(application_id: int) -> Application:
     return get_or_404(Application, application_id, options=officer_application.LOADED)
 
@@ -65,8 +112,9 @@ def applications(round_id: int) -> str:
         chosen=chosen,
         neighbourhoods=grant_round.neighbourhoods,
         labels=APPLICATION_LABELS,
+        filters=ListFilterForm.showing(chosen, grant_round),
         queue=work_queue.Kind(chosen["queue"]) if chosen["queue"] else None,
-        form=FlaskForm(),
+        form=RouteForm(formdata=None),
     )
 
 
@@ -100,14 +148,14 @@ def applications_csv(round_id: int) -> FlaskResponse:
 
 @bp.post("/rounds/<int:round_id>/applications/route")
 def route_applications(round_id: int) -> Response:
-    form = FlaskForm()
-    chosen = [number for number in map(parse_id, request.form.getlist("application")) if number]
+    form = RouteForm()
+    chosen = form.chosen()
     if not form.validate() or not chosen:
         flash("Choose at least one application.", "error")
         return redirect(url_for("officer.applications", round_id=round_id))
     items = application_list.chosen_applications(db.session, get_or_404(Round, round_id), chosen)
-    eligible = request.form.get("action") == "eligible"
-    reason = request.form.get("reason", "")
+    eligible = form.action.data == "eligible"
+    reason = form.reason.data or ""
     if not eligible and not reason.strip():
         flash("Give the reason the groups will read before marking them not eligible.", "error")
         return redirect(url_for("officer.applications", round_id=round_id))
@@ -148,7 +196,7 @@ def application_page(
             label=APPLICATION_LABELS[item.status],
             return_form=return_form or ReturnApprovalForm(formdata=None),
             forms=_decision_forms(item, sent or {}),
-            form=FlaskForm(),
+            form=ButtonForm(),
             steps=panel_step_forms.panel_steps(db.session, item, **panel_forms),
         ),
         status,
@@ -244,7 +292,7 @@ def add_note(application_id: int) -> Response | tuple[str, int]:
 def confirm_award(application_id: int) -> Response:
     """The second officer confirms a waiting approval: the form carries only its CSRF token."""
     item = _application_or_404(application_id)
-    if not FlaskForm().validate():
+    if not ButtonForm().validate():
         abort(400)
     try:
         decisions.confirm(db.session, acting_user(), item)
@@ -297,7 +345,7 @@ def award_page(
             actions=officer_application.award_actions(item),
             bank_change=bank_details.latest_change(db.session, item),
             label=AWARD_LABELS[item.status],
-            form=FlaskForm(),
+            form=ButtonForm(),
             plan_form=sent.get("plan") or PlanPaymentForm(formdata=None, due_on=date.today().isoformat()),
             cancel_form=sent.get("cancel") or CancelAwardForm(formdata=None),
             payment_forms={

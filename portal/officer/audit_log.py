@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from flask import Response as FlaskResponse
 from flask import render_template, request
-from sqlalchemy import Select, false, func, select
-from sqlalchemy.orm import aliased
+from wtforms import EmailField, Form, SelectChoice, SelectField, StringField
 
 from portal.access import acting_user
 from portal.extensions import db
-from portal.formatting import uk_time
 from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
-from portal.models.audit import AuditAction, AuditEntry
-from portal.models.base import utcnow
-from portal.models.users import User
+from portal.models.audit import AuditAction
 from portal.officer import bp
 from portal.routing import parse_id
 from portal.services import audit
 from portal.services.opendata.exports import csv_lines
+from portal.services.readmodels import audit_log as log
 
-PER_PAGE = 100
-Actor = aliased(User)
+
+class AuditFilterForm(Form):
+    """The log's filters (a GET form: no CSRF); the view cleans what the query string holds."""
+
+    action = SelectField("What happened")
+    who = EmailField("Who (email address)")
+    since = StringField("From", name="from", render_kw={"type": "date"})
+    until = StringField("To", name="to", render_kw={"type": "date"})
+
+    @classmethod
+    def showing(cls, chosen: dict[str, str], actions: list[AuditAction]) -> AuditFilterForm:
+        form = cls(
+            data={"action": chosen["action"], "who": chosen["who"], "since": chosen["from"], "until": chosen["to"]}
+        )
+        form.action.choices = [SelectChoice("", "Everything")] + [
+            SelectChoice(str(a), str(a).capitalize()) for a in actions
+        ]
+        return form
 
 
 def _day(raw: str) -> date | None:
@@ -33,55 +46,34 @@ def _day(raw: str) -> date | None:
         return None
 
 
-def _action(raw: str) -> AuditAction | None:
-    try:
-        return AuditAction(raw)
-    except ValueError:
-        return None
-
-
-def _filtered() -> tuple[Select[AuditEntry, str], dict[str, str]]:
-    action = request.args.get("action", "").strip()[:60]
-    who = request.args.get("who", "").strip()[:254]
-    since, until = _day(request.args.get("from", "")), _day(request.args.get("to", ""))
-    statement = select(AuditEntry, Actor.email).outerjoin(Actor, Actor.id == AuditEntry.actor_id)
-    if action:
-        # An action the portal does not record matches nothing, rather than being ignored.
-        known = _action(action)
-        statement = statement.where(AuditEntry.action == known if known is not None else false())
-    if who:
-        statement = statement.where(Actor.email == who.lower())
-    zone = uk_time(utcnow()).tzinfo
-    if since:
-        statement = statement.where(AuditEntry.created_at >= datetime.combine(since, time(), tzinfo=zone))
-    if until:
-        statement = statement.where(
-            AuditEntry.created_at < datetime.combine(until + timedelta(days=1), time(), tzinfo=zone)
-        )
-    chosen = {
-        "action": action,
-        "who": who,
-        "from": since.isoformat() if since else "",
-        "to": until.isoformat() if until else "",
+def _filter() -> tuple[log.AuditFilter, dict[str, str]]:
+    """The filter the query string asks for, and the same as query-string values for links and the form."""
+    chosen = log.AuditFilter(
+        action=request.args.get("action", "").strip()[:60],
+        who=request.args.get("who", "").strip()[:254],
+        since=_day(request.args.get("from", "")),
+        until=_day(request.args.get("to", "")),
+    )
+    return chosen, {
+        "action": chosen.action,
+        "who": chosen.who,
+        "from": chosen.since.isoformat() if chosen.since else "",
+        "to": chosen.until.isoformat() if chosen.until else "",
     }
-    return statement.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()), chosen
 
 
 @bp.get("/audit")
 def audit_log() -> str:
-    statement, chosen = _filtered()
-    page = parse_id(request.args.get("page")) or 1
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-    rows = db.session.execute(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    wanted, chosen = _filter()
+    shown = log.page_of(db.session, wanted, parse_id(request.args.get("page")) or 1)
     return render_template(
         "officer/audit.html",
-        rows=rows,
+        rows=shown.rows,
         chosen=chosen,
-        actions=actions,
-        total=total,
-        page=page,
-        pages=max(1, (total + PER_PAGE - 1) // PER_PAGE),
+        filters=AuditFilterForm.showing(chosen, log.actions_recorded(db.session)),
+        total=shown.total,
+        page=shown.page,
+        pages=shown.pages,
     )
 
 
@@ -89,18 +81,8 @@ def audit_log() -> str:
 @writes_on_get
 @rate_limits.exports
 def audit_csv() -> FlaskResponse:
-    statement, chosen = _filtered()
-    rows = [
-        [
-            uk_time(entry.created_at).isoformat(timespec="seconds"),
-            email or "the portal",
-            entry.action,
-            entry.object_type,
-            entry.object_id or "",
-            entry.summary,
-        ]
-        for entry, email in db.session.execute(statement)
-    ]
+    wanted, chosen = _filter()
+    rows = log.export_rows(db.session, wanted)
     audit.record(
         db.session,
         acting_user(),

@@ -7,7 +7,6 @@ from flask import Response as FlaskResponse
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 from wtforms import (
     DateTimeLocalField,
@@ -26,10 +25,10 @@ from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.formatting import UK, uk_time
+from portal.forms import ButtonForm, CheckboxesField
 from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
 from portal.models.events import Event, EventAudience, Registration, Resource
-from portal.models.funding import Round
 from portal.officer import bp
 from portal.plain_text import OneLine
 from portal.routing import parse_id
@@ -37,6 +36,7 @@ from portal.services.events import attendance as event_attendance
 from portal.services.events import registrations, resources, setup
 from portal.services.files.uploads import receive_upload
 from portal.services.opendata.exports import csv_lines
+from portal.services.rounds import listing
 from portal.storage import get_storage
 
 AUDIENCE_LABELS = {
@@ -90,6 +90,19 @@ class ResourceForm(FlaskForm):
     file = FileField("File")
 
 
+class AttendanceForm(FlaskForm):
+    attended = CheckboxesField("Tick each person as they arrive, then save", coerce=int)
+
+    def offer(self, booked: list[Registration]) -> AttendanceForm:
+        """Offer one box per person with a place, ticked for those already marked as attended."""
+        self.attended.choices = [
+            SelectChoice(r.id, r.attendee_name + (f", {r.organisation.name}" if r.organisation else "")) for r in booked
+        ]
+        if request.method == "GET":
+            self.attended.data = [r.id for r in booked if event_attendance.attended(r)]
+        return self
+
+
 def _event_or_404(event_id: int) -> Event:
     return get_or_404(Event, event_id)
 
@@ -106,7 +119,7 @@ def _event_form(event: Event | None = None) -> EventForm:
         form.capacity.data = event.capacity
         form.audience.data = event.audience.value
         form.round_id.data = str(event.round_id or "")
-    rounds = db.session.scalars(select(Round).order_by(Round.closes_at.desc())).all()
+    rounds = listing.all_rounds(db.session)
     form.round_id.choices = [SelectChoice("", "Not for one round")] + [SelectChoice(str(r.id), r.title) for r in rounds]
     return form
 
@@ -128,19 +141,10 @@ def _settings(form: EventForm) -> setup.EventSettings:
 
 @bp.get("/events")
 def events_list() -> str:
-    rows = db.session.scalars(select(Event).order_by(Event.starts_at.desc(), Event.id.desc())).all()
-    counts: dict[tuple[int, str], int] = {
-        (event_id, status): count
-        for event_id, status, count in db.session.execute(
-            select(Registration.event_id, Registration.status, func.count()).group_by(
-                Registration.event_id, Registration.status
-            )
-        )
-    }
+    rows = registrations.events_with_places(db.session)
     return render_template(
         "officer/events.html",
         events=rows,
-        counts=counts,
         not_attended=event_attendance.funded_groups_not_attended(db.session),
     )
 
@@ -186,7 +190,11 @@ def _event_page(event: Event, resource_form: ResourceForm | None = None, status:
             groups=event_attendance.groups_attended(db.session, event),
             resources=resources.of_event(db.session, event),
             resource_form=resource_form or ResourceForm(formdata=None),
-            form=FlaskForm(),
+            may_publish=setup.may_publish(event),
+            may_change=setup.may_change(event),
+            attended=event_attendance.attended,
+            is_link=resources.is_link,
+            form=ButtonForm(),
         ),
         status,
     )
@@ -222,16 +230,16 @@ def cancel_event(event_id: int) -> Response:
 @bp.route("/events/<int:event_id>/attendance", methods=["GET", "POST"])
 def attendance(event_id: int) -> str | Response:
     event = _event_or_404(event_id)
-    form = FlaskForm()
+    booked, _waiting = registrations.booked_and_waiting(db.session, event)
+    form = AttendanceForm().offer(booked)
     if form.validate_on_submit():
-        ticked = {int(value) for value in request.form.getlist("attended") if value.isdigit()}
+        ticked = set(form.attended.data or [])
         try:
             count = event_attendance.mark_attendance(db.session, current_user, event, ticked)
             flash(f"Attendance saved: {count} attended.", "success")
         except DomainError as error:
             flash(error.message, "error")
         return redirect(url_for("officer.attendance", event_id=event.id))
-    booked, _waiting = registrations.booked_and_waiting(db.session, event)
     return render_template("officer/attendance.html", event=event, booked=booked, form=form)
 
 
@@ -308,7 +316,11 @@ def resource_library() -> str | Response | tuple[str, int]:
     status = 400 if request.method == "POST" else 200
     return (
         render_template(
-            "officer/resources.html", resources=resources.library(db.session), form=form, action_form=FlaskForm()
+            "officer/resources.html",
+            resources=resources.library(db.session),
+            is_link=resources.is_link,
+            form=form,
+            action_form=ButtonForm(),
         ),
         status,
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -55,7 +54,7 @@ class PanelSteps:
 def send_form(session: Session, application: Application, form: SendToPanelForm | None = None) -> SendToPanelForm:
     """The send-to-panel form with its choices: the round's panels, and the members of each who may take it."""
     form = form or SendToPanelForm(formdata=None)
-    round_panels = panels_of_round(session, application)
+    round_panels = membership.panels_of_round(session, application.round_id)
     form.panel.choices = [SelectChoice(str(p.id), p.name) for p in round_panels]
     several = len(round_panels) > 1
     form.panellists.choices = [
@@ -78,14 +77,9 @@ def panel_steps(
     can_close = closing.can_close_reviewing(session, application)
     return PanelSteps(
         can_send=can_send,
-        round_panels=panels_of_round(session, application) if can_send else [],
+        round_panels=membership.panels_of_round(session, application.round_id) if can_send else [],
         send=send_form(session, application, send) if can_send else None,
         can_close=can_close,
         count=closing.review_count(session, application) if can_close else None,
         close=(close or CloseReviewingForm(formdata=None)) if can_close else None,
     )
-
-
-def panels_of_round(session: Session, application: Application) -> list[Panel]:
-    statement = select(Panel).where(Panel.round_id == application.round_id).order_by(Panel.created_at, Panel.id)
-    return list(session.scalars(statement))

@@ -18,7 +18,6 @@ from portal.officer.panel_step_forms import (
     CHOSEN,
     CloseReviewingForm,
     SendToPanelForm,
-    panels_of_round,
     send_form,
 )
 from portal.routing import parse_id
@@ -68,21 +67,18 @@ def mark_eligible(application_id: int) -> Response | tuple[str, int]:
 
 def _chosen(values: list[str]) -> list[tuple[Panel, User]]:
     """The (panel, member) pairs ticked; the service checks each may take the application."""
-    found = []
+    ids = []
     for value in values:
         panel_id, _, user_id = value.partition("-")
         panel_number, user_number = parse_id(panel_id), parse_id(user_id)
-        if panel_number is None or user_number is None:
-            continue
-        panel, user = db.session.get(Panel, panel_number), db.session.get(User, user_number)
-        if panel is not None and user is not None:
-            found.append((panel, user))
-    return found
+        if panel_number is not None and user_number is not None:
+            ids.append((panel_number, user_number))
+    return membership.find_pairs(db.session, ids)
 
 
 def _panel_for_automatic(application: Application, chosen: str | None) -> Panel | None:
     """The round's only panel, or the one chosen when it has several (None when none fits)."""
-    round_panels = panels_of_round(db.session, application)
+    round_panels = membership.panels_of_round(db.session, application.round_id)
     if len(round_panels) == 1:
         return round_panels[0]
     return next((p for p in round_panels if str(p.id) == chosen), None)

@@ -6,10 +6,18 @@ from flask import Response as FlaskResponse
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
-from wtforms import DateTimeLocalField, DecimalField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateTimeLocalField,
+    DecimalField,
+    Form,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.access import get_or_404
@@ -17,14 +25,13 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.formatting import uk_time
-from portal.forms import email_field
+from portal.forms import ButtonForm, CheckboxesField, email_field
 from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
-from portal.models.applications import Application, ApplicationStatus
+from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.funding import Round
-from portal.models.panels import Assignment, Panel, PanelMember
-from portal.models.users import User
+from portal.models.panels import Panel, PanelMember
 from portal.officer import bp
 from portal.routing import parse_id
 from portal.services import audit
@@ -58,6 +65,32 @@ class ModerateForm(FlaskForm):
     )
 
 
+class ResultsFilterForm(Form):
+    """Which neighbourhood's results to show (a GET form: no CSRF)."""
+
+    neighbourhood = SelectField("Neighbourhood")
+
+    @classmethod
+    def showing(cls, grant_round: Round, chosen: int | None) -> ResultsFilterForm:
+        form = cls(data={"neighbourhood": str(chosen or "")})
+        form.neighbourhood.choices = [SelectChoice("", "All neighbourhoods")] + [
+            SelectChoice(str(n.id), n.name) for n in grant_round.neighbourhoods
+        ]
+        return form
+
+
+class DecideFromResultsForm(FlaskForm):
+    # The ranked table ticks applications row by row (components/results.html), and the two buttons
+    # post the action, so neither is drawn by field().
+    application = SelectMultipleField(coerce=int, validate_choice=False)
+    action = StringField()
+    reasons = CheckboxesField(
+        "Reasons to give groups that are declined",
+        choices=[SelectChoice(code, words) for code, words in decisions.DECLINE_REASONS.items()],
+    )
+    feedback = TextAreaField("Feedback for declined groups (optional)", render_kw={"rows": 3})
+
+
 def _round_or_404(round_id: int) -> Round:
     return get_or_404(Round, round_id, options=[selectinload(Round.criteria), selectinload(Round.neighbourhoods)])
 
@@ -81,36 +114,22 @@ def round_panels(round_id: int) -> str | Response:
         )
         flash(f"{panel.name} is set up. Now invite its members.", "success")
         return redirect(url_for("officer.panel", panel_id=panel.id))
-    existing = db.session.scalars(select(Panel).where(Panel.round_id == round_id).order_by(Panel.created_at)).all()
+    existing = membership.panels_of_round(db.session, round_id)
     return render_template("officer/panels.html", grant_round=grant_round, panels=existing, form=form)
 
 
 def _panel_page(
     panel: Panel, *, invite: InviteForm | None = None, assign: AssignForm | None = None, status: int = 200
 ) -> tuple[str, int]:
-    members = db.session.scalars(
-        select(PanelMember)
-        .where(PanelMember.panel_id == panel.id)
-        .options(joinedload(PanelMember.user))
-        .order_by(PanelMember.invited_at)
-    ).all()
-    assignments = db.session.scalars(
-        select(Assignment)
-        .where(Assignment.panel_id == panel.id)
-        .options(joinedload(Assignment.application), joinedload(Assignment.panellist))
-        .order_by(Assignment.application_id, Assignment.id)
-    ).all()
-    with_panel = db.session.scalars(
-        select(Application)
-        .where(Application.round_id == panel.round_id, Application.status == ApplicationStatus.WITH_PANEL)
-        .order_by(Application.reference)
-    ).all()
+    members = membership.members_of(db.session, panel)
+    assignments = membership.assignments_of(db.session, panel)
+    with_panel = membership.with_panel(db.session, panel)
     # The programme's register holds in every round: the open entries of this panel's members.
     register = conflicts.register(db.session, panellist_ids=[m.user_id for m in members])
     assign = assign or AssignForm()
     assign.application.choices = [SelectChoice(str(a.id), f"{a.reference}: {a.title}") for a in with_panel]
     assign.panellist.choices = [
-        SelectChoice(str(m.user_id), m.user.name or m.user.email) for m in members if m.left_at is None
+        SelectChoice(str(m.user_id), m.user.name or m.user.email) for m in members if membership.serving(m, panel)
     ]
     return (
         render_template(
@@ -122,7 +141,7 @@ def _panel_page(
             conflicts=register.open,
             invite=invite or InviteForm(formdata=None),
             assign=assign,
-            action_form=FlaskForm(),
+            action_form=ButtonForm(),
         ),
         status,
     )
@@ -164,8 +183,7 @@ def assign(panel_id: int) -> Response | tuple[str, int]:
     panel = _panel_or_404(panel_id)
     form = AssignForm()
     application_id, panellist_id = parse_id(form.application.data), parse_id(form.panellist.data)
-    application = db.session.get(Application, application_id) if application_id else None
-    panellist = db.session.get(User, panellist_id) if panellist_id else None
+    application, panellist = membership.find_choice(db.session, application_id, panellist_id)
     if form.validate_on_submit() and application is not None and panellist is not None:
         try:
             membership.assign(db.session, current_user, panel, application, panellist)
@@ -183,9 +201,9 @@ def assign(panel_id: int) -> Response | tuple[str, int]:
 def panellist_leaves(panel_id: int, member_id: int) -> str | Response:
     panel = _panel_or_404(panel_id)
     member = get_or_404(PanelMember, member_id)
-    if member.panel_id != panel.id or member.left_at is not None:
+    if not membership.serving(member, panel):
         abort(404)
-    form = FlaskForm()
+    form = ButtonForm()
     if form.validate_on_submit():
         stranded = membership.leave_panel(db.session, current_user, member)
         who = member.user.name or member.user.email
@@ -208,9 +226,8 @@ def results_page(round_id: int) -> str:
         "officer/results.html",
         grant_round=grant_round,
         rows=rows,
-        chosen=chosen,
-        form=FlaskForm(),
-        reasons=decisions.DECLINE_REASONS,
+        filters=ResultsFilterForm.showing(grant_round, chosen),
+        form=DecideFromResultsForm(formdata=None),
         choosable=undecided,
     )
 
@@ -219,23 +236,19 @@ def results_page(round_id: int) -> str:
 def decide_from_results(round_id: int) -> Response:
     """Approve or decline several applications from the ranked results, in rank order."""
     grant_round = _round_or_404(round_id)
-    form = FlaskForm()
-    chosen = {number for number in map(parse_id, request.form.getlist("application")) if number}
+    form = DecideFromResultsForm()
+    chosen = set(form.application.data or [])
     if not form.validate() or not chosen:
         flash("Choose at least one application.", "error")
         return redirect(url_for("officer.results", round_id=round_id))
-    ranked = [
-        row.application_id for row in results.round_results(db.session, grant_round) if row.application_id in chosen
-    ]
-    by_id = {a.id: a for a in db.session.scalars(select(Application).where(Application.id.in_(ranked)))}
-    approving = request.form.get("action") == "approve"
+    approving = form.action.data == "approve"
     done = decisions.decide_many(
         db.session,
         current_user,
-        [by_id[i] for i in ranked],
+        results.in_rank_order(db.session, grant_round, chosen),
         approve_them=approving,
-        reasons=request.form.getlist("reasons"),
-        feedback=request.form.get("feedback", ""),
+        reasons=form.reasons.data or [],
+        feedback=form.feedback.data or "",
     )
     flash(_decided_message(done, approving), "success" if not done.problems else "info")
     return redirect(url_for("officer.results", round_id=round_id))
@@ -283,7 +296,7 @@ def moderate(application_id: int) -> str | Response | tuple[str, int]:
 def panel_time_page(panel_id: int) -> str:
     panel = _panel_or_404(panel_id)
     return render_template(
-        "officer/panel_time.html", panel=panel, rows=paid_time.time_owed(db.session, panel), form=FlaskForm()
+        "officer/panel_time.html", panel=panel, rows=paid_time.time_owed(db.session, panel), form=ButtonForm()
     )
 
 

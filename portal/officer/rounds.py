@@ -8,7 +8,6 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -16,7 +15,7 @@ from portal.access import get_or_404
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.formatting import UK, uk_time
-from portal.models.funding import Neighbourhood, Round
+from portal.models.funding import Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS
 from portal.officer import bp
 from portal.routing import parse_id
@@ -30,7 +29,7 @@ from portal.services.applications.form import (
     parse_whole_number,
     removed_questions,
 )
-from portal.services.rounds import setup
+from portal.services.rounds import listing, setup
 from portal.services.rounds.setup import MAX_CRITERIA, SECTION_KEYS, CriterionSettings, RoundSettings
 
 SECTION_TITLES = {key: SECTIONS_BY_KEY[key].title for key in SECTION_KEYS}
@@ -132,7 +131,7 @@ def _page(
             problems={FIELD_IDS.get(name, name): message for name, message in problems.items()},
             typed=request.form if request.method == "POST" else {},
             form=FlaskForm(),
-            neighbourhoods=db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)).all(),
+            neighbourhoods=listing.all_neighbourhoods(db.session),
             kinds=ORGANISATION_KIND_LABELS,
             bands=INCOME_BAND_LABELS,
             purposes=PURPOSES,

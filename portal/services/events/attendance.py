@@ -27,10 +27,14 @@ def mark_attendance(session: Session, actor: User, event: Event, attended_ids: s
         registration.status = (
             RegistrationStatus.ATTENDED if registration.id in attended_ids else RegistrationStatus.BOOKED
         )
-    count = sum(1 for r in places if r.status is RegistrationStatus.ATTENDED)
+    count = sum(1 for r in places if attended(r))
     audit.record(session, actor, AuditAction.EVENT_ATTENDANCE_MARKED, event, f"{count} of {len(places)} attended")
     session.flush()
     return count
+
+
+def attended(registration: Registration) -> bool:
+    return registration.status is RegistrationStatus.ATTENDED
 
 
 REGISTER_HEADER = ("Name", "Group", "Neighbourhood", "Status", "Access needs", "Booked by", "Booked at")

@@ -235,3 +235,36 @@ def booked_and_waiting(session: Session, event: Event) -> tuple[list[Registratio
     return [r for r in rows if r.status in audience.TAKEN], [
         r for r in rows if r.status is RegistrationStatus.WAITLISTED
     ]
+
+
+@dataclass(frozen=True)
+class EventPlaces:
+    """One line of the officer's list of events: the event and how its places are taken."""
+
+    event: Event
+    booked: int
+    waiting: int
+    attended: int
+
+
+def events_with_places(session: Session) -> list[EventPlaces]:
+    """Every event, latest first, with its places booked (attended counts as booked), waiting and attended."""
+    counts: dict[tuple[int, RegistrationStatus], int] = {
+        (event_id, status): count
+        for event_id, status, count in session.execute(
+            select(Registration.event_id, Registration.status, func.count()).group_by(
+                Registration.event_id, Registration.status
+            )
+        )
+    }
+    events = session.scalars(select(Event).order_by(Event.starts_at.desc(), Event.id.desc()))
+    return [
+        EventPlaces(
+            event=event,
+            booked=counts.get((event.id, RegistrationStatus.BOOKED), 0)
+            + counts.get((event.id, RegistrationStatus.ATTENDED), 0),
+            waiting=counts.get((event.id, RegistrationStatus.WAITLISTED), 0),
+            attended=counts.get((event.id, RegistrationStatus.ATTENDED), 0),
+        )
+        for event in events
+    ]

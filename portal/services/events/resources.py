@@ -111,6 +111,11 @@ def remove(session: Session, storage: Storage, actor: User, resource: Resource) 
         storage.delete(key)
 
 
+def is_link(resource: Resource) -> bool:
+    """A link is followed where it points; a file is downloaded through the portal, which checks who may."""
+    return resource.kind is ResourceKind.LINK
+
+
 def library(session: Session) -> list[Resource]:
     return list(session.scalars(select(Resource).where(Resource.event_id.is_(None)).order_by(Resource.title)))
 

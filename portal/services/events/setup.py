@@ -88,8 +88,18 @@ def update_event(session: Session, actor: User, event: Event, settings: EventSet
     return promote_from_waiting_list(session, event)
 
 
+def may_publish(event: Event) -> bool:
+    """Only a draft is published; a published or cancelled event cannot be published again."""
+    return event.status is EventStatus.DRAFT
+
+
+def may_change(event: Event) -> bool:
+    """A cancelled event is closed: it can be neither changed nor cancelled again."""
+    return event.status is not EventStatus.CANCELLED
+
+
 def publish_event(session: Session, actor: User, event: Event) -> None:
-    if event.status is not EventStatus.DRAFT:
+    if not may_publish(event):
         raise DomainError("Only a draft event can be published")
     event.status = EventStatus.PUBLISHED
     event.published_at = utcnow()
@@ -99,7 +109,7 @@ def publish_event(session: Session, actor: User, event: Event) -> None:
 
 def cancel_event(session: Session, actor: User, event: Event) -> int:
     """Cancel the event and email everyone booked or waiting. Returns how many people were told."""
-    if event.status is EventStatus.CANCELLED:
+    if not may_change(event):
         raise DomainError("This event is already cancelled")
     lock_places(session, event)
     was_published = event.status is EventStatus.PUBLISHED

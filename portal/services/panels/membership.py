@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from portal.errors import DomainError
 from portal.infra.database import rowcount
@@ -41,6 +41,66 @@ def create_panel(
     audit.record(session, officer, AuditAction.PANEL_CREATED, panel, f"{panel.name} for {grant_round.title}")
     session.flush()
     return panel
+
+
+def panels_of_round(session: Session, round_id: int) -> list[Panel]:
+    """The round's panels, the first set up first."""
+    statement = select(Panel).where(Panel.round_id == round_id).order_by(Panel.created_at, Panel.id)
+    return list(session.scalars(statement))
+
+
+def members_of(session: Session, panel: Panel) -> list[PanelMember]:
+    """Everyone ever invited to ``panel`` (those who left too), in the order they were invited."""
+    statement = (
+        select(PanelMember)
+        .where(PanelMember.panel_id == panel.id)
+        .options(joinedload(PanelMember.user))
+        .order_by(PanelMember.invited_at)
+    )
+    return list(session.scalars(statement))
+
+
+def serving(member: PanelMember, panel: Panel) -> bool:
+    """Whether ``member`` still sits on ``panel``: only a serving member can leave it or be assigned work."""
+    return member.panel_id == panel.id and member.left_at is None
+
+
+def assignments_of(session: Session, panel: Panel) -> list[Assignment]:
+    statement = (
+        select(Assignment)
+        .where(Assignment.panel_id == panel.id)
+        .options(joinedload(Assignment.application), joinedload(Assignment.panellist))
+        .order_by(Assignment.application_id, Assignment.id)
+    )
+    return list(session.scalars(statement))
+
+
+def with_panel(session: Session, panel: Panel) -> list[Application]:
+    """The applications of the panel's round now with the panel: those an officer may assign by hand."""
+    statement = (
+        select(Application)
+        .where(Application.round_id == panel.round_id, Application.status == ApplicationStatus.WITH_PANEL)
+        .order_by(Application.reference)
+    )
+    return list(session.scalars(statement))
+
+
+def find_choice(
+    session: Session, application_id: int | None, panellist_id: int | None
+) -> tuple[Application | None, User | None]:
+    """The application and panellist an officer picked by id, None for either that does not exist."""
+    application = session.get(Application, application_id) if application_id else None
+    return application, session.get(User, panellist_id) if panellist_id else None
+
+
+def find_pairs(session: Session, ids: list[tuple[int, int]]) -> list[tuple[Panel, User]]:
+    """The (panel, user) pairs named by id that exist; whether each may take work is checked on assigning."""
+    found = []
+    for panel_id, user_id in ids:
+        panel, user = session.get(Panel, panel_id), session.get(User, user_id)
+        if panel is not None and user is not None:
+            found.append((panel, user))
+    return found
 
 
 def invite_member(session: Session, officer: User, panel: Panel, *, email: str, name: str) -> PanelMember:

@@ -97,6 +97,13 @@ def with_funding_line(rows: Sequence[ResultRow], budget_pence: int) -> list[Resu
     return out
 
 
+def in_rank_order(session: Session, grant_round: Round, chosen: set[int]) -> list[Application]:
+    """The chosen applications of ``grant_round`` as the results rank them (the order bulk decisions take)."""
+    ranked = [row.application_id for row in round_results(session, grant_round) if row.application_id in chosen]
+    by_id = {a.id: a for a in session.scalars(select(Application).where(Application.id.in_(ranked)))}
+    return [by_id[i] for i in ranked]
+
+
 def round_results(
     session: Session,
     grant_round: Round,

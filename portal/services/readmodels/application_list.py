@@ -27,6 +27,9 @@ SORTS = {
     "group": (Organisation.name, Application.id),
 }
 
+SORT_LABELS = {"sent": "Date sent", "reference": "Reference", "amount": "Amount, largest first", "group": "Group name"}
+# A draft is the group's own until it is sent: officers never list one.
+LISTED_STATUSES = tuple(s for s in ApplicationStatus if s is not ApplicationStatus.DRAFT)
 _STATUSES = frozenset(s.value for s in ApplicationStatus)
 _QUEUES = frozenset(k.value for k in work_queue.Kind)
 

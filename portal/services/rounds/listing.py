@@ -14,6 +14,16 @@ from portal.models.funding import Neighbourhood, Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS, IncomeBand, OrganisationKind
 
 
+def all_rounds(session: Session) -> list[Round]:
+    """Every round, the latest to close first (for the officer's choice of round)."""
+    return list(session.scalars(select(Round).order_by(Round.closes_at.desc())))
+
+
+def all_neighbourhoods(session: Session) -> list[Neighbourhood]:
+    """Every neighbourhood a round may fund, by name (for the officer's round form)."""
+    return list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+
+
 def open_rounds(session: Session, at: datetime | None = None) -> list[Round]:
     """Rounds taking applications at ``at`` (now by default), closing soonest first."""
     at = at or utcnow()
