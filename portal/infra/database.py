@@ -6,19 +6,23 @@ when it succeeds and rolls back otherwise (see ``register_database``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 _immediate: ContextVar[bool] = ContextVar("sqlite_immediate", default=False)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITES_ON_GET = "_portal_writes_on_get"
 View = TypeVar("View", bound=Callable[..., Any])
+
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -66,6 +70,18 @@ def rowcount(result: Result[Any]) -> int:
     DELETE without RETURNING it is a CursorResult, which counts the rows.
     """
     return cast("CursorResult[Any]", result).rowcount
+
+
+def reachable(session: Session) -> bool:
+    """Whether the database answers a trivial query (the health check); a failure is logged and rolled back."""
+    try:
+        session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        log.warning("Health check: the database is unavailable", exc_info=True)
+        with suppress(SQLAlchemyError):
+            session.rollback()
+        return False
+    return True
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from flask import abort, jsonify, render_template, url_for
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from portal.extensions import db
+from portal.infra import database
 from portal.main import bp
 from portal.models.base import utcnow
 from portal.services.messages.links import programme_email
@@ -60,17 +58,6 @@ def privacy() -> str:
     return render_template("main/privacy.html", email=programme_email())
 
 
-def _database_ok() -> bool:
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        log.warning("Health check: the database is unavailable", exc_info=True)
-        with contextlib.suppress(SQLAlchemyError):
-            db.session.rollback()
-        return False
-    return True
-
-
 def _storage_ok() -> bool:
     try:
         return bool(get_storage().ping())
@@ -82,7 +69,7 @@ def _storage_ok() -> bool:
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     checks = {
-        "database": "ok" if _database_ok() else "unavailable",
+        "database": "ok" if database.reachable(db.session) else "unavailable",
         "storage": "ok" if _storage_ok() else "unavailable",
     }
     healthy = all(value == "ok" for value in checks.values())
