@@ -231,8 +231,8 @@ def decide_from_results(round_id: int) -> Response:
     approving = request.form.get("action") == "approve"
     done = decisions.decide_many(
         db.session,
-        current_user,  # type: ignore[arg-type]
         [by_id[i] for i in ranked],
+        by=current_user,
         approve_them=approving,
         reasons=request.form.getlist("reasons"),
         feedback=request.form.get("feedback", ""),

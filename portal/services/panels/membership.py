@@ -301,7 +301,7 @@ def send_to_panel(
         refused = access.why_not_assignable(session, panel, application, panellist)  # type: ignore[arg-type]
         if refused:
             raise DomainError(refused)
-    decisions.mark_eligible(session, by, application)
+    decisions.mark_eligible(session, application, by=by)
     if panel is None:
         return SentToPanel(assigned=[])
     if automatically:

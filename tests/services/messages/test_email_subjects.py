@@ -168,7 +168,7 @@ def _withdrawn(session: Session, w: World) -> None:
 
 @sends("more_information_requested")
 def _asked(session: Session, w: World) -> None:
-    decisions.ask_for_information(session, w.officer, w.application, question=f"Question: {w.text}")
+    decisions.ask_for_information(session, w.application, by=w.officer, question=f"Question: {w.text}")
 
 
 @sends("info_request_answered", "info_request_answered_team", status=ApplicationStatus.MORE_INFO)
@@ -179,7 +179,7 @@ def _answered(session: Session, w: World) -> None:
 
 @sends("application_ineligible")
 def _ineligible(session: Session, w: World) -> None:
-    decisions.mark_ineligible(session, w.officer, w.application, reason=f"Reason: {w.text}")
+    decisions.mark_ineligible(session, w.application, by=w.officer, reason=f"Reason: {w.text}")
 
 
 @sends("panel_invitation")
@@ -197,45 +197,47 @@ def _reassigned(session: Session, w: World) -> None:
 
 @sends("application_declined", status=ApplicationStatus.SCORED)
 def _declined(session: Session, w: World) -> None:
-    decisions.decline(session, w.officer, w.application, reasons=["budget"], feedback=w.text)
+    decisions.decline(session, w.application, by=w.officer, reasons=["budget"], feedback=w.text)
 
 
 @sends("award_offered", status=ApplicationStatus.SCORED)
 def _offered(session: Session, w: World) -> None:
-    decisions.approve(session, w.officer, w.application, amount_pence=100_000, conditions=w.text)
+    decisions.approve(session, w.application, by=w.officer, amount_pence=100_000, conditions=w.text)
 
 
 @sends("approval_returned", status=ApplicationStatus.SCORED)
 def _returned(session: Session, w: World) -> None:
     w.grant_round.second_approval_above_pence = 1
-    decisions.approve(session, w.officer, w.application, amount_pence=100_000)
+    decisions.approve(session, w.application, by=w.officer, amount_pence=100_000)
     decisions.return_approval(session, w.application, by=w.second_officer, reason=f"Reason: {w.text}")
 
 
 @sends("award_accepted", "award_accepted_team")
 def _accepted(session: Session, w: World) -> None:
     award = w.award(session, AwardStatus.OFFERED)
-    acceptance.accept_award(session, award, w.member, name=f"Sam {w.text}"[:200], agreed=True)
+    acceptance.accept_award(session, award, by=w.member, name=f"Sam {w.text}"[:200], agreed=True)
 
 
 @sends("award_cancelled")
 def _cancelled(session: Session, w: World) -> None:
-    payments.cancel_award(session, w.officer, w.award(session, AwardStatus.ACCEPTED), reason=f"Reason: {w.text}")
+    payments.cancel_award(session, w.award(session, AwardStatus.ACCEPTED), by=w.officer, reason=f"Reason: {w.text}")
 
 
 @sends("bank_details_team")
 def _bank_details_given(session: Session, w: World) -> None:
     award = w.award(session, AwardStatus.ACCEPTED)
-    bank_details.save_bank_details(session, award, w.member, bank_details.BankDetails(w.text, "309457", "00733445"))
+    bank_details.save_bank_details(session, award, bank_details.BankDetails(w.text, "309457", "00733445"), by=w.member)
 
 
 @sends("bank_details_changed")
 def _bank_details_changed(session: Session, w: World) -> None:
     award = w.award(session, AwardStatus.PAID)
-    bank_details.save_bank_details(session, award, w.member, bank_details.BankDetails(w.text, "309457", "00733445"))
+    bank_details.save_bank_details(session, award, bank_details.BankDetails(w.text, "309457", "00733445"), by=w.member)
     award.payments = [Payment(amount_pence=1_000, due_on=date.today(), paid_at=utcnow(), reference=w.text[:100])]
     session.flush()
-    bank_details.save_bank_details(session, award, w.other_member, bank_details.BankDetails("B", "309457", "12345678"))
+    bank_details.save_bank_details(
+        session, award, bank_details.BankDetails("B", "309457", "12345678"), by=w.other_member
+    )
 
 
 @sends("report_submitted", "report_submitted_team")
@@ -250,8 +252,8 @@ def _report_sent(session: Session, w: World) -> None:
         "people": "35",
         "spend": {str(line.id): "700"},
     }
-    reports.save_report(session, report, w.member, answers)
-    reports.submit_report(session, report, w.member)
+    reports.save_report(session, report, answers, by=w.member)
+    reports.submit_report(session, report, by=w.member)
 
 
 @sends("report_reminder")
