@@ -445,11 +445,11 @@ def _group(session: Session, spec: DemoGroup) -> tuple[Organisation, User]:
     organisation = session.scalar(select(Organisation).where(Organisation.name == spec.name))
     if organisation is None:
         session.flush()
-        organisation = organisations.create_group(session, member, name=spec.name, kind=spec.kind)
+        organisation = organisations.create_group(session, by=member, name=spec.name, kind=spec.kind)
         organisations.update_group(
             session,
             organisation,
-            member,
+            by=member,
             charity_number=spec.charity_number,
             company_number=spec.company_number,
             address=spec.address,
@@ -483,19 +483,19 @@ def _application(
     )
     if application is not None:
         return application
-    application = lifecycle.start_application(session, grant_round, organisation, member)
+    application = lifecycle.start_application(session, grant_round, organisation, by=member)
     for key, values in _answers(spec, grant_round, organisation).items():
         revision = lifecycle.revision_of(application, key)
         if key == "budget":
             lines = [BudgetLineInput(item, f"{amount / 100:.2f}") for item, amount in spec.budget]
-            lifecycle.save_budget(session, application, member, lines, revision=revision)
+            lifecycle.save_budget(session, application, lines, by=member, revision=revision)
         else:
-            lifecycle.save_answers(session, application, member, key, values, revision=revision)
+            lifecycle.save_answers(session, application, key, values, by=member, revision=revision)
     if spec.status is ApplicationStatus.DRAFT:
         return application
     # A group cannot send its application without its documents, so they go in first.
     demo_grants.add_documents(session, storage or get_storage(), application, member)
-    lifecycle.submit_application(session, application, member)
+    lifecycle.submit_application(session, application, by=member)
     if spec.status is ApplicationStatus.WITH_PANEL:
         membership.send_to_panel(session, application, by=officer, panel=panel, panellists=panellists)
     return application

@@ -279,7 +279,7 @@ def _returned(demo: _Demo, application: Application) -> None:
 def _answered(demo: _Demo, application: Application, member: User) -> None:
     request = decisions.ask_for_information(demo.session, application, by=demo.officer, question=QUESTION)
     storage = demo.storage or get_storage()
-    lifecycle.answer_info_request(demo.session, storage, request, member, answer=ANSWER)
+    lifecycle.answer_info_request(demo.session, storage, request, by=member, answer=ANSWER)
     demo.session.expire(application, ["info_requests"])
 
 

@@ -111,7 +111,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def withdraw(self, which: int) -> None:
         self.attempt(
             lambda: lifecycle.withdraw_application(
-                self.session, self.applications[which], self.members[which], reason="We found another funder"
+                self.session, self.applications[which], by=self.members[which], reason="We found another funder"
             )
         )
 

@@ -157,7 +157,7 @@ def test_withdrawing_frees_the_money_held_for_it(session: Session, grant_round: 
     application = waiting(session, grant_round, first)
     member = application.organisation.memberships[0].user
 
-    lifecycle.withdraw_application(session, application, member, reason="We found another funder.")
+    lifecycle.withdraw_application(session, application, by=member, reason="We found another funder.")
 
     assert application.status is ApplicationStatus.WITHDRAWN
     assert grant_round.committed_pence == 0
@@ -171,7 +171,7 @@ def test_leaving_without_a_waiting_approval_releases_nothing(session: Session, g
     application = scored(session, grant_round)
     assert decisions.drop_pending_approval(session, application, by=None, why="no reason") == 0
     member = application.organisation.memberships[0].user
-    lifecycle.withdraw_application(session, application, member, reason="")
+    lifecycle.withdraw_application(session, application, by=member, reason="")
     assert grant_round.committed_pence == 200_000
     assert session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "reserved money released")) == 0
 

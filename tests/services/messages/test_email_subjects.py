@@ -152,18 +152,18 @@ def _sign_in_attempts(session: Session, w: World) -> None:
 
 @sends("member_added")
 def _member_added(session: Session, w: World) -> None:
-    organisations.add_member(session, w.group, w.member, email="new@example.org", name=w.text)
+    organisations.add_member(session, w.group, by=w.member, email="new@example.org", name=w.text)
 
 
 @sends("application_submitted", status=ApplicationStatus.DRAFT)
 def _submitted(session: Session, w: World) -> None:
     fill_application(session, get_storage(), w.application)
-    lifecycle.submit_application(session, w.application, w.member)
+    lifecycle.submit_application(session, w.application, by=w.member)
 
 
 @sends("application_withdrawn")
 def _withdrawn(session: Session, w: World) -> None:
-    lifecycle.withdraw_application(session, w.application, w.member, reason=w.text)
+    lifecycle.withdraw_application(session, w.application, by=w.member, reason=w.text)
 
 
 @sends("more_information_requested")
@@ -174,7 +174,7 @@ def _asked(session: Session, w: World) -> None:
 @sends("info_request_answered", "info_request_answered_team", status=ApplicationStatus.MORE_INFO)
 def _answered(session: Session, w: World) -> None:
     asked = make_info_request(session, application=w.application, question=w.text, asked_by=w.officer)
-    lifecycle.answer_info_request(session, get_storage(), asked, w.member, answer=f"Answer: {w.text}")
+    lifecycle.answer_info_request(session, get_storage(), asked, by=w.member, answer=f"Answer: {w.text}")
 
 
 @sends("application_ineligible")
