@@ -546,9 +546,9 @@ def _panel(
     panel = session.scalar(select(Panel).where(Panel.round_id == grant_round.id))
     if panel is not None:
         return panel
-    panel = membership.create_panel(session, officer, grant_round, name=name, reviews_due_at=due)
+    panel = membership.create_panel(session, grant_round, by=officer, name=name, reviews_due_at=due)
     for user in panellists:
-        membership.invite_member(session, officer, panel, email=user.email, name=user.name)
+        membership.invite_member(session, panel, by=officer, email=user.email, name=user.name)
     return panel
 
 

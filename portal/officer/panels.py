@@ -74,8 +74,8 @@ def round_panels(round_id: int) -> str | Response:
         due = form.reviews_due_at.data
         panel = membership.create_panel(
             db.session,
-            current_user,
             grant_round,
+            by=current_user,
             name=form.name.data,  # type: ignore[arg-type]
             reviews_due_at=due.replace(tzinfo=uk_time(grant_round.closes_at).tzinfo) if due else None,
         )
@@ -139,7 +139,7 @@ def invite_panellist(panel_id: int) -> Response | tuple[str, int]:
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            membership.invite_member(db.session, current_user, panel, email=form.email.data, name=form.name.data)  # type: ignore[arg-type]
+            membership.invite_member(db.session, panel, by=current_user, email=form.email.data, name=form.name.data)  # type: ignore[arg-type]
         except DomainError as error:
             form.email.errors = [error.message]
         else:
@@ -151,7 +151,7 @@ def invite_panellist(panel_id: int) -> Response | tuple[str, int]:
 @bp.post("/panels/<int:panel_id>/assign-automatically")
 def auto_assign(panel_id: int) -> Response:
     panel = _panel_or_404(panel_id)
-    made, short = membership.assign_automatically(db.session, current_user, panel)  # type: ignore[arg-type]
+    made, short = membership.assign_automatically(db.session, panel, by=current_user)  # type: ignore[arg-type]
     message = f"{made} assignment{'s' if made != 1 else ''} made."
     if short:
         message += " Not enough panel members for: " + ", ".join(a.reference or str(a.id) for a in short) + "."
@@ -168,7 +168,7 @@ def assign(panel_id: int) -> Response | tuple[str, int]:
     panellist = db.session.get(User, panellist_id) if panellist_id else None
     if form.validate_on_submit() and application is not None and panellist is not None:
         try:
-            membership.assign(db.session, current_user, panel, application, panellist)  # type: ignore[arg-type]
+            membership.assign(db.session, panel, application, panellist, by=current_user)  # type: ignore[arg-type]
         except DomainError as error:
             form.panellist.errors = [error.message]
         else:
@@ -187,7 +187,7 @@ def panellist_leaves(panel_id: int, member_id: int) -> str | Response:
         abort(404)
     form = FlaskForm()
     if form.validate_on_submit():
-        stranded = membership.leave_panel(db.session, current_user, member)  # type: ignore[arg-type]
+        stranded = membership.leave_panel(db.session, member, by=current_user)  # type: ignore[arg-type]
         who = member.user.name or member.user.email
         message = f"{who} has left the panel; their unfinished reviews were given to others."
         if stranded:
@@ -266,8 +266,8 @@ def moderate(application_id: int) -> str | Response | tuple[str, int]:
         try:
             results.moderate(
                 db.session,
-                current_user,
                 application,
+                by=current_user,
                 score=float(form.score.data),
                 reason=form.reason.data,  # type: ignore[arg-type]
             )
@@ -291,7 +291,7 @@ def panel_time_page(panel_id: int) -> str:
 def mark_time_paid(panel_id: int, user_id: int) -> Response | tuple[str, int]:
     panel = _panel_or_404(panel_id)
     try:
-        minutes = paid_time.mark_paid(db.session, current_user, panel, user_id)  # type: ignore[arg-type]
+        minutes = paid_time.mark_paid(db.session, panel, user_id, by=current_user)  # type: ignore[arg-type]
     except DomainError as error:
         flash(error.message, "error")
     else:

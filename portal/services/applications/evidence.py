@@ -150,7 +150,7 @@ def can_see_evidence(session: Session, evidence: Evidence, *, by: User) -> bool:
         by.has_role(Role.PANELLIST)
         and panel_may_see(evidence)
         # panel_may_see() has checked that the file belongs to an application.
-        and access.can_open_application(session, by, evidence.application_id)  # type: ignore[arg-type]
+        and access.can_open_application(session, evidence.application_id, by=by)  # type: ignore[arg-type]
     )
 
 

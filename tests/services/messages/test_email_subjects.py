@@ -185,7 +185,7 @@ def _ineligible(session: Session, w: World) -> None:
 @sends("panel_invitation")
 def _invited(session: Session, w: World) -> None:
     panel = make_panel(session, grant_round=w.grant_round, name=w.text)
-    membership.invite_member(session, w.officer, panel, email="panel@example.org", name=w.text)
+    membership.invite_member(session, panel, by=w.officer, email="panel@example.org", name=w.text)
 
 
 @sends("panel_reassigned", status=ApplicationStatus.WITH_PANEL)
