@@ -150,7 +150,7 @@ def new_event() -> str | Response | tuple[str, int]:
     form = _event_form()
     if form.validate_on_submit():
         try:
-            event = setup.create_event(db.session, current_user, _settings(form))  # type: ignore[arg-type]
+            event = setup.create_event(db.session, _settings(form), by=current_user)  # type: ignore[arg-type]
         except DomainError as error:
             refuse(form, error)
             return render_template("officer/event_form.html", form=form, event=None), 400
@@ -165,7 +165,7 @@ def edit_event(event_id: int) -> str | Response | tuple[str, int]:
     form = _event_form(event)
     if form.validate_on_submit():
         try:
-            moved = setup.update_event(db.session, current_user, event, _settings(form))  # type: ignore[arg-type]
+            moved = setup.update_event(db.session, event, _settings(form), by=current_user)  # type: ignore[arg-type]
         except DomainError as error:
             refuse(form, error)
             return render_template("officer/event_form.html", form=form, event=event), 400
@@ -201,7 +201,7 @@ def event(event_id: int) -> tuple[str, int]:
 def publish_event(event_id: int) -> Response:
     event = _event_or_404(event_id)
     try:
-        setup.publish_event(db.session, current_user, event)  # type: ignore[arg-type]
+        setup.publish_event(db.session, event, by=current_user)  # type: ignore[arg-type]
         flash("The event is published: groups can now book.", "success")
     except DomainError as error:
         flash(error.message, "error")
@@ -212,7 +212,7 @@ def publish_event(event_id: int) -> Response:
 def cancel_event(event_id: int) -> Response:
     event = _event_or_404(event_id)
     try:
-        told = setup.cancel_event(db.session, current_user, event)  # type: ignore[arg-type]
+        told = setup.cancel_event(db.session, event, by=current_user)  # type: ignore[arg-type]
         flash(f"The event is cancelled. We are emailing the {told} people who had booked or were waiting.", "success")
     except DomainError as error:
         flash(error.message, "error")
@@ -226,7 +226,7 @@ def attendance(event_id: int) -> str | Response:
     if form.validate_on_submit():
         ticked = {int(value) for value in request.form.getlist("attended") if value.isdigit()}
         try:
-            count = event_attendance.mark_attendance(db.session, current_user, event, ticked)  # type: ignore[arg-type]
+            count = event_attendance.mark_attendance(db.session, event, ticked, by=current_user)  # type: ignore[arg-type]
             flash(f"Attendance saved: {count} attended.", "success")
         except DomainError as error:
             flash(error.message, "error")
@@ -240,7 +240,7 @@ def attendance(event_id: int) -> str | Response:
 @rate_limits.exports
 def event_register(event_id: int) -> FlaskResponse:
     event = _event_or_404(event_id)
-    rows = event_attendance.register_rows(db.session, current_user, event)  # type: ignore[arg-type]
+    rows = event_attendance.register_rows(db.session, event, by=current_user)  # type: ignore[arg-type]
     response = FlaskResponse(csv_lines(event_attendance.REGISTER_HEADER, rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}-register.csv"'
     return response
@@ -257,7 +257,7 @@ def _add_resource(form: ResourceForm, event: Event | None) -> bool:
         if link:
             resources.add_link(
                 db.session,
-                current_user,  # type: ignore[arg-type]
+                by=current_user,  # type: ignore[arg-type]
                 title=form.title.data or "",
                 url=link,
                 summary=form.summary.data or "",
@@ -269,8 +269,8 @@ def _add_resource(form: ResourceForm, event: Event | None) -> bool:
                 resources.add_file(
                     db.session,
                     get_storage(),
-                    current_user,  # type: ignore[arg-type]
                     received,
+                    by=current_user,
                     title=form.title.data or "",
                     summary=form.summary.data or "",
                     event=event,
@@ -319,7 +319,7 @@ def remove_resource(resource_id: int) -> Response:
     resource = get_or_404(Resource, resource_id)
     event_id = resource.event_id
     try:
-        resources.remove(db.session, get_storage(), current_user, resource)  # type: ignore[arg-type]
+        resources.remove(db.session, get_storage(), resource, by=current_user)  # type: ignore[arg-type]
         flash(f"{resource.title} is removed.", "success")
     except StorageUnavailable:
         flash(OUTAGE, "error")

@@ -272,7 +272,7 @@ def _event_with_bookings(session: Session, w: World, *, capacity: int = 5) -> tu
     event = make_event(session, title=w.text, capacity=capacity, starts_in=timedelta(hours=20), place=w.text)
     group = make_funded_group(session, members=(w.member,), name=w.text)
     booked = registrations.book(
-        session, w.member, event, group, [registrations.Attendee(f"Ada {w.text}"[:200], w.text)]
+        session, event, group, [registrations.Attendee(f"Ada {w.text}"[:200], w.text)], by=w.member
     )
     return event, booked
 
@@ -282,7 +282,7 @@ def _booked(session: Session, w: World) -> None:
     # "Booked: <title>" for the first group, "Waiting list: <title>" for the second.
     event, _ = _event_with_bookings(session, w, capacity=1)
     waiting = make_funded_group(session, members=(w.other_member,), name=w.text)
-    registrations.book(session, w.other_member, event, waiting, [registrations.Attendee(f"Cy {w.text}"[:200])])
+    registrations.book(session, event, waiting, [registrations.Attendee(f"Cy {w.text}"[:200])], by=w.other_member)
 
 
 @sends("event_reminder")
@@ -303,13 +303,13 @@ def _place_offered(session: Session, w: World) -> None:
         name=w.text,
         status=RegistrationStatus.WAITLISTED,
     )
-    registrations.cancel_registration(session, w.member, place)
+    registrations.cancel_registration(session, place, by=w.member)
 
 
 @sends("event_cancelled")
 def _event_cancelled(session: Session, w: World) -> None:
     event, _ = _event_with_bookings(session, w)
-    setup.cancel_event(session, w.officer, event)
+    setup.cancel_event(session, event, by=w.officer)
 
 
 def email_templates() -> set[str]:
