@@ -131,7 +131,12 @@ def sends(*templates: str, status: ApplicationStatus = ApplicationStatus.SUBMITT
 @sends("account_created")
 def _account_created(session: Session, w: World) -> None:
     accounts.create_person(
-        session, w.officer, name=w.text, email="new@example.org", role=Role.PANELLIST, sign_in_url="https://x.example"
+        session,
+        by=w.officer,
+        name=w.text,
+        email="new@example.org",
+        role=Role.PANELLIST,
+        sign_in_url="https://x.example",
     )
 
 
