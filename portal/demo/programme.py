@@ -393,7 +393,6 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
     )
     return setup.save(
         session,
-        officer,
         _settings(
             ROUND_SLUG,
             "Community grants 2026",
@@ -403,6 +402,7 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
             budget_pence=6_000_000,
             second_approval_above_pence=300_000,
         ),
+        by=officer,
     )
 
 
@@ -417,7 +417,6 @@ def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourh
     dates = (now - timedelta(days=400), now + timedelta(days=1), now - timedelta(days=280))
     return setup.save(
         session,
-        officer,
         _settings(
             PAST_ROUND_SLUG,
             "Community grants 2025",
@@ -427,6 +426,7 @@ def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourh
             budget_pence=5_000_000,
             second_approval_above_pence=None,
         ),
+        by=officer,
     )
 
 
@@ -436,7 +436,7 @@ def _close_past_round(session: Session, officer: User, past: Round, now: datetim
     settings = setup.settings_of(past)
     settings.closes_at = now - timedelta(days=340)
     settings.decisions_by = now - timedelta(days=280)
-    setup.save(session, officer, settings, past)
+    setup.save(session, settings, past, by=officer)
 
 
 def _group(session: Session, spec: DemoGroup) -> tuple[Organisation, User]:

@@ -46,7 +46,7 @@ def publish_awards(round_id: int) -> Response:
         abort(400)
     chosen = {number for number in map(parse_id, request.form.getlist("award")) if number}
     try:
-        count = threesixty.choose(db.session, acting_user(), grant_round, chosen)
+        count = threesixty.choose(db.session, grant_round, chosen, by=acting_user())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -208,7 +208,7 @@ def remove_evidence(
     if evidence.application_id != application.id:
         raise DomainError("That file is not part of this application.")
     thumbnail = evidence.thumbnail_key
-    delete_evidence(session, storage, evidence, actor=by)
+    delete_evidence(session, storage, evidence, by=by)
     if thumbnail:
         with contextlib.suppress(StorageUnavailable):
             storage.delete(thumbnail)

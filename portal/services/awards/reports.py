@@ -110,7 +110,7 @@ def remove_photo(session: Session, storage: Storage, report: MonitoringReport, p
         raise DomainError("That photo is not part of this report.")
     thumbnail = photo.thumbnail_key
     with session.begin_nested():
-        delete_evidence(session, storage, photo, actor=by)
+        delete_evidence(session, storage, photo, by=by)
     if thumbnail:
         # The preview only: once the photo has gone, a leftover preview is swept later.
         with contextlib.suppress(StorageUnavailable):

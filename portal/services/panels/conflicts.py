@@ -252,7 +252,7 @@ def _withdraw_work(
             f"From {panellist.email}, who {why}" + ("; their draft review is removed" if had_draft else ""),
         )
         replacement = (
-            membership.assign_one_more(session, panel, application, assigned_by=by)
+            membership.assign_one_more(session, panel, application, by=by)
             if application.status is ApplicationStatus.WITH_PANEL
             else None
         )

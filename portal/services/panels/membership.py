@@ -136,7 +136,7 @@ def leave_panel(session: Session, member: PanelMember, *, by: User) -> list[Appl
             continue
         application = assignment.application
         withdraw(session, assignment)
-        if assign_one_more(session, member.panel, application, assigned_by=by) is None:
+        if assign_one_more(session, member.panel, application, by=by) is None:
             stranded.append(application)
     audit.record(session, by, AuditAction.PANEL_MEMBER_LEFT, member.panel, member.user.email)
     session.flush()
@@ -172,16 +172,14 @@ def candidates(session: Session, panel: Panel, application: Application) -> list
     return [u for u in access.panellists_who_may_take(session, panel, application) if u.id not in already]
 
 
-def assign_one_more(
-    session: Session, panel: Panel, application: Application, *, assigned_by: User | None
-) -> Assignment | None:
+def assign_one_more(session: Session, panel: Panel, application: Application, *, by: User | None) -> Assignment | None:
     """Give the application to the least busy member who may take it; None when nobody can."""
     found = candidates(session, panel, application)
     if not found:
         return None
     load = _load(session, panel)
     chosen = min(found, key=lambda u: (load[u.id], u.id))
-    return assign(session, panel, application, chosen, by=assigned_by)
+    return assign(session, panel, application, chosen, by=by)
 
 
 def _fill(session: Session, panel: Panel, application: Application, *, by: User) -> tuple[list[Assignment], int]:
@@ -190,7 +188,7 @@ def _fill(session: Session, panel: Panel, application: Application, *, by: User)
     needed = panel.round.reviews_per_application
     made: list[Assignment] = []
     while have + len(made) < needed:
-        assignment = assign_one_more(session, panel, application, assigned_by=by)
+        assignment = assign_one_more(session, panel, application, by=by)
         if assignment is None:
             break
         made.append(assignment)
