@@ -203,7 +203,7 @@ def pending_approval(session: Session, application: Application) -> Decision | N
 
 
 def may_second(decision: Decision, *, by: User) -> bool:
-    """Whether ``officer`` may confirm or return ``decision``: anyone but the officer who approved it."""
+    """Whether the officer ``by`` may confirm or return ``decision``: anyone but the officer who approved it."""
     return decision.decided_by_id != by.id
 
 
