@@ -60,7 +60,7 @@ def new_user() -> Response | str:
         try:
             user = accounts.create_person(
                 db.session,
-                acting_user(),
+                by=acting_user(),
                 name=form.name.data,
                 email=form.email.data,
                 role=role,
@@ -95,7 +95,7 @@ def edit_user(user_id: int) -> Response | str:
         if roles_form.validate_on_submit():
             try:
                 granted, revoked = accounts.set_roles(
-                    db.session, acting_user(), user, [Role(value) for value in roles_form.roles.data or []]
+                    db.session, user, [Role(value) for value in roles_form.roles.data or []], by=acting_user()
                 )
             except DomainError as error:
                 refuse(roles_form, error.message, at=roles_form.roles)
@@ -109,10 +109,10 @@ def edit_user(user_id: int) -> Response | str:
     elif action in AccountForm.ACTIONS and account_form.validate_on_submit():
         try:
             if action == "deactivate":
-                accounts.deactivate(db.session, acting_user(), user)
+                accounts.deactivate(db.session, user, by=acting_user())
                 message = f"{user.name or user.email} is deactivated and has been signed out everywhere."
             else:
-                accounts.reactivate(db.session, acting_user(), user)
+                accounts.reactivate(db.session, user, by=acting_user())
                 message = f"{user.name or user.email} can sign in again."
         except DomainError as error:
             refuse(account_form, error.message)
@@ -154,7 +154,7 @@ def erase_user(user_id: int) -> Response | str:
     is_self = user.id == acting_user().id
     if not is_self and user.erased_at is None and form.validate_on_submit():
         try:
-            erasure.erase_person(db.session, get_storage(), acting_user(), user)
+            erasure.erase_person(db.session, get_storage(), user, by=acting_user())
         except DomainError as error:
             refuse(form, error.message)
         else:

@@ -54,7 +54,7 @@ def new_application(slug: str) -> str | Response:
             refuse(form, "Choose the group that is applying", at=form.organisation)
         else:
             try:
-                application = lifecycle.start_application(db.session, grant_round, chosen, current_user)
+                application = lifecycle.start_application(db.session, grant_round, chosen, by=current_user)
             except DomainError as error:
                 refuse(form, error.message, at=form.organisation)
             else:
@@ -114,14 +114,7 @@ def section(application_id: int, section: str) -> str | Response | tuple[str, in
         return _render_section(application, key, specs, form, {}), 400
     values = values_from(form, specs)
     try:
-        lifecycle.save_answers(
-            db.session,
-            application,
-            current_user,
-            key,
-            values,
-            revision=form.revision_number(),
-        )
+        lifecycle.save_answers(db.session, application, key, values, by=current_user, revision=form.revision_number())
     except StaleSection as stale:
         return _stale(application_id, key, stale, form, values)
     except DomainError as error:
@@ -242,7 +235,7 @@ def budget(application_id: int) -> str | Response | tuple[str, int]:
     else:
         lines = [line for line in lines if not _blank(line)]
     try:
-        lifecycle.save_budget(db.session, application, current_user, lines, revision=form.revision_number())
+        lifecycle.save_budget(db.session, application, lines, by=current_user, revision=form.revision_number())
     except StaleSection as stale:
         db.session.rollback()
         application = application_for_member(application_id)

@@ -139,7 +139,7 @@ def accept_award(award_id: int) -> str | Response | tuple[str, int]:
     form = AcceptForm()
     if form.validate_on_submit():
         try:
-            acceptance.accept_award(db.session, item, current_user, name=form.name.data, agreed=form.agreed.data)
+            acceptance.accept_award(db.session, item, by=current_user, name=form.name.data, agreed=form.agreed.data)
         except DomainError as error:
             refuse(form, error)
             return render_template("apply/awards/accept.html", award=item, form=form), 409
@@ -160,7 +160,7 @@ def bank_details_page(award_id: int) -> str | Response | tuple[str, int]:
             account_number=bank_details.clean_account_number(form.account_number.data) or "",
         )
         try:
-            bank_details.save_bank_details(db.session, item, current_user, details)
+            bank_details.save_bank_details(db.session, item, details, by=current_user)
         except DomainError as error:
             refuse(form, error)
             return _bank_details_page(item, form, 409)
@@ -244,7 +244,7 @@ def report(award_id: int) -> Response | tuple[str, int]:
     form = report_form(item)
     typed = _typed(item, form)
     try:
-        reports.save_report(db.session, item, current_user, typed)
+        reports.save_report(db.session, item, typed, by=current_user)
     except DomainError as error:
         return _report_page(item, errors={"what_happened": error.message}, typed=typed, status=409)
     # A photo's Remove button carries the photo's id instead of an action.
@@ -325,7 +325,7 @@ def check_report(award_id: int) -> Response | tuple[str, int]:
     problems = reports.report_problems(item)
     if item.submitted_at is None and form.validate_on_submit():
         try:
-            reports.submit_report(db.session, item, current_user)
+            reports.submit_report(db.session, item, by=current_user)
         except DomainError as error:
             refuse(form, error)
         else:

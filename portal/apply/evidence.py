@@ -82,7 +82,7 @@ def evidence(application_id: int) -> Response | tuple[str, int]:
     max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     try:
         with receive_upload(upload.stream, upload.filename, max_bytes=max_bytes) as received:
-            added = evidence_rules.add_evidence(db.session, get_storage(), application, current_user, received, kind)
+            added = evidence_rules.add_evidence(db.session, get_storage(), application, received, kind, by=current_user)
     except UploadRejected as error:
         return _page(application, errors={kind.value: error.message}, status=400)
     except StorageUnavailable:
@@ -108,7 +108,7 @@ def remove_evidence(application_id: int, evidence_id: int) -> str | Response | t
     form = ButtonForm()
     if form.validate_on_submit():
         try:
-            evidence_rules.remove_evidence(db.session, get_storage(), application, current_user, item)
+            evidence_rules.remove_evidence(db.session, get_storage(), application, item, by=current_user)
         except StorageUnavailable:
             refuse(form, "We could not remove the file just now. Try again in a few minutes.")
             return render_template("apply/remove_evidence.html", application=application, item=item, form=form), 503
@@ -121,7 +121,7 @@ def remove_evidence(application_id: int, evidence_id: int) -> str | Response | t
 
 
 def _visible(evidence_id: int) -> Evidence:
-    item = evidence_rules.visible_evidence(db.session, current_user, evidence_id)
+    item = evidence_rules.visible_evidence(db.session, evidence_id, by=current_user)
     if item is None:
         abort(404)
     return item

@@ -57,10 +57,7 @@ def new_group() -> str | Response:
     slug = _round_slug()
     if form.validate_on_submit():
         organisation = organisations.create_group(
-            db.session,
-            current_user,
-            name=form.name.data,
-            kind=OrganisationKind(form.kind.data),
+            db.session, by=current_user, name=form.name.data, kind=OrganisationKind(form.kind.data)
         )
         flash(f"{organisation.name} is added. Now fill in the rest of its details.", "success")
         return redirect(url_for("apply.group", organisation_id=organisation.id, round=slug))
@@ -108,7 +105,7 @@ def edit_group(organisation_id: int, part: str) -> str | Response | tuple[str, i
     form = form_class() if request.method == "POST" else form_class(data=_initial(organisation, part))
     if form.validate_on_submit():
         try:
-            organisations.update_group(db.session, organisation, current_user, **form.changes())
+            organisations.update_group(db.session, organisation, by=current_user, **form.changes())
         except DomainError as error:
             refuse(form, error.message)
             return render_template(
@@ -133,7 +130,9 @@ def group_members(organisation_id: int) -> str | Response | tuple[str, int]:
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            organisations.add_member(db.session, organisation, current_user, email=form.email.data, name=form.name.data)
+            organisations.add_member(
+                db.session, organisation, by=current_user, email=form.email.data, name=form.name.data
+            )
         except DomainError as error:
             refuse(form, error.message, at=form.email)
         else:
@@ -157,7 +156,7 @@ def remove_member(organisation_id: int, user_id: int) -> str | Response | tuple[
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            organisations.remove_member(db.session, organisation, current_user, member)
+            organisations.remove_member(db.session, organisation, member, by=current_user)
         except DomainError as error:
             refuse(form, error.message)
             return render_template(

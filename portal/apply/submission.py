@@ -63,7 +63,7 @@ def check_answers(application_id: int) -> str | Response | tuple[str, int]:
     form = SubmitForm()
     if form.validate_on_submit():
         try:
-            lifecycle.submit_application(db.session, application, current_user)
+            lifecycle.submit_application(db.session, application, by=current_user)
         except DomainError as error:
             refuse(form, error.message)
             return render_template(
@@ -110,7 +110,7 @@ def withdraw(application_id: int) -> str | Response | tuple[str, int]:
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            lifecycle.withdraw_application(db.session, application, current_user, reason=form.reason.data or "")
+            lifecycle.withdraw_application(db.session, application, by=current_user, reason=form.reason.data or "")
         except DomainError as error:
             refuse(form, error.message)
             return render_template("apply/withdraw.html", application=application, form=form), 409
@@ -138,12 +138,7 @@ def answer_question(application_id: int, info_request_id: int) -> str | Response
         if uploads:
             _receive_files(uploads, max_bytes=max_mb * 1024 * 1024, into=received)
         lifecycle.answer_info_request(
-            db.session,
-            get_storage(),
-            info_request,
-            current_user,
-            answer=form.answer.data or "",
-            files=received,
+            db.session, get_storage(), info_request, by=current_user, answer=form.answer.data or "", files=received
         )
     except RateLimitExceeded:
         refuse(form, TOO_MANY_UPLOADS, at=form.files)

@@ -189,7 +189,7 @@ def erase(email: str, yes: bool) -> None:
         session = db.session
         user = _find(session, email)
         try:
-            result = erasure.erase_person(session, get_storage(), None, user)
+            result = erasure.erase_person(session, get_storage(), user, by=None)
         except DomainError as error:
             raise click.ClickException(error.message) from error
         session.commit()

@@ -125,8 +125,8 @@ def _event(session: Session, officer: User, settings: setup.EventSettings) -> tu
     event = session.scalar(select(Event).where(Event.title == settings.title))
     if event is not None:
         return event, False
-    event = setup.create_event(session, officer, settings)
-    setup.publish_event(session, officer, event)
+    event = setup.create_event(session, settings, by=officer)
+    setup.publish_event(session, event, by=officer)
     return event, True
 
 
@@ -136,7 +136,7 @@ def _file(session: Session, storage: Storage, officer: User, document: tuple[str
         return
     name = title.split(":")[0].lower().replace(" ", "-") + ".pdf"
     with receive_upload(io.BytesIO(document_pdf(title, paragraphs)), name, max_bytes=1024 * 1024) as received:
-        resources.add_file(session, storage, officer, received, title=title, **kw)
+        resources.add_file(session, storage, received, by=officer, title=title, **kw)
 
 
 def load_events(
@@ -175,12 +175,12 @@ def load_events(
             (groups[1], "Rehana Begum", "A hearing loop"),
         ]
         for (organisation, member), name, needs in people:
-            registrations.book(session, member, upcoming, organisation, [registrations.Attendee(name, needs)])
+            registrations.book(session, upcoming, organisation, [registrations.Attendee(name, needs)], by=member)
     past, new = _past_event(session, officer, funded, now)
     if new:
         resources.add_link(
             session,
-            officer,
+            by=officer,
             title="Charity types: how to choose a structure (GOV.UK)",
             url="https://www.gov.uk/guidance/charity-types-how-to-choose-a-structure",
             event=past,
@@ -217,8 +217,12 @@ def _past_event(
         return past, False
     organisation, member = funded
     sam, _jo = registrations.book(
-        session, member, past, organisation, [registrations.Attendee("Sam Okafor"), registrations.Attendee("Jo Okafor")]
+        session,
+        past,
+        organisation,
+        [registrations.Attendee("Sam Okafor"), registrations.Attendee("Jo Okafor")],
+        by=member,
     )
-    setup.update_event(session, officer, past, replace(settings, starts_at=held, ends_at=held + timedelta(hours=2)))
-    attendance.mark_attendance(session, officer, past, {sam.id})
+    setup.update_event(session, past, replace(settings, starts_at=held, ends_at=held + timedelta(hours=2)), by=officer)
+    attendance.mark_attendance(session, past, {sam.id}, by=officer)
     return past, True

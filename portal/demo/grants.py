@@ -62,7 +62,7 @@ def ask_question(session: Session, application: Application, officer: User) -> N
     """The officer's question: the application waits for the group's answer."""
     if application.status is not ApplicationStatus.SUBMITTED:
         return
-    decisions.ask_for_information(session, officer, application, question=QUESTION)
+    decisions.ask_for_information(session, application, by=officer, question=QUESTION)
 
 
 def past_grant(
@@ -72,11 +72,11 @@ def past_grant(
     if application.status is ApplicationStatus.SUBMITTED:
         demo_panel.reviewed_by_panel(session, officer, panel, application, panellists)
         decisions.approve(
-            session, officer, application, amount_pence=application.amount_requested_pence, conditions=CONDITIONS
+            session, application, by=officer, amount_pence=application.amount_requested_pence, conditions=CONDITIONS
         )
         award = session.scalars(select(Award).where(Award.application_id == application.id)).one()
         for amount, days in ((80_000, 14), (40_000, 180)):
             payments.plan_payment(
-                session, officer, award, amount_pence=amount, due_on=(now + timedelta(days=days)).date()
+                session, award, by=officer, amount_pence=amount, due_on=(now + timedelta(days=days)).date()
             )
     return session.scalars(select(Award).where(Award.application_id == application.id)).one()

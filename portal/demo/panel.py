@@ -43,7 +43,7 @@ def close_short(session: Session, officer: User, application: Application, panel
         )
     declaring = _assignment(session, application, ravi)
     if declaring is not None:
-        conflicts.declare_conflict(session, declaring, ravi, nature=DECLARED)
+        conflicts.declare_conflict(session, declaring, by=ravi, nature=DECLARED)
     scoring_one = _assignment(session, application, june)
     if scoring_one is None:
         return
@@ -52,14 +52,14 @@ def close_short(session: Session, officer: User, application: Application, panel
     )
     if member is not None and member.onboarded_at is None:
         membership.complete_onboarding(session, member, accepted=True, wants_payment=True)
-    membership.confirm_no_conflict(session, scoring_one, june)
+    membership.confirm_no_conflict(session, scoring_one, by=june)
     criteria = application.round.criteria
     answers = {c.id: scoring.CriterionAnswer(4, "Clear about who it helps.") for c in criteria}
     scoring.submit_review(
         session,
         scoring_one,
-        june,
         answers,
+        by=june,
         recommendation=Recommendation.FUND,
         comment="People with breathing problems told us they have nothing like this nearby.",
     )
@@ -79,12 +79,12 @@ def reviewed_by_panel(
             membership.complete_onboarding(session, member, accepted=True, wants_payment=True)
         assignment = _assignment(session, application, panellist)
         assert assignment is not None  # just assigned above
-        membership.confirm_no_conflict(session, assignment, panellist)
+        membership.confirm_no_conflict(session, assignment, by=panellist)
         scoring.submit_review(
             session,
             assignment,
-            panellist,
             answers,
+            by=panellist,
             recommendation=Recommendation.FUND,
             comment="A clear local need, and the people it is for are running it.",
         )

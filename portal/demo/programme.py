@@ -393,7 +393,6 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
     )
     return setup.save(
         session,
-        officer,
         _settings(
             ROUND_SLUG,
             "Community grants 2026",
@@ -403,6 +402,7 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
             budget_pence=6_000_000,
             second_approval_above_pence=300_000,
         ),
+        by=officer,
     )
 
 
@@ -417,7 +417,6 @@ def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourh
     dates = (now - timedelta(days=400), now + timedelta(days=1), now - timedelta(days=280))
     return setup.save(
         session,
-        officer,
         _settings(
             PAST_ROUND_SLUG,
             "Community grants 2025",
@@ -427,6 +426,7 @@ def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourh
             budget_pence=5_000_000,
             second_approval_above_pence=None,
         ),
+        by=officer,
     )
 
 
@@ -436,7 +436,7 @@ def _close_past_round(session: Session, officer: User, past: Round, now: datetim
     settings = setup.settings_of(past)
     settings.closes_at = now - timedelta(days=340)
     settings.decisions_by = now - timedelta(days=280)
-    setup.save(session, officer, settings, past)
+    setup.save(session, settings, past, by=officer)
 
 
 def _group(session: Session, spec: DemoGroup) -> tuple[Organisation, User]:
@@ -445,11 +445,11 @@ def _group(session: Session, spec: DemoGroup) -> tuple[Organisation, User]:
     organisation = session.scalar(select(Organisation).where(Organisation.name == spec.name))
     if organisation is None:
         session.flush()
-        organisation = organisations.create_group(session, member, name=spec.name, kind=spec.kind)
+        organisation = organisations.create_group(session, by=member, name=spec.name, kind=spec.kind)
         organisations.update_group(
             session,
             organisation,
-            member,
+            by=member,
             charity_number=spec.charity_number,
             company_number=spec.company_number,
             address=spec.address,
@@ -483,19 +483,19 @@ def _application(
     )
     if application is not None:
         return application
-    application = lifecycle.start_application(session, grant_round, organisation, member)
+    application = lifecycle.start_application(session, grant_round, organisation, by=member)
     for key, values in _answers(spec, grant_round, organisation).items():
         revision = lifecycle.revision_of(application, key)
         if key == "budget":
             lines = [BudgetLineInput(item, f"{amount / 100:.2f}") for item, amount in spec.budget]
-            lifecycle.save_budget(session, application, member, lines, revision=revision)
+            lifecycle.save_budget(session, application, lines, by=member, revision=revision)
         else:
-            lifecycle.save_answers(session, application, member, key, values, revision=revision)
+            lifecycle.save_answers(session, application, key, values, by=member, revision=revision)
     if spec.status is ApplicationStatus.DRAFT:
         return application
     # A group cannot send its application without its documents, so they go in first.
     demo_grants.add_documents(session, storage or get_storage(), application, member)
-    lifecycle.submit_application(session, application, member)
+    lifecycle.submit_application(session, application, by=member)
     if spec.status is ApplicationStatus.WITH_PANEL:
         membership.send_to_panel(session, application, by=officer, panel=panel, panellists=panellists)
     return application
@@ -546,9 +546,9 @@ def _panel(
     panel = session.scalar(select(Panel).where(Panel.round_id == grant_round.id))
     if panel is not None:
         return panel
-    panel = membership.create_panel(session, officer, grant_round, name=name, reviews_due_at=due)
+    panel = membership.create_panel(session, grant_round, by=officer, name=name, reviews_due_at=due)
     for user in panellists:
-        membership.invite_member(session, officer, panel, email=user.email, name=user.name)
+        membership.invite_member(session, panel, by=officer, email=user.email, name=user.name)
     return panel
 
 

@@ -206,21 +206,21 @@ class _Demo:
 
     def accepted(self, application: Application, member: User) -> Award:
         """Approved (below any threshold, so offered at once), accepted and with bank details."""
-        decisions.approve(self.session, self.officer, application, amount_pence=application.amount_requested_pence)
+        decisions.approve(self.session, application, by=self.officer, amount_pence=application.amount_requested_pence)
         award = self.session.scalars(select(Award).where(Award.application_id == application.id)).one()
-        acceptance.accept_award(self.session, award, member, name=member.name, agreed=True)
+        acceptance.accept_award(self.session, award, by=member, name=member.name, agreed=True)
         self.bank_details(award, member, "00731111")
         return award
 
     def bank_details(self, award: Award, member: User, account: str) -> None:
         details = bank_details.BankDetails(award.application.organisation.name, "309457", account)
-        bank_details.save_bank_details(self.session, award, member, details)
+        bank_details.save_bank_details(self.session, award, details, by=member)
 
     def pay(self, award: Award, amount: int, *, due_in_days: int, reference: str | None) -> None:
         due_on = (self.now + timedelta(days=due_in_days)).date()
-        payment = payments.plan_payment(self.session, self.officer, award, amount_pence=amount, due_on=due_on)
+        payment = payments.plan_payment(self.session, award, by=self.officer, amount_pence=amount, due_on=due_on)
         if reference is not None:
-            payments.record_payment(self.session, self.officer, payment, reference=reference)
+            payments.record_payment(self.session, payment, by=self.officer, reference=reference)
 
 
 def load(
@@ -268,18 +268,18 @@ def load(
 
 
 def _waits_for_second(demo: _Demo, application: Application) -> None:
-    decisions.approve(demo.session, demo.officer, application, amount_pence=application.amount_requested_pence)
+    decisions.approve(demo.session, application, by=demo.officer, amount_pence=application.amount_requested_pence)
 
 
 def _returned(demo: _Demo, application: Application) -> None:
-    decisions.approve(demo.session, demo.officer, application, amount_pence=application.amount_requested_pence)
+    decisions.approve(demo.session, application, by=demo.officer, amount_pence=application.amount_requested_pence)
     decisions.return_approval(demo.session, application, by=demo.second, reason=RETURN_REASON)
 
 
 def _answered(demo: _Demo, application: Application, member: User) -> None:
-    request = decisions.ask_for_information(demo.session, demo.officer, application, question=QUESTION)
+    request = decisions.ask_for_information(demo.session, application, by=demo.officer, question=QUESTION)
     storage = demo.storage or get_storage()
-    lifecycle.answer_info_request(demo.session, storage, request, member, answer=ANSWER)
+    lifecycle.answer_info_request(demo.session, storage, request, by=member, answer=ANSWER)
     demo.session.expire(application, ["info_requests"])
 
 
@@ -304,5 +304,5 @@ def _reported(demo: _Demo, application: Application, member: User) -> None:
         "people": "24",
         "spend": spend,
     }
-    reports.save_report(demo.session, report, member, values)
-    reports.submit_report(demo.session, report, member)
+    reports.save_report(demo.session, report, values, by=member)
+    reports.submit_report(demo.session, report, by=member)

@@ -36,9 +36,9 @@ def _event_or_404(event_id: int) -> Event:
     first (the event may be for funded groups); a signed-in person who may not see it gets 404."""
     event = get_or_404(Event, event_id)
     user = _user()
-    if user is None and not audience.can_see(db.session, None, event):
+    if user is None and not audience.can_see(db.session, event, by=None):
         abort(sign_in_redirect())
-    if not audience.can_see(db.session, user, event):
+    if not audience.can_see(db.session, event, by=user):
         abort(404)
     return event
 
@@ -63,7 +63,7 @@ def event(event_id: int) -> str:
         event=item,
         mine=mine,
         places_left=registrations.places_left(db.session, item),
-        show_link=audience.sees_joining_link(db.session, user, item),
+        show_link=audience.sees_joining_link(db.session, item, by=user),
         can_book=registrations.taking_bookings(item)
         and (
             user is None
@@ -86,7 +86,7 @@ def calendar(event_id: int) -> FlaskResponse:
         item,
         event_url=absolute_url("events.event", event_id=item.id),
         host=urlsplit(current_app.config["PORTAL_BASE_URL"]).hostname or "localhost",
-        include_joining_link=audience.sees_joining_link(db.session, _user(), item),
+        include_joining_link=audience.sees_joining_link(db.session, item, by=_user()),
     )
     response = FlaskResponse(text, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="event-{item.id}.ics"'
@@ -114,7 +114,7 @@ def book(event_id: int) -> str | Response | tuple[str, int]:
                 registrations.Attendee(a.form.name.data or "", a.form.access_needs.data or "") for a in form.attendees
             ]
             try:
-                made = registrations.book(db.session, user, item, chosen, attendees)
+                made = registrations.book(db.session, item, chosen, attendees, by=user)
             except registrations.AttendeesRefused as error:
                 form.refuse_attendees(error.message)
                 return render_template("events/book.html", event=item, form=form), 400
@@ -150,12 +150,12 @@ def bookings() -> str:
 def cancel_registration(registration_id: int) -> Response:
     user = acting_user()
     registration = get_or_404(Registration, registration_id)
-    if not audience.may_manage_registration(db.session, user, registration):
+    if not audience.may_manage_registration(db.session, registration, by=user):
         abort(404)
     if not CancelPlaceForm().validate():
         abort(400)
     try:
-        registrations.cancel_registration(db.session, user, registration)
+        registrations.cancel_registration(db.session, registration, by=user)
         flash(f"{registration.attendee_name}'s place is cancelled.", "success")
     except DomainError as error:
         flash(error.message, "error")
@@ -170,7 +170,7 @@ def library() -> str:
 @bp.get("/resources/<int:resource_id>")
 def download_resource(resource_id: int) -> Response:
     resource = get_or_404(Resource, resource_id)
-    if not resources.may_download(db.session, _user(), resource):
+    if not resources.may_download(db.session, resource, by=_user()):
         abort(404)
     try:
         return download_response(get_storage(), resource)  # type: ignore[arg-type]

@@ -159,7 +159,7 @@ def route_applications(round_id: int) -> Response:
     if not eligible and not reason.strip():
         flash("Give the reason the groups will read before marking them not eligible.", "error")
         return redirect(url_for("officer.applications", round_id=round_id))
-    problems = decisions.route_many(db.session, current_user, items, eligible=eligible, reason=reason)
+    problems = decisions.route_many(db.session, items, by=current_user, eligible=eligible, reason=reason)
     moved = len(items) - len(problems)
     flash(
         f"{moved} application{'s' if moved != 1 else ''} moved."
@@ -233,14 +233,14 @@ def _act(application_id: int, action: str) -> Response | tuple[str, int]:
     officer = acting_user()
     try:
         if isinstance(form, AskQuestionForm):
-            decisions.ask_for_information(db.session, officer, item, question=form.question.data or "")
+            decisions.ask_for_information(db.session, item, by=officer, question=form.question.data or "")
             done = "Your question is sent to the group."
         elif isinstance(form, IneligibleForm):
-            decisions.mark_ineligible(db.session, officer, item, reason=form.reason.data or "")
+            decisions.mark_ineligible(db.session, item, by=officer, reason=form.reason.data or "")
             done = "Marked not eligible. The group has been told why."
         elif isinstance(form, ApproveForm):
             decisions.approve(
-                db.session, officer, item, amount_pence=form.amount_pence, conditions=form.conditions.data or ""
+                db.session, item, by=officer, amount_pence=form.amount_pence, conditions=form.conditions.data or ""
             )
             done = (
                 "Approved. The money is held; a second officer must confirm it before the offer goes out."
@@ -248,11 +248,11 @@ def _act(application_id: int, action: str) -> Response | tuple[str, int]:
                 else "Approved: the offer has gone to the group."
             )
         elif isinstance(form, NoteForm):
-            decisions.add_note(db.session, officer, item, body=form.note.data or "")
+            decisions.add_note(db.session, item, by=officer, body=form.note.data or "")
             done = "Your note is added."
         elif isinstance(form, DeclineForm):
             decisions.decline(
-                db.session, officer, item, reasons=form.reasons.data or [], feedback=form.feedback.data or ""
+                db.session, item, by=officer, reasons=form.reasons.data or [], feedback=form.feedback.data or ""
             )
             done = "Declined. The group has been told."
     except DomainError as error:
@@ -295,7 +295,7 @@ def confirm_award(application_id: int) -> Response:
     if not ButtonForm().validate():
         abort(400)
     try:
-        decisions.confirm(db.session, acting_user(), item)
+        decisions.confirm(db.session, item, by=acting_user())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -377,15 +377,15 @@ def _award_act(award_id: int, run: str) -> Response | tuple[str, int]:
     officer = acting_user()
     try:
         if isinstance(form, PlanPaymentForm):
-            payments.plan_payment(db.session, officer, item, amount_pence=form.amount_pence, due_on=form.due_date)
+            payments.plan_payment(db.session, item, by=officer, amount_pence=form.amount_pence, due_on=form.due_date)
             done = "The payment is added to the plan."
         elif isinstance(form, CancelAwardForm):
-            payments.cancel_award(db.session, officer, item, reason=form.reason.data or "")
+            payments.cancel_award(db.session, item, by=officer, reason=form.reason.data or "")
             done = "The award is cancelled and its money is back in the budget."
         else:
             if not item.reports:
                 raise DomainError("There is no report to read yet.")
-            payments.close_after_report(db.session, officer, item.reports[0])
+            payments.close_after_report(db.session, item.reports[0], by=officer)
             done = "The award is closed."
     except DomainError as error:
         db.session.rollback()
@@ -420,7 +420,7 @@ def record_payment(payment_id: int) -> Response | tuple[str, int]:
     if not valid:
         return award_page(_award_or_404(payment.award_id), sent={"record": form}, paying=payment.id, status=400)
     try:
-        payments.record_payment(db.session, acting_user(), payment, reference=form.reference.data or "")
+        payments.record_payment(db.session, payment, by=acting_user(), reference=form.reference.data or "")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

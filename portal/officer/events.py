@@ -154,7 +154,7 @@ def new_event() -> str | Response | tuple[str, int]:
     form = _event_form()
     if form.validate_on_submit():
         try:
-            event = setup.create_event(db.session, current_user, _settings(form))
+            event = setup.create_event(db.session, _settings(form), by=current_user)
         except DomainError as error:
             refuse(form, error)
             return render_template("officer/event_form.html", form=form, event=None), 400
@@ -169,7 +169,7 @@ def edit_event(event_id: int) -> str | Response | tuple[str, int]:
     form = _event_form(event)
     if form.validate_on_submit():
         try:
-            moved = setup.update_event(db.session, current_user, event, _settings(form))
+            moved = setup.update_event(db.session, event, _settings(form), by=current_user)
         except DomainError as error:
             refuse(form, error)
             return render_template("officer/event_form.html", form=form, event=event), 400
@@ -209,7 +209,7 @@ def event(event_id: int) -> tuple[str, int]:
 def publish_event(event_id: int) -> Response:
     event = _event_or_404(event_id)
     try:
-        setup.publish_event(db.session, current_user, event)
+        setup.publish_event(db.session, event, by=current_user)
         flash("The event is published: groups can now book.", "success")
     except DomainError as error:
         flash(error.message, "error")
@@ -220,7 +220,7 @@ def publish_event(event_id: int) -> Response:
 def cancel_event(event_id: int) -> Response:
     event = _event_or_404(event_id)
     try:
-        told = setup.cancel_event(db.session, current_user, event)
+        told = setup.cancel_event(db.session, event, by=current_user)
         flash(f"The event is cancelled. We are emailing the {told} people who had booked or were waiting.", "success")
     except DomainError as error:
         flash(error.message, "error")
@@ -235,7 +235,7 @@ def attendance(event_id: int) -> str | Response:
     if form.validate_on_submit():
         ticked = set(form.attended.data or [])
         try:
-            count = event_attendance.mark_attendance(db.session, current_user, event, ticked)
+            count = event_attendance.mark_attendance(db.session, event, ticked, by=current_user)
             flash(f"Attendance saved: {count} attended.", "success")
         except DomainError as error:
             flash(error.message, "error")
@@ -248,7 +248,7 @@ def attendance(event_id: int) -> str | Response:
 @rate_limits.exports
 def event_register(event_id: int) -> FlaskResponse:
     event = _event_or_404(event_id)
-    rows = event_attendance.register_rows(db.session, current_user, event)
+    rows = event_attendance.register_rows(db.session, event, by=current_user)
     response = FlaskResponse(csv_lines(event_attendance.REGISTER_HEADER, rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}-register.csv"'
     return response
@@ -265,7 +265,7 @@ def _add_resource(form: ResourceForm, event: Event | None) -> bool:
         if link:
             resources.add_link(
                 db.session,
-                current_user,
+                by=current_user,
                 title=form.title.data or "",
                 url=link,
                 summary=form.summary.data or "",
@@ -277,8 +277,8 @@ def _add_resource(form: ResourceForm, event: Event | None) -> bool:
                 resources.add_file(
                     db.session,
                     get_storage(),
-                    current_user,
                     received,
+                    by=current_user,
                     title=form.title.data or "",
                     summary=form.summary.data or "",
                     event=event,
@@ -331,7 +331,7 @@ def remove_resource(resource_id: int) -> Response:
     resource = get_or_404(Resource, resource_id)
     event_id = resource.event_id
     try:
-        resources.remove(db.session, get_storage(), current_user, resource)
+        resources.remove(db.session, get_storage(), resource, by=current_user)
         flash(f"{resource.title} is removed.", "success")
     except StorageUnavailable:
         flash(OUTAGE, "error")

@@ -57,7 +57,7 @@ def publish_awards(round_id: int) -> Response:
         abort(400)
     chosen = form.chosen()
     try:
-        count = threesixty.choose(db.session, acting_user(), grant_round, chosen)
+        count = threesixty.choose(db.session, grant_round, chosen, by=acting_user())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -107,8 +107,8 @@ def round_panels(round_id: int) -> str | Response:
         due = form.reviews_due_at.data
         panel = membership.create_panel(
             db.session,
-            current_user,
             grant_round,
+            by=current_user,
             name=form.name.data,
             reviews_due_at=due.replace(tzinfo=uk_time(grant_round.closes_at).tzinfo) if due else None,
         )
@@ -158,7 +158,7 @@ def invite_panellist(panel_id: int) -> Response | tuple[str, int]:
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            membership.invite_member(db.session, current_user, panel, email=form.email.data, name=form.name.data)
+            membership.invite_member(db.session, panel, by=current_user, email=form.email.data, name=form.name.data)
         except DomainError as error:
             form.email.errors = [error.message]
         else:
@@ -170,7 +170,7 @@ def invite_panellist(panel_id: int) -> Response | tuple[str, int]:
 @bp.post("/panels/<int:panel_id>/assign-automatically")
 def auto_assign(panel_id: int) -> Response:
     panel = _panel_or_404(panel_id)
-    made, short = membership.assign_automatically(db.session, current_user, panel)
+    made, short = membership.assign_automatically(db.session, panel, by=current_user)
     message = f"{made} assignment{'s' if made != 1 else ''} made."
     if short:
         message += " Not enough panel members for: " + ", ".join(a.reference or str(a.id) for a in short) + "."
@@ -186,7 +186,7 @@ def assign(panel_id: int) -> Response | tuple[str, int]:
     application, panellist = membership.find_choice(db.session, application_id, panellist_id)
     if form.validate_on_submit() and application is not None and panellist is not None:
         try:
-            membership.assign(db.session, current_user, panel, application, panellist)
+            membership.assign(db.session, panel, application, panellist, by=current_user)
         except DomainError as error:
             form.panellist.errors = [error.message]
         else:
@@ -205,7 +205,7 @@ def panellist_leaves(panel_id: int, member_id: int) -> str | Response:
         abort(404)
     form = ButtonForm()
     if form.validate_on_submit():
-        stranded = membership.leave_panel(db.session, current_user, member)
+        stranded = membership.leave_panel(db.session, member, by=current_user)
         who = member.user.name or member.user.email
         message = f"{who} has left the panel; their unfinished reviews were given to others."
         if stranded:
@@ -244,8 +244,8 @@ def decide_from_results(round_id: int) -> Response:
     approving = form.action.data == "approve"
     done = decisions.decide_many(
         db.session,
-        current_user,
         results.in_rank_order(db.session, grant_round, chosen),
+        by=current_user,
         approve_them=approving,
         reasons=form.reasons.data or [],
         feedback=form.feedback.data or "",
@@ -279,8 +279,8 @@ def moderate(application_id: int) -> str | Response | tuple[str, int]:
         try:
             results.moderate(
                 db.session,
-                current_user,
                 application,
+                by=current_user,
                 score=float(form.score.data),
                 reason=form.reason.data,
             )
@@ -304,7 +304,7 @@ def panel_time_page(panel_id: int) -> str:
 def mark_time_paid(panel_id: int, user_id: int) -> Response | tuple[str, int]:
     panel = _panel_or_404(panel_id)
     try:
-        minutes = paid_time.mark_paid(db.session, current_user, panel, user_id)
+        minutes = paid_time.mark_paid(db.session, panel, user_id, by=current_user)
     except DomainError as error:
         flash(error.message, "error")
     else:

@@ -156,7 +156,7 @@ def _submit(existing: Round | None) -> Response | tuple[str, int]:
     if problems:
         return _page(settings, existing, problems)
     try:
-        saved = setup.save(db.session, current_user, settings, existing)
+        saved = setup.save(db.session, settings, existing, by=current_user)
     except DomainError as error:
         db.session.rollback()
         return _page(settings, existing, {error.field or "title": error.message}, 409)

@@ -30,7 +30,7 @@ def results_page(panel_id: int) -> str | Response:
         except DomainError as error:
             flash(error.message, "error")
         return redirect(url_for("panel.results_page", panel_id=panel.id))
-    if not access.sees_panel_scores(db.session, acting_user(), panel):
+    if not access.sees_panel_scores(db.session, panel, by=acting_user()):
         return render_template(
             "panel/results_waiting.html",
             panel=panel,
@@ -42,6 +42,6 @@ def results_page(panel_id: int) -> str | Response:
     return render_template(
         "panel/results.html",
         panel=panel,
-        rows=access.visible_results(db.session, acting_user(), panel),
+        rows=access.visible_results(db.session, panel, by=acting_user()),
         show_groups=not panel.round.blind_review,
     )

@@ -122,10 +122,10 @@ def conflict(application_id: int) -> str | Response | tuple[str, int]:
     status = 200
     if open_to_declare and form.validate_on_submit():
         if form.answer.data == "no":
-            membership.confirm_no_conflict(db.session, assignment, acting_user())
+            membership.confirm_no_conflict(db.session, assignment, by=acting_user())
             return redirect(url_for("panel.review", application_id=application_id))
         try:
-            conflicts.declare_conflict(db.session, assignment, acting_user(), nature=form.nature.data or "")
+            conflicts.declare_conflict(db.session, assignment, by=acting_user(), nature=form.nature.data or "")
         except DomainError as error:
             form.answer.errors = [error.message]
             status = 409
@@ -255,8 +255,8 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
             scoring.save_draft(
                 db.session,
                 assignment,
-                acting_user(),
                 answers,
+                by=acting_user(),
                 recommendation=recommendation,
                 comment=form.comment.data or "",
             )
@@ -284,7 +284,7 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
         chosen={s.criterion_id: s for s in own.scores} if own else {},
         form=form,
         recommendations=scoring.RECOMMENDATIONS,
-        others=access.others_reviews(db.session, assignment, acting_user()),
+        others=access.others_reviews(db.session, assignment, by=acting_user()),
         photos=evidence_rules.shown_to_panel(application),
         late_conflict=conflicts.can_declare_late(db.session, assignment),
         team=programme_email(),

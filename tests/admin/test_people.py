@@ -356,7 +356,7 @@ def test_two_simultaneous_grants_of_the_same_role_grant_it_once(app: Any, sessio
                 assert target is not None
                 assert target.roles == frozenset()
                 both_loaded.wait()
-                granted, _revoked = accounts.set_roles(thread_session, actor, target, [Role.PANELLIST])
+                granted, _revoked = accounts.set_roles(thread_session, target, [Role.PANELLIST], by=actor)
                 thread_session.commit()
                 results.append(granted)
             except Exception as error:  # reported below

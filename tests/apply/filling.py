@@ -56,14 +56,16 @@ def fill_application(session: Session, storage: Storage, application: Applicatio
         if key == "extra":
             answers = {q["key"]: "Our answer." for q in form_rules.extra_questions(application.round)}
         lifecycle.save_answers(
-            session, application, user, key, answers, revision=lifecycle.revision_of(application, key)
+            session, application, key, answers, by=user, revision=lifecycle.revision_of(application, key)
         )
     if except_section != "budget":
         lines = [
             form_rules.BudgetLineInput("Tea and biscuits", "300"),
             form_rules.BudgetLineInput("Walk leader training", "950.50"),
         ]
-        lifecycle.save_budget(session, application, user, lines, revision=lifecycle.revision_of(application, "budget"))
+        lifecycle.save_budget(
+            session, application, lines, by=user, revision=lifecycle.revision_of(application, "budget")
+        )
     if except_section != "evidence":
         for need in evidence_needed(application):
             if need.required and not need.files:

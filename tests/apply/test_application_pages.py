@@ -28,7 +28,7 @@ from tests.storage.sample_files import make_pdf
 @pytest.fixture
 def draft(session: Session, member: User) -> Application:
     group = make_organisation(session, name="Holywell Walkers", members=(member,))
-    application = lifecycle.start_application(session, make_round(session, title="Spring grants"), group, member)
+    application = lifecycle.start_application(session, make_round(session, title="Spring grants"), group, by=member)
     session.commit()
     return application
 
@@ -129,7 +129,9 @@ def test_a_stale_page_is_refused_showing_both_versions(
 ) -> None:
     other = make_user(session, name="Dave")
     draft.organisation.memberships.append(type(draft.organisation.memberships[0])(user=other))
-    lifecycle.save_answers(session, draft, other, "idea", {**GOOD_ANSWERS["idea"], "title": "Dave's title"}, revision=0)
+    lifecycle.save_answers(
+        session, draft, "idea", {**GOOD_ANSWERS["idea"], "title": "Dave's title"}, by=other, revision=0
+    )
     session.commit()
 
     response = signed_in.post(
@@ -301,7 +303,7 @@ def test_the_status_page_tells_the_story(
     signed_in: FlaskClient, session: Session, draft: Application, member: User
 ) -> None:
     fill_application(session, get_storage(), draft)
-    lifecycle.submit_application(session, draft, member)
+    lifecycle.submit_application(session, draft, by=member)
     session.commit()
 
     text = page_text(signed_in.get(f"/applications/{draft.id}/status"))

@@ -87,7 +87,7 @@ def test_accepting_then_giving_bank_details(
 def accept(session: Session, award: Award, member: User) -> None:
     from portal.services.awards.acceptance import accept_award
 
-    accept_award(session, award, member, name="Sam", agreed=True)
+    accept_award(session, award, by=member, name="Sam", agreed=True)
     session.commit()
 
 
@@ -309,7 +309,7 @@ def test_a_change_of_bank_details_after_a_payment_is_told_to_the_group_and_shown
     award.application.organisation.memberships.append(Membership(user=added))
     award.status = AwardStatus.PAID
     bank_details.save_bank_details(
-        session, award, member, bank_details.BankDetails("Walking Buddies", "309457", "00733445")
+        session, award, bank_details.BankDetails("Walking Buddies", "309457", "00733445"), by=member
     )
     award.payments[0].paid_at = utcnow()
     session.commit()

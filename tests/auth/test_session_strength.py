@@ -106,8 +106,8 @@ def test_inviting_someone_to_a_panel_ends_their_sessions(app: Flask, session: Se
     theirs = another_browser(app)
     sign_in_as(theirs, person, SignInMethod.EMAIL)
 
-    panel = create_panel(session, officer, make_round(session), name="Panel", reviews_due_at=None)
-    invite_member(session, officer, panel, email="pat@example.org", name="Pat")
+    panel = create_panel(session, make_round(session), by=officer, name="Panel", reviews_due_at=None)
+    invite_member(session, panel, by=officer, email="pat@example.org", name="Pat")
     session.commit()
 
     assert not is_signed_in(theirs)

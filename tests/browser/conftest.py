@@ -167,12 +167,12 @@ def make_extra(session: Session, world: World) -> Extra:
     make_report(session, award=award)
     # Paid once, then another member changed the account: the officer's award page shows an alert.
     bank_details.save_bank_details(
-        session, award, world.people["applicant_a"], BankDetails("Group A", "309457", "00733445")
+        session, award, BankDetails("Group A", "309457", "00733445"), by=world.people["applicant_a"]
     )
     award.payments = [Payment(amount_pence=1_000, due_on=utcnow().date(), paid_at=utcnow(), reference="BACS-1")]
     session.flush()
     bank_details.save_bank_details(
-        session, award, world.people["a_helper"], BankDetails("Group A", "309457", "12345678")
+        session, award, BankDetails("Group A", "309457", "12345678"), by=world.people["a_helper"]
     )
     open_round = session.get(Round, world.round_id)
     assert open_round is not None
@@ -213,9 +213,9 @@ def waiting_approval(session: Session, world: World) -> Application:
         status=ApplicationStatus.SCORED,
         amount_requested_pence=200_000,
     )
-    decisions.approve(session, first, application, amount_pence=200_000)
+    decisions.approve(session, application, by=first, amount_pence=200_000)
     decisions.return_approval(session, application, by=world.people["officer"], reason="Check the quote for the hall.")
-    decisions.approve(session, first, application, amount_pence=150_000)
+    decisions.approve(session, application, by=first, amount_pence=150_000)
     return application
 
 

@@ -75,7 +75,7 @@ def test_an_officer_routes_decides_and_pays(live_server: str, new_page: Callable
     award.status = AwardStatus.ACCEPTED
     member = session.scalars(select(User).where(User.email == "grace@example.org")).one()
     bank_details.save_bank_details(
-        session, award, member, bank_details.BankDetails("Chatterbox Café", "309457", "00733445")
+        session, award, bank_details.BankDetails("Chatterbox Café", "309457", "00733445"), by=member
     )
     session.commit()
     page.reload()

@@ -44,9 +44,9 @@ def test_invitation_onboarding_conflict_scoring_and_results(
     officer = session.scalars(select(User).where(User.email == "officer@example.org")).one()
     # The new member replaces one of the demo panel, who drops out before starting.
     tom = next(m for m in panel.members if m.user.email == "tom@example.org")
-    membership.invite_member(session, officer, panel, email="nadia@example.org", name="Nadia")
+    membership.invite_member(session, panel, by=officer, email="nadia@example.org", name="Nadia")
     session.flush()
-    membership.leave_panel(session, officer, tom)
+    membership.leave_panel(session, tom, by=officer)
     session.commit()
     reread(session)
     invitation = session.scalars(select(OutboxMessage).where(OutboxMessage.to == "nadia@example.org")).one()

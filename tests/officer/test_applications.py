@@ -96,7 +96,7 @@ def test_detail_decide_and_pay(signed_in: FlaskClient, session: Session) -> None
 
     award.status = AwardStatus.ACCEPTED
     bank_details.save_bank_details(
-        session, award, make_user(session), bank_details.BankDetails("Group 5", "309457", "00733445")
+        session, award, bank_details.BankDetails("Group 5", "309457", "00733445"), by=make_user(session)
     )
     session.commit()
     signed_in.post(f"/officer/payments/{payment.id}/paid", data={"reference": "BACS-9"})

@@ -37,22 +37,22 @@ def every_kind_of_money(session: Session) -> Round:
             status=ApplicationStatus.SCORED,
             amount_requested_pence=amount,
         )
-        decisions.approve(session, first, application, amount_pence=amount)
+        decisions.approve(session, application, by=first, amount_pence=amount)
         return application, member
 
     def paid(amount: int, paying: int) -> Award:
         application, member = approved(amount)  # at or below the threshold: offered at once
         award = session.scalars(select(Award).where(Award.application_id == application.id)).one()
-        acceptance.accept_award(session, award, member, name="Sam Member", agreed=True)
-        bank_details.save_bank_details(session, award, member, bank_details.BankDetails("Sam", "309457", "00733445"))
-        payment = payments.plan_payment(session, first, award, amount_pence=paying, due_on=date.today())
-        payments.record_payment(session, first, payment, reference="BACS-1")
+        acceptance.accept_award(session, award, by=member, name="Sam Member", agreed=True)
+        bank_details.save_bank_details(session, award, bank_details.BankDetails("Sam", "309457", "00733445"), by=member)
+        payment = payments.plan_payment(session, award, by=first, amount_pence=paying, due_on=date.today())
+        payments.record_payment(session, payment, by=first, reference="BACS-1")
         return award
 
     approved(400_000)  # waits for a second officer
     approved(100_000)  # offered
     paid(200_000, 50_000)  # accepted, partly paid
-    payments.cancel_award(session, first, paid(150_000, 30_000), reason="The group closed")
+    payments.cancel_award(session, paid(150_000, 30_000), by=first, reason="The group closed")
     session.commit()
     return grant_round
 

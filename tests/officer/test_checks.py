@@ -29,7 +29,7 @@ def add_groups(session: Session, grant_round: Round, count: int, start: int) -> 
         )
         award = make_award(session, application=earlier, status=AwardStatus.ACCEPTED)
         details = bank_details.BankDetails(f"Group {number}", "309457", f"{number:04d}3445")
-        bank_details.save_bank_details(session, award, member, details)
+        bank_details.save_bank_details(session, award, details, by=member)
     session.commit()
 
 
@@ -47,7 +47,7 @@ def test_the_page_names_what_the_checks_found_at_a_constant_cost(
     )
     award = make_award(session, application=earlier, status=AwardStatus.ACCEPTED)
     bank_details.save_bank_details(
-        session, award, make_user(session), bank_details.BankDetails("Pantry", "309457", "00003445")
+        session, award, bank_details.BankDetails("Pantry", "309457", "00003445"), by=make_user(session)
     )
     officer = make_user(session, roles=(Role.OFFICER,))
     session.commit()

@@ -45,7 +45,7 @@ def test_the_demo_award_can_be_published_as_a_valid_360giving_file(
     )
     assert "Only awards the group has accepted can be published" in page_text(refused)
 
-    accept_award(session, award, member, name="Amina Hussain", agreed=True)
+    accept_award(session, award, by=member, name="Amina Hussain", agreed=True)
     session.commit()
     published = signed_in.post(
         f"/officer/rounds/{round_id}/open-data", data={"award": str(award.id)}, follow_redirects=True

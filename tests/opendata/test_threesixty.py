@@ -191,11 +191,11 @@ def test_officers_choose_only_accepted_awards(session: Session) -> None:
     offered = _award(session, grant_round, kind=OrganisationKind.CHARITY, status=AwardStatus.OFFERED, published=False)
 
     with pytest.raises(DomainError, match="Only awards the group has accepted"):
-        threesixty.choose(session, officer, grant_round, {accepted.id, offered.id})
-    assert threesixty.choose(session, officer, grant_round, {accepted.id}) == 1
+        threesixty.choose(session, grant_round, {accepted.id, offered.id}, by=officer)
+    assert threesixty.choose(session, grant_round, {accepted.id}, by=officer) == 1
     session.expire_all()
     assert (accepted.published, paid.published, offered.published) == (True, False, False)
     assert threesixty.published_count(session, grant_round) == 1
-    assert threesixty.choose(session, officer, grant_round, set()) == 0
+    assert threesixty.choose(session, grant_round, set(), by=officer) == 0
     session.expire_all()
     assert accepted.published is False

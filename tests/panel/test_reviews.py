@@ -147,8 +147,8 @@ def test_scoring_draft_then_submit_then_see_the_panel(
     scoring.submit_review(
         session,
         other_assignment,
-        other,
         {application.round.criteria[0].id: CriterionAnswer(2, "")},
+        by=other,
         recommendation=scoring.Recommendation.MAYBE,
         comment="Hidden until June submits",
     )

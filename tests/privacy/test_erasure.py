@@ -43,7 +43,7 @@ def test_erasure_leaves_no_personal_data_and_keeps_the_money(
     admin = make_user(session, roles=(Role.ADMIN,))
     user_id = person.user.id
 
-    result = erasure.erase_person(session, storage, admin, person.user)
+    result = erasure.erase_person(session, storage, person.user, by=admin)
     session.commit()
     reread(session)
 
@@ -91,10 +91,10 @@ def test_erasure_leaves_no_personal_data_and_keeps_the_money(
 def test_erasing_twice_or_erasing_yourself_is_refused(session: Session, person: Person, storage: Storage) -> None:
     admin = make_user(session, roles=(Role.ADMIN,))
     with pytest.raises(DomainError, match="your own account"):
-        erasure.erase_person(session, storage, admin, admin)
-    erasure.erase_person(session, storage, admin, person.user)
+        erasure.erase_person(session, storage, admin, by=admin)
+    erasure.erase_person(session, storage, person.user, by=admin)
     with pytest.raises(DomainError, match="already been erased"):
-        erasure.erase_person(session, storage, admin, person.user)
+        erasure.erase_person(session, storage, person.user, by=admin)
 
 
 def _admin_client(app: Flask, session: Session, sign_in_as: Any) -> tuple[FlaskClient, User]:
@@ -202,7 +202,7 @@ def test_bank_details_go_once_nothing_more_is_to_be_paid(session: Session, perso
     session.commit()
     before = money(session)
 
-    erasure.erase_person(session, storage, make_user(session, roles=(Role.ADMIN,)), person.user)
+    erasure.erase_person(session, storage, person.user, by=make_user(session, roles=(Role.ADMIN,)))
     session.commit()
     reread(session)
 

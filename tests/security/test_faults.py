@@ -179,7 +179,7 @@ def decide(app: Flask, application_id: int, *, crash_before_commit: bool) -> Non
     with app.test_request_context(), writing():
         officer = db.session.scalars(select(decisions.User).where(decisions.User.email == "officer@example.org")).one()
         application = db.session.get(Application, application_id)
-        decisions.decline(db.session, officer, application, reasons=[], feedback="Not this time.")
+        decisions.decline(db.session, application, by=officer, reasons=[], feedback="Not this time.")
         if crash_before_commit:
             db.session.rollback()  # the process dies here: nothing was committed
         else:

@@ -145,25 +145,25 @@ def evidence_of(session: Session, application: Application, evidence_id: int) ->
     return found if found is not None and found.application_id == application.id else None
 
 
-def visible_evidence(session: Session, user: User, evidence_id: int) -> Evidence | None:
-    """The file, if ``user`` may see it (``can_see_evidence``); None whether it is hidden or missing."""
+def visible_evidence(session: Session, evidence_id: int, *, by: User) -> Evidence | None:
+    """The file, if ``by`` may see it (``can_see_evidence``); None whether it is hidden or missing."""
     found = session.get(Evidence, evidence_id)
-    return found if found is not None and can_see_evidence(session, user, found) else None
+    return found if found is not None and can_see_evidence(session, found, by=by) else None
 
 
-def can_see_evidence(session: Session, user: User, evidence: Evidence) -> bool:
+def can_see_evidence(session: Session, evidence: Evidence, *, by: User) -> bool:
     """Officers; members of the group the file belongs to; and, for the files the group was told the
     panel would see, the panellists who may open that application."""
-    if user.has_role(Role.OFFICER):
+    if by.has_role(Role.OFFICER):
         return True
     organisation_id = owning_organisation_id(session, evidence)
-    if organisation_id is not None and organisations.is_member(session, user, organisation_id):
+    if organisation_id is not None and organisations.is_member(session, by, organisation_id):
         return True
     return (
-        user.has_role(Role.PANELLIST)
+        by.has_role(Role.PANELLIST)
         and panel_may_see(evidence)
         # panel_may_see() has checked that the file belongs to an application.
-        and access.can_open_application(session, user, evidence.application_id)  # type: ignore[arg-type]
+        and access.can_open_application(session, evidence.application_id, by=by)  # type: ignore[arg-type]
     )
 
 
@@ -175,14 +175,20 @@ def _editable(application: Application) -> None:
 
 
 def add_evidence(
-    session: Session, storage: Storage, application: Application, user: User, received: ReceivedFile, kind: EvidenceKind
+    session: Session,
+    storage: Storage,
+    application: Application,
+    received: ReceivedFile,
+    kind: EvidenceKind,
+    *,
+    by: User,
 ) -> Evidence:
     """Store a file for the application, with a preview when it is a photo."""
     _editable(application)
     if kind is EvidenceKind.PHOTO and received.content_type not in thumbnails.IMAGE_TYPES:
         raise DomainError("Photos must be JPG, PNG or HEIC pictures")
     preview = preview_of(received)
-    evidence = store_evidence(session, storage, received, kind=kind, uploaded_by=user, application_id=application.id)
+    evidence = store_evidence(session, storage, received, kind=kind, uploaded_by=by, application_id=application.id)
     attach_thumbnail(storage, evidence, preview)
     session.flush()
     return evidence
@@ -209,13 +215,13 @@ def attach_thumbnail(storage: Storage, evidence: Evidence, preview: bytes | None
 
 
 def remove_evidence(
-    session: Session, storage: Storage, application: Application, user: User, evidence: Evidence
+    session: Session, storage: Storage, application: Application, evidence: Evidence, *, by: User
 ) -> None:
     _editable(application)
     if evidence.application_id != application.id:
         raise DomainError("That file is not part of this application.")
     thumbnail = evidence.thumbnail_key
-    delete_evidence(session, storage, evidence, actor=user)
+    delete_evidence(session, storage, evidence, by=by)
     if thumbnail:
         with contextlib.suppress(StorageUnavailable):
             storage.delete(thumbnail)

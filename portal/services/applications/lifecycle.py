@@ -99,13 +99,13 @@ def ensure_draft(application: Application) -> None:
         raise DomainError("This application has been sent, so it can no longer be changed.")
 
 
-def start_application(session: Session, grant_round: Round, organisation: Organisation, user: User) -> Application:
+def start_application(session: Session, grant_round: Round, organisation: Organisation, *, by: User) -> Application:
     """The group's application to the round: the existing one, or a new draft."""
     existing = _application_for(session, grant_round, organisation)
     if existing is not None:
         return existing
     ensure_round_open(grant_round)
-    application = Application(round=grant_round, organisation=organisation, created_by=user, answers={})
+    application = Application(round=grant_round, organisation=organisation, created_by=by, answers={})
     try:
         # A savepoint: if another member started it at the same moment, use theirs.
         with session.begin_nested():
@@ -117,7 +117,7 @@ def start_application(session: Session, grant_round: Round, organisation: Organi
             raise
         return found
     audit.record(
-        session, user, AuditAction.APPLICATION_STARTED, application, f"{organisation.name} for {grant_round.title}"
+        session, by, AuditAction.APPLICATION_STARTED, application, f"{organisation.name} for {grant_round.title}"
     )
     session.flush()
     return application
@@ -171,7 +171,7 @@ def _flush(session: Session, key_revision: int, saved: Any) -> None:
 
 
 def save_answers(
-    session: Session, application: Application, user: User, key: str, values: dict[str, Any], *, revision: int
+    session: Session, application: Application, key: str, values: dict[str, Any], *, by: User, revision: int
 ) -> None:
     """Replace the answers of section ``key`` with ``values`` (kept even when incomplete)."""
     ensure_draft(application)
@@ -195,7 +195,7 @@ def _clip(value: Any) -> Any:
 
 
 def save_budget(
-    session: Session, application: Application, user: User, lines: list[BudgetLineInput], *, revision: int
+    session: Session, application: Application, lines: list[BudgetLineInput], *, by: User, revision: int
 ) -> None:
     """Keep the lines as typed and mirror the well-formed ones as BudgetLine rows."""
     ensure_draft(application)
@@ -222,7 +222,7 @@ def save_budget(
     _flush(session, revision + 1, previous)
 
 
-def submit_application(session: Session, application: Application, user: User) -> bool:
+def submit_application(session: Session, application: Application, *, by: User) -> bool:
     """Send the application. True when this call sent it; False when it had already been sent."""
     if application.status is not ApplicationStatus.DRAFT:
         if application.submitted_at is not None:
@@ -254,32 +254,32 @@ def submit_application(session: Session, application: Application, user: User) -
         .execution_options(synchronize_session=False)
     )
     session.refresh(application)
-    audit.record(session, user, AuditAction.APPLICATION_SUBMITTED, application, f"{reference}: {application.title}")
+    audit.record(session, by, AuditAction.APPLICATION_SUBMITTED, application, f"{reference}: {application.title}")
     notify.queue_email(
         session,
-        to=user.email,
+        to=by.email,
         subject=f"We have your application {reference}",
         template="application_submitted",
         application=application,
-        user=user,
+        user=by,
         status_url=absolute_url("apply.status", application_id=application.id),
     )
     session.flush()
     return True
 
 
-def withdraw_application(session: Session, application: Application, user: User, *, reason: str) -> None:
-    decisions.drop_pending_approval(session, application, by=user, why="the group withdrew the application")
+def withdraw_application(session: Session, application: Application, *, by: User, reason: str) -> None:
+    decisions.drop_pending_approval(session, application, by=by, why="the group withdrew the application")
     advance_application(application, ApplicationStatus.WITHDRAWN)
-    audit.record(session, user, AuditAction.APPLICATION_WITHDRAWN, application, reason.strip()[:2000])
+    audit.record(session, by, AuditAction.APPLICATION_WITHDRAWN, application, reason.strip()[:2000])
     if application.reference:
         notify.queue_email(
             session,
-            to=user.email,
+            to=by.email,
             subject=f"You have withdrawn application {application.reference}",
             template="application_withdrawn",
             application=application,
-            user=user,
+            user=by,
         )
     try:
         session.flush()
@@ -293,8 +293,8 @@ def answer_info_request(
     session: Session,
     storage: Storage,
     info_request: InfoRequest,
-    user: User,
     *,
+    by: User,
     answer: str,
     files: Iterable[ReceivedFile] = (),
 ) -> None:
@@ -309,7 +309,7 @@ def answer_info_request(
         session.execute(
             update(InfoRequest)
             .where(InfoRequest.id == info_request.id, InfoRequest.answer.is_(None))
-            .values(answer=answer[:MAX_ANSWER_CHARS], answered_by_id=user.id, answered_at=utcnow())
+            .values(answer=answer[:MAX_ANSWER_CHARS], answered_by_id=by.id, answered_at=utcnow())
             .execution_options(synchronize_session=False)
         )
     )
@@ -325,7 +325,7 @@ def answer_info_request(
                     storage,
                     received,
                     kind=EvidenceKind.OTHER,
-                    uploaded_by=user,
+                    uploaded_by=by,
                     info_request_id=info_request.id,
                 )
             )
@@ -338,7 +338,7 @@ def answer_info_request(
     advance_application(application, ApplicationStatus.SUBMITTED)
     audit.record(
         session,
-        user,
+        by,
         AuditAction.MORE_INFORMATION_SENT,
         application,
         f"Answer to request {info_request.id}; {len(stored)} file(s)",
@@ -356,11 +356,11 @@ def answer_info_request(
         )
     notify.queue_email(
         session,
-        to=user.email,
+        to=by.email,
         subject=f"We have your answer about {application.reference}",
         template="info_request_answered",
         application=application,
-        user=user,
+        user=by,
         status_url=absolute_url("apply.status", application_id=application.id),
     )
     session.flush()

@@ -115,17 +115,17 @@ def groups_of(session: Session, user: User) -> list[Organisation]:
     )
 
 
-def create_group(session: Session, user: User, *, name: str, kind: OrganisationKind) -> Organisation:
-    organisation = Organisation(name=name.strip(), kind=kind, contact_name=user.name or "", contact_email=user.email)
-    organisation.memberships.append(Membership(user=user))
+def create_group(session: Session, *, by: User, name: str, kind: OrganisationKind) -> Organisation:
+    organisation = Organisation(name=name.strip(), kind=kind, contact_name=by.name or "", contact_email=by.email)
+    organisation.memberships.append(Membership(user=by))
     session.add(organisation)
     session.flush()
-    audit.record(session, user, AuditAction.GROUP_CREATED, organisation, f"{organisation.name} ({kind.label})")
+    audit.record(session, by, AuditAction.GROUP_CREATED, organisation, f"{organisation.name} ({kind.label})")
     session.flush()
     return organisation
 
 
-def update_group(session: Session, organisation: Organisation, user: User, **changes: Any) -> list[str]:
+def update_group(session: Session, organisation: Organisation, *, by: User, **changes: Any) -> list[str]:
     """Change some of the profile's fields; return the labels of those that changed.
 
     A postcode is stored normalised and sets the neighbourhood it is in.
@@ -145,7 +145,7 @@ def update_group(session: Session, organisation: Organisation, user: User, **cha
             setattr(organisation, field, value)
             changed.append(FIELD_LABELS[field])
     if changed:
-        audit.record(session, user, AuditAction.GROUP_DETAILS_CHANGED, organisation, "Changed: " + ", ".join(changed))
+        audit.record(session, by, AuditAction.GROUP_DETAILS_CHANGED, organisation, "Changed: " + ", ".join(changed))
     session.flush()
     return changed
 
@@ -171,7 +171,7 @@ def members_emails(session: Session, organisation_id: int) -> list[str]:
     return [member.email for member in active_members(session, organisation_id)]
 
 
-def add_member(session: Session, organisation: Organisation, inviter: User, *, email: str, name: str) -> User:
+def add_member(session: Session, organisation: Organisation, *, by: User, email: str, name: str) -> User:
     """Add someone (making their account if they have none) and email them."""
     email = email.strip().lower()
     user = session.scalar(select(User).where(User.email == email))
@@ -188,14 +188,14 @@ def add_member(session: Session, organisation: Organisation, inviter: User, *, e
         raise DomainError(f"{email} is already a member of {organisation.name}.")
     session.add(Membership(user=user, organisation=organisation))
     session.flush()
-    audit.record(session, inviter, AuditAction.MEMBER_ADDED, organisation, email)
+    audit.record(session, by, AuditAction.MEMBER_ADDED, organisation, email)
     notify.queue_email(
         session,
         to=email,
         subject=f"You have been added to {organisation.name}",
         template="member_added",
         organisation=organisation,
-        inviter=inviter,
+        inviter=by,
         name=user.name,
         sign_in_url=absolute_url("auth.start"),
     )
@@ -203,7 +203,7 @@ def add_member(session: Session, organisation: Organisation, inviter: User, *, e
     return user
 
 
-def remove_member(session: Session, organisation: Organisation, actor: User, member: User) -> None:
+def remove_member(session: Session, organisation: Organisation, member: User, *, by: User) -> None:
     """Take someone out of the group; a group always keeps at least one member."""
     membership = session.scalar(
         select(Membership).where(Membership.user_id == member.id, Membership.organisation_id == organisation.id)
@@ -214,5 +214,5 @@ def remove_member(session: Session, organisation: Organisation, actor: User, mem
     if (count or 0) <= 1:
         raise DomainError("A group needs at least one member. Add someone else before you remove this person.")
     session.delete(membership)
-    audit.record(session, actor, AuditAction.MEMBER_REMOVED, organisation, member.email)
+    audit.record(session, by, AuditAction.MEMBER_REMOVED, organisation, member.email)
     session.flush()

@@ -37,7 +37,7 @@ def is_running(award: Award) -> bool:
     return award.status in (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE)
 
 
-def accept_award(session: Session, award: Award, user: User, *, name: str, agreed: bool) -> bool:
+def accept_award(session: Session, award: Award, *, by: User, name: str, agreed: bool) -> bool:
     """Record the acceptance. True when this call accepted; False when it was already accepted."""
     name = name.strip()
     if not name:
@@ -58,7 +58,7 @@ def accept_award(session: Session, award: Award, user: User, *, name: str, agree
             .values(
                 status=AwardStatus.ACCEPTED,
                 accepted_at=now,
-                accepted_by_id=user.id,
+                accepted_by_id=by.id,
                 accepted_name=name[:200],
                 report_due_on=due_on,
             )
@@ -73,18 +73,18 @@ def accept_award(session: Session, award: Award, user: User, *, name: str, agree
     reference = award.application.reference
     audit.record(
         session,
-        user,
+        by,
         AuditAction.AWARD_ACCEPTED,
         award,
         f"Accepted by {name} for {award.application.organisation.name}",
     )
     notify.queue_email(
         session,
-        to=user.email,
+        to=by.email,
         subject=f"You have accepted your grant for {reference}",
         template="award_accepted",
         award=award,
-        user=user,
+        user=by,
         award_url=absolute_url("apply.award", award_id=award.id),
     )
     team = programme_email()

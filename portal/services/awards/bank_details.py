@@ -136,7 +136,7 @@ def _name(person: User | None) -> str:
     return person.name or person.email
 
 
-def save_bank_details(session: Session, award: Award, user: User, details: BankDetails) -> None:
+def save_bank_details(session: Session, award: Award, details: BankDetails, *, by: User) -> None:
     """Store (or replace) the account to pay the grant into, and tell whoever must know."""
     if award.status not in (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE):
         raise DomainError("Accept the grant before you give your bank details.")
@@ -147,12 +147,12 @@ def save_bank_details(session: Session, award: Award, user: User, details: BankD
     award.bank_details_added_at = utcnow()
     after = masked(award.bank_account_last4)
     change = f"{masked(before).capitalize()} changed to {after}" if replacing else after.capitalize()
-    audit.record(session, user, CHANGED if replacing else ADDED, award, change)
+    audit.record(session, by, CHANGED if replacing else ADDED, award, change)
     context: dict[str, Any] = {
         "award": award,
         "replacing": replacing,
         "change": change,
-        "by": _name(user),
+        "by": _name(by),
         "after_payments": payments_began(award),
     }
     reference = award.application.reference

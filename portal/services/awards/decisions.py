@@ -74,16 +74,16 @@ def _to_checking(application: Application) -> None:
         advance_application(application, A.ELIGIBILITY_CHECK)
 
 
-def ask_for_information(session: Session, officer: User, application: Application, *, question: str) -> InfoRequest:
+def ask_for_information(session: Session, application: Application, *, by: User, question: str) -> InfoRequest:
     question = question.strip()
     if not question:
         raise DomainError("Enter the question for the group")
     _to_checking(application)
     advance_application(application, A.MORE_INFO)
-    request = InfoRequest(application=application, question=question[:5000], asked_by_id=officer.id)
+    request = InfoRequest(application=application, question=question[:5000], asked_by_id=by.id)
     session.add(request)
     session.flush()
-    audit.record(session, officer, AuditAction.MORE_INFORMATION_REQUESTED, application, question[:2000])
+    audit.record(session, by, AuditAction.MORE_INFORMATION_REQUESTED, application, question[:2000])
     _email_group(
         session,
         application,
@@ -95,24 +95,24 @@ def ask_for_information(session: Session, officer: User, application: Applicatio
     return request
 
 
-def mark_eligible(session: Session, officer: User, application: Application) -> None:
+def mark_eligible(session: Session, application: Application, *, by: User) -> None:
     _to_checking(application)
     advance_application(application, A.WITH_PANEL)
-    audit.record(session, officer, AuditAction.APPLICATION_MARKED_ELIGIBLE, application, "Passed to the panel")
+    audit.record(session, by, AuditAction.APPLICATION_MARKED_ELIGIBLE, application, "Passed to the panel")
     session.flush()
 
 
-def mark_ineligible(session: Session, officer: User, application: Application, *, reason: str) -> None:
+def mark_ineligible(session: Session, application: Application, *, by: User, reason: str) -> None:
     """The reason is kept on the application, for the group to read on its status page."""
     reason = reason.strip()
     if not reason:
         raise DomainError("Give the reason the group will read")
-    drop_pending_approval(session, application, by=officer, why="the application was marked not eligible")
+    drop_pending_approval(session, application, by=by, why="the application was marked not eligible")
     _to_checking(application)
     advance_application(application, A.INELIGIBLE)
     application.decided_at = utcnow()
     application.ineligible_reason = reason[:2000]
-    audit.record(session, officer, AuditAction.APPLICATION_MARKED_INELIGIBLE, application, reason[:2000])
+    audit.record(session, by, AuditAction.APPLICATION_MARKED_INELIGIBLE, application, reason[:2000])
     _email_group(
         session,
         application,
@@ -124,7 +124,7 @@ def mark_ineligible(session: Session, officer: User, application: Application, *
 
 
 def route_many(
-    session: Session, officer: User, applications: Iterable[Application], *, eligible: bool, reason: str = ""
+    session: Session, applications: Iterable[Application], *, by: User, eligible: bool, reason: str = ""
 ) -> list[str]:
     """Route several at once; returns a message for each one that could not be moved (the rest are)."""
     problems = []
@@ -132,9 +132,9 @@ def route_many(
         try:
             with session.begin_nested():
                 if eligible:
-                    mark_eligible(session, officer, application)
+                    mark_eligible(session, application, by=by)
                 else:
-                    mark_ineligible(session, officer, application, reason=reason)
+                    mark_ineligible(session, application, by=by, reason=reason)
         except DomainError as error:
             problems.append(f"{application.reference}: {error.message}")
     return problems
@@ -208,9 +208,9 @@ def pending_approval(session: Session, application: Application) -> Decision | N
     )
 
 
-def may_second(decision: Decision, officer: User) -> bool:
-    """Whether ``officer`` may confirm or return ``decision``: anyone but the officer who approved it."""
-    return decision.decided_by_id != officer.id
+def may_second(decision: Decision, *, by: User) -> bool:
+    """Whether the officer ``by`` may confirm or return ``decision``: anyone but the officer who approved it."""
+    return decision.decided_by_id != by.id
 
 
 def _remove_pending(session: Session, decision: Decision) -> None:
@@ -271,7 +271,7 @@ def return_approval(session: Session, application: Application, *, by: User, rea
     decision = pending_approval(session, application)
     if decision is None:
         raise DomainError("There is no approval waiting for a second officer.")
-    if not may_second(decision, by):
+    if not may_second(decision, by=by):
         raise DomainError("You approved this award, so a different officer must confirm or return it.")
     assert decision.amount_pence is not None
     first = decision.decided_by
@@ -342,7 +342,7 @@ def _decided(session: Session, application: Application) -> bool:
 
 
 def approve(
-    session: Session, officer: User, application: Application, *, amount_pence: int, conditions: str = ""
+    session: Session, application: Application, *, by: User, amount_pence: int, conditions: str = ""
 ) -> Decision:
     """Approve: reserve the money; make the offer now, or wait for a second officer above the threshold."""
     _claim(session, application)
@@ -363,7 +363,7 @@ def approve(
         application_id=application.id,
         outcome=DecisionOutcome.APPROVE,
         amount_pence=amount_pence,
-        decided_by_id=officer.id,
+        decided_by_id=by.id,
         feedback=conditions.strip()[:5000],
     )
     session.add(decision)
@@ -371,41 +371,41 @@ def approve(
     if needs_second_approval(grant_round, amount_pence):
         audit.record(
             session,
-            officer,
+            by,
             AuditAction.APPROVAL_AWAITING_CONFIRMATION,
             application,
             f"{pounds(amount_pence)}: a second officer must confirm",
         )
         session.flush()
         return decision
-    _make_offer(session, officer, application, decision)
+    _make_offer(session, application, decision, by=by)
     return decision
 
 
-def confirm(session: Session, officer: User, application: Application) -> Award:
+def confirm(session: Session, application: Application, *, by: User) -> Award:
     """The second officer confirms a large award; the offer then goes out."""
     decision = session.scalar(select(Decision).where(Decision.application_id == application.id))
     if decision is None or decision.outcome is not DecisionOutcome.APPROVE or decision.second_approved_at is not None:
         raise DomainError("There is no approval waiting for confirmation.")
     if session.scalar(select(Award.id).where(Award.application_id == application.id)) is not None:
         raise DomainError("The offer has already been made.")
-    if decision.decided_by_id == officer.id:
+    if decision.decided_by_id == by.id:
         raise DomainError("A different officer must confirm an award you approved.")
     claimed = rowcount(
         session.execute(
             update(Decision)
             .where(Decision.id == decision.id, Decision.second_approved_at.is_(None))
-            .values(second_approver_id=officer.id, second_approved_at=utcnow())
+            .values(second_approver_id=by.id, second_approved_at=utcnow())
             .execution_options(synchronize_session=False)
         )
     )
     if claimed != 1:
         raise DomainError("Another officer has just confirmed or returned this award.")
     session.refresh(decision)
-    return _make_offer(session, officer, application, decision)
+    return _make_offer(session, application, decision, by=by)
 
 
-def _make_offer(session: Session, officer: User, application: Application, decision: Decision) -> Award:
+def _make_offer(session: Session, application: Application, decision: Decision, *, by: User) -> Award:
     assert decision.amount_pence is not None
     advance_application(application, A.APPROVED)
     application.decided_at = utcnow()
@@ -418,8 +418,8 @@ def _make_offer(session: Session, officer: User, application: Application, decis
     )
     session.add(award)
     session.flush()
-    audit.record(session, officer, AuditAction.APPLICATION_APPROVED, application, pounds(decision.amount_pence))
-    audit.record(session, officer, AuditAction.AWARD_OFFERED, award, pounds(decision.amount_pence))
+    audit.record(session, by, AuditAction.APPLICATION_APPROVED, application, pounds(decision.amount_pence))
+    audit.record(session, by, AuditAction.AWARD_OFFERED, award, pounds(decision.amount_pence))
     for email in organisations.members_emails(session, application.organisation_id):
         notify.queue_email(
             session,
@@ -434,9 +434,7 @@ def _make_offer(session: Session, officer: User, application: Application, decis
     return award
 
 
-def decline(
-    session: Session, officer: User, application: Application, *, reasons: list[str], feedback: str
-) -> Decision:
+def decline(session: Session, application: Application, *, by: User, reasons: list[str], feedback: str) -> Decision:
     _claim(session, application)
     if _decided(session, application) and pending_approval(session, application) is None:
         raise DomainError(ALREADY_DECIDED)
@@ -446,7 +444,7 @@ def decline(
     if not chosen and not feedback.strip():
         raise DomainError("Choose at least one reason or write feedback for the group")
     # Declining replaces an approval still waiting for a second officer, and frees its money.
-    drop_pending_approval(session, application, by=officer, why="the application was declined instead")
+    drop_pending_approval(session, application, by=by, why="the application was declined instead")
     if _decided(session, application):
         raise DomainError(ALREADY_DECIDED)
     words = [DECLINE_REASONS[code] + "." for code in chosen] + ([feedback.strip()] if feedback.strip() else [])
@@ -455,13 +453,13 @@ def decline(
         outcome=DecisionOutcome.DECLINE,
         reason_codes=chosen,
         feedback=" ".join(words)[:5000],
-        decided_by_id=officer.id,
+        decided_by_id=by.id,
     )
     session.add(decision)
     advance_application(application, A.DECLINED)
     application.decided_at = utcnow()
     session.flush()
-    audit.record(session, officer, AuditAction.APPLICATION_DECLINED, application, ", ".join(chosen) or "feedback only")
+    audit.record(session, by, AuditAction.APPLICATION_DECLINED, application, ", ".join(chosen) or "feedback only")
     _email_group(
         session,
         application,
@@ -473,15 +471,15 @@ def decline(
     return decision
 
 
-def add_note(session: Session, officer: User, application: Application, *, body: str) -> ApplicationNote:
+def add_note(session: Session, application: Application, *, by: User, body: str) -> ApplicationNote:
     """An internal note: seen only by officers."""
     body = body.strip()
     if not body:
         raise DomainError("Write the note first")
-    note = ApplicationNote(application_id=application.id, author_id=officer.id, body=body[:10_000])
+    note = ApplicationNote(application_id=application.id, author_id=by.id, body=body[:10_000])
     session.add(note)
     session.flush()
-    audit.record(session, officer, AuditAction.NOTE_ADDED, application, body[:200])
+    audit.record(session, by, AuditAction.NOTE_ADDED, application, body[:200])
     session.flush()
     return note
 
@@ -499,9 +497,9 @@ class DecidedMany:
 
 def decide_many(
     session: Session,
-    officer: User,
     applications: Iterable[Application],
     *,
+    by: User,
     approve_them: bool,
     reasons: list[str] | None = None,
     feedback: str = "",
@@ -517,11 +515,11 @@ def decide_many(
             with session.begin_nested():
                 if approve_them:
                     limit = award_cap(application)
-                    approve(session, officer, application, amount_pence=limit)
+                    approve(session, application, by=by, amount_pence=limit)
                     waits = needs_second_approval(application.round, limit)
                     (done.waiting if waits else done.offered).append(application)
                 else:
-                    decline(session, officer, application, reasons=reasons or [], feedback=feedback)
+                    decline(session, application, by=by, reasons=reasons or [], feedback=feedback)
                     done.declined.append(application)
         except DomainError as error:
             done.problems.append(f"{application.reference}: {error.message}")

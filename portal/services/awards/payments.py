@@ -21,7 +21,7 @@ from portal.services.messages import notify
 from portal.workflow import LIVE_AWARD_STATES, advance_award
 
 
-def plan_payment(session: Session, officer: User, award: Award, *, amount_pence: int, due_on: date) -> Payment:
+def plan_payment(session: Session, award: Award, *, by: User, amount_pence: int, due_on: date) -> Payment:
     """Add an instalment; the plan can never add up to more than the award."""
     if award.status not in (AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.PAID):
         raise DomainError("Payments can only be planned for a live award.")
@@ -35,14 +35,12 @@ def plan_payment(session: Session, officer: User, award: Award, *, amount_pence:
     payment = Payment(award=award, amount_pence=amount_pence, due_on=due_on)
     session.add(payment)
     session.flush()
-    audit.record(
-        session, officer, AuditAction.PAYMENT_PLANNED, award, f"{pounds(amount_pence)} due {due_on.isoformat()}"
-    )
+    audit.record(session, by, AuditAction.PAYMENT_PLANNED, award, f"{pounds(amount_pence)} due {due_on.isoformat()}")
     session.flush()
     return payment
 
 
-def record_payment(session: Session, officer: User, payment: Payment, *, reference: str) -> None:
+def record_payment(session: Session, payment: Payment, *, by: User, reference: str) -> None:
     """Mark an instalment paid (once); when every instalment is paid the award is paid."""
     award = payment.award
     if award.status not in (AwardStatus.ACCEPTED, AwardStatus.PAID):
@@ -55,7 +53,7 @@ def record_payment(session: Session, officer: User, payment: Payment, *, referen
         session.execute(
             update(Payment)
             .where(Payment.id == payment.id, Payment.paid_at.is_(None))
-            .values(paid_at=utcnow(), reference=reference.strip()[:100], paid_by_id=officer.id)
+            .values(paid_at=utcnow(), reference=reference.strip()[:100], paid_by_id=by.id)
             .execution_options(synchronize_session=False)
         )
     )
@@ -65,7 +63,7 @@ def record_payment(session: Session, officer: User, payment: Payment, *, referen
     session.refresh(award)
     audit.record(
         session,
-        officer,
+        by,
         AuditAction.PAYMENT_MADE,
         payment,
         f"{pounds(payment.amount_pence)}, reference {payment.reference}",
@@ -75,7 +73,7 @@ def record_payment(session: Session, officer: User, payment: Payment, *, referen
     session.flush()
 
 
-def cancel_award(session: Session, officer: User, award: Award, *, reason: str) -> None:
+def cancel_award(session: Session, award: Award, *, by: User, reason: str) -> None:
     """Cancel a live award; its unpaid money goes back to the round's budget."""
     if not reason.strip():
         raise DomainError("Give the reason for cancelling")
@@ -89,7 +87,7 @@ def cancel_award(session: Session, officer: User, award: Award, *, reason: str) 
     decisions.release(session, award.application.round, returned)
     audit.record(
         session,
-        officer,
+        by,
         AuditAction.AWARD_CANCELLED,
         award,
         f"{pounds(returned)} returned to the budget: {award.cancel_reason}",
@@ -105,7 +103,7 @@ def cancel_award(session: Session, officer: User, award: Award, *, reason: str) 
     session.flush()
 
 
-def close_after_report(session: Session, officer: User, report: MonitoringReport) -> None:
+def close_after_report(session: Session, report: MonitoringReport, *, by: User) -> None:
     """The officer has read the end-of-grant report: the award is closed."""
     award = report.award
     if report.submitted_at is None:
@@ -114,6 +112,6 @@ def close_after_report(session: Session, officer: User, report: MonitoringReport
         advance_award(award, AwardStatus.REPORT_DUE)
     advance_award(award, AwardStatus.CLOSED)
     report.reviewed_at = utcnow()
-    report.reviewed_by_id = officer.id
-    audit.record(session, officer, AuditAction.AWARD_CLOSED, award, "End-of-grant report read")
+    report.reviewed_by_id = by.id
+    audit.record(session, by, AuditAction.AWARD_CLOSED, award, "End-of-grant report read")
     session.flush()

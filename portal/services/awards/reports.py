@@ -64,7 +64,7 @@ def ensure_open(report: MonitoringReport) -> None:
         raise DomainError("Reports can only be sent for grants that have been accepted.")
 
 
-def save_report(session: Session, report: MonitoringReport, user: User, values: dict[str, Any]) -> None:
+def save_report(session: Session, report: MonitoringReport, values: dict[str, Any], *, by: User) -> None:
     """Keep the answers as typed, with the total spend worked out from the lines that are money."""
     ensure_open(report)
     spend = {str(k): str(v)[:30] for k, v in (values.get("spend") or {}).items()}
@@ -121,7 +121,7 @@ def remove_photo(session: Session, storage: Storage, report: MonitoringReport, p
         raise DomainError("That photo is not part of this report.")
     thumbnail = photo.thumbnail_key
     with session.begin_nested():
-        delete_evidence(session, storage, photo, actor=by)
+        delete_evidence(session, storage, photo, by=by)
     if thumbnail:
         # The preview only: once the photo has gone, a leftover preview is swept later.
         with contextlib.suppress(StorageUnavailable):
@@ -151,7 +151,7 @@ def report_problems(report: MonitoringReport) -> dict[str, str]:
     return problems
 
 
-def submit_report(session: Session, report: MonitoringReport, user: User) -> bool:
+def submit_report(session: Session, report: MonitoringReport, *, by: User) -> bool:
     """Send the report. False when it had already been sent (a double tap)."""
     if report.submitted_at is not None:
         return False
@@ -163,7 +163,7 @@ def submit_report(session: Session, report: MonitoringReport, user: User) -> boo
         session.execute(
             update(MonitoringReport)
             .where(MonitoringReport.id == report.id, MonitoringReport.submitted_at.is_(None))
-            .values(submitted_at=utcnow(), submitted_by_id=user.id)
+            .values(submitted_at=utcnow(), submitted_by_id=by.id)
             .execution_options(synchronize_session=False)
         )
     )
@@ -171,16 +171,14 @@ def submit_report(session: Session, report: MonitoringReport, user: User) -> boo
     if claimed != 1:
         return False
     application = report.award.application
-    audit.record(
-        session, user, AuditAction.REPORT_SUBMITTED, report, f"End-of-grant report for {application.reference}"
-    )
+    audit.record(session, by, AuditAction.REPORT_SUBMITTED, report, f"End-of-grant report for {application.reference}")
     notify.queue_email(
         session,
-        to=user.email,
+        to=by.email,
         subject=f"Thank you for your report on {application.reference}",
         template="report_submitted",
         report=report,
-        user=user,
+        user=by,
     )
     team = programme_email()
     if team:

@@ -18,7 +18,7 @@ from portal.services import audit
 from portal.services.events import audience, registrations
 
 
-def mark_attendance(session: Session, actor: User, event: Event, attended_ids: set[int]) -> int:
+def mark_attendance(session: Session, event: Event, attended_ids: set[int], *, by: User) -> int:
     """Mark who came: ticked places are attended, the rest booked. Returns how many attended."""
     if event.status is EventStatus.CANCELLED:
         raise DomainError("This event was cancelled")
@@ -28,7 +28,7 @@ def mark_attendance(session: Session, actor: User, event: Event, attended_ids: s
             RegistrationStatus.ATTENDED if registration.id in attended_ids else RegistrationStatus.BOOKED
         )
     count = sum(1 for r in places if attended(r))
-    audit.record(session, actor, AuditAction.EVENT_ATTENDANCE_MARKED, event, f"{count} of {len(places)} attended")
+    audit.record(session, by, AuditAction.EVENT_ATTENDANCE_MARKED, event, f"{count} of {len(places)} attended")
     session.flush()
     return count
 
@@ -46,7 +46,7 @@ STATUS_LABELS = {
 }
 
 
-def register_rows(session: Session, actor: User, event: Event) -> list[list[object]]:
+def register_rows(session: Session, event: Event, *, by: User) -> list[list[object]]:
     """The register of everyone booked, attended or waiting, for the CSV export (audited)."""
     rows: list[list[object]] = [
         [
@@ -60,7 +60,7 @@ def register_rows(session: Session, actor: User, event: Event) -> list[list[obje
         ]
         for r in registrations.registrations_of(session, event, audience.LIVE)
     ]
-    audit.record(session, actor, AuditAction.EVENT_REGISTER_EXPORTED, event, f"{len(rows)} rows")
+    audit.record(session, by, AuditAction.EVENT_REGISTER_EXPORTED, event, f"{len(rows)} rows")
     session.flush()
     return rows
 

@@ -40,17 +40,17 @@ def bookable_organisations(session: Session, user: User, event: Event) -> list[O
     return [o for o in organisations if o.id in funded]
 
 
-def can_see(session: Session, user: User | None, event: Event) -> bool:
+def can_see(session: Session, event: Event, *, by: User | None) -> bool:
     """Officers see every event; others see published (or cancelled) events meant for them."""
-    if user is not None and user.has_role(Role.OFFICER):
+    if by is not None and by.has_role(Role.OFFICER):
         return True
     if event.status is EventStatus.DRAFT:
         return False
     if event.audience is EventAudience.ANYONE:
         return True
-    if user is None:
+    if by is None:
         return False
-    return bool(bookable_organisations(session, user, event)) or _has_registration(session, user, event)
+    return bool(bookable_organisations(session, by, event)) or _has_registration(session, by, event)
 
 
 def _has_registration(session: Session, user: User, event: Event) -> bool:
@@ -119,19 +119,19 @@ def my_registrations(
     return list(session.scalars(statement))
 
 
-def may_manage_registration(session: Session, user: User, registration: Registration) -> bool:
+def may_manage_registration(session: Session, registration: Registration, *, by: User) -> bool:
     """The person who booked it, or a member of the group it was booked for."""
-    if registration.user_id == user.id:
+    if registration.user_id == by.id:
         return True
     return registration.organisation_id is not None and any(
-        o.id == registration.organisation_id for o in groups_of(session, user)
+        o.id == registration.organisation_id for o in groups_of(session, by)
     )
 
 
-def sees_joining_link(session: Session, user: User | None, event: Event) -> bool:
+def sees_joining_link(session: Session, event: Event, *, by: User | None) -> bool:
     """The online joining link is only for officers and people with a booked place."""
-    if user is None or not event.online_link:
+    if by is None or not event.online_link:
         return False
-    if user.has_role(Role.OFFICER):
+    if by.has_role(Role.OFFICER):
         return True
-    return any(r.status in TAKEN for r in my_registrations(session, user, event))
+    return any(r.status in TAKEN for r in my_registrations(session, by, event))

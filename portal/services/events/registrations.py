@@ -101,7 +101,7 @@ def places_left(session: Session, event: Event) -> int:
 
 
 def book(
-    session: Session, user: User, event: Event, organisation: Organisation | None, attendees: list[Attendee]
+    session: Session, event: Event, organisation: Organisation | None, attendees: list[Attendee], *, by: User
 ) -> list[Registration]:
     """Book a place for each attendee while places last; the rest join the waiting list, in order."""
     attendees = [Attendee(a.name.strip()[:200], a.access_needs.strip()[:2000]) for a in attendees if a.name.strip()]
@@ -113,7 +113,7 @@ def book(
     session.refresh(event)
     if not taking_bookings(event):
         raise DomainError("This event is no longer taking bookings")
-    allowed = audience.bookable_organisations(session, user, event)
+    allowed = audience.bookable_organisations(session, by, event)
     if organisation is None:
         if event.audience is not EventAudience.ANYONE:
             raise DomainError("Choose the group you are booking for")
@@ -129,7 +129,7 @@ def book(
         free -= 1
         registration = Registration(
             event_id=event.id,
-            user_id=user.id,
+            user_id=by.id,
             organisation_id=organisation.id if organisation is not None else None,
             attendee_name=attendee.name,
             access_needs=attendee.access_needs,
@@ -143,7 +143,7 @@ def book(
     waiting = [r for r in registrations if r.status is RegistrationStatus.WAITLISTED]
     audit.record(
         session,
-        user,
+        by,
         AuditAction.EVENT_BOOKED,
         event,
         f"{len(booked)} booked, {len(waiting)} on the waiting list"
@@ -151,11 +151,11 @@ def book(
     )
     notify.queue_email(
         session,
-        to=user.email,
+        to=by.email,
         subject=f"{'Booked' if booked else 'Waiting list'}: {event.title}",
         template="event_booked",
         event=event,
-        user=user,
+        user=by,
         booked=booked,
         waiting=waiting,
         event_url=absolute_url("events.event", event_id=event.id),
@@ -164,7 +164,7 @@ def book(
     return registrations
 
 
-def cancel_registration(session: Session, user: User, registration: Registration) -> int:
+def cancel_registration(session: Session, registration: Registration, *, by: User) -> int:
     """Give up a place (or leave the waiting list); the first people waiting move up. Returns how many moved up."""
     if registration.status not in (RegistrationStatus.BOOKED, RegistrationStatus.WAITLISTED):
         raise DomainError("This booking cannot be cancelled")
@@ -176,7 +176,7 @@ def cancel_registration(session: Session, user: User, registration: Registration
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = utcnow()
     audit.record(
-        session, user, AuditAction.EVENT_BOOKING_CANCELLED, registration, f"{registration.attendee_name}, {event.title}"
+        session, by, AuditAction.EVENT_BOOKING_CANCELLED, registration, f"{registration.attendee_name}, {event.title}"
     )
     session.flush()
     return promote_from_waiting_list(session, event) if event.status is EventStatus.PUBLISHED else 0

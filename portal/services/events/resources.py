@@ -39,9 +39,9 @@ def _title(title: str) -> str:
 def add_file(
     session: Session,
     storage: Storage,
-    actor: User,
     received: ReceivedFile,
     *,
+    by: User,
     title: str,
     summary: str = "",
     event: Event | None = None,
@@ -61,14 +61,14 @@ def add_file(
         size_bytes=received.size,
         sha256=received.sha256,
         storage_key=key,
-        added_by_id=actor.id,
+        added_by_id=by.id,
         added_at=utcnow(),
     )
     try:
         with session.begin_nested():
             session.add(resource)
             session.flush()
-            audit.record(session, actor, AuditAction.RESOURCE_ADDED, resource, f"{title}: {received.filename}")
+            audit.record(session, by, AuditAction.RESOURCE_ADDED, resource, f"{title}: {received.filename}")
             session.flush()
     except BaseException:
         try:
@@ -80,7 +80,7 @@ def add_file(
 
 
 def add_link(
-    session: Session, actor: User, *, title: str, url: str, summary: str = "", event: Event | None = None
+    session: Session, *, by: User, title: str, url: str, summary: str = "", event: Event | None = None
 ) -> Resource:
     url = url.strip()
     if not url.startswith("https://") or len(url) > 500 or any(c.isspace() for c in url):
@@ -91,20 +91,20 @@ def add_link(
         summary=summary.strip()[:2000],
         kind=ResourceKind.LINK,
         link_url=url,
-        added_by_id=actor.id,
+        added_by_id=by.id,
         added_at=utcnow(),
     )
     session.add(resource)
     session.flush()
-    audit.record(session, actor, AuditAction.RESOURCE_ADDED, resource, f"{resource.title}: {url}")
+    audit.record(session, by, AuditAction.RESOURCE_ADDED, resource, f"{resource.title}: {url}")
     session.flush()
     return resource
 
 
-def remove(session: Session, storage: Storage, actor: User, resource: Resource) -> None:
+def remove(session: Session, storage: Storage, resource: Resource, *, by: User) -> None:
     """Remove the row, then any stored file (if storage fails the request rolls back and both stay)."""
     key = resource.storage_key
-    audit.record(session, actor, AuditAction.RESOURCE_REMOVED, resource, resource.title)
+    audit.record(session, by, AuditAction.RESOURCE_REMOVED, resource, resource.title)
     session.delete(resource)
     session.flush()
     if key:
@@ -139,8 +139,8 @@ def recent(session: Session, event_ids: set[int], limit: int = 3) -> list[Resour
     )
 
 
-def may_download(session: Session, user: User | None, resource: Resource) -> bool:
+def may_download(session: Session, resource: Resource, *, by: User | None) -> bool:
     """A library file is for everyone; an event's file only for those who may see the event."""
     if resource.kind is not ResourceKind.FILE:
         return False
-    return resource.event is None or audience.can_see(session, user, resource.event)
+    return resource.event is None or audience.can_see(session, resource.event, by=by)

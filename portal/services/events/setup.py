@@ -59,19 +59,19 @@ def _apply(event: Event, settings: EventSettings) -> None:
     event.round_id = settings.round_id if settings.audience is EventAudience.ROUND_GRANTEES else None
 
 
-def create_event(session: Session, actor: User, settings: EventSettings) -> Event:
+def create_event(session: Session, settings: EventSettings, *, by: User) -> Event:
     """A new draft event; nobody but officers sees it until it is published."""
     _check(settings)
-    event = Event(status=EventStatus.DRAFT, created_by_id=actor.id)
+    event = Event(status=EventStatus.DRAFT, created_by_id=by.id)
     _apply(event, settings)
     session.add(event)
     session.flush()
-    audit.record(session, actor, AuditAction.EVENT_CREATED, event, event.title)
+    audit.record(session, by, AuditAction.EVENT_CREATED, event, event.title)
     session.flush()
     return event
 
 
-def update_event(session: Session, actor: User, event: Event, settings: EventSettings) -> int:
+def update_event(session: Session, event: Event, settings: EventSettings, *, by: User) -> int:
     """Change the event's details; more places move people up from the waiting list. Returns how many moved up."""
     if event.status is EventStatus.CANCELLED:
         raise DomainError("This event has been cancelled, so it cannot be changed")
@@ -83,7 +83,7 @@ def update_event(session: Session, actor: User, event: Event, settings: EventSet
             f"{taken} places are already booked: the event needs at least that many places", field="capacity"
         )
     _apply(event, settings)
-    audit.record(session, actor, AuditAction.EVENT_CHANGED, event, event.title)
+    audit.record(session, by, AuditAction.EVENT_CHANGED, event, event.title)
     session.flush()
     return promote_from_waiting_list(session, event)
 
@@ -98,16 +98,16 @@ def may_change(event: Event) -> bool:
     return event.status is not EventStatus.CANCELLED
 
 
-def publish_event(session: Session, actor: User, event: Event) -> None:
+def publish_event(session: Session, event: Event, *, by: User) -> None:
     if not may_publish(event):
         raise DomainError("Only a draft event can be published")
     event.status = EventStatus.PUBLISHED
     event.published_at = utcnow()
-    audit.record(session, actor, AuditAction.EVENT_PUBLISHED, event, event.title)
+    audit.record(session, by, AuditAction.EVENT_PUBLISHED, event, event.title)
     session.flush()
 
 
-def cancel_event(session: Session, actor: User, event: Event) -> int:
+def cancel_event(session: Session, event: Event, *, by: User) -> int:
     """Cancel the event and email everyone booked or waiting. Returns how many people were told."""
     if not may_change(event):
         raise DomainError("This event is already cancelled")
@@ -134,6 +134,6 @@ def cancel_event(session: Session, actor: User, event: Event) -> int:
                     user=person,
                     events_url=absolute_url("events.index"),
                 )
-    audit.record(session, actor, AuditAction.EVENT_CANCELLED, event, f"{event.title}: {len(people)} people told")
+    audit.record(session, by, AuditAction.EVENT_CANCELLED, event, f"{event.title}: {len(people)} people told")
     session.flush()
     return len(people)

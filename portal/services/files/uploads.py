@@ -191,14 +191,14 @@ def store_evidence(
     return evidence
 
 
-def delete_evidence(session: Session, storage: Storage, evidence: Evidence, *, actor: User | None) -> None:
+def delete_evidence(session: Session, storage: Storage, evidence: Evidence, *, by: User | None) -> None:
     """Remove the Evidence row, then its stored object.
 
     The row goes first: if storage then fails, StorageUnavailable makes the
     request roll back and the row (and file) are still there to try again.
     """
     key = evidence.storage_key
-    audit.record(session, actor, AuditAction.EVIDENCE_DELETED, evidence, _summary(evidence))
+    audit.record(session, by, AuditAction.EVIDENCE_DELETED, evidence, _summary(evidence))
     session.delete(evidence)
     session.flush()
     storage.delete(key)

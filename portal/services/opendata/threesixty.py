@@ -293,7 +293,7 @@ def candidates(session: Session, grant_round: Round) -> list[Candidate]:
     return [Candidate(*row) for row in rows]  # type: ignore[arg-type]
 
 
-def choose(session: Session, officer: User, grant_round: Round, award_ids: set[int]) -> int:
+def choose(session: Session, grant_round: Round, award_ids: set[int], *, by: User) -> int:
     """Publish exactly the chosen awards of the round; returns how many are published.
 
     Choosing an award the group has not accepted yet is refused.
@@ -312,9 +312,7 @@ def choose(session: Session, officer: User, grant_round: Round, award_ids: set[i
         .values(published=Award.id.in_(chosen) if chosen else False)
         .execution_options(synchronize_session="fetch")
     )
-    audit.record(
-        session, officer, AuditAction.AWARDS_CHOSEN_FOR_PUBLISHING, grant_round, f"{len(chosen)} awards published"
-    )
+    audit.record(session, by, AuditAction.AWARDS_CHOSEN_FOR_PUBLISHING, grant_round, f"{len(chosen)} awards published")
     session.flush()
     return len(chosen)
 

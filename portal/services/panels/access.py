@@ -98,12 +98,12 @@ def assignment_for(session: Session, user: User, application_id: int) -> Assignm
     return assignment
 
 
-def can_open_application(session: Session, user: User, application_id: int) -> bool:
+def can_open_application(session: Session, application_id: int, *, by: User) -> bool:
     """Assigned, current, onboarded and not conflicted: they may read the application and its shared files."""
-    assignment = assignment_for(session, user, application_id)
+    assignment = assignment_for(session, by, application_id)
     if assignment is None:
         return False
-    member = current_membership(session, user, assignment.panel_id)
+    member = current_membership(session, by, assignment.panel_id)
     return member is not None and member.onboarded_at is not None
 
 
@@ -135,22 +135,22 @@ def review_progress(session: Session, user: User, panel_id: int) -> ReviewProgre
     return ReviewProgress(submitted=submitted, outstanding=outstanding)
 
 
-def sees_panel_scores(session: Session, user: User, panel: Panel) -> bool:
+def sees_panel_scores(session: Session, panel: Panel, *, by: User) -> bool:
     """Whether other members' scores on this panel may be shown to the user now."""
-    member = current_membership(session, user, panel.id)
+    member = current_membership(session, by, panel.id)
     if member is None or member.onboarded_at is None:
         return False
-    progress = review_progress(session, user, panel.id)
+    progress = review_progress(session, by, panel.id)
     return progress.submitted > 0 and progress.outstanding == 0
 
 
-def visible_results(session: Session, user: User, panel: Panel) -> list[results.ResultRow] | None:
+def visible_results(session: Session, panel: Panel, *, by: User) -> list[results.ResultRow] | None:
     """The panel's ranked results as this panellist may see them; None while they may not."""
-    if not sees_panel_scores(session, user, panel):
+    if not sees_panel_scores(session, panel, by=by):
         return None
     of_this_panel = Application.id.in_(select(Assignment.application_id).where(Assignment.panel_id == panel.id))
-    not_theirs = Application.organisation_id.not_in(open_conflicts(user.id)) & Application.organisation_id.not_in(
-        organisations.group_ids_of(user)
+    not_theirs = Application.organisation_id.not_in(open_conflicts(by.id)) & Application.organisation_id.not_in(
+        organisations.group_ids_of(by)
     )
     return results.round_results(session, panel.round, only=of_this_panel & not_theirs)
 
@@ -164,7 +164,7 @@ class OtherReview:
     comment: str
 
 
-def others_reviews(session: Session, assignment: Assignment, user: User) -> list[OtherReview] | None:
+def others_reviews(session: Session, assignment: Assignment, *, by: User) -> list[OtherReview] | None:
     """Everyone else's submitted reviews of the application, without names; None while hidden.
 
     Hidden until the user's own review of it is in and they may see the panel's scores.
@@ -173,15 +173,15 @@ def others_reviews(session: Session, assignment: Assignment, user: User) -> list
     own_submitted = session.scalar(
         select(
             exists().where(
-                Review.application_id == application_id, Review.panellist_id == user.id, Review.submitted.is_(True)
+                Review.application_id == application_id, Review.panellist_id == by.id, Review.submitted.is_(True)
             )
         )
     )
-    if not own_submitted or not sees_panel_scores(session, user, assignment.panel):
+    if not own_submitted or not sees_panel_scores(session, assignment.panel, by=by):
         return None
     others = session.scalars(
         select(Review)
-        .where(Review.application_id == application_id, Review.submitted.is_(True), Review.panellist_id != user.id)
+        .where(Review.application_id == application_id, Review.submitted.is_(True), Review.panellist_id != by.id)
         .options(selectinload(Review.scores))
         .order_by(Review.submitted_at, Review.id)
     ).all()

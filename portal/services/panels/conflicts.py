@@ -53,7 +53,7 @@ def can_declare_late(session: Session, assignment: Assignment) -> bool:
     )
 
 
-def declare_conflict(session: Session, assignment: Assignment, user: User, *, nature: str) -> Assignment | None:
+def declare_conflict(session: Session, assignment: Assignment, *, by: User, nature: str) -> Assignment | None:
     """The panellist declares a conflict with the application's group: record it, take the work away, pass it on.
 
     Returns who has the application now (None when nobody else can take it); the officers are told either way.
@@ -67,16 +67,16 @@ def declare_conflict(session: Session, assignment: Assignment, user: User, *, na
     application = assignment.application
     entry = _open_entry(
         session,
-        panellist_id=user.id,
+        panellist_id=by.id,
         organisation_id=application.organisation_id,
         round_id=application.round_id,
         application_id=application.id,
         nature=nature,
-        by=user,
+        by=by,
     )
-    audit.record(session, user, AuditAction.CONFLICT_DECLARED, application, entry.nature or "No details given")
+    audit.record(session, by, AuditAction.CONFLICT_DECLARED, application, entry.nature or "No details given")
     withdrawn = _withdraw_work(
-        session, user, application.organisation_id, by=user, why="declared a conflict of interest", email_team=True
+        session, by, application.organisation_id, by=by, why="declared a conflict of interest", email_team=True
     )
     return next((r for a, r in withdrawn.passed_on if a.id == application.id), None)
 
@@ -252,7 +252,7 @@ def _withdraw_work(
             f"From {panellist.email}, who {why}" + ("; their draft review is removed" if had_draft else ""),
         )
         replacement = (
-            membership.assign_one_more(session, panel, application, assigned_by=by)
+            membership.assign_one_more(session, panel, application, by=by)
             if application.status is ApplicationStatus.WITH_PANEL
             else None
         )

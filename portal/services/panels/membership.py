@@ -33,12 +33,12 @@ from portal.services.people.sessions import end_all_sessions
 
 
 def create_panel(
-    session: Session, officer: User, grant_round: Round, *, name: str, reviews_due_at: datetime | None
+    session: Session, grant_round: Round, *, by: User, name: str, reviews_due_at: datetime | None
 ) -> Panel:
     panel = Panel(round=grant_round, name=name.strip(), reviews_due_at=reviews_due_at)
     session.add(panel)
     session.flush()
-    audit.record(session, officer, AuditAction.PANEL_CREATED, panel, f"{panel.name} for {grant_round.title}")
+    audit.record(session, by, AuditAction.PANEL_CREATED, panel, f"{panel.name} for {grant_round.title}")
     session.flush()
     return panel
 
@@ -103,7 +103,7 @@ def find_pairs(session: Session, ids: list[tuple[int, int]]) -> list[tuple[Panel
     return found
 
 
-def invite_member(session: Session, officer: User, panel: Panel, *, email: str, name: str) -> PanelMember:
+def invite_member(session: Session, panel: Panel, *, by: User, email: str, name: str) -> PanelMember:
     """Add someone to the panel (making their account if needed) and email them the link to start."""
     email = email.strip().lower()
     user = session.scalar(select(User).where(User.email == email))
@@ -116,7 +116,7 @@ def invite_member(session: Session, officer: User, panel: Panel, *, email: str, 
         user.grant(Role.PANELLIST)
         session.flush()
         # A new role ends the sessions they had; the invitation tells them to sign in.
-        end_all_sessions(session, user, by=officer, reason="made a panel member")
+        end_all_sessions(session, user, by=by, reason="made a panel member")
     session.flush()
     if session.scalar(select(PanelMember.id).where(PanelMember.panel_id == panel.id, PanelMember.user_id == user.id)):
         raise DomainError(f"{email} is already on this panel.")
@@ -128,7 +128,7 @@ def invite_member(session: Session, officer: User, panel: Panel, *, email: str, 
     except IntegrityError:
         raise DomainError(f"{email} is already on this panel.") from None
     session.expire(panel, ["members"])
-    audit.record(session, officer, AuditAction.PANEL_MEMBER_INVITED, panel, email)
+    audit.record(session, by, AuditAction.PANEL_MEMBER_INVITED, panel, email)
     notify.queue_email(
         session,
         to=email,
@@ -153,7 +153,7 @@ def complete_onboarding(session: Session, member: PanelMember, *, accepted: bool
     session.flush()
 
 
-def confirm_no_conflict(session: Session, assignment: Assignment, user: User) -> None:
+def confirm_no_conflict(session: Session, assignment: Assignment, *, by: User) -> None:
     assignment.no_conflict_confirmed_at = assignment.no_conflict_confirmed_at or utcnow()
     session.flush()
 
@@ -177,7 +177,7 @@ def withdraw(session: Session, assignment: Assignment) -> bool:
     return had_draft
 
 
-def leave_panel(session: Session, officer: User, member: PanelMember) -> list[Application]:
+def leave_panel(session: Session, member: PanelMember, *, by: User) -> list[Application]:
     """A member drops out: their unfinished reviews go to others. Returns applications nobody could take."""
     member.left_at = utcnow()
     session.flush()
@@ -196,16 +196,14 @@ def leave_panel(session: Session, officer: User, member: PanelMember) -> list[Ap
             continue
         application = assignment.application
         withdraw(session, assignment)
-        if assign_one_more(session, member.panel, application, assigned_by=officer) is None:
+        if assign_one_more(session, member.panel, application, by=by) is None:
             stranded.append(application)
-    audit.record(session, officer, AuditAction.PANEL_MEMBER_LEFT, member.panel, member.user.email)
+    audit.record(session, by, AuditAction.PANEL_MEMBER_LEFT, member.panel, member.user.email)
     session.flush()
     return stranded
 
 
-def assign(
-    session: Session, officer: User | None, panel: Panel, application: Application, panellist: User
-) -> Assignment:
+def assign(session: Session, panel: Panel, application: Application, panellist: User, *, by: User | None) -> Assignment:
     """Give one application to one panellist, if the rules allow it."""
     refused = access.why_not_assignable(session, panel, application, panellist)
     if refused:
@@ -216,11 +214,11 @@ def assign(
     if existing is not None:
         return existing
     assignment = Assignment(
-        application=application, panellist=panellist, panel=panel, assigned_by_id=officer.id if officer else None
+        application=application, panellist=panellist, panel=panel, assigned_by_id=by.id if by else None
     )
     session.add(assignment)
     session.flush()
-    audit.record(session, officer, AuditAction.APPLICATION_ASSIGNED, application, f"To {panellist.email}")
+    audit.record(session, by, AuditAction.APPLICATION_ASSIGNED, application, f"To {panellist.email}")
     return assignment
 
 
@@ -234,16 +232,14 @@ def candidates(session: Session, panel: Panel, application: Application) -> list
     return [u for u in access.panellists_who_may_take(session, panel, application) if u.id not in already]
 
 
-def assign_one_more(
-    session: Session, panel: Panel, application: Application, *, assigned_by: User | None
-) -> Assignment | None:
+def assign_one_more(session: Session, panel: Panel, application: Application, *, by: User | None) -> Assignment | None:
     """Give the application to the least busy member who may take it; None when nobody can."""
     found = candidates(session, panel, application)
     if not found:
         return None
     load = _load(session, panel)
     chosen = min(found, key=lambda u: (load[u.id], u.id))
-    return assign(session, assigned_by, panel, application, chosen)
+    return assign(session, panel, application, chosen, by=by)
 
 
 def _fill(session: Session, panel: Panel, application: Application, *, by: User) -> tuple[list[Assignment], int]:
@@ -252,14 +248,14 @@ def _fill(session: Session, panel: Panel, application: Application, *, by: User)
     needed = panel.round.reviews_per_application
     made: list[Assignment] = []
     while have + len(made) < needed:
-        assignment = assign_one_more(session, panel, application, assigned_by=by)
+        assignment = assign_one_more(session, panel, application, by=by)
         if assignment is None:
             break
         made.append(assignment)
     return made, max(0, needed - have - len(made))
 
 
-def assign_automatically(session: Session, officer: User, panel: Panel) -> tuple[int, list[Application]]:
+def assign_automatically(session: Session, panel: Panel, *, by: User) -> tuple[int, list[Application]]:
     """Give each application with the panel its number of reviewers, evenly; return (made, short of reviewers)."""
     applications = list(
         session.scalars(
@@ -271,11 +267,11 @@ def assign_automatically(session: Session, officer: User, panel: Panel) -> tuple
     made = 0
     short = []
     for application in applications:
-        assignments, missing = _fill(session, panel, application, by=officer)
+        assignments, missing = _fill(session, panel, application, by=by)
         made += len(assignments)
         if missing:
             short.append(application)
-    audit.record(session, officer, AuditAction.APPLICATIONS_ASSIGNED_AUTOMATICALLY, panel, f"{made} assignments made")
+    audit.record(session, by, AuditAction.APPLICATIONS_ASSIGNED_AUTOMATICALLY, panel, f"{made} assignments made")
     session.flush()
     return made, short
 
@@ -310,7 +306,7 @@ def tell_officers(
 
 def record_results_seen(session: Session, member: PanelMember, *, by: User) -> None:
     """Note when the member first saw the panel's results: from then on they may know others' marks."""
-    if member.user_id != by.id or not access.sees_panel_scores(session, by, member.panel):
+    if member.user_id != by.id or not access.sees_panel_scores(session, member.panel, by=by):
         raise DomainError("You will see the panel's results once you have submitted all your reviews.")
     if member.results_seen_at is not None:
         return
@@ -361,7 +357,7 @@ def send_to_panel(
         refused = access.why_not_assignable(session, panel, application, panellist)  # type: ignore[arg-type]
         if refused:
             raise DomainError(refused)
-    decisions.mark_eligible(session, by, application)
+    decisions.mark_eligible(session, application, by=by)
     if panel is None:
         return SentToPanel(assigned=[])
     if automatically:
@@ -369,6 +365,6 @@ def send_to_panel(
         session.flush()
         return SentToPanel(assigned=[a.panellist for a in made], short_by=short_by)
     for panellist in chosen:
-        assign(session, by, panel, application, panellist)
+        assign(session, panel, application, panellist, by=by)
     session.flush()
     return SentToPanel(assigned=chosen)

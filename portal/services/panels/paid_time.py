@@ -95,7 +95,7 @@ def time_owed(session: Session, panel: Panel) -> list[TimeOwed]:
     return rows
 
 
-def mark_paid(session: Session, officer: User, panel: Panel, panellist_id: int) -> int:
+def mark_paid(session: Session, panel: Panel, panellist_id: int, *, by: User) -> int:
     """Mark the panellist's unpaid time on this panel as paid; returns the minutes marked."""
     entries = session.scalars(
         select(TimeEntry).where(
@@ -107,13 +107,11 @@ def mark_paid(session: Session, officer: User, panel: Panel, panellist_id: int) 
     session.execute(
         update(TimeEntry)
         .where(TimeEntry.id.in_([e.id for e in entries]), TimeEntry.paid_at.is_(None))
-        .values(paid_at=utcnow(), paid_by_id=officer.id)
+        .values(paid_at=utcnow(), paid_by_id=by.id)
         .execution_options(synchronize_session=False)
     )
     minutes = sum(e.minutes for e in entries)
-    audit.record(
-        session, officer, AuditAction.PANEL_TIME_PAID, panel, f"{minutes} minutes for panellist {panellist_id}"
-    )
+    audit.record(session, by, AuditAction.PANEL_TIME_PAID, panel, f"{minutes} minutes for panellist {panellist_id}")
     session.flush()
     return minutes
 

@@ -210,7 +210,7 @@ def round_results(
     return with_funding_line(rank(rows), grant_round.budget_pence - grant_round.committed_pence)
 
 
-def moderate(session: Session, officer: User, application: Application, *, score: float, reason: str) -> ModeratedScore:
+def moderate(session: Session, application: Application, *, by: User, score: float, reason: str) -> ModeratedScore:
     """Record the panel meeting's moderated score; the reviews themselves are never changed."""
     points = application.round.criteria[0].score_points if application.round.criteria else [1, 5]
     if not min(points) <= score <= max(points):
@@ -224,13 +224,13 @@ def moderate(session: Session, officer: User, application: Application, *, score
     moderation = existing or ModeratedScore(application_id=application.id, score_hundredths=0, reason="")
     moderation.score_hundredths = round(score * 100)
     moderation.reason = reason.strip()[:2000]
-    moderation.moderated_by_id = officer.id
+    moderation.moderated_by_id = by.id
     moderation.moderated_at = utcnow()
     session.add(moderation)
     session.flush()
     audit.record(
         session,
-        officer,
+        by,
         AuditAction.SCORE_MODERATED,
         application,
         f"Moderated score {before} → {score:.2f}: {moderation.reason}",

@@ -104,15 +104,15 @@ def _write(review: Review, criteria: list[Criterion], answers: dict[int, Criteri
 def save_draft(
     session: Session,
     assignment: Assignment,
-    user: User,
     answers: dict[int, CriterionAnswer],
     *,
+    by: User,
     recommendation: Recommendation | None,
     comment: str,
 ) -> Review:
     """Keep what they have so far. A submitted review cannot go back to draft."""
     application = assignment.application
-    review = _review(session, application, user)
+    review = _review(session, application, by)
     if review.submitted:
         raise DomainError("You have already submitted this review, so it can no longer be changed.")
     _write(review, application.round.criteria, answers)
@@ -125,9 +125,9 @@ def save_draft(
 def submit_review(
     session: Session,
     assignment: Assignment,
-    user: User,
     answers: dict[int, CriterionAnswer],
     *,
+    by: User,
     recommendation: Recommendation | None,
     comment: str,
 ) -> bool:
@@ -139,7 +139,7 @@ def submit_review(
     found = problems(criteria, answers, recommendation)
     if found:
         raise DomainError("Finish your review before you submit it: " + "; ".join(found.values()))
-    review = _review(session, application, user)
+    review = _review(session, application, by)
     claimed = rowcount(
         session.execute(
             update(Review)
@@ -172,7 +172,7 @@ def submit_review(
     session.flush()
     session.refresh(review)
     # problems() has refused a review without a recommendation.
-    audit.record(session, user, AuditAction.REVIEW_SUBMITTED, application, RECOMMENDATIONS[recommendation])  # type: ignore[index]
+    audit.record(session, by, AuditAction.REVIEW_SUBMITTED, application, RECOMMENDATIONS[recommendation])  # type: ignore[index]
     mark_scored_if_complete(session, application)
     session.flush()
     return True
@@ -199,8 +199,8 @@ def submit_draft(session: Session, assignment: Assignment, *, by: User) -> bool:
     return submit_review(
         session,
         assignment,
-        by,
         draft_answers(review),
+        by=by,
         recommendation=review.recommendation,
         comment=review.comment,
     )

@@ -97,8 +97,8 @@ def email_taken(session: Session, email: str) -> bool:
 
 def create_person(
     session: Session,
-    actor: User,
     *,
+    by: User,
     name: str,
     email: str,
     role: Role,
@@ -126,7 +126,7 @@ def create_person(
         raise DomainError(
             f"There is already an account for {email}. Find it in the list of people to change it."
         ) from None
-    record(session, actor, AuditAction.ACCOUNT_CREATED, user, summary=f"{email} added as {ROLE_LABELS[role].lower()}")
+    record(session, by, AuditAction.ACCOUNT_CREATED, user, summary=f"{email} added as {ROLE_LABELS[role].lower()}")
     queue_email(
         session,
         to=email,
@@ -157,7 +157,7 @@ def _lock(session: Session, user: User) -> None:
     session.refresh(user, ["active", "role_grants"])
 
 
-def set_roles(session: Session, actor: User, user: User, roles: Iterable[Role]) -> tuple[set[Role], set[Role]]:
+def set_roles(session: Session, user: User, roles: Iterable[Role], *, by: User) -> tuple[set[Role], set[Role]]:
     """Give ``user`` exactly ``roles``; return (granted, revoked).
 
     Any change ends every session ``user`` has (their own too, when admins
@@ -171,32 +171,30 @@ def set_roles(session: Session, actor: User, user: User, roles: Iterable[Role]) 
     current = set(user.roles)
     granted = wanted - current
     revoked = current - wanted
-    if user.id == actor.id and Role.ADMIN in revoked:
+    if user.id == by.id and Role.ADMIN in revoked:
         raise DomainError(
             "You cannot remove your own administrator role. Ask another administrator to do it if it is needed."
         )
     for role in sorted(granted):
         user.grant(role)
-        record(session, actor, AuditAction.ROLE_GRANTED, user, summary=f"{ROLE_LABELS[role]} given to {user.email}")
+        record(session, by, AuditAction.ROLE_GRANTED, user, summary=f"{ROLE_LABELS[role]} given to {user.email}")
     for role in sorted(revoked):
         user.revoke(role)
-        record(
-            session, actor, AuditAction.ROLE_REVOKED, user, summary=f"{ROLE_LABELS[role]} taken away from {user.email}"
-        )
+        record(session, by, AuditAction.ROLE_REVOKED, user, summary=f"{ROLE_LABELS[role]} taken away from {user.email}")
     if granted or revoked:
         # Their sessions signed in for the roles they had: they sign in again for the new ones.
-        end_all_sessions(session, user, by=actor, reason="their roles changed")
+        end_all_sessions(session, user, by=by, reason="their roles changed")
     session.flush()
     return granted, revoked
 
 
-def deactivate(session: Session, actor: User, user: User) -> int:
+def deactivate(session: Session, user: User, *, by: User) -> int:
     """Stop ``user`` signing in and end every session they have now.
 
     Returns how many sessions were ended. Deactivating someone who is
     already deactivated changes nothing.
     """
-    if user.id == actor.id:
+    if user.id == by.id:
         raise DomainError("You cannot deactivate your own account. Ask another administrator to do it if it is needed.")
     _lock(session, user)
     if not user.active:
@@ -205,7 +203,7 @@ def deactivate(session: Session, actor: User, user: User) -> int:
     ended = revoke_all(session, user)
     record(
         session,
-        actor,
+        by,
         AuditAction.ACCOUNT_DEACTIVATED,
         user,
         summary=f"{user.email} deactivated; {ended} session(s) ended",
@@ -214,13 +212,13 @@ def deactivate(session: Session, actor: User, user: User) -> int:
     return ended
 
 
-def reactivate(session: Session, actor: User, user: User) -> bool:
+def reactivate(session: Session, user: User, *, by: User) -> bool:
     """Let ``user`` sign in again. Returns False if they were already active."""
     _lock(session, user)
     if user.active:
         return False
     user.active = True
     user.failed_sign_in_count = 0
-    record(session, actor, AuditAction.ACCOUNT_REACTIVATED, user, summary=f"{user.email} can sign in again")
+    record(session, by, AuditAction.ACCOUNT_REACTIVATED, user, summary=f"{user.email} can sign in again")
     session.flush()
     return True

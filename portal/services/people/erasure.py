@@ -95,7 +95,7 @@ def scrub_text(session: Session, needles: list[str], *, skip_tables: Iterable[st
     return changed
 
 
-def delete_files(session: Session, storage: Storage, actor: User | None, evidence: Iterable[Evidence], why: str) -> int:
+def delete_files(session: Session, storage: Storage, evidence: Iterable[Evidence], why: str, *, by: User | None) -> int:
     """Delete each file (and its thumbnail) from storage and its Evidence row; the audit
     entries name the file by id and kind only, never by its original name."""
     deleted = 0
@@ -106,7 +106,7 @@ def delete_files(session: Session, storage: Storage, actor: User | None, evidenc
             select(AuditEntry).where(AuditEntry.object_type == "Evidence", AuditEntry.object_id == item.id)
         ):
             entry.summary = entry.summary.replace(item.original_filename, ERASED)
-        record(session, actor, AuditAction.EVIDENCE_DELETED, item, summary=f"{item.kind.value} file, {why}")
+        record(session, by, AuditAction.EVIDENCE_DELETED, item, summary=f"{item.kind.value} file, {why}")
         session.delete(item)
         session.flush()
         for key in keys:
@@ -137,7 +137,7 @@ def _clear_bank_details(session: Session, organisation_ids: list[int]) -> int:
     return cleared
 
 
-def erase_person(session: Session, storage: Storage, actor: User | None, user: User) -> ErasureResult:
+def erase_person(session: Session, storage: Storage, user: User, *, by: User | None) -> ErasureResult:
     """Replace ``user``'s personal details with neutral stand-ins everywhere the portal holds them.
 
     Awards, payments, applications and reviews stay (with their amounts and
@@ -145,7 +145,7 @@ def erase_person(session: Session, storage: Storage, actor: User | None, user: U
     longer sign in. Files the person uploaded for a group they were the only
     member of are deleted. Erasing an erased person raises DomainError.
     """
-    if actor is not None and actor.id == user.id:
+    if by is not None and by.id == user.id:
         raise DomainError("You cannot erase your own account. Ask another administrator to do it.")
     session.execute(select(User.id).where(User.id == user.id).with_for_update())
     session.refresh(user)
@@ -170,7 +170,7 @@ def erase_person(session: Session, storage: Storage, actor: User | None, user: U
         for evidence in _uploaded(session, user)
         if (owner := owning_organisation_id(session, evidence)) is None or owner in sole
     ]
-    files_deleted = delete_files(session, storage, actor, files, "deleted with the person who uploaded it")
+    files_deleted = delete_files(session, storage, files, "deleted with the person who uploaded it", by=by)
 
     sessions_ended = rowcount(
         session.execute(
@@ -208,7 +208,7 @@ def erase_person(session: Session, storage: Storage, actor: User | None, user: U
     rows_scrubbed = scrub_text(session, needles, skip_tables={"users"})
     record(
         session,
-        actor,
+        by,
         AuditAction.PERSON_ERASED,
         user,
         summary=(

@@ -77,7 +77,7 @@ def anonymise_application(session: Session, storage: Storage, application: Appli
             .order_by(Evidence.id)
         )
     )
-    deleted = erasure.delete_files(session, storage, None, files, "its retention period ended")
+    deleted = erasure.delete_files(session, storage, files, "its retention period ended", by=None)
 
     title = application.title
     for entry in session.scalars(

@@ -76,7 +76,7 @@ def offered_actions(
     return OfferedActions(
         check=membership.can_send_to_panel(application),
         decide=decide,
-        second=pending is not None and decisions.may_second(pending, by),
+        second=pending is not None and decisions.may_second(pending, by=by),
         decline=can_advance_application(status, A.DECLINED) and (decide or pending is not None),
         panel_reviewing=can_advance_application(status, A.SCORED),
         award_cap_pence=decisions.award_cap(application),

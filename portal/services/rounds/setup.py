@@ -166,7 +166,7 @@ def settle_questions(session: Session, questions: dict[str, Any], existing: Roun
     return {**questions, "extra": asked + removed, "last_key_number": last}
 
 
-def save(session: Session, officer: User, settings: RoundSettings, existing: Round | None = None) -> Round:
+def save(session: Session, settings: RoundSettings, existing: Round | None = None, *, by: User) -> Round:
     problems = check(session, settings, existing)
     if problems:
         raise DomainError("Fix the problems on the page: " + "; ".join(problems.values()))
@@ -225,14 +225,14 @@ def save(session: Session, officer: User, settings: RoundSettings, existing: Rou
     session.flush()
     audit.record(
         session,
-        officer,
+        by,
         AuditAction.ROUND_CHANGED if existing else AuditAction.ROUND_CREATED,
         grant_round,
         grant_round.title,
     )
     if reviews_before is not None and grant_round.reviews_per_application < reviews_before:
         # Fewer reviews asked for: applications waiting on the panel may now have all they need.
-        scoring.recheck_waiting(session, grant_round, by=officer)
+        scoring.recheck_waiting(session, grant_round, by=by)
     session.flush()
     return grant_round
 

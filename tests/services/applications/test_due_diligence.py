@@ -113,7 +113,7 @@ def test_an_overdue_report_is_found(session: Session, grant_round: Round) -> Non
 def give_bank_details(session: Session, award: Award, sort_code: str, account: str) -> None:
     award.status = AwardStatus.ACCEPTED
     bank_details.save_bank_details(
-        session, award, make_user(session), bank_details.BankDetails("Treasurer", sort_code, account)
+        session, award, bank_details.BankDetails("Treasurer", sort_code, account), by=make_user(session)
     )
 
 

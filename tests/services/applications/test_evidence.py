@@ -88,10 +88,10 @@ def test_members_and_officers_see_files_through_every_kind_of_owner(session: Ses
         make_evidence(session, storage, organisation_id=group.id),
     ]
     for item in files:
-        assert can_see_evidence(session, member, item)
-        assert can_see_evidence(session, officer, item)
-        assert not can_see_evidence(session, stranger, item)
-        assert not can_see_evidence(session, panellist, item)
+        assert can_see_evidence(session, item, by=member)
+        assert can_see_evidence(session, item, by=officer)
+        assert not can_see_evidence(session, item, by=stranger)
+        assert not can_see_evidence(session, item, by=panellist)
 
 
 def test_the_group_is_told_which_files_the_panel_sees(session: Session) -> None:
@@ -131,15 +131,15 @@ def test_an_assigned_panellist_sees_only_the_applications_photos(session: Sessio
 
     assert panel_may_see(photo)
     assert shown_to_panel(application) == [photo]
-    assert can_see_evidence(session, june, photo)
-    assert not can_see_evidence(session, ravi, photo)  # on the panel, but not assigned it
+    assert can_see_evidence(session, photo, by=june)
+    assert not can_see_evidence(session, photo, by=ravi)  # on the panel, but not assigned it
     for item in hidden:
         assert not panel_may_see(item)
-        assert not can_see_evidence(session, june, item)
+        assert not can_see_evidence(session, item, by=june)
     # Not onboarded yet, or conflicted with the group: not even the photos.
     panel.members[0].onboarded_at = None
-    assert not can_see_evidence(session, june, photo)
+    assert not can_see_evidence(session, photo, by=june)
     panel.members[0].onboarded_at = panel.members[1].onboarded_at
     session.add(ConflictDeclaration(panellist_id=june.id, organisation_id=group.id))
     session.flush()
-    assert not can_see_evidence(session, june, photo)
+    assert not can_see_evidence(session, photo, by=june)

@@ -36,14 +36,14 @@ IDEA = {"title": "Walk and talk", "activities": "Weekly walks.", "local_need": "
 def new_draft(session: Session) -> Application:
     member = make_user(session, name="Amina Yusuf")
     group = make_organisation(session, members=(member,))
-    application = lifecycle.start_application(session, make_round(session), group, member)
+    application = lifecycle.start_application(session, make_round(session), group, by=member)
     session.commit()
     return application
 
 
 def test_starting_twice_continues_the_same_draft(session: Session) -> None:
     application = new_draft(session)
-    again = lifecycle.start_application(session, application.round, application.organisation, application.created_by)  # type: ignore[arg-type]
+    again = lifecycle.start_application(session, application.round, application.organisation, by=application.created_by)  # type: ignore[arg-type]
     assert again.id == application.id
     assert session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "application started")) == 1
 
@@ -52,14 +52,14 @@ def test_a_closed_round_takes_no_new_applications(session: Session) -> None:
     member = make_user(session)
     closed = make_round(session, opens_at=utcnow() - timedelta(days=30), closes_at=utcnow() - timedelta(days=1))
     with pytest.raises(DomainError, match="closed on"):
-        lifecycle.start_application(session, closed, make_organisation(session, members=(member,)), member)
+        lifecycle.start_application(session, closed, make_organisation(session, members=(member,)), by=member)
 
 
 def test_each_save_bumps_the_sections_revision_and_keeps_half_answers(session: Session) -> None:
     application = new_draft(session)
     user = application.created_by
-    lifecycle.save_answers(session, application, user, "idea", {"title": "Walks", "activities": ""}, revision=0)  # type: ignore[arg-type]
-    lifecycle.save_answers(session, application, user, "benefit", {"people_count": "lots"}, revision=0)  # type: ignore[arg-type]
+    lifecycle.save_answers(session, application, "idea", {"title": "Walks", "activities": ""}, by=user, revision=0)  # type: ignore[arg-type]
+    lifecycle.save_answers(session, application, "benefit", {"people_count": "lots"}, by=user, revision=0)  # type: ignore[arg-type]
     session.commit()
     reread(session)
 
@@ -73,24 +73,24 @@ def test_each_save_bumps_the_sections_revision_and_keeps_half_answers(session: S
 def test_a_stale_save_is_refused_and_shows_what_is_saved(session: Session) -> None:
     application = new_draft(session)
     user = application.created_by
-    lifecycle.save_answers(session, application, user, "idea", IDEA, revision=0)  # type: ignore[arg-type]
+    lifecycle.save_answers(session, application, "idea", IDEA, by=user, revision=0)  # type: ignore[arg-type]
     session.commit()
 
     with pytest.raises(StaleSection) as refused:
-        lifecycle.save_answers(session, application, user, "idea", {**IDEA, "title": "Mine"}, revision=0)  # type: ignore[arg-type]
+        lifecycle.save_answers(session, application, "idea", {**IDEA, "title": "Mine"}, by=user, revision=0)  # type: ignore[arg-type]
 
     assert refused.value.saved == IDEA
     assert refused.value.revision == 1
     reread(session)
     assert application.answers["idea"]["title"] == "Walk and talk"
     # Another section saved meanwhile does not make this one stale.
-    lifecycle.save_answers(session, application, user, "benefit", {"people_count": "3"}, revision=0)  # type: ignore[arg-type]
+    lifecycle.save_answers(session, application, "benefit", {"people_count": "3"}, by=user, revision=0)  # type: ignore[arg-type]
 
 
 def test_the_budget_is_kept_as_typed_and_mirrored_as_lines(session: Session) -> None:
     application = new_draft(session)
     lines = [form_rules.BudgetLineInput("Hall hire", "£1,200"), form_rules.BudgetLineInput("Tea", "a lot")]
-    lifecycle.save_budget(session, application, application.created_by, lines, revision=0)  # type: ignore[arg-type]
+    lifecycle.save_budget(session, application, lines, by=application.created_by, revision=0)  # type: ignore[arg-type]
     session.commit()
     reread(session)
 
@@ -101,7 +101,7 @@ def test_the_budget_is_kept_as_typed_and_mirrored_as_lines(session: Session) -> 
     assert [(line.item, line.amount_pence) for line in application.budget_lines] == [("Hall hire", 120_000)]
     assert application.amount_requested_pence == 120_000
 
-    lifecycle.save_budget(session, application, application.created_by, [], revision=1)  # type: ignore[arg-type]
+    lifecycle.save_budget(session, application, [], by=application.created_by, revision=1)  # type: ignore[arg-type]
     session.commit()
     reread(session)
     assert application.budget_lines == []
@@ -112,7 +112,7 @@ def test_an_unfinished_application_cannot_be_sent(session: Session) -> None:
     application = new_draft(session)
     fill_application(session, get_storage(), application, except_section="budget")
     with pytest.raises(DomainError, match="Still to do: budget"):
-        lifecycle.submit_application(session, application, application.created_by)  # type: ignore[arg-type]
+        lifecycle.submit_application(session, application, by=application.created_by)  # type: ignore[arg-type]
     assert application.status is ApplicationStatus.DRAFT
 
 
@@ -121,8 +121,8 @@ def test_sending_gives_a_reference_an_audit_entry_and_one_email(session: Session
     fill_application(session, get_storage(), application)
     session.commit()
 
-    assert lifecycle.submit_application(session, application, application.created_by) is True  # type: ignore[arg-type]
-    assert lifecycle.submit_application(session, application, application.created_by) is False  # type: ignore[arg-type]
+    assert lifecycle.submit_application(session, application, by=application.created_by) is True  # type: ignore[arg-type]
+    assert lifecycle.submit_application(session, application, by=application.created_by) is False  # type: ignore[arg-type]
     session.commit()
     reread(session)
 
@@ -134,7 +134,7 @@ def test_sending_gives_a_reference_an_audit_entry_and_one_email(session: Session
     assert application.reference in emails[0].body
     assert session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "application submitted")) == 1
     with pytest.raises(DomainError, match="can no longer be changed"):
-        lifecycle.save_answers(session, application, application.created_by, "idea", IDEA, revision=1)  # type: ignore[arg-type]
+        lifecycle.save_answers(session, application, "idea", IDEA, by=application.created_by, revision=1)  # type: ignore[arg-type]
 
 
 def test_a_closed_round_refuses_saves_and_sending(session: Session) -> None:
@@ -144,19 +144,19 @@ def test_a_closed_round_refuses_saves_and_sending(session: Session) -> None:
     application.round.opens_at = utcnow() - timedelta(days=10)
     session.commit()
     with pytest.raises(DomainError, match="closed on"):
-        lifecycle.submit_application(session, application, application.created_by)  # type: ignore[arg-type]
+        lifecycle.submit_application(session, application, by=application.created_by)  # type: ignore[arg-type]
     with pytest.raises(DomainError, match="closed on"):
-        lifecycle.save_answers(session, application, application.created_by, "idea", IDEA, revision=1)  # type: ignore[arg-type]
+        lifecycle.save_answers(session, application, "idea", IDEA, by=application.created_by, revision=1)  # type: ignore[arg-type]
 
 
 def test_withdrawing_follows_the_workflow(session: Session) -> None:
     application = new_draft(session)
-    lifecycle.withdraw_application(session, application, application.created_by, reason="We found other money")  # type: ignore[arg-type]
+    lifecycle.withdraw_application(session, application, by=application.created_by, reason="We found other money")  # type: ignore[arg-type]
     assert application.status is ApplicationStatus.WITHDRAWN
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "application withdrawn")).one()
     assert entry.summary == "We found other money"
     with pytest.raises(IllegalTransition):
-        lifecycle.withdraw_application(session, application, application.created_by, reason="")  # type: ignore[arg-type]
+        lifecycle.withdraw_application(session, application, by=application.created_by, reason="")  # type: ignore[arg-type]
 
 
 def asked(session: Session) -> tuple[Application, object]:
@@ -179,12 +179,7 @@ def test_answering_a_question_sends_the_application_back_with_its_files(session:
     application, request = asked(session)
     with receive_upload(io.BytesIO(make_pdf()), "statement.pdf", max_bytes=1_000_000) as received:
         lifecycle.answer_info_request(
-            session,
-            get_storage(),
-            request,
-            application.created_by,
-            answer="Here it is.",
-            files=[received],  # type: ignore[arg-type]
+            session, get_storage(), request, by=application.created_by, answer="Here it is.", files=[received]
         )
     session.commit()
     reread(session)
@@ -196,7 +191,7 @@ def test_answering_a_question_sends_the_application_back_with_its_files(session:
         [application.created_by.email, "grants@example.org"]
     )  # type: ignore[union-attr]
     with pytest.raises(DomainError, match="already been answered"):
-        lifecycle.answer_info_request(session, get_storage(), request, application.created_by, answer="Again")  # type: ignore[arg-type]
+        lifecycle.answer_info_request(session, get_storage(), request, by=application.created_by, answer="Again")  # type: ignore[arg-type]
 
 
 class BrokenAfterOne:
@@ -225,7 +220,7 @@ def test_a_storage_outage_while_answering_leaves_no_file_behind(session: Session
         pytest.raises(StorageUnavailable),
     ):
         lifecycle.answer_info_request(
-            session, storage, request, application.created_by, answer="Hi", files=[first, second]
+            session, storage, request, by=application.created_by, answer="Hi", files=[first, second]
         )  # type: ignore[arg-type]
     session.rollback()
     reread(session)
@@ -253,7 +248,7 @@ def test_two_members_sending_at_once_send_once_with_one_email(app: Flask, sessio
             mine = db.session.get(Application, application.id)
             user = db.session.get(User, user_id)
             barrier.wait()
-            results.append(lifecycle.submit_application(db.session, mine, user))  # type: ignore[arg-type]
+            results.append(lifecycle.submit_application(db.session, mine, by=user))  # type: ignore[arg-type]
             db.session.commit()
 
     threads = [threading.Thread(target=send, args=(user_id,)) for user_id in ids]
@@ -282,7 +277,7 @@ def test_two_members_saving_the_same_page_at_once_lose_nothing(app: Flask, sessi
             user = db.session.get(User, application.created_by_id)
             barrier.wait()
             try:
-                lifecycle.save_answers(db.session, mine, user, "idea", {**IDEA, "title": title}, revision=0)  # type: ignore[arg-type]
+                lifecycle.save_answers(db.session, mine, "idea", {**IDEA, "title": title}, by=user, revision=0)  # type: ignore[arg-type]
                 db.session.commit()
                 outcomes.append(title)
             except StaleSection:

@@ -88,16 +88,16 @@ def test_unconstituted_groups_name_money_holders_or_a_partner(session: Session) 
 def test_creating_and_changing_a_group(session: Session) -> None:
     person = make_user(session, name="Amina")
     place = make_neighbourhood(session, name="North Watford", districts=("WD24",))
-    group = organisations.create_group(session, person, name=" Garston Shed ", kind=OrganisationKind.OTHER)
+    group = organisations.create_group(session, by=person, name=" Garston Shed ", kind=OrganisationKind.OTHER)
     assert group.name == "Garston Shed"
     assert organisations.members_of(session, group) == [person]
 
-    changed = organisations.update_group(session, group, person, postcode="wd244ab", address="1 Shed Lane")
+    changed = organisations.update_group(session, group, by=person, postcode="wd244ab", address="1 Shed Lane")
     assert group.postcode == "WD24 4AB"
     assert group.neighbourhood_id == place.id
     assert changed == ["postcode", "address"]
     with pytest.raises(DomainError, match="real postcode"):
-        organisations.update_group(session, group, person, postcode="nowhere")
+        organisations.update_group(session, group, by=person, postcode="nowhere")
     actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["group created", "group details changed"]
 
@@ -106,15 +106,15 @@ def test_members_are_added_by_email_and_a_group_keeps_one(session: Session) -> N
     amina = make_user(session, name="Amina")
     group = make_organisation(session, name="Garston Shed", members=(amina,))
 
-    dave = organisations.add_member(session, group, amina, email=" Dave@Example.org ", name="Dave")
+    dave = organisations.add_member(session, group, by=amina, email=" Dave@Example.org ", name="Dave")
     assert dave.email == "dave@example.org"
     assert session.scalar(select(User).where(User.email == "dave@example.org")) is dave
     message = session.scalars(select(OutboxMessage)).one()
     assert message.to == "dave@example.org"
     assert "Garston Shed" in message.body
     with pytest.raises(DomainError, match="already a member"):
-        organisations.add_member(session, group, amina, email="dave@example.org", name="Dave")
+        organisations.add_member(session, group, by=amina, email="dave@example.org", name="Dave")
 
-    organisations.remove_member(session, group, amina, dave)
+    organisations.remove_member(session, group, dave, by=amina)
     with pytest.raises(DomainError, match="at least one member"):
-        organisations.remove_member(session, group, amina, amina)
+        organisations.remove_member(session, group, amina, by=amina)

@@ -39,16 +39,16 @@ def offered(session: Session) -> tuple[Award, User]:
 def test_accepting_needs_a_name_and_the_tick(session: Session) -> None:
     award, member = offered(session)
     with pytest.raises(DomainError, match="Enter your full name"):
-        accept_award(session, award, member, name=" ", agreed=True)
+        accept_award(session, award, by=member, name=" ", agreed=True)
     with pytest.raises(DomainError, match="Tick the box"):
-        accept_award(session, award, member, name="Dave Morgan", agreed=False)
+        accept_award(session, award, by=member, name="Dave Morgan", agreed=False)
 
 
 def test_accepting_records_who_and_when_and_makes_the_report(session: Session) -> None:
     award, member = offered(session)
     award.report_due_on = date(2027, 9, 30)
-    assert accept_award(session, award, member, name="Dave Morgan", agreed=True) is True
-    assert accept_award(session, award, member, name="Dave Morgan", agreed=True) is False  # a double tap
+    assert accept_award(session, award, by=member, name="Dave Morgan", agreed=True) is True
+    assert accept_award(session, award, by=member, name="Dave Morgan", agreed=True) is False  # a double tap
     session.commit()
     reread(session)
 
@@ -64,7 +64,7 @@ def test_a_cancelled_award_cannot_be_accepted(session: Session) -> None:
     award, member = offered(session)
     award.status = AwardStatus.CANCELLED
     with pytest.raises(DomainError, match="can no longer be accepted"):
-        accept_award(session, award, member, name="Dave", agreed=True)
+        accept_award(session, award, by=member, name="Dave", agreed=True)
 
 
 @pytest.mark.postgres_only
@@ -78,7 +78,7 @@ def test_two_members_accepting_at_once_accept_once(app: Flask, session: Session)
             mine = db.session.get(Award, award.id)
             user = db.session.get(User, member.id)
             barrier.wait()
-            results.append(accept_award(db.session, mine, user, name="Dave", agreed=True))  # type: ignore[arg-type]
+            results.append(accept_award(db.session, mine, by=user, name="Dave", agreed=True))  # type: ignore[arg-type]
             db.session.commit()
 
     threads = [threading.Thread(target=accept) for _ in range(2)]

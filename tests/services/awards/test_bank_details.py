@@ -55,7 +55,7 @@ def accepted_award(session: Session, status: AwardStatus = AwardStatus.ACCEPTED)
 
 def test_details_are_stored_only_encrypted_and_shown_masked(session: Session) -> None:
     award = accepted_award(session)
-    bank_details.save_bank_details(session, award, make_user(session), DETAILS)
+    bank_details.save_bank_details(session, award, DETAILS, by=make_user(session))
     session.commit()
 
     raw = session.execute(
@@ -92,7 +92,7 @@ def test_development_keeps_one_key_in_the_instance_folder(app: Flask, session: S
 def test_details_need_an_accepted_award(session: Session) -> None:
     with pytest.raises(DomainError, match="Accept the grant"):
         bank_details.save_bank_details(
-            session, accepted_award(session, AwardStatus.OFFERED), make_user(session), DETAILS
+            session, accepted_award(session, AwardStatus.OFFERED), DETAILS, by=make_user(session)
         )
 
 
@@ -108,7 +108,7 @@ def paid_award(session: Session, *members: User) -> Award:
         status=AwardStatus.PAID,
     )
     award.application.reference = "AO-2026-0007"
-    bank_details.save_bank_details(session, award, members[0], DETAILS)
+    bank_details.save_bank_details(session, award, DETAILS, by=members[0])
     award.payments = [Payment(amount_pence=100_000, due_on=utcnow().date(), paid_at=utcnow(), reference="BACS-1")]
     session.flush()
     session.execute(delete(OutboxMessage))
@@ -119,7 +119,7 @@ def test_a_change_after_a_payment_is_emailed_to_every_member_and_the_team(app: F
     amina, dave = make_user(session, name="Amina"), make_user(session, name="Dave")
     left = make_user(session, name="Left", active=False)
     award = paid_award(session, amina, dave, left)
-    bank_details.save_bank_details(session, award, dave, BankDetails("Dave's account", "309457", "12345678"))
+    bank_details.save_bank_details(session, award, BankDetails("Dave's account", "309457", "12345678"), by=dave)
 
     messages = {m.to: m for m in session.scalars(select(OutboxMessage))}
     assert set(messages) == {amina.email, dave.email, "grants@localhost"}
@@ -140,9 +140,9 @@ def test_before_any_payment_only_the_programme_team_is_told(app: Flask, session:
     app.config["PROGRAMME_EMAIL"] = "team@example.org"
     amina, dave = make_user(session, name="Amina"), make_user(session, name="Dave")
     award = accepted_award(session)
-    bank_details.save_bank_details(session, award, amina, DETAILS)
+    bank_details.save_bank_details(session, award, DETAILS, by=amina)
     assert bank_details.latest_change(session, award) is None
-    bank_details.save_bank_details(session, award, dave, BankDetails("Dave's account", "309457", "12345678"))
+    bank_details.save_bank_details(session, award, BankDetails("Dave's account", "309457", "12345678"), by=dave)
 
     messages = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [(m.to, m.subject) for m in messages] == [

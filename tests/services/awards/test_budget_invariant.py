@@ -92,13 +92,13 @@ class MoneyMachine(RuleBasedStateMachine):
     def approve(self, which: int, officer: int, amount: int) -> None:
         self.attempt(
             lambda: decisions.approve(
-                self.session, self.officers[officer], self.applications[which], amount_pence=amount
+                self.session, self.applications[which], by=self.officers[officer], amount_pence=amount
             )
         )
 
     @rule(which=WHICH, officer=OFFICER)
     def confirm(self, which: int, officer: int) -> None:
-        self.attempt(lambda: decisions.confirm(self.session, self.officers[officer], self.applications[which]))
+        self.attempt(lambda: decisions.confirm(self.session, self.applications[which], by=self.officers[officer]))
 
     @rule(which=WHICH, officer=OFFICER)
     def return_approval(self, which: int, officer: int) -> None:
@@ -112,7 +112,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def decline(self, which: int, officer: int) -> None:
         self.attempt(
             lambda: decisions.decline(
-                self.session, self.officers[officer], self.applications[which], reasons=["budget"], feedback=""
+                self.session, self.applications[which], by=self.officers[officer], reasons=["budget"], feedback=""
             )
         )
 
@@ -120,7 +120,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def withdraw(self, which: int) -> None:
         self.attempt(
             lambda: lifecycle.withdraw_application(
-                self.session, self.applications[which], self.members[which], reason="We found another funder"
+                self.session, self.applications[which], by=self.members[which], reason="We found another funder"
             )
         )
 
@@ -128,7 +128,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def mark_ineligible(self, which: int, officer: int) -> None:
         self.attempt(
             lambda: decisions.mark_ineligible(
-                self.session, self.officers[officer], self.applications[which], reason="Works outside the area"
+                self.session, self.applications[which], by=self.officers[officer], reason="Works outside the area"
             )
         )
 
@@ -138,7 +138,7 @@ class MoneyMachine(RuleBasedStateMachine):
         if award is not None:
             self.attempt(
                 lambda: acceptance.accept_award(
-                    self.session, award, self.members[which], name="Sam Member", agreed=True
+                    self.session, award, by=self.members[which], name="Sam Member", agreed=True
                 )
             )
 
@@ -152,15 +152,15 @@ class MoneyMachine(RuleBasedStateMachine):
             assert award is not None
             if award.bank_details_encrypted is None:
                 details = bank_details.BankDetails("Sam Member", "309457", "00733445")
-                bank_details.save_bank_details(self.session, award, self.members[which], details)
+                bank_details.save_bank_details(self.session, award, details, by=self.members[which])
             payment = payments.plan_payment(
                 self.session,
-                self.officers[officer],
                 award,
+                by=self.officers[officer],
                 amount_pence=award.amount_pence // share,
                 due_on=date.today(),
             )
-            payments.record_payment(self.session, self.officers[officer], payment, reference="BACS-1")
+            payments.record_payment(self.session, payment, by=self.officers[officer], reference="BACS-1")
 
         self.attempt(pay)
 
@@ -169,7 +169,7 @@ class MoneyMachine(RuleBasedStateMachine):
         award = self.award(which)
         if award is not None:
             self.attempt(
-                lambda: payments.cancel_award(self.session, self.officers[officer], award, reason="Group closed")
+                lambda: payments.cancel_award(self.session, award, by=self.officers[officer], reason="Group closed")
             )
 
     @invariant()

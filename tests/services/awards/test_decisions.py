@@ -39,26 +39,28 @@ def application_in(
 def test_routing_and_questions_follow_the_workflow(session: Session, officer: User) -> None:
     grant_round = make_round(session)
     asked = application_in(session, grant_round, ApplicationStatus.SUBMITTED)
-    decisions.ask_for_information(session, officer, asked, question="Send your constitution, please.")
+    decisions.ask_for_information(session, asked, by=officer, question="Send your constitution, please.")
     assert asked.status is ApplicationStatus.MORE_INFO
     assert "Send your constitution" in session.scalars(select(OutboxMessage.body)).one()
 
     eligible = application_in(session, grant_round, ApplicationStatus.SUBMITTED)
-    decisions.mark_eligible(session, officer, eligible)
+    decisions.mark_eligible(session, eligible, by=officer)
     assert eligible.status is ApplicationStatus.WITH_PANEL
 
     refused = application_in(session, grant_round, ApplicationStatus.SUBMITTED)
     with pytest.raises(DomainError, match="Give the reason"):
-        decisions.mark_ineligible(session, officer, refused, reason=" ")
-    decisions.mark_ineligible(session, officer, refused, reason=" Your group works outside the four neighbourhoods. ")
+        decisions.mark_ineligible(session, refused, by=officer, reason=" ")
+    decisions.mark_ineligible(
+        session, refused, by=officer, reason=" Your group works outside the four neighbourhoods. "
+    )
     assert refused.ineligible_reason == "Your group works outside the four neighbourhoods."
     assert timeline.outcome_message(session, refused) == "Your group works outside the four neighbourhoods."
     assert [e.text for e in timeline.timeline(session, refused)] == ["We found that your application is not eligible"]
 
     with pytest.raises(IllegalTransition):
-        decisions.mark_eligible(session, officer, refused)
+        decisions.mark_eligible(session, refused, by=officer)
     problems = decisions.route_many(
-        session, officer, [refused, application_in(session, grant_round, ApplicationStatus.SUBMITTED)], eligible=True
+        session, [refused, application_in(session, grant_round, ApplicationStatus.SUBMITTED)], by=officer, eligible=True
     )
     assert len(problems) == 1
     assert problems[0].startswith(refused.reference)  # type: ignore[arg-type]
@@ -68,8 +70,8 @@ def test_approval_makes_the_offer_and_holds_the_money(session: Session, officer:
     grant_round = make_round(session, budget_pence=250_000, max_award_pence=500_000)
     application = application_in(session, grant_round, ApplicationStatus.SCORED, amount=120_000)
     with pytest.raises(DomainError, match="at most £1,200"):
-        decisions.approve(session, officer, application, amount_pence=130_000)
-    decisions.approve(session, officer, application, amount_pence=100_000, conditions="Spend it by December.")
+        decisions.approve(session, application, by=officer, amount_pence=130_000)
+    decisions.approve(session, application, by=officer, amount_pence=100_000, conditions="Spend it by December.")
     assert application.status is ApplicationStatus.APPROVED
     assert grant_round.committed_pence == 100_000
     award = session.scalars(select(Award)).one()
@@ -78,32 +80,32 @@ def test_approval_makes_the_offer_and_holds_the_money(session: Session, officer:
 
     too_big = application_in(session, grant_round, ApplicationStatus.SCORED, amount=200_000)
     with pytest.raises(DomainError, match="£1,500 is left"):
-        decisions.approve(session, officer, too_big, amount_pence=200_000)
+        decisions.approve(session, too_big, by=officer, amount_pence=200_000)
     assert grant_round.committed_pence == 100_000
 
 
 def test_large_awards_need_a_second_officer(session: Session, officer: User) -> None:
     grant_round = make_round(session, second_approval_above_pence=300_000)
     application = application_in(session, grant_round, ApplicationStatus.SCORED, amount=400_000)
-    decisions.approve(session, officer, application, amount_pence=400_000)
+    decisions.approve(session, application, by=officer, amount_pence=400_000)
     assert application.status is ApplicationStatus.SCORED
     assert grant_round.committed_pence == 400_000  # reserved while it waits
     assert session.scalar(select(func.count(Award.id))) == 0
     with pytest.raises(DomainError, match="different officer"):
-        decisions.confirm(session, officer, application)
+        decisions.confirm(session, application, by=officer)
     second = make_user(session, roles=(Role.OFFICER,))
-    award = decisions.confirm(session, second, application)
+    award = decisions.confirm(session, application, by=second)
     assert award.amount_pence == 400_000
     assert session.scalars(select(Decision)).one().second_approver_id == second.id
     with pytest.raises(DomainError, match="no approval waiting"):
-        decisions.confirm(session, second, application)
+        decisions.confirm(session, application, by=second)
 
 
 def test_declining_with_reasons_and_feedback(session: Session, officer: User) -> None:
     application = application_in(session, make_round(session), ApplicationStatus.SCORED)
     with pytest.raises(DomainError, match="at least one reason"):
-        decisions.decline(session, officer, application, reasons=[], feedback="")
-    decisions.decline(session, officer, application, reasons=["budget", "made-up"], feedback="Try the spring round.")
+        decisions.decline(session, application, by=officer, reasons=[], feedback="")
+    decisions.decline(session, application, by=officer, reasons=["budget", "made-up"], feedback="Try the spring round.")
     decision = session.scalars(select(Decision)).one()
     assert decision.reason_codes == ["budget"]
     assert decision.feedback == "We had more good applications than money to fund them. Try the spring round."
@@ -128,9 +130,9 @@ def test_forty_officers_approving_at_once_never_overspend(app: Flask, session: S
                 try:
                     decisions.approve(
                         db.session,
-                        db.session.get(User, officer_id),
                         db.session.get(Application, application_id),
-                        amount_pence=100_000,  # type: ignore[arg-type]
+                        by=db.session.get(User, officer_id),
+                        amount_pence=100_000,
                     )
                     db.session.commit()
                     result = "approved"
@@ -181,9 +183,9 @@ def test_six_officers_deciding_one_application_at_once_decide_it_once(
             try:
                 officer, application = db.session.get(User, officer_id), db.session.get(Application, application_id)
                 if kind == "approve":
-                    decisions.approve(db.session, officer, application, amount_pence=100_000)  # type: ignore[arg-type]
+                    decisions.approve(db.session, application, by=officer, amount_pence=100_000)  # type: ignore[arg-type]
                 else:
-                    decisions.decline(db.session, officer, application, reasons=["budget"], feedback="")  # type: ignore[arg-type]
+                    decisions.decline(db.session, application, by=officer, reasons=["budget"], feedback="")  # type: ignore[arg-type]
                 db.session.commit()
                 result = kind
             except DomainError as error:

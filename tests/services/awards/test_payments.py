@@ -33,19 +33,19 @@ def live_award(session: Session, status: AwardStatus = AwardStatus.ACCEPTED) -> 
 
 def test_payments_in_instalments_then_the_award_is_paid(session: Session, officer: User) -> None:
     award, member = live_award(session)
-    first = payments.plan_payment(session, officer, award, amount_pence=200_000, due_on=date(2027, 1, 10))
-    second = payments.plan_payment(session, officer, award, amount_pence=100_000, due_on=date(2027, 6, 10))
+    first = payments.plan_payment(session, award, by=officer, amount_pence=200_000, due_on=date(2027, 1, 10))
+    second = payments.plan_payment(session, award, by=officer, amount_pence=100_000, due_on=date(2027, 6, 10))
     with pytest.raises(DomainError, match="£0 is left to plan"):
-        payments.plan_payment(session, officer, award, amount_pence=1, due_on=date(2027, 6, 10))
+        payments.plan_payment(session, award, by=officer, amount_pence=1, due_on=date(2027, 6, 10))
     with pytest.raises(DomainError, match="bank details"):
-        payments.record_payment(session, officer, first, reference="BACS-1")
-    bank_details.save_bank_details(session, award, member, bank_details.BankDetails("Group", "309457", "00733445"))
+        payments.record_payment(session, first, by=officer, reference="BACS-1")
+    bank_details.save_bank_details(session, award, bank_details.BankDetails("Group", "309457", "00733445"), by=member)
 
-    payments.record_payment(session, officer, first, reference="BACS-1")
+    payments.record_payment(session, first, by=officer, reference="BACS-1")
     assert award.status is AwardStatus.ACCEPTED
     with pytest.raises(DomainError, match="already been recorded"):
-        payments.record_payment(session, officer, first, reference="BACS-1")
-    payments.record_payment(session, officer, second, reference="BACS-2")
+        payments.record_payment(session, first, by=officer, reference="BACS-1")
+    payments.record_payment(session, second, by=officer, reference="BACS-2")
     assert award.status is AwardStatus.PAID
     assert award.paid_pence() == 300_000
 
@@ -53,19 +53,19 @@ def test_payments_in_instalments_then_the_award_is_paid(session: Session, office
 def test_cancelling_returns_the_unpaid_money(session: Session, officer: User) -> None:
     award, _ = live_award(session, AwardStatus.OFFERED)
     with pytest.raises(DomainError, match="Give the reason"):
-        payments.cancel_award(session, officer, award, reason="")
-    payments.cancel_award(session, officer, award, reason="The group has closed")
+        payments.cancel_award(session, award, by=officer, reason="")
+    payments.cancel_award(session, award, by=officer, reason="The group has closed")
     assert award.status is AwardStatus.CANCELLED
     assert award.application.round.committed_pence == 0
     with pytest.raises(DomainError, match="Only a live award"):
-        payments.cancel_award(session, officer, award, reason="Again")
+        payments.cancel_award(session, award, by=officer, reason="Again")
 
 
 def test_closing_after_the_report(session: Session, officer: User) -> None:
     award, member = live_award(session, AwardStatus.PAID)
     report = make_report(session, award=award)
     with pytest.raises(DomainError, match="not sent its report"):
-        payments.close_after_report(session, officer, report)
+        payments.close_after_report(session, report, by=officer)
     line_answers = {
         "what_happened": "Walks",
         "story": "June",
@@ -73,8 +73,8 @@ def test_closing_after_the_report(session: Session, officer: User) -> None:
         "people": "30",
         "spend": {"1": "3000"},
     }
-    reports.save_report(session, report, member, line_answers)
-    reports.submit_report(session, report, member)
-    payments.close_after_report(session, officer, report)
+    reports.save_report(session, report, line_answers, by=member)
+    reports.submit_report(session, report, by=member)
+    payments.close_after_report(session, report, by=officer)
     assert award.status is AwardStatus.CLOSED
     assert report.reviewed_by_id == officer.id

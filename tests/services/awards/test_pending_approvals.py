@@ -53,7 +53,7 @@ def scored(session: Session, grant_round: Round, amount: int = 400_000) -> Appli
 def waiting(session: Session, grant_round: Round, officer: User, amount: int = 400_000) -> Application:
     """A scored application approved above the threshold: its money is reserved, the offer not made."""
     application = scored(session, grant_round, amount)
-    decisions.approve(session, officer, application, amount_pence=amount)
+    decisions.approve(session, application, by=officer, amount_pence=amount)
     assert session.scalar(select(func.count(Award.id)).where(Award.application_id == application.id)) == 0
     return application
 
@@ -83,7 +83,7 @@ def test_the_second_officer_returns_an_approval_to_the_first(
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "approval returned")).one()
     assert (entry.actor_id, entry.object_id) == (second.id, application.id)
     # It can be decided again, and the money reserved again.
-    decisions.approve(session, first, application, amount_pence=350_000)
+    decisions.approve(session, application, by=first, amount_pence=350_000)
     assert grant_round.committed_pence == 350_000
 
 
@@ -103,7 +103,7 @@ def test_nothing_to_return_once_confirmed_returned_or_offered_at_once(
     session: Session, grant_round: Round, first: User, second: User
 ) -> None:
     confirmed = waiting(session, grant_round, first)
-    decisions.confirm(session, second, confirmed)
+    decisions.confirm(session, confirmed, by=second)
     with pytest.raises(DomainError, match="no approval waiting"):
         decisions.return_approval(session, confirmed, by=second, reason="Too late")
 
@@ -112,10 +112,10 @@ def test_nothing_to_return_once_confirmed_returned_or_offered_at_once(
     with pytest.raises(DomainError, match="no approval waiting"):
         decisions.return_approval(session, returned, by=second, reason="Again")
     with pytest.raises(DomainError, match="no approval waiting for confirmation"):
-        decisions.confirm(session, second, returned)
+        decisions.confirm(session, returned, by=second)
 
     small = scored(session, grant_round, amount=100_000)
-    decisions.approve(session, first, small, amount_pence=100_000)  # below the threshold: offered at once
+    decisions.approve(session, small, by=first, amount_pence=100_000)  # below the threshold: offered at once
     with pytest.raises(DomainError, match="no approval waiting"):
         decisions.return_approval(session, small, by=second, reason="No")
     assert grant_round.committed_pence == 400_000 + 100_000
@@ -127,10 +127,10 @@ def test_declining_replaces_a_waiting_approval_and_frees_its_money(
 ) -> None:
     application = waiting(session, grant_round, first)
     with pytest.raises(DomainError, match="at least one reason"):
-        decisions.decline(session, second, application, reasons=[], feedback="")
+        decisions.decline(session, application, by=second, reasons=[], feedback="")
     assert grant_round.committed_pence == 400_000
 
-    decisions.decline(session, second, application, reasons=["budget"], feedback="")
+    decisions.decline(session, application, by=second, reasons=["budget"], feedback="")
 
     assert grant_round.committed_pence == 0
     assert application.status is ApplicationStatus.DECLINED
@@ -146,7 +146,7 @@ def test_marking_not_eligible_after_scoring_frees_the_money(
 ) -> None:
     application = waiting(session, grant_round, first)
 
-    decisions.mark_ineligible(session, second, application, reason="The group shares a bank account with another.")
+    decisions.mark_ineligible(session, application, by=second, reason="The group shares a bank account with another.")
 
     assert application.status is ApplicationStatus.INELIGIBLE
     assert grant_round.committed_pence == 0
@@ -157,7 +157,7 @@ def test_withdrawing_frees_the_money_held_for_it(session: Session, grant_round: 
     application = waiting(session, grant_round, first)
     member = application.organisation.memberships[0].user
 
-    lifecycle.withdraw_application(session, application, member, reason="We found another funder.")
+    lifecycle.withdraw_application(session, application, by=member, reason="We found another funder.")
 
     assert application.status is ApplicationStatus.WITHDRAWN
     assert grant_round.committed_pence == 0
@@ -171,7 +171,7 @@ def test_leaving_without_a_waiting_approval_releases_nothing(session: Session, g
     application = scored(session, grant_round)
     assert decisions.drop_pending_approval(session, application, by=None, why="no reason") == 0
     member = application.organisation.memberships[0].user
-    lifecycle.withdraw_application(session, application, member, reason="")
+    lifecycle.withdraw_application(session, application, by=member, reason="")
     assert grant_round.committed_pence == 200_000
     assert session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "reserved money released")) == 0
 
@@ -196,7 +196,7 @@ def test_a_confirm_and_a_return_at_once_cannot_both_win(app: Flask, session: Ses
                 if returning:
                     decisions.return_approval(db.session, application, by=officer, reason="Not yet")  # type: ignore[arg-type]
                 else:
-                    decisions.confirm(db.session, officer, application)  # type: ignore[arg-type]
+                    decisions.confirm(db.session, application, by=officer)  # type: ignore[arg-type]
                 db.session.commit()
                 result = "returned" if returning else "confirmed"
             except DomainError:

@@ -55,7 +55,7 @@ def answers(report: MonitoringReport, **changes: object) -> dict[str, object]:
 
 def test_saving_keeps_what_was_typed_and_adds_up_the_spend(session: Session) -> None:
     report, member = report_for(session)
-    reports.save_report(session, report, member, answers(report, people="about 30"))
+    reports.save_report(session, report, answers(report, people="about 30"), by=member)
     assert report.spent_pence == 69_550
     assert report.people_reached is None
     assert reports.report_problems(report) == {"people": "Enter how many people took part, as a whole number, like 35"}
@@ -63,31 +63,33 @@ def test_saving_keeps_what_was_typed_and_adds_up_the_spend(session: Session) -> 
 
 def test_word_limits_and_missing_answers(session: Session) -> None:
     report, member = report_for(session)
-    reports.save_report(session, report, member, answers(report, story=" ".join(["word"] * 301), learned="", spend={}))
+    reports.save_report(
+        session, report, answers(report, story=" ".join(["word"] * 301), learned="", spend={}), by=member
+    )
     problems = reports.report_problems(report)
     assert problems["story"] == "Tell us a short story must be 300 words or fewer (you have 301)"
     assert problems["learned"] == "Answer the question: What did your group learn?"
     assert "spend" in problems
     with pytest.raises(DomainError, match="Finish the report"):
-        reports.submit_report(session, report, member)
+        reports.submit_report(session, report, by=member)
 
 
 def test_sending_once_then_read_only(session: Session) -> None:
     report, member = report_for(session)
-    reports.save_report(session, report, member, answers(report))
-    assert reports.submit_report(session, report, member) is True
-    assert reports.submit_report(session, report, member) is False
+    reports.save_report(session, report, answers(report), by=member)
+    assert reports.submit_report(session, report, by=member) is True
+    assert reports.submit_report(session, report, by=member) is False
     assert report.submitted_by_id == member.id
     # Once to the member and once to the programme team (MAIL_FROM's address when PROGRAMME_EMAIL is unset).
     assert sorted(session.scalars(select(OutboxMessage.to))) == sorted([member.email, "grants@localhost"])
     with pytest.raises(DomainError, match="can no longer be changed"):
-        reports.save_report(session, report, member, answers(report))
+        reports.save_report(session, report, answers(report), by=member)
 
 
 def test_an_offered_award_has_no_report_yet(session: Session) -> None:
     report, member = report_for(session, status=AwardStatus.OFFERED)
     with pytest.raises(DomainError, match="accepted"):
-        reports.save_report(session, report, member, answers(report))
+        reports.save_report(session, report, answers(report), by=member)
 
 
 def test_reminders_go_once_each_however_often_the_job_runs(session: Session) -> None:

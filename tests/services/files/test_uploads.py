@@ -288,7 +288,7 @@ def test_delete_evidence_removes_the_row_then_the_object(session: Session, stora
     session.commit()
     key, evidence_id = evidence.storage_key, evidence.id
 
-    delete_evidence(session, storage, evidence, actor=user)
+    delete_evidence(session, storage, evidence, by=user)
     session.commit()
 
     assert session.get(Evidence, evidence_id) is None

@@ -131,7 +131,12 @@ def sends(*templates: str, status: ApplicationStatus = ApplicationStatus.SUBMITT
 @sends("account_created")
 def _account_created(session: Session, w: World) -> None:
     accounts.create_person(
-        session, w.officer, name=w.text, email="new@example.org", role=Role.PANELLIST, sign_in_url="https://x.example"
+        session,
+        by=w.officer,
+        name=w.text,
+        email="new@example.org",
+        role=Role.PANELLIST,
+        sign_in_url="https://x.example",
     )
 
 
@@ -152,40 +157,40 @@ def _sign_in_attempts(session: Session, w: World) -> None:
 
 @sends("member_added")
 def _member_added(session: Session, w: World) -> None:
-    organisations.add_member(session, w.group, w.member, email="new@example.org", name=w.text)
+    organisations.add_member(session, w.group, by=w.member, email="new@example.org", name=w.text)
 
 
 @sends("application_submitted", status=ApplicationStatus.DRAFT)
 def _submitted(session: Session, w: World) -> None:
     fill_application(session, get_storage(), w.application)
-    lifecycle.submit_application(session, w.application, w.member)
+    lifecycle.submit_application(session, w.application, by=w.member)
 
 
 @sends("application_withdrawn")
 def _withdrawn(session: Session, w: World) -> None:
-    lifecycle.withdraw_application(session, w.application, w.member, reason=w.text)
+    lifecycle.withdraw_application(session, w.application, by=w.member, reason=w.text)
 
 
 @sends("more_information_requested")
 def _asked(session: Session, w: World) -> None:
-    decisions.ask_for_information(session, w.officer, w.application, question=f"Question: {w.text}")
+    decisions.ask_for_information(session, w.application, by=w.officer, question=f"Question: {w.text}")
 
 
 @sends("info_request_answered", "info_request_answered_team", status=ApplicationStatus.MORE_INFO)
 def _answered(session: Session, w: World) -> None:
     asked = make_info_request(session, application=w.application, question=w.text, asked_by=w.officer)
-    lifecycle.answer_info_request(session, get_storage(), asked, w.member, answer=f"Answer: {w.text}")
+    lifecycle.answer_info_request(session, get_storage(), asked, by=w.member, answer=f"Answer: {w.text}")
 
 
 @sends("application_ineligible")
 def _ineligible(session: Session, w: World) -> None:
-    decisions.mark_ineligible(session, w.officer, w.application, reason=f"Reason: {w.text}")
+    decisions.mark_ineligible(session, w.application, by=w.officer, reason=f"Reason: {w.text}")
 
 
 @sends("panel_invitation")
 def _invited(session: Session, w: World) -> None:
     panel = make_panel(session, grant_round=w.grant_round, name=w.text)
-    membership.invite_member(session, w.officer, panel, email="panel@example.org", name=w.text)
+    membership.invite_member(session, panel, by=w.officer, email="panel@example.org", name=w.text)
 
 
 @sends("panel_reassigned", status=ApplicationStatus.WITH_PANEL)
@@ -197,45 +202,47 @@ def _reassigned(session: Session, w: World) -> None:
 
 @sends("application_declined", status=ApplicationStatus.SCORED)
 def _declined(session: Session, w: World) -> None:
-    decisions.decline(session, w.officer, w.application, reasons=["budget"], feedback=w.text)
+    decisions.decline(session, w.application, by=w.officer, reasons=["budget"], feedback=w.text)
 
 
 @sends("award_offered", status=ApplicationStatus.SCORED)
 def _offered(session: Session, w: World) -> None:
-    decisions.approve(session, w.officer, w.application, amount_pence=100_000, conditions=w.text)
+    decisions.approve(session, w.application, by=w.officer, amount_pence=100_000, conditions=w.text)
 
 
 @sends("approval_returned", status=ApplicationStatus.SCORED)
 def _returned(session: Session, w: World) -> None:
     w.grant_round.second_approval_above_pence = 1
-    decisions.approve(session, w.officer, w.application, amount_pence=100_000)
+    decisions.approve(session, w.application, by=w.officer, amount_pence=100_000)
     decisions.return_approval(session, w.application, by=w.second_officer, reason=f"Reason: {w.text}")
 
 
 @sends("award_accepted", "award_accepted_team")
 def _accepted(session: Session, w: World) -> None:
     award = w.award(session, AwardStatus.OFFERED)
-    acceptance.accept_award(session, award, w.member, name=f"Sam {w.text}"[:200], agreed=True)
+    acceptance.accept_award(session, award, by=w.member, name=f"Sam {w.text}"[:200], agreed=True)
 
 
 @sends("award_cancelled")
 def _cancelled(session: Session, w: World) -> None:
-    payments.cancel_award(session, w.officer, w.award(session, AwardStatus.ACCEPTED), reason=f"Reason: {w.text}")
+    payments.cancel_award(session, w.award(session, AwardStatus.ACCEPTED), by=w.officer, reason=f"Reason: {w.text}")
 
 
 @sends("bank_details_team")
 def _bank_details_given(session: Session, w: World) -> None:
     award = w.award(session, AwardStatus.ACCEPTED)
-    bank_details.save_bank_details(session, award, w.member, bank_details.BankDetails(w.text, "309457", "00733445"))
+    bank_details.save_bank_details(session, award, bank_details.BankDetails(w.text, "309457", "00733445"), by=w.member)
 
 
 @sends("bank_details_changed")
 def _bank_details_changed(session: Session, w: World) -> None:
     award = w.award(session, AwardStatus.PAID)
-    bank_details.save_bank_details(session, award, w.member, bank_details.BankDetails(w.text, "309457", "00733445"))
+    bank_details.save_bank_details(session, award, bank_details.BankDetails(w.text, "309457", "00733445"), by=w.member)
     award.payments = [Payment(amount_pence=1_000, due_on=date.today(), paid_at=utcnow(), reference=w.text[:100])]
     session.flush()
-    bank_details.save_bank_details(session, award, w.other_member, bank_details.BankDetails("B", "309457", "12345678"))
+    bank_details.save_bank_details(
+        session, award, bank_details.BankDetails("B", "309457", "12345678"), by=w.other_member
+    )
 
 
 @sends("report_submitted", "report_submitted_team")
@@ -250,8 +257,8 @@ def _report_sent(session: Session, w: World) -> None:
         "people": "35",
         "spend": {str(line.id): "700"},
     }
-    reports.save_report(session, report, w.member, answers)
-    reports.submit_report(session, report, w.member)
+    reports.save_report(session, report, answers, by=w.member)
+    reports.submit_report(session, report, by=w.member)
 
 
 @sends("report_reminder")
@@ -270,7 +277,7 @@ def _event_with_bookings(session: Session, w: World, *, capacity: int = 5) -> tu
     event = make_event(session, title=w.text, capacity=capacity, starts_in=timedelta(hours=20), place=w.text)
     group = make_funded_group(session, members=(w.member,), name=w.text)
     booked = registrations.book(
-        session, w.member, event, group, [registrations.Attendee(f"Ada {w.text}"[:200], w.text)]
+        session, event, group, [registrations.Attendee(f"Ada {w.text}"[:200], w.text)], by=w.member
     )
     return event, booked
 
@@ -280,7 +287,7 @@ def _booked(session: Session, w: World) -> None:
     # "Booked: <title>" for the first group, "Waiting list: <title>" for the second.
     event, _ = _event_with_bookings(session, w, capacity=1)
     waiting = make_funded_group(session, members=(w.other_member,), name=w.text)
-    registrations.book(session, w.other_member, event, waiting, [registrations.Attendee(f"Cy {w.text}"[:200])])
+    registrations.book(session, event, waiting, [registrations.Attendee(f"Cy {w.text}"[:200])], by=w.other_member)
 
 
 @sends("event_reminder")
@@ -301,13 +308,13 @@ def _place_offered(session: Session, w: World) -> None:
         name=w.text,
         status=RegistrationStatus.WAITLISTED,
     )
-    registrations.cancel_registration(session, w.member, place)
+    registrations.cancel_registration(session, place, by=w.member)
 
 
 @sends("event_cancelled")
 def _event_cancelled(session: Session, w: World) -> None:
     event, _ = _event_with_bookings(session, w)
-    setup.cancel_event(session, w.officer, event)
+    setup.cancel_event(session, event, by=w.officer)
 
 
 def email_templates() -> set[str]:

@@ -39,15 +39,15 @@ def application_of(session: Session, panel: Panel) -> Application:
 def test_scores_are_seen_only_with_every_review_on_the_panel_submitted(session: Session) -> None:
     panel, [june] = panel_of(session, 1)
     first, second = application_of(session, panel), application_of(session, panel)
-    assert access.sees_panel_scores(session, june, panel) is False  # nothing assigned
+    assert access.sees_panel_scores(session, panel, by=june) is False  # nothing assigned
     for application in (first, second):
         make_assignment(session, application=application, panellist=june, panel=panel)
     make_review(session, application=first, panellist=june, submitted=True)
-    assert access.sees_panel_scores(session, june, panel) is False  # one still to do
-    assert access.visible_results(session, june, panel) is None
+    assert access.sees_panel_scores(session, panel, by=june) is False  # one still to do
+    assert access.visible_results(session, panel, by=june) is None
     make_review(session, application=second, panellist=june, submitted=True)
-    assert access.sees_panel_scores(session, june, panel) is True
-    assert {row.reference for row in access.visible_results(session, june, panel) or []} == {
+    assert access.sees_panel_scores(session, panel, by=june) is True
+    assert {row.reference for row in access.visible_results(session, panel, by=june) or []} == {
         first.reference,
         second.reference,
     }
@@ -62,7 +62,7 @@ def test_a_review_that_can_never_be_finished_does_not_hold_the_results_back(sess
     withdrawn.status = ApplicationStatus.WITHDRAWN
     session.flush()
     assert access.review_progress(session, june, panel.id) == access.ReviewProgress(1, 0)
-    assert access.sees_panel_scores(session, june, panel) is True
+    assert access.sees_panel_scores(session, panel, by=june) is True
 
 
 def test_a_member_not_onboarded_or_gone_sees_nothing(session: Session) -> None:
@@ -72,9 +72,9 @@ def test_a_member_not_onboarded_or_gone_sees_nothing(session: Session) -> None:
     make_review(session, application=application, panellist=june, submitted=True)
     member = panel.members[0]
     member.onboarded_at = None
-    assert access.sees_panel_scores(session, june, panel) is False
+    assert access.sees_panel_scores(session, panel, by=june) is False
     member.onboarded_at, member.left_at = utcnow(), utcnow()
-    assert access.sees_panel_scores(session, june, panel) is False
+    assert access.sees_panel_scores(session, panel, by=june) is False
     assert access.assignment_for(session, june, application.id) is None
 
 
@@ -86,9 +86,9 @@ def test_others_reviews_wait_for_every_review_on_the_panel(session: Session) -> 
     make_assignment(session, application=other, panellist=june, panel=panel)
     make_review(session, application=shared, panellist=ravi, submitted=True)
     make_review(session, application=shared, panellist=june, submitted=True)
-    assert access.others_reviews(session, mine, june) is None  # ``other`` is still to do
+    assert access.others_reviews(session, mine, by=june) is None  # ``other`` is still to do
     make_review(session, application=other, panellist=june, submitted=True)
-    seen = access.others_reviews(session, mine, june)
+    seen = access.others_reviews(session, mine, by=june)
     assert [review.label for review in seen or []] == ["Panel member 1"]
 
 
@@ -96,10 +96,10 @@ def test_a_conflict_or_membership_of_the_group_hides_the_application(session: Se
     panel, [june, ravi] = panel_of(session, 2)
     application = application_of(session, panel)
     make_assignment(session, application=application, panellist=june, panel=panel)
-    assert access.can_open_application(session, june, application.id) is True
+    assert access.can_open_application(session, application.id, by=june) is True
     session.add(ConflictDeclaration(panellist_id=june.id, organisation_id=application.organisation_id))
     session.flush()
-    assert access.can_open_application(session, june, application.id) is False
+    assert access.can_open_application(session, application.id, by=june) is False
     session.add(Membership(user=ravi, organisation=application.organisation))
     session.flush()
     assert access.panellists_who_may_take(session, panel, application) == []
@@ -116,8 +116,8 @@ def test_after_seeing_results_nobody_is_given_an_application_already_scored(sess
     session.flush()
 
     with pytest.raises(DomainError, match="seen the panel's results"):
-        membership.assign(session, officer, panel, scored_one, june)
-    membership.assign_automatically(session, officer, panel)
+        membership.assign(session, panel, scored_one, june, by=officer)
+    membership.assign_automatically(session, panel, by=officer)
 
     assert assigned_to(session, scored_one) == {ravi.id, sam.id}
     assert june.id in assigned_to(session, fresh)

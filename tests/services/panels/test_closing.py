@@ -94,10 +94,10 @@ def test_lowering_the_reviews_a_round_asks_for_moves_on_what_now_has_enough(sess
     )
     settings = setup.settings_of(panel.round)
 
-    setup.save(session, officer, replace(settings, reviews_per_application=2), existing=panel.round)
+    setup.save(session, replace(settings, reviews_per_application=2), by=officer, existing=panel.round)
     assert application.status is ApplicationStatus.WITH_PANEL  # 1 of 2
 
-    setup.save(session, officer, replace(settings, reviews_per_application=1), existing=panel.round)
+    setup.save(session, replace(settings, reviews_per_application=1), by=officer, existing=panel.round)
     assert application.status is ApplicationStatus.SCORED
     assert waiting.status is ApplicationStatus.WITH_PANEL  # no review at all
     scored = session.scalars(select(AuditEntry).where(AuditEntry.action == "application scored")).one()

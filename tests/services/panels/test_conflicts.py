@@ -51,8 +51,8 @@ def test_a_conflict_declared_in_one_round_holds_in_the_next(session: Session, of
     application = with_panel(session, panel, group)
 
     with pytest.raises(DomainError, match="conflict"):
-        membership.assign(session, officer, panel, application, june)
-    membership.assign_automatically(session, officer, panel)
+        membership.assign(session, panel, application, june, by=officer)
+    membership.assign_automatically(session, panel, by=officer)
     assert assigned_to(session, application) == {ravi.id}
 
 
@@ -69,7 +69,7 @@ def test_an_ended_entry_no_longer_holds(session: Session, officer: User) -> None
 
     assert (entry.ended_by_id, entry.end_reason) == (officer.id, "She left the group's committee in 2025")
     application = with_panel(session, panel, group)
-    assert membership.assign(session, officer, panel, application, june).panellist_id == june.id
+    assert membership.assign(session, panel, application, june, by=officer).panellist_id == june.id
     ended = session.scalars(select(AuditEntry).where(AuditEntry.action == "conflict ended")).one()
     assert "committee" in ended.summary
     with pytest.raises(DomainError, match="already been ended"):
@@ -87,7 +87,7 @@ def test_an_officers_entry_before_assignment_is_avoided_from_the_start(session: 
     assert done.reviewed == []
     entry = session.scalars(select(ConflictDeclaration)).one()
     assert (entry.declared_by_id, entry.round_id, entry.nature) == (officer.id, None, "Her son volunteers")
-    membership.assign_automatically(session, officer, panel)
+    membership.assign_automatically(session, panel, by=officer)
     assert assigned_to(session, application) == {ravi.id}
     with pytest.raises(DomainError, match="already holds an open conflict"):
         conflicts.add_entry(session, by=officer, panellist=june, organisation=group, reason="Again")
@@ -130,11 +130,11 @@ def test_a_late_declaration_withdraws_the_draft_and_tells_the_officers(
     group = make_organisation(session)
     panel, [june, ravi] = panel_of(session, 2)
     application = with_panel(session, panel, group)
-    assignment = membership.assign(session, officer, panel, application, june)
+    assignment = membership.assign(session, panel, application, june, by=officer)
     assignment.no_conflict_confirmed_at = utcnow()  # they said "no" at first
     make_review(session, application=application, panellist=june)
 
-    replacement = conflicts.declare_conflict(session, assignment, june, nature="I realised I know the treasurer")
+    replacement = conflicts.declare_conflict(session, assignment, by=june, nature="I realised I know the treasurer")
 
     assert replacement is not None
     assert replacement.panellist_id == ravi.id
@@ -149,12 +149,12 @@ def test_a_conflict_cannot_be_declared_here_once_the_review_is_in(app: Flask, se
     app.config["PROGRAMME_EMAIL"] = "grants@example.org"
     panel, [june, _] = panel_of(session, 2)
     application = with_panel(session, panel, make_organisation(session))
-    assignment = membership.assign(session, officer, panel, application, june)
+    assignment = membership.assign(session, panel, application, june, by=officer)
     make_review(session, application=application, panellist=june, submitted=True)
 
     assert conflicts.can_declare_late(session, assignment) is False
     with pytest.raises(DomainError, match=r"grants@example\.org"):
-        conflicts.declare_conflict(session, assignment, june, nature="")
+        conflicts.declare_conflict(session, assignment, by=june, nature="")
     assert session.scalars(select(ConflictDeclaration)).all() == []
 
 

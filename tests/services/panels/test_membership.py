@@ -38,17 +38,17 @@ def panel_with(
 def test_inviting_makes_or_joins_an_account_and_emails_the_link(session: Session, officer: User) -> None:
     panel = make_panel(session, grant_round=make_round(session))
     existing = make_user(session, email="june@example.org")
-    member = membership.invite_member(session, officer, panel, email="June@Example.org", name="June")
+    member = membership.invite_member(session, panel, by=officer, email="June@Example.org", name="June")
     assert member.user is existing
     assert existing.has_role(Role.PANELLIST)
-    fresh = membership.invite_member(session, officer, panel, email="ravi@example.org", name="Ravi")
+    fresh = membership.invite_member(session, panel, by=officer, email="ravi@example.org", name="Ravi")
     assert fresh.user.name == "Ravi"
     bodies = [m.body for m in session.scalars(select(OutboxMessage))]
     assert all(f"/panel/panels/{panel.id}/welcome" in body for body in bodies)
     with pytest.raises(DomainError, match="already on this panel"):
-        membership.invite_member(session, officer, panel, email="ravi@example.org", name="Ravi")
+        membership.invite_member(session, panel, by=officer, email="ravi@example.org", name="Ravi")
     with pytest.raises(DomainError, match="Staff cannot"):
-        membership.invite_member(session, officer, panel, email=officer.email, name="Me")
+        membership.invite_member(session, panel, by=officer, email=officer.email, name="Me")
 
 
 def test_onboarding_needs_the_agreement(session: Session) -> None:
@@ -64,13 +64,13 @@ def test_onboarding_needs_the_agreement(session: Session) -> None:
 
 def test_automatic_assignment_is_even_and_gives_each_its_reviews(session: Session, officer: User) -> None:
     panel, _, applications = panel_with(session, count=4, applications=6, reviews=2)
-    made, short = membership.assign_automatically(session, officer, panel)
+    made, short = membership.assign_automatically(session, panel, by=officer)
     assert (made, short) == (12, [])
     loads = session.execute(select(Assignment.panellist_id, func.count()).group_by(Assignment.panellist_id)).all()
     assert sorted(count for _, count in loads) == [3, 3, 3, 3]
     for application in applications:
         assert session.scalar(select(func.count()).where(Assignment.application_id == application.id)) == 2
-    assert membership.assign_automatically(session, officer, panel) == (0, [])  # running it again changes nothing
+    assert membership.assign_automatically(session, panel, by=officer) == (0, [])  # running it again changes nothing
 
 
 def test_nobody_reviews_their_own_group_or_a_conflict(session: Session, officer: User) -> None:
@@ -78,22 +78,22 @@ def test_nobody_reviews_their_own_group_or_a_conflict(session: Session, officer:
     session.add(Membership(user=own, organisation=application.organisation))
     session.add(ConflictDeclaration(panellist_id=conflicted_one.id, organisation_id=application.organisation_id))
     session.flush()
-    made, short = membership.assign_automatically(session, officer, panel)
+    made, short = membership.assign_automatically(session, panel, by=officer)
     assert made == 1
     assert short == [application]
     assert session.scalars(select(Assignment.panellist_id)).all() == [free.id]
     with pytest.raises(DomainError, match="cannot review"):
-        membership.assign(session, officer, panel, application, own)
+        membership.assign(session, panel, application, own, by=officer)
 
 
 def test_declaring_a_conflict_records_it_hides_it_and_reassigns(app: Flask, session: Session, officer: User) -> None:
     app.config["PROGRAMME_EMAIL"] = "grants@example.org"
     panel, (first, second), [application] = panel_with(session, count=2, applications=1, reviews=1)
-    assignment = membership.assign(session, officer, panel, application, first)
+    assignment = membership.assign(session, panel, application, first, by=officer)
     session.add(Review(application_id=application.id, panellist_id=first.id))
     session.flush()
 
-    replacement = conflicts.declare_conflict(session, assignment, first, nature="My sister runs it")
+    replacement = conflicts.declare_conflict(session, assignment, by=first, nature="My sister runs it")
 
     assert replacement is not None
     assert replacement.panellist_id == second.id
@@ -108,13 +108,13 @@ def test_declaring_a_conflict_records_it_hides_it_and_reassigns(app: Flask, sess
 
 def test_a_member_leaving_hands_on_unfinished_reviews(session: Session, officer: User) -> None:
     panel, (leaving, staying), [done, unfinished] = panel_with(session, count=2, applications=2, reviews=1)
-    membership.assign(session, officer, panel, done, leaving)
-    membership.assign(session, officer, panel, unfinished, leaving)
+    membership.assign(session, panel, done, leaving, by=officer)
+    membership.assign(session, panel, unfinished, leaving, by=officer)
     session.add(Review(application_id=done.id, panellist_id=leaving.id, submitted=True))
     session.flush()
     member = next(m for m in panel.members if m.user_id == leaving.id)
 
-    stranded = membership.leave_panel(session, officer, member)
+    stranded = membership.leave_panel(session, member, by=officer)
 
     assert stranded == []
     owners = dict(session.execute(select(Assignment.application_id, Assignment.panellist_id)).all())

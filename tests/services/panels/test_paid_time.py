@@ -44,9 +44,9 @@ def test_time_owed_and_paid(session: Session) -> None:
     assert [line[0] for line in lines if "calc" in line[0]] == ["'=cmd|' /C calc'!A0"]
 
     officer = make_user(session, roles=(Role.OFFICER,))
-    assert paid_time.mark_paid(session, officer, panel, june.id) == 215
+    assert paid_time.mark_paid(session, panel, june.id, by=officer) == 215
     with pytest.raises(DomainError, match="no unpaid time"):
-        paid_time.mark_paid(session, officer, panel, june.id)
+        paid_time.mark_paid(session, panel, june.id, by=officer)
     session.expire_all()
     assert {row.name: row.unpaid_minutes for row in paid_time.time_owed(session, panel)}["June"] == 0
 

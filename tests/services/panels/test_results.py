@@ -146,10 +146,10 @@ def test_moderation_keeps_the_reviews_and_is_audited(session: Session) -> None:
     officer = make_user(session, roles=(Role.OFFICER,))
 
     with pytest.raises(DomainError, match="between 1 and 5"):
-        results.moderate(session, officer, application, score=7, reason="Too high")
+        results.moderate(session, application, by=officer, score=7, reason="Too high")
     with pytest.raises(DomainError, match="Give the reason"):
-        results.moderate(session, officer, application, score=3, reason=" ")
-    results.moderate(session, officer, application, score=3.5, reason="Discussed at the meeting")
+        results.moderate(session, application, by=officer, score=3, reason=" ")
+    results.moderate(session, application, by=officer, score=3.5, reason="Discussed at the meeting")
 
     row = results.round_results(session, grant_round)[0]
     assert (row.mean, row.moderated, row.final) == (2.0, 3.5, 3.5)

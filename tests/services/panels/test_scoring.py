@@ -52,7 +52,12 @@ def answers(
 def test_a_draft_keeps_partial_scores(session: Session) -> None:
     [assignment, _], [user, _] = assigned(session)
     review = scoring.save_draft(
-        session, assignment, user, answers(assignment, plan=None, comment=""), recommendation=None, comment="Thinking"
+        session,
+        assignment,
+        answers(assignment, plan=None, comment=""),
+        by=user,
+        recommendation=None,
+        comment="Thinking",
     )
     assert [s.value for s in review.scores] == [4]
     assert review.submitted is False
@@ -68,7 +73,7 @@ def test_submitting_needs_every_score_comment_and_recommendation(session: Sessio
     }
     with pytest.raises(DomainError, match="Finish your review"):
         scoring.submit_review(
-            session, assignment, user, answers(assignment, need=9), recommendation=Recommendation.FUND, comment=""
+            session, assignment, answers(assignment, need=9), by=user, recommendation=Recommendation.FUND, comment=""
         )
     assert session.scalar(select(func.count(Review.id)).where(Review.submitted.is_(True))) == 0
 
@@ -76,17 +81,17 @@ def test_submitting_needs_every_score_comment_and_recommendation(session: Sessio
 def test_others_scores_are_hidden_until_your_own_is_in(session: Session) -> None:
     [first, second], [june, ravi] = assigned(session)
     scoring.submit_review(
-        session, first, june, answers(first, need=5), recommendation=Recommendation.FUND, comment="Lovely"
+        session, first, answers(first, need=5), by=june, recommendation=Recommendation.FUND, comment="Lovely"
     )
-    assert access.others_reviews(session, second, ravi) is None
+    assert access.others_reviews(session, second, by=ravi) is None
 
     assert (
         scoring.submit_review(
-            session, second, ravi, answers(second, need=2), recommendation=Recommendation.MAYBE, comment=""
+            session, second, answers(second, need=2), by=ravi, recommendation=Recommendation.MAYBE, comment=""
         )
         is True
     )
-    seen = access.others_reviews(session, second, ravi)
+    seen = access.others_reviews(session, second, by=ravi)
     assert seen is not None
     assert [(o.label, o.recommendation, o.comment) for o in seen] == [("Panel member 1", "Fund", "Lovely")]
     assert june.email not in repr(seen)
@@ -98,7 +103,7 @@ def test_a_submitted_review_cannot_change(session: Session) -> None:
     [assignment, _], [user, _] = assigned(session)
     assert (
         scoring.submit_review(
-            session, assignment, user, answers(assignment), recommendation=Recommendation.FUND, comment=""
+            session, assignment, answers(assignment), by=user, recommendation=Recommendation.FUND, comment=""
         )
         is True
     )
@@ -106,15 +111,15 @@ def test_a_submitted_review_cannot_change(session: Session) -> None:
         scoring.submit_review(
             session,
             assignment,
-            user,
             answers(assignment, need=1),
+            by=user,
             recommendation=Recommendation.DO_NOT_FUND,
             comment="",
         )
         is False
     )
     with pytest.raises(DomainError, match="already submitted"):
-        scoring.save_draft(session, assignment, user, answers(assignment), recommendation=None, comment="")
+        scoring.save_draft(session, assignment, answers(assignment), by=user, recommendation=None, comment="")
     assert [s.value for s in scoring.review_of(session, assignment.application, user).scores] == [4, 3]  # type: ignore[union-attr]
 
 
@@ -131,7 +136,7 @@ def test_two_submits_at_once_keep_one_whole_review(app: Flask, session: Session)
             barrier.wait()
             results.append(
                 scoring.submit_review(
-                    db.session, mine, me, answers(mine, need, plan), recommendation=Recommendation.FUND, comment=""
+                    db.session, mine, answers(mine, need, plan), by=me, recommendation=Recommendation.FUND, comment=""
                 )
             )  # type: ignore[arg-type]
             db.session.commit()

@@ -54,13 +54,13 @@ def test_an_approval_above_the_threshold_waits_for_a_different_officer(session: 
     session.commit()
     assert not officer_application.waiting_for_second_officer(session, application)
 
-    decisions.approve(session, first, application, amount_pence=320_000)
+    decisions.approve(session, application, by=first, amount_pence=320_000)
     assert officer_application.waiting_for_second_officer(session, application)
     mine, theirs = _offered(session, application, first), _offered(session, application, second)
     assert (mine.decide, mine.second, mine.decline) == (False, False, True)
     assert (theirs.decide, theirs.second, theirs.decline) == (False, True, True)
 
-    decisions.confirm(session, second, application)
+    decisions.confirm(session, application, by=second)
     assert not officer_application.waiting_for_second_officer(session, application)
     page = officer_application.application_page(session, application, by=first)
     assert page.award is not None

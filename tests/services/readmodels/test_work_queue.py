@@ -81,21 +81,21 @@ def test_approvals_waiting_and_approvals_returned_to_me(
     session: Session, me: User, other: User, grant_round: Round
 ) -> None:
     waiting = applying(session, grant_round, S.SCORED, "Waiting")
-    decisions.approve(session, me, waiting, amount_pence=400_000)
+    decisions.approve(session, waiting, by=me, amount_pence=400_000)
     theirs = applying(session, grant_round, S.SCORED, "Theirs")
-    decisions.approve(session, other, theirs, amount_pence=350_000)
+    decisions.approve(session, theirs, by=other, amount_pence=350_000)
     mine_back = applying(session, grant_round, S.SCORED, "Back to me")
-    decisions.approve(session, me, mine_back, amount_pence=400_000)
+    decisions.approve(session, mine_back, by=me, amount_pence=400_000)
     decisions.return_approval(session, mine_back, by=other, reason="Check the quote")
     theirs_back = applying(session, grant_round, S.SCORED, "Back to them")
-    decisions.approve(session, other, theirs_back, amount_pence=400_000)
+    decisions.approve(session, theirs_back, by=other, amount_pence=400_000)
     decisions.return_approval(session, theirs_back, by=me, reason="Too much")
     resolved = applying(session, grant_round, S.SCORED, "Approved again")
-    decisions.approve(session, me, resolved, amount_pence=400_000)
+    decisions.approve(session, resolved, by=me, amount_pence=400_000)
     decisions.return_approval(session, resolved, by=other, reason="Lower it")
-    decisions.approve(session, me, resolved, amount_pence=350_000)  # waiting again, not returned
+    decisions.approve(session, resolved, by=me, amount_pence=350_000)  # waiting again, not returned
     offered = applying(session, grant_round, S.SCORED, "Small")
-    decisions.approve(session, me, offered, amount_pence=100_000)  # below the threshold: offered at once
+    decisions.approve(session, offered, by=me, amount_pence=100_000)  # below the threshold: offered at once
 
     waiting_lines = listed(session, me, Kind.AWAITING_SECOND_OFFICER)
     assert [(group, endpoint) for group, _detail, endpoint, _args in waiting_lines] == [
@@ -203,7 +203,7 @@ def test_reports_payments_and_changed_bank_details(session: Session, me: User, g
     unchanged = funded(session, grant_round, "Same account")
     for award in (changed, unchanged):
         bank_details.save_bank_details(
-            session, award, make_user(session), bank_details.BankDetails("Group", "309457", "00733445")
+            session, award, bank_details.BankDetails("Group", "309457", "00733445"), by=make_user(session)
         )
     changed.payments = [Payment(amount_pence=10_000, due_on=today, paid_at=utcnow() - timedelta(days=3))]
     unchanged.payments = [Payment(amount_pence=10_000, due_on=today, paid_at=utcnow() + timedelta(minutes=1))]
