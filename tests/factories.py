@@ -385,6 +385,6 @@ def make_resource(
 
     title = title or f"Guide {_next()}"
     if storage is None:
-        return resources.add_link(session, added_by, title=title, url="https://example.org/guide", event=event)
+        return resources.add_link(session, by=added_by, title=title, url="https://example.org/guide", event=event)
     with receive_upload(io.BytesIO(make_pdf()), "guide.pdf", max_bytes=10 * 1024 * 1024) as received:
-        return resources.add_file(session, storage, added_by, received, title=title, event=event)
+        return resources.add_file(session, storage, received, by=added_by, title=title, event=event)

@@ -83,10 +83,10 @@ class MoneyMachine(RuleBasedStateMachine):
     def one_offer_accepted(self) -> None:
         """The first group starts with an accepted offer, so every sequence has money that paying and
         cancelling can move, whatever order the other steps come in."""
-        decisions.approve(self.session, self.officers[0], self.applications[0], amount_pence=100_000)
+        decisions.approve(self.session, self.applications[0], by=self.officers[0], amount_pence=100_000)
         award = self.award(0)
         assert award is not None
-        acceptance.accept_award(self.session, award, self.members[0], name="Sam Member", agreed=True)
+        acceptance.accept_award(self.session, award, by=self.members[0], name="Sam Member", agreed=True)
 
     @rule(which=WHICH, officer=OFFICER, amount=AMOUNTS)
     def approve(self, which: int, officer: int, amount: int) -> None:
