@@ -3,7 +3,7 @@
 Money, dates and numbers are text fields: what the officer typed comes back in the box
 after a refused save, even when it could not be read, and services/rounds/setup.py says
 what is wrong with it. Posted names (``extra-0-question``, ``criterion-0-point-3``,
-``guidance-idea``) are kept so a saved page and older bookmarks post the same fields.
+``guidance-idea``) are the ones the page has always posted.
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ class RoundForm(FlaskForm):
                 name=f"words-{_key}",
                 default=str(DEFAULT_WORD_LIMITS.get(_key) or ""),
             )
+    del _key, _title
     extra = FieldList(FormField(ExtraQuestionForm), min_entries=MAX_EXTRA_QUESTIONS, max_entries=MAX_EXTRA_QUESTIONS)
     reviews = StringField("Panel members who score each application", default="3")
     blind_review = BooleanField("Blind review: panel members do not see the groups' names")
