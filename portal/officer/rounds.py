@@ -7,32 +7,30 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
+from wtforms import Field, SelectChoice
 
 from portal.access import get_or_404
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.form_errors import refuse
 from portal.formatting import UK, uk_time
 from portal.models.funding import Round
-from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS
 from portal.officer import bp
+from portal.officer.round_forms import SECTION_TITLES, WORD_LIMITED, RoundForm
 from portal.routing import parse_id
-from portal.services.applications.eligibility import DEFAULT_EXCLUDED, PURPOSES
+from portal.services.applications.eligibility import DEFAULT_EXCLUDED
 from portal.services.applications.form import (
     DEFAULT_WORD_LIMITS,
     MAX_EXTRA_QUESTIONS,
-    SECTIONS_BY_KEY,
     asked_questions,
     parse_pounds,
     parse_whole_number,
     removed_questions,
 )
 from portal.services.rounds import listing, setup
-from portal.services.rounds.setup import MAX_CRITERIA, SECTION_KEYS, CriterionSettings, RoundSettings
-
-SECTION_TITLES = {key: SECTIONS_BY_KEY[key].title for key in SECTION_KEYS}
+from portal.services.rounds.setup import SECTION_KEYS, CriterionSettings, RoundSettings
 
 
 def _moment(raw: str) -> datetime | None:
@@ -46,127 +44,229 @@ def _pence(raw: str) -> int | None:
     return parse_pounds(raw) if raw.strip() else None
 
 
-def read_form() -> RoundSettings:
+def _text(field: Field) -> str:
+    return str(field.data or "").strip()
+
+
+def _local(moment: datetime | None, fmt: str) -> str:
+    return uk_time(moment).strftime(fmt) if moment else ""
+
+
+def _pounds(pence: int | None) -> str:
+    return f"{pence / 100:.2f}" if pence is not None else ""
+
+
+def read_form(form: RoundForm) -> RoundSettings:
     """The settings as the officer typed them (unchecked)."""
-    form = request.form
     sections = {}
     for key in SECTION_KEYS:
-        limit = parse_whole_number(form.get(f"words-{key}", ""))
-        sections[key] = {"guidance": form.get(f"guidance-{key}", "").strip()} | ({"word_limit": limit} if limit else {})
+        words = form.words(key)
+        limit = parse_whole_number(words.data or "") if words is not None else None
+        sections[key] = {"guidance": _text(form.guidance(key))} | ({"word_limit": limit} if limit else {})
     rows = []
-    for index in range(MAX_EXTRA_QUESTIONS):
-        question = form.get(f"extra-{index}-question", "").strip()
-        if question:
-            limit = parse_whole_number(form.get(f"extra-{index}-words", ""))
-            place = parse_whole_number(form.get(f"extra-{index}-place", "")) or index + 1
-            # The key travels with its question (a hidden field), so answers stay with it.
-            row = {
-                "key": form.get(f"extra-{index}-key", "").strip()[:40],
-                "question": question,
-                "hint": form.get(f"extra-{index}-hint", "").strip(),
-            }
+    for index, entry in enumerate(form.extra):
+        asked = entry.form
+        if question := _text(asked.question):
+            limit = parse_whole_number(asked.words.data or "")
+            place = parse_whole_number(asked.place.data or "") or index + 1
+            row = {"key": _text(asked.key)[:40], "question": question, "hint": _text(asked.hint)}
             rows.append(((place, index), row | ({"word_limit": limit} if limit else {})))
     extra = [row for _, row in sorted(rows, key=lambda item: item[0])]
-    criteria = []
-    for index in range(MAX_CRITERIA):
-        title = form.get(f"criterion-{index}-title", "").strip()
-        if title:
-            criteria.append(
-                CriterionSettings(
-                    title=title[:200],
-                    guidance=form.get(f"criterion-{index}-guidance", "").strip(),
-                    weight=parse_whole_number(form.get(f"criterion-{index}-weight", "")) or 0,
-                    descriptors={p: form.get(f"criterion-{index}-point-{p}", "").strip() for p in setup.SCORE_POINTS},
-                    comment_required=form.get(f"criterion-{index}-comment") == "y",
-                )
-            )
-    requirements = [line.strip() for line in form.get("requirements", "").splitlines() if line.strip()]
+    criteria = [
+        CriterionSettings(
+            title=_text(entry.form.title)[:200],
+            guidance=_text(entry.form.guidance),
+            weight=parse_whole_number(entry.form.weight.data or "") or 0,
+            descriptors={p: _text(entry.form.point(p)) for p in setup.SCORE_POINTS},
+            comment_required=bool(entry.form.comment.data),
+        )
+        for entry in form.criterion
+        if _text(entry.form.title)
+    ]
+    requirements = [line.strip() for line in (form.requirements.data or "").splitlines() if line.strip()]
+    decisions_by = form.decisions_by.data or ""
     return RoundSettings(
-        fund_name=form.get("fund_name", "").strip(),
-        title=form.get("title", "").strip(),
-        slug=form.get("slug", "").strip(),
-        summary=form.get("summary", ""),
-        opens_at=_moment(form.get("opens_at", "")),
-        closes_at=_moment(form.get("closes_at", "")),
-        decisions_by=_moment(form.get("decisions_by", "") + "T12:00" if form.get("decisions_by") else ""),
-        budget_pence=_pence(form.get("budget", "")),
-        min_award_pence=_pence(form.get("min_award", "")),
-        max_award_pence=_pence(form.get("max_award", "")),
-        reviews_per_application=parse_whole_number(form.get("reviews", "")),
-        blind_review=form.get("blind_review") == "y",
-        second_approval_above_pence=_pence(form.get("second_approval_above", "")),
-        hourly_rate_pence=_pence(form.get("hourly_rate", "")),
-        neighbourhood_ids=[number for number in map(parse_id, form.getlist("neighbourhoods")) if number],
+        fund_name=_text(form.fund_name),
+        title=_text(form.title),
+        slug=_text(form.slug),
+        summary=form.summary.data or "",
+        opens_at=_moment(form.opens_at.data or ""),
+        closes_at=_moment(form.closes_at.data or ""),
+        decisions_by=_moment(decisions_by + "T12:00" if decisions_by else ""),
+        budget_pence=_pence(form.budget.data or ""),
+        min_award_pence=_pence(form.min_award.data or ""),
+        max_award_pence=_pence(form.max_award.data or ""),
+        reviews_per_application=parse_whole_number(form.reviews.data or ""),
+        blind_review=bool(form.blind_review.data),
+        second_approval_above_pence=_pence(form.second_approval_above.data or ""),
+        hourly_rate_pence=_pence(form.hourly_rate.data or ""),
+        neighbourhood_ids=[number for number in map(parse_id, form.neighbourhoods.data or []) if number],
         eligibility={
             "requirements": requirements,
-            "kinds": form.getlist("kinds"),
-            "income_bands": form.getlist("income_bands"),
-            "excluded_purposes": form.getlist("excluded_purposes"),
+            "kinds": list(form.kinds.data or []),
+            "income_bands": list(form.income_bands.data or []),
+            "excluded_purposes": list(form.excluded_purposes.data or []),
         },
         questions={"sections": sections, "extra": extra},
         criteria=criteria,
     )
 
 
-# The settings' names for what the form calls by another name; each problem is shown at its field.
-FIELD_IDS = {
+def _extra_rows(settings: RoundSettings | None) -> list[dict[str, str]]:
+    """One row per box: the questions asked, in their order, then empty boxes."""
+    asked = asked_questions(settings.questions) if settings else []
+    rows = []
+    for index in range(MAX_EXTRA_QUESTIONS):
+        item = asked[index] if index < len(asked) else {}
+        rows.append(
+            {
+                "key": str(item.get("key", "")),
+                "question": str(item.get("question", "")),
+                "hint": str(item.get("hint", "")),
+                "words": str(item.get("word_limit", "")),
+                "place": str(index + 1),
+            }
+        )
+    return rows
+
+
+def form_data(settings: RoundSettings) -> dict[str, Any]:
+    """What the form shows for a round's saved settings."""
+    eligibility = settings.eligibility
+    sections = settings.questions.get("sections") or {}
+    data: dict[str, Any] = {
+        "fund_name": settings.fund_name,
+        "title": settings.title,
+        "slug": settings.slug,
+        "summary": settings.summary,
+        "opens_at": _local(settings.opens_at, "%Y-%m-%dT%H:%M"),
+        "closes_at": _local(settings.closes_at, "%Y-%m-%dT%H:%M"),
+        "decisions_by": _local(settings.decisions_by, "%Y-%m-%d"),
+        "budget": _pounds(settings.budget_pence),
+        "min_award": _pounds(settings.min_award_pence),
+        "max_award": _pounds(settings.max_award_pence),
+        "second_approval_above": _pounds(settings.second_approval_above_pence),
+        "neighbourhoods": [str(number) for number in settings.neighbourhood_ids],
+        "requirements": "\n".join(eligibility.get("requirements") or []),
+        "kinds": eligibility.get("kinds") or [],
+        "income_bands": eligibility.get("income_bands") or [],
+        "excluded_purposes": (
+            eligibility["excluded_purposes"]
+            if eligibility.get("excluded_purposes") is not None
+            else list(DEFAULT_EXCLUDED)
+        ),
+        "extra": _extra_rows(settings),
+        "reviews": "" if settings.reviews_per_application is None else str(settings.reviews_per_application),
+        "blind_review": settings.blind_review,
+        "hourly_rate": _pounds(settings.hourly_rate_pence) if settings.hourly_rate_pence else "13.60",
+        "criterion": [
+            {
+                "title": criterion.title,
+                "guidance": criterion.guidance,
+                "weight": str(criterion.weight),
+                "comment": criterion.comment_required,
+            }
+            | {f"point_{p}": criterion.descriptors.get(p, "") for p in setup.SCORE_POINTS}
+            for criterion in settings.criteria
+        ],
+    }
+    for key in SECTION_KEYS:
+        section = sections.get(key) or {}
+        data[f"guidance_{key}"] = section.get("guidance", "")
+        if key in WORD_LIMITED:
+            data[f"words_{key}"] = str(section.get("word_limit", DEFAULT_WORD_LIMITS.get(key)) or "")
+    return data
+
+
+def _round_form(settings: RoundSettings | None) -> RoundForm:
+    if request.method == "POST":
+        form = RoundForm()
+    else:
+        # A new round's extra-question boxes each start in their own place, as a saved round's do.
+        form = RoundForm(data=form_data(settings) if settings else {"extra": _extra_rows(None)})
+    form.neighbourhoods.choices = [SelectChoice(str(n.id), n.name) for n in listing.all_neighbourhoods(db.session)]
+    return form
+
+
+# The settings' names for what the form calls by another name.
+FIELD_NAMES = {
     "budget_pence": "budget",
     "min_award_pence": "min_award",
     "max_award_pence": "max_award",
     "second_approval_above_pence": "second_approval_above",
     "reviews_per_application": "reviews",
     "hourly_rate_pence": "hourly_rate",
-    "extra": "extra-0-question",
 }
 
 
-def _page(
-    settings: RoundSettings | None, existing: Round | None, problems: dict[str, str], status: int = 200
-) -> tuple[str, int]:
+def _field_for(form: RoundForm, problem: str) -> Field:
+    """The box a problem from setup.check (or a refused save) is about."""
+    if problem == "extra":
+        return form.extra[0].form.question
+    with_titles = [entry.form for entry in form.criterion if _text(entry.form.title)]
+    if problem.startswith("criterion-") and problem.removeprefix("criterion-").isdigit():
+        index = int(problem.removeprefix("criterion-"))
+        if index < len(with_titles):
+            row = with_titles[index]
+            # A missing score point is shown at the first empty one; otherwise the weight is wrong.
+            empty = [row.point(p) for p in setup.SCORE_POINTS if not _text(row.point(p))]
+            return empty[0] if empty else row.weight
+    if problem in ("criteria", "criterion") or problem.startswith("criterion-"):
+        return with_titles[0].title if with_titles else form.criterion[0].form.title
+    name = FIELD_NAMES.get(problem, problem)
+    try:
+        return form[name]
+    except KeyError:
+        return form.title
+
+
+def _page(form: RoundForm, existing: Round | None, status: int = 200) -> tuple[str, int]:
     return (
         render_template(
             "officer/round_form.html",
-            s=settings,
+            form=form,
             existing=existing,
-            problems={FIELD_IDS.get(name, name): message for name, message in problems.items()},
-            typed=request.form if request.method == "POST" else {},
-            form=FlaskForm(),
-            neighbourhoods=listing.all_neighbourhoods(db.session),
-            kinds=ORGANISATION_KIND_LABELS,
-            bands=INCOME_BAND_LABELS,
-            purposes=PURPOSES,
-            default_excluded=DEFAULT_EXCLUDED,
             section_titles=SECTION_TITLES,
-            default_words=DEFAULT_WORD_LIMITS,
             max_extra=MAX_EXTRA_QUESTIONS,
-            asked=asked_questions(settings.questions) if settings else [],
             removed=removed_questions(existing.questions) if existing else [],
-            max_criteria=MAX_CRITERIA,
-            local=lambda moment, fmt: uk_time(moment).strftime(fmt) if moment else "",
         ),
         status,
     )
 
 
+def _refused(
+    form: RoundForm, settings: RoundSettings, existing: Round | None, problems: dict[str, str], status: int
+) -> tuple[str, int]:
+    # The extra questions come back in the order chosen for them, each with its key.
+    for entry, row in zip(form.extra, _extra_rows(settings), strict=True):
+        for name, value in row.items():
+            entry.form[name].data = value
+    for name, message in problems.items():
+        refuse(form, message, at=_field_for(form, name))
+    form.gather_list_errors()
+    return _page(form, existing, status)
+
+
 def _submit(existing: Round | None) -> Response | tuple[str, int]:
-    if not FlaskForm().validate():
+    form = _round_form(None)
+    if not form.validate_on_submit():
         abort(400)
-    settings = read_form()
+    settings = read_form(form)
     problems = setup.check(db.session, settings, existing)
     if problems:
-        return _page(settings, existing, problems)
+        return _refused(form, settings, existing, problems, 200)
     try:
         saved = setup.save(db.session, settings, existing, by=current_user)
     except DomainError as error:
         db.session.rollback()
-        return _page(settings, existing, {error.field or "title": error.message}, 409)
+        return _refused(form, settings, existing, {error.field or "title": error.message}, 409)
     flash(f"{saved.title} is saved.", "success")
     return redirect(url_for("officer.home"))
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
 def new_round() -> Any:
-    return _submit(None) if request.method == "POST" else _page(None, None, {})
+    return _submit(None) if request.method == "POST" else _page(_round_form(None), None)
 
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
@@ -174,4 +274,5 @@ def edit_round(round_id: int) -> Any:
     existing = get_or_404(Round, round_id, options=[selectinload(Round.criteria), selectinload(Round.neighbourhoods)])
     if request.method == "POST":
         return _submit(existing)
-    return _page(setup.settings_of(existing), existing, {})
+    settings = setup.settings_of(existing)
+    return _page(_round_form(settings), existing)
