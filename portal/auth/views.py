@@ -45,6 +45,7 @@ from portal.infra.rate_limits import (
     PASSWORDS_PER_ADDRESS_AND_IP,
     SIGN_IN_PER_IP,
     address_and_ip_key,
+    no_address_posted,
     within_address_limit,
 )
 from portal.models.audit import AuditAction
@@ -55,10 +56,6 @@ from portal.services.people import accounts, sign_in, totp
 PENDING_SECONDS = 5 * 60
 WRONG_PASSWORD = "Email address or password is not right"  # noqa: S105  (a message, not a password)
 WRONG_PASSWORD_OR_CODE = "Email address, password or code is not right"  # noqa: S105
-
-
-def _no_email() -> bool:
-    return not request.form.get("email", "").strip()
 
 
 def _pending_key() -> str:
@@ -72,7 +69,7 @@ def _per_ip() -> RouteLimit:
 
 def _per_address_and_ip(limit: str) -> RouteLimit:
     return limiter.limit(
-        limit, key_func=address_and_ip_key, methods=["POST"], exempt_when=_no_email, scope="address-and-ip"
+        limit, key_func=address_and_ip_key, methods=["POST"], exempt_when=no_address_posted, scope="address-and-ip"
     )
 
 

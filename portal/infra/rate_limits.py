@@ -72,6 +72,11 @@ def address_and_ip_key() -> str:
     return f"email:{normalise_email(request.form.get('email', ''))}|ip:{get_remote_address()}"
 
 
+def no_address_posted() -> bool:
+    """No email address was posted: the per-address limit has nothing to count (the form refuses it)."""
+    return not request.form.get("email", "").strip()
+
+
 def within_address_limit(limit: str, scope: str, address: str) -> bool:
     """Count one attempt at ``address`` against ``limit``; False once the limit is spent.
 
