@@ -142,11 +142,11 @@ def award_photos(session: Session, award: Award) -> Sequence[Evidence]:
 
 def _reaches(status: AwardStatus, target: AwardStatus) -> bool:
     """Whether the award workflow leads from ``status`` to ``target`` in some number of steps (or none)."""
-    seen, todo = {status}, [status]
-    while todo:
-        for following in AWARD_TRANSITIONS[todo.pop()] - seen:
+    seen, to_visit = {status}, [status]
+    while to_visit:
+        for following in AWARD_TRANSITIONS[to_visit.pop()] - seen:
             seen.add(following)
-            todo.append(following)
+            to_visit.append(following)
     return target in seen
 
 
