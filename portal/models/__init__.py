@@ -53,6 +53,7 @@ from portal.models.panels import (
     TimeActivity,
     TimeEntry,
 )
+from portal.models.reporting import ReportScheduleItem
 from portal.models.users import Role, RoleGrant, SignInRequest, User, UserSession
 
 __all__ = [
@@ -95,6 +96,7 @@ __all__ = [
     "ReferenceCounter",
     "Registration",
     "RegistrationStatus",
+    "ReportScheduleItem",
     "Resource",
     "ResourceKind",
     "Review",

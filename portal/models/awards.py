@@ -13,6 +13,7 @@ from portal.models.base import Base, enum_column, utcnow
 
 if TYPE_CHECKING:
     from portal.models.applications import Application
+    from portal.models.reporting import ReportScheduleItem
     from portal.models.users import User
 
 
@@ -114,7 +115,13 @@ class Award(Base):
     payments: Mapped[list[Payment]] = relationship(
         back_populates="award", cascade="all, delete-orphan", order_by="Payment.due_on"
     )
-    reports: Mapped[list[MonitoringReport]] = relationship(back_populates="award")
+    reports: Mapped[list[MonitoringReport]] = relationship(
+        back_populates="award", order_by="(MonitoringReport.due_on, MonitoringReport.id)"
+    )
+    # The reports asked of this award (copied from the round's schedule at offer).
+    schedule: Mapped[list[ReportScheduleItem]] = relationship(
+        back_populates="award", cascade="all, delete-orphan", order_by="ReportScheduleItem.position"
+    )
 
     def paid_pence(self) -> int:
         return sum(p.amount_pence for p in self.payments if p.paid_at is not None)
@@ -157,3 +164,5 @@ class MonitoringReport(Base):
     overdue_notice_sent_at: Mapped[datetime | None]
 
     award: Mapped[Award] = relationship(back_populates="reports")
+    # The schedule entry whose questions this report asks (None only for a report made outside a schedule).
+    schedule_item: Mapped[ReportScheduleItem | None] = relationship(back_populates="report")

@@ -1,13 +1,12 @@
 """A group accepting the grant it was offered.
 
 Accepting is a conditional UPDATE (``WHERE status = 'offered'``): a double tap
-or two members accepting at once record one acceptance, create one
-end-of-grant report and send one set of emails.
+or two members accepting at once record one acceptance, create the award's
+reports (one per entry of its report schedule, each with its due date) and
+send one set of emails.
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -15,16 +14,14 @@ from sqlalchemy.orm import Session
 from portal.errors import DomainError
 from portal.infra.database import rowcount
 from portal.models.audit import AuditAction
-from portal.models.awards import Award, AwardStatus, MonitoringReport
+from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
 from portal.models.users import User
 from portal.services import audit
+from portal.services.awards import report_schedules
 from portal.services.messages import notify
 from portal.services.messages.links import absolute_url, programme_email
 from portal.workflow import can_advance_award
-
-# When the award does not say, the report is due a year after acceptance.
-DEFAULT_REPORT_AFTER = timedelta(days=365)
 
 
 def may_accept(award: Award) -> bool:
@@ -50,7 +47,6 @@ def accept_award(session: Session, award: Award, *, by: User, name: str, agreed:
         raise DomainError("This grant can no longer be accepted.")
     assert can_advance_award(AwardStatus.OFFERED, AwardStatus.ACCEPTED)
     now = utcnow()
-    due_on = award.report_due_on or (now + DEFAULT_REPORT_AFTER).date()
     claimed = rowcount(
         session.execute(
             update(Award)
@@ -60,7 +56,6 @@ def accept_award(session: Session, award: Award, *, by: User, name: str, agreed:
                 accepted_at=now,
                 accepted_by_id=by.id,
                 accepted_name=name[:200],
-                report_due_on=due_on,
             )
             .execution_options(synchronize_session=False)
         )
@@ -68,8 +63,7 @@ def accept_award(session: Session, award: Award, *, by: User, name: str, agreed:
     session.refresh(award)
     if claimed != 1:
         return False
-    if not award.reports:
-        session.add(MonitoringReport(award=award, due_on=due_on))
+    report_schedules.start_reports(session, award, accepted_on=now.date())
     reference = award.application.reference
     audit.record(
         session,

@@ -40,6 +40,7 @@ from portal.models.funding import Round
 from portal.models.users import User
 from portal.services import audit
 from portal.services.applications import organisations
+from portal.services.awards import report_schedules
 from portal.services.messages import notify
 from portal.services.messages.links import absolute_url
 from portal.workflow import advance_application
@@ -418,6 +419,7 @@ def _make_offer(session: Session, application: Application, decision: Decision, 
     )
     session.add(award)
     session.flush()
+    report_schedules.copy_to_award(session, award, application.round)
     audit.record(session, by, AuditAction.APPLICATION_APPROVED, application, pounds(decision.amount_pence))
     audit.record(session, by, AuditAction.AWARD_OFFERED, award, pounds(decision.amount_pence))
     for email in organisations.members_emails(session, application.organisation_id):

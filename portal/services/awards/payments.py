@@ -103,15 +103,30 @@ def cancel_award(session: Session, award: Award, *, by: User, reason: str) -> No
     session.flush()
 
 
-def close_after_report(session: Session, report: MonitoringReport, *, by: User) -> None:
-    """The officer has read the end-of-grant report: the award is closed."""
+def all_reports_read(award: Award) -> bool:
+    """Every report of the award has been sent and read: the award can close."""
+    return bool(award.reports) and all(report.reviewed_at is not None for report in award.reports)
+
+
+def close_after_report(session: Session, report: MonitoringReport, *, by: User) -> bool:
+    """The officer has read one of the award's reports; once every report is read, the award is closed.
+    True when this closed the award."""
     award = report.award
     if report.submitted_at is None:
-        raise DomainError("The group has not sent its report yet.")
+        raise DomainError("The group has not sent this report yet.")
+    if report.reviewed_at is not None:
+        raise DomainError("This report has already been read.")
+    report.reviewed_at = utcnow()
+    report.reviewed_by_id = by.id
+    if not all_reports_read(award):
+        if award.status is AwardStatus.PAID:
+            advance_award(award, AwardStatus.REPORT_DUE)
+        audit.record(session, by, AuditAction.REPORT_READ, report, f"Report due {report.due_on:%-d %B %Y} read")
+        session.flush()
+        return False
     if award.status is AwardStatus.PAID:
         advance_award(award, AwardStatus.REPORT_DUE)
     advance_award(award, AwardStatus.CLOSED)
-    report.reviewed_at = utcnow()
-    report.reviewed_by_id = by.id
-    audit.record(session, by, AuditAction.AWARD_CLOSED, award, "End-of-grant report read")
+    audit.record(session, by, AuditAction.AWARD_CLOSED, award, "Every report read")
     session.flush()
+    return True

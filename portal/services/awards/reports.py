@@ -1,9 +1,12 @@
-"""The end-of-grant report: saving it as a draft, its photos, sending it, and reminding groups when it is due."""
+"""An award's monitoring reports: saving one as a draft, its photos, sending it, and reminding groups when each is due.
+
+Each report asks the questions of its entry in the award's report schedule
+(``portal.services.awards.report_schedules``).
+"""
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,6 +24,7 @@ from portal.services import audit
 from portal.services.applications import organisations
 from portal.services.applications.evidence import attach_thumbnail, preview_of
 from portal.services.applications.form import count_words, parse_pounds, parse_whole_number
+from portal.services.awards.report_schedules import DEFAULT_TITLE, ReportQuestion, questions_of
 from portal.services.files import thumbnails
 from portal.services.files.uploads import ReceivedFile, delete_evidence, store_evidence
 from portal.services.messages import notify
@@ -32,29 +36,25 @@ REMINDER_DAYS_BEFORE = 14
 OPEN_STATES = (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE)
 
 
-@dataclass(frozen=True)
-class TextQuestion:
-    name: str
-    label: str
-    hint: str
-    word_limit: int
+def questions(report: MonitoringReport) -> list[ReportQuestion]:
+    """The report's long-text questions, in order."""
+    return questions_of(report.schedule_item)
 
 
-TEXT_QUESTIONS = (
-    TextQuestion("what_happened", "What happened?", "What you did with the grant, and when.", 500),
-    TextQuestion(
-        "story",
-        "Tell us a short story",
-        "One person's experience, in their words if they agree. Leave out anything that could identify them.",
-        300,
-    ),
-    TextQuestion(
-        "learned",
-        "What did your group learn?",
-        "What went well, what you would do differently, and what you would tell another group.",
-        300,
-    ),
-)
+def title(report: MonitoringReport) -> str:
+    return report.schedule_item.title if report.schedule_item is not None else DEFAULT_TITLE
+
+
+def asks_people(report: MonitoringReport) -> bool:
+    return report.schedule_item is None or report.schedule_item.asks_people_reached
+
+
+def asks_spending(report: MonitoringReport) -> bool:
+    return report.schedule_item is None or report.schedule_item.asks_spending
+
+
+def allows_photos(report: MonitoringReport) -> bool:
+    return report.schedule_item is None or report.schedule_item.allows_photos
 
 
 def ensure_open(report: MonitoringReport) -> None:
@@ -67,14 +67,17 @@ def ensure_open(report: MonitoringReport) -> None:
 def save_report(session: Session, report: MonitoringReport, values: dict[str, Any], *, by: User) -> None:
     """Keep the answers as typed, with the total spend worked out from the lines that are money."""
     ensure_open(report)
-    spend = {str(k): str(v)[:30] for k, v in (values.get("spend") or {}).items()}
-    answers: dict[str, Any] = {q.name: str(values.get(q.name) or "")[:20_000] for q in TEXT_QUESTIONS}
-    answers["people"] = str(values.get("people") or "")[:30]
-    answers["spend"] = spend
+    answers: dict[str, Any] = {q.name: str(values.get(q.name) or "")[:20_000] for q in questions(report)}
+    if asks_people(report):
+        answers["people"] = str(values.get("people") or "")[:30]
+    report.people_reached = parse_whole_number(answers.get("people"))
+    report.spent_pence = None
+    if asks_spending(report):
+        spend = {str(k): str(v)[:30] for k, v in (values.get("spend") or {}).items()}
+        answers["spend"] = spend
+        amounts = [parse_pounds(v) for v in spend.values() if v.strip()]
+        report.spent_pence = sum(a for a in amounts if a is not None) if amounts else None
     report.answers = answers
-    report.people_reached = parse_whole_number(answers["people"])
-    amounts = [parse_pounds(v) for v in spend.values() if v.strip()]
-    report.spent_pence = sum(a for a in amounts if a is not None) if amounts else None
     session.flush()
 
 
@@ -87,6 +90,8 @@ def add_photo(
     it cannot be stored; either way nothing is added.
     """
     ensure_open(report)
+    if not allows_photos(report):
+        raise UploadRejected("This report does not ask for photos")
     if received.content_type not in thumbnails.IMAGE_TYPES:
         raise UploadRejected("Photos must be JPG, PNG or HEIC pictures")
     preview = preview_of(received)
@@ -132,7 +137,7 @@ def report_problems(report: MonitoringReport) -> dict[str, str]:
     """What must be fixed before the report can be sent."""
     answers = report.answers or {}
     problems = {}
-    for question in TEXT_QUESTIONS:
+    for question in questions(report):
         text = answers.get(question.name) or ""
         if not text.strip():
             problems[question.name] = f"Answer the question: {question.label}"
@@ -141,13 +146,14 @@ def report_problems(report: MonitoringReport) -> dict[str, str]:
                 f"{question.label.rstrip('?')} must be {question.word_limit} words or fewer (you have "
                 f"{count_words(text)})"
             )
-    if parse_whole_number(answers.get("people")) is None:
+    if asks_people(report) and parse_whole_number(answers.get("people")) is None:
         problems["people"] = "Enter how many people took part, as a whole number, like 35"
-    for line_id, typed in (answers.get("spend") or {}).items():
-        if typed.strip() and parse_pounds(typed) is None:
-            problems[f"spend-{line_id}"] = "Enter what you spent in pounds, like 150 or 149.99"
-    if report.spent_pence is None:
-        problems.setdefault("spend", "Tell us what you spent on at least one budget line")
+    if asks_spending(report):
+        for line_id, typed in (answers.get("spend") or {}).items():
+            if typed.strip() and parse_pounds(typed) is None:
+                problems[f"spend-{line_id}"] = "Enter what you spent in pounds, like 150 or 149.99"
+        if report.spent_pence is None:
+            problems.setdefault("spend", "Tell us what you spent on at least one budget line")
     return problems
 
 
@@ -171,7 +177,7 @@ def submit_report(session: Session, report: MonitoringReport, *, by: User) -> bo
     if claimed != 1:
         return False
     application = report.award.application
-    audit.record(session, by, AuditAction.REPORT_SUBMITTED, report, f"End-of-grant report for {application.reference}")
+    audit.record(session, by, AuditAction.REPORT_SUBMITTED, report, f"{title(report)} for {application.reference}")
     notify.queue_email(
         session,
         to=by.email,
@@ -179,15 +185,17 @@ def submit_report(session: Session, report: MonitoringReport, *, by: User) -> bo
         template="report_submitted",
         report=report,
         user=by,
+        report_title=_lower(title(report)),
     )
     team = programme_email()
     if team:
         notify.queue_email(
             session,
             to=team,
-            subject=f"End-of-grant report sent: {application.reference}",
+            subject=f"{title(report)} sent: {application.reference}",
             template="report_submitted_team",
             report=report,
+            report_title=_lower(title(report)),
         )
     session.flush()
     return True
@@ -228,7 +236,7 @@ def send_report_reminders(session: Session, today: date) -> int:
         if report.award.status is AwardStatus.PAID:
             advance_award(report.award, AwardStatus.REPORT_DUE)
         sent += _email_members(
-            session, report, "report_reminder", f"Your end-of-grant report is due on {report.due_on:%-d %B %Y}"
+            session, report, "report_reminder", f"Your {_lower(title(report))} is due on {report.due_on:%-d %B %Y}"
         )
     overdue = session.scalars(
         select(MonitoringReport)
@@ -245,9 +253,14 @@ def send_report_reminders(session: Session, today: date) -> int:
             continue
         if report.award.status is AwardStatus.PAID:
             advance_award(report.award, AwardStatus.REPORT_DUE)
-        sent += _email_members(session, report, "report_overdue", "Your end-of-grant report is late")
+        sent += _email_members(session, report, "report_overdue", f"Your {_lower(title(report))} is late")
     session.flush()
     return sent
+
+
+def _lower(words: str) -> str:
+    """A report's name inside a sentence ("End-of-grant report" reads "end-of-grant report")."""
+    return words[:1].lower() + words[1:] if words[1:2].islower() else words
 
 
 def _email_members(session: Session, report: MonitoringReport, template: str, subject: str) -> int:
@@ -261,6 +274,7 @@ def _email_members(session: Session, report: MonitoringReport, template: str, su
             template=template,
             report=report,
             user=member,
-            report_url=absolute_url("apply.report", award_id=report.award_id),
+            report_url=absolute_url("apply.report", award_id=report.award_id, report_id=report.id),
+            report_title=_lower(title(report)),
         )
     return len(members)

@@ -64,7 +64,7 @@ def test_cancelling_returns_the_unpaid_money(session: Session, officer: User) ->
 def test_closing_after_the_report(session: Session, officer: User) -> None:
     award, member = live_award(session, AwardStatus.PAID)
     report = make_report(session, award=award)
-    with pytest.raises(DomainError, match="not sent its report"):
+    with pytest.raises(DomainError, match="not sent this report"):
         payments.close_after_report(session, report, by=officer)
     line_answers = {
         "what_happened": "Walks",
