@@ -1,4 +1,4 @@
-"""The group's side of a grant: the offer, accepting it, bank details, and the end-of-grant report."""
+"""The group's side of a grant: the offer, accepting it, bank details, and its monitoring reports."""
 
 from __future__ import annotations
 
@@ -78,25 +78,31 @@ class _ReportTextArea(TextArea):
 
 
 class ReportForm(FlaskForm):
-    """The end-of-grant report: text, spending per budget line, a photo; the pressed button says what to do."""
+    """A monitoring report: its questions, and (when it asks) people, spending per budget line and photos;
+    the pressed button says what to do."""
 
-    people = StringField("How many people took part?", render_kw={"inputmode": "numeric"})
-    photo = FileField("Add a photo", render_kw={"accept": "image/*,.heic,.heif"})
     # Filled by the pressed button (check, save, upload) or a photo's Remove button (its id); never rendered.
     action = HiddenField()
     remove = HiddenField()
 
     def spend_fields(self, item: MonitoringReport) -> list[tuple[Any, Any]]:
-        """(budget line, its spending field), in the application's order."""
+        """(budget line, its spending field), in the application's order; none when the report does not ask."""
+        if not reports.asks_spending(item):
+            return []
         return [(line, self[f"spend-{line.id}"]) for line in item.award.application.budget_lines]
 
 
 def report_form(item: MonitoringReport, **kwargs: Any) -> ReportForm:
-    """A ReportForm with a field for each text question and for each of the application's budget lines."""
+    """A ReportForm with a field for each of the report's questions and for what else it asks."""
     fields: dict[str, Any] = {
-        q.name: TextAreaField(q.label, widget=_ReportTextArea(), render_kw={"rows": 6}) for q in reports.TEXT_QUESTIONS
+        q.name: TextAreaField(q.label, widget=_ReportTextArea(), render_kw={"rows": 6}) for q in reports.questions(item)
     }
-    fields |= {f"spend-{line.id}": StringField(line.item) for line in item.award.application.budget_lines}
+    if reports.asks_people(item):
+        fields["people"] = StringField("How many people took part?", render_kw={"inputmode": "numeric"})
+    if reports.asks_spending(item):
+        fields |= {f"spend-{line.id}": StringField(line.item) for line in item.award.application.budget_lines}
+    if reports.allows_photos(item):
+        fields["photo"] = FileField("Add a photo", render_kw={"accept": "image/*,.heic,.heif"})
     form: ReportForm = type("ReportFormFor", (ReportForm,), fields)(**kwargs)
     return form
 
@@ -118,7 +124,8 @@ def award(award_id: int) -> str:
         "apply/awards/award.html",
         award=item,
         status_label=AWARD_LABELS[item.status],
-        report=item.reports[0] if item.reports else None,
+        reports=[(report, reports.title(report)) for report in item.reports],
+        schedule=item.schedule,
         masked=_masked(item),
         may_accept=acceptance.may_accept(item),
         is_running=acceptance.is_running(item),
@@ -180,19 +187,25 @@ def _bank_details_page(item: Award, form: BankForm, status: int) -> tuple[str, i
     return page, status
 
 
-def report_for_member(award_id: int) -> MonitoringReport:
+def report_for_member(award_id: int, report_id: int | None) -> MonitoringReport:
+    """The award's report named by ``report_id``; without one, the first still to send (else the last)."""
     item = award_for_member(award_id)
     if not item.reports:
-        # The report is made when the grant is accepted.
-        flash("You can write your end-of-grant report once you have accepted the grant.")
+        # The reports are made when the grant is accepted.
+        flash("You can write your reports once you have accepted the grant.")
         abort(redirect(url_for("apply.award", award_id=item.id)))
-    return item.reports[0]
+    if report_id is None:
+        return next((r for r in item.reports if r.submitted_at is None), item.reports[-1])
+    found = next((r for r in item.reports if r.id == report_id), None)
+    if found is None:
+        abort(404)
+    return found
 
 
 def _not_open(report: MonitoringReport) -> Response | None:
     """Before acceptance (or after cancellation) the report cannot be written: say so on the grant page."""
     if not reports.may_write(report):
-        flash("You can write your end-of-grant report once you have accepted the grant.")
+        flash("You can write your reports once you have accepted the grant.")
         return redirect(url_for("apply.award", award_id=report.award_id))
     return None
 
@@ -208,18 +221,21 @@ def _report_page(
     ``typed`` (when the save was refused) is shown instead of what is saved."""
     answers = typed if typed is not None else report.answers or {}
     spend = answers.get("spend") or {}
-    data = {q.name: answers.get(q.name, "") for q in reports.TEXT_QUESTIONS} | {"people": answers.get("people", "")}
+    asked = reports.questions(report)
+    data = {q.name: answers.get(q.name, "") for q in asked} | {"people": answers.get("people", "")}
     data |= {f"spend-{line.id}": spend.get(str(line.id), "") for line in report.award.application.budget_lines}
     form = report_form(report, formdata=None, data=data)
     for name, message in (errors or {}).items():
-        form[name].errors = [message]
-    words = {q.name: q.word_limit - count_words(str(answers.get(q.name) or "")) for q in reports.TEXT_QUESTIONS}
+        if name in form:
+            form[name].errors = [message]
+    words = {q.name: q.word_limit - count_words(str(answers.get(q.name) or "")) for q in asked}
     return (
         render_template(
             "apply/awards/report.html",
             report=report,
+            title=reports.title(report),
             award=report.award,
-            questions=reports.TEXT_QUESTIONS,
+            questions=asked,
             words=words,
             photos=reports.report_files(db.session, report),
             form=form,
@@ -229,16 +245,21 @@ def _report_page(
     )
 
 
-@bp.route("/awards/<int:award_id>/report", methods=["GET", "POST"])
+@bp.route("/awards/<int:award_id>/report", methods=["GET", "POST"], defaults={"report_id": None})
+@bp.route("/awards/<int:award_id>/reports/<int:report_id>", methods=["GET", "POST"])
 @text_beside_files
-def report(award_id: int) -> Response | tuple[str, int]:
+def report(award_id: int, report_id: int | None) -> Response | tuple[str, int]:
     """One form for the text and the photos, so no button loses what was typed or chosen."""
-    item = report_for_member(award_id)
+    item = report_for_member(award_id, report_id)
+    here = {"award_id": award_id, "report_id": item.id}
     leave = _not_open(item)
     if leave is not None:
         return leave
     if item.submitted_at is not None:
-        return render_template("apply/awards/report_sent.html", report=item, award=item.award), 200
+        page = render_template(
+            "apply/awards/report_sent.html", report=item, award=item.award, title=reports.title(item)
+        )
+        return page, 200
     if request.method == "GET":
         return _report_page(item)
     form = report_form(item)
@@ -246,7 +267,8 @@ def report(award_id: int) -> Response | tuple[str, int]:
     try:
         reports.save_report(db.session, item, typed, by=current_user)
     except DomainError as error:
-        return _report_page(item, errors={"what_happened": error.message}, typed=typed, status=409)
+        first = next(iter(reports.questions(item)), None)
+        return _report_page(item, errors={first.name if first else "action": error.message}, typed=typed, status=409)
     # A photo's Remove button carries the photo's id instead of an action.
     action = "remove" if form.remove.data else (form.action.data or "save")
     photo_problem = _photo_change(item, form, action)
@@ -254,7 +276,7 @@ def report(award_id: int) -> Response | tuple[str, int]:
         # The text is saved (the page answers 200, so it is kept); only the photo step failed.
         return _report_page(item, errors={"photo": photo_problem})
     if action == "check":
-        return redirect(url_for("apply.check_report", award_id=award_id))
+        return redirect(url_for("apply.check_report", **here))
     if action in {"upload", "remove"}:
         flash(
             "Your photo is added and your report is saved."
@@ -262,21 +284,22 @@ def report(award_id: int) -> Response | tuple[str, int]:
             else "The photo is removed and your report is saved.",
             "success",
         )
-        return redirect(url_for("apply.report", award_id=award_id) + "#photos")
+        return redirect(url_for("apply.report", **here) + "#photos")
     flash("Your report is saved. You can come back to it at any time before you send it.", "success")
-    return redirect(url_for("apply.report", award_id=award_id))
+    return redirect(url_for("apply.report", **here))
 
 
 def _typed(item: MonitoringReport, form: ReportForm) -> dict[str, Any]:
-    values: dict[str, Any] = {q.name: form[q.name].data or "" for q in reports.TEXT_QUESTIONS}
-    values["people"] = form.people.data or ""
+    values: dict[str, Any] = {q.name: form[q.name].data or "" for q in reports.questions(item)}
+    values["people"] = form["people"].data or "" if "people" in form else ""
     values["spend"] = {str(line.id): field.data or "" for line, field in form.spend_fields(item)}
     return values
 
 
 def _photo_change(item: MonitoringReport, form: ReportForm, action: str) -> str | None:
     """Add the chosen photo (whichever button was pressed) or remove one; what went wrong, in plain words."""
-    upload = form.photo.data if isinstance(form.photo.data, FileStorage) else None
+    chosen = form["photo"].data if "photo" in form else None
+    upload = chosen if isinstance(chosen, FileStorage) else None
     if action == "remove":
         photo = reports.report_photo(db.session, item, parse_whole_number(form.remove.data) or 0)
         if photo is None:
@@ -315,9 +338,10 @@ class SendReportForm(FlaskForm):
     """Only the button: what is sent is the report the group has just read back."""
 
 
-@bp.route("/awards/<int:award_id>/report/check", methods=["GET", "POST"])
-def check_report(award_id: int) -> Response | tuple[str, int]:
-    item = report_for_member(award_id)
+@bp.route("/awards/<int:award_id>/report/check", methods=["GET", "POST"], defaults={"report_id": None})
+@bp.route("/awards/<int:award_id>/reports/<int:report_id>/check", methods=["GET", "POST"])
+def check_report(award_id: int, report_id: int | None) -> Response | tuple[str, int]:
+    item = report_for_member(award_id, report_id)
     leave = _not_open(item)
     if leave is not None:
         return leave
@@ -329,11 +353,13 @@ def check_report(award_id: int) -> Response | tuple[str, int]:
         except DomainError as error:
             refuse(form, error)
         else:
-            flash("Thank you. Your end-of-grant report is sent.", "success")
-            return redirect(url_for("apply.report", award_id=award_id))
+            flash(f"Thank you. Your {reports.in_sentence(reports.title(item))} is sent.", "success")
+            return redirect(url_for("apply.report", award_id=award_id, report_id=item.id))
     page = render_template(
         "apply/awards/check_report.html",
         report=item,
+        title=reports.title(item),
+        rows=reports.answer_rows(item),
         award=item.award,
         problems=problems,
         form=form,

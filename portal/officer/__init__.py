@@ -14,5 +14,6 @@ from portal.officer import (  # noqa: E402,F401  (registers the routes)
     opendata,
     panel_steps,
     panels,
+    report_schedules,
     rounds,
 )

@@ -36,7 +36,7 @@ from portal.models.audit import AuditAction
 from portal.models.awards import Award, Payment
 from portal.models.funding import Round
 from portal.officer import bp, panel_step_forms
-from portal.officer.award_forms import CancelAwardForm, PlanPaymentForm, RecordPaymentForm
+from portal.officer.award_forms import CancelAwardForm, PlanPaymentForm, ReadReportForm, RecordPaymentForm
 from portal.officer.decision_forms import (
     ApproveForm,
     AskQuestionForm,
@@ -49,7 +49,7 @@ from portal.officer.downloads import streamed
 from portal.routing import parse_id
 from portal.services import audit
 from portal.services.applications import answers
-from portal.services.awards import bank_details, budgets, decisions, payments
+from portal.services.awards import bank_details, budgets, decisions, payments, report_schedules, reports
 from portal.services.opendata.exports import csv_lines
 from portal.services.readmodels import application_list, officer_application, work_queue
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
@@ -354,9 +354,21 @@ def award_page(
                 if not p.paid_at
             },
             photos=officer_application.award_photos(db.session, item),
+            reports=[(report, reports.title(report), reports.answer_rows(report)) for report in item.reports],
+            read_forms={report.id: _read_form(item, report.id) for report in item.reports},
+            may_change_schedule=report_schedules.may_change_schedule(item),
         ),
         status,
     )
+
+
+def _read_form(item: Award, report_id: int) -> ReadReportForm:
+    form = ReadReportForm(formdata=None, report=str(report_id))
+    # One form per sent report: its hidden field needs an id of its own.
+    form.report.id = f"report-{report_id}"
+    # Reading the last report still unread closes the award: its button says so.
+    form.closes = all(other.reviewed_at is not None for other in item.reports if other.id != report_id)
+    return form
 
 
 def _payment_form(payment: Payment, sent: FlaskForm | None) -> FlaskForm:
@@ -368,7 +380,9 @@ def _payment_form(payment: Payment, sent: FlaskForm | None) -> FlaskForm:
 
 def _award_act(award_id: int, run: str) -> Response | tuple[str, int]:
     item = _award_or_404(award_id)
-    form: FlaskForm = {"plan": PlanPaymentForm, "cancel": CancelAwardForm}.get(run, FlaskForm)()
+    form: FlaskForm = {"plan": PlanPaymentForm, "cancel": CancelAwardForm, "close": ReadReportForm}.get(
+        run, FlaskForm
+    )()
     valid = form.validate_on_submit()
     if "csrf_token" in form.errors:  # a stale or missing token is refused, as on every form
         abort(400)
@@ -383,10 +397,12 @@ def _award_act(award_id: int, run: str) -> Response | tuple[str, int]:
             payments.cancel_award(db.session, item, by=officer, reason=form.reason.data or "")
             done = "The award is cancelled and its money is back in the budget."
         else:
-            if not item.reports:
+            assert isinstance(form, ReadReportForm)
+            read = next((r for r in item.reports if str(r.id) == form.report.data), None)
+            if read is None:
                 raise DomainError("There is no report to read yet.")
-            payments.close_after_report(db.session, item.reports[0], by=officer)
-            done = "The award is closed."
+            closed = payments.close_after_report(db.session, read, by=officer)
+            done = "The award is closed." if closed else "The report is marked as read."
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

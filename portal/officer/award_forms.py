@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField, TextAreaField
+from wtforms import Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from portal.forms import strip
@@ -58,3 +58,11 @@ class CancelAwardForm(FlaskForm):
         validators=[DataRequired("Give the reason for cancelling")],
         render_kw={"rows": 3},
     )
+
+
+class ReadReportForm(FlaskForm):
+    """The button under one sent report: the officer has read it (the award closes once every report is read)."""
+
+    report = HiddenField()
+    # Set by the award page: whether reading this report closes the award.
+    closes = False

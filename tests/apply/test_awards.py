@@ -105,14 +105,17 @@ def test_writing_checking_and_sending_the_report(
         "learned": "",
         "action": "check",
     }
-    assert signed_in.post(url, data=form).headers["Location"] == f"/awards/{award.id}/report/check"
+    # Each report has its own address; the award's first report still to send answers at /report.
+    assert (
+        signed_in.post(url, data=form).headers["Location"] == f"/awards/{award.id}/reports/{award.reports[0].id}/check"
+    )
     check = page_text(signed_in.get(f"/awards/{award.id}/report/check"))
     assert "Answer the question: What did your group learn?" in check
     assert "£720" in check
 
     signed_in.post(url, data=form | {"learned": "Start in spring."})
     sent = signed_in.post(f"/awards/{award.id}/report/check")
-    assert sent.headers["Location"] == url
+    assert sent.headers["Location"] == f"/awards/{award.id}/reports/{award.reports[0].id}"
     assert "Report sent" in page_text(signed_in.get(url))
     reread(session)
     assert award.reports[0].submitted_at is not None
@@ -176,7 +179,7 @@ def test_uploading_a_photo_saves_what_was_typed(
 
     response = post_report(signed_in, award, form)
 
-    assert response.headers["Location"] == f"/awards/{award.id}/report#photos"
+    assert response.headers["Location"] == f"/awards/{award.id}/reports/{award.reports[0].id}#photos"
     [photo] = photos(session)
     assert photo.report_id == award.reports[0].id
     assert photo.thumbnail_key is not None
@@ -186,14 +189,17 @@ def test_uploading_a_photo_saves_what_was_typed(
     assert "Twelve walks round the park." in page
 
 
-@pytest.mark.parametrize(("action", "goes_to"), [("save", "/report"), ("check", "/report/check")])
+@pytest.mark.parametrize(("action", "goes_to"), [("save", ""), ("check", "/check")])
 def test_saving_the_report_uploads_a_chosen_photo(
     signed_in: FlaskClient, session: Session, award: Award, member: User, action: str, goes_to: str
 ) -> None:
     accept(session, award, member)
     form = report_form(award, action=action, photo=(io.BytesIO(make_jpeg()), "walk.jpg"))
 
-    assert post_report(signed_in, award, form).headers["Location"] == f"/awards/{award.id}{goes_to}"
+    assert (
+        post_report(signed_in, award, form).headers["Location"]
+        == f"/awards/{award.id}/reports/{award.reports[0].id}{goes_to}"
+    )
     assert [p.original_filename for p in photos(session)] == ["walk.jpg"]
     assert award.reports[0].answers["people"] == "35"
 
@@ -259,7 +265,7 @@ def test_removing_a_photo_saves_what_was_typed(
 
     removed = post_report(signed_in, award, report_form(award, remove=str(photo.id), learned="Start in spring."))
 
-    assert removed.headers["Location"] == f"/awards/{award.id}/report#photos"
+    assert removed.headers["Location"] == f"/awards/{award.id}/reports/{award.reports[0].id}#photos"
     assert photos(session) == []
     assert award.reports[0].answers["learned"] == "Start in spring."
     # Someone else's photo, or none, is not found.

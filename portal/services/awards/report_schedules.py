@@ -154,6 +154,7 @@ def _keyed(before: list[dict[str, Any]], questions: list[ReportQuestion]) -> lis
 def _default_item() -> ReportScheduleItem:
     item = ReportScheduleItem(position=1, due_on=None)
     _fill(item, ReportSettings())
+    item.questions = [question.as_dict() for question in DEFAULT_QUESTIONS]
     return item
 
 
@@ -174,10 +175,11 @@ def check_settings(settings: ReportSettings, *, dated: bool = False, today: date
         raise DomainError(f"A report can ask at most {MAX_QUESTIONS} questions", field="questions")
     for number, question in enumerate(settings.questions, start=1):
         if len(question.label) > 300:
-            raise DomainError(f"Question {number} must be 300 characters or fewer", field="questions")
+            raise DomainError(f"Question {number} must be 300 characters or fewer", field=f"question-{number}-label")
         if not 1 <= question.word_limit <= MAX_WORD_LIMIT:
             raise DomainError(
-                f"Give question {number} a word limit from 1 to {MAX_WORD_LIMIT}, like 300", field="questions"
+                f"Give question {number} a word limit from 1 to {MAX_WORD_LIMIT}, like 300",
+                field=f"question-{number}-words",
             )
     if not (settings.questions or settings.asks_people_reached or settings.asks_spending):
         raise DomainError(
@@ -323,6 +325,9 @@ def start_reports(session: Session, award: Award, *, accepted_on: date) -> list[
     made = []
     for item in award.schedule:
         item.due_on = item.due_on or add_months(accepted_on, item.months_after)
+    # Made in the order they fall due, as the award lists them.
+    for item in sorted(award.schedule, key=lambda entry: (entry.due_on or accepted_on, entry.position)):
+        assert item.due_on is not None
         report = MonitoringReport(award=award, due_on=item.due_on)
         item.report = report
         made.append(report)

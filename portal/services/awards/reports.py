@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
+from portal.formatting import pounds
 from portal.infra.database import rowcount
 from portal.models.applications import Evidence, EvidenceKind
 from portal.models.audit import AuditAction
@@ -55,6 +56,19 @@ def asks_spending(report: MonitoringReport) -> bool:
 
 def allows_photos(report: MonitoringReport) -> bool:
     return report.schedule_item is None or report.schedule_item.allows_photos
+
+
+def answer_rows(report: MonitoringReport) -> list[tuple[str, str, bool]]:
+    """What the report says, one row per question it asks: (question, answer, whether it is free text).
+    The one way a report's answers are shown, to the group and to officers."""
+    answers = report.answers or {}
+    rows = [(q.label, str(answers.get(q.name) or "") or "Not answered", True) for q in questions(report)]
+    if asks_people(report):
+        people = report.people_reached
+        rows.append(("People who took part", str(people) if people is not None else "Not answered", False))
+    if asks_spending(report):
+        rows.append(("Total spent", pounds(report.spent_pence or 0), False))
+    return rows
 
 
 def ensure_open(report: MonitoringReport) -> None:
@@ -185,7 +199,7 @@ def submit_report(session: Session, report: MonitoringReport, *, by: User) -> bo
         template="report_submitted",
         report=report,
         user=by,
-        report_title=_lower(title(report)),
+        report_title=in_sentence(title(report)),
     )
     team = programme_email()
     if team:
@@ -195,7 +209,7 @@ def submit_report(session: Session, report: MonitoringReport, *, by: User) -> bo
             subject=f"{title(report)} sent: {application.reference}",
             template="report_submitted_team",
             report=report,
-            report_title=_lower(title(report)),
+            report_title=in_sentence(title(report)),
         )
     session.flush()
     return True
@@ -236,7 +250,7 @@ def send_report_reminders(session: Session, today: date) -> int:
         if report.award.status is AwardStatus.PAID:
             advance_award(report.award, AwardStatus.REPORT_DUE)
         sent += _email_members(
-            session, report, "report_reminder", f"Your {_lower(title(report))} is due on {report.due_on:%-d %B %Y}"
+            session, report, "report_reminder", f"Your {in_sentence(title(report))} is due on {report.due_on:%-d %B %Y}"
         )
     overdue = session.scalars(
         select(MonitoringReport)
@@ -253,12 +267,12 @@ def send_report_reminders(session: Session, today: date) -> int:
             continue
         if report.award.status is AwardStatus.PAID:
             advance_award(report.award, AwardStatus.REPORT_DUE)
-        sent += _email_members(session, report, "report_overdue", f"Your {_lower(title(report))} is late")
+        sent += _email_members(session, report, "report_overdue", f"Your {in_sentence(title(report))} is late")
     session.flush()
     return sent
 
 
-def _lower(words: str) -> str:
+def in_sentence(words: str) -> str:
     """A report's name inside a sentence ("End-of-grant report" reads "end-of-grant report")."""
     return words[:1].lower() + words[1:] if words[1:2].islower() else words
 
@@ -275,6 +289,6 @@ def _email_members(session: Session, report: MonitoringReport, template: str, su
             report=report,
             user=member,
             report_url=absolute_url("apply.report", award_id=report.award_id, report_id=report.id),
-            report_title=_lower(title(report)),
+            report_title=in_sentence(title(report)),
         )
     return len(members)
