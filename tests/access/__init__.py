@@ -87,6 +87,9 @@ class World:
     panel_member_id: int
     panel_application_id: int
     payment_a_id: int
+    # The open round's report schedule entry and the offered award's own copy.
+    round_report_item_id: int
+    award_report_item_id: int
     # Peer-learning events: one for funded groups (group A is funded, B is not) with
     # an online link and a place booked by A; a draft; a library file and a link.
     event_id: int

@@ -41,10 +41,27 @@ MATRIX: dict[str, Line] = {
     "officer.record_payment": (lambda w: {"payment_id": w.payment_a_id}, OFFICERS, {"reference": "BACS-1"}),
     "officer.close_award": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
     "officer.cancel_award": (lambda w: {"award_id": w.award_a_id}, OFFICERS, {"reason": "The group closed"}),
+    # Report schedules: the round's default, and the offered award's own copy (tests/officer/test_report_schedules.py).
+    "officer.round_reports": (lambda w: {"round_id": w.round_id}, OFFICERS),
+    "officer.round_report": (
+        lambda w: {"round_id": w.round_id, "item_id": w.round_report_item_id},
+        OFFICERS,
+        {"title": "Final report", "months_after": "12", "asks_people_reached": "y"},
+    ),
+    "officer.remove_round_report": (lambda w: {"round_id": w.round_id, "item_id": w.round_report_item_id}, OFFICERS),
+    "officer.award_report": (
+        lambda w: {"award_id": w.award_a_id, "item_id": w.award_report_item_id},
+        OFFICERS,
+        {"title": "Final report", "months_after": "12", "asks_people_reached": "y"},
+    ),
+    "officer.remove_award_report": (lambda w: {"award_id": w.award_a_id, "item_id": w.award_report_item_id}, OFFICERS),
 }
 
 OBJECT_CHECKS: list[tuple[str, str, Arguments]] = [
     ("officer.application", "officer", lambda w: {"application_id": 999_999}),
     ("officer.award", "officer", lambda w: {"award_id": 999_999}),
     ("officer.applications", "officer", lambda w: {"round_id": 999_999}),
+    # An entry of another round's or award's schedule is not found through this one.
+    ("officer.round_report", "officer", lambda w: {"round_id": w.round_id, "item_id": w.award_report_item_id}),
+    ("officer.award_report", "officer", lambda w: {"award_id": w.award_a_id, "item_id": w.round_report_item_id}),
 ]

@@ -12,6 +12,7 @@ from portal.models.base import utcnow
 from portal.models.events import EventStatus
 from portal.models.panels import ConflictDeclaration
 from portal.models.users import Role
+from portal.services.awards import report_schedules
 from portal.storage import get_storage
 from tests.access import World
 from tests.factories import (
@@ -59,6 +60,8 @@ def build_world(session: Session) -> World:
     report = make_report(session, award=award)
     payment = Payment(award=award, amount_pence=award.amount_pence, due_on=utcnow().date())
     session.add(payment)
+    [round_report_item] = report_schedules.schedule_for(session, open_round)
+    [award_report_item] = report_schedules.copy_to_award(session, award, past_round)
     panel = make_panel(session, grant_round=open_round, members=[people["panellist"]], onboarded=True)
     with_panel = make_application(
         session, grant_round=open_round, organisation=make_organisation(session), status=ApplicationStatus.WITH_PANEL
@@ -104,6 +107,8 @@ def build_world(session: Session) -> World:
         panel_member_id=panel.members[0].id,
         panel_application_id=with_panel.id,
         payment_a_id=payment.id,
+        round_report_item_id=round_report_item.id,
+        award_report_item_id=award_report_item.id,
         event_id=event.id,
         draft_event_id=draft_event.id,
         registration_a_id=registration.id,

@@ -138,6 +138,15 @@ PAGES: dict[str, list[Visit]] = {
         officer(lambda w, x: {"award_id": x.accepted_award_id}),
     ],
     "officer.budget": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.round_reports": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.round_report": [
+        officer(lambda w, x: {"round_id": w.round_id}),
+        officer(lambda w, x: {"round_id": w.round_id, "item_id": w.round_report_item_id}),
+    ],
+    "officer.award_report": [
+        officer(lambda w, x: {"award_id": w.award_a_id}),
+        officer(lambda w, x: {"award_id": w.award_a_id, "item_id": w.award_report_item_id}),
+    ],
     "officer.round_panels": [officer(lambda w, x: {"round_id": w.round_id})],
     "officer.panel": [officer(lambda w, x: {"panel_id": w.panel_id})],
     "officer.panel_time_page": [officer(lambda w, x: {"panel_id": w.panel_id})],
@@ -357,6 +366,7 @@ EMPTY_FORMS = [
     EmptyForm("officer", "officer.application", lambda w, x: {"application_id": x.submitted_id}, "Add note"),
     EmptyForm("officer", "officer.award", lambda w, x: {"award_id": w.award_a_id}, "Add to the payment plan"),
     EmptyForm("officer", "officer.award", lambda w, x: {"award_id": w.award_a_id}, "Cancel the award"),
+    EmptyForm("officer", "officer.round_report", lambda w, x: {"round_id": w.round_id}, "Save the report"),
     EmptyForm("applicant_a", "events.book", lambda w, x: {"event_id": w.event_id}, "Book"),
     EmptyForm("admin", "admin.new_user", lambda w, x: {}, "Add person"),
 ]

@@ -184,7 +184,8 @@ def test_each_report_asks_its_own_questions_and_all_are_read_before_closing(sess
     assert reports.report_problems(midway) == {"q1": "Answer the question: What has happened so far?"}
     reports.save_report(session, midway, {"q1": "We started."}, by=member)
     assert reports.report_problems(midway) == {}
-    assert midway.people_reached is None and "people" not in midway.answers
+    assert midway.people_reached is None
+    assert "people" not in midway.answers
     with pytest.raises(UploadRejected, match="does not ask for photos"):
         reports.add_photo(session, None, midway, None, by=member)  # type: ignore[arg-type]
     assert reports.submit_report(session, midway, by=member) is True
