@@ -340,3 +340,52 @@ def test_a_change_of_bank_details_after_a_payment_is_told_to_the_group_and_shown
     assert "Account ending 3445 changed to account ending 1234, by Rick" in text
     assert 'role="alert"' in page.get_data(as_text=True)
     assert "99991234" not in page.get_data(as_text=True)
+
+
+def test_several_reports_each_with_its_own_questions(
+    signed_in: FlaskClient, session: Session, award: Award, member: User
+) -> None:
+    from portal.services.awards.report_schedules import ReportQuestion, ReportSettings, add_award_report
+
+    officer = make_user(session, roles=(Role.OFFICER,))
+    halfway = ReportSettings(
+        title="Halfway report",
+        months_after=6,
+        questions=[ReportQuestion("", "What has happened so far?", "Two or three lines.", 100)],
+        asks_people_reached=False,
+        asks_spending=False,
+        allows_photos=False,
+    )
+    add_award_report(session, award, halfway, by=officer)
+    session.commit()
+    # Before acceptance the group sees which reports it will send.
+    offer = page_text(signed_in.get(f"/awards/{award.id}"))
+    assert "Halfway report: due 6 months after you accept" in offer
+    assert "End-of-grant report: due 12 months after you accept" in offer
+
+    accept(session, award, member)
+    first, last = award.reports
+    page = page_text(signed_in.get(f"/awards/{award.id}"))
+    assert f"Halfway report : due by {first.due_on:%A %-d %B %Y}, not sent yet." in page
+    assert f"End-of-grant report : due by {last.due_on:%A %-d %B %Y}, not sent yet." in page
+
+    # The halfway report asks its one question and nothing about people, money or photos.
+    form_page = signed_in.get(f"/awards/{award.id}/reports/{first.id}").get_data(as_text=True)
+    assert "What has happened so far?" in form_page
+    assert "How many people took part?" not in form_page
+    assert "Upload photo" not in form_page
+    assert "What did your group learn?" not in form_page
+    saved = signed_in.post(f"/awards/{award.id}/reports/{first.id}", data={"q1": "We began.", "action": "check"})
+    assert saved.headers["Location"] == f"/awards/{award.id}/reports/{first.id}/check"
+    check = page_text(signed_in.get(saved.headers["Location"]))
+    assert "What has happened so far? We began." in check
+    sent = signed_in.post(f"/awards/{award.id}/reports/{first.id}/check")
+    assert sent.status_code == 302
+    assert "Thank you. Your halfway report is sent." in page_text(signed_in.get(sent.headers["Location"]))
+
+    # /report now opens the next report still to send; a report of another award is not found.
+    assert "What did your group learn?" in page_text(signed_in.get(f"/awards/{award.id}/report"))
+    assert signed_in.get(f"/awards/{award.id}/reports/999999").status_code == 404
+    reread(session)
+    assert first.submitted_at is not None
+    assert last.submitted_at is None

@@ -297,10 +297,19 @@ def copy_to_award(session: Session, award: Award, grant_round: Round) -> list[Re
     return list(award.schedule)
 
 
+def _with_default(award: Award) -> None:
+    """An award offered without a schedule has the default report (due on the award's own report date, if set)."""
+    if not award.schedule:
+        item = _default_item()
+        item.due_on = award.report_due_on
+        award.schedule.append(item)
+
+
 def add_award_report(session: Session, award: Award, settings: ReportSettings, *, by: User) -> ReportScheduleItem:
     """Add a report to the award's schedule, before the group accepts."""
     _ensure_may_change(award)
     check_settings(settings, dated=True, today=utcnow().date())
+    _with_default(award)
     item = ReportScheduleItem(position=len(award.schedule) + 1)
     _fill(item, settings)
     item.due_on = settings.due_on
@@ -318,10 +327,7 @@ def start_reports(session: Session, award: Award, *, accepted_on: date) -> list[
     """
     if award.reports:
         return list(award.reports)
-    if not award.schedule:
-        item = _default_item()
-        item.due_on = award.report_due_on
-        award.schedule.append(item)
+    _with_default(award)
     made = []
     for item in award.schedule:
         item.due_on = item.due_on or add_months(accepted_on, item.months_after)
