@@ -25,6 +25,7 @@ from portal.models.panels import Panel
 from portal.models.users import Role, User
 from portal.services.applications import lifecycle, organisations
 from portal.services.applications.form import BudgetLineInput, extra_questions
+from portal.services.awards import report_schedules
 from portal.services.panels import membership
 from portal.services.people.passwords import hash_password
 from portal.services.rounds import setup
@@ -375,6 +376,20 @@ def _fund(session: Session) -> Fund:
     return fund
 
 
+HALFWAY_REPORT = report_schedules.ReportSettings(
+    title="Halfway report",
+    months_after=6,
+    questions=[
+        report_schedules.ReportQuestion(
+            "", "How is it going so far?", "What you have done, and anything that has not gone to plan.", 200
+        )
+    ],
+    asks_people_reached=True,
+    asks_spending=False,
+    allows_photos=True,
+)
+
+
 def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood], now: datetime) -> Round:
     _fund(session)
     grant_round = session.scalar(select(Round).where(Round.slug == ROUND_SLUG))
@@ -391,7 +406,7 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
         "Grants of £500 to £5,000 for community groups helping people in four neighbourhoods "
         "stay well, feel less alone and get support early."
     )
-    return setup.save(
+    grant_round = setup.save(
         session,
         _settings(
             ROUND_SLUG,
@@ -404,6 +419,9 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
         ),
         by=officer,
     )
+    # This year's awards send a short halfway report as well as the end-of-grant report.
+    report_schedules.add_round_report(session, grant_round, HALFWAY_REPORT, by=officer)
+    return grant_round
 
 
 def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourhood], now: datetime) -> Round:

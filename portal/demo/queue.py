@@ -292,17 +292,18 @@ def _paying(demo: _Demo, application: Application, member: User) -> None:
 
 
 def _reported(demo: _Demo, application: Application, member: User) -> None:
-    """Paid in full, and the end-of-grant report is in."""
+    """Paid in full, and every report is in (each asks its own questions)."""
     award = demo.accepted(application, member)
     demo.pay(award, award.amount_pence, due_in_days=-60, reference="BACS-DEMO-0002")
-    report = award.reports[0]
     spend = {str(line.id): f"{line.amount_pence / 100:.2f}" for line in application.budget_lines}
-    values = {
+    written = {
         "what_happened": "We built six raised beds in the spring and grew food all summer.",
         "story": "One member, who uses a wheelchair, grew tomatoes for the first time in ten years.",
         "learned": "Ask members what height suits them before you build.",
-        "people": "24",
-        "spend": spend,
     }
-    reports.save_report(demo.session, report, values, by=member)
-    reports.submit_report(demo.session, report, by=member)
+    for report in award.reports:
+        values: dict[str, object] = {"people": "24", "spend": spend}
+        for question in reports.questions(report):
+            values[question.name] = written.get(question.name, "The beds are built and the first seeds are in.")
+        reports.save_report(demo.session, report, values, by=member)
+        reports.submit_report(demo.session, report, by=member)

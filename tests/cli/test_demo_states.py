@@ -101,10 +101,14 @@ def test_every_decided_application_has_its_decision_and_every_award_its_trail(lo
             continue
         assert application.status is S.APPROVED, application.title
         assert len(audited(session, OFFERED, award)) == 1, application.title
+        # Every award has its own report schedule, copied from its round's when it was offered.
+        assert award.schedule, application.title
         if award.status is not AwardStatus.OFFERED:
             assert award.accepted_at is not None, application.title
             assert audited(session, ACCEPTED, award), application.title
-            assert award.reports, application.title
+            assert [report.schedule_item for report in award.reports] == sorted(
+                award.schedule, key=lambda item: (item.due_on, item.position)
+            ), application.title
         payments = session.scalars(select(Payment).where(Payment.award_id == award.id)).all()
         assert sum(p.amount_pence for p in payments) <= award.amount_pence
         assert len(audited(session, PLANNED, award)) == len(payments), application.title
