@@ -251,7 +251,7 @@ def _report_page(
 def report(award_id: int, report_id: int | None) -> Response | tuple[str, int]:
     """One form for the text and the photos, so no button loses what was typed or chosen."""
     item = report_for_member(award_id, report_id)
-    here = {"award_id": award_id, "report_id": item.id}
+    here: dict[str, Any] = {"award_id": award_id, "report_id": item.id}
     leave = _not_open(item)
     if leave is not None:
         return leave
