@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 from wtforms import Field
 
@@ -22,9 +22,16 @@ from portal.services.awards import report_schedules
 from portal.services.awards.report_schedules import ReportSettings
 
 
-@bp.get("/rounds/<int:round_id>/reports")
-def round_reports(round_id: int) -> str:
+@bp.route("/rounds/<int:round_id>/reports", methods=["GET", "POST"])
+def round_reports(round_id: int) -> str | Response:
+    """The round's schedule. Its button (shown while the round asks for the usual report) saves the usual
+    report as the round's own, to change it."""
     grant_round = get_or_404(Round, round_id)
+    if request.method == "POST":
+        if not ButtonForm().validate_on_submit():
+            abort(400)
+        first = report_schedules.schedule_for(db.session, grant_round)[0]
+        return redirect(url_for("officer.round_report", round_id=round_id, item_id=first.id))
     return render_template(
         "officer/report_schedule.html",
         grant_round=grant_round,

@@ -37,6 +37,11 @@ def test_the_round_edit_page_links_to_its_schedule(signed_in: FlaskClient, sessi
     assert f'href="/officer/rounds/{grant_round.id}/reports"' in edit
     page = page_text(signed_in.get(f"/officer/rounds/{grant_round.id}/reports"))
     assert "This round asks for the usual report: one end-of-grant report, due 12 months" in page
+    # To change the usual report, it becomes the round's own first.
+    change = signed_in.post(f"/officer/rounds/{grant_round.id}/reports")
+    [usual] = report_schedules.round_schedule(session, grant_round)
+    assert change.headers["Location"] == f"/officer/rounds/{grant_round.id}/reports/{usual.id}"
+    assert 'value="What happened?"' in signed_in.get(change.headers["Location"]).get_data(as_text=True)
 
 
 def test_adding_changing_and_removing_a_round_report(
