@@ -33,7 +33,7 @@ APPLICANT_TIMELINE: dict[AuditAction, str] = {
     AuditAction.AWARD_ACCEPTED: "You accepted the grant",
     AuditAction.BANK_DETAILS_ADDED: "You gave your bank details",
     AuditAction.PAYMENT_MADE: "We paid your grant",
-    AuditAction.REPORT_SUBMITTED: "You sent your end-of-grant report",
+    AuditAction.REPORT_SUBMITTED: "You sent a report",
     AuditAction.AWARD_CANCELLED: "The grant was cancelled",
 }
 

@@ -124,7 +124,7 @@ def _next_step(application: Application, award: Award | None) -> dict[str, str |
         if award.status is AwardStatus.ACCEPTED and award.bank_details_encrypted is None:
             return {"next_step": "Give your bank details", "next_endpoint": "apply.award"}
         if award.status in (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE):
-            return {"next_step": "Send your end-of-grant report", "next_endpoint": "apply.award"}
+            return {"next_step": "Send your report", "next_endpoint": "apply.award"}
     return {"next_step": None, "next_endpoint": None}
 
 

@@ -60,7 +60,7 @@ TITLES = {
     Kind.TOO_FEW_REVIEWERS: "Applications with fewer reviewers than the round asks",
     Kind.QUESTIONS_UNANSWERED: "Questions waiting for a group's answer",
     Kind.ANSWERS_TO_READ: "Answers from groups to read",
-    Kind.REPORTS_TO_READ: "End-of-grant reports to read",
+    Kind.REPORTS_TO_READ: "Reports to read",
     Kind.PAYMENTS_DUE: "Payments due in the next 7 days, or overdue",
     Kind.BANK_DETAILS_CHANGED: "Bank details changed since the last payment",
 }
