@@ -30,7 +30,7 @@ def round_reports(round_id: int) -> str | Response:
     if request.method == "POST":
         if not ButtonForm().validate_on_submit():
             abort(400)
-        first = report_schedules.schedule_for(db.session, grant_round)[0]
+        first = report_schedules.own_schedule(db.session, grant_round)[0]
         return redirect(url_for("officer.round_report", round_id=round_id, item_id=first.id))
     return render_template(
         "officer/report_schedule.html",

@@ -60,7 +60,7 @@ def build_world(session: Session) -> World:
     report = make_report(session, award=award)
     payment = Payment(award=award, amount_pence=award.amount_pence, due_on=utcnow().date())
     session.add(payment)
-    [round_report_item] = report_schedules.schedule_for(session, open_round)
+    [round_report_item] = report_schedules.own_schedule(session, open_round)
     [award_report_item] = report_schedules.copy_to_award(session, award, past_round)
     panel = make_panel(session, grant_round=open_round, members=[people["panellist"]], onboarded=True)
     with_panel = make_application(

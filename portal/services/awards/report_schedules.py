@@ -199,7 +199,7 @@ def _describe(item: ReportScheduleItem) -> str:
 def add_round_report(session: Session, grant_round: Round, settings: ReportSettings, *, by: User) -> ReportScheduleItem:
     """Add a report to the round's schedule (the round's first change starts from the default report)."""
     check_settings(settings)
-    schedule = _materialise(session, grant_round)
+    schedule = own_schedule(session, grant_round)
     item = ReportScheduleItem(round_id=grant_round.id, position=len(schedule) + 1)
     _fill(item, settings)
     session.add(item)
@@ -208,8 +208,9 @@ def add_round_report(session: Session, grant_round: Round, settings: ReportSetti
     return item
 
 
-def _materialise(session: Session, grant_round: Round) -> list[ReportScheduleItem]:
-    """The round's schedule as rows, saving the default report first if the round has none."""
+def own_schedule(session: Session, grant_round: Round) -> list[ReportScheduleItem]:
+    """The round's schedule as its own rows, saving the usual report first if the round has none
+    (so an officer can change it)."""
     schedule = round_schedule(session, grant_round)
     if not schedule:
         item = _default_item()
@@ -221,8 +222,8 @@ def _materialise(session: Session, grant_round: Round) -> list[ReportScheduleIte
 
 
 def schedule_for(session: Session, grant_round: Round) -> list[ReportScheduleItem]:
-    """The round's schedule to show or copy: its own rows, or the default report (saved) when it has none."""
-    return _materialise(session, grant_round)
+    """The round's schedule to show or copy: its own rows, or the usual report (not saved) when it has none."""
+    return round_schedule(session, grant_round) or [_default_item()]
 
 
 def change_report(session: Session, item: ReportScheduleItem, settings: ReportSettings, *, by: User) -> None:

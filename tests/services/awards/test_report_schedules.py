@@ -65,7 +65,7 @@ def test_a_round_starts_with_the_default_report(session: Session) -> None:
     grant_round = make_round(session)
     assert round_schedule(session, grant_round) == []
     [item] = schedule_for(session, grant_round)
-    assert (item.title, item.months_after, item.round_id) == ("End-of-grant report", 12, grant_round.id)
+    assert (item.title, item.months_after, item.id) == ("End-of-grant report", 12, None)  # shown, not saved
     assert item.questions == [q.as_dict() for q in DEFAULT_QUESTIONS]
     assert (item.asks_people_reached, item.asks_spending, item.allows_photos) == (True, True, True)
 
