@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.database import rowcount
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
@@ -112,8 +113,19 @@ def may_change_schedule(award: Award) -> bool:
     return award.status is AwardStatus.OFFERED
 
 
-def _ensure_may_change(award: Award) -> None:
-    if not may_change_schedule(award):
+def _ensure_may_change(session: Session, award: Award) -> None:
+    """Refuse once the group has accepted. The check is a conditional UPDATE of the award, so it holds the
+    award's row until the change commits: an acceptance at the same moment waits for it (and then makes the
+    reports from the changed schedule), or came first and this change is refused."""
+    still_offered = rowcount(
+        session.execute(
+            update(Award)
+            .where(Award.id == award.id, Award.status == AwardStatus.OFFERED)
+            .values(status=AwardStatus.OFFERED)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if not may_change_schedule(award) or still_offered != 1:
         raise DomainError("The group has accepted this award, so its report schedule can no longer be changed.")
 
 
@@ -229,7 +241,7 @@ def schedule_for(session: Session, grant_round: Round) -> list[ReportScheduleIte
 def change_report(session: Session, item: ReportScheduleItem, settings: ReportSettings, *, by: User) -> None:
     """Change one report of a round's schedule, or of an award's before the group accepts."""
     if item.award is not None:
-        _ensure_may_change(item.award)
+        _ensure_may_change(session, item.award)
     check_settings(settings, dated=item.award is not None, today=utcnow().date())
     _fill(item, settings)
     if item.award is not None:
@@ -241,7 +253,7 @@ def change_report(session: Session, item: ReportScheduleItem, settings: ReportSe
 def remove_report(session: Session, item: ReportScheduleItem, *, by: User) -> None:
     """Take a report out of a schedule; a schedule keeps at least one report."""
     if item.award is not None:
-        _ensure_may_change(item.award)
+        _ensure_may_change(session, item.award)
         siblings = [other for other in item.award.schedule if other.id != item.id]
     else:
         siblings = [other for other in _round_items(session, item) if other.id != item.id]
@@ -308,7 +320,7 @@ def _with_default(award: Award) -> None:
 
 def add_award_report(session: Session, award: Award, settings: ReportSettings, *, by: User) -> ReportScheduleItem:
     """Add a report to the award's schedule, before the group accepts."""
-    _ensure_may_change(award)
+    _ensure_may_change(session, award)
     check_settings(settings, dated=True, today=utcnow().date())
     _with_default(award)
     item = ReportScheduleItem(position=len(award.schedule) + 1)

@@ -3,13 +3,17 @@ due dates at acceptance, several reports per award, reminders once per report, c
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, UploadRejected
+from portal.extensions import db
+from portal.infra.database import writing
 from portal.models.applications import ApplicationStatus, BudgetLine
 from portal.models.audit import AuditAction, AuditEntry
 from portal.models.awards import Award, AwardStatus
@@ -232,3 +236,47 @@ def test_reminders_go_once_for_each_report(session: Session, officer: User) -> N
     ]
     bodies = session.scalars(select(OutboxMessage.body).order_by(OutboxMessage.id)).all()[before:]
     assert f"/awards/{award.id}/reports/{midway.id}" in bodies[0]
+
+
+@pytest.mark.postgres_only
+def test_a_change_racing_the_acceptance_is_kept_whole_or_refused(app: Flask, session: Session, officer: User) -> None:
+    """An officer adding a report as the group accepts: either the report is added before the acceptance
+    (which then makes a report for it) or the change is refused; never a schedule entry without a report."""
+    award, member = offer(session, officer, make_round(session))
+    session.commit()
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def accept() -> None:
+        with app.app_context(), writing():
+            mine = db.session.get(Award, award.id)
+            person = db.session.get(User, member.id)
+            barrier.wait()
+            accept_award(db.session, mine, by=person, name="Ann Lee", agreed=True)  # type: ignore[arg-type]
+            db.session.commit()
+
+    def add() -> None:
+        with app.app_context(), writing():
+            mine = db.session.get(Award, award.id)
+            person = db.session.get(User, officer.id)
+            barrier.wait()
+            try:
+                add_award_report(db.session, mine, MIDWAY, by=person)  # type: ignore[arg-type]
+            except DomainError:
+                db.session.rollback()
+                outcomes.append("refused")
+            else:
+                db.session.commit()
+                outcomes.append("added")
+
+    threads = [threading.Thread(target=accept), threading.Thread(target=add)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    reread(session)
+    assert award.status is AwardStatus.ACCEPTED
+    assert len(award.schedule) == (2 if outcomes == ["added"] else 1)
+    assert all(item.report_id is not None for item in award.schedule)
+    assert len(award.reports) == len(award.schedule)
