@@ -1,4 +1,4 @@
-"""Migration 0018 gives every existing round the default report schedule and every existing
+"""Migration 0013 gives every existing round the default report schedule and every existing
 award a one-entry schedule linked to its report; going down keeps every report."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def test_existing_rounds_and_awards_get_schedules(empty_database: str) -> None: 
     engine = make_engine(empty_database)
     insert_rows(engine, ROWS)
 
-    command.upgrade(config, "0018")
+    command.upgrade(config, "0013")
 
     with engine.connect() as connection:
         rows = connection.execute(
@@ -80,5 +80,5 @@ def test_existing_rounds_and_awards_get_schedules(empty_database: str) -> None: 
     assert (tables, awards, rounds) == ({7}, 2, 3)
 
     # And up again.
-    command.upgrade(config, "0018")
+    command.upgrade(config, "0013")
     engine.dispose()

@@ -16,7 +16,7 @@ changes.
 Going down drops the table: the schedules go (rounds and awards fall back to one
 report a year after acceptance); every report, its answers and due date stay.
 
-Revision ID: 0018
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-04
 
@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018"
+revision: str = "0013"
 down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
