@@ -53,6 +53,7 @@ from portal.models.panels import (
     TimeActivity,
     TimeEntry,
 )
+from portal.models.questions import QuestionKind, RoundDocument, RoundQuestion, RoundSection
 from portal.models.users import Role, RoleGrant, SignInRequest, User, UserSession
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "PanelMember",
     "Payment",
     "PostcodeLsoa",
+    "QuestionKind",
     "Recommendation",
     "ReferenceCounter",
     "Registration",
@@ -101,6 +103,9 @@ __all__ = [
     "Role",
     "RoleGrant",
     "Round",
+    "RoundDocument",
+    "RoundQuestion",
+    "RoundSection",
     "Score",
     "SignInRequest",
     "TimeActivity",

@@ -80,16 +80,19 @@ def test_benefit_asks_for_the_rounds_neighbourhoods_and_checks_choices(session: 
     assert problems["people_count"].startswith("How many people will take part or benefit must be between 1")
 
 
-def test_extra_questions_make_their_own_section(session: Session) -> None:
+def test_a_rounds_own_questions_make_their_own_section(session: Session) -> None:
     plain = draft(session)
-    assert "extra" not in [s.key for s in form_rules.sections_for(plain.round)]
+    assert [s.key for s in form_rules.sections_for(plain.round)] == [
+        "group", "idea", "benefit", "budget", "evidence", "declarations"
+    ]  # fmt: skip
 
     extra = [{"key": "partners", "question": "Who will you work with?", "word_limit": 3}] + [
         {"key": f"q{i}", "question": f"Question {i}?"} for i in range(6)
     ]
     application = draft(session, questions={"extra": extra})
+    assert [s.key for s in form_rules.sections_for(application.round)][3:5] == ["budget", "extra"]
     specs = form_rules.fields_for(application, "extra")
-    assert [s.name for s in specs] == ["partners", "q0", "q1", "q2", "q3"]  # at most five
+    assert [s.name for s in specs] == ["partners", "q0", "q1", "q2", "q3", "q4", "q5"]
     application.answers = {"extra": {"partners": "the local library and school"}}
     assert form_rules.section_problems(application, "extra")["partners"].endswith("3 words or fewer (you have 5)")
 
@@ -103,14 +106,14 @@ def test_questions_no_longer_asked_are_shown_with_their_answers_but_not_asked(se
     application = draft(session, questions={"extra": extra})
     application.answers = {"extra": {"gone": "Our neighbours", "migrated": "Mondays", "q0": "Yes"}}
 
-    # The limit of five counts the questions asked, not those taken out.
-    assert [q["key"] for q in form_rules.extra_questions(application.round)] == ["q0", "q1", "q2", "q3", "q4"]
     assert [s.name for s in form_rules.fields_for(application, "extra")] == ["q0", "q1", "q2", "q3", "q4"]
     assert [(s.name, s.label) for s in form_rules.shown_fields(application, "extra")][5:] == [
         ("gone", "Who helps? (a question no longer asked)"),
         ("migrated", "A question no longer asked"),
     ]
     assert "gone" not in form_rules.section_problems(application, "extra")
+    # A save of the page keeps the answers to questions no longer asked.
+    assert form_rules.answers_kept_aside(application, "extra") == {"gone": "Our neighbours", "migrated": "Mondays"}
 
     # A group that never answered a removed question is not shown it.
     application.answers = {"extra": {"q0": "Yes", "gone": "  "}}
