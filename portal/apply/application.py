@@ -28,6 +28,7 @@ from portal.apply.loaders import application_for_member
 from portal.errors import DomainError, StorageUnavailable
 from portal.extensions import db
 from portal.form_errors import refuse
+from portal.infra import rate_limits
 from portal.models.applications import Application, EvidenceKind
 from portal.services.applications import answers, lifecycle
 from portal.services.applications import evidence as evidence_rules
@@ -107,8 +108,11 @@ def section(application_id: int, section: str) -> str | Response | tuple[str, in
 
 
 @bp.route("/applications/<int:application_id>/more-questions/<key>", methods=["GET", "POST"])
+@rate_limits.uploads  # its questions may take a file
 def round_section(application_id: int, key: str) -> str | Response | tuple[str, int]:
     """A section of the round's own questions (made in the question builder)."""
+    if not form_rules.is_round_section(key):
+        abort(404)
     return _question_page(application_id, key)
 
 
@@ -139,8 +143,9 @@ def _question_page(application_id: int, key: str) -> str | Response | tuple[str,
     except DomainError as error:
         refuse(form, error.message)
         return _render_section(application, key, specs, form, {}), 409
-    if upload_problems:  # the other answers are saved; the file is asked for again
-        return _render_section(application, key, specs, form, upload_problems), 400
+    if upload_problems:  # the other answers are saved (so not an error status, which rolls back)
+        problems = form_rules.section_problems(application, key) | upload_problems
+        return _render_section(application, key, specs, form, problems, saved_now=True)
     return _after_save(application, key, form, lambda: _render_section_after_save(application, key, specs))
 
 
