@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -19,7 +19,9 @@ def round_documents(round_id: int) -> str | Response:
     grant_round = get_or_404(Round, round_id)
     form = DocumentsForm(data={"required": [kind.value for kind in documents.required_kinds(grant_round)]})
     form.required.choices = [SelectChoice(kind.value, label) for kind, label in documents.REQUIRABLE.items()]
-    if form.validate_on_submit():
+    if request.method == "POST" and not form.validate():
+        abort(400)
+    if request.method == "POST":
         ticked = set(form.required.data or [])
         chosen = {kind for kind in documents.REQUIRABLE if kind.value in ticked}
         documents.set_required(db.session, grant_round, chosen, by=acting_user())

@@ -6,7 +6,7 @@ started an application the pages show the questions read-only and say why.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from portal.access import acting_user, get_or_404
@@ -77,8 +77,10 @@ def _section_page(grant_round: Round, form: SectionForm, section: RoundSection |
 def add_round_section(round_id: int) -> Page:
     grant_round = get_or_404(Round, round_id)
     form = SectionForm()
-    if not form.validate_on_submit():
+    if request.method == "GET":
         return _section_page(grant_round, form, None)
+    if not form.validate():  # only the CSRF token can fail here
+        return _section_page(grant_round, form, None, 400)
     problems = questions.section_problems(form.title.data or "", form.intro.data or "")
     for name, message in problems.items():
         refuse(form, message, at=form[name])
@@ -100,8 +102,10 @@ def edit_round_section(round_id: int, section_id: int) -> Page:
     grant_round = get_or_404(Round, round_id)
     section = _section_of(grant_round, section_id)
     form = SectionForm(data={"title": section.title, "intro": section.intro})
-    if not form.validate_on_submit():
+    if request.method == "GET":
         return _section_page(grant_round, form, section)
+    if not form.validate():
+        return _section_page(grant_round, form, section, 400)
     problems = questions.section_problems(form.title.data or "", form.intro.data or "")
     for name, message in problems.items():
         refuse(form, message, at=form[name])
@@ -139,7 +143,9 @@ def remove_round_section(round_id: int, section_id: int) -> Page:
     section = _section_of(grant_round, section_id)
     form = ButtonForm()
     what = f"the section {section.title} and its {len(section.questions)} questions"
-    if form.validate_on_submit():
+    if request.method == "POST" and not form.validate():
+        abort(400)
+    if request.method == "POST":
         try:
             questions.remove_section(db.session, section, by=acting_user())
         except DomainError as error:
@@ -171,7 +177,11 @@ def add_round_question(round_id: int, section_id: int) -> Page:
     grant_round = get_or_404(Round, round_id)
     section = _section_of(grant_round, section_id)
     form = QuestionForm()
-    if not form.validate_on_submit() or _refused(form):
+    if request.method == "GET":
+        return _question_page(grant_round, section, form, None)
+    if not form.validate():
+        return _question_page(grant_round, section, form, None, 400)
+    if _refused(form):
         return _question_page(grant_round, section, form, None)
     try:
         added = questions.add_question(db.session, section, form.settings(), by=acting_user())
@@ -187,7 +197,11 @@ def edit_round_question(round_id: int, question_id: int) -> Page:
     grant_round = get_or_404(Round, round_id)
     question = _question_of(grant_round, question_id)
     form = QuestionForm.of(question)
-    if not form.validate_on_submit() or _refused(form):
+    if request.method == "GET":
+        return _question_page(grant_round, question.section, form, question)
+    if not form.validate():
+        return _question_page(grant_round, question.section, form, question, 400)
+    if _refused(form):
         return _question_page(grant_round, question.section, form, question)
     try:
         questions.change_question(db.session, question, form.settings(), by=acting_user())
@@ -219,7 +233,9 @@ def remove_round_question(round_id: int, question_id: int) -> Page:
     question = _question_of(grant_round, question_id)
     form = ButtonForm()
     what = f"the question “{question.question}”"
-    if form.validate_on_submit():
+    if request.method == "POST" and not form.validate():
+        abort(400)
+    if request.method == "POST":
         try:
             questions.remove_question(db.session, question, by=acting_user())
         except DomainError as error:
