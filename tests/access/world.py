@@ -89,7 +89,12 @@ def build_world(session: Session) -> World:
     link_resource = make_resource(session, None, added_by=people["officer"])
     add_own_questions(session, open_round, [{"key": "q1", "kind": "short_text", "question": "Who?"}], key="s1")
     builder_round = make_round(session)
-    builder_section = add_own_questions(session, builder_round, [{"key": "q1", "question": "Why?"}], key="s1")
+    builder_section = add_own_questions(
+        session,
+        builder_round,
+        [{"key": "q1", "question": "Why?"}, {"key": "q2", "kind": "yes_no", "question": "Funded before?"}],
+        key="s1",
+    )
     session.commit()
     return World(
         people=people,

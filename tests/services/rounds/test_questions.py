@@ -11,6 +11,7 @@ from portal.models.audit import AuditAction, AuditEntry
 from portal.models.questions import QuestionKind, RoundQuestion
 from portal.models.users import User
 from portal.services.applications import form as form_rules
+from portal.services.panels import access
 from portal.services.rounds import questions
 from portal.services.rounds.questions import QuestionSettings
 from tests.factories import make_application, make_organisation, make_round
@@ -154,3 +155,21 @@ def test_a_removed_question_keeps_its_answers_readable(session: Session, officer
         (gone.key, "How much? (a question no longer asked)"),
     ]
     assert session.scalar(select(RoundQuestion.key).where(RoundQuestion.id == gone.id)) == gone.key
+
+
+def test_officers_and_panellists_read_the_rounds_own_sections_in_order(session: Session, officer: User) -> None:
+    grant_round = make_round(session)
+    first = questions.add_section(session, grant_round, title="Your partners", by=officer)
+    partners = questions.add_question(session, first, ask(QuestionKind.SHORT_TEXT, "Who helps?"), by=officer)
+    second = questions.add_section(session, grant_round, title="Your plans", by=officer)
+    start = questions.add_question(session, second, ask(QuestionKind.DATE, "Start date?"), by=officer)
+    application = make_application(session, grant_round=grant_round, organisation=make_organisation(session))
+    application.answers = {first.key: {partners.key: "The library"}, second.key: {start.key: "2027-03-27"}}
+
+    keys = form_rules.answer_section_keys(grant_round, ("group", "idea", "benefit", "declarations"))
+    assert keys == ["group", "idea", "benefit", "s1", "s2", "declarations"]
+    reading = access.what_panellist_reads(application)
+    assert [(s.title, [r.value for r in s.rows]) for s in reading.sections][2:] == [
+        ("Your partners", ["The library"]),
+        ("Your plans", ["27 March 2027"]),
+    ]
