@@ -12,9 +12,11 @@ Until now a round's own questions were long-text "extra" questions kept in
 ``extra`` (so the section's save history, ``section_revisions["extra"]``, and
 every answer, ``answers["extra"][key]``, still match), holding those questions
 as long-text questions with their keys, hints, word limits and "removed" flags;
-the list leaves ``rounds.questions``. Going down writes them back as they were
-(every kind becomes a long-text question: the old form had no other) and drops
-the new tables.
+the list leaves ``rounds.questions``. Going down writes every section's
+questions back as "extra" questions (each kind becomes a long-text question:
+the old form had no other), copies the answers given in sections other than
+``extra`` into ``answers["extra"]`` (keys are unique in a round, so none
+clash; the originals stay) and drops the new tables.
 
 Revision ID: 0016
 Revises: 0012
@@ -51,6 +53,9 @@ KINDS = (
 )
 
 rounds = sa.table("rounds", sa.column("id", sa.Integer), sa.column("questions", sa.JSON))
+applications = sa.table(
+    "applications", sa.column("id", sa.Integer), sa.column("round_id", sa.Integer), sa.column("answers", sa.JSON)
+)
 sections = sa.table(
     "round_sections",
     sa.column("id", sa.Integer),
@@ -194,6 +199,7 @@ def downgrade() -> None:
         .join(sections, sections.c.id == questions.c.section_id)
         .order_by(questions.c.round_id, sections.c.position, questions.c.position)
     ).all()
+    _copy_answers_into_extra(connection)
     by_round: dict[int, list[dict[str, Any]]] = {}
     for round_id, key, text, hint, word_limit, removed in rows:
         entry: dict[str, Any] = {"key": key, "question": text, "hint": hint}
@@ -217,3 +223,32 @@ def downgrade() -> None:
     op.drop_table("round_questions")
     op.drop_index(op.f("ix_round_sections_round_id"), table_name="round_sections")
     op.drop_table("round_sections")
+
+
+def _copy_answers_into_extra(connection: sa.Connection) -> None:
+    """Answers given in a round's sections other than ``extra``, copied to where the old form reads them."""
+    keys_by_round: dict[int, list[str]] = {}
+    for round_id, key in connection.execute(
+        sa.select(sections.c.round_id, sections.c.key).where(sections.c.key != EXTRA)
+    ).all():
+        keys_by_round.setdefault(round_id, []).append(key)
+    if not keys_by_round:
+        return
+    found = connection.execute(
+        sa.select(applications.c.id, applications.c.round_id, applications.c.answers).where(
+            applications.c.round_id.in_(list(keys_by_round))
+        )
+    ).all()
+    for application_id, round_id, answers in found:
+        answers = answers if isinstance(answers, dict) else {}
+        extra = dict(answers.get(EXTRA) or {})
+        for key in keys_by_round[round_id]:
+            given = answers.get(key)
+            if isinstance(given, dict):
+                extra.update(given)
+        if extra != (answers.get(EXTRA) or {}):
+            connection.execute(
+                sa.update(applications)
+                .where(applications.c.id == application_id)
+                .values(answers={**answers, EXTRA: extra})
+            )

@@ -78,9 +78,30 @@ def test_extra_questions_move_into_the_builder_and_back(empty_database: str) -> 
     stored = json.loads(answers) if isinstance(answers, str) else answers
     assert stored == ANSWERS
 
+    # A section made in the builder afterwards, answered: going down keeps its question and answers readable.
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO round_sections (id, round_id, key, title, intro, position) VALUES (9, 1, 's1', 'Plans', '', 2)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO round_questions (round_id, section_id, key, kind, question, hint, required, word_limit,"
+                " options, position, removed) VALUES (1, 9, 'q3', 'one_choice', 'How often?', '', true, NULL,"
+                " :options, 1, false)"
+            ),
+            {"options": json.dumps(["Weekly", "Monthly"])},
+        )
+        connection.execute(
+            text("UPDATE applications SET answers = :answers"),
+            {"answers": json.dumps(ANSWERS | {"s1": {"q3": "Weekly"}})},
+        )
+
     command.downgrade(config, "0012")
     with engine.connect() as connection:
         back = connection.execute(text("SELECT questions FROM rounds WHERE id = 1")).scalar_one()
+        kept = connection.execute(text("SELECT answers FROM applications")).scalar_one()
         tables = connection.execute(text("SELECT count(*) FROM applications")).scalar_one()
     engine.dispose()
     restored = json.loads(back) if isinstance(back, str) else back
@@ -89,6 +110,10 @@ def test_extra_questions_move_into_the_builder_and_back(empty_database: str) -> 
         {"key": "q2", "question": "Who helps you?", "hint": "Partners", "word_limit": 80},
         {"key": "lived_experience", "question": "Lived experience?", "hint": "", "word_limit": 200},
         {"key": "q1", "question": "Where?", "hint": "", "word_limit": 200, "removed": True},
+        {"key": "q3", "question": "How often?", "hint": ""},
     ]
-    assert restored["last_key_number"] == 2
+    assert restored["last_key_number"] == 3
+    kept = json.loads(kept) if isinstance(kept, str) else kept
+    assert kept["extra"] == ANSWERS["extra"] | {"q3": "Weekly"}
+    assert kept["s1"] == {"q3": "Weekly"}
     assert tables == 1
