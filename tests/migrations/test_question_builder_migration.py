@@ -82,7 +82,8 @@ def test_extra_questions_move_into_the_builder_and_back(empty_database: str) -> 
     with engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO round_sections (id, round_id, key, title, intro, position) VALUES (9, 1, 's1', 'Plans', '', 2)"
+                "INSERT INTO round_sections (id, round_id, key, title, intro, position)"
+                " VALUES (9, 1, 's1', 'Plans', '', 2)"
             )
         )
         connection.execute(
