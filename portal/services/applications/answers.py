@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from portal.models.applications import Application
+from portal.services.applications import fields
 from portal.services.applications import form as form_rules
 
 # By module, not by name: application_form is still loading when panel_access (through
@@ -41,9 +42,9 @@ def shown_answer(spec: FieldSpec | None, value: Any) -> str:
         values = value if isinstance(value, list) else [value]
         return ", ".join(spec.choices.get(str(v), str(v)) for v in values)
     if spec is not None and spec.kind == "money":
-        return form_rules.shown_pounds(value)
+        return fields.shown_pounds(value)
     if spec is not None and spec.kind == "date":
-        return form_rules.shown_date(value)
+        return fields.shown_date(value)
     if isinstance(value, dict):  # a file: shown by its name
         return str(value.get("filename") or "A file")
     return str(value)

@@ -14,17 +14,24 @@ answers are stored under the section's key and each question's key.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, replace
 from typing import Any
 
 from portal.models.applications import Application
 from portal.models.funding import Round
-from portal.models.questions import QuestionKind, RoundQuestion, RoundSection
+from portal.models.questions import RoundQuestion, RoundSection
 from portal.services.applications import evidence as evidence_rules
+
+# Re-exported: pages and other services read typed values through this module, as before.
+from portal.services.applications.fields import YES_NO as YES_NO
+from portal.services.applications.fields import FieldSpec as FieldSpec
+from portal.services.applications.fields import count_words as count_words
+from portal.services.applications.fields import parse_date as parse_date
+from portal.services.applications.fields import parse_pounds as parse_pounds
+from portal.services.applications.fields import parse_whole_number as parse_whole_number
+from portal.services.applications.fields import pounds_text
+from portal.services.applications.fields import question_spec as question_spec
 from portal.services.applications.organisations import missing_profile_details
 from portal.services.applications.section_status import SectionStatus
 
@@ -35,22 +42,6 @@ COMPLETED = SectionStatus.COMPLETED
 MAX_BUDGET_LINES = 30
 MAX_PEOPLE = 1_000_000
 MAX_LINE_PENCE = 100_000_000
-MAX_SHORT_TEXT_CHARS = 200
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 COMMUNITIES = {
     "cancer": "People living with or after cancer",
     "long_term_conditions": "People living with long-term conditions",
@@ -64,8 +55,6 @@ COMMUNITIES = {
     "other": "Other people in the neighbourhood",
 }
 
-YES_NO = {"yes": "Yes", "no": "No"}
-
 DECLARATIONS = {
     "true_and_complete": "The information in this application is true and complete, as far as I know.",
     "use_as_described": "If we get a grant, we will spend it on what we have described, or ask first before changing.",
@@ -75,23 +64,7 @@ DECLARATIONS = {
 
 # Sections that have their own page; "evidence" and "budget" have special pages.
 DEFAULT_WORD_LIMITS = {"group": 150, "idea": 300, "benefit": 150}
-# A round's own long-text question without a limit of its own.
-DEFAULT_QUESTION_WORD_LIMIT = 200
 NO_LONGER_ASKED = "A question no longer asked"
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    label: str
-    kind: str  # text, long, number, money, date, choice, multi, tick, file
-    hint: str = ""
-    required: bool = True
-    max_chars: int = 200
-    choices: dict[str, str] = field(default_factory=dict)
-    message: str = ""  # what to say when it is missing
-    word_limit: int | None = None  # a round's own long-text question's limit
-    minimum: int = 1  # the smallest whole number accepted
 
 
 @dataclass(frozen=True)
@@ -225,37 +198,6 @@ def answers_kept_aside(application: Application, key: str) -> dict[str, Any]:
     return {name: value for name, value in saved.items() if name not in asked}
 
 
-def question_spec(question: RoundQuestion) -> FieldSpec:
-    """A round's own question as the form asks it."""
-    kind, text, required = question.kind, question.question, question.required
-    message = f"Answer the question: {text}"
-    hint = question.hint
-    if kind is QuestionKind.LONG_TEXT:
-        limit = question.word_limit or DEFAULT_QUESTION_WORD_LIMIT
-        hint = " ".join(filter(None, [hint, f"Up to {limit} words."]))
-        return FieldSpec(question.key, text, "long", hint, required, message=message, word_limit=limit)
-    if kind is QuestionKind.WHOLE_NUMBER:
-        return FieldSpec(question.key, text, "number", hint, required, message=message, minimum=0)
-    if kind is QuestionKind.MONEY:
-        hint = " ".join(filter(None, [hint, "In pounds, for example 150 or 149.99."]))
-        return FieldSpec(question.key, text, "money", hint, required, message=message)
-    if kind is QuestionKind.DATE:
-        hint = " ".join(filter(None, [hint, "For example, 27 3 2027."]))
-        return FieldSpec(question.key, text, "date", hint, required, message=message)
-    if kind is QuestionKind.YES_NO:
-        return FieldSpec(question.key, text, "choice", hint, required, choices=YES_NO, message=message)
-    if kind is QuestionKind.ONE_CHOICE:
-        choices = {option: option for option in question.options}
-        return FieldSpec(question.key, text, "choice", hint, required, choices=choices, message=message)
-    if kind is QuestionKind.SEVERAL_CHOICES:
-        choices = {option: option for option in question.options}
-        hint = hint or "Choose all that apply."
-        return FieldSpec(question.key, text, "multi", hint, required, choices=choices, message=message)
-    if kind is QuestionKind.FILE:
-        return FieldSpec(question.key, text, "file", hint, required, message=f"Upload a file for: {text}")
-    return FieldSpec(question.key, text, "text", hint, required, max_chars=MAX_SHORT_TEXT_CHARS, message=message)
-
-
 def fields_for(application: Application, key: str) -> list[FieldSpec]:
     """The questions on a section's page, for this application's round."""
     grant_round = application.round
@@ -366,57 +308,6 @@ def field_word_limit(application: Application, key: str, spec: FieldSpec) -> int
     return spec.word_limit or word_limit(application.round, key)
 
 
-def count_words(text: str) -> int:
-    return len(text.split())
-
-
-def parse_whole_number(raw: Any) -> int | None:
-    """``"1,200"`` → 1200; None when it is not a whole number."""
-    text = str(raw or "").replace(",", "").strip()
-    return int(text) if re.fullmatch(r"\d{1,9}", text) else None
-
-
-def parse_pounds(raw: Any) -> int | None:
-    """``"£1,250.50"`` → 125050 pence; None when it is not an amount of money."""
-    text = str(raw or "").replace(",", "").replace("£", "").strip()
-    if not re.fullmatch(r"\d{1,9}(\.\d{1,2})?", text):
-        return None
-    try:
-        return int((Decimal(text) * 100).to_integral_value())
-    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-        return None
-
-
-DATE_PATTERNS = (
-    re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"),
-    re.compile(r"(?P<day>\d{1,2})[\s/.-]+(?P<month>\d{1,2})[\s/.-]+(?P<year>\d{4})"),
-)
-
-
-def parse_date(raw: Any) -> date | None:
-    """``"2027-03-27"``, ``"27 3 2027"`` or ``"27/03/2027"`` → the date; None when it is not a real date."""
-    text = str(raw or "").strip()
-    for pattern in DATE_PATTERNS:
-        found = pattern.fullmatch(text)
-        if found:
-            try:
-                return date(int(found["year"]), int(found["month"]), int(found["day"]))
-            except ValueError:
-                return None
-    return None
-
-
-def shown_date(raw: Any) -> str:
-    """A date as people write it (27 March 2027), or as typed when it is not a date."""
-    found = parse_date(raw)
-    return f"{found.day} {MONTHS[found.month - 1]} {found.year}" if found else str(raw)
-
-
-def shown_pounds(raw: Any) -> str:
-    pence = parse_pounds(raw)
-    return _pounds(pence) if pence is not None else str(raw)
-
-
 def answer(application: Application, key: str, name: str) -> Any:
     return (application.answers or {}).get(key, {}).get(name)
 
@@ -450,7 +341,7 @@ def _field_problem(application: Application, key: str, spec: FieldSpec, value: A
         if pence is None:
             return f"{spec.label.rstrip('?')}: enter an amount in pounds, like 150 or 149.99"
         if pence > MAX_LINE_PENCE:
-            return f"{spec.label.rstrip('?')}: enter an amount up to {_pounds(MAX_LINE_PENCE)}"
+            return f"{spec.label.rstrip('?')}: enter an amount up to {pounds_text(MAX_LINE_PENCE)}"
         return None
     if spec.kind == "date":
         if parse_date(value) is None:
@@ -518,17 +409,12 @@ def budget_problems(application: Application) -> dict[str, str]:
     grant_round = application.round
     if total == 0:
         return {"lines": "Add at least one item to your budget, with its cost"}
-    adds_up = f"Your budget adds up to {_pounds(total)}."
+    adds_up = f"Your budget adds up to {pounds_text(total)}."
     if total > grant_round.max_award_pence:
-        return {"lines": f"{adds_up} You can ask for up to {_pounds(grant_round.max_award_pence)}"}
+        return {"lines": f"{adds_up} You can ask for up to {pounds_text(grant_round.max_award_pence)}"}
     if total < grant_round.min_award_pence:
-        return {"lines": f"{adds_up} You must ask for at least {_pounds(grant_round.min_award_pence)}"}
+        return {"lines": f"{adds_up} You must ask for at least {pounds_text(grant_round.min_award_pence)}"}
     return {}
-
-
-def _pounds(pence: int) -> str:
-    pounds, rest = divmod(pence, 100)
-    return f"£{pounds:,}" if rest == 0 else f"£{pounds:,}.{rest:02d}"
 
 
 def group_problems(application: Application) -> dict[str, str]:
