@@ -69,7 +69,14 @@ def preview_questions(round_id: int) -> str:
 
 
 def _section_page(grant_round: Round, form: SectionForm, section: RoundSection | None, status: int = 200) -> Page:
-    page = render_template("officer/round_section_form.html", grant_round=grant_round, form=form, section=section)
+    page = render_template(
+        "officer/round_section_form.html",
+        grant_round=grant_round,
+        form=form,
+        section=section,
+        locked=questions.is_locked(db.session, grant_round),
+        locked_message=questions.LOCKED,
+    )
     return (page, status) if status != 200 else page
 
 
@@ -160,7 +167,13 @@ def _question_page(
     grant_round: Round, section: RoundSection, form: QuestionForm, question: RoundQuestion | None, status: int = 200
 ) -> Page:
     page = render_template(
-        "officer/round_question_form.html", grant_round=grant_round, section=section, form=form, question=question
+        "officer/round_question_form.html",
+        grant_round=grant_round,
+        section=section,
+        form=form,
+        question=question,
+        locked=questions.is_locked(db.session, grant_round),
+        locked_message=questions.LOCKED,
     )
     return (page, status) if status != 200 else page
 

@@ -116,6 +116,9 @@ def test_questions_are_read_only_once_a_group_has_applied(signed_in: FlaskClient
     assert "These questions can no longer change" in page
     assert "Groups have started applying to this round" in page
     assert "Add a section" not in page
+    # Its pages say so, should someone open one from an old link.
+    edit = f"{base}/{question.id}/edit"
+    assert "These questions can no longer change" in page_text(signed_in.get(edit))
     refused = signed_in.post(f"{base}/{question.id}/edit", data={"kind": "short_text", "question": "Renamed"})
     assert refused.status_code == 409
     assert "Groups have started applying to this round" in page_text(refused)
