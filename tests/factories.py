@@ -19,6 +19,7 @@ from portal.models.events import Event, EventAudience, EventStatus, Registration
 from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
 from portal.models.organisations import Membership, Organisation, OrganisationKind
 from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, TimeActivity, TimeEntry
+from portal.models.questions import QuestionKind, RoundQuestion, RoundSection
 from portal.models.users import Role, User
 from portal.services.files.uploads import receive_upload, store_evidence
 from portal.services.people import totp
@@ -75,8 +76,15 @@ def make_round(
     neighbourhoods: list[Neighbourhood] | None = None,
     criteria: list[dict[str, Any]] | None = None,
 ) -> Round:
-    """A round, open now by default (opened a week ago, closes in four weeks)."""
+    """A round, open now by default (opened a week ago, closes in four weeks).
+
+    ``questions["extra"]`` (``[{"key", "question", "hint", "word_limit", "removed"}]``, as
+    rounds kept their own questions before the question builder) becomes the round's
+    section keyed ``extra`` of long-text questions, as migration 0016 makes it.
+    """
     number = _next()
+    questions = dict(questions or {})
+    extra = questions.pop("extra", None) or []
     now = utcnow()
     opens_at = opens_at or now - timedelta(days=7)
     grant_round = Round(
@@ -93,13 +101,46 @@ def make_round(
         reviews_per_application=reviews_per_application,
         second_approval_above_pence=second_approval_above_pence,
         eligibility=eligibility or {},
-        questions=questions or {},
+        questions=questions,
         neighbourhoods=neighbourhoods or [],
         criteria=[Criterion(position=index, **spec) for index, spec in enumerate(criteria or [], start=1)],
     )
     session.add(grant_round)
     session.flush()
+    if extra:
+        add_own_questions(session, grant_round, extra)
     return grant_round
+
+
+def add_own_questions(
+    session: Session, grant_round: Round, rows: list[dict[str, Any]], *, key: str = "extra", title: str = ""
+) -> RoundSection:
+    """A section of the round's own questions, straight into the tables (rows as in ``make_round``;
+    a row may name its ``kind``, ``required`` and ``options``)."""
+    section = RoundSection(
+        key=key,
+        title=title or "More about your project",
+        intro="",
+        position=len(grant_round.question_sections) + 1,
+    )
+    grant_round.question_sections.append(section)
+    for position, row in enumerate(rows, start=1):
+        section.questions.append(
+            RoundQuestion(
+                round_id=grant_round.id,
+                key=row["key"],
+                kind=QuestionKind(row.get("kind", QuestionKind.LONG_TEXT)),
+                question=row.get("question", ""),
+                hint=row.get("hint", ""),
+                required=row.get("required", True),
+                word_limit=row.get("word_limit"),
+                options=list(row.get("options", [])),
+                position=position,
+                removed=bool(row.get("removed")),
+            )
+        )
+    session.flush()
+    return section
 
 
 def make_user(

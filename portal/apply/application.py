@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -24,14 +25,20 @@ from portal.apply.application_forms import (
     values_from,
 )
 from portal.apply.loaders import application_for_member
-from portal.errors import DomainError
+from portal.errors import DomainError, StorageUnavailable
 from portal.extensions import db
 from portal.form_errors import refuse
-from portal.models.applications import Application
+from portal.infra import rate_limits
+from portal.models.applications import Application, EvidenceKind
 from portal.services.applications import answers, lifecycle
+from portal.services.applications import evidence as evidence_rules
 from portal.services.applications import form as form_rules
 from portal.services.applications.lifecycle import StaleSection
+from portal.services.files.uploads import receive_upload
 from portal.services.rounds import listing
+from portal.storage import get_storage
+
+UPLOAD_OUTAGE = "We could not save your file just now. Your other answers are saved: try again in a few minutes."
 
 QUESTION_SLUGS = "any({})".format(
     ", ".join(repr(form_rules.SECTIONS_BY_KEY[key].slug) for key in form_rules.QUESTION_SECTIONS)
@@ -83,6 +90,8 @@ def section_url(application: Application, key: str) -> str:
         return url_for("apply.budget", application_id=application.id)
     if key == "evidence":
         return url_for("apply.evidence", application_id=application.id)
+    if form_rules.is_round_section(key):
+        return url_for("apply.round_section", application_id=application.id, key=key)
     return url_for("apply.section", application_id=application.id, section=form_rules.SECTIONS_BY_KEY[key].slug)
 
 
@@ -95,12 +104,25 @@ def _draft_or_status(application: Application) -> Response | None:
 
 @bp.route(f"/applications/<int:application_id>/<{QUESTION_SLUGS}:section>", methods=["GET", "POST"])
 def section(application_id: int, section: str) -> str | Response | tuple[str, int]:
+    return _question_page(application_id, form_rules.SECTIONS_BY_SLUG[section].key)
+
+
+@bp.route("/applications/<int:application_id>/more-questions/<key>", methods=["GET", "POST"])
+@rate_limits.uploads  # its questions may take a file
+def round_section(application_id: int, key: str) -> str | Response | tuple[str, int]:
+    """A section of the round's own questions (made in the question builder)."""
+    if not form_rules.is_round_section(key):
+        abort(404)
+    return _question_page(application_id, key)
+
+
+def _question_page(application_id: int, key: str) -> str | Response | tuple[str, int]:
     application = application_for_member(application_id)
     leave = _draft_or_status(application)
     if leave is not None:
         return leave
-    key = form_rules.SECTIONS_BY_SLUG[section].key
-    if key == "extra" and not form_rules.extra_questions(application.round):
+    asked = {s.key for s in form_rules.asked_round_sections(application.round)}
+    if form_rules.is_round_section(key) and key not in asked:
         abort(404)
     specs = form_rules.fields_for(application, key)
     saved = (application.answers or {}).get(key, {})
@@ -113,6 +135,7 @@ def section(application_id: int, section: str) -> str | Response | tuple[str, in
     if not form.validate():  # only the CSRF token can fail here
         return _render_section(application, key, specs, form, {}), 400
     values = values_from(form, specs)
+    upload_problems = _store_uploads(application, key, specs, form, values)
     try:
         lifecycle.save_answers(db.session, application, key, values, by=current_user, revision=form.revision_number())
     except StaleSection as stale:
@@ -120,13 +143,45 @@ def section(application_id: int, section: str) -> str | Response | tuple[str, in
     except DomainError as error:
         refuse(form, error.message)
         return _render_section(application, key, specs, form, {}), 409
+    if upload_problems:  # the other answers are saved (so not an error status, which rolls back)
+        problems = form_rules.section_problems(application, key) | upload_problems
+        return _render_section(application, key, specs, form, problems, saved_now=True)
     return _after_save(application, key, form, lambda: _render_section_after_save(application, key, specs))
+
+
+def _store_uploads(
+    application: Application, key: str, specs: list[form_rules.FieldSpec], form: RevisionForm, values: dict[str, Any]
+) -> dict[str, str]:
+    """Store each file chosen for a file question (checked by content, as on the documents page) and
+    answer the question with it; a question with no new file keeps the file it had. Question → problem."""
+    saved = (application.answers or {}).get(key, {})
+    problems: dict[str, str] = {}
+    max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    for spec in specs:
+        if spec.kind != "file":
+            continue
+        values[spec.name] = saved.get(spec.name)
+        upload = form[spec.name].data
+        if not isinstance(upload, FileStorage) or not upload.filename:
+            continue
+        try:
+            with receive_upload(upload.stream, upload.filename, max_bytes=max_bytes) as received:
+                added = evidence_rules.add_evidence(
+                    db.session, get_storage(), application, received, EvidenceKind.OTHER, by=current_user
+                )
+        except StorageUnavailable:
+            problems[spec.name] = UPLOAD_OUTAGE
+        except DomainError as error:  # refused by content or size, or the application can no longer change
+            problems[spec.name] = error.message
+        else:
+            values[spec.name] = {"evidence_id": added.id, "filename": added.original_filename}
+    return problems
 
 
 def _after_save(
     application: Application, key: str, form: RevisionForm, show_problems: Callable[[], str | Response]
 ) -> str | Response:
-    title = form_rules.SECTIONS_BY_KEY[key].title
+    title = form_rules.section_for(application.round, key).title
     if form.come_back_later():
         flash(f"Your answers to {title.lower()} are saved. You can come back to them at any time.", "success")
         return redirect(url_for("apply.task_list", application_id=application.id))
@@ -170,11 +225,14 @@ def _render_section(
                 if left >= 0
                 else (f"You have {-left} word{'s' if left != -1 else ''} too many.")
             )
+        uploaded = form_rules.answer(application, key, spec.name) if spec.kind == "file" else None
+        if isinstance(uploaded, dict) and uploaded.get("filename"):
+            words = f"You have uploaded {uploaded['filename']}. Choose another file to replace it."
         hints[spec.name] = " ".join(filter(None, [spec.hint, words]))
     return render_template(
         "apply/section.html",
         application=application,
-        section=form_rules.SECTIONS_BY_KEY[key],
+        section=form_rules.section_for(application.round, key),
         guidance=form_rules.guidance(application.round, key),
         specs=specs,
         form=form,

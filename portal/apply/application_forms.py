@@ -28,6 +28,9 @@ from wtforms.validators import DataRequired, Length
 from portal.forms import CheckboxesField, strip
 from portal.services.applications.form import MAX_BUDGET_LINES, BudgetLineInput, FieldSpec
 
+# What an upload control offers to choose: photos (from the camera too) and documents.
+UPLOAD_ACCEPTS = "image/*,application/pdf,.pdf,.heic,.heif,.doc,.docx,.odt"
+
 
 class RevisionForm(FlaskForm):
     """A page that saves a section: carries the revision it was opened at."""
@@ -61,6 +64,12 @@ def _field_for(spec: FieldSpec) -> Field:
         return BooleanField(spec.label)
     if spec.kind == "number":
         return StringField(spec.label, render_kw={"inputmode": "numeric", "spellcheck": "false"})
+    if spec.kind == "money":
+        return StringField(spec.label, render_kw={"inputmode": "decimal", "spellcheck": "false"})
+    if spec.kind == "date":
+        return StringField(spec.label, render_kw={"spellcheck": "false"})
+    if spec.kind == "file":
+        return FileField(spec.label, render_kw={"accept": UPLOAD_ACCEPTS})
     return StringField(spec.label)
 
 
@@ -72,9 +81,11 @@ def question_form(specs: list[FieldSpec], **kwargs: Any) -> RevisionForm:
 
 
 def values_from(form: RevisionForm, specs: list[FieldSpec]) -> dict[str, Any]:
-    """The answers as typed, ready to store."""
+    """The answers as typed, ready to store (a file question's answer is the stored file: see the page)."""
     values: dict[str, Any] = {}
     for spec in specs:
+        if spec.kind == "file":
+            continue
         data = form[spec.name].data
         if spec.kind == "multi":
             values[spec.name] = [str(item) for item in (data or [])]

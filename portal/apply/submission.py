@@ -33,7 +33,7 @@ def _answer_rows(application: Any) -> list[dict[str, Any]]:
         key = entry.section.key
         href = section_url(application, key)
         rows: list[dict[str, Any]] = []
-        if key in form_rules.QUESTION_SECTIONS:
+        if form_rules.is_question_section(key):
             for row in answers.answer_rows(application, key, form_rules.fields_for(application, key)):
                 rows.append({"key": row.label, "value": row.value, "href": href})
         elif key == "budget":

@@ -22,13 +22,14 @@ from portal.models.base import utcnow
 from portal.models.funding import LIVING_WAGE_PENCE, Fund, Neighbourhood, NeighbourhoodArea, Round
 from portal.models.organisations import IncomeBand, Organisation, OrganisationKind
 from portal.models.panels import Panel
+from portal.models.questions import QuestionKind
 from portal.models.users import Role, User
 from portal.services.applications import lifecycle, organisations
-from portal.services.applications.form import BudgetLineInput, extra_questions
+from portal.services.applications.form import BudgetLineInput
 from portal.services.awards import report_schedules
 from portal.services.panels import membership
 from portal.services.people.passwords import hash_password
-from portal.services.rounds import setup
+from portal.services.rounds import questions, setup
 from portal.storage import get_storage
 from portal.storage.base import Storage
 
@@ -113,14 +114,29 @@ QUESTIONS: dict[str, Any] = {
         "benefit": {"guidance": "An honest estimate is better than a big number.", "word_limit": 150},
         "budget": {"guidance": "Include everything the grant will pay for. We do not fund building works or debts."},
     },
-    "extra": [
-        {
-            "key": "lived_experience",
-            "question": "How are people with lived experience involved in running your project?",
-            "hint": "For example, people living with cancer or a long-term condition helping to plan sessions.",
-            "word_limit": 150,
-        }
-    ],
+}
+
+
+# The round's own section and questions, made through the question builder.
+OWN_SECTION = ("More about your project", "A few questions this round asks every group.")
+OWN_QUESTIONS = (
+    questions.QuestionSettings(
+        QuestionKind.LONG_TEXT,
+        "How are people with lived experience involved in running your project?",
+        "For example, people living with cancer or a long-term condition helping to plan sessions.",
+        word_limit=150,
+    ),
+    questions.QuestionSettings(
+        QuestionKind.YES_NO,
+        "Has your group had a grant from the Anchor Offer before?",
+        required=False,
+    ),
+)
+OWN_ANSWERS = {
+    QuestionKind.LONG_TEXT: (
+        "The people who come help plan every session, and two of our organisers have lived experience."
+    ),
+    QuestionKind.YES_NO: "no",
 }
 
 
@@ -422,6 +438,15 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
     # This year's awards send a short halfway report as well as the end-of-grant report.
     report_schedules.add_round_report(session, grant_round, HALFWAY_REPORT, by=officer)
     return grant_round
+    _ask_own_questions(session, grant_round, officer)
+    return grant_round
+
+
+def _ask_own_questions(session: Session, grant_round: Round, officer: User) -> None:
+    """The round's own section and questions, made as an officer makes them on the builder's pages."""
+    section = questions.add_section(session, grant_round, title=OWN_SECTION[0], intro=OWN_SECTION[1], by=officer)
+    for asked in OWN_QUESTIONS:
+        questions.add_question(session, section, asked, by=officer)
 
 
 def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourhood], now: datetime) -> Round:
@@ -433,7 +458,7 @@ def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourh
         return past
     session.flush()
     dates = (now - timedelta(days=400), now + timedelta(days=1), now - timedelta(days=280))
-    return setup.save(
+    past = setup.save(
         session,
         _settings(
             PAST_ROUND_SLUG,
@@ -446,6 +471,8 @@ def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourh
         ),
         by=officer,
     )
+    _ask_own_questions(session, past, officer)
+    return past
 
 
 def _close_past_round(session: Session, officer: User, past: Round, now: datetime) -> None:
@@ -539,13 +566,9 @@ def _answers(spec: DemoGroup, grant_round: Round, organisation: Organisation) ->
         "communities": list(spec.communities),
         "at_risk": "no",
     }
-    # The round's own question is stored under the key the round gave it.
-    answers["extra"] = {
-        question["key"]: (
-            "The people who come help plan every session, and two of our organisers have lived experience."
-        )
-        for question in extra_questions(grant_round)
-    }
+    # The round's own questions' answers are stored under the keys the round gave them.
+    for section in grant_round.question_sections:
+        answers[section.key] = {question.key: OWN_ANSWERS[question.kind] for question in section.asked}
     answers["declarations"] = {
         "true_and_complete": True,
         "use_as_described": True,

@@ -53,6 +53,7 @@ from portal.models.panels import (
     TimeActivity,
     TimeEntry,
 )
+from portal.models.questions import QuestionKind, RoundDocument, RoundQuestion, RoundSection
 from portal.models.reporting import ReportScheduleItem
 from portal.models.users import Role, RoleGrant, SignInRequest, User, UserSession
 
@@ -92,6 +93,7 @@ __all__ = [
     "PanelMember",
     "Payment",
     "PostcodeLsoa",
+    "QuestionKind",
     "Recommendation",
     "ReferenceCounter",
     "Registration",
@@ -103,6 +105,9 @@ __all__ = [
     "Role",
     "RoleGrant",
     "Round",
+    "RoundDocument",
+    "RoundQuestion",
+    "RoundSection",
     "Score",
     "SignInRequest",
     "TimeActivity",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +18,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.questions import RoundDocument, RoundSection
 
 # The real Living Wage outside London (2025-26), in pence an hour.
 LIVING_WAGE_PENCE = 1360
@@ -100,7 +103,8 @@ class Round(Base):
     hourly_rate_pence: Mapped[int] = mapped_column(default=LIVING_WAGE_PENCE)
     # Which answers pass eligibility, e.g. {"income_bands": [...], "kinds": [...]}.
     eligibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # Guidance and word limits per application section, plus up to five extra questions.
+    # Guidance and word limits per built-in application section (the round's own
+    # questions are RoundSection and RoundQuestion rows).
     questions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -111,6 +115,11 @@ class Round(Base):
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="round", cascade="all, delete-orphan", order_by="Criterion.position"
     )
+    question_sections: Mapped[list[RoundSection]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="RoundSection.position"
+    )
+    # No rows: the standing rules of which documents a group must upload.
+    documents: Mapped[list[RoundDocument]] = relationship(cascade="all, delete-orphan", order_by="RoundDocument.kind")
 
     def is_open(self, at: datetime | None = None) -> bool:
         at = at or utcnow()

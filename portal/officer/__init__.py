@@ -15,5 +15,7 @@ from portal.officer import (  # noqa: E402,F401  (registers the routes)
     panel_steps,
     panels,
     report_schedules,
+    round_documents,
+    round_questions,
     rounds,
 )

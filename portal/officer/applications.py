@@ -49,6 +49,7 @@ from portal.officer.downloads import streamed
 from portal.routing import parse_id
 from portal.services import audit
 from portal.services.applications import answers
+from portal.services.applications import form as form_rules
 from portal.services.awards import bank_details, budgets, decisions, payments, report_schedules, reports
 from portal.services.opendata.exports import csv_lines
 from portal.services.readmodels import application_list, officer_application, work_queue
@@ -186,7 +187,9 @@ def application_page(
     ``DECISION_FORMS``) and ``panel_forms`` (the panel steps' forms) carry a form sent with errors, so they
     are shown at its fields."""
     shown = officer_application.application_page(db.session, item, by=acting_user())
-    sections = answers.answer_sections(item, ("group", "idea", "benefit", "extra", "declarations"))
+    sections = answers.answer_sections(
+        item, form_rules.answer_section_keys(item.round, ("group", "idea", "benefit", "declarations"))
+    )
     return (
         render_template(
             "officer/application.html",

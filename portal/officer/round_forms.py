@@ -14,9 +14,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    HiddenField,
     SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -26,25 +24,12 @@ from wtforms.widgets import DateInput, DateTimeLocalInput
 from portal.forms import CheckboxesField
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS
 from portal.services.applications.eligibility import DEFAULT_EXCLUDED, PURPOSES
-from portal.services.applications.form import DEFAULT_WORD_LIMITS, MAX_EXTRA_QUESTIONS, SECTIONS_BY_KEY
+from portal.services.applications.form import DEFAULT_WORD_LIMITS, SECTIONS_BY_KEY
 from portal.services.rounds.setup import MAX_CRITERIA, SCORE_POINTS, SECTION_KEYS
 
 SECTION_TITLES = {key: SECTIONS_BY_KEY[key].title for key in SECTION_KEYS}
 # The budget section is a table of costs, not prose, so it has no word limit.
 WORD_LIMITED = tuple(key for key in SECTION_KEYS if key != "budget")
-
-
-class ExtraQuestionForm(Form):
-    # The key travels with its question (hidden), so groups' answers stay with it.
-    key = HiddenField()
-    question = StringField("Question")
-    hint = StringField("Hint (optional)")
-    words = StringField("Word limit")
-    place = SelectField(
-        "Place in the form",
-        choices=[SelectChoice(str(place), str(place)) for place in range(1, MAX_EXTRA_QUESTIONS + 1)],
-        validate_choice=False,
-    )
 
 
 class CriterionForm(Form):
@@ -92,7 +77,7 @@ class RoundForm(FlaskForm):
         default=list(DEFAULT_EXCLUDED),
         validate_choice=False,
     )
-    # Made here (not after the class) so they sit in page order, between eligibility and extra questions.
+    # Made here (not after the class) so they sit in page order, between eligibility and scoring.
     _sections: dict[str, UnboundField] = {}
     for _key, _title in SECTION_TITLES.items():
         _sections[f"guidance_{_key}"] = TextAreaField(f"Guidance for {_title.lower()}", name=f"guidance-{_key}")
@@ -103,7 +88,6 @@ class RoundForm(FlaskForm):
                 default=str(DEFAULT_WORD_LIMITS.get(_key) or ""),
             )
     del _key, _title
-    extra = FieldList(FormField(ExtraQuestionForm), min_entries=MAX_EXTRA_QUESTIONS, max_entries=MAX_EXTRA_QUESTIONS)
     reviews = StringField("Panel members who score each application", default="3")
     blind_review = BooleanField("Blind review: panel members do not see the groups' names")
     hourly_rate = StringField("Panel members' hourly rate in pounds", default="13.60")
@@ -118,8 +102,7 @@ class RoundForm(FlaskForm):
 
     def gather_list_errors(self) -> None:
         """A list gathers its entries' errors only when validated: gather them again after a refusal."""
-        for rows in (self.extra, self.criterion):
-            rows.errors = [entry.errors for entry in rows if entry.errors]
+        self.criterion.errors = [entry.errors for entry in self.criterion if entry.errors]
 
 
 for _name, _field in RoundForm._sections.items():

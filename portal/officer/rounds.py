@@ -21,14 +21,7 @@ from portal.officer import bp
 from portal.officer.round_forms import SECTION_TITLES, WORD_LIMITED, RoundForm
 from portal.routing import parse_id
 from portal.services.applications.eligibility import DEFAULT_EXCLUDED
-from portal.services.applications.form import (
-    DEFAULT_WORD_LIMITS,
-    MAX_EXTRA_QUESTIONS,
-    asked_questions,
-    parse_pounds,
-    parse_whole_number,
-    removed_questions,
-)
+from portal.services.applications.form import DEFAULT_WORD_LIMITS, parse_pounds, parse_whole_number
 from portal.services.rounds import listing, setup
 from portal.services.rounds.setup import SECTION_KEYS, CriterionSettings, RoundSettings
 
@@ -63,15 +56,6 @@ def read_form(form: RoundForm) -> RoundSettings:
         words = form.words(key)
         limit = parse_whole_number(words.data or "") if words is not None else None
         sections[key] = {"guidance": _text(form.guidance(key))} | ({"word_limit": limit} if limit else {})
-    rows = []
-    for index, entry in enumerate(form.extra):
-        asked = entry.form
-        if question := _text(asked.question):
-            limit = parse_whole_number(asked.words.data or "")
-            place = parse_whole_number(asked.place.data or "") or index + 1
-            row = {"key": _text(asked.key)[:40], "question": question, "hint": _text(asked.hint)}
-            rows.append(((place, index), row | ({"word_limit": limit} if limit else {})))
-    extra = [row for _, row in sorted(rows, key=lambda item: item[0])]
     criteria = [
         CriterionSettings(
             title=_text(entry.form.title)[:200],
@@ -107,27 +91,9 @@ def read_form(form: RoundForm) -> RoundSettings:
             "income_bands": list(form.income_bands.data or []),
             "excluded_purposes": list(form.excluded_purposes.data or []),
         },
-        questions={"sections": sections, "extra": extra},
+        questions={"sections": sections},
         criteria=criteria,
     )
-
-
-def _extra_rows(settings: RoundSettings | None) -> list[dict[str, str]]:
-    """One row per box: the questions asked, in their order, then empty boxes."""
-    asked = asked_questions(settings.questions) if settings else []
-    rows = []
-    for index in range(MAX_EXTRA_QUESTIONS):
-        item = asked[index] if index < len(asked) else {}
-        rows.append(
-            {
-                "key": str(item.get("key", "")),
-                "question": str(item.get("question", "")),
-                "hint": str(item.get("hint", "")),
-                "words": str(item.get("word_limit", "")),
-                "place": str(index + 1),
-            }
-        )
-    return rows
 
 
 def form_data(settings: RoundSettings) -> dict[str, Any]:
@@ -155,7 +121,6 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
             if eligibility.get("excluded_purposes") is not None
             else list(DEFAULT_EXCLUDED)
         ),
-        "extra": _extra_rows(settings),
         "reviews": "" if settings.reviews_per_application is None else str(settings.reviews_per_application),
         "blind_review": settings.blind_review,
         "hourly_rate": _pounds(settings.hourly_rate_pence) if settings.hourly_rate_pence else "13.60",
@@ -179,11 +144,8 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
 
 
 def _round_form(settings: RoundSettings | None) -> RoundForm:
-    if request.method == "POST":
-        form = RoundForm()
-    else:
-        # A new round's extra-question boxes each start in their own place, as a saved round's do.
-        form = RoundForm(data=form_data(settings) if settings else {"extra": _extra_rows(None)})
+    data = form_data(settings) if settings else None
+    form = RoundForm() if request.method == "POST" else RoundForm(data=data)
     form.neighbourhoods.choices = [SelectChoice(str(n.id), n.name) for n in listing.all_neighbourhoods(db.session)]
     return form
 
@@ -201,8 +163,6 @@ FIELD_NAMES = {
 
 def _field_for(form: RoundForm, problem: str) -> Field:
     """The box a problem from setup.check (or a refused save) is about."""
-    if problem == "extra":
-        return form.extra[0].form.question
     with_titles = [entry.form for entry in form.criterion if _text(entry.form.title)]
     if problem.startswith("criterion-") and problem.removeprefix("criterion-").isdigit():
         index = int(problem.removeprefix("criterion-"))
@@ -227,8 +187,6 @@ def _page(form: RoundForm, existing: Round | None, status: int = 200) -> tuple[s
             form=form,
             existing=existing,
             section_titles=SECTION_TITLES,
-            max_extra=MAX_EXTRA_QUESTIONS,
-            removed=removed_questions(existing.questions) if existing else [],
         ),
         status,
     )
@@ -237,10 +195,6 @@ def _page(form: RoundForm, existing: Round | None, status: int = 200) -> tuple[s
 def _refused(
     form: RoundForm, settings: RoundSettings, existing: Round | None, problems: dict[str, str], status: int
 ) -> tuple[str, int]:
-    # The extra questions come back in the order chosen for them, each with its key.
-    for entry, row in zip(form.extra, _extra_rows(settings), strict=True):
-        for name, value in row.items():
-            entry.form[name].data = value
     for name, message in problems.items():
         refuse(form, message, at=_field_for(form, name))
     form.gather_list_errors()

@@ -102,6 +102,11 @@ class World:
     panel_photo_id: int = 0
     panel_statement_id: int = 0
     conflict_id: int = 0
+    # The question builder: the open round asks a section of its own ("s1"); another round,
+    # with no applications yet (so its questions can change), has a section and a question.
+    builder_round_id: int = 0
+    builder_section_id: int = 0
+    builder_question_id: int = 0
 
 
 Arguments = Callable[[World], dict[str, Any]]

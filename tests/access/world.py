@@ -16,6 +16,7 @@ from portal.services.awards import report_schedules
 from portal.storage import get_storage
 from tests.access import World
 from tests.factories import (
+    add_own_questions,
     make_application,
     make_assignment,
     make_award,
@@ -89,6 +90,14 @@ def build_world(session: Session) -> World:
     registration = make_registration(session, event=event, user=people["applicant_a"], organisation=group_a)
     resource = make_resource(session, get_storage(), added_by=people["officer"])
     link_resource = make_resource(session, None, added_by=people["officer"])
+    add_own_questions(session, open_round, [{"key": "q1", "kind": "short_text", "question": "Who?"}], key="s1")
+    builder_round = make_round(session)
+    builder_section = add_own_questions(
+        session,
+        builder_round,
+        [{"key": "q1", "question": "Why?"}, {"key": "q2", "kind": "yes_no", "question": "Funded before?"}],
+        key="s1",
+    )
     session.commit()
     return World(
         people=people,
@@ -103,6 +112,9 @@ def build_world(session: Session) -> World:
         award_a_id=award.id,
         report_a_id=report.id,
         round_id=open_round.id,
+        builder_round_id=builder_round.id,
+        builder_section_id=builder_section.id,
+        builder_question_id=builder_section.questions[0].id,
         panel_id=panel.id,
         panel_member_id=panel.members[0].id,
         panel_application_id=with_panel.id,

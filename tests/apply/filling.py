@@ -43,18 +43,37 @@ def complete_profile(organisation: Organisation) -> None:
     assert missing_profile_details(organisation) == [], missing_profile_details(organisation)
 
 
+GOOD_BY_KIND: dict[str, Any] = {
+    "text": "Our answer.",
+    "long": "Our answer.",
+    "number": "12",
+    "money": "150",
+    "date": "27 3 2027",
+    "file": {"evidence_id": 1, "filename": "plan.pdf"},
+}
+
+
+def good_answer(spec: form_rules.FieldSpec) -> Any:
+    """A good answer to one of a round's own questions, by its kind."""
+    if spec.kind == "choice":
+        return next(iter(spec.choices))
+    if spec.kind == "multi":
+        return [next(iter(spec.choices))]
+    return GOOD_BY_KIND[spec.kind]
+
+
 def fill_application(session: Session, storage: Storage, application: Application, *, except_section: str = "") -> None:
     """Answer every section (but ``except_section``) so the application is ready to send."""
     user = application.created_by or application.organisation.memberships[0].user
     complete_profile(application.organisation)
-    for key in form_rules.QUESTION_SECTIONS:
-        if key == except_section or key not in {s.key for s in form_rules.sections_for(application.round)}:
+    for key in [s.key for s in form_rules.sections_for(application.round) if form_rules.is_question_section(s.key)]:
+        if key == except_section:
             continue
         answers = dict(GOOD_ANSWERS.get(key, {}))
         if key == "benefit" and application.round.neighbourhoods:
             answers["neighbourhood"] = str(application.round.neighbourhoods[0].id)
-        if key == "extra":
-            answers = {q["key"]: "Our answer." for q in form_rules.extra_questions(application.round)}
+        if form_rules.is_round_section(key):
+            answers = {spec.name: good_answer(spec) for spec in form_rules.fields_for(application, key)}
         lifecycle.save_answers(
             session, application, key, answers, by=user, revision=lifecycle.revision_of(application, key)
         )

@@ -29,6 +29,7 @@ from portal.services.awards.bank_details import BankDetails
 from tests.access import World
 from tests.access.world import build_world
 from tests.factories import (
+    add_own_questions,
     make_application,
     make_assignment,
     make_award,
@@ -176,11 +177,29 @@ def make_extra(session: Session, world: World) -> Extra:
     )
     open_round = session.get(Round, world.round_id)
     assert open_round is not None
-    open_round.questions = {
-        "extra": [
-            {"key": "plans", "question": "How will your members plan the sessions?", "hint": "", "word_limit": 150}
-        ]
-    }
+    # A section of the round's own questions, one of each kind (the world's open round already has "s1").
+    add_own_questions(
+        session,
+        open_round,
+        [
+            {"key": "q2", "kind": "short_text", "question": "What is your group's website?"},
+            {"key": "q3", "question": "How will your members plan the sessions?", "word_limit": 150},
+            {"key": "q4", "kind": "whole_number", "question": "How many sessions will you run?"},
+            {"key": "q5", "kind": "money", "question": "How much are you getting from elsewhere?"},
+            {"key": "q6", "kind": "yes_no", "question": "Have you had a grant from us before?"},
+            {
+                "key": "q7",
+                "kind": "one_choice",
+                "question": "How often will you meet?",
+                "options": ["Weekly", "Monthly"],
+            },
+            {"key": "q8", "kind": "several_choices", "question": "Which days?", "options": ["Monday", "Saturday"]},
+            {"key": "q9", "kind": "date", "question": "When will you start?"},
+            {"key": "q10", "kind": "file", "question": "Upload your project plan", "required": False},
+        ],
+        key="s2",
+        title="More about your project",
+    )
     panellist, panel = world.people["panellist"], session.get(Panel, world.panel_id)
     submitted, closable, drafted = (
         make_application(session, grant_round=open_round, organisation=make_organisation(session), status=status)

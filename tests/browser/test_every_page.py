@@ -63,7 +63,7 @@ def anyone(arguments: Callable[[World, Extra], dict[str, Any]]) -> Visit:
     return Visit("anonymous", arguments)
 
 
-SECTIONS = ("about-your-group", "your-idea", "who-will-benefit", "more-questions", "declarations")
+SECTIONS = ("about-your-group", "your-idea", "who-will-benefit", "declarations")
 GROUP_PARTS = ("details", "address", "income", "contact", "money")
 
 PAGES: dict[str, list[Visit]] = {
@@ -91,6 +91,8 @@ PAGES: dict[str, list[Visit]] = {
     "apply.new_application": [a(lambda w, x: {"slug": w.round_slug})],
     "apply.task_list": [a(lambda w, x: {"application_id": w.draft_a_id})],
     "apply.section": [a(lambda w, x, s=s: {"application_id": w.draft_a_id, "section": s}) for s in SECTIONS],
+    # The round's own sections: one short question; one of each kind.
+    "apply.round_section": [a(lambda w, x, k=k: {"application_id": w.draft_a_id, "key": k}) for k in ("s1", "s2")],
     "apply.budget": [a(lambda w, x: {"application_id": w.draft_a_id})],
     "apply.evidence": [a(lambda w, x: {"application_id": w.draft_a_id})],
     "apply.remove_evidence": [a(lambda w, x: {"application_id": w.draft_a_id, "evidence_id": w.evidence_a_id})],
@@ -121,6 +123,29 @@ PAGES: dict[str, list[Visit]] = {
     "officer.home": [officer(lambda w, x: {})],
     "officer.new_round": [officer(lambda w, x: {})],
     "officer.edit_round": [officer(lambda w, x: {"round_id": w.round_id})],
+    # The question builder: a round whose questions can change, and the open round's (read-only, every kind).
+    "officer.round_questions": [
+        officer(lambda w, x: {"round_id": w.builder_round_id}),
+        officer(lambda w, x: {"round_id": w.round_id}),
+    ],
+    "officer.preview_questions": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.round_documents": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.add_round_section": [officer(lambda w, x: {"round_id": w.builder_round_id})],
+    "officer.edit_round_section": [
+        officer(lambda w, x: {"round_id": w.builder_round_id, "section_id": w.builder_section_id})
+    ],
+    "officer.remove_round_section": [
+        officer(lambda w, x: {"round_id": w.builder_round_id, "section_id": w.builder_section_id})
+    ],
+    "officer.add_round_question": [
+        officer(lambda w, x: {"round_id": w.builder_round_id, "section_id": w.builder_section_id})
+    ],
+    "officer.edit_round_question": [
+        officer(lambda w, x: {"round_id": w.builder_round_id, "question_id": w.builder_question_id})
+    ],
+    "officer.remove_round_question": [
+        officer(lambda w, x: {"round_id": w.builder_round_id, "question_id": w.builder_question_id})
+    ],
     "officer.applications": [
         officer(lambda w, x: {"round_id": w.round_id}),
         officer(lambda w, x: {"round_id": w.round_id, "queue": "too-few-reviewers"}),
@@ -355,6 +380,15 @@ EMPTY_FORMS = [
     EmptyForm("applicant_a", "apply.report", lambda w, x: {"award_id": x.accepted_award_id}, "Upload photo"),
     EmptyForm("applicant_a", "apply.evidence", lambda w, x: {"application_id": w.draft_a_id}, "Upload"),
     EmptyForm("officer", "officer.new_round", lambda w, x: {}, "Save the round"),
+    EmptyForm(
+        "officer", "officer.add_round_section", lambda w, x: {"round_id": w.builder_round_id}, "Save the section"
+    ),
+    EmptyForm(
+        "officer",
+        "officer.add_round_question",
+        lambda w, x: {"round_id": w.builder_round_id, "section_id": w.builder_section_id},
+        "Save the question",
+    ),
     EmptyForm("officer", "officer.new_event", lambda w, x: {}, "Save the event"),
     EmptyForm(
         "officer",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from portal.models.applications import Application
+from portal.services.applications import fields
 from portal.services.applications import form as form_rules
 
 # By module, not by name: application_form is still loading when panel_access (through
@@ -40,6 +41,12 @@ def shown_answer(spec: FieldSpec | None, value: Any) -> str:
     if spec is not None and spec.choices:
         values = value if isinstance(value, list) else [value]
         return ", ".join(spec.choices.get(str(v), str(v)) for v in values)
+    if spec is not None and spec.kind == "money":
+        return fields.shown_pounds(value)
+    if spec is not None and spec.kind == "date":
+        return fields.shown_date(value)
+    if isinstance(value, dict):  # a file: shown by its name
+        return str(value.get("filename") or "A file")
     return str(value)
 
 
@@ -80,7 +87,8 @@ def answer_sections(
     sections = []
     for key in keys:
         specs = (fields or form_rules.shown_fields)(application, key)
-        if key == "extra" and not specs:
+        if form_rules.is_round_section(key) and not specs:
             continue
-        sections.append(AnswerSection(key, form_rules.SECTIONS_BY_KEY[key].title, answer_rows(application, key, specs)))
+        title = form_rules.section_for(application.round, key).title
+        sections.append(AnswerSection(key, title, answer_rows(application, key, specs)))
     return sections

@@ -23,6 +23,7 @@ from portal.services.applications.section_status import SectionStatus
 from portal.services.files import thumbnails
 from portal.services.files.uploads import ReceivedFile, delete_evidence, store_evidence
 from portal.services.panels import access
+from portal.services.rounds import documents
 from portal.storage.base import Storage
 
 # What the group is told the panel will see; never contact details, bank statements or governing documents.
@@ -50,6 +51,7 @@ def evidence_needed(application: Application) -> list[EvidenceNeed]:
     by_kind: dict[EvidenceKind, list[Evidence]] = {}
     for item in application.evidence:
         by_kind.setdefault(item.kind, []).append(item)
+    required = documents.required_kinds(application.round)
     needs = []
     if needs_governing_document(organisation):
         needs.append(
@@ -57,7 +59,7 @@ def evidence_needed(application: Application) -> list[EvidenceNeed]:
                 EvidenceKind.GOVERNING_DOCUMENT,
                 "Governing document",
                 "Your constitution, rules or articles: the document that says how your group is run.",
-                required=True,
+                required=EvidenceKind.GOVERNING_DOCUMENT in required,
                 files=by_kind.get(EvidenceKind.GOVERNING_DOCUMENT, []),
             )
         )
@@ -72,27 +74,31 @@ def evidence_needed(application: Application) -> list[EvidenceNeed]:
                 else ", in your group's name."
             )
             + " You can hide the transactions.",
-            required=not organisation.partner_organisation,
+            required=EvidenceKind.BANK_STATEMENT in required and not organisation.partner_organisation,
             files=by_kind.get(EvidenceKind.BANK_STATEMENT, []),
         )
     )
     at_risk = (application.answers or {}).get("benefit", {}).get("at_risk") == "yes"
-    if at_risk or by_kind.get(EvidenceKind.SAFEGUARDING_POLICY):
+    policy_asked = EvidenceKind.SAFEGUARDING_POLICY in required
+    if at_risk or policy_asked or by_kind.get(EvidenceKind.SAFEGUARDING_POLICY):
         needs.append(
             EvidenceNeed(
                 EvidenceKind.SAFEGUARDING_POLICY,
                 "Safeguarding policy",
-                "Because your project works with children or adults at risk.",
-                required=at_risk,
+                "Because your project works with children or adults at risk."
+                if at_risk
+                else "How your group keeps the people it works with safe.",
+                required=at_risk or policy_asked,
                 files=by_kind.get(EvidenceKind.SAFEGUARDING_POLICY, []),
             )
         )
+    photos_asked = EvidenceKind.PHOTO in required
     needs.append(
         EvidenceNeed(
             EvidenceKind.PHOTO,
-            "Photos (optional)",
+            "Photos" if photos_asked else "Photos (optional)",
             "Photos of your group's activities help the panel picture what you do.",
-            required=False,
+            required=photos_asked,
             files=by_kind.get(EvidenceKind.PHOTO, []),
             images_only=True,
         )

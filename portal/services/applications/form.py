@@ -6,20 +6,32 @@ task list's statuses, the error messages on each section page and the check
 before submission.
 
 Answers are stored as ``Application.answers[section][field]``. Budget lines
-are also kept as ``BudgetLine`` rows (see ``applications.save_budget``).
+are also kept as ``BudgetLine`` rows (see ``applications.save_budget``). A
+round's own sections and questions (``RoundSection``, ``RoundQuestion``, made
+in the question builder) sit between the budget and the documents; their
+answers are stored under the section's key and each question's key.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, replace
 from typing import Any
 
 from portal.models.applications import Application
 from portal.models.funding import Round
+from portal.models.questions import RoundQuestion, RoundSection
 from portal.services.applications import evidence as evidence_rules
+
+# Re-exported: pages and other services read typed values through this module, as before.
+from portal.services.applications.fields import YES_NO as YES_NO
+from portal.services.applications.fields import FieldSpec as FieldSpec
+from portal.services.applications.fields import count_words as count_words
+from portal.services.applications.fields import parse_date as parse_date
+from portal.services.applications.fields import parse_pounds as parse_pounds
+from portal.services.applications.fields import parse_whole_number as parse_whole_number
+from portal.services.applications.fields import pounds_text
+from portal.services.applications.fields import question_spec as question_spec
 from portal.services.applications.organisations import missing_profile_details
 from portal.services.applications.section_status import SectionStatus
 
@@ -27,11 +39,9 @@ NOT_STARTED = SectionStatus.NOT_STARTED
 IN_PROGRESS = SectionStatus.IN_PROGRESS
 COMPLETED = SectionStatus.COMPLETED
 
-MAX_EXTRA_QUESTIONS = 5
 MAX_BUDGET_LINES = 30
 MAX_PEOPLE = 1_000_000
 MAX_LINE_PENCE = 100_000_000
-
 COMMUNITIES = {
     "cancer": "People living with or after cancer",
     "long_term_conditions": "People living with long-term conditions",
@@ -45,8 +55,6 @@ COMMUNITIES = {
     "other": "Other people in the neighbourhood",
 }
 
-YES_NO = {"yes": "Yes", "no": "No"}
-
 DECLARATIONS = {
     "true_and_complete": "The information in this application is true and complete, as far as I know.",
     "use_as_described": "If we get a grant, we will spend it on what we have described, or ask first before changing.",
@@ -55,20 +63,8 @@ DECLARATIONS = {
 }
 
 # Sections that have their own page; "evidence" and "budget" have special pages.
-DEFAULT_WORD_LIMITS = {"group": 150, "idea": 300, "benefit": 150, "extra": 200}
+DEFAULT_WORD_LIMITS = {"group": 150, "idea": 300, "benefit": 150}
 NO_LONGER_ASKED = "A question no longer asked"
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    label: str
-    kind: str  # text, long, number, choice, multi, tick
-    hint: str = ""
-    required: bool = True
-    max_chars: int = 200
-    choices: dict[str, str] = field(default_factory=dict)
-    message: str = ""  # what to say when it is missing
 
 
 @dataclass(frozen=True)
@@ -83,19 +79,63 @@ SECTIONS = (
     Section("idea", "Your idea", "your-idea"),
     Section("benefit", "Who will benefit", "who-will-benefit"),
     Section("budget", "Budget", "budget"),
-    Section("extra", "More about your project", "more-questions"),
     Section("evidence", "Documents and photos", "evidence"),
     Section("declarations", "Declarations", "declarations"),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
-# Sections edited on the generic question page.
-QUESTION_SECTIONS = ("group", "idea", "benefit", "extra", "declarations")
+# Built-in sections edited on the generic question page.
+QUESTION_SECTIONS = ("group", "idea", "benefit", "declarations")
+# A round's own sections come after these built-in ones, before the rest.
+BEFORE_ROUND_SECTIONS = ("group", "idea", "benefit", "budget")
+
+
+def is_round_section(key: str) -> bool:
+    """A section made in the round's question builder (not one of the form's own)."""
+    return key not in SECTIONS_BY_KEY
+
+
+def is_question_section(key: str) -> bool:
+    """A section whose page is a list of questions (every section but the budget and documents)."""
+    return key in QUESTION_SECTIONS or is_round_section(key)
+
+
+def round_section(grant_round: Round, key: str) -> RoundSection | None:
+    return next((s for s in grant_round.question_sections if s.key == key), None)
+
+
+def asked_round_sections(grant_round: Round) -> list[RoundSection]:
+    """The round's own sections that ask something now, in order."""
+    return [s for s in grant_round.question_sections if s.asked]
+
+
+def _as_section(section: RoundSection) -> Section:
+    return Section(section.key, section.title, section.key)
+
+
+def section_for(grant_round: Round, key: str) -> Section:
+    """The section with this key: one of the form's own, or one of the round's. KeyError when neither."""
+    if key in SECTIONS_BY_KEY:
+        return SECTIONS_BY_KEY[key]
+    found = round_section(grant_round, key)
+    if found is None:
+        raise KeyError(key)
+    return _as_section(found)
 
 
 def sections_for(grant_round: Round) -> list[Section]:
-    """The sections this round's form has (extra questions only when it asks some)."""
-    return [s for s in SECTIONS if s.key != "extra" or extra_questions(grant_round)]
+    """The sections this round's form has: its own sections (those asking something) after the budget."""
+    own = [_as_section(s) for s in asked_round_sections(grant_round)]
+    before = [s for s in SECTIONS if s.key in BEFORE_ROUND_SECTIONS]
+    return before + own + [s for s in SECTIONS if s.key not in BEFORE_ROUND_SECTIONS]
+
+
+def answer_section_keys(grant_round: Round, built_in: tuple[str, ...]) -> list[str]:
+    """The question sections whose answers officers or the panel read: the given built-in ones,
+    with the round's own sections (even those no longer asking anything) in their place."""
+    own = [s.key for s in grant_round.question_sections]
+    keys = [key for key in built_in if key in BEFORE_ROUND_SECTIONS]
+    return keys + own + [key for key in built_in if key not in BEFORE_ROUND_SECTIONS]
 
 
 def section_settings(grant_round: Round, key: str) -> dict[str, Any]:
@@ -104,6 +144,9 @@ def section_settings(grant_round: Round, key: str) -> dict[str, Any]:
 
 
 def guidance(grant_round: Round, key: str) -> str:
+    if is_round_section(key):
+        found = round_section(grant_round, key)
+        return found.intro if found is not None else ""
     return str(section_settings(grant_round, key).get("guidance", "") or "")
 
 
@@ -112,48 +155,24 @@ def word_limit(grant_round: Round, key: str) -> int:
     return int(limit) if isinstance(limit, int) and limit > 0 else DEFAULT_WORD_LIMITS.get(key, 200)
 
 
-def _extra_entries(questions: dict[str, Any] | None) -> list[dict[str, Any]]:
-    found = (questions or {}).get("extra") or []
-    return [q for q in found if isinstance(q, dict) and q.get("key")]
-
-
-def asked_questions(questions: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The extra questions applicants are asked, from a round's ``questions`` settings."""
-    entries = _extra_entries(questions)
-    return [q for q in entries if q.get("question") and not q.get("removed")][:MAX_EXTRA_QUESTIONS]
-
-
-def removed_questions(questions: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Extra questions taken out of the form after groups had answered them: their answers stay readable."""
-    return [q for q in _extra_entries(questions) if q.get("removed")]
-
-
-def extra_questions(grant_round: Round) -> list[dict[str, Any]]:
-    """The round's own questions, as asked now.
-
-    ``questions["extra"]`` = [{"key", "question", "hint", "word_limit", "removed"}]. A key
-    never changes for the life of a round (answers are stored under it); a question
-    with ``"removed": true`` is no longer asked but its answers are still shown.
-    """
-    return asked_questions(grant_round.questions)
+def _asked_questions(grant_round: Round, key: str) -> list[RoundQuestion]:
+    found = round_section(grant_round, key)
+    return found.asked if found is not None else []
 
 
 def shown_fields(application: Application, key: str) -> list[FieldSpec]:
     """The questions whose answers officers and the panel read: those asked now and,
     for the round's own questions, any no longer asked that this application answered."""
     specs = fields_for(application, key)
-    if key != "extra":
+    if not is_round_section(key):
         return specs
-    answers = (application.answers or {}).get("extra") or {}
+    found = round_section(application.round, key)
+    answers = (application.answers or {}).get(key) or {}
+    removed = [q for q in (found.questions if found is not None else []) if q.removed]
     return specs + [
-        FieldSpec(
-            str(q["key"]),
-            no_longer_asked_label(str(q.get("question") or "")),
-            "long",
-            required=False,
-        )
-        for q in removed_questions(application.round.questions)
-        if answered(answers.get(q["key"]))
+        replace(question_spec(q), label=no_longer_asked_label(q.question), required=False)
+        for q in removed
+        if answered(answers.get(q.key))
     ]
 
 
@@ -172,16 +191,18 @@ def answered(value: Any) -> bool:
 def answers_kept_aside(application: Application, key: str) -> dict[str, Any]:
     """Saved answers the section's page does not show (to questions no longer asked),
     which a save of that page keeps rather than drops."""
-    if key != "extra":
+    if not is_round_section(key):
         return {}
-    asked = {q["key"] for q in extra_questions(application.round)}
-    saved = (application.answers or {}).get("extra") or {}
+    asked = {q.key for q in _asked_questions(application.round, key)}
+    saved = (application.answers or {}).get(key) or {}
     return {name: value for name, value in saved.items() if name not in asked}
 
 
 def fields_for(application: Application, key: str) -> list[FieldSpec]:
     """The questions on a section's page, for this application's round."""
     grant_round = application.round
+    if is_round_section(key):
+        return [question_spec(q) for q in _asked_questions(grant_round, key)]
     limit = word_limit(grant_round, key)
     if key == "group":
         return [
@@ -265,17 +286,6 @@ def fields_for(application: Application, key: str) -> list[FieldSpec]:
             ),
         ]
         return specs
-    if key == "extra":
-        return [
-            FieldSpec(
-                str(q["key"]),
-                str(q["question"]),
-                "long",
-                hint=" ".join(filter(None, [str(q.get("hint") or ""), f"Up to {_extra_limit(q, limit)} words."])),
-                message=f"Answer the question: {q['question']}",
-            )
-            for q in extra_questions(grant_round)
-        ]
     if key == "declarations":
         return [
             FieldSpec(name, text, "tick", message="Tick to confirm: " + text[0].lower() + text[1:])
@@ -292,39 +302,10 @@ def fields_for(application: Application, key: str) -> list[FieldSpec]:
     raise KeyError(key)
 
 
-def _extra_limit(question: dict[str, Any], default: int) -> int:
-    limit = question.get("word_limit")
-    return int(limit) if isinstance(limit, int) and limit > 0 else default
-
-
 def field_word_limit(application: Application, key: str, spec: FieldSpec) -> int | None:
     if spec.kind != "long":
         return None
-    if key == "extra":
-        question = next((q for q in extra_questions(application.round) if q["key"] == spec.name), {})
-        return _extra_limit(question, word_limit(application.round, key))
-    return word_limit(application.round, key)
-
-
-def count_words(text: str) -> int:
-    return len(text.split())
-
-
-def parse_whole_number(raw: Any) -> int | None:
-    """``"1,200"`` → 1200; None when it is not a whole number."""
-    text = str(raw or "").replace(",", "").strip()
-    return int(text) if re.fullmatch(r"\d{1,9}", text) else None
-
-
-def parse_pounds(raw: Any) -> int | None:
-    """``"£1,250.50"`` → 125050 pence; None when it is not an amount of money."""
-    text = str(raw or "").replace(",", "").replace("£", "").strip()
-    if not re.fullmatch(r"\d{1,9}(\.\d{1,2})?", text):
-        return None
-    try:
-        return int((Decimal(text) * 100).to_integral_value())
-    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-        return None
+    return spec.word_limit or word_limit(application.round, key)
 
 
 def answer(application: Application, key: str, name: str) -> Any:
@@ -352,9 +333,22 @@ def _field_problem(application: Application, key: str, spec: FieldSpec, value: A
         number = parse_whole_number(value)
         if number is None:
             return f"{spec.label.rstrip('?')} must be a whole number, like 25"
-        if number < 1 or number > MAX_PEOPLE:
-            return f"{spec.label.rstrip('?')} must be between 1 and {MAX_PEOPLE:,}"
+        if number < spec.minimum or number > MAX_PEOPLE:
+            return f"{spec.label.rstrip('?')} must be between {spec.minimum} and {MAX_PEOPLE:,}"
         return None
+    if spec.kind == "money":
+        pence = parse_pounds(value)
+        if pence is None:
+            return f"{spec.label.rstrip('?')}: enter an amount in pounds, like 150 or 149.99"
+        if pence > MAX_LINE_PENCE:
+            return f"{spec.label.rstrip('?')}: enter an amount up to {pounds_text(MAX_LINE_PENCE)}"
+        return None
+    if spec.kind == "date":
+        if parse_date(value) is None:
+            return f"{spec.label.rstrip('?')}: enter a real date, like 27 3 2027"
+        return None
+    if spec.kind == "file":
+        return None if isinstance(value, dict) and value.get("evidence_id") else spec.message
     if spec.kind == "choice":
         return None if str(value) in spec.choices else spec.message
     if spec.kind == "multi":
@@ -415,17 +409,12 @@ def budget_problems(application: Application) -> dict[str, str]:
     grant_round = application.round
     if total == 0:
         return {"lines": "Add at least one item to your budget, with its cost"}
-    adds_up = f"Your budget adds up to {_pounds(total)}."
+    adds_up = f"Your budget adds up to {pounds_text(total)}."
     if total > grant_round.max_award_pence:
-        return {"lines": f"{adds_up} You can ask for up to {_pounds(grant_round.max_award_pence)}"}
+        return {"lines": f"{adds_up} You can ask for up to {pounds_text(grant_round.max_award_pence)}"}
     if total < grant_round.min_award_pence:
-        return {"lines": f"{adds_up} You must ask for at least {_pounds(grant_round.min_award_pence)}"}
+        return {"lines": f"{adds_up} You must ask for at least {pounds_text(grant_round.min_award_pence)}"}
     return {}
-
-
-def _pounds(pence: int) -> str:
-    pounds, rest = divmod(pence, 100)
-    return f"£{pounds:,}" if rest == 0 else f"£{pounds:,}.{rest:02d}"
 
 
 def group_problems(application: Application) -> dict[str, str]:
@@ -438,7 +427,6 @@ PROBLEM_CHECKS: dict[str, Callable[[Application], dict[str, str]]] = {
     "idea": lambda a: question_problems(a, "idea"),
     "benefit": lambda a: question_problems(a, "benefit"),
     "budget": budget_problems,
-    "extra": lambda a: question_problems(a, "extra"),
     "declarations": lambda a: question_problems(a, "declarations"),
 }
 
@@ -449,7 +437,7 @@ def section_status(application: Application, key: str) -> SectionStatus:
     saved = (application.section_revisions or {}).get(key, 0) > 0
     if not saved:
         return NOT_STARTED
-    return IN_PROGRESS if PROBLEM_CHECKS[key](application) else COMPLETED
+    return IN_PROGRESS if section_problems(application, key) else COMPLETED
 
 
 def section_problems(application: Application, key: str) -> dict[str, str]:
@@ -458,6 +446,8 @@ def section_problems(application: Application, key: str) -> dict[str, str]:
             need.label for need in evidence_rules.evidence_needed(application) if need.required and not need.files
         ]
         return {f"evidence-{i}": f"Upload your {label.lower()}" for i, label in enumerate(missing)}
+    if is_round_section(key):
+        return question_problems(application, key)
     return PROBLEM_CHECKS[key](application)
 
 

@@ -261,7 +261,8 @@ def _refusal(member: PanelMember, facts: _Facts) -> str | None:
 
 # The question sections a panellist reads; "group" is left out for its contact and
 # profile details (only its description is shown), "declarations" for the signature.
-PANEL_SECTIONS = ("idea", "benefit", "extra")
+# With the round's own sections after these (see form.answer_section_keys).
+PANEL_SECTIONS = ("idea", "benefit")
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,8 @@ def what_panellist_reads(application: Application) -> PanelReading:
         group_name=None if application.round.blind_review else application.organisation.name,
         group_description=str(description or ""),
         neighbourhood=neighbourhood.name if neighbourhood else None,
-        sections=answers.answer_sections(application, PANEL_SECTIONS),
+        sections=answers.answer_sections(
+            application, form_rules.answer_section_keys(application.round, PANEL_SECTIONS)
+        ),
         budget=[(line.item, line.amount_pence) for line in application.budget_lines],
     )

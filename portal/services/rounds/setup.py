@@ -1,11 +1,11 @@
-"""Setting up a funding round: its dates, money, neighbourhoods, eligibility, questions and scoring criteria.
+"""Setting up a funding round: its dates, money, neighbourhoods, eligibility, guidance and scoring criteria.
 
 ``RoundSettings`` is what an officer fills in; ``check`` says what is wrong in
 plain words; ``save`` writes it (a new round, or changes to one) with an
 audit entry. Criteria cannot change once panel members have started scoring.
 
-Groups' answers to the round's own questions are stored under each question's
-key, so a key never changes for the life of the round (``settle_questions``).
+The round's own sections and questions are made in the question builder
+(``rounds.questions``).
 """
 
 from __future__ import annotations
@@ -19,20 +19,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
-from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.funding import LIVING_WAGE_PENCE, Criterion, Fund, Neighbourhood, Round
 from portal.models.panels import Score
 from portal.models.users import User
 from portal.plain_text import is_one_line
 from portal.services import audit
-from portal.services.applications.form import MAX_EXTRA_QUESTIONS, answered
 from portal.services.panels import scoring
 
 SECTION_KEYS = ("group", "idea", "benefit", "budget")
 MAX_CRITERIA = 6
 SCORE_POINTS = ("1", "2", "3", "4", "5")
-FRESH_KEY = re.compile(r"q(\d{1,6})")
 
 
 @dataclass
@@ -109,8 +106,6 @@ def check(session: Session, settings: RoundSettings, existing: Round | None) -> 
         problems["reviews_per_application"] = "Enter how many panel members score each application: 1 to 10"
     if settings.hourly_rate_pence is None:
         problems["hourly_rate_pence"] = "Enter the panel's hourly rate in pounds, like 13.60"
-    if len(settings.questions.get("extra") or []) > MAX_EXTRA_QUESTIONS:
-        problems["extra"] = f"A round can ask up to {MAX_EXTRA_QUESTIONS} questions of its own"
     if not settings.criteria:
         problems["criteria"] = "Add at least one scoring criterion"
     for index, criterion in enumerate(settings.criteria):
@@ -128,49 +123,10 @@ def _scoring_started(session: Session, grant_round: Round) -> bool:
     return bool(session.scalar(select(func.count(Score.id)).where(Score.criterion_id.in_(criterion_ids))))
 
 
-def answered_question_keys(session: Session, grant_round: Round) -> set[str]:
-    """Keys of the round's own questions that at least one application has answered."""
-    found: set[str] = set()
-    rows = session.scalars(select(Application.answers).where(Application.round_id == grant_round.id))
-    for answers in rows:
-        extra = (answers or {}).get("extra") or {}
-        if isinstance(extra, dict):
-            found.update(name for name, value in extra.items() if answered(value))
-    return found
-
-
-def settle_questions(session: Session, questions: dict[str, Any], existing: Round | None) -> dict[str, Any]:
-    """The questions to store, with keys that stay put for the life of the round.
-
-    Each row of ``questions["extra"]`` (in the order the form asks them) keeps the
-    key it came with when that key is one of the round's; any other row gets a key
-    never used in the round. A question taken out of the form that a group has
-    answered stays, marked ``"removed"``, so its answers can still be read.
-    """
-    before = (existing.questions if existing is not None else None) or {}
-    previous = {q["key"]: q for q in before.get("extra") or [] if isinstance(q, dict) and q.get("key")}
-    answered_keys = answered_question_keys(session, existing) if existing is not None else set()
-    used = [int(m.group(1)) for key in {*previous, *answered_keys} if (m := FRESH_KEY.fullmatch(key))]
-    last = max([int(before.get("last_key_number") or 0), *used])
-    asked: list[dict[str, Any]] = []
-    for row in questions.get("extra") or []:
-        key = str(row.get("key") or "")
-        if key not in previous or key in {q["key"] for q in asked}:
-            last += 1
-            key = f"q{last}"
-        asked.append({name: value for name, value in row.items() if name != "removed"} | {"key": key})
-    kept = {q["key"] for q in asked}
-    removed = [
-        {**question, "removed": True} for key, question in previous.items() if key not in kept and key in answered_keys
-    ]
-    return {**questions, "extra": asked + removed, "last_key_number": last}
-
-
 def save(session: Session, settings: RoundSettings, existing: Round | None = None, *, by: User) -> Round:
     problems = check(session, settings, existing)
     if problems:
         raise DomainError("Fix the problems on the page: " + "; ".join(problems.values()))
-    questions = settle_questions(session, settings.questions, existing)
     with session.no_autoflush:
         fund = session.scalar(select(Fund).where(Fund.name == settings.fund_name.strip()))
     if fund is None:
@@ -194,7 +150,7 @@ def save(session: Session, settings: RoundSettings, existing: Round | None = Non
     grant_round.second_approval_above_pence = settings.second_approval_above_pence
     grant_round.hourly_rate_pence = settings.hourly_rate_pence or LIVING_WAGE_PENCE
     grant_round.eligibility = settings.eligibility
-    grant_round.questions = questions
+    grant_round.questions = settings.questions
     with session.no_autoflush:  # the new round is not complete until every field is set
         grant_round.neighbourhoods = list(
             session.scalars(select(Neighbourhood).where(Neighbourhood.id.in_(settings.neighbourhood_ids)))
