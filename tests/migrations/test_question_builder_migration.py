@@ -1,4 +1,4 @@
-"""Migration 0016 moves each round's own ("extra") questions into the question builder's
+"""Migration 0014 moves each round's own ("extra") questions into the question builder's
 tables, keys and all, so every answer still matches; and back again going down."""
 
 from __future__ import annotations
@@ -44,11 +44,11 @@ ROWS = {
 
 def test_extra_questions_move_into_the_builder_and_back(empty_database: str) -> None:  # noqa: F811
     config = alembic_config(empty_database)
-    command.upgrade(config, "0012")
+    command.upgrade(config, "0013")
     engine = make_engine(empty_database)
     insert_rows(engine, ROWS)
 
-    command.upgrade(config, "0016")
+    command.upgrade(config, "0014")
 
     with engine.connect() as connection:
         sections = connection.execute(
@@ -99,7 +99,7 @@ def test_extra_questions_move_into_the_builder_and_back(empty_database: str) -> 
             {"answers": json.dumps(ANSWERS | {"s1": {"q3": "Weekly"}})},
         )
 
-    command.downgrade(config, "0012")
+    command.downgrade(config, "0013")
     with engine.connect() as connection:
         back = connection.execute(text("SELECT questions FROM rounds WHERE id = 1")).scalar_one()
         kept = connection.execute(text("SELECT answers FROM applications")).scalar_one()
