@@ -36,6 +36,7 @@ from portal.models.funding import (
     LsoaDeprivation,
     Neighbourhood,
     NeighbourhoodArea,
+    NeighbourhoodLsoa,
     PostcodeLsoa,
     Round,
 )
@@ -53,6 +54,7 @@ from portal.models.panels import (
     TimeActivity,
     TimeEntry,
 )
+from portal.models.reference_data import ImportStatus, ReferenceImport, ReferenceKind
 from portal.models.users import Role, RoleGrant, SignInRequest, User, UserSession
 
 __all__ = [
@@ -76,6 +78,7 @@ __all__ = [
     "Evidence",
     "EvidenceKind",
     "Fund",
+    "ImportStatus",
     "IncomeBand",
     "InfoRequest",
     "LsoaDeprivation",
@@ -84,6 +87,7 @@ __all__ = [
     "MonitoringReport",
     "Neighbourhood",
     "NeighbourhoodArea",
+    "NeighbourhoodLsoa",
     "Organisation",
     "OrganisationKind",
     "OutboxMessage",
@@ -93,6 +97,8 @@ __all__ = [
     "PostcodeLsoa",
     "Recommendation",
     "ReferenceCounter",
+    "ReferenceImport",
+    "ReferenceKind",
     "Registration",
     "RegistrationStatus",
     "Resource",
