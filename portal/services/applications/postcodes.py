@@ -48,20 +48,26 @@ def normalise_area(raw: str) -> str | None:
     return None
 
 
-def neighbourhood_for(session: Session, postcode: str) -> Neighbourhood | None:
+def neighbourhood_for(session: Session, postcode: str, *, include_retired: bool = False) -> Neighbourhood | None:
     """The neighbourhood a postcode is in, or None when it is in none of them.
 
-    ``postcode`` may be in any common form; an invalid one has no neighbourhood.
+    This is the one place postcodes are matched to neighbourhoods. ``postcode``
+    may be in any common form; an invalid one has no neighbourhood. Retired
+    neighbourhoods match only with ``include_retired`` (groups that were
+    placed in one before keep it: their row names it).
     """
     normalised = normalise_postcode(postcode)
     if normalised is None:
         return None
     candidates = areas_for(normalised)
-    rows = session.execute(
+    statement = (
         select(NeighbourhoodArea.prefix, Neighbourhood)
         .join(Neighbourhood, Neighbourhood.id == NeighbourhoodArea.neighbourhood_id)
         .where(NeighbourhoodArea.prefix.in_(candidates))
-    ).all()
+    )
+    if not include_retired:
+        statement = statement.where(Neighbourhood.retired_at.is_(None))
+    rows = session.execute(statement).all()
     found = {prefix: neighbourhood for prefix, neighbourhood in rows}
     for prefix in candidates:
         if prefix in found:
