@@ -99,6 +99,9 @@ class World:
     panel_photo_id: int = 0
     panel_statement_id: int = 0
     conflict_id: int = 0
+    # A neighbourhood, and an import of reference data that failed with bad lines named.
+    neighbourhood_id: int = 0
+    reference_import_id: int = 0
 
 
 Arguments = Callable[[World], dict[str, Any]]

@@ -21,8 +21,10 @@ from tests.factories import (
     make_event,
     make_evidence,
     make_info_request,
+    make_neighbourhood,
     make_organisation,
     make_panel,
+    make_reference_import,
     make_registration,
     make_report,
     make_resource,
@@ -86,6 +88,8 @@ def build_world(session: Session) -> World:
     registration = make_registration(session, event=event, user=people["applicant_a"], organisation=group_a)
     resource = make_resource(session, get_storage(), added_by=people["officer"])
     link_resource = make_resource(session, None, added_by=people["officer"])
+    neighbourhood = make_neighbourhood(session, name="World Neighbourhood", districts=("WD99",))
+    reference_import = make_reference_import(session, uploaded_by=people["officer"])
     session.commit()
     return World(
         people=people,
@@ -112,4 +116,6 @@ def build_world(session: Session) -> World:
         panel_photo_id=photo.id,
         panel_statement_id=statement.id,
         conflict_id=conflict.id,
+        neighbourhood_id=neighbourhood.id,
+        reference_import_id=reference_import.id,
     )
