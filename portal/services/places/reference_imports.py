@@ -217,7 +217,7 @@ def _fail(session: Session, job: ReferenceImport, problems: list[str], bad_lines
 
 def run_waiting(session: Session, storage: Storage) -> int:
     """Run every waiting import, oldest first; return how many ran. Commits as it goes."""
-    if session.in_transaction() and (session.new or session.dirty or session.deleted):
+    if session.new or session.dirty or session.deleted:
         raise RuntimeError("run_waiting commits as it goes: commit or roll back the session first")
     ran = 0
     while (job := _claim(session)) is not None:
