@@ -166,7 +166,8 @@ def test_the_equity_view_works_from_files_imported_in_the_browser(session: Sessi
 
     view = equity_view(session, grant_round)
 
-    assert view.has_postcodes and view.has_deprivation
+    assert view.has_postcodes
+    assert view.has_deprivation
     deciles = {
         session.scalar(select(LsoaDeprivation.imd_decile).where(LsoaDeprivation.lsoa_code == code))
         for code in ("E01023856", "E01023830")
