@@ -15,6 +15,7 @@ from portal.models.funding import LsoaDeprivation, PostcodeLsoa
 from portal.models.reference_data import ImportStatus, ReferenceImport, ReferenceKind
 from portal.models.users import User
 from portal.services.applications.organisations import update_group
+from portal.services.applications.postcodes import neighbourhood_for
 from portal.services.opendata import refdata
 from portal.services.opendata.equity import equity_view
 from portal.services.places import reference_imports
@@ -177,3 +178,15 @@ def test_the_equity_view_works_from_files_imported_in_the_browser(session: Sessi
     applied = session.scalar(select(LsoaDeprivation.imd_decile).where(LsoaDeprivation.lsoa_code == "E01023856"))
     assert counted[applied].tally.applications == 1
     assert view.not_mapped.applications == 0
+    # Holywell's LSOA is counted for it, though its postcode is outside Holywell's sector.
+    places = {row.label: row.tally.lsoas for row in view.by_neighbourhood}
+    assert places == {"Oxhey": 1, "Holywell": 2}
+
+
+def test_a_postcode_outside_every_area_is_placed_by_its_lsoa(session: Session, officer: User) -> None:
+    holywell = create_neighbourhood(session, NeighbourhoodSettings("Holywell", "", "WD18 7", "E01023831"), by=officer)
+    session.add(PostcodeLsoa(postcode="WD18 0AA", lsoa_code="E01023831"))
+    session.flush()
+
+    assert neighbourhood_for(session, "wd180aa") == holywell
+    assert neighbourhood_for(session, "WD18 0AB") is None
