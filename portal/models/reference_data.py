@@ -58,6 +58,9 @@ class ReferenceImport(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
+    # When the worker last reported progress: a running import silent for long
+    # was left by a worker that stopped, and another worker starts it again.
+    progress_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
     @property

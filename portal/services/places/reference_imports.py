@@ -24,9 +24,10 @@ import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import IO, BinaryIO
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, UploadRejected
@@ -42,6 +43,8 @@ from portal.storage.base import Storage
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1024 * 1024
+# A running import that has reported no progress for this long is started again.
+STALE_AFTER = timedelta(minutes=15)
 SPOOL_MAX_BYTES = 1024 * 1024
 MIB = 1024 * 1024
 NOT_CSV = (
@@ -139,21 +142,25 @@ def recent_imports(session: Session, limit: int = 10) -> list[ReferenceImport]:
     return list(session.scalars(select(ReferenceImport).order_by(ReferenceImport.id.desc()).limit(limit)))
 
 
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    """Waiting, or running but silent for STALE_AFTER (its worker stopped part-way)."""
+    return or_(
+        ReferenceImport.status == ImportStatus.WAITING,
+        and_(ReferenceImport.status == ImportStatus.RUNNING, ReferenceImport.progress_at < now - STALE_AFTER),
+    )
+
+
 def _claim(session: Session) -> ReferenceImport | None:
-    """The oldest waiting import, marked running and committed (so only one worker runs it)."""
+    """The oldest import to run, marked running and committed (so only one worker runs it)."""
     while True:
-        job_id = session.scalar(
-            select(ReferenceImport.id)
-            .where(ReferenceImport.status == ImportStatus.WAITING)
-            .order_by(ReferenceImport.id)
-            .limit(1)
-        )
+        now = utcnow()
+        job_id = session.scalar(select(ReferenceImport.id).where(_claimable(now)).order_by(ReferenceImport.id).limit(1))
         if job_id is None:
             return None
         claimed = session.execute(
             update(ReferenceImport)
-            .where(ReferenceImport.id == job_id, ReferenceImport.status == ImportStatus.WAITING)
-            .values(status=ImportStatus.RUNNING, started_at=utcnow())
+            .where(ReferenceImport.id == job_id, _claimable(now))
+            .values(status=ImportStatus.RUNNING, started_at=now, progress_at=now, rows_done=0)
         )
         session.commit()
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
@@ -164,6 +171,7 @@ def _progress(session: Session, job: ReferenceImport) -> Callable[[int], None]:
     def report(line: int) -> None:
         job.rows_done = max(line - 1, 0)
         job.rows_total = max(job.rows_total, job.rows_done)
+        job.progress_at = utcnow()
         session.commit()  # only the progress has changed: the data is written at the end
 
     return report

@@ -4,6 +4,7 @@ bad lines named, the old data kept when a file fails, and the equity view workin
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, UploadRejected
 from portal.models.applications import ApplicationStatus
+from portal.models.base import utcnow
 from portal.models.funding import LsoaDeprivation, PostcodeLsoa
 from portal.models.reference_data import ImportStatus, ReferenceImport, ReferenceKind
 from portal.models.users import User
@@ -190,3 +192,17 @@ def test_a_postcode_outside_every_area_is_placed_by_its_lsoa(session: Session, o
 
     assert neighbourhood_for(session, "wd180aa") == holywell
     assert neighbourhood_for(session, "WD18 0AB") is None
+
+
+def test_an_import_left_running_by_a_stopped_worker_is_started_again(session: Session, officer: User) -> None:
+    job = upload(session, officer, IMD_HEADER + "E01000001,A,x,y,5,1\n", ReferenceKind.DEPRIVATION)
+    job.status = ImportStatus.RUNNING
+    job.progress_at = utcnow() - timedelta(minutes=5)
+    session.commit()
+    assert reference_imports.run_waiting(session, get_storage()) == 0  # still in the hands of a live worker
+
+    job.progress_at = utcnow() - reference_imports.STALE_AFTER - timedelta(minutes=1)
+    session.commit()
+    assert reference_imports.run_waiting(session, get_storage()) == 1
+    session.refresh(job)
+    assert job.status is ImportStatus.DONE
