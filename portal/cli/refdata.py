@@ -48,12 +48,20 @@ def import_postcodes(path: Path, lsoa_column: str | None) -> None:
     """Load a postcode to LSOA lookup (ONS postcode directory CSV), keeping the programme's districts."""
     with writing(), path.open(encoding="utf-8-sig", newline="") as stream:
         try:
-            result = refdata.import_postcodes(db.session, stream, lsoa_column=lsoa_column, source=path.name)
+            result = refdata.import_postcodes(
+                db.session, stream, lsoa_column=lsoa_column, source=path.name, progress=_echo_progress
+            )
         except refdata.ReferenceDataError as error:
             db.session.rollback()
             raise click.ClickException(f"{path.name} was not imported.\n{error.message}") from None
         db.session.commit()
     click.echo(f"Imported {result.rows:,} postcodes in the programme's districts (replacing {result.replaced:,}).")
+
+
+def _echo_progress(line: int) -> None:
+    # The ONS directory has millions of lines: say now and then how far it has got.
+    if line % 500_000 == 0:
+        click.echo(f"… {line:,} lines read")
 
 
 @group.command("work")
