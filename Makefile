@@ -32,9 +32,11 @@ install: $(VENV)/.runtime ## Create .venv and install the runtime packages
 run: $(VENV)/.runtime ## Migrate, load the demo and serve on http://127.0.0.1:5000 (SQLite, local files)
 	$(FLASK) db upgrade
 	$(FLASK) demo load
-	@# The outbox worker prints emails (sign-in codes) in this terminal.
+	@# The outbox worker prints emails (sign-in codes) in this terminal; the
+	@# reference-data worker imports the files officers upload.
 	@$(FLASK) outbox send --loop --interval 2 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) refdata work --loop --interval 2 & refdata=$$!; \
+	trap 'kill $$worker $$refdata 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 .PHONY: test

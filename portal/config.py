@@ -37,6 +37,7 @@ APP_LOAD_ERROR = 4
 # The range of every numeric setting: (lowest, highest).
 RANGES = {
     "MAX_UPLOAD_MB": (1, 100),
+    "REFERENCE_DATA_MAX_MB": (1, 4096),
     "RETENTION_MONTHS": (1, 120),
     "SESSION_IDLE_MINUTES": (1, 24 * 60),
     "SESSION_ABSOLUTE_HOURS": (1, 7 * 24),
@@ -122,6 +123,8 @@ def load_config(
         # Where people write to the programme team (accessibility, privacy).
         "PROGRAMME_EMAIL": env.get("PROGRAMME_EMAIL", "") or None,
         "MAX_UPLOAD_MB": _int(env, "MAX_UPLOAD_MB", 20),
+        # The largest reference-data file officers may upload (the ONS postcode directory is over 1 GB).
+        "REFERENCE_DATA_MAX_MB": _int(env, "REFERENCE_DATA_MAX_MB", 2048),
         # Declined, ineligible and withdrawn applications are anonymised this long after they end.
         "RETENTION_MONTHS": _int(env, "RETENTION_MONTHS", 24),
         "PORTAL_BASE_URL": (env.get("PORTAL_BASE_URL", "") or "http://127.0.0.1:5000").rstrip("/"),

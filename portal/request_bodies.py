@@ -6,6 +6,10 @@ text beside a file, that would throw the text away with the file. A view marked
 ``@text_beside_files`` accepts a body several times larger, and keeps only the
 first ``MAX_UPLOAD_MB`` (and a byte) of each file, so memory and disk stay
 bounded: the upload check then refuses the file in words, and the text is saved.
+
+A view marked ``@large_files("SETTING")`` takes one file bigger than the usual
+limit (a reference-data file of millions of lines): its body may be up to the
+setting's number of megabytes (plus one for the form around it).
 """
 
 from __future__ import annotations
@@ -28,6 +32,16 @@ def text_beside_files(view: View) -> View:
     return view
 
 
+def large_files(setting: str) -> Callable[[View], View]:
+    """Mark a view whose one file may be up to ``current_app.config[setting]`` MB."""
+
+    def mark(view: View) -> View:
+        view.body_limit_setting = setting  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
 class KeepsTheStart(tempfile.SpooledTemporaryFile[bytes]):
     """A file part's store that keeps its first ``keep`` bytes and counts the rest without keeping them."""
 
@@ -44,13 +58,18 @@ class KeepsTheStart(tempfile.SpooledTemporaryFile[bytes]):
 
 
 class PortalRequest(Request):
+    def _view(self) -> Any:
+        return current_app.view_functions.get(self.endpoint or "") if current_app else None
+
     def _marked(self) -> bool:
-        view = current_app.view_functions.get(self.endpoint or "") if current_app else None
-        return bool(getattr(view, "text_beside_files", False))
+        return bool(getattr(self._view(), "text_beside_files", False))
 
     @property
     def max_content_length(self) -> int | None:
         limit = super().max_content_length
+        setting = getattr(self._view(), "body_limit_setting", None)
+        if limit is not None and self._max_content_length is None and setting:
+            return (int(current_app.config[setting]) + 1) * 1024 * 1024
         if limit is not None and self._max_content_length is None and self._marked():
             return limit * BODY_ALLOWANCE
         return limit

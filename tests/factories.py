@@ -20,6 +20,7 @@ from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodA
 from portal.models.organisations import Membership, Organisation, OrganisationKind
 from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, TimeActivity, TimeEntry
 from portal.models.questions import QuestionKind, RoundQuestion, RoundSection
+from portal.models.reference_data import ImportStatus, ReferenceImport, ReferenceKind
 from portal.models.users import Role, User
 from portal.services.files.uploads import receive_upload, store_evidence
 from portal.services.people import totp
@@ -429,3 +430,34 @@ def make_resource(
         return resources.add_link(session, by=added_by, title=title, url="https://example.org/guide", event=event)
     with receive_upload(io.BytesIO(make_pdf()), "guide.pdf", max_bytes=10 * 1024 * 1024) as received:
         return resources.add_file(session, storage, received, by=added_by, title=title, event=event)
+
+
+def make_reference_import(
+    session: Session,
+    *,
+    uploaded_by: User | None = None,
+    kind: ReferenceKind = ReferenceKind.DEPRIVATION,
+    status: ImportStatus = ImportStatus.FAILED,
+) -> ReferenceImport:
+    """A reference-data import as the worker leaves it: failed with two bad lines named, by default."""
+    failed = status is ImportStatus.FAILED
+    job = ReferenceImport(
+        kind=kind,
+        status=status,
+        filename="imd.csv",
+        storage_key=f"reference-data/test/{_next()}.csv",
+        size_bytes=120,
+        rows_total=3,
+        rows_done=3 if status in (ImportStatus.DONE, ImportStatus.FAILED) else 1,
+        rows_kept=0 if failed else 3,
+        bad_lines=2 if failed else 0,
+        problems=["Line 2: 'Watford' is not an LSOA code like E01000001.", "Line 4: E01000001 appears twice."]
+        if failed
+        else [],
+        message="Nothing was imported: the data from before is kept." if failed else "Imported 3 LSOAs.",
+        uploaded_by_id=uploaded_by.id if uploaded_by is not None else None,
+        finished_at=utcnow() if status in (ImportStatus.DONE, ImportStatus.FAILED) else None,
+    )
+    session.add(job)
+    session.flush()
+    return job

@@ -19,7 +19,7 @@ from portal.demo import grants as demo_grants
 from portal.demo import panel as demo_panel
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.base import utcnow
-from portal.models.funding import LIVING_WAGE_PENCE, Fund, Neighbourhood, NeighbourhoodArea, Round
+from portal.models.funding import LIVING_WAGE_PENCE, Fund, Neighbourhood, Round
 from portal.models.organisations import IncomeBand, Organisation, OrganisationKind
 from portal.models.panels import Panel
 from portal.models.questions import QuestionKind
@@ -29,6 +29,8 @@ from portal.services.applications.form import BudgetLineInput
 from portal.services.awards import report_schedules
 from portal.services.panels import membership
 from portal.services.people.passwords import hash_password
+from portal.services.places import neighbourhoods as places
+from portal.services.places.neighbourhoods import NeighbourhoodSettings
 from portal.services.rounds import questions, setup
 from portal.storage import get_storage
 from portal.storage.base import Storage
@@ -317,17 +319,15 @@ def _user(session: Session, email: str, name: str, roles: tuple[Role, ...] = (),
     return user
 
 
-def _neighbourhoods(session: Session) -> dict[str, Neighbourhood]:
+def _neighbourhoods(session: Session, officer: User) -> dict[str, Neighbourhood]:
+    """The demo's neighbourhoods, set up as an officer would on the neighbourhoods page."""
     found: dict[str, Neighbourhood] = {}
     for name, (description, districts) in NEIGHBOURHOODS.items():
         neighbourhood = session.scalar(select(Neighbourhood).where(Neighbourhood.name == name))
         if neighbourhood is None:
-            neighbourhood = Neighbourhood(
-                name=name,
-                description=description,
-                areas=[NeighbourhoodArea(prefix=district) for district in districts],
+            neighbourhood = places.create_neighbourhood(
+                session, NeighbourhoodSettings(name, description, "\n".join(districts)), by=officer
             )
-            session.add(neighbourhood)
         found[name] = neighbourhood
     return found
 
@@ -603,11 +603,11 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
     café's photo and the resource library are added too.
     """
     now = now or utcnow()
-    neighbourhoods = _neighbourhoods(session)
     panellists = [_user(session, email, name, (Role.PANELLIST,)) for email, name in PANELLISTS]
     officer = _user(session, *OFFICER, roles=(Role.OFFICER,), password=DEMO_STAFF_PASSWORD)
     _user(session, *ADMIN, roles=(Role.ADMIN,), password=DEMO_STAFF_PASSWORD)
     session.flush()
+    neighbourhoods = _neighbourhoods(session, officer)
     grant_round = _round(session, officer, list(neighbourhoods.values()), now)
     # Reviews fell due yesterday, so the panel's unfinished reviews are overdue.
     due = (now - timedelta(days=1)).replace(hour=17, minute=0, second=0, microsecond=0)

@@ -36,6 +36,7 @@ from portal.models.funding import (
     LsoaDeprivation,
     Neighbourhood,
     NeighbourhoodArea,
+    NeighbourhoodLsoa,
     PostcodeLsoa,
     Round,
 )
@@ -54,6 +55,7 @@ from portal.models.panels import (
     TimeEntry,
 )
 from portal.models.questions import QuestionKind, RoundDocument, RoundQuestion, RoundSection
+from portal.models.reference_data import ImportStatus, ReferenceImport, ReferenceKind
 from portal.models.reporting import ReportScheduleItem
 from portal.models.users import Role, RoleGrant, SignInRequest, User, UserSession
 
@@ -78,6 +80,7 @@ __all__ = [
     "Evidence",
     "EvidenceKind",
     "Fund",
+    "ImportStatus",
     "IncomeBand",
     "InfoRequest",
     "LsoaDeprivation",
@@ -86,6 +89,7 @@ __all__ = [
     "MonitoringReport",
     "Neighbourhood",
     "NeighbourhoodArea",
+    "NeighbourhoodLsoa",
     "Organisation",
     "OrganisationKind",
     "OutboxMessage",
@@ -96,6 +100,8 @@ __all__ = [
     "QuestionKind",
     "Recommendation",
     "ReferenceCounter",
+    "ReferenceImport",
+    "ReferenceKind",
     "Registration",
     "RegistrationStatus",
     "ReportScheduleItem",

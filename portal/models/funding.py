@@ -51,10 +51,20 @@ class Neighbourhood(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Set when officers retire it: no longer offered for new rounds nor matched
+    # to new groups' postcodes; rounds and groups that name it keep it.
+    retired_at: Mapped[datetime | None]
 
     areas: Mapped[list[NeighbourhoodArea]] = relationship(
         back_populates="neighbourhood", cascade="all, delete-orphan", order_by="NeighbourhoodArea.prefix"
     )
+    lsoas: Mapped[list[NeighbourhoodLsoa]] = relationship(
+        back_populates="neighbourhood", cascade="all, delete-orphan", order_by="NeighbourhoodLsoa.lsoa_code"
+    )
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class NeighbourhoodArea(Base):
@@ -68,6 +78,18 @@ class NeighbourhoodArea(Base):
     prefix: Mapped[str] = mapped_column(String(8), unique=True)
 
     neighbourhood: Mapped[Neighbourhood] = relationship(back_populates="areas")
+
+
+class NeighbourhoodLsoa(Base):
+    """An LSOA (Lower layer Super Output Area, "E01023856") officers have placed in a neighbourhood."""
+
+    __tablename__ = "neighbourhood_lsoas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhoods.id", ondelete="CASCADE"), index=True)
+    lsoa_code: Mapped[str] = mapped_column(String(9), unique=True)
+
+    neighbourhood: Mapped[Neighbourhood] = relationship(back_populates="lsoas")
 
 
 class Round(Base):

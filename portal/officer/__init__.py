@@ -11,6 +11,7 @@ from portal.officer import (  # noqa: E402,F401  (registers the routes)
     conflicts,
     events,
     home,
+    neighbourhoods,
     opendata,
     panel_steps,
     panels,

@@ -143,10 +143,12 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
     return data
 
 
-def _round_form(settings: RoundSettings | None) -> RoundForm:
+def _round_form(settings: RoundSettings | None, existing: Round | None = None) -> RoundForm:
     data = form_data(settings) if settings else None
     form = RoundForm() if request.method == "POST" else RoundForm(data=data)
-    form.neighbourhoods.choices = [SelectChoice(str(n.id), n.name) for n in listing.all_neighbourhoods(db.session)]
+    form.neighbourhoods.choices = [
+        SelectChoice(str(n.id), n.name) for n in listing.all_neighbourhoods(db.session, keeping=existing)
+    ]
     return form
 
 
@@ -202,7 +204,7 @@ def _refused(
 
 
 def _submit(existing: Round | None) -> Response | tuple[str, int]:
-    form = _round_form(None)
+    form = _round_form(None, existing)
     if not form.validate_on_submit():
         abort(400)
     settings = read_form(form)
@@ -229,4 +231,4 @@ def edit_round(round_id: int) -> Any:
     if request.method == "POST":
         return _submit(existing)
     settings = setup.settings_of(existing)
-    return _page(_round_form(settings), existing)
+    return _page(_round_form(settings, existing), existing)

@@ -107,6 +107,9 @@ class World:
     builder_round_id: int = 0
     builder_section_id: int = 0
     builder_question_id: int = 0
+    # A neighbourhood, and an import of reference data that failed with bad lines named.
+    neighbourhood_id: int = 0
+    reference_import_id: int = 0
 
 
 Arguments = Callable[[World], dict[str, Any]]

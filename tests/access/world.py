@@ -23,8 +23,10 @@ from tests.factories import (
     make_event,
     make_evidence,
     make_info_request,
+    make_neighbourhood,
     make_organisation,
     make_panel,
+    make_reference_import,
     make_registration,
     make_report,
     make_resource,
@@ -98,6 +100,8 @@ def build_world(session: Session) -> World:
         [{"key": "q1", "question": "Why?"}, {"key": "q2", "kind": "yes_no", "question": "Funded before?"}],
         key="s1",
     )
+    neighbourhood = make_neighbourhood(session, name="World Neighbourhood", districts=("WD99",))
+    reference_import = make_reference_import(session, uploaded_by=people["officer"])
     session.commit()
     return World(
         people=people,
@@ -129,4 +133,6 @@ def build_world(session: Session) -> World:
         panel_photo_id=photo.id,
         panel_statement_id=statement.id,
         conflict_id=conflict.id,
+        neighbourhood_id=neighbourhood.id,
+        reference_import_id=reference_import.id,
     )

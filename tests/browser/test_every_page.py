@@ -188,6 +188,13 @@ PAGES: dict[str, list[Visit]] = {
     "officer.edit_event": [officer(lambda w, x: {"event_id": w.draft_event_id})],
     "officer.attendance": [officer(lambda w, x: {"event_id": w.event_id})],
     "officer.resource_library": [officer(lambda w, x: {})],
+    "officer.neighbourhoods": [officer(lambda w, x: {})],
+    "officer.new_neighbourhood": [officer(lambda w, x: {})],
+    "officer.edit_neighbourhood": [officer(lambda w, x: {"neighbourhood_id": w.neighbourhood_id})],
+    "officer.retire_neighbourhood": [officer(lambda w, x: {"neighbourhood_id": w.neighbourhood_id})],
+    "officer.reference_data": [officer(lambda w, x: {})],
+    # A finished import: one still running refreshes itself, which axe reports (the page offers a way to stop it).
+    "officer.reference_import": [officer(lambda w, x: {"import_id": w.reference_import_id})],
     # Peer-learning events, for visitors and for a funded group.
     "events.index": [anyone(lambda w, x: {}), a(lambda w, x: {})],
     "events.event": [a(lambda w, x: {"event_id": w.event_id})],
@@ -403,6 +410,8 @@ EMPTY_FORMS = [
     EmptyForm("officer", "officer.round_report", lambda w, x: {"round_id": w.round_id}, "Save the report"),
     EmptyForm("applicant_a", "events.book", lambda w, x: {"event_id": w.event_id}, "Book"),
     EmptyForm("admin", "admin.new_user", lambda w, x: {}, "Add person"),
+    EmptyForm("officer", "officer.new_neighbourhood", lambda w, x: {}, "Save the neighbourhood"),
+    EmptyForm("officer", "officer.reference_data", lambda w, x: {}, "Upload and import"),
 ]
 
 

@@ -157,3 +157,12 @@ def test_every_group_and_event_booking_is_as_the_services_left_it(loaded: Sessio
         if any(r.status is RegistrationStatus.ATTENDED for r in registrations):
             assert event.starts_at <= utcnow(), event.title
             assert audited(session, ATTENDANCE, event), event.title
+
+
+def test_neighbourhoods_are_set_up_through_the_service(loaded: Session) -> None:
+    from portal.models.funding import Neighbourhood
+
+    names = set(loaded.scalars(select(Neighbourhood.name)))
+    created = set(loaded.scalars(select(AuditEntry.summary).where(AuditEntry.action == "neighbourhood created")))
+    assert names == set(demo.NEIGHBOURHOODS)
+    assert {summary.split(":")[0] for summary in created} == names

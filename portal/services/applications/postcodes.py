@@ -12,7 +12,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models.funding import Neighbourhood, NeighbourhoodArea
+from portal.models.funding import Neighbourhood, NeighbourhoodArea, NeighbourhoodLsoa, PostcodeLsoa
 
 # The shapes in BS 7666 (A9 9AA, A99 9AA, A9A 9AA, AA9 9AA, AA99 9AA, AA9A 9AA)
 # plus GIR 0AA. The inward part never uses C, I, K, M, O or V.
@@ -48,22 +48,39 @@ def normalise_area(raw: str) -> str | None:
     return None
 
 
-def neighbourhood_for(session: Session, postcode: str) -> Neighbourhood | None:
+def neighbourhood_for(session: Session, postcode: str, *, include_retired: bool = False) -> Neighbourhood | None:
     """The neighbourhood a postcode is in, or None when it is in none of them.
 
-    ``postcode`` may be in any common form; an invalid one has no neighbourhood.
+    This is the one place postcodes are matched to neighbourhoods. ``postcode``
+    may be in any common form; an invalid one has no neighbourhood. Retired
+    neighbourhoods match only with ``include_retired`` (groups that were
+    placed in one before keep it: their row names it).
+
+    A postcode in none of the neighbourhoods' districts and sectors is in the
+    neighbourhood that holds its LSOA (from the imported postcode lookup), if any.
     """
     normalised = normalise_postcode(postcode)
     if normalised is None:
         return None
     candidates = areas_for(normalised)
-    rows = session.execute(
+    statement = (
         select(NeighbourhoodArea.prefix, Neighbourhood)
         .join(Neighbourhood, Neighbourhood.id == NeighbourhoodArea.neighbourhood_id)
         .where(NeighbourhoodArea.prefix.in_(candidates))
-    ).all()
+    )
+    if not include_retired:
+        statement = statement.where(Neighbourhood.retired_at.is_(None))
+    rows = session.execute(statement).all()
     found = {prefix: neighbourhood for prefix, neighbourhood in rows}
     for prefix in candidates:
         if prefix in found:
             return found[prefix]
-    return None
+    by_lsoa = (
+        select(Neighbourhood)
+        .join(NeighbourhoodLsoa, NeighbourhoodLsoa.neighbourhood_id == Neighbourhood.id)
+        .join(PostcodeLsoa, PostcodeLsoa.lsoa_code == NeighbourhoodLsoa.lsoa_code)
+        .where(PostcodeLsoa.postcode == normalised)
+    )
+    if not include_retired:
+        by_lsoa = by_lsoa.where(Neighbourhood.retired_at.is_(None))
+    return session.scalars(by_lsoa.limit(1)).first()

@@ -25,7 +25,14 @@ from sqlalchemy.orm import Session
 
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import Award, AwardStatus
-from portal.models.funding import LsoaDeprivation, Neighbourhood, NeighbourhoodArea, PostcodeLsoa, Round
+from portal.models.funding import (
+    LsoaDeprivation,
+    Neighbourhood,
+    NeighbourhoodArea,
+    NeighbourhoodLsoa,
+    PostcodeLsoa,
+    Round,
+)
 from portal.models.organisations import Organisation
 from portal.services.applications.postcodes import areas_for
 
@@ -96,6 +103,14 @@ def _area_lsoas(session: Session, grant_round: Round) -> tuple[dict[str, str], d
                 votes[lsoa][prefixes[prefix]] += 1
                 break
     home = {lsoa: counter.most_common(1)[0][0] for lsoa, counter in votes.items()}
+    # An LSOA officers placed in a neighbourhood is that neighbourhood's, whatever its postcodes say.
+    placed = select(NeighbourhoodLsoa.lsoa_code, Neighbourhood.name).join(
+        Neighbourhood, Neighbourhood.id == NeighbourhoodLsoa.neighbourhood_id
+    )
+    if neighbourhood_ids:
+        placed = placed.where(Neighbourhood.id.in_(neighbourhood_ids))
+    known = set(session.scalars(select(PostcodeLsoa.lsoa_code).distinct()))
+    home |= {lsoa: name for lsoa, name in session.execute(placed).all() if lsoa in known}
     deciles = (
         dict(
             session.execute(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models.base import utcnow
@@ -19,9 +19,19 @@ def all_rounds(session: Session) -> list[Round]:
     return list(session.scalars(select(Round).order_by(Round.closes_at.desc())))
 
 
-def all_neighbourhoods(session: Session) -> list[Neighbourhood]:
-    """Every neighbourhood a round may fund, by name (for the officer's round form)."""
-    return list(session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)))
+def all_neighbourhoods(session: Session, *, keeping: Round | None = None) -> list[Neighbourhood]:
+    """Every neighbourhood a round may fund, by name (for the officer's round form).
+
+    Retired neighbourhoods are left out, except those ``keeping`` (a round being changed) already funds.
+    """
+    kept = [n.id for n in keeping.neighbourhoods] if keeping is not None else []
+    return list(
+        session.scalars(
+            select(Neighbourhood)
+            .where(or_(Neighbourhood.retired_at.is_(None), Neighbourhood.id.in_(kept)))
+            .order_by(Neighbourhood.name)
+        )
+    )
 
 
 def open_rounds(session: Session, at: datetime | None = None) -> list[Round]:
