@@ -23,7 +23,7 @@ ROWS = {
 
 def test_neighbourhoods_are_kept_up_and_down(empty_database: str) -> None:  # noqa: F811
     config = alembic_config(empty_database)
-    command.upgrade(config, "0012")
+    command.upgrade(config, "0014")
     engine = make_engine(empty_database)
     insert_rows(engine, ROWS)
 
@@ -40,7 +40,7 @@ def test_neighbourhoods_are_kept_up_and_down(empty_database: str) -> None:  # no
             text("INSERT INTO neighbourhood_lsoas (id, neighbourhood_id, lsoa_code) VALUES (1, 1, 'E01023856')")
         )
 
-    command.downgrade(config, "0012")
+    command.downgrade(config, "0014")
     with engine.connect() as connection:
         columns = connection.execute(text("SELECT * FROM neighbourhoods")).keys()
         areas = connection.execute(text("SELECT count(*) FROM neighbourhood_areas")).scalar_one()
