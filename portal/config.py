@@ -41,6 +41,8 @@ RANGES = {
     "SESSION_IDLE_MINUTES": (1, 24 * 60),
     "SESSION_ABSOLUTE_HOURS": (1, 7 * 24),
     "TRUSTED_PROXIES": (0, 5),
+    # The port the portal is served on, for PORTAL_BASE_URL's development default.
+    "PORT": (1, 65535),
     # Low floors so tests can hash cheaply; production is held to ARGON2_MINIMUM.
     "ARGON2_TIME_COST": (1, 20),
     "ARGON2_MEMORY_KIB": (8, 4 * 1024 * 1024),
@@ -119,16 +121,15 @@ def load_config(
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL") or None,
         "MAIL_URL": env.get("MAIL_URL", "") or "console",
         "MAIL_FROM": env.get("MAIL_FROM", "") or "Anchor Offer grants <grants@localhost>",
-        # Where people write to the programme team (accessibility, privacy).
-        "PROGRAMME_EMAIL": env.get("PROGRAMME_EMAIL", "") or None,
         "MAX_UPLOAD_MB": _int(env, "MAX_UPLOAD_MB", 20),
         # Declined, ineligible and withdrawn applications are anonymised this long after they end.
         "RETENTION_MONTHS": _int(env, "RETENTION_MONTHS", 24),
-        "PORTAL_BASE_URL": (env.get("PORTAL_BASE_URL", "") or "http://127.0.0.1:5000").rstrip("/"),
-        "GRANT_ID_PREFIX": env.get("GRANT_ID_PREFIX", "") or "anchoroffer",
+        # Links in emails start with this. In development it follows PORT (``PORT=5101 make run``).
+        "PORTAL_BASE_URL": (env.get("PORTAL_BASE_URL", "") or f"http://127.0.0.1:{_int(env, 'PORT', 5000)}").rstrip(
+            "/"
+        ),
         # Who the 360Giving file names as funder and publisher (an org-id such as GB-CHC-1234567).
         "FUNDER_ORG_ID": env.get("FUNDER_ORG_ID", "") or f"360G-{env.get('GRANT_ID_PREFIX', '') or 'anchoroffer'}",
-        "PUBLISHER_NAME": env.get("PUBLISHER_NAME", "") or "Anchor Offer grants",
         "REQUIRE_TOTP": _bool(env.get("REQUIRE_TOTP"), default=production),
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int(env, "SESSION_ABSOLUTE_HOURS", 12),

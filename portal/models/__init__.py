@@ -53,6 +53,7 @@ from portal.models.panels import (
     TimeActivity,
     TimeEntry,
 )
+from portal.models.programme import ProgrammeSettings
 from portal.models.users import Role, RoleGrant, SignInRequest, User, UserSession
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "PanelMember",
     "Payment",
     "PostcodeLsoa",
+    "ProgrammeSettings",
     "Recommendation",
     "ReferenceCounter",
     "Registration",

@@ -89,6 +89,7 @@ class AuditAction(StrEnum):
     POSTCODE_LOOKUP_IMPORTED = "postcode lookup imported"
     REPORT_SUBMITTED = "report submitted"
     RESERVED_MONEY_RELEASED = "reserved money released"
+    PROGRAMME_SETTINGS_CHANGED = "programme settings changed"
     RESOURCE_ADDED = "resource added"
     RESOURCE_REMOVED = "resource removed"
     REVIEW_SUBMITTED = "review submitted"

@@ -29,6 +29,7 @@ from portal.services.applications.form import (
     parse_whole_number,
     removed_questions,
 )
+from portal.services.programme import settings as programme
 from portal.services.rounds import listing, setup
 from portal.services.rounds.setup import SECTION_KEYS, CriterionSettings, RoundSettings
 
@@ -158,7 +159,7 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
         "extra": _extra_rows(settings),
         "reviews": "" if settings.reviews_per_application is None else str(settings.reviews_per_application),
         "blind_review": settings.blind_review,
-        "hourly_rate": _pounds(settings.hourly_rate_pence) if settings.hourly_rate_pence else "13.60",
+        "hourly_rate": _pounds(settings.hourly_rate_pence or programme.current(db.session).hourly_rate_pence),
         "criterion": [
             {
                 "title": criterion.title,
@@ -183,7 +184,9 @@ def _round_form(settings: RoundSettings | None) -> RoundForm:
         form = RoundForm()
     else:
         # A new round's extra-question boxes each start in their own place, as a saved round's do.
-        form = RoundForm(data=form_data(settings) if settings else {"extra": _extra_rows(None)})
+        # A new round starts at the programme's hourly rate for panel members.
+        rate = _pounds(programme.current(db.session).hourly_rate_pence)
+        form = RoundForm(data=form_data(settings) if settings else {"extra": _extra_rows(None), "hourly_rate": rate})
     form.neighbourhoods.choices = [SelectChoice(str(n.id), n.name) for n in listing.all_neighbourhoods(db.session)]
     return form
 
