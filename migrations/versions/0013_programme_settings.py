@@ -47,14 +47,14 @@ FROM_ENVIRONMENT = {
     "GRANT_ID_PREFIX": "grant_id_prefix",
     "PUBLISHER_NAME": "publisher_name",
 }
-PREFIX = re.compile(r"[a-z0-9-]{1,60}")
+PREFIX = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 def first_row() -> dict[str, object]:
     row: dict[str, object] = {"id": 1, **DEFAULTS}
     for variable, column in FROM_ENVIRONMENT.items():
         value = os.environ.get(variable, "").strip()
-        if value and (column != "grant_id_prefix" or PREFIX.fullmatch(value)):
+        if value and (column != "grant_id_prefix" or (len(value) <= 60 and PREFIX.fullmatch(value))):
             row[column] = value[:254]
     return row
 

@@ -164,6 +164,8 @@ PAGES: dict[str, list[Visit]] = {
     "account.your_data": [a(lambda w, x: {}), panellist(lambda w, x: {})],
     # Admins.
     "admin.users": [Visit("admin", lambda w, x: {})],
+    "admin.home": [Visit("admin", lambda w, x: {})],
+    "admin.programme_settings": [Visit("admin", lambda w, x: {})],
     "admin.erase_user": [Visit("admin", lambda w, x: {"user_id": w.people["applicant_b"].id})],
     "admin.new_user": [Visit("admin", lambda w, x: {})],
     "admin.edit_user": [Visit("admin", lambda w, x: {"user_id": w.people["applicant_a"].id})],
@@ -359,6 +361,8 @@ EMPTY_FORMS = [
     EmptyForm("officer", "officer.award", lambda w, x: {"award_id": w.award_a_id}, "Cancel the award"),
     EmptyForm("applicant_a", "events.book", lambda w, x: {"event_id": w.event_id}, "Book"),
     EmptyForm("admin", "admin.new_user", lambda w, x: {}, "Add person"),
+    # A new install's settings have no grants team's address yet.
+    EmptyForm("admin", "admin.programme_settings", lambda w, x: {}, "Save settings"),
 ]
 
 
