@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyotp
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +15,7 @@ from portal.models.audit import AuditAction, AuditEntry
 from portal.models.outbox import OutboxMessage
 from portal.models.programme import ProgrammeSettings
 from portal.models.users import Role, User
+from tests.auth.test_staff_sign_in import PASSWORD, secret_on
 from tests.factories import make_round, make_user
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import error_summary_problems, form_values, page_text
@@ -172,3 +175,24 @@ def test_emails_carry_the_programme_name_and_address(admin_client: FlaskClient, 
     email = session.scalars(select(OutboxMessage).where(OutboxMessage.to == "pat@example.org")).one()
     assert email.subject == "You have been added to Herts Community Grants"
     assert email.body.rstrip().endswith("Herts Community Grants")
+
+
+@pytest.mark.parametrize("config_overrides", [{"REQUIRE_TOTP": True}])
+def test_first_run_one_command_then_the_admin_signs_in_and_sees_the_checklist(
+    app: Flask, client: FlaskClient, session: Session
+) -> None:
+    assert session.scalars(select(User)).all() == [], "an empty install"
+    result = app.test_cli_runner().invoke(
+        args=["users", "create-admin", "first@example.org", "--password-stdin"], input=f"{PASSWORD}\n"
+    )
+    assert result.exit_code == 0, result.output
+
+    response = client.post("/staff/sign-in", data={"email": "first@example.org", "password": PASSWORD})
+    assert response.headers["Location"] == "/staff/set-up-code"
+    secret = secret_on(client.get("/staff/set-up-code").get_data(as_text=True))
+    response = client.post("/staff/set-up-code", data={"code": pyotp.TOTP(secret).now()})
+
+    assert response.headers["Location"] == "/admin/"
+    text = page_text(client.get("/admin/"))
+    assert "Set up the programme" in text
+    assert "3 of 3 things are still to set up" in text

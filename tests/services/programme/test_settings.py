@@ -13,6 +13,7 @@ from portal.errors import DomainError
 from portal.models.audit import AuditAction, AuditEntry
 from portal.models.programme import ProgrammeSettings
 from portal.models.users import Role
+from portal.services.opendata import threesixty
 from portal.services.programme import settings
 from portal.services.programme.settings import Programme
 from tests.factories import make_user
@@ -130,3 +131,14 @@ def test_settings_are_read_once_per_app_context(app: Flask, session: Session) ->
         assert settings.current(session) is first  # kept for this request
     with app.app_context():
         assert settings.current(session) == GOOD  # the next request reads afresh
+
+
+def test_the_open_data_publisher_comes_from_the_settings(app: Flask, session: Session) -> None:
+    assert threesixty.publisher(session, app.config).prefix == "anchoroffer"
+    admin = make_user(session, roles=(Role.ADMIN,))
+    settings.update(session, GOOD, by=admin)
+
+    publisher = threesixty.publisher(session, app.config)
+    assert (publisher.prefix, publisher.name) == ("hertsgrants", "Hertfordshire Community Trust")
+    assert publisher.funder_id == app.config["FUNDER_ORG_ID"]
+    assert threesixty.grant_identifier(publisher.prefix, "AO-2026-0001") == "360G-hertsgrants-AO-2026-0001"
