@@ -33,14 +33,14 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.runtime ## Create .venv and install the runtime packages
 
 .PHONY: run
-run: $(VENV)/.runtime ## Migrate, load the demo (not with DEMO=0) and serve on http://$(HOST):$(PORT) (SQLite, local files)
+run: $(VENV)/.runtime ## Migrate, load the demo and serve on http://127.0.0.1:5000 (DEMO=0: no demo; PORT=5101: another port)
 	$(FLASK) db upgrade
 	@if [ "$(DEMO)" = 0 ]; then \
 		echo "No demo data (DEMO=0). Create the first admin with: $(FLASK) users create-admin you@example.org"; \
 	else \
 		$(FLASK) demo load; \
 	fi
-	@echo "The portal is at http://$(HOST):$(PORT)/ (choose another port with PORT=5101 make run)."
+	@echo "The portal is at http://$(HOST):$(PORT)/ (PORT=… make run serves on another port)."
 	@# The outbox worker prints emails (sign-in codes) in this terminal.
 	@$(FLASK) outbox send --loop --interval 2 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
