@@ -72,6 +72,10 @@ class AccountForm(PressedForm):
     ACTIONS = frozenset({"deactivate", "reactivate"})
 
 
+class PasswordLinkForm(FlaskForm):
+    """Email a staff member a link to set their password: a button and its CSRF token."""
+
+
 class EraseForm(FlaskForm):
     confirmed = BooleanField("I understand that this cannot be undone")
 

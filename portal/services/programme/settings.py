@@ -23,6 +23,7 @@ from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.programme import SETTINGS_ID, ProgrammeSettings
 from portal.models.users import User
+from portal.plain_text import is_one_line
 from portal.services import audit
 
 # 360Giving identifiers are "360G-<prefix>-…": the prefix may hold lower-case letters, digits and hyphens.
@@ -99,6 +100,8 @@ def check(values: Programme) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not values.name.strip():
         problems["name"] = "Enter the programme's name"
+    elif not is_one_line(values.name):
+        problems["name"] = "The programme's name must be on one line"
     elif len(values.name) > 100:
         problems["name"] = "The programme's name must be 100 characters or fewer"
     if len(values.description) > 1000:
@@ -127,6 +130,8 @@ def check(values: Programme) -> dict[str, str]:
         )
     if not values.publisher_name.strip():
         problems["publisher_name"] = "Enter the name the open data file gives as its publisher"
+    elif not is_one_line(values.publisher_name):
+        problems["publisher_name"] = "The publisher name must be on one line"
     elif len(values.publisher_name) > 200:
         problems["publisher_name"] = "The publisher name must be 200 characters or fewer"
     return problems

@@ -85,6 +85,8 @@ def test_values_are_saved_without_surrounding_spaces(session: Session) -> None:
     [
         ({"name": " "}, "name", "Enter the programme's name"),
         ({"name": "x" * 101}, "name", "100 characters or fewer"),
+        ({"name": "Grants\r\nBcc: everyone@example.org"}, "name", "on one line"),
+        ({"publisher_name": "Trust\u2028Ltd"}, "publisher_name", "on one line"),
         ({"contact_email": ""}, "contact_email", "Enter the grants team's email address"),
         ({"contact_email": "grants at example"}, "contact_email", "in the right format"),
         ({"privacy_contact": "not-an-address"}, "privacy_contact", "in the right format"),
