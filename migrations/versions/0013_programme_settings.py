@@ -1,7 +1,7 @@
 """Keep what a programme team sets in the database, edited by admins in the browser.
 
 - ``programme_settings``: one row (id 1): the programme's name and
-  description, the grants team's contact address, the privacy contact, the
+  description (the home page's introduction, until now fixed in its template), the grants team's contact address, the privacy contact, the
   panel's hourly rate (new rounds start at it), and the 360Giving grant-ID
   prefix and publisher name. Until now the rate was a constant in the code
   and the address, prefix and publisher came from the environment
@@ -34,7 +34,14 @@ depends_on: str | Sequence[str] | None = None
 # The defaults as the portal used them at this revision; the migration never imports the app.
 DEFAULTS = {
     "name": "Anchor Offer grants",
-    "description": "The Anchor Offer: small grants for community groups in South and West Hertfordshire.",
+    "description": (
+        "Small grants of £500 to £5,000 for grassroots community groups in four neighbourhoods"
+        " of South and West Hertfordshire.\n\n"
+        "The money is for activities that help local people stay well, feel less alone and get support early."
+        " Your group does not need to be a registered charity: informal, volunteer-run groups are welcome.\n\n"
+        "Decisions are made with local people who have lived experience, such as people living with cancer or"
+        " a long-term condition. They read and score every application, and our grants officers make the final decision."
+    ),
     "contact_email": "",
     "privacy_contact": "",
     "hourly_rate_pence": 1360,

@@ -290,7 +290,7 @@ ADMIN = ("admin@example.org", "Alex Admin")
 # The demo programme's settings, saved by the demo admin as on the programme settings page.
 PROGRAMME = programme_settings.Programme(
     name="Anchor Offer grants",
-    description="The Anchor Offer: small grants for community groups in South and West Hertfordshire (demo).",
+    description=programme_settings.Programme().description,
     contact_email="grants@example.org",
     privacy_contact="privacy@example.org",
     hourly_rate_pence=1360,

@@ -19,7 +19,15 @@ SETTINGS_ID = 1
 
 # What an install starts with until an admin saves the programme's own details.
 DEFAULT_NAME = "Anchor Offer grants"
-DEFAULT_DESCRIPTION = "The Anchor Offer: small grants for community groups in South and West Hertfordshire."
+# The home page's introduction, paragraphs parted by a blank line; the first is also the foot of every page.
+DEFAULT_DESCRIPTION = (
+    "Small grants of £500 to £5,000 for grassroots community groups in four neighbourhoods"
+    " of South and West Hertfordshire.\n\n"
+    "The money is for activities that help local people stay well, feel less alone and get support early."
+    " Your group does not need to be a registered charity: informal, volunteer-run groups are welcome.\n\n"
+    "Decisions are made with local people who have lived experience, such as people living with cancer or"
+    " a long-term condition. They read and score every application, and our grants officers make the final decision."
+)
 DEFAULT_HOURLY_RATE_PENCE = 1360
 DEFAULT_GRANT_ID_PREFIX = "anchoroffer"
 DEFAULT_PUBLISHER_NAME = "Anchor Offer grants"
@@ -35,7 +43,8 @@ class ProgrammeSettings(Base):
     id: Mapped[int] = mapped_column(primary_key=True, default=SETTINGS_ID)
     # Shown in every page's header and title, and signed at the foot of every email.
     name: Mapped[str] = mapped_column(String(100), default=DEFAULT_NAME)
-    # One or two sentences at the foot of every page.
+    # What the home page says about the programme (paragraphs parted by a blank line);
+    # the first paragraph is also shown at the foot of every page.
     description: Mapped[str] = mapped_column(Text, default=DEFAULT_DESCRIPTION)
     # The grants team's address: where the portal says "write to the grants team".
     contact_email: Mapped[str] = mapped_column(String(254), default="")

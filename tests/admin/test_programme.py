@@ -112,6 +112,18 @@ def test_saving_the_settings_changes_every_page_and_is_audited(
     assert "mailto:grants@herts.example" in admin_client.get("/accessibility").get_data(as_text=True)
 
 
+def test_the_home_page_introduces_the_programme_in_its_own_words(admin_client: FlaskClient) -> None:
+    admin_client.post(
+        "/admin/programme-settings",
+        data=SETTINGS | {"description": "Grants for groups in Hertfordshire.\r\n\r\nPanels of local people decide."},
+    )
+    html = admin_client.get("/").get_data(as_text=True)
+    assert '<h1 class="heading-xl">Herts Community Grants</h1>' in html
+    assert '<p class="lead">Grants for groups in Hertfordshire.</p>' in html
+    assert "<p>Panels of local people decide.</p>" in html
+    assert "South and West Hertfordshire" not in html
+
+
 def test_bad_settings_are_shown_beside_their_fields_and_nothing_typed_is_lost(
     admin_client: FlaskClient, session: Session
 ) -> None:

@@ -29,6 +29,7 @@ from portal.services import audit
 # 360Giving identifiers are "360G-<prefix>-…": the prefix may hold lower-case letters, digits and hyphens.
 PREFIX = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MAX_PREFIX = 60
+MAX_DESCRIPTION = 3000
 # The most a panel member can be paid an hour, in pence: a guard against a typing slip (1360 pounds).
 MAX_HOURLY_RATE_PENCE = 100_00
 _CACHE = "programme_settings"
@@ -45,6 +46,16 @@ class Programme:
     hourly_rate_pence: int = defaults.DEFAULT_HOURLY_RATE_PENCE
     grant_id_prefix: str = defaults.DEFAULT_GRANT_ID_PREFIX
     publisher_name: str = defaults.DEFAULT_PUBLISHER_NAME
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The description's paragraphs (parted by blank lines), for the home page."""
+        return [" ".join(part.split()) for part in re.split(r"\n\s*\n", self.description) if part.strip()]
+
+    @property
+    def summary(self) -> str:
+        """The description's first paragraph, for the foot of every page."""
+        return next(iter(self.paragraphs), "")
 
     @property
     def privacy_email(self) -> str:
@@ -104,8 +115,8 @@ def check(values: Programme) -> dict[str, str]:
         problems["name"] = "The programme's name must be on one line"
     elif len(values.name) > 100:
         problems["name"] = "The programme's name must be 100 characters or fewer"
-    if len(values.description) > 1000:
-        problems["description"] = "The description must be 1,000 characters or fewer"
+    if len(values.description) > MAX_DESCRIPTION:
+        problems["description"] = f"The description must be {MAX_DESCRIPTION:,} characters or fewer"
     if not values.contact_email:
         problems["contact_email"] = "Enter the grants team's email address"
     elif not _valid_email(values.contact_email):

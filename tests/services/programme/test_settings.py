@@ -144,3 +144,13 @@ def test_the_open_data_publisher_comes_from_the_settings(app: Flask, session: Se
     assert (publisher.prefix, publisher.name) == ("hertsgrants", "Hertfordshire Community Trust")
     assert publisher.funder_id == app.config["FUNDER_ORG_ID"]
     assert threesixty.grant_identifier(publisher.prefix, "AO-2026-0001") == "360G-hertsgrants-AO-2026-0001"
+
+
+def test_the_description_is_the_home_page_paragraphs_and_the_first_is_the_footer() -> None:
+    values = dataclasses.replace(GOOD, description="First  one.\r\n\r\nSecond,\non two lines.\n \nThird.")
+    assert values.paragraphs == ["First one.", "Second, on two lines.", "Third."]
+    assert values.summary == "First one."
+    assert dataclasses.replace(GOOD, description="").summary == ""
+    assert settings.check(dataclasses.replace(GOOD, description="x" * 3001))["description"] == (
+        "The description must be 3,000 characters or fewer"
+    )
