@@ -208,3 +208,8 @@ def test_first_run_one_command_then_the_admin_signs_in_and_sees_the_checklist(
     text = page_text(client.get("/admin/"))
     assert "Set up the programme" in text
     assert "3 of 3 things are still to set up" in text
+
+
+def test_without_a_privacy_contact_the_privacy_notice_names_the_grants_team(admin_client: FlaskClient) -> None:
+    admin_client.post("/admin/programme-settings", data=SETTINGS | {"privacy_contact": ""})
+    assert "mailto:grants@herts.example" in admin_client.get("/privacy").get_data(as_text=True)

@@ -57,11 +57,6 @@ class Programme:
         """The description's first paragraph, for the foot of every page."""
         return next(iter(self.paragraphs), "")
 
-    @property
-    def privacy_email(self) -> str:
-        """Whom to write to about personal data: the privacy contact, else the grants team."""
-        return self.privacy_contact or self.contact_email
-
 
 # What each setting is called on the page, in its order there (audit summaries use the same words).
 LABELS = {

@@ -119,11 +119,6 @@ def test_good_prefixes_and_an_empty_privacy_contact_are_accepted() -> None:
         assert settings.check(dataclasses.replace(GOOD, grant_id_prefix=prefix)) == {}
 
 
-def test_the_privacy_contact_falls_back_to_the_grants_team() -> None:
-    assert GOOD.privacy_email == "grants@example.org"
-    assert dataclasses.replace(GOOD, privacy_contact="dpo@example.org").privacy_email == "dpo@example.org"
-
-
 def test_settings_are_read_once_per_app_context(app: Flask, session: Session) -> None:
     with app.app_context():
         first = settings.current(session)
