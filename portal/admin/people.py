@@ -69,10 +69,11 @@ def new_user() -> Response | str:
         except DomainError as error:
             refuse(form, error.message, at=form.email)
         else:
-            flash(
-                f"Account created for {user.name or user.email}. We have emailed them to say where to sign in.",
-                "success",
-            )
+            told = "We have emailed them to say where to sign in"
+            if role in STAFF_ROLES:
+                _email_password_link(user)
+                told += f" and sent a link to set their password, which works for {password_links.LIFETIME.days} days"
+            flash(f"Account created for {user.name or user.email}. {told}.", "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/new_user.html", form=form)
 
@@ -133,6 +134,12 @@ def edit_user(user_id: int) -> Response | str:
     )
 
 
+def _email_password_link(user: User) -> None:
+    token = password_links.make_token(user, secret_key=current_app.config["SECRET_KEY"])
+    link = current_app.config["PORTAL_BASE_URL"] + url_for("auth.set_password", token=token)
+    password_links.send_link(db.session, user, by=acting_user(), link=link)
+
+
 @bp.post("/users/<int:user_id>/password-link")
 def send_password_link(user_id: int) -> Response:
     """Email a staff member a link to set their own password."""
@@ -140,10 +147,8 @@ def send_password_link(user_id: int) -> Response:
     form = PasswordLinkForm()
     if not form.validate_on_submit():
         abort(400)
-    token = password_links.make_token(user, secret_key=current_app.config["SECRET_KEY"])
-    link = current_app.config["PORTAL_BASE_URL"] + url_for("auth.set_password", token=token)
     try:
-        password_links.send_link(db.session, user, by=acting_user(), link=link)
+        _email_password_link(user)
     except DomainError as error:
         flash(error.message, "error")
     else:
