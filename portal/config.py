@@ -111,6 +111,8 @@ def load_config(
     database_url = env.get("DATABASE_URL", "") or ("" if production else f"sqlite:///{instance / 'portal.sqlite3'}")
     storage_url = env.get("STORAGE_URL", "") or f"file://{instance / 'uploads'}"
     secure_cookies = _bool(env.get("SESSION_COOKIE_SECURE"), default=production)
+    # Links in emails start with this. Unset, it follows the port served on (``PORT=5101 make run``).
+    base_url = env.get("PORTAL_BASE_URL", "") or f"http://127.0.0.1:{_int(env, 'PORT', 5000)}"
 
     config: dict[str, Any] = {
         "PORTAL_ENV": portal_env,
@@ -124,11 +126,8 @@ def load_config(
         "MAX_UPLOAD_MB": _int(env, "MAX_UPLOAD_MB", 20),
         # Declined, ineligible and withdrawn applications are anonymised this long after they end.
         "RETENTION_MONTHS": _int(env, "RETENTION_MONTHS", 24),
-        # Links in emails start with this. In development it follows PORT (``PORT=5101 make run``).
-        "PORTAL_BASE_URL": (env.get("PORTAL_BASE_URL", "") or f"http://127.0.0.1:{_int(env, 'PORT', 5000)}").rstrip(
-            "/"
-        ),
-        # Who the 360Giving file names as funder and publisher (an org-id such as GB-CHC-1234567).
+        "PORTAL_BASE_URL": base_url.rstrip("/"),
+        # Who the 360Giving file names as funder (an org-id such as GB-CHC-1234567).
         "FUNDER_ORG_ID": env.get("FUNDER_ORG_ID", "") or f"360G-{env.get('GRANT_ID_PREFIX', '') or 'anchoroffer'}",
         "REQUIRE_TOTP": _bool(env.get("REQUIRE_TOTP"), default=production),
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30),
