@@ -7,7 +7,7 @@ import dataclasses
 from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from portal.access import acting_user
+from portal.access import RULES, acting_user, allows
 from portal.admin import bp
 from portal.admin.forms import ProgrammeForm
 from portal.errors import DomainError
@@ -25,7 +25,12 @@ RATE_FORMAT = "Enter the panel members' hourly rate in pounds, like 13.45"
 @bp.get("/")
 def home() -> str:
     items = checklist.setup_checklist(db.session)
-    return render_template("admin/home.html", items=items, to_do=sum(not item.done for item in items))
+    # Each page is linked only for an admin who may open it (rounds are an officer's).
+    user = acting_user()
+    can_open = {item.endpoint: allows(RULES[item.endpoint.partition(".")[0]], user) for item in items}
+    return render_template(
+        "admin/home.html", items=items, can_open=can_open, to_do=sum(not item.done for item in items)
+    )
 
 
 def _form_data(values: Programme) -> dict[str, str]:

@@ -53,8 +53,10 @@ def test_a_new_install_shows_what_is_left_to_set_up(admin_client: FlaskClient) -
     for missing in ("add the grants team's email address", "Add at least one grants officer", "first round"):
         assert missing in text
     page = response.get_data(as_text=True)
-    for link in ("/admin/programme-settings", "/admin/users/new", "/officer/rounds/new", "/admin/users"):
+    for link in ("/admin/programme-settings", "/admin/users/new", "/admin/users"):
         assert f'href="{link}"' in page
+    # Setting up rounds is an officer's work: an admin who is not one is not sent to a page they cannot open.
+    assert 'href="/officer/rounds/new"' not in page
     # Admins reach it from every page.
     assert '<a href="/admin/">Admin</a>' in page
 
@@ -213,3 +215,12 @@ def test_first_run_one_command_then_the_admin_signs_in_and_sees_the_checklist(
 def test_without_a_privacy_contact_the_privacy_notice_names_the_grants_team(admin_client: FlaskClient) -> None:
     admin_client.post("/admin/programme-settings", data=SETTINGS | {"privacy_contact": ""})
     assert "mailto:grants@herts.example" in admin_client.get("/privacy").get_data(as_text=True)
+
+
+def test_an_admin_who_is_also_an_officer_is_linked_to_setting_up_a_round(
+    client: FlaskClient, session: Session, sign_in_as: Any
+) -> None:
+    both = make_user(session, roles=(Role.ADMIN, Role.OFFICER))
+    session.commit()
+    sign_in_as(client, both)
+    assert 'href="/officer/rounds/new"' in client.get("/admin/").get_data(as_text=True)
