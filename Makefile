@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# `DEMO=0 make run` starts with an empty portal (create the first admin with `flask --app portal users create-admin`).
+DEMO ?= 1
+# The portal reads PORT too, so the address it prints and puts in emails is the one it is served on.
+export PORT
 
 .DEFAULT_GOAL := help
 
@@ -29,9 +33,14 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.runtime ## Create .venv and install the runtime packages
 
 .PHONY: run
-run: $(VENV)/.runtime ## Migrate, load the demo and serve on http://127.0.0.1:5000 (SQLite, local files)
+run: $(VENV)/.runtime ## Migrate, load the demo and serve on http://127.0.0.1:5000 (DEMO=0: no demo; PORT=5101: another port)
 	$(FLASK) db upgrade
-	$(FLASK) demo load
+	@if [ "$(DEMO)" = 0 ]; then \
+		echo "No demo data (DEMO=0). Create the first admin with: $(FLASK) users create-admin you@example.org"; \
+	else \
+		$(FLASK) demo load; \
+	fi
+	@echo "The portal is at http://$(HOST):$(PORT)/ (PORT=… make run serves on another port)."
 	@# The outbox worker prints emails (sign-in codes) in this terminal; the
 	@# reference-data worker imports the files officers upload.
 	@$(FLASK) outbox send --loop --interval 2 & worker=$$!; \

@@ -297,6 +297,7 @@ def past_awards(session: Session, fund_round: Round, count: int, rng: random.Ran
             min_award_pence=50_000,
             max_award_pence=500_000,
             reviews_per_application=3,
+            hourly_rate_pence=fund_round.hourly_rate_pence,
             eligibility={},
             questions=fund_round.questions,
             neighbourhoods=list(fund_round.neighbourhoods),

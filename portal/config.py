@@ -42,6 +42,8 @@ RANGES = {
     "SESSION_IDLE_MINUTES": (1, 24 * 60),
     "SESSION_ABSOLUTE_HOURS": (1, 7 * 24),
     "TRUSTED_PROXIES": (0, 5),
+    # The port the portal is served on, for PORTAL_BASE_URL's development default.
+    "PORT": (1, 65535),
     # Low floors so tests can hash cheaply; production is held to ARGON2_MINIMUM.
     "ARGON2_TIME_COST": (1, 20),
     "ARGON2_MEMORY_KIB": (8, 4 * 1024 * 1024),
@@ -110,6 +112,8 @@ def load_config(
     database_url = env.get("DATABASE_URL", "") or ("" if production else f"sqlite:///{instance / 'portal.sqlite3'}")
     storage_url = env.get("STORAGE_URL", "") or f"file://{instance / 'uploads'}"
     secure_cookies = _bool(env.get("SESSION_COOKIE_SECURE"), default=production)
+    # Links in emails start with this. Unset, it follows the port served on (``PORT=5101 make run``).
+    base_url = env.get("PORTAL_BASE_URL", "") or f"http://127.0.0.1:{_int(env, 'PORT', 5000)}"
 
     config: dict[str, Any] = {
         "PORTAL_ENV": portal_env,
@@ -120,18 +124,14 @@ def load_config(
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL") or None,
         "MAIL_URL": env.get("MAIL_URL", "") or "console",
         "MAIL_FROM": env.get("MAIL_FROM", "") or "Anchor Offer grants <grants@localhost>",
-        # Where people write to the programme team (accessibility, privacy).
-        "PROGRAMME_EMAIL": env.get("PROGRAMME_EMAIL", "") or None,
         "MAX_UPLOAD_MB": _int(env, "MAX_UPLOAD_MB", 20),
         # The largest reference-data file officers may upload (the ONS postcode directory is over 1 GB).
         "REFERENCE_DATA_MAX_MB": _int(env, "REFERENCE_DATA_MAX_MB", 2048),
         # Declined, ineligible and withdrawn applications are anonymised this long after they end.
         "RETENTION_MONTHS": _int(env, "RETENTION_MONTHS", 24),
-        "PORTAL_BASE_URL": (env.get("PORTAL_BASE_URL", "") or "http://127.0.0.1:5000").rstrip("/"),
-        "GRANT_ID_PREFIX": env.get("GRANT_ID_PREFIX", "") or "anchoroffer",
-        # Who the 360Giving file names as funder and publisher (an org-id such as GB-CHC-1234567).
+        "PORTAL_BASE_URL": base_url.rstrip("/"),
+        # Who the 360Giving file names as funder (an org-id such as GB-CHC-1234567).
         "FUNDER_ORG_ID": env.get("FUNDER_ORG_ID", "") or f"360G-{env.get('GRANT_ID_PREFIX', '') or 'anchoroffer'}",
-        "PUBLISHER_NAME": env.get("PUBLISHER_NAME", "") or "Anchor Offer grants",
         "REQUIRE_TOTP": _bool(env.get("REQUIRE_TOTP"), default=production),
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int(env, "SESSION_ABSOLUTE_HOURS", 12),

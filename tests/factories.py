@@ -19,12 +19,14 @@ from portal.models.events import Event, EventAudience, EventStatus, Registration
 from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
 from portal.models.organisations import Membership, Organisation, OrganisationKind
 from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, TimeActivity, TimeEntry
+from portal.models.programme import SETTINGS_ID, ProgrammeSettings
 from portal.models.questions import QuestionKind, RoundQuestion, RoundSection
 from portal.models.reference_data import ImportStatus, ReferenceImport, ReferenceKind
 from portal.models.users import Role, User
 from portal.services.files.uploads import receive_upload, store_evidence
 from portal.services.people import totp
 from portal.services.people.passwords import hash_password
+from portal.services.programme import settings as programme_settings
 from portal.storage.base import Storage
 from tests.storage.sample_files import make_pdf
 
@@ -72,6 +74,7 @@ def make_round(
     max_award_pence: int = 500_000,
     reviews_per_application: int = 3,
     second_approval_above_pence: int | None = None,
+    hourly_rate_pence: int = 1360,
     eligibility: dict[str, Any] | None = None,
     questions: dict[str, Any] | None = None,
     neighbourhoods: list[Neighbourhood] | None = None,
@@ -101,6 +104,7 @@ def make_round(
         max_award_pence=max_award_pence,
         reviews_per_application=reviews_per_application,
         second_approval_above_pence=second_approval_above_pence,
+        hourly_rate_pence=hourly_rate_pence,
         eligibility=eligibility or {},
         questions=questions,
         neighbourhoods=neighbourhoods or [],
@@ -461,3 +465,16 @@ def make_reference_import(
     session.add(job)
     session.flush()
     return job
+
+
+def set_programme(session: Session, **values: Any) -> ProgrammeSettings:
+    """Save programme settings directly (``values`` name its columns); the rest keep their defaults."""
+    row = session.get(ProgrammeSettings, SETTINGS_ID)
+    if row is None:
+        row = ProgrammeSettings(id=SETTINGS_ID)
+        session.add(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    session.flush()
+    programme_settings.forget()
+    return row

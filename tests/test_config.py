@@ -34,6 +34,19 @@ def test_development_needs_no_settings(tmp_path: Path) -> None:
     assert config["SESSION_COOKIE_SECURE"] is False
 
 
+def test_the_base_url_follows_the_port_in_development(tmp_path: Path) -> None:
+    assert load_config(str(tmp_path), env={})["PORTAL_BASE_URL"] == "http://127.0.0.1:5000"
+    assert load_config(str(tmp_path), env={"PORT": "5101"})["PORTAL_BASE_URL"] == "http://127.0.0.1:5101"
+    # A base URL that is set wins over the port.
+    chosen = {"PORT": "5101", "PORTAL_BASE_URL": "http://grants.localhost:8080/"}
+    assert load_config(str(tmp_path), env=chosen)["PORTAL_BASE_URL"] == "http://grants.localhost:8080"
+
+
+def test_a_port_that_is_not_a_port_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="PORT must be a whole number from 1 to 65535"):
+        load_config(str(tmp_path), env={"PORT": "five thousand"})
+
+
 def test_safe_production_settings_are_accepted(tmp_path: Path) -> None:
     config = load_config(str(tmp_path), env=SAFE_PRODUCTION, argv=["pytest"])
     assert config["SESSION_COOKIE_NAME"] == "__Host-session"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, HiddenField, RadioField, SelectChoice, StringField
+from wtforms import BooleanField, EmailField, Field, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from portal.extensions import db
@@ -72,9 +72,26 @@ class AccountForm(PressedForm):
     ACTIONS = frozenset({"deactivate", "reactivate"})
 
 
+class PasswordLinkForm(FlaskForm):
+    """Email a staff member a link to set their password: a button and its CSRF token."""
+
+
 class EraseForm(FlaskForm):
     confirmed = BooleanField("I understand that this cannot be undone")
 
     def validate_confirmed(self, field: Field) -> None:
         if not field.data:
             raise ValidationError("Tick the box to confirm that you want to erase this person's details")
+
+
+class ProgrammeForm(FlaskForm):
+    """The programme settings. The rules live in ``portal.services.programme.settings.check``,
+    whose messages the page shows beside each field."""
+
+    name = StringField("Programme name", filters=[strip])
+    description = TextAreaField("Description", filters=[strip])
+    contact_email = EmailField("Grants team's email address", filters=[strip])
+    privacy_contact = EmailField("Privacy contact's email address (optional)", filters=[strip])
+    hourly_rate = StringField("Panel members' hourly rate in pounds", filters=[strip])
+    grant_id_prefix = StringField("Grant ID prefix", filters=[strip])
+    publisher_name = StringField("Publisher name", filters=[strip])

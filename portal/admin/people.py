@@ -8,13 +8,13 @@ from werkzeug.wrappers import Response
 
 from portal.access import acting_user, get_or_404
 from portal.admin import bp
-from portal.admin.forms import AccountForm, EraseForm, NewPersonForm, RolesForm
+from portal.admin.forms import AccountForm, EraseForm, NewPersonForm, PasswordLinkForm, RolesForm
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.formatting import time_and_date
 from portal.models.users import STAFF_ROLES, Role, User
-from portal.services.people import accounts, erasure
+from portal.services.people import accounts, erasure, password_links
 from portal.storage import get_storage
 
 
@@ -69,10 +69,11 @@ def new_user() -> Response | str:
         except DomainError as error:
             refuse(form, error.message, at=form.email)
         else:
-            flash(
-                f"Account created for {user.name or user.email}. We have emailed them to say where to sign in.",
-                "success",
-            )
+            told = "We have emailed them to say where to sign in"
+            if role in STAFF_ROLES:
+                _email_password_link(user)
+                told += f" and sent a link to set their password, which works for {password_links.LIFETIME.days} days"
+            flash(f"Account created for {user.name or user.email}. {told}.", "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/new_user.html", form=form)
 
@@ -128,8 +129,32 @@ def edit_user(user_id: int) -> Response | str:
         role_names=accounts.role_names(user.roles),
         needs_password=accounts.needs_password(user),
         password_command=_password_command(user),
+        password_link_form=PasswordLinkForm(formdata=None),
         is_self=user.id == acting_user().id,
     )
+
+
+def _email_password_link(user: User) -> None:
+    token = password_links.make_token(user, secret_key=current_app.config["SECRET_KEY"])
+    link = current_app.config["PORTAL_BASE_URL"] + url_for("auth.set_password", token=token)
+    password_links.send_link(db.session, user, by=acting_user(), link=link)
+
+
+@bp.post("/users/<int:user_id>/password-link")
+def send_password_link(user_id: int) -> Response:
+    """Email a staff member a link to set their own password."""
+    user = get_or_404(User, user_id)
+    form = PasswordLinkForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        _email_password_link(user)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        days = password_links.LIFETIME.days
+        flash(f"We have emailed {user.email} a link to set their password. It works once, for {days} days.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 def _roles_message(user: User, granted: set[Role], revoked: set[Role]) -> str:

@@ -5,7 +5,7 @@ from portal.access import Rule, protect
 bp = Blueprint("auth", __name__)
 protect(bp, Rule.PUBLIC)
 
-from portal.auth import views  # noqa: E402,F401  (registers the routes)
+from portal.auth import set_password, views  # noqa: E402,F401  (registers the routes)
 
 
 def init_app(app: Flask) -> None:

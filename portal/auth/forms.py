@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Optional, Regexp
+from wtforms import EmailField, Field, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
 from portal.forms import email_field
 
@@ -60,3 +60,14 @@ class StaffSignInForm(FlaskForm):
 
 class AuthenticatorCodeForm(FlaskForm):
     code = _code_field("Enter the 6-digit code from your authenticator app")
+
+
+class SetPasswordForm(FlaskForm):
+    """A staff member chooses their password, from a link an administrator emailed."""
+
+    password = PasswordField("New password", validators=[DataRequired("Enter a password")])
+    again = PasswordField("Type the password again", validators=[DataRequired("Type the password again")])
+
+    def validate_again(self, field: Field) -> None:
+        if self.password.data and field.data and field.data != self.password.data:
+            raise ValidationError("The two passwords are not the same: type them again")

@@ -12,7 +12,7 @@ def home_for(user: User) -> str:
     if user.has_role(Role.OFFICER):
         return url_for("officer.home")
     if user.has_role(Role.ADMIN):
-        return url_for("admin.users")
+        return url_for("admin.home")
     if user.has_role(Role.PANELLIST):
         return url_for("panel.home")
     return url_for("apply.dashboard")

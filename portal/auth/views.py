@@ -52,6 +52,7 @@ from portal.models.audit import AuditAction
 from portal.models.users import SignInMethod, User
 from portal.services.audit import record
 from portal.services.people import accounts, sign_in, totp
+from portal.services.programme import settings as programme
 
 PENDING_SECONDS = 5 * 60
 WRONG_PASSWORD = "Email address or password is not right"  # noqa: S105  (a message, not a password)
@@ -271,8 +272,9 @@ def totp_setup() -> Response | str:
             session.pop("totp_setup_nonce", None)
             flash("Your authenticator app is set up. You will need a code from it each time you sign in.", "success")
             return redirect(home.home_for(user))
-        form.code.errors = ["The code is not right. Check the app shows Anchor Offer grants and try again"]
-    uri = totp.provisioning_uri(secret, user.email)
+        name = programme.current(db.session).name
+        form.code.errors = [f"The code is not right. Check the app shows {name} and try again"]
+    uri = totp.provisioning_uri(secret, user.email, issuer=programme.current(db.session).name)
     return render_template("auth/totp_setup.html", form=form, secret=totp.grouped(secret), qr=totp.qr_svg(uri))
 
 

@@ -19,7 +19,7 @@ from portal.demo import grants as demo_grants
 from portal.demo import panel as demo_panel
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.base import utcnow
-from portal.models.funding import LIVING_WAGE_PENCE, Fund, Neighbourhood, Round
+from portal.models.funding import Fund, Neighbourhood, Round
 from portal.models.organisations import IncomeBand, Organisation, OrganisationKind
 from portal.models.panels import Panel
 from portal.models.questions import QuestionKind
@@ -31,6 +31,7 @@ from portal.services.panels import membership
 from portal.services.people.passwords import hash_password
 from portal.services.places import neighbourhoods as places
 from portal.services.places.neighbourhoods import NeighbourhoodSettings
+from portal.services.programme import settings as programme_settings
 from portal.services.rounds import questions, setup
 from portal.storage import get_storage
 from portal.storage.base import Storage
@@ -305,6 +306,16 @@ PANELLISTS = (
 )
 OFFICER = ("officer@example.org", "Priya Officer")
 ADMIN = ("admin@example.org", "Alex Admin")
+# The demo programme's settings, saved by the demo admin as on the programme settings page.
+PROGRAMME = programme_settings.Programme(
+    name="Anchor Offer grants",
+    description=programme_settings.Programme().description,
+    contact_email="grants@example.org",
+    privacy_contact="privacy@example.org",
+    hourly_rate_pence=1360,
+    grant_id_prefix="anchoroffer",
+    publisher_name="Anchor Offer grants",
+)
 
 
 def _user(session: Session, email: str, name: str, roles: tuple[Role, ...] = (), password: str | None = None) -> User:
@@ -341,6 +352,7 @@ def _settings(
     *,
     budget_pence: int,
     second_approval_above_pence: int | None,
+    hourly_rate_pence: int,
 ) -> setup.RoundSettings:
     """The demo scheme's settings, as an officer would enter them on the round page."""
     opens_at, closes_at, decisions_by = dates
@@ -358,7 +370,7 @@ def _settings(
         reviews_per_application=3,
         blind_review=False,
         second_approval_above_pence=second_approval_above_pence,
-        hourly_rate_pence=LIVING_WAGE_PENCE,
+        hourly_rate_pence=hourly_rate_pence,
         neighbourhood_ids=[n.id for n in neighbourhoods],
         eligibility={
             "requirements": [
@@ -432,6 +444,7 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
             dates,
             budget_pence=6_000_000,
             second_approval_above_pence=300_000,
+            hourly_rate_pence=programme_settings.current(session).hourly_rate_pence,
         ),
         by=officer,
     )
@@ -468,6 +481,7 @@ def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourh
             dates,
             budget_pence=5_000_000,
             second_approval_above_pence=None,
+            hourly_rate_pence=programme_settings.current(session).hourly_rate_pence,
         ),
         by=officer,
     )
@@ -605,9 +619,11 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
     now = now or utcnow()
     panellists = [_user(session, email, name, (Role.PANELLIST,)) for email, name in PANELLISTS]
     officer = _user(session, *OFFICER, roles=(Role.OFFICER,), password=DEMO_STAFF_PASSWORD)
-    _user(session, *ADMIN, roles=(Role.ADMIN,), password=DEMO_STAFF_PASSWORD)
+    admin = _user(session, *ADMIN, roles=(Role.ADMIN,), password=DEMO_STAFF_PASSWORD)
     session.flush()
     neighbourhoods = _neighbourhoods(session, officer)
+    if not programme_settings.saved(session):  # an admin's own changes are kept
+        programme_settings.update(session, PROGRAMME, by=admin)
     grant_round = _round(session, officer, list(neighbourhoods.values()), now)
     # Reviews fell due yesterday, so the panel's unfinished reviews are overdue.
     due = (now - timedelta(days=1)).replace(hour=17, minute=0, second=0, microsecond=0)

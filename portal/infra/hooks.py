@@ -8,11 +8,14 @@ from typing import Any
 from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
+from werkzeug.local import LocalProxy
 from werkzeug.wrappers import Response
 
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.services.programme import settings as programme_settings
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +65,26 @@ NULL_CHARACTER = (
 )
 
 
+def programme_for_pages() -> programme_settings.Programme:
+    """The programme's settings for the page frame and emails; the defaults when the
+    database cannot answer, so that even the error page about it can be shown."""
+    try:
+        return programme_settings.current(db.session)
+    except SQLAlchemyError:
+        log.warning("Programme settings could not be read; the page shows the defaults.")
+        return programme_settings.Programme()
+
+
 def _holds_null(values: Any) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values.getlist(key)) for key in values)
 
 
 def register(app: Flask) -> None:
+    @app.context_processor
+    def programme() -> dict[str, Any]:
+        # Read only when a template uses it (every page's frame does, once).
+        return {"programme": LocalProxy(programme_for_pages)}
+
     @app.before_request
     def refuse_null_characters() -> tuple[str, int] | None:
         # No database stores U+0000 in text (PostgreSQL refuses it outright), and

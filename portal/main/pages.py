@@ -12,6 +12,7 @@ from portal.infra import database
 from portal.main import bp
 from portal.models.base import utcnow
 from portal.services.messages.links import programme_email
+from portal.services.programme import settings as programme
 from portal.services.rounds import listing
 from portal.storage import get_storage
 
@@ -55,7 +56,10 @@ def accessibility() -> str:
 
 @bp.get("/privacy")
 def privacy() -> str:
-    return render_template("main/privacy.html", email=programme_email())
+    # Questions about personal data go to the privacy contact, else to the programme team.
+    return render_template(
+        "main/privacy.html", email=programme.current(db.session).privacy_contact or programme_email()
+    )
 
 
 def _storage_ok() -> bool:

@@ -54,6 +54,7 @@ from portal.models.panels import (
     TimeActivity,
     TimeEntry,
 )
+from portal.models.programme import ProgrammeSettings
 from portal.models.questions import QuestionKind, RoundDocument, RoundQuestion, RoundSection
 from portal.models.reference_data import ImportStatus, ReferenceImport, ReferenceKind
 from portal.models.reporting import ReportScheduleItem
@@ -97,6 +98,7 @@ __all__ = [
     "PanelMember",
     "Payment",
     "PostcodeLsoa",
+    "ProgrammeSettings",
     "QuestionKind",
     "Recommendation",
     "ReferenceCounter",

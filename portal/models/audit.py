@@ -86,6 +86,8 @@ class AuditAction(StrEnum):
     PANEL_RESULTS_SEEN = "panel results seen"
     PANEL_TIME_EXPORTED = "panel time exported"
     PANEL_TIME_PAID = "panel time paid"
+    PASSWORD_LINK_SENT = "password link sent"  # noqa: S105  (an audit action, not a password)
+    PASSWORD_SET = "password set"  # noqa: S105  (an audit action, not a password)
     PAYMENT_MADE = "payment made"
     PAYMENT_PLANNED = "payment planned"
     PAYMENTS_EXPORTED = "payments exported"
@@ -98,6 +100,7 @@ class AuditAction(StrEnum):
     REPORT_SCHEDULE_CHANGED = "report schedule changed"
     REPORT_SUBMITTED = "report submitted"
     RESERVED_MONEY_RELEASED = "reserved money released"
+    PROGRAMME_SETTINGS_CHANGED = "programme settings changed"
     RESOURCE_ADDED = "resource added"
     RESOURCE_REMOVED = "resource removed"
     REVIEW_SUBMITTED = "review submitted"

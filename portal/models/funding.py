@@ -22,9 +22,6 @@ from portal.models.base import Base, utcnow
 if TYPE_CHECKING:
     from portal.models.questions import RoundDocument, RoundSection
 
-# The real Living Wage outside London (2025-26), in pence an hour.
-LIVING_WAGE_PENCE = 1360
-
 round_neighbourhoods = Table(
     "round_neighbourhoods",
     Base.metadata,
@@ -122,7 +119,8 @@ class Round(Base):
     reviews_per_application: Mapped[int] = mapped_column(default=3)
     blind_review: Mapped[bool] = mapped_column(default=False)
     second_approval_above_pence: Mapped[int | None]
-    hourly_rate_pence: Mapped[int] = mapped_column(default=LIVING_WAGE_PENCE)
+    # What panel members are paid an hour: new rounds start at the programme's rate (programme settings).
+    hourly_rate_pence: Mapped[int]
     # Which answers pass eligibility, e.g. {"income_bands": [...], "kinds": [...]}.
     eligibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Guidance and word limits per built-in application section (the round's own

@@ -71,7 +71,7 @@ def publish_awards(round_id: int) -> Response:
 @rate_limits.exports
 def threesixty_json(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
-    publisher = threesixty.publisher_from(current_app.config)
+    publisher = threesixty.publisher(db.session, current_app.config)
     count = threesixty.published_count(db.session, grant_round)
     audit.record(
         db.session, acting_user(), AuditAction.OPEN_DATA_EXPORTED, grant_round, f"360Giving JSON, {count} grants"
@@ -88,7 +88,7 @@ def threesixty_json(round_id: int) -> FlaskResponse:
 @rate_limits.exports
 def threesixty_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
-    publisher = threesixty.publisher_from(current_app.config)
+    publisher = threesixty.publisher(db.session, current_app.config)
     count = threesixty.published_count(db.session, grant_round)
     audit.record(
         db.session, acting_user(), AuditAction.OPEN_DATA_EXPORTED, grant_round, f"360Giving CSV, {count} grants"

@@ -90,7 +90,7 @@ class RoundForm(FlaskForm):
     del _key, _title
     reviews = StringField("Panel members who score each application", default="3")
     blind_review = BooleanField("Blind review: panel members do not see the groups' names")
-    hourly_rate = StringField("Panel members' hourly rate in pounds", default="13.60")
+    hourly_rate = StringField("Panel members' hourly rate in pounds")
     criterion = FieldList(FormField(CriterionForm), min_entries=MAX_CRITERIA, max_entries=MAX_CRITERIA)
 
     def guidance(self, key: str) -> TextAreaField:

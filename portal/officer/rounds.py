@@ -22,6 +22,7 @@ from portal.officer.round_forms import SECTION_TITLES, WORD_LIMITED, RoundForm
 from portal.routing import parse_id
 from portal.services.applications.eligibility import DEFAULT_EXCLUDED
 from portal.services.applications.form import DEFAULT_WORD_LIMITS, parse_pounds, parse_whole_number
+from portal.services.programme import settings as programme
 from portal.services.rounds import listing, setup
 from portal.services.rounds.setup import SECTION_KEYS, CriterionSettings, RoundSettings
 
@@ -123,7 +124,7 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
         ),
         "reviews": "" if settings.reviews_per_application is None else str(settings.reviews_per_application),
         "blind_review": settings.blind_review,
-        "hourly_rate": _pounds(settings.hourly_rate_pence) if settings.hourly_rate_pence else "13.60",
+        "hourly_rate": _pounds(settings.hourly_rate_pence or programme.current(db.session).hourly_rate_pence),
         "criterion": [
             {
                 "title": criterion.title,
@@ -144,8 +145,12 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
 
 
 def _round_form(settings: RoundSettings | None, existing: Round | None = None) -> RoundForm:
-    data = form_data(settings) if settings else None
-    form = RoundForm() if request.method == "POST" else RoundForm(data=data)
+    if request.method == "POST":
+        form = RoundForm()
+    else:
+        # A new round starts at the programme's hourly rate for panel members.
+        rate = _pounds(programme.current(db.session).hourly_rate_pence)
+        form = RoundForm(data=form_data(settings) if settings else {"hourly_rate": rate})
     form.neighbourhoods.choices = [
         SelectChoice(str(n.id), n.name) for n in listing.all_neighbourhoods(db.session, keeping=existing)
     ]

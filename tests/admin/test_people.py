@@ -172,12 +172,18 @@ def test_adding_an_officer_says_they_need_a_password(admin_client: FlaskClient, 
 
     assert response.status_code == 302
     reread(session)
-    email = session.scalar(select(OutboxMessage).where(OutboxMessage.to == "olu@example.org"))
-    assert email is not None
-    assert "as a grants officer" in email.body
-    assert "/staff/sign-in" in email.body
-    assert "password separately" in email.body
+    emails = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to == "olu@example.org").order_by(OutboxMessage.id)
+    ).all()
+    assert [email.subject for email in emails] == [
+        "You have been added to Anchor Offer grants",
+        "Set your password for Anchor Offer grants",
+    ]
+    assert "as a grants officer" in emails[0].body
+    assert "/staff/sign-in" in emails[0].body
+    assert "link to set your password in a separate email" in emails[0].body
     text = page_text(admin_client.get(response.headers["Location"]))
+    assert "sent a link to set their password, which works for 3 days" in text
     assert "Olu Officer cannot sign in yet" in text
     assert "flask --app portal users create-officer olu@example.org" in text
 

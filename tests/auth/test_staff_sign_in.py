@@ -56,14 +56,14 @@ def test_password_then_authenticator_code(client: FlaskClient, session: Session)
         assert "staff_pending" not in flask_session
 
 
-def test_an_admin_lands_on_the_people_page(client: FlaskClient, session: Session) -> None:
+def test_an_admin_lands_on_the_admin_home_with_its_set_up_checklist(client: FlaskClient, session: Session) -> None:
     secret = pyotp.random_base32()
     make_officer(session, secret=secret, roles=(Role.ADMIN,))
     enter_password(client)
 
     response = client.post("/staff/sign-in/code", data={"code": pyotp.TOTP(secret).now()})
 
-    assert response.headers["Location"] == "/admin/users"
+    assert response.headers["Location"] == "/admin/"
 
 
 def test_a_code_cannot_be_used_twice(client: FlaskClient, session: Session) -> None:

@@ -20,6 +20,7 @@ import pytest
 from flask import Flask
 
 from portal.extensions import db
+from portal.services.people import password_links
 from tests.access import World
 from tests.access.world import build_world
 from tests.browser.conftest import (
@@ -32,7 +33,7 @@ from tests.browser.conftest import (
     serving,
     tabs_by_role,
 )
-from tests.fixtures.apps import close_test_app, make_test_app
+from tests.fixtures.apps import TEST_SECRET_KEY, close_test_app, make_test_app
 from tests.fixtures.pages import error_summary_problems
 from tests.test_access_matrix import rules_by_endpoint, url_in
 
@@ -205,6 +206,11 @@ PAGES: dict[str, list[Visit]] = {
     "account.your_data": [a(lambda w, x: {}), panellist(lambda w, x: {})],
     # Admins.
     "admin.users": [Visit("admin", lambda w, x: {})],
+    "admin.home": [Visit("admin", lambda w, x: {})],
+    "auth.set_password": [
+        anyone(lambda w, x: {"token": password_links.make_token(w.people["officer"], secret_key=TEST_SECRET_KEY)}),
+    ],
+    "admin.programme_settings": [Visit("admin", lambda w, x: {})],
     "admin.erase_user": [Visit("admin", lambda w, x: {"user_id": w.people["applicant_b"].id})],
     "admin.new_user": [Visit("admin", lambda w, x: {})],
     "admin.edit_user": [Visit("admin", lambda w, x: {"user_id": w.people["applicant_a"].id})],
@@ -412,6 +418,14 @@ EMPTY_FORMS = [
     EmptyForm("admin", "admin.new_user", lambda w, x: {}, "Add person"),
     EmptyForm("officer", "officer.new_neighbourhood", lambda w, x: {}, "Save the neighbourhood"),
     EmptyForm("officer", "officer.reference_data", lambda w, x: {}, "Upload and import"),
+    # A new install's settings have no grants team's address yet.
+    EmptyForm("admin", "admin.programme_settings", lambda w, x: {}, "Save settings"),
+    EmptyForm(
+        "anonymous",
+        "auth.set_password",
+        lambda w, x: {"token": password_links.make_token(w.people["officer"], secret_key=TEST_SECRET_KEY)},
+        "Set password",
+    ),
 ]
 
 

@@ -136,7 +136,7 @@ def test_unknown_round_is_not_found(client: FlaskClient) -> None:
     assert response.status_code == 404
     text = page_text(response)
     assert "Page not found" in text
-    assert "Go to the Anchor Offer home page" in text
+    assert "Go to the Anchor Offer grants home page" in text
 
 
 @pytest.mark.parametrize(
@@ -162,7 +162,7 @@ def test_every_page_has_the_frame(client: FlaskClient) -> None:
     assert '<main id="main-content"' in html
     assert 'href="/accessibility"' in html
     assert 'href="/privacy"' in html
-    assert "<title>Anchor Offer grants for community groups \u2013 Anchor Offer grants</title>" in html
+    assert "<title>Grants for community groups \u2013 Anchor Offer grants</title>" in html
     assert "<script" not in html
     assert "style=" not in html
     assert "<style" not in html

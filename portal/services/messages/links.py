@@ -7,6 +7,9 @@ from typing import Any
 
 from flask import current_app
 
+from portal.extensions import db
+from portal.services.programme import settings
+
 
 def absolute_url(endpoint: str, **values: Any) -> str:
     """``PORTAL_BASE_URL`` + the path of ``endpoint``, e.g. for a link in an email."""
@@ -16,9 +19,10 @@ def absolute_url(endpoint: str, **values: Any) -> str:
 
 
 def programme_email() -> str:
-    """Where the programme team reads mail: ``PROGRAMME_EMAIL``, else the address mail is sent from.
+    """Where the programme team reads mail: the grants team's address in the programme
+    settings, else the address mail is sent from.
 
     There is always one, so a change the team must hear about (new bank details,
     say) is never told to nobody.
     """
-    return current_app.config.get("PROGRAMME_EMAIL") or parseaddr(current_app.config["MAIL_FROM"])[1]
+    return settings.current(db.session).contact_email or parseaddr(current_app.config["MAIL_FROM"])[1]

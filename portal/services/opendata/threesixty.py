@@ -34,6 +34,7 @@ from portal.models.organisations import Organisation
 from portal.models.users import User
 from portal.services import audit
 from portal.services.opendata.exports import csv_lines
+from portal.services.programme import settings as programme
 
 SCHEMA_VERSION = "1.4"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -328,6 +329,8 @@ def published_count(session: Session, grant_round: Round) -> int:
     )
 
 
-def publisher_from(config: Any) -> Publisher:
-    """The publisher named in the settings (``GRANT_ID_PREFIX``, ``FUNDER_ORG_ID``, ``PUBLISHER_NAME``)."""
-    return Publisher(prefix=config["GRANT_ID_PREFIX"], name=config["PUBLISHER_NAME"], funder_id=config["FUNDER_ORG_ID"])
+def publisher(session: Session, config: Any) -> Publisher:
+    """The publisher: the grant-ID prefix and publisher name from the programme settings,
+    the funder's org-id from ``FUNDER_ORG_ID``."""
+    settings = programme.current(session)
+    return Publisher(prefix=settings.grant_id_prefix, name=settings.publisher_name, funder_id=config["FUNDER_ORG_ID"])

@@ -20,6 +20,7 @@ from portal.services.audit import record
 from portal.services.messages.notify import queue_email
 from portal.services.people.sessions import end_all_sessions, revoke_all
 from portal.services.people.sign_in import normalise_email
+from portal.services.programme import settings as programme
 
 PER_PAGE = 50
 
@@ -130,7 +131,7 @@ def create_person(
     queue_email(
         session,
         to=email,
-        subject="You have been added to Anchor Offer grants",
+        subject=f"You have been added to {programme.current(session).name}",
         template="account_created",
         name=name,
         role_label=ROLE_LABELS[role].lower(),

@@ -43,6 +43,7 @@ from portal.services.audit import record
 from portal.services.messages.notify import queue_email
 from portal.services.people import sign_in_alerts, totp
 from portal.services.people.passwords import hash_password, needs_rehash, verify_password
+from portal.services.programme import settings as programme
 
 CODE_LIFETIME = timedelta(minutes=15)
 MAX_CODE_ATTEMPTS = 5
@@ -143,12 +144,13 @@ def request_sign_in(
     session.flush()
     base_url = current_app.config["PORTAL_BASE_URL"]
     minutes = int(CODE_LIFETIME.total_seconds() // 60)
+    service = programme.current(session).name
     link = base_url + url_for("auth.link", handle=handle, token=token)
     if can_use_email:
         queue_email(
             session,
             to=email,
-            subject="Your code to sign in to Anchor Offer grants" if with_code else "Sign in to Anchor Offer grants",
+            subject=f"Your code to sign in to {service}" if with_code else f"Sign in to {service}",
             template="sign_in",
             secrets={"code": code, "link": link} if with_code else {"link": link},
             minutes=minutes,
@@ -157,7 +159,7 @@ def request_sign_in(
         queue_email(
             session,
             to=email,
-            subject="Signing in to Anchor Offer grants",
+            subject=f"Signing in to {service}",
             template="staff_sign_in_hint",
             staff_url=base_url + url_for("auth.staff"),
         )

@@ -107,8 +107,9 @@ def setup_secret(key: str, user_id: int, nonce: str) -> str:
     return base64.b32encode(digest[:20]).decode()
 
 
-def provisioning_uri(secret: str, email: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
+def provisioning_uri(secret: str, email: str, *, issuer: str = ISSUER) -> str:
+    """What the authenticator app reads from the QR code: it lists the code under ``issuer`` (the programme's name)."""
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
 
 
 def qr_svg(uri: str) -> Markup:

@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.models.audit import AuditAction
-from portal.models.funding import LIVING_WAGE_PENCE, Criterion, Fund, Neighbourhood, Round
+from portal.models.funding import Criterion, Fund, Neighbourhood, Round
 from portal.models.panels import Score
 from portal.models.users import User
 from portal.plain_text import is_one_line
 from portal.services import audit
 from portal.services.panels import scoring
+from portal.services.programme import settings as programme
 
 SECTION_KEYS = ("group", "idea", "benefit", "budget")
 MAX_CRITERIA = 6
@@ -148,7 +149,7 @@ def save(session: Session, settings: RoundSettings, existing: Round | None = Non
     grant_round.reviews_per_application = settings.reviews_per_application  # type: ignore[assignment]
     grant_round.blind_review = settings.blind_review
     grant_round.second_approval_above_pence = settings.second_approval_above_pence
-    grant_round.hourly_rate_pence = settings.hourly_rate_pence or LIVING_WAGE_PENCE
+    grant_round.hourly_rate_pence = settings.hourly_rate_pence or programme.current(session).hourly_rate_pence
     grant_round.eligibility = settings.eligibility
     grant_round.questions = settings.questions
     with session.no_autoflush:  # the new round is not complete until every field is set

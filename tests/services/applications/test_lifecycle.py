@@ -26,7 +26,7 @@ from portal.services.files.uploads import receive_upload
 from portal.storage import get_storage
 from portal.storage.base import Storage, StoredObject
 from tests.apply.filling import fill_application
-from tests.factories import make_application, make_info_request, make_organisation, make_round, make_user
+from tests.factories import make_application, make_info_request, make_organisation, make_round, make_user, set_programme
 from tests.fixtures.databases import reread
 from tests.storage.sample_files import make_pdf
 
@@ -175,7 +175,7 @@ def asked(session: Session) -> tuple[Application, object]:
 
 
 def test_answering_a_question_sends_the_application_back_with_its_files(session: Session, app: Flask) -> None:
-    app.config["PROGRAMME_EMAIL"] = "grants@example.org"
+    set_programme(session, contact_email="grants@example.org")
     application, request = asked(session)
     with receive_upload(io.BytesIO(make_pdf()), "statement.pdf", max_bytes=1_000_000) as received:
         lifecycle.answer_info_request(

@@ -22,7 +22,7 @@ from portal.models.outbox import OutboxMessage
 from portal.models.users import User
 from portal.services.awards import bank_details
 from portal.services.awards.bank_details import BankDetails
-from tests.factories import make_application, make_award, make_organisation, make_round, make_user
+from tests.factories import make_application, make_award, make_organisation, make_round, make_user, set_programme
 
 DETAILS = BankDetails(account_name="Garston Men's Shed", sort_code="309457", account_number="00733445")
 
@@ -137,7 +137,7 @@ def test_a_change_after_a_payment_is_emailed_to_every_member_and_the_team(app: F
 
 
 def test_before_any_payment_only_the_programme_team_is_told(app: Flask, session: Session) -> None:
-    app.config["PROGRAMME_EMAIL"] = "team@example.org"
+    set_programme(session, contact_email="team@example.org")
     amina, dave = make_user(session, name="Amina"), make_user(session, name="Dave")
     award = accepted_award(session)
     bank_details.save_bank_details(session, award, DETAILS, by=amina)

@@ -42,7 +42,7 @@ from portal.services.awards import acceptance, bank_details, decisions, payments
 from portal.services.events import registrations, reminders, setup
 from portal.services.messages.notify import MAX_SUBJECT_LENGTH
 from portal.services.panels import membership
-from portal.services.people import accounts, sign_in, sign_in_alerts
+from portal.services.people import accounts, password_links, sign_in, sign_in_alerts
 from portal.storage import get_storage
 from tests.apply.filling import fill_application
 from tests.factories import (
@@ -138,6 +138,11 @@ def _account_created(session: Session, w: World) -> None:
         role=Role.PANELLIST,
         sign_in_url="https://x.example",
     )
+
+
+@sends("set_password")
+def _set_password(session: Session, w: World) -> None:
+    password_links.send_link(session, w.officer, by=w.second_officer, link="https://x.example/staff/set-password/t")
 
 
 @sends("sign_in")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from portal.services.messages.links import programme_email
+from tests.factories import set_programme
 
 
-def test_the_programme_team_always_has_an_address(app: Flask) -> None:
-    with app.app_context():
-        app.config["PROGRAMME_EMAIL"] = None
-        app.config["MAIL_FROM"] = "Anchor Offer <grants@anchor.example>"
-        assert programme_email() == "grants@anchor.example"
-        app.config["PROGRAMME_EMAIL"] = "team@anchor.example"
-        assert programme_email() == "team@anchor.example"
+def test_the_programme_team_always_has_an_address(app: Flask, session: Session) -> None:
+    app.config["MAIL_FROM"] = "Anchor Offer <grants@anchor.example>"
+    assert programme_email() == "grants@anchor.example"
+    set_programme(session, contact_email="team@anchor.example")
+    assert programme_email() == "team@anchor.example"

@@ -25,6 +25,7 @@ from tests.factories import (
     make_review,
     make_round,
     make_user,
+    set_programme,
 )
 
 
@@ -126,7 +127,7 @@ def test_an_officers_entry_takes_unfinished_work_away_and_keeps_submitted_review
 def test_a_late_declaration_withdraws_the_draft_and_tells_the_officers(
     app: Flask, session: Session, officer: User
 ) -> None:
-    app.config["PROGRAMME_EMAIL"] = "grants@example.org"
+    set_programme(session, contact_email="grants@example.org")
     group = make_organisation(session)
     panel, [june, ravi] = panel_of(session, 2)
     application = with_panel(session, panel, group)
@@ -146,7 +147,7 @@ def test_a_late_declaration_withdraws_the_draft_and_tells_the_officers(
 
 
 def test_a_conflict_cannot_be_declared_here_once_the_review_is_in(app: Flask, session: Session, officer: User) -> None:
-    app.config["PROGRAMME_EMAIL"] = "grants@example.org"
+    set_programme(session, contact_email="grants@example.org")
     panel, [june, _] = panel_of(session, 2)
     application = with_panel(session, panel, make_organisation(session))
     assignment = membership.assign(session, panel, application, june, by=officer)

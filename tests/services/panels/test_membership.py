@@ -14,7 +14,7 @@ from portal.models.outbox import OutboxMessage
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, Review
 from portal.models.users import Role, User
 from portal.services.panels import access, conflicts, membership
-from tests.factories import make_application, make_organisation, make_panel, make_round, make_user
+from tests.factories import make_application, make_organisation, make_panel, make_round, make_user, set_programme
 
 
 def panel_with(
@@ -87,7 +87,7 @@ def test_nobody_reviews_their_own_group_or_a_conflict(session: Session, officer:
 
 
 def test_declaring_a_conflict_records_it_hides_it_and_reassigns(app: Flask, session: Session, officer: User) -> None:
-    app.config["PROGRAMME_EMAIL"] = "grants@example.org"
+    set_programme(session, contact_email="grants@example.org")
     panel, (first, second), [application] = panel_with(session, count=2, applications=1, reviews=1)
     assignment = membership.assign(session, panel, application, first, by=officer)
     session.add(Review(application_id=application.id, panellist_id=first.id))

@@ -1,0 +1,67 @@
+"""What a new install still needs before it can run a round: the admin home's set-up checklist.
+
+One small function per thing to set up, each saying whether it is done, which
+page sets it up and, when it is not done, what is missing. ``CHECKS`` gives
+their order on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from portal.models.funding import Round
+from portal.models.users import Role, RoleGrant, User
+from portal.services.programme import settings
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    label: str
+    done: bool
+    # The page that sets it up (a Flask endpoint).
+    endpoint: str
+    # What is missing, in a sentence, while it is not done.
+    missing: str
+
+
+def programme_details(session: Session) -> ChecklistItem:
+    return ChecklistItem(
+        "Programme details",
+        settings.saved(session) and bool(settings.current(session).contact_email),
+        "admin.programme_settings",
+        "Check the programme's name and add the grants team's email address, the panel's hourly rate "
+        "and the open data publisher.",
+    )
+
+
+def officers(session: Session) -> ChecklistItem:
+    found = session.scalar(
+        select(exists().where(RoleGrant.role == Role.OFFICER, RoleGrant.user_id == User.id, User.active.is_(True)))
+    )
+    return ChecklistItem(
+        "Grants officers",
+        bool(found),
+        "admin.new_user",
+        "Add at least one grants officer: officers set up rounds and make the decisions.",
+    )
+
+
+def a_round(session: Session) -> ChecklistItem:
+    return ChecklistItem(
+        "A funding round",
+        bool(session.scalar(select(exists().where(Round.id.is_not(None))))),
+        "officer.new_round",
+        "A grants officer sets up the first round: its dates, budget, questions and scoring criteria.",
+    )
+
+
+CHECKS: tuple[Callable[[Session], ChecklistItem], ...] = (programme_details, officers, a_round)
+
+
+def setup_checklist(session: Session) -> list[ChecklistItem]:
+    """Each thing a programme needs set up, in order, and whether it is done."""
+    return [check(session) for check in CHECKS]
