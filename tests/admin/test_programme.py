@@ -16,7 +16,7 @@ from portal.models.outbox import OutboxMessage
 from portal.models.programme import ProgrammeSettings
 from portal.models.users import Role, User
 from tests.auth.test_staff_sign_in import PASSWORD, secret_on
-from tests.factories import make_round, make_user
+from tests.factories import make_neighbourhood, make_round, make_user
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import error_summary_problems, form_values, page_text
 
@@ -49,14 +49,20 @@ def test_a_new_install_shows_what_is_left_to_set_up(admin_client: FlaskClient) -
 
     assert response.status_code == 200
     text = page_text(response)
-    assert "3 of 3 things are still to set up" in text
-    for missing in ("add the grants team's email address", "Add at least one grants officer", "first round"):
+    assert "4 of 4 things are still to set up" in text
+    for missing in (
+        "add the grants team's email address",
+        "Add at least one grants officer",
+        "adds the neighbourhoods the programme funds",
+        "first round",
+    ):
         assert missing in text
     page = response.get_data(as_text=True)
     for link in ("/admin/programme-settings", "/admin/users/new", "/admin/users"):
         assert f'href="{link}"' in page
-    # Setting up rounds is an officer's work: an admin who is not one is not sent to a page they cannot open.
+    # Setting up rounds and neighbourhoods is an officer's work: an admin who is not one is not sent to a page they cannot open.
     assert 'href="/officer/rounds/new"' not in page
+    assert 'href="/officer/neighbourhoods"' not in page
     # Admins reach it from every page.
     assert '<a href="/admin/">Admin</a>' in page
 
@@ -64,10 +70,11 @@ def test_a_new_install_shows_what_is_left_to_set_up(admin_client: FlaskClient) -
 def test_each_thing_set_up_is_ticked_off(admin_client: FlaskClient, session: Session) -> None:
     make_user(session, roles=(Role.OFFICER,), active=False)
     session.commit()
-    assert "3 of 3 things" in page_text(admin_client.get("/admin/")), "a deactivated officer does not count"
+    assert "4 of 4 things" in page_text(admin_client.get("/admin/")), "a deactivated officer does not count"
 
     admin_client.post("/admin/programme-settings", data=SETTINGS)
     make_user(session, roles=(Role.OFFICER,))
+    make_neighbourhood(session, districts=("WD24",))
     make_round(session)
     session.commit()
 
@@ -209,7 +216,7 @@ def test_first_run_one_command_then_the_admin_signs_in_and_sees_the_checklist(
     assert response.headers["Location"] == "/admin/"
     text = page_text(client.get("/admin/"))
     assert "Set up the programme" in text
-    assert "3 of 3 things are still to set up" in text
+    assert "4 of 4 things are still to set up" in text
 
 
 def test_without_a_privacy_contact_the_privacy_notice_names_the_grants_team(admin_client: FlaskClient) -> None:

@@ -1,4 +1,4 @@
-"""Migration 0013 keeps the programme's settings in one row, filled from the environment
+"""Migration 0016 keeps the programme's settings in one row, filled from the environment
 variables that held them before (so published grant identifiers keep their prefix)."""
 
 from __future__ import annotations
@@ -31,17 +31,17 @@ def test_the_settings_start_from_the_defaults_and_going_down_keeps_everything_el
     for variable in ("PROGRAMME_EMAIL", "GRANT_ID_PREFIX", "PUBLISHER_NAME"):
         monkeypatch.delenv(variable, raising=False)
     config = alembic_config(empty_database)
-    command.upgrade(config, "0012")
+    command.upgrade(config, "0015")
     engine = make_engine(empty_database)
     insert_rows(engine, EARLIER_ROWS)
     engine.dispose()
 
-    command.upgrade(config, "0013")
+    command.upgrade(config, "0016")
     assert settings_rows(empty_database) == [
         ("Anchor Offer grants", "", "", 1360, "anchoroffer", "Anchor Offer grants", None)
     ]
 
-    command.downgrade(config, "0012")
+    command.downgrade(config, "0015")
     engine = make_engine(empty_database)
     with engine.connect() as connection:
         tables = {
@@ -50,7 +50,7 @@ def test_the_settings_start_from_the_defaults_and_going_down_keeps_everything_el
         }
     engine.dispose()
     assert tables == {table: len(rows) for table, rows in EARLIER_ROWS.items()}
-    command.upgrade(config, "0013")
+    command.upgrade(config, "0016")
     assert len(settings_rows(empty_database)) == 1
 
 
@@ -61,7 +61,7 @@ def test_the_settings_the_environment_held_are_carried_over(
     monkeypatch.setenv("PROGRAMME_EMAIL", "grants@herts.example")
     monkeypatch.setenv("GRANT_ID_PREFIX", "hertsgrants")
     monkeypatch.setenv("PUBLISHER_NAME", "Herts Community Trust")
-    command.upgrade(alembic_config(empty_database), "0013")
+    command.upgrade(alembic_config(empty_database), "0016")
 
     assert settings_rows(empty_database) == [
         ("Anchor Offer grants", "grants@herts.example", "", 1360, "hertsgrants", "Herts Community Trust", None)
@@ -75,6 +75,6 @@ def test_a_prefix_360giving_would_refuse_is_not_carried_over(
     monkeypatch.delenv("PROGRAMME_EMAIL", raising=False)
     monkeypatch.delenv("PUBLISHER_NAME", raising=False)
     monkeypatch.setenv("GRANT_ID_PREFIX", "Herts Grants!")
-    command.upgrade(alembic_config(empty_database), "0013")
+    command.upgrade(alembic_config(empty_database), "0016")
 
     assert settings_rows(empty_database)[0][4] == "anchoroffer"

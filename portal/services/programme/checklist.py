@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from portal.models.funding import Round
+from portal.models.funding import Neighbourhood, Round
 from portal.models.users import Role, RoleGrant, User
 from portal.services.programme import settings
 
@@ -50,6 +50,16 @@ def officers(session: Session) -> ChecklistItem:
     )
 
 
+def neighbourhoods(session: Session) -> ChecklistItem:
+    return ChecklistItem(
+        "Neighbourhoods",
+        bool(session.scalar(select(exists().where(Neighbourhood.retired_at.is_(None))))),
+        "officer.neighbourhoods",
+        "A grants officer adds the neighbourhoods the programme funds and their postcode areas, so the "
+        "eligibility check knows which postcodes are in.",
+    )
+
+
 def a_round(session: Session) -> ChecklistItem:
     return ChecklistItem(
         "A funding round",
@@ -59,7 +69,7 @@ def a_round(session: Session) -> ChecklistItem:
     )
 
 
-CHECKS: tuple[Callable[[Session], ChecklistItem], ...] = (programme_details, officers, a_round)
+CHECKS: tuple[Callable[[Session], ChecklistItem], ...] = (programme_details, officers, neighbourhoods, a_round)
 
 
 def setup_checklist(session: Session) -> list[ChecklistItem]:
