@@ -450,7 +450,6 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
     )
     # This year's awards send a short halfway report as well as the end-of-grant report.
     report_schedules.add_round_report(session, grant_round, HALFWAY_REPORT, by=officer)
-    return grant_round
     _ask_own_questions(session, grant_round, officer)
     return grant_round
 
