@@ -23,6 +23,7 @@ from portal.models.users import Role, User
 from portal.services.files.uploads import receive_upload, store_evidence
 from portal.services.people import totp
 from portal.services.people.passwords import hash_password
+from portal.services.rounds import decline_reasons
 from portal.storage.base import Storage
 from tests.storage.sample_files import make_pdf
 
@@ -74,6 +75,7 @@ def make_round(
     questions: dict[str, Any] | None = None,
     neighbourhoods: list[Neighbourhood] | None = None,
     criteria: list[dict[str, Any]] | None = None,
+    scale: tuple[int, int] = (1, 5),
 ) -> Round:
     """A round, open now by default (opened a week ago, closes in four weeks)."""
     number = _next()
@@ -96,9 +98,12 @@ def make_round(
         questions=questions or {},
         neighbourhoods=neighbourhoods or [],
         criteria=[Criterion(position=index, **spec) for index, spec in enumerate(criteria or [], start=1)],
+        scale_low=scale[0],
+        scale_high=scale[1],
     )
     session.add(grant_round)
     session.flush()
+    decline_reasons.start_with_defaults(session, grant_round)
     return grant_round
 
 

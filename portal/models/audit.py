@@ -97,6 +97,8 @@ class AuditAction(StrEnum):
     ROLE_REVOKED = "role revoked"
     ROUND_CHANGED = "round changed"
     ROUND_CREATED = "round created"
+    ROUND_DECLINE_REASONS_CHANGED = "round decline reasons changed"
+    ROUND_SCORING_CHANGED = "round scoring changed"
     SCORE_MODERATED = "score moderated"
     SESSIONS_ENDED = "sessions ended"
     SIGN_IN_ATTEMPTS_ALERT = "sign-in attempts alert"

@@ -11,37 +11,30 @@ key, so a key never changes for the life of the round (``settle_questions``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.funding import LIVING_WAGE_PENCE, Criterion, Fund, Neighbourhood, Round
-from portal.models.panels import Score
 from portal.models.users import User
 from portal.plain_text import is_one_line
 from portal.services import audit
 from portal.services.applications.form import MAX_EXTRA_QUESTIONS, answered
 from portal.services.panels import scoring
+from portal.services.rounds import decline_reasons
+from portal.services.rounds.scoring_setup import CriterionSettings, check_criteria, scoring_started
 
 SECTION_KEYS = ("group", "idea", "benefit", "budget")
 MAX_CRITERIA = 6
+# The points the round form describes: a new round's scale (the Scoring page sets any other).
 SCORE_POINTS = ("1", "2", "3", "4", "5")
 FRESH_KEY = re.compile(r"q(\d{1,6})")
-
-
-@dataclass
-class CriterionSettings:
-    title: str
-    guidance: str = ""
-    weight: int = 1
-    descriptors: dict[str, str] = field(default_factory=dict)
-    comment_required: bool = False
 
 
 @dataclass
@@ -111,21 +104,9 @@ def check(session: Session, settings: RoundSettings, existing: Round | None) -> 
         problems["hourly_rate_pence"] = "Enter the panel's hourly rate in pounds, like 13.60"
     if len(settings.questions.get("extra") or []) > MAX_EXTRA_QUESTIONS:
         problems["extra"] = f"A round can ask up to {MAX_EXTRA_QUESTIONS} questions of its own"
-    if not settings.criteria:
-        problems["criteria"] = "Add at least one scoring criterion"
-    for index, criterion in enumerate(settings.criteria):
-        if any(not criterion.descriptors.get(point, "").strip() for point in SCORE_POINTS):
-            problems[f"criterion-{index}"] = f"Describe every score point (1 to 5) for {criterion.title}"
-        if not 1 <= criterion.weight <= 10:
-            problems[f"criterion-{index}"] = f"The weight of {criterion.title} must be 1 to 10"
+    low, high = (existing.scale_low, existing.scale_high) if existing is not None else (1, 5)
+    problems |= check_criteria(low, high, settings.criteria)
     return problems
-
-
-def _scoring_started(session: Session, grant_round: Round) -> bool:
-    criterion_ids = [c.id for c in grant_round.criteria]
-    if not criterion_ids:
-        return False
-    return bool(session.scalar(select(func.count(Score.id)).where(Score.criterion_id.in_(criterion_ids))))
 
 
 def answered_question_keys(session: Session, grant_round: Round) -> set[str]:
@@ -204,7 +185,7 @@ def save(session: Session, settings: RoundSettings, existing: Round | None = Non
         (c.title, c.guidance, c.weight, c.descriptors, c.comment_required) for c in grant_round.criteria
     ] != [(c.title, c.guidance, c.weight, c.descriptors, c.comment_required) for c in settings.criteria]
     if criteria_changed:
-        if existing is not None and _scoring_started(session, existing):
+        if existing is not None and scoring_started(session, existing):
             raise DomainError(
                 "Panel members have started scoring, so the criteria can no longer change.", field="criteria"
             )
@@ -223,6 +204,8 @@ def save(session: Session, settings: RoundSettings, existing: Round | None = Non
         )
     session.add(grant_round)
     session.flush()
+    if existing is None:
+        decline_reasons.start_with_defaults(session, grant_round)
     audit.record(
         session,
         by,
