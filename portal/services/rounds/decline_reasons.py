@@ -117,15 +117,16 @@ def set_retired(session: Session, grant_round: Round, code: str, *, by: User, re
 
 
 def move(session: Session, grant_round: Round, code: str, *, by: User, up: bool) -> None:
-    """Swap the reason with the one above (or below) it."""
-    reasons = list(grant_round.decline_reasons)
+    """Swap an offered reason with the offered one above (or below) it."""
+    reasons = offered(grant_round)
     reason = _reason(grant_round, code)
+    if reason not in reasons:
+        raise DomainError("Offer the reason again before moving it")
     index = reasons.index(reason)
     other_index = index - 1 if up else index + 1
     if not 0 <= other_index < len(reasons):
         return
     other = reasons[other_index]
-    # Through a free position: (round_id, position) need not be unique, but keep it tidy.
     reason.position, other.position = other.position, reason.position
     session.flush()
     session.expire(grant_round, ["decline_reasons"])

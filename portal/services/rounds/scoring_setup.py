@@ -90,7 +90,8 @@ def save_scoring(
     problems = check_scale(low, high)
     if problems:
         raise DomainError(next(iter(problems.values())), field=next(iter(problems)))
-    assert low is not None and high is not None
+    if low is None or high is None:  # check_scale has refused this already; said again for the type checker
+        raise DomainError("Enter the scale's lowest and highest points", field="scale_low")
     problems = check_criteria(low, high, criteria)
     if problems:
         raise DomainError(next(iter(problems.values())), field=next(iter(problems)))
