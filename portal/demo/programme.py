@@ -27,7 +27,7 @@ from portal.services.applications import lifecycle, organisations
 from portal.services.applications.form import BudgetLineInput, extra_questions
 from portal.services.panels import membership
 from portal.services.people.passwords import hash_password
-from portal.services.rounds import setup
+from portal.services.rounds import scoring_setup, setup
 from portal.storage import get_storage
 from portal.storage.base import Storage
 
@@ -358,7 +358,6 @@ def _settings(
             "kinds": [kind.value for kind in OrganisationKind],
         },
         questions=QUESTIONS,
-        criteria=[setup.CriterionSettings(**criterion) for criterion in CRITERIA],
     )
 
 
@@ -391,7 +390,7 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
         "Grants of £500 to £5,000 for community groups helping people in four neighbourhoods "
         "stay well, feel less alone and get support early."
     )
-    return setup.save(
+    grant_round = setup.save(
         session,
         _settings(
             ROUND_SLUG,
@@ -404,6 +403,8 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
         ),
         by=officer,
     )
+    _scoring(session, officer, grant_round)
+    return grant_round
 
 
 def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourhood], now: datetime) -> Round:
@@ -415,7 +416,7 @@ def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourh
         return past
     session.flush()
     dates = (now - timedelta(days=400), now + timedelta(days=1), now - timedelta(days=280))
-    return setup.save(
+    grant_round = setup.save(
         session,
         _settings(
             PAST_ROUND_SLUG,
@@ -427,6 +428,20 @@ def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourh
             second_approval_above_pence=None,
         ),
         by=officer,
+    )
+    _scoring(session, officer, grant_round)
+    return grant_round
+
+
+def _scoring(session: Session, officer: User, grant_round: Round) -> None:
+    """The demo scheme's 1 to 5 scale and criteria, as an officer would set them on the Scoring page."""
+    scoring_setup.save_scoring(
+        session,
+        grant_round,
+        by=officer,
+        low=1,
+        high=5,
+        criteria=[scoring_setup.CriterionSettings(**criterion) for criterion in CRITERIA],
     )
 
 

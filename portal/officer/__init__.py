@@ -14,5 +14,7 @@ from portal.officer import (  # noqa: E402,F401  (registers the routes)
     opendata,
     panel_steps,
     panels,
+    round_decline_reasons,
+    round_scoring,
     rounds,
 )

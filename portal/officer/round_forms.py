@@ -1,8 +1,8 @@
-"""The round set-up form: one class, its repeated questions and criteria as lists of sub-forms.
+"""The round set-up form: one class, its repeated questions as a list of sub-forms.
 
 Money, dates and numbers are text fields: what the officer typed comes back in the box
 after a refused save, even when it could not be read, and services/rounds/setup.py says
-what is wrong with it. Posted names (``extra-0-question``, ``criterion-0-point-3``,
+what is wrong with it. Posted names (``extra-0-question``,
 ``guidance-idea``) are the ones the page has always posted.
 """
 
@@ -27,7 +27,7 @@ from portal.forms import CheckboxesField
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS
 from portal.services.applications.eligibility import DEFAULT_EXCLUDED, PURPOSES
 from portal.services.applications.form import DEFAULT_WORD_LIMITS, MAX_EXTRA_QUESTIONS, SECTIONS_BY_KEY
-from portal.services.rounds.setup import MAX_CRITERIA, SCORE_POINTS, SECTION_KEYS
+from portal.services.rounds.setup import SECTION_KEYS
 
 SECTION_TITLES = {key: SECTIONS_BY_KEY[key].title for key in SECTION_KEYS}
 # The budget section is a table of costs, not prose, so it has no word limit.
@@ -45,21 +45,6 @@ class ExtraQuestionForm(Form):
         choices=[SelectChoice(str(place), str(place)) for place in range(1, MAX_EXTRA_QUESTIONS + 1)],
         validate_choice=False,
     )
-
-
-class CriterionForm(Form):
-    title = StringField("Title")
-    guidance = TextAreaField("Guidance for the panel")
-    weight = StringField("Weight (1 to 10)", default="1")
-    comment = BooleanField("Panel members must comment on this criterion")
-
-    def point(self, point: str) -> StringField:
-        field: StringField = self[f"point_{point}"]
-        return field
-
-
-for _point in SCORE_POINTS:
-    setattr(CriterionForm, f"point_{_point}", StringField(f"What a score of {_point} means", name=f"point-{_point}"))
 
 
 class RoundForm(FlaskForm):
@@ -107,7 +92,6 @@ class RoundForm(FlaskForm):
     reviews = StringField("Panel members who score each application", default="3")
     blind_review = BooleanField("Blind review: panel members do not see the groups' names")
     hourly_rate = StringField("Panel members' hourly rate in pounds", default="13.60")
-    criterion = FieldList(FormField(CriterionForm), min_entries=MAX_CRITERIA, max_entries=MAX_CRITERIA)
 
     def guidance(self, key: str) -> TextAreaField:
         field: TextAreaField = self[f"guidance_{key}"]
@@ -118,8 +102,7 @@ class RoundForm(FlaskForm):
 
     def gather_list_errors(self) -> None:
         """A list gathers its entries' errors only when validated: gather them again after a refusal."""
-        for rows in (self.extra, self.criterion):
-            rows.errors = [entry.errors for entry in rows if entry.errors]
+        self.extra.errors = [entry.errors for entry in self.extra if entry.errors]
 
 
 for _name, _field in RoundForm._sections.items():

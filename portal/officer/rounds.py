@@ -30,7 +30,7 @@ from portal.services.applications.form import (
     removed_questions,
 )
 from portal.services.rounds import listing, setup
-from portal.services.rounds.setup import SECTION_KEYS, CriterionSettings, RoundSettings
+from portal.services.rounds.setup import SECTION_KEYS, RoundSettings
 
 
 def _moment(raw: str) -> datetime | None:
@@ -72,17 +72,6 @@ def read_form(form: RoundForm) -> RoundSettings:
             row = {"key": _text(asked.key)[:40], "question": question, "hint": _text(asked.hint)}
             rows.append(((place, index), row | ({"word_limit": limit} if limit else {})))
     extra = [row for _, row in sorted(rows, key=lambda item: item[0])]
-    criteria = [
-        CriterionSettings(
-            title=_text(entry.form.title)[:200],
-            guidance=_text(entry.form.guidance),
-            weight=parse_whole_number(entry.form.weight.data or "") or 0,
-            descriptors={p: _text(entry.form.point(p)) for p in setup.SCORE_POINTS},
-            comment_required=bool(entry.form.comment.data),
-        )
-        for entry in form.criterion
-        if _text(entry.form.title)
-    ]
     requirements = [line.strip() for line in (form.requirements.data or "").splitlines() if line.strip()]
     decisions_by = form.decisions_by.data or ""
     return RoundSettings(
@@ -108,7 +97,6 @@ def read_form(form: RoundForm) -> RoundSettings:
             "excluded_purposes": list(form.excluded_purposes.data or []),
         },
         questions={"sections": sections, "extra": extra},
-        criteria=criteria,
     )
 
 
@@ -159,16 +147,6 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
         "reviews": "" if settings.reviews_per_application is None else str(settings.reviews_per_application),
         "blind_review": settings.blind_review,
         "hourly_rate": _pounds(settings.hourly_rate_pence) if settings.hourly_rate_pence else "13.60",
-        "criterion": [
-            {
-                "title": criterion.title,
-                "guidance": criterion.guidance,
-                "weight": str(criterion.weight),
-                "comment": criterion.comment_required,
-            }
-            | {f"point_{p}": criterion.descriptors.get(p, "") for p in setup.SCORE_POINTS}
-            for criterion in settings.criteria
-        ],
     }
     for key in SECTION_KEYS:
         section = sections.get(key) or {}
@@ -203,16 +181,6 @@ def _field_for(form: RoundForm, problem: str) -> Field:
     """The box a problem from setup.check (or a refused save) is about."""
     if problem == "extra":
         return form.extra[0].form.question
-    with_titles = [entry.form for entry in form.criterion if _text(entry.form.title)]
-    if problem.startswith("criterion-") and problem.removeprefix("criterion-").isdigit():
-        index = int(problem.removeprefix("criterion-"))
-        if index < len(with_titles):
-            row = with_titles[index]
-            # A missing score point is shown at the first empty one; otherwise the weight is wrong.
-            empty = [row.point(p) for p in setup.SCORE_POINTS if not _text(row.point(p))]
-            return empty[0] if empty else row.weight
-    if problem in ("criteria", "criterion") or problem.startswith("criterion-"):
-        return with_titles[0].title if with_titles else form.criterion[0].form.title
     name = FIELD_NAMES.get(problem, problem)
     try:
         return form[name]
@@ -271,7 +239,7 @@ def new_round() -> Any:
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
 def edit_round(round_id: int) -> Any:
-    existing = get_or_404(Round, round_id, options=[selectinload(Round.criteria), selectinload(Round.neighbourhoods)])
+    existing = get_or_404(Round, round_id, options=[selectinload(Round.neighbourhoods)])
     if request.method == "POST":
         return _submit(existing)
     settings = setup.settings_of(existing)

@@ -100,6 +100,7 @@ def build_world(session: Session) -> World:
         award_a_id=award.id,
         report_a_id=report.id,
         round_id=open_round.id,
+        decline_reason_id=open_round.decline_reasons[0].id,
         panel_id=panel.id,
         panel_member_id=panel.members[0].id,
         panel_application_id=with_panel.id,

@@ -121,6 +121,11 @@ PAGES: dict[str, list[Visit]] = {
     "officer.home": [officer(lambda w, x: {})],
     "officer.new_round": [officer(lambda w, x: {})],
     "officer.edit_round": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.round_scoring": [
+        officer(lambda w, x: {"round_id": w.round_id}),
+        officer(lambda w, x: {"round_id": w.round_id, "low": "0", "high": "3"}),
+    ],
+    "officer.round_decline_reasons": [officer(lambda w, x: {"round_id": w.round_id})],
     "officer.applications": [
         officer(lambda w, x: {"round_id": w.round_id}),
         officer(lambda w, x: {"round_id": w.round_id, "queue": "too-few-reviewers"}),

@@ -1,4 +1,4 @@
-"""Setting up a funding round: its dates, money, neighbourhoods, eligibility, questions and scoring criteria.
+"""Setting up a funding round: its dates, money, neighbourhoods, eligibility and questions.
 
 ``RoundSettings`` is what an officer fills in; ``check`` says what is wrong in
 plain words; ``save`` writes it (a new round, or changes to one) with an
@@ -21,19 +21,15 @@ from sqlalchemy.orm import Session
 from portal.errors import DomainError
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
-from portal.models.funding import LIVING_WAGE_PENCE, Criterion, Fund, Neighbourhood, Round
+from portal.models.funding import LIVING_WAGE_PENCE, Fund, Neighbourhood, Round
 from portal.models.users import User
 from portal.plain_text import is_one_line
 from portal.services import audit
 from portal.services.applications.form import MAX_EXTRA_QUESTIONS, answered
 from portal.services.panels import scoring
 from portal.services.rounds import decline_reasons
-from portal.services.rounds.scoring_setup import CriterionSettings, check_criteria, scoring_started
 
 SECTION_KEYS = ("group", "idea", "benefit", "budget")
-MAX_CRITERIA = 6
-# The points the round form describes: a new round's scale (the Scoring page sets any other).
-SCORE_POINTS = ("1", "2", "3", "4", "5")
 FRESH_KEY = re.compile(r"q(\d{1,6})")
 
 
@@ -56,7 +52,6 @@ class RoundSettings:
     neighbourhood_ids: list[int]
     eligibility: dict[str, Any]
     questions: dict[str, Any]
-    criteria: list[CriterionSettings]
 
 
 def slugify(text: str) -> str:
@@ -104,8 +99,6 @@ def check(session: Session, settings: RoundSettings, existing: Round | None) -> 
         problems["hourly_rate_pence"] = "Enter the panel's hourly rate in pounds, like 13.60"
     if len(settings.questions.get("extra") or []) > MAX_EXTRA_QUESTIONS:
         problems["extra"] = f"A round can ask up to {MAX_EXTRA_QUESTIONS} questions of its own"
-    low, high = (existing.scale_low, existing.scale_high) if existing is not None else (1, 5)
-    problems |= check_criteria(low, high, settings.criteria)
     return problems
 
 
@@ -181,27 +174,6 @@ def save(session: Session, settings: RoundSettings, existing: Round | None = Non
             session.scalars(select(Neighbourhood).where(Neighbourhood.id.in_(settings.neighbourhood_ids)))
         )
     session.add(grant_round)
-    criteria_changed = [
-        (c.title, c.guidance, c.weight, c.descriptors, c.comment_required) for c in grant_round.criteria
-    ] != [(c.title, c.guidance, c.weight, c.descriptors, c.comment_required) for c in settings.criteria]
-    if criteria_changed:
-        if existing is not None and scoring_started(session, existing):
-            raise DomainError(
-                "Panel members have started scoring, so the criteria can no longer change.", field="criteria"
-            )
-        grant_round.criteria.clear()
-        session.flush()
-        grant_round.criteria.extend(
-            Criterion(
-                position=index,
-                title=c.title,
-                guidance=c.guidance,
-                weight=c.weight,
-                descriptors=c.descriptors,
-                comment_required=c.comment_required,
-            )
-            for index, c in enumerate(settings.criteria, start=1)
-        )
     session.add(grant_round)
     session.flush()
     if existing is None:
@@ -240,8 +212,4 @@ def settings_of(grant_round: Round) -> RoundSettings:
         neighbourhood_ids=[n.id for n in grant_round.neighbourhoods],
         eligibility=dict(grant_round.eligibility or {}),
         questions=dict(grant_round.questions or {}),
-        criteria=[
-            CriterionSettings(c.title, c.guidance, c.weight, dict(c.descriptors), c.comment_required)
-            for c in grant_round.criteria
-        ],
     )
