@@ -98,6 +98,14 @@ def _fresh_form(grant_round: Round, low: int, high: int) -> ScoringForm:
     return form
 
 
+def _gather_errors(form: ScoringForm) -> None:
+    """A list gathers its entries' errors only when validated: gather them again after a refusal."""
+    for entry in form.criterion:
+        entry.form.points.errors = [box.errors for box in entry.form.points if box.errors]
+        entry.form._errors = None  # noqa: SLF001 (WTForms caches a form's errors)
+    form.criterion.errors = [entry.errors for entry in form.criterion if entry.errors]
+
+
 def _read(form: ScoringForm, low: int, high: int) -> list[CriterionSettings]:
     criteria = []
     for entry in form.criterion:
@@ -163,6 +171,7 @@ def round_scoring(round_id: int) -> Response | tuple[str, int]:
             empty = [box for box in row.points if not str(box.data or "").strip()]
             at = empty[0] if empty else row.weight
         refuse(form, error.message, at=at)
+        _gather_errors(form)
         return _page(grant_round, form, low, high, status=400)
     db.session.commit()
     flash("The scale and criteria are saved.", "success")
