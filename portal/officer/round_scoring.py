@@ -102,7 +102,7 @@ def _gather_errors(form: ScoringForm) -> None:
     """A list gathers its entries' errors only when validated: gather them again after a refusal."""
     for entry in form.criterion:
         entry.form.points.errors = [box.errors for box in entry.form.points if box.errors]
-        entry.form._errors = None  # noqa: SLF001 (WTForms caches a form's errors)
+        entry.form._errors = None
     form.criterion.errors = [entry.errors for entry in form.criterion if entry.errors]
 
 
