@@ -147,15 +147,15 @@ def _page(grant_round: Round, form: ScoringForm, low: int, high: int, status: in
 def round_scoring(round_id: int) -> Response | tuple[str, int]:
     grant_round = get_or_404(Round, round_id)
     if request.method == "GET":
-        low, high = _scale(grant_round)
-        return _page(grant_round, _fresh_form(grant_round, low, high), low, high)
+        shown = _scale(grant_round)
+        return _page(grant_round, _fresh_form(grant_round, *shown), *shown)
     form = ScoringForm()
     low, high = _whole(form.low.data), _whole(form.high.data)
     if not form.validate() or low is None or high is None or scoring_setup.check_scale(low, high):
-        low, high = grant_round.scale_low, grant_round.scale_high
-        fresh = _fresh_form(grant_round, low, high)
+        saved = grant_round.scale_low, grant_round.scale_high
+        fresh = _fresh_form(grant_round, *saved)
         refuse(fresh, "Choose the scale again, then fill in the criteria", at=fresh.criterion[0].form.title)
-        return _page(grant_round, fresh, low, high, status=400)
+        return _page(grant_round, fresh, *saved, status=400)
     _label_points(form, low, high)
     criteria = _read(form, low, high)
     try:
