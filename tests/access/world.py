@@ -21,6 +21,7 @@ from tests.factories import (
     make_event,
     make_evidence,
     make_info_request,
+    make_neighbourhood,
     make_organisation,
     make_panel,
     make_registration,
@@ -40,7 +41,13 @@ def build_world(session: Session) -> World:
         "officer": make_user(session, email="officer@example.org", roles=(Role.OFFICER,)),
         "admin": make_user(session, email="admin@example.org", roles=(Role.ADMIN,)),
     }
-    open_round, second_round, past_round = make_round(session), make_round(session), make_round(session)
+    # The open round's rules need every eligibility question, so the checker asks each one.
+    open_round = make_round(
+        session,
+        neighbourhoods=[make_neighbourhood(session, districts=("WD24",))],
+        eligibility={"kinds": ["unconstituted", "charity"], "income_bands": ["under_10k", "10k_to_50k"]},
+    )
+    second_round, past_round = make_round(session), make_round(session)
     # A second member of group A, not one of the roles: the one removed by the members page.
     people["a_helper"] = make_user(session, email="helper@example.org")
     group_a = make_organisation(session, members=(people["applicant_a"], people["a_helper"]))
