@@ -27,7 +27,7 @@ from portal.services.applications import lifecycle, organisations
 from portal.services.applications.form import BudgetLineInput, extra_questions
 from portal.services.panels import membership
 from portal.services.people.passwords import hash_password
-from portal.services.rounds import scoring_setup, setup
+from portal.services.rounds import eligibility_rules, scoring_setup, setup
 from portal.storage import get_storage
 from portal.storage.base import Storage
 
@@ -342,21 +342,6 @@ def _settings(
         blind_review=False,
         second_approval_above_pence=second_approval_above_pence,
         hourly_rate_pence=LIVING_WAGE_PENCE,
-        neighbourhood_ids=[n.id for n in neighbourhoods],
-        eligibility={
-            "requirements": [
-                "Your group works with people in one of the four neighbourhoods.",
-                "Your group's income is less than £250,000 a year.",
-                "The money is for activities that help people's health or wellbeing.",
-                "You do not need to be a registered charity: informal groups are welcome.",
-            ],
-            "income_bands": [
-                IncomeBand.UNDER_10K.value,
-                IncomeBand.FROM_10K_TO_50K.value,
-                IncomeBand.FROM_50K_TO_250K.value,
-            ],
-            "kinds": [kind.value for kind in OrganisationKind],
-        },
         questions=QUESTIONS,
     )
 
@@ -403,6 +388,7 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
         ),
         by=officer,
     )
+    _rules(session, officer, grant_round, neighbourhoods)
     _scoring(session, officer, grant_round)
     return grant_round
 
@@ -429,8 +415,33 @@ def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourh
         ),
         by=officer,
     )
+    _rules(session, officer, grant_round, neighbourhoods)
     _scoring(session, officer, grant_round)
     return grant_round
+
+
+def _rules(session: Session, officer: User, grant_round: Round, neighbourhoods: list[Neighbourhood]) -> None:
+    """The demo scheme's rules, as an officer would set them on the round's Who can apply page."""
+    eligibility_rules.save_rules(
+        session,
+        grant_round,
+        eligibility_rules.EligibilityRules(
+            requirements=[
+                "Your group works with people in one of the four neighbourhoods.",
+                "Your group's income is less than £250,000 a year.",
+                "The money is for activities that help people's health or wellbeing.",
+                "You do not need to be a registered charity: informal groups are welcome.",
+            ],
+            income_bands=[
+                IncomeBand.UNDER_10K.value,
+                IncomeBand.FROM_10K_TO_50K.value,
+                IncomeBand.FROM_50K_TO_250K.value,
+            ],
+            kinds=[kind.value for kind in OrganisationKind],
+            neighbourhood_ids=[n.id for n in neighbourhoods],
+        ),
+        by=officer,
+    )
 
 
 def _scoring(session: Session, officer: User, grant_round: Round) -> None:

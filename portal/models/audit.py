@@ -98,6 +98,7 @@ class AuditAction(StrEnum):
     ROUND_CHANGED = "round changed"
     ROUND_CREATED = "round created"
     ROUND_DECLINE_REASONS_CHANGED = "round decline reasons changed"
+    ROUND_ELIGIBILITY_CHANGED = "round eligibility changed"
     ROUND_SCORING_CHANGED = "round scoring changed"
     SCORE_MODERATED = "score moderated"
     SESSIONS_ENDED = "sessions ended"

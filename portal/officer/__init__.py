@@ -15,6 +15,7 @@ from portal.officer import (  # noqa: E402,F401  (registers the routes)
     panel_steps,
     panels,
     round_decline_reasons,
+    round_eligibility,
     round_scoring,
     rounds,
 )

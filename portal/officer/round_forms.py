@@ -23,9 +23,6 @@ from wtforms import (
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import DateInput, DateTimeLocalInput
 
-from portal.forms import CheckboxesField
-from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS
-from portal.services.applications.eligibility import DEFAULT_EXCLUDED, PURPOSES
 from portal.services.applications.form import DEFAULT_WORD_LIMITS, MAX_EXTRA_QUESTIONS, SECTIONS_BY_KEY
 from portal.services.rounds.setup import SECTION_KEYS
 
@@ -59,24 +56,6 @@ class RoundForm(FlaskForm):
     min_award = StringField("Smallest award in pounds")
     max_award = StringField("Largest award in pounds")
     second_approval_above = StringField("A second officer must confirm awards above (pounds, optional)")
-    neighbourhoods = CheckboxesField("Neighbourhoods the round funds", choices=[], validate_choice=False)
-    requirements = TextAreaField("What groups must be (one per line, shown on the round page)")
-    kinds = CheckboxesField(
-        "Kinds of group that can apply (none ticked: all)",
-        choices=[SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()],
-        validate_choice=False,
-    )
-    income_bands = CheckboxesField(
-        "Yearly incomes that can apply (none ticked: all)",
-        choices=[SelectChoice(band.value, label) for band, label in INCOME_BAND_LABELS.items()],
-        validate_choice=False,
-    )
-    excluded_purposes = CheckboxesField(
-        "What the round does not fund",
-        choices=[SelectChoice(key, label) for key, label in PURPOSES.items()],
-        default=list(DEFAULT_EXCLUDED),
-        validate_choice=False,
-    )
     # Made here (not after the class) so they sit in page order, between eligibility and extra questions.
     _sections: dict[str, UnboundField] = {}
     for _key, _title in SECTION_TITLES.items():

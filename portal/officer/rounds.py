@@ -7,9 +7,8 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
-from wtforms import Field, SelectChoice
+from wtforms import Field
 
 from portal.access import get_or_404
 from portal.errors import DomainError
@@ -19,8 +18,6 @@ from portal.formatting import UK, uk_time
 from portal.models.funding import Round
 from portal.officer import bp
 from portal.officer.round_forms import SECTION_TITLES, WORD_LIMITED, RoundForm
-from portal.routing import parse_id
-from portal.services.applications.eligibility import DEFAULT_EXCLUDED
 from portal.services.applications.form import (
     DEFAULT_WORD_LIMITS,
     MAX_EXTRA_QUESTIONS,
@@ -29,7 +26,7 @@ from portal.services.applications.form import (
     parse_whole_number,
     removed_questions,
 )
-from portal.services.rounds import listing, setup
+from portal.services.rounds import setup
 from portal.services.rounds.setup import SECTION_KEYS, RoundSettings
 
 
@@ -72,7 +69,6 @@ def read_form(form: RoundForm) -> RoundSettings:
             row = {"key": _text(asked.key)[:40], "question": question, "hint": _text(asked.hint)}
             rows.append(((place, index), row | ({"word_limit": limit} if limit else {})))
     extra = [row for _, row in sorted(rows, key=lambda item: item[0])]
-    requirements = [line.strip() for line in (form.requirements.data or "").splitlines() if line.strip()]
     decisions_by = form.decisions_by.data or ""
     return RoundSettings(
         fund_name=_text(form.fund_name),
@@ -89,13 +85,6 @@ def read_form(form: RoundForm) -> RoundSettings:
         blind_review=bool(form.blind_review.data),
         second_approval_above_pence=_pence(form.second_approval_above.data or ""),
         hourly_rate_pence=_pence(form.hourly_rate.data or ""),
-        neighbourhood_ids=[number for number in map(parse_id, form.neighbourhoods.data or []) if number],
-        eligibility={
-            "requirements": requirements,
-            "kinds": list(form.kinds.data or []),
-            "income_bands": list(form.income_bands.data or []),
-            "excluded_purposes": list(form.excluded_purposes.data or []),
-        },
         questions={"sections": sections, "extra": extra},
     )
 
@@ -120,7 +109,6 @@ def _extra_rows(settings: RoundSettings | None) -> list[dict[str, str]]:
 
 def form_data(settings: RoundSettings) -> dict[str, Any]:
     """What the form shows for a round's saved settings."""
-    eligibility = settings.eligibility
     sections = settings.questions.get("sections") or {}
     data: dict[str, Any] = {
         "fund_name": settings.fund_name,
@@ -134,15 +122,6 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
         "min_award": _pounds(settings.min_award_pence),
         "max_award": _pounds(settings.max_award_pence),
         "second_approval_above": _pounds(settings.second_approval_above_pence),
-        "neighbourhoods": [str(number) for number in settings.neighbourhood_ids],
-        "requirements": "\n".join(eligibility.get("requirements") or []),
-        "kinds": eligibility.get("kinds") or [],
-        "income_bands": eligibility.get("income_bands") or [],
-        "excluded_purposes": (
-            eligibility["excluded_purposes"]
-            if eligibility.get("excluded_purposes") is not None
-            else list(DEFAULT_EXCLUDED)
-        ),
         "extra": _extra_rows(settings),
         "reviews": "" if settings.reviews_per_application is None else str(settings.reviews_per_application),
         "blind_review": settings.blind_review,
@@ -162,7 +141,6 @@ def _round_form(settings: RoundSettings | None) -> RoundForm:
     else:
         # A new round's extra-question boxes each start in their own place, as a saved round's do.
         form = RoundForm(data=form_data(settings) if settings else {"extra": _extra_rows(None)})
-    form.neighbourhoods.choices = [SelectChoice(str(n.id), n.name) for n in listing.all_neighbourhoods(db.session)]
     return form
 
 
@@ -239,7 +217,7 @@ def new_round() -> Any:
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
 def edit_round(round_id: int) -> Any:
-    existing = get_or_404(Round, round_id, options=[selectinload(Round.neighbourhoods)])
+    existing = get_or_404(Round, round_id)
     if request.method == "POST":
         return _submit(existing)
     settings = setup.settings_of(existing)

@@ -39,6 +39,7 @@ MATRIX: dict[str, Line] = {
     "officer.audit_csv": (lambda w: {}, OFFICERS),
     "officer.new_round": (lambda w: {}, OFFICERS),
     "officer.edit_round": (lambda w: {"round_id": w.round_id}, OFFICERS),
+    "officer.round_eligibility": (lambda w: {"round_id": w.round_id}, OFFICERS, {"kinds": ["charity"]}),
     "officer.round_scoring": (lambda w: {"round_id": w.round_id}, OFFICERS, SCORING),
     "officer.round_decline_reasons": (lambda w: {"round_id": w.round_id}, OFFICERS, {"words": "Apply again"}),
     "officer.change_decline_reason": (

@@ -121,6 +121,7 @@ PAGES: dict[str, list[Visit]] = {
     "officer.home": [officer(lambda w, x: {})],
     "officer.new_round": [officer(lambda w, x: {})],
     "officer.edit_round": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.round_eligibility": [officer(lambda w, x: {"round_id": w.round_id})],
     "officer.round_scoring": [
         officer(lambda w, x: {"round_id": w.round_id}),
         officer(lambda w, x: {"round_id": w.round_id, "low": "0", "high": "3"}),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from portal.models.audit import AuditEntry
 from portal.models.funding import Round
 from portal.services.rounds.decline_reasons import DEFAULT_DECLINE_REASONS
-from tests.factories import make_neighbourhood, make_round
+from tests.factories import make_round
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import error_summary_problems, form_values, page_text
 
@@ -28,9 +28,6 @@ def filled(**changes: object) -> dict[str, object]:
         "reviews": "3",
         "hourly_rate": "13.60",
         "second_approval_above": "3000",
-        "requirements": "Your group works in Watford.\nYour income is under £250,000.",
-        "kinds": ["unconstituted", "charity"],
-        "excluded_purposes": ["debts"],
         "guidance-idea": "Tell us in your own words.",
         "words-idea": "250",
         "extra-0-question": "Who will help you?",
@@ -39,10 +36,9 @@ def filled(**changes: object) -> dict[str, object]:
 
 
 def test_setting_up_a_round(signed_in: FlaskClient, session: Session) -> None:
-    place = make_neighbourhood(session, name="Central")
     session.commit()
     assert "Set up a round" in page_text(signed_in.get("/officer/rounds/new"))
-    response = signed_in.post("/officer/rounds/new", data=filled(neighbourhoods=[str(place.id)]))
+    response = signed_in.post("/officer/rounds/new", data=filled())
     assert response.status_code == 302
     grant_round = session.scalars(select(Round)).one()
     assert grant_round.slug == "spring-grants-2027"
@@ -53,13 +49,12 @@ def test_setting_up_a_round(signed_in: FlaskClient, session: Session) -> None:
     )
     assert grant_round.opens_at.hour == 9  # 1 March: UK time is GMT
     assert grant_round.closes_at.hour == 16  # 30 April: 5pm British Summer Time
-    assert grant_round.eligibility["excluded_purposes"] == ["debts"]
     assert grant_round.questions["sections"]["idea"] == {"guidance": "Tell us in your own words.", "word_limit": 250}
     assert grant_round.questions["extra"][0]["question"] == "Who will help you?"
     # The scale and criteria are set on the Scoring page; decline reasons start with the defaults.
     assert (grant_round.scale_low, grant_round.scale_high, grant_round.criteria) == (1, 5, [])
     assert [r.code for r in grant_round.decline_reasons] == list(DEFAULT_DECLINE_REASONS)
-    assert [n.name for n in grant_round.neighbourhoods] == ["Central"]
+    assert grant_round.neighbourhoods == []
     assert session.scalars(select(AuditEntry.action)).all() == ["round created"]
 
 

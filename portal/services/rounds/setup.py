@@ -1,8 +1,10 @@
-"""Setting up a funding round: its dates, money, neighbourhoods, eligibility and questions.
+"""Setting up a funding round: its dates, money and questions.
 
 ``RoundSettings`` is what an officer fills in; ``check`` says what is wrong in
 plain words; ``save`` writes it (a new round, or changes to one) with an
-audit entry. Criteria cannot change once panel members have started scoring.
+audit entry. A round's eligibility rules and neighbourhoods (``eligibility_rules``),
+scoring scale and criteria (``scoring_setup``) and decline reasons
+(``decline_reasons``, which a new round starts with) are set on their own pages.
 
 Groups' answers to the round's own questions are stored under each question's
 key, so a key never changes for the life of the round (``settle_questions``).
@@ -21,7 +23,7 @@ from sqlalchemy.orm import Session
 from portal.errors import DomainError
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
-from portal.models.funding import LIVING_WAGE_PENCE, Fund, Neighbourhood, Round
+from portal.models.funding import LIVING_WAGE_PENCE, Fund, Round
 from portal.models.users import User
 from portal.plain_text import is_one_line
 from portal.services import audit
@@ -49,8 +51,6 @@ class RoundSettings:
     blind_review: bool
     second_approval_above_pence: int | None
     hourly_rate_pence: int | None
-    neighbourhood_ids: list[int]
-    eligibility: dict[str, Any]
     questions: dict[str, Any]
 
 
@@ -167,12 +167,7 @@ def save(session: Session, settings: RoundSettings, existing: Round | None = Non
     grant_round.blind_review = settings.blind_review
     grant_round.second_approval_above_pence = settings.second_approval_above_pence
     grant_round.hourly_rate_pence = settings.hourly_rate_pence or LIVING_WAGE_PENCE
-    grant_round.eligibility = settings.eligibility
     grant_round.questions = questions
-    with session.no_autoflush:  # the new round is not complete until every field is set
-        grant_round.neighbourhoods = list(
-            session.scalars(select(Neighbourhood).where(Neighbourhood.id.in_(settings.neighbourhood_ids)))
-        )
     session.add(grant_round)
     session.add(grant_round)
     session.flush()
@@ -209,7 +204,5 @@ def settings_of(grant_round: Round) -> RoundSettings:
         blind_review=grant_round.blind_review,
         second_approval_above_pence=grant_round.second_approval_above_pence,
         hourly_rate_pence=grant_round.hourly_rate_pence,
-        neighbourhood_ids=[n.id for n in grant_round.neighbourhoods],
-        eligibility=dict(grant_round.eligibility or {}),
         questions=dict(grant_round.questions or {}),
     )
