@@ -27,6 +27,7 @@ from portal.services.files.uploads import receive_upload, store_evidence
 from portal.services.people import totp
 from portal.services.people.passwords import hash_password
 from portal.services.programme import settings as programme_settings
+from portal.services.rounds import decline_reasons
 from portal.storage.base import Storage
 from tests.storage.sample_files import make_pdf
 
@@ -79,6 +80,7 @@ def make_round(
     questions: dict[str, Any] | None = None,
     neighbourhoods: list[Neighbourhood] | None = None,
     criteria: list[dict[str, Any]] | None = None,
+    scale: tuple[int, int] = (1, 5),
 ) -> Round:
     """A round, open now by default (opened a week ago, closes in four weeks).
 
@@ -109,11 +111,14 @@ def make_round(
         questions=questions,
         neighbourhoods=neighbourhoods or [],
         criteria=[Criterion(position=index, **spec) for index, spec in enumerate(criteria or [], start=1)],
+        scale_low=scale[0],
+        scale_high=scale[1],
     )
     session.add(grant_round)
     session.flush()
     if extra:
         add_own_questions(session, grant_round, extra)
+    decline_reasons.start_with_defaults(session, grant_round)
     return grant_round
 
 

@@ -32,7 +32,7 @@ from portal.services.people.passwords import hash_password
 from portal.services.places import neighbourhoods as places
 from portal.services.places.neighbourhoods import NeighbourhoodSettings
 from portal.services.programme import settings as programme_settings
-from portal.services.rounds import questions, setup
+from portal.services.rounds import eligibility_rules, questions, scoring_setup, setup
 from portal.storage import get_storage
 from portal.storage.base import Storage
 
@@ -371,23 +371,7 @@ def _settings(
         blind_review=False,
         second_approval_above_pence=second_approval_above_pence,
         hourly_rate_pence=hourly_rate_pence,
-        neighbourhood_ids=[n.id for n in neighbourhoods],
-        eligibility={
-            "requirements": [
-                "Your group works with people in one of the four neighbourhoods.",
-                "Your group's income is less than £250,000 a year.",
-                "The money is for activities that help people's health or wellbeing.",
-                "You do not need to be a registered charity: informal groups are welcome.",
-            ],
-            "income_bands": [
-                IncomeBand.UNDER_10K.value,
-                IncomeBand.FROM_10K_TO_50K.value,
-                IncomeBand.FROM_50K_TO_250K.value,
-            ],
-            "kinds": [kind.value for kind in OrganisationKind],
-        },
         questions=QUESTIONS,
-        criteria=[setup.CriterionSettings(**criterion) for criterion in CRITERIA],
     )
 
 
@@ -451,6 +435,8 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
     # This year's awards send a short halfway report as well as the end-of-grant report.
     report_schedules.add_round_report(session, grant_round, HALFWAY_REPORT, by=officer)
     _ask_own_questions(session, grant_round, officer)
+    _rules(session, officer, grant_round, neighbourhoods)
+    _scoring(session, officer, grant_round)
     return grant_round
 
 
@@ -485,7 +471,45 @@ def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourh
         by=officer,
     )
     _ask_own_questions(session, past, officer)
+    _rules(session, officer, past, neighbourhoods)
+    _scoring(session, officer, past)
     return past
+
+
+def _rules(session: Session, officer: User, grant_round: Round, neighbourhoods: list[Neighbourhood]) -> None:
+    """The demo scheme's rules, as an officer would set them on the round's Who can apply page."""
+    eligibility_rules.save_rules(
+        session,
+        grant_round,
+        eligibility_rules.EligibilityRules(
+            requirements=[
+                "Your group works with people in one of the four neighbourhoods.",
+                "Your group's income is less than £250,000 a year.",
+                "The money is for activities that help people's health or wellbeing.",
+                "You do not need to be a registered charity: informal groups are welcome.",
+            ],
+            income_bands=[
+                IncomeBand.UNDER_10K.value,
+                IncomeBand.FROM_10K_TO_50K.value,
+                IncomeBand.FROM_50K_TO_250K.value,
+            ],
+            kinds=[kind.value for kind in OrganisationKind],
+            neighbourhood_ids=[n.id for n in neighbourhoods],
+        ),
+        by=officer,
+    )
+
+
+def _scoring(session: Session, officer: User, grant_round: Round) -> None:
+    """The demo scheme's 1 to 5 scale and criteria, as an officer would set them on the Scoring page."""
+    scoring_setup.save_scoring(
+        session,
+        grant_round,
+        by=officer,
+        low=1,
+        high=5,
+        criteria=[scoring_setup.CriterionSettings(**criterion) for criterion in CRITERIA],
+    )
 
 
 def _close_past_round(session: Session, officer: User, past: Round, now: datetime) -> None:

@@ -71,6 +71,7 @@ QUESTIONS: dict[str, tuple[type[FlaskForm], str]] = {
     "income": (IncomeForm, "Include grants, donations and money from events in a normal year. An estimate is fine."),
     "purpose": (PurposeForm, "Choose all that apply."),
 }
+QUESTIONS_ORDER = list(QUESTIONS)
 SLUGS = "any(" + ", ".join(f"'{q}'" for q in QUESTIONS) + ")"
 
 
@@ -110,7 +111,16 @@ def question(slug: str, question: str) -> str | Response | tuple[str, int]:
     if closed:
         return closed
     answers = _answers(slug)
-    earlier = list(QUESTIONS)[: list(QUESTIONS).index(question)]
+    asked = eligibility.questions_for(grant_round)
+    if question not in asked:  # the round's rules do not need it
+        following = [q for q in asked if QUESTIONS_ORDER.index(q) > QUESTIONS_ORDER.index(question)]
+        target = following[0] if following else None
+        return redirect(
+            url_for("eligibility.question", slug=slug, question=target)
+            if target
+            else url_for("eligibility.result", slug=slug)
+        )
+    earlier = asked[: asked.index(question)]
     missing = next((q for q in earlier if q not in answers), None)
     if missing:
         return redirect(url_for("eligibility.question", slug=slug, question=missing))
@@ -120,7 +130,7 @@ def question(slug: str, question: str) -> str | Response | tuple[str, int]:
         value = form.answer.data
         answers[question] = normalise_postcode(value) if question == "postcode" else value
         _store(slug, answers)
-        following = list(QUESTIONS)[list(QUESTIONS).index(question) + 1 :]
+        following = asked[asked.index(question) + 1 :]
         target = next((q for q in following if q not in answers), None)
         if target:
             return redirect(url_for("eligibility.question", slug=slug, question=target))
@@ -143,33 +153,41 @@ def result(slug: str) -> str | Response:
     if closed:
         return closed
     answers = _answers(slug)
-    missing = eligibility.first_missing(answers)
+    missing = eligibility.first_missing(grant_round, answers)
     if missing:
         return redirect(url_for("eligibility.question", slug=slug, question=missing))
-    place = eligibility.neighbourhood_in_round(db.session, grant_round, answers["postcode"])
+    asked = eligibility.questions_for(grant_round)
+    # Only the answers to this round's questions count (another round may have asked more).
+    answers = {question: answers[question] for question in asked}
+    place = (
+        eligibility.neighbourhood_in_round(db.session, grant_round, answers["postcode"])
+        if "postcode" in asked
+        else None
+    )
     outcome = eligibility.check(
         grant_round, answers, neighbourhood=place.name if place else None, contact=programme_email()
     )
-    summary = [
+    rows = [
         {
             "key": "Postcode",
-            "value": answers["postcode"],
+            "value": answers.get("postcode", ""),
             "href": url_for("eligibility.question", slug=slug, question="postcode"),
         },
         {
             "key": "Kind of group",
-            "value": ORGANISATION_KIND_LABELS.get(answers["group"], ""),
+            "value": ORGANISATION_KIND_LABELS.get(answers.get("group", ""), ""),
             "href": url_for("eligibility.question", slug=slug, question="group"),
         },
         {
             "key": "Yearly income",
-            "value": INCOME_BAND_LABELS.get(answers["income"], ""),
+            "value": INCOME_BAND_LABELS.get(answers.get("income", ""), ""),
             "href": url_for("eligibility.question", slug=slug, question="income"),
         },
         {
             "key": "What the money is for",
-            "value": ", ".join(eligibility.PURPOSES.get(p, p) for p in answers["purpose"]),
+            "value": ", ".join(eligibility.PURPOSES.get(p, p) for p in answers.get("purpose") or []),
             "href": url_for("eligibility.question", slug=slug, question="purpose"),
         },
     ]
+    summary = [row for question, row in zip(QUESTIONS_ORDER, rows, strict=True) if question in asked]
     return render_template("eligibility/result.html", round=grant_round, outcome=outcome, summary=summary)

@@ -32,6 +32,7 @@ from portal.models.events import (
 )
 from portal.models.funding import (
     Criterion,
+    DeclineReason,
     Fund,
     LsoaDeprivation,
     Neighbourhood,
@@ -75,6 +76,7 @@ __all__ = [
     "Criterion",
     "Decision",
     "DecisionOutcome",
+    "DeclineReason",
     "Event",
     "EventAudience",
     "EventStatus",

@@ -123,6 +123,9 @@ class Round(Base):
     hourly_rate_pence: Mapped[int]
     # Which answers pass eligibility, e.g. {"income_bands": [...], "kinds": [...]}.
     eligibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The scoring scale: every criterion is scored from scale_low to scale_high.
+    scale_low: Mapped[int] = mapped_column(default=1, server_default="1")
+    scale_high: Mapped[int] = mapped_column(default=5, server_default="5")
     # Guidance and word limits per built-in application section (the round's own
     # questions are RoundSection and RoundQuestion rows).
     questions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -140,6 +143,15 @@ class Round(Base):
     )
     # No rows: the standing rules of which documents a group must upload.
     documents: Mapped[list[RoundDocument]] = relationship(cascade="all, delete-orphan", order_by="RoundDocument.kind")
+
+    decline_reasons: Mapped[list[DeclineReason]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="DeclineReason.position"
+    )
+
+    @property
+    def score_points(self) -> list[int]:
+        """Every point of the round's scoring scale, lowest first."""
+        return list(range(self.scale_low, self.scale_high + 1))
 
     def is_open(self, at: datetime | None = None) -> bool:
         at = at or utcnow()
@@ -162,7 +174,7 @@ class Criterion(Base):
     title: Mapped[str] = mapped_column(String(200))
     guidance: Mapped[str] = mapped_column(Text, default="")
     weight: Mapped[int] = mapped_column(default=1)
-    # {"1": "Little evidence of…", …, "5": "Strong evidence of…"}
+    # One for each point of the round's scale: {"1": "Little evidence of…", …, "5": "Strong evidence of…"}
     descriptors: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     comment_required: Mapped[bool] = mapped_column(default=False)
 
@@ -170,7 +182,28 @@ class Criterion(Base):
 
     @property
     def score_points(self) -> list[int]:
-        return sorted(int(point) for point in self.descriptors)
+        return self.round.score_points
+
+
+class DeclineReason(Base):
+    """A reason an officer can give a group whose application is declined, per round.
+
+    The code never changes once made, so decisions that stored it still read
+    correctly after the words are edited; a reason no longer offered is retired,
+    never deleted.
+    """
+
+    __tablename__ = "decline_reasons"
+    __table_args__ = (UniqueConstraint("round_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    words: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int]
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    round: Mapped[Round] = relationship(back_populates="decline_reasons")
 
 
 class LsoaDeprivation(Base):

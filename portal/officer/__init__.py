@@ -16,7 +16,10 @@ from portal.officer import (  # noqa: E402,F401  (registers the routes)
     panel_steps,
     panels,
     report_schedules,
+    round_decline_reasons,
     round_documents,
+    round_eligibility,
     round_questions,
+    round_scoring,
     rounds,
 )

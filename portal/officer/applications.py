@@ -221,6 +221,9 @@ def _decision_forms(item: Application, sent: dict[str, FlaskForm]) -> dict[str, 
     if "approve" not in sent:
         # Most awards are for what the group asked for, so the amount starts there.
         forms["approve"] = ApproveForm(formdata=None, amount=f"{item.amount_requested_pence // 100}")
+    decline_form = forms["decline"]
+    if isinstance(decline_form, DeclineForm):
+        decline_form.offering(item.round)
     return forms
 
 
@@ -228,6 +231,8 @@ def _act(application_id: int, action: str) -> Response | tuple[str, int]:
     """Run one decision from the application page and come back with its outcome."""
     item = _application_or_404(application_id)
     form = DECISION_FORMS[action]()
+    if isinstance(form, DeclineForm):
+        form.offering(item.round)
     valid = form.validate_on_submit()
     if "csrf_token" in form.errors:  # a stale or missing token is refused, as on every form
         abort(400)

@@ -11,8 +11,9 @@ from wtforms import Field, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.forms import CheckboxesField, strip
+from portal.models.funding import Round
 from portal.services.applications.form import parse_pounds
-from portal.services.awards.decisions import DECLINE_REASONS
+from portal.services.rounds import decline_reasons
 
 AMOUNT_FORMAT = "Enter the amount to award in pounds, like 1500"
 
@@ -62,10 +63,17 @@ class ApproveForm(FlaskForm):
 
 class DeclineForm(FlaskForm):
     # Whether a reason or feedback is given is the decision rule's to say (it is checked there, once).
-    reasons = CheckboxesField(
-        "Reasons to give the group", choices=[SelectChoice(code, words) for code, words in DECLINE_REASONS.items()]
-    )
+    reasons = CheckboxesField("Reasons to give the group", choices=[])
     feedback = TextAreaField("Feedback for the group (optional)", render_kw={"rows": 3})
+
+    def offering(self, grant_round: Round) -> DeclineForm:
+        self.reasons.choices = reason_choices(grant_round)
+        return self
+
+
+def reason_choices(grant_round: Round) -> list[SelectChoice]:
+    """The round's decline reasons, as the decline forms offer them."""
+    return [SelectChoice(reason.code, reason.words) for reason in decline_reasons.offered(grant_round)]
 
 
 class NoteForm(FlaskForm):

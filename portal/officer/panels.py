@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response as FlaskResponse
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -33,6 +35,7 @@ from portal.models.audit import AuditAction
 from portal.models.funding import Round
 from portal.models.panels import Panel, PanelMember
 from portal.officer import bp
+from portal.officer.decision_forms import reason_choices
 from portal.routing import parse_id
 from portal.services import audit
 from portal.services.awards import decisions
@@ -84,11 +87,14 @@ class DecideFromResultsForm(FlaskForm):
     # post the action, so neither is drawn by field().
     application = SelectMultipleField(coerce=int, validate_choice=False)
     action = StringField()
-    reasons = CheckboxesField(
-        "Reasons to give groups that are declined",
-        choices=[SelectChoice(code, words) for code, words in decisions.DECLINE_REASONS.items()],
-    )
+    reasons = CheckboxesField("Reasons to give groups that are declined", choices=[])
     feedback = TextAreaField("Feedback for declined groups (optional)", render_kw={"rows": 3})
+
+
+def _decide_form(grant_round: Round, **kwargs: Any) -> DecideFromResultsForm:
+    form = DecideFromResultsForm(**kwargs)
+    form.reasons.choices = reason_choices(grant_round)
+    return form
 
 
 def _round_or_404(round_id: int) -> Round:
@@ -227,7 +233,7 @@ def results_page(round_id: int) -> str:
         grant_round=grant_round,
         rows=rows,
         filters=ResultsFilterForm.showing(grant_round, chosen),
-        form=DecideFromResultsForm(formdata=None),
+        form=_decide_form(grant_round, formdata=None),
         choosable=undecided,
     )
 
@@ -236,7 +242,7 @@ def results_page(round_id: int) -> str:
 def decide_from_results(round_id: int) -> Response:
     """Approve or decline several applications from the ranked results, in rank order."""
     grant_round = _round_or_404(round_id)
-    form = DecideFromResultsForm()
+    form = _decide_form(grant_round)
     chosen = set(form.application.data or [])
     if not form.validate() or not chosen:
         flash("Choose at least one application.", "error")

@@ -7,9 +7,8 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
-from wtforms import Field, SelectChoice
+from wtforms import Field
 
 from portal.access import get_or_404
 from portal.errors import DomainError
@@ -19,12 +18,10 @@ from portal.formatting import UK, uk_time
 from portal.models.funding import Round
 from portal.officer import bp
 from portal.officer.round_forms import SECTION_TITLES, WORD_LIMITED, RoundForm
-from portal.routing import parse_id
-from portal.services.applications.eligibility import DEFAULT_EXCLUDED
 from portal.services.applications.form import DEFAULT_WORD_LIMITS, parse_pounds, parse_whole_number
 from portal.services.programme import settings as programme
-from portal.services.rounds import listing, setup
-from portal.services.rounds.setup import SECTION_KEYS, CriterionSettings, RoundSettings
+from portal.services.rounds import setup
+from portal.services.rounds.setup import SECTION_KEYS, RoundSettings
 
 
 def _moment(raw: str) -> datetime | None:
@@ -57,18 +54,6 @@ def read_form(form: RoundForm) -> RoundSettings:
         words = form.words(key)
         limit = parse_whole_number(words.data or "") if words is not None else None
         sections[key] = {"guidance": _text(form.guidance(key))} | ({"word_limit": limit} if limit else {})
-    criteria = [
-        CriterionSettings(
-            title=_text(entry.form.title)[:200],
-            guidance=_text(entry.form.guidance),
-            weight=parse_whole_number(entry.form.weight.data or "") or 0,
-            descriptors={p: _text(entry.form.point(p)) for p in setup.SCORE_POINTS},
-            comment_required=bool(entry.form.comment.data),
-        )
-        for entry in form.criterion
-        if _text(entry.form.title)
-    ]
-    requirements = [line.strip() for line in (form.requirements.data or "").splitlines() if line.strip()]
     decisions_by = form.decisions_by.data or ""
     return RoundSettings(
         fund_name=_text(form.fund_name),
@@ -85,21 +70,12 @@ def read_form(form: RoundForm) -> RoundSettings:
         blind_review=bool(form.blind_review.data),
         second_approval_above_pence=_pence(form.second_approval_above.data or ""),
         hourly_rate_pence=_pence(form.hourly_rate.data or ""),
-        neighbourhood_ids=[number for number in map(parse_id, form.neighbourhoods.data or []) if number],
-        eligibility={
-            "requirements": requirements,
-            "kinds": list(form.kinds.data or []),
-            "income_bands": list(form.income_bands.data or []),
-            "excluded_purposes": list(form.excluded_purposes.data or []),
-        },
         questions={"sections": sections},
-        criteria=criteria,
     )
 
 
 def form_data(settings: RoundSettings) -> dict[str, Any]:
     """What the form shows for a round's saved settings."""
-    eligibility = settings.eligibility
     sections = settings.questions.get("sections") or {}
     data: dict[str, Any] = {
         "fund_name": settings.fund_name,
@@ -113,28 +89,9 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
         "min_award": _pounds(settings.min_award_pence),
         "max_award": _pounds(settings.max_award_pence),
         "second_approval_above": _pounds(settings.second_approval_above_pence),
-        "neighbourhoods": [str(number) for number in settings.neighbourhood_ids],
-        "requirements": "\n".join(eligibility.get("requirements") or []),
-        "kinds": eligibility.get("kinds") or [],
-        "income_bands": eligibility.get("income_bands") or [],
-        "excluded_purposes": (
-            eligibility["excluded_purposes"]
-            if eligibility.get("excluded_purposes") is not None
-            else list(DEFAULT_EXCLUDED)
-        ),
         "reviews": "" if settings.reviews_per_application is None else str(settings.reviews_per_application),
         "blind_review": settings.blind_review,
         "hourly_rate": _pounds(settings.hourly_rate_pence or programme.current(db.session).hourly_rate_pence),
-        "criterion": [
-            {
-                "title": criterion.title,
-                "guidance": criterion.guidance,
-                "weight": str(criterion.weight),
-                "comment": criterion.comment_required,
-            }
-            | {f"point_{p}": criterion.descriptors.get(p, "") for p in setup.SCORE_POINTS}
-            for criterion in settings.criteria
-        ],
     }
     for key in SECTION_KEYS:
         section = sections.get(key) or {}
@@ -144,17 +101,12 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
     return data
 
 
-def _round_form(settings: RoundSettings | None, existing: Round | None = None) -> RoundForm:
+def _round_form(settings: RoundSettings | None) -> RoundForm:
     if request.method == "POST":
-        form = RoundForm()
-    else:
-        # A new round starts at the programme's hourly rate for panel members.
-        rate = _pounds(programme.current(db.session).hourly_rate_pence)
-        form = RoundForm(data=form_data(settings) if settings else {"hourly_rate": rate})
-    form.neighbourhoods.choices = [
-        SelectChoice(str(n.id), n.name) for n in listing.all_neighbourhoods(db.session, keeping=existing)
-    ]
-    return form
+        return RoundForm()
+    # A new round starts at the programme's hourly rate for panel members.
+    rate = _pounds(programme.current(db.session).hourly_rate_pence)
+    return RoundForm(data=form_data(settings) if settings else {"hourly_rate": rate})
 
 
 # The settings' names for what the form calls by another name.
@@ -170,16 +122,6 @@ FIELD_NAMES = {
 
 def _field_for(form: RoundForm, problem: str) -> Field:
     """The box a problem from setup.check (or a refused save) is about."""
-    with_titles = [entry.form for entry in form.criterion if _text(entry.form.title)]
-    if problem.startswith("criterion-") and problem.removeprefix("criterion-").isdigit():
-        index = int(problem.removeprefix("criterion-"))
-        if index < len(with_titles):
-            row = with_titles[index]
-            # A missing score point is shown at the first empty one; otherwise the weight is wrong.
-            empty = [row.point(p) for p in setup.SCORE_POINTS if not _text(row.point(p))]
-            return empty[0] if empty else row.weight
-    if problem in ("criteria", "criterion") or problem.startswith("criterion-"):
-        return with_titles[0].title if with_titles else form.criterion[0].form.title
     name = FIELD_NAMES.get(problem, problem)
     try:
         return form[name]
@@ -204,12 +146,11 @@ def _refused(
 ) -> tuple[str, int]:
     for name, message in problems.items():
         refuse(form, message, at=_field_for(form, name))
-    form.gather_list_errors()
     return _page(form, existing, status)
 
 
 def _submit(existing: Round | None) -> Response | tuple[str, int]:
-    form = _round_form(None, existing)
+    form = _round_form(None)
     if not form.validate_on_submit():
         abort(400)
     settings = read_form(form)
@@ -232,8 +173,8 @@ def new_round() -> Any:
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
 def edit_round(round_id: int) -> Any:
-    existing = get_or_404(Round, round_id, options=[selectinload(Round.criteria), selectinload(Round.neighbourhoods)])
+    existing = get_or_404(Round, round_id)
     if request.method == "POST":
         return _submit(existing)
     settings = setup.settings_of(existing)
-    return _page(_round_form(settings, existing), existing)
+    return _page(_round_form(settings), existing)

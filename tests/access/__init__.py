@@ -83,6 +83,7 @@ class World:
     award_a_id: int
     report_a_id: int
     round_id: int
+    decline_reason_id: int
     panel_id: int
     panel_member_id: int
     panel_application_id: int

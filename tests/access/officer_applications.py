@@ -5,6 +5,9 @@ from __future__ import annotations
 from tests.access import Arguments, Line, only
 
 OFFICERS = only("officer")
+SCORING = {"low": "0", "high": "2", "criterion-0-title": "Need", "criterion-0-weight": "1"} | {
+    f"criterion-0-points-{n}": f"Point {n}" for n in range(3)
+}
 
 MATRIX: dict[str, Line] = {
     "officer.applications": (lambda w: {"round_id": w.round_id}, OFFICERS),
@@ -36,6 +39,14 @@ MATRIX: dict[str, Line] = {
     "officer.audit_csv": (lambda w: {}, OFFICERS),
     "officer.new_round": (lambda w: {}, OFFICERS),
     "officer.edit_round": (lambda w: {"round_id": w.round_id}, OFFICERS),
+    "officer.round_eligibility": (lambda w: {"round_id": w.round_id}, OFFICERS, {"kinds": ["charity"]}),
+    "officer.round_scoring": (lambda w: {"round_id": w.round_id}, OFFICERS, SCORING),
+    "officer.round_decline_reasons": (lambda w: {"round_id": w.round_id}, OFFICERS, {"words": "Apply again"}),
+    "officer.change_decline_reason": (
+        lambda w: {"round_id": w.round_id, "reason_id": w.decline_reason_id},
+        OFFICERS,
+        {"reason-1-action": "up"},
+    ),
     "officer.award": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
     "officer.plan_payment": (lambda w: {"award_id": w.award_a_id}, OFFICERS, {"amount": "100", "due_on": "2027-01-31"}),
     "officer.record_payment": (lambda w: {"payment_id": w.payment_a_id}, OFFICERS, {"reference": "BACS-1"}),

@@ -44,7 +44,13 @@ def build_world(session: Session) -> World:
         "officer": make_user(session, email="officer@example.org", roles=(Role.OFFICER,)),
         "admin": make_user(session, email="admin@example.org", roles=(Role.ADMIN,)),
     }
-    open_round, second_round, past_round = make_round(session), make_round(session), make_round(session)
+    # The open round's rules need every eligibility question, so the checker asks each one.
+    open_round = make_round(
+        session,
+        neighbourhoods=[make_neighbourhood(session, districts=("WD24",))],
+        eligibility={"kinds": ["unconstituted", "charity"], "income_bands": ["under_10k", "10k_to_50k"]},
+    )
+    second_round, past_round = make_round(session), make_round(session)
     # A second member of group A, not one of the roles: the one removed by the members page.
     people["a_helper"] = make_user(session, email="helper@example.org")
     group_a = make_organisation(session, members=(people["applicant_a"], people["a_helper"]))
@@ -119,6 +125,7 @@ def build_world(session: Session) -> World:
         builder_round_id=builder_round.id,
         builder_section_id=builder_section.id,
         builder_question_id=builder_section.questions[0].id,
+        decline_reason_id=open_round.decline_reasons[0].id,
         panel_id=panel.id,
         panel_member_id=panel.members[0].id,
         panel_application_id=with_panel.id,

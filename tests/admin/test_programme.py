@@ -60,7 +60,7 @@ def test_a_new_install_shows_what_is_left_to_set_up(admin_client: FlaskClient) -
     page = response.get_data(as_text=True)
     for link in ("/admin/programme-settings", "/admin/users/new", "/admin/users"):
         assert f'href="{link}"' in page
-    # Setting up rounds and neighbourhoods is an officer's work: an admin who is not one is not sent to a page they cannot open.
+    # Rounds and neighbourhoods are an officer's work: an admin who is not one is not sent to pages they cannot open.
     assert 'href="/officer/rounds/new"' not in page
     assert 'href="/officer/neighbourhoods"' not in page
     # Admins reach it from every page.

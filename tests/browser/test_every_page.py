@@ -147,6 +147,12 @@ PAGES: dict[str, list[Visit]] = {
     "officer.remove_round_question": [
         officer(lambda w, x: {"round_id": w.builder_round_id, "question_id": w.builder_question_id})
     ],
+    "officer.round_eligibility": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.round_scoring": [
+        officer(lambda w, x: {"round_id": w.round_id}),
+        officer(lambda w, x: {"round_id": w.round_id, "low": "0", "high": "3"}),
+    ],
+    "officer.round_decline_reasons": [officer(lambda w, x: {"round_id": w.round_id})],
     "officer.applications": [
         officer(lambda w, x: {"round_id": w.round_id}),
         officer(lambda w, x: {"round_id": w.round_id, "queue": "too-few-reviewers"}),

@@ -15,8 +15,12 @@ from tests.fixtures.pages import page_text
 
 @pytest.fixture
 def slug(session: Session) -> str:
+    # Rules that need all four questions.
     make_round(
-        session, slug="spring", neighbourhoods=[make_neighbourhood(session, name="North Watford", districts=("WD24",))]
+        session,
+        slug="spring",
+        neighbourhoods=[make_neighbourhood(session, name="North Watford", districts=("WD24",))],
+        eligibility={"kinds": ["unconstituted", "charity"], "income_bands": ["under_10k", "10k_to_50k"]},
     )
     session.commit()
     return "spring"
@@ -86,15 +90,24 @@ def test_answers_are_kept_per_round(client: FlaskClient, session: Session, slug:
     make_round(session, slug="autumn")
     session.commit()
     answer_all(client, slug)
-    assert client.get("/rounds/autumn/check/result").headers["Location"] == "/rounds/autumn/check/postcode"
+    # Autumn has no neighbourhoods and funds every kind and size of group: it asks only the purpose.
+    assert client.get("/rounds/autumn/check/result").headers["Location"] == "/rounds/autumn/check/purpose"
     assert 'value="WD24 4AB"' in client.get(f"/rounds/{slug}/check/postcode").get_data(as_text=True)
 
 
-def test_a_round_with_no_neighbourhoods_takes_any_real_postcode(client: FlaskClient, session: Session) -> None:
-    make_round(session, slug="anywhere")
+def test_a_round_asks_only_what_its_rules_need(client: FlaskClient, session: Session) -> None:
+    make_round(session, slug="anywhere", eligibility={"income_bands": ["under_10k"]})
     session.commit()
-    answer_all(client, "anywhere", postcode="M1 1AE")
-    assert "Your group can apply" in page_text(client.get("/rounds/anywhere/check/result"))
+    base = "/rounds/anywhere/check"
+    # No neighbourhoods: no postcode; every kind of group: no kind.
+    assert client.get(f"{base}/postcode").headers["Location"] == f"{base}/income"
+    assert client.get(f"{base}/group").headers["Location"] == f"{base}/income"
+    assert client.post(f"{base}/income", data={"answer": "under_10k"}).headers["Location"] == f"{base}/purpose"
+    assert client.post(f"{base}/purpose", data={"answer": ["activities"]}).headers["Location"] == f"{base}/result"
+    text = page_text(client.get(f"{base}/result"))
+    assert "Your group can apply" in text
+    assert "Postcode" not in text
+    assert "Kind of group" not in text
 
 
 def test_closed_and_unknown_rounds(client: FlaskClient, session: Session) -> None:

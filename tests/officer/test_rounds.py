@@ -7,11 +7,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models.applications import ApplicationStatus
 from portal.models.audit import AuditEntry
 from portal.models.funding import Round
-from portal.models.panels import Review, Score
-from tests.factories import make_application, make_neighbourhood, make_organisation, make_round, make_user
+from portal.services.rounds.decline_reasons import DEFAULT_DECLINE_REASONS
+from tests.factories import make_round
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import error_summary_problems, form_values, page_text
 
@@ -29,23 +28,16 @@ def filled(**changes: object) -> dict[str, object]:
         "reviews": "3",
         "hourly_rate": "13.60",
         "second_approval_above": "3000",
-        "requirements": "Your group works in Watford.\nYour income is under £250,000.",
-        "kinds": ["unconstituted", "charity"],
-        "excluded_purposes": ["debts"],
         "guidance-idea": "Tell us in your own words.",
         "words-idea": "250",
-        "criterion-0-title": "Local need",
-        "criterion-0-weight": "3",
-        **{f"criterion-0-point-{p}": f"Point {p}" for p in range(1, 6)},
     }
     return form | changes
 
 
 def test_setting_up_a_round(signed_in: FlaskClient, session: Session) -> None:
-    place = make_neighbourhood(session, name="Central")
     session.commit()
     assert "Set up a round" in page_text(signed_in.get("/officer/rounds/new"))
-    response = signed_in.post("/officer/rounds/new", data=filled(neighbourhoods=[str(place.id)]))
+    response = signed_in.post("/officer/rounds/new", data=filled())
     assert response.status_code == 302
     grant_round = session.scalars(select(Round)).one()
     assert grant_round.slug == "spring-grants-2027"
@@ -56,11 +48,12 @@ def test_setting_up_a_round(signed_in: FlaskClient, session: Session) -> None:
     )
     assert grant_round.opens_at.hour == 9  # 1 March: UK time is GMT
     assert grant_round.closes_at.hour == 16  # 30 April: 5pm British Summer Time
-    assert grant_round.eligibility["excluded_purposes"] == ["debts"]
     assert grant_round.questions["sections"]["idea"] == {"guidance": "Tell us in your own words.", "word_limit": 250}
     assert "extra" not in grant_round.questions  # the round's own questions are made in the question builder
-    assert [c.title for c in grant_round.criteria] == ["Local need"]
-    assert [n.name for n in grant_round.neighbourhoods] == ["Central"]
+    # The scale and criteria are set on the Scoring page; decline reasons start with the defaults.
+    assert (grant_round.scale_low, grant_round.scale_high, grant_round.criteria) == (1, 5, [])
+    assert [r.code for r in grant_round.decline_reasons] == list(DEFAULT_DECLINE_REASONS)
+    assert grant_round.neighbourhoods == []
     assert session.scalars(select(AuditEntry.action)).all() == ["round created"]
 
 
@@ -72,8 +65,6 @@ def test_setting_up_a_round(signed_in: FlaskClient, session: Session) -> None:
         ({"closes_at": "2027-02-01T09:00"}, "The round must close after it opens"),
         ({"max_award": "100"}, "The largest award must be at least the smallest"),
         ({"budget": "lots"}, "Enter the total budget in pounds"),
-        ({"criterion-0-title": ""}, "Add at least one scoring criterion"),
-        ({"criterion-0-point-3": ""}, "Describe every score point (1 to 5) for Local need"),
         ({"slug": "Not OK!"}, "lower-case letters, numbers and hyphens"),
     ],
 )
@@ -109,30 +100,16 @@ def test_a_refused_save_keeps_what_was_typed(signed_in: FlaskClient, session: Se
     assert [q.key for q in grant_round.question_sections[0].questions] == ["q1"]
 
 
-def test_changing_a_round_and_locking_criteria_once_scored(signed_in: FlaskClient, session: Session) -> None:
+def test_changing_a_round_keeps_its_criteria(signed_in: FlaskClient, session: Session) -> None:
     grant_round = make_round(
         session, criteria=[{"title": "Need", "descriptors": {str(p): str(p) for p in range(1, 6)}}]
     )
     session.commit()
     page = signed_in.get(f"/officer/rounds/{grant_round.id}/edit").get_data(as_text=True)
     assert f'value="{grant_round.title}"' in page
-    signed_in.post(
-        f"/officer/rounds/{grant_round.id}/edit",
-        data=filled(title="Renamed", slug=grant_round.slug, **{"criterion-0-title": "Need"}),
-    )
+    assert f"/officer/rounds/{grant_round.id}/scoring" in page
+    assert f"/officer/rounds/{grant_round.id}/decline-reasons" in page
+    signed_in.post(f"/officer/rounds/{grant_round.id}/edit", data=filled(title="Renamed", slug=grant_round.slug))
     reread(session)
     assert grant_round.title == "Renamed"
-
-    application = make_application(
-        session, grant_round=grant_round, organisation=make_organisation(session), status=ApplicationStatus.WITH_PANEL
-    )
-    review = Review(application_id=application.id, panellist_id=make_user(session).id)
-    review.scores = [Score(criterion_id=grant_round.criteria[0].id, value=3)]
-    session.add(review)
-    session.commit()
-    refused = signed_in.post(
-        f"/officer/rounds/{grant_round.id}/edit",
-        data=filled(slug=grant_round.slug, **{"criterion-0-title": "Something else"}),
-    )
-    assert refused.status_code == 409
-    assert "criteria can no longer change" in page_text(refused)
+    assert [c.title for c in grant_round.criteria] == ["Need"]

@@ -23,6 +23,7 @@ from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.organisations import Membership, Organisation
 from portal.models.users import User
+from portal.services.applications import eligibility
 from portal.services.applications import form as form_rules
 from portal.services.applications.organisations import money_holder_names, needs_governing_document
 from portal.services.awards import bank_details
@@ -66,13 +67,27 @@ def checklist(session: Session, application: Application) -> list[Check]:
             not shared,
             shared,
         ),
-        Check(
-            "Works in one of the round's neighbourhoods",
-            organisation.neighbourhood_id in {n.id for n in application.round.neighbourhoods}
-            if application.round.neighbourhoods
-            else None,
-        ),
+        *eligibility_checks(application),
     ]
+
+
+def eligibility_checks(application: Application) -> list[Check]:
+    """The round's eligibility rules applied to the group's saved details, by the checker's own rule
+    (``eligibility.failed_rules``); a rule the round does not have does not apply."""
+    grant_round, organisation = application.round, application.organisation
+    asked = eligibility.questions_for(grant_round)
+    failed = eligibility.failed_rules(
+        grant_round,
+        in_area=organisation.neighbourhood_id in {n.id for n in grant_round.neighbourhoods},
+        kind=organisation.kind.value,
+        income_band=organisation.income_band.value if organisation.income_band else None,
+    )
+    rules = (
+        ("postcode", "Works in one of the round's neighbourhoods"),
+        ("group", "A kind of group the round funds"),
+        ("income", "A yearly income the round funds"),
+    )
+    return [Check(what, question not in failed if question in asked else None) for question, what in rules]
 
 
 def open_grants_of_fund(session: Session, application: Application) -> list[str]:

@@ -8,6 +8,11 @@ values that may apply; missing or empty means all) and ``excluded_purposes``
 (keys of ``PURPOSES`` the round does not fund; missing means
 ``DEFAULT_EXCLUDED``). Where a group may be is the round's neighbourhoods
 (``neighbourhood_in_round``).
+
+``questions_for`` says which questions a round's rules need (a round that funds
+every kind of group does not ask the kind, and so on), and ``failed_rules`` is
+the one place the rules are applied: by the public checker to a person's
+answers and by the officer's checklist to a group's saved details.
 """
 
 from __future__ import annotations
@@ -71,16 +76,57 @@ def neighbourhood_in_round(session: Session, grant_round: Round, postcode: str) 
     return place
 
 
-def first_missing(answers: dict[str, Any]) -> str | None:
-    """The first question not answered yet, so nobody skips ahead."""
-    return next((question for question in QUESTIONS if question not in answers), None)
+def questions_for(grant_round: Round) -> list[str]:
+    """The questions the round's rules need, in the order the checker asks them."""
+    needed = {
+        "postcode": bool(grant_round.neighbourhoods),
+        "group": allowed_kinds(grant_round) != {k.value for k in OrganisationKind},
+        "income": allowed_bands(grant_round) != {b.value for b in IncomeBand},
+        "purpose": bool(excluded_purposes(grant_round)),
+    }
+    return [question for question in QUESTIONS if needed[question]]
+
+
+def failed_rules(
+    grant_round: Round,
+    *,
+    in_area: bool | None = None,
+    kind: str | None = None,
+    income_band: str | None = None,
+    purposes: list[str] | None = None,
+) -> list[str]:
+    """The round's rules (named as its questions) that these facts break. A fact not known (None) is not judged,
+    and a rule the round does not have (not in ``questions_for``) is never broken."""
+    asked = questions_for(grant_round)
+    failed = []
+    if "postcode" in asked and in_area is False:
+        failed.append("postcode")
+    if "group" in asked and kind is not None and kind not in allowed_kinds(grant_round):
+        failed.append("group")
+    if "income" in asked and income_band is not None and income_band not in allowed_bands(grant_round):
+        failed.append("income")
+    if "purpose" in asked and purposes is not None and set(purposes) & set(excluded_purposes(grant_round)):
+        failed.append("purpose")
+    return failed
+
+
+def first_missing(grant_round: Round, answers: dict[str, Any]) -> str | None:
+    """The first of the round's questions not answered yet, so nobody skips ahead."""
+    return next((question for question in questions_for(grant_round) if question not in answers), None)
 
 
 def check(grant_round: Round, answers: dict[str, Any], *, neighbourhood: str | None, contact: str) -> Result:
     """The result for a complete set of answers. ``neighbourhood`` is where the postcode is, if in the round."""
     reasons = []
     names = sorted(n.name for n in grant_round.neighbourhoods)
-    if names and neighbourhood is None:
+    failed = failed_rules(
+        grant_round,
+        in_area=neighbourhood is not None if "postcode" in answers else None,
+        kind=answers.get("group"),
+        income_band=answers.get("income"),
+        purposes=answers.get("purpose"),
+    )
+    if "postcode" in failed:
         reasons.append(
             Reason(
                 f"The postcode {answers['postcode']} is not in the neighbourhoods this round funds: "
@@ -91,7 +137,7 @@ def check(grant_round: Round, answers: dict[str, Any], *, neighbourhood: str | N
                 f"write to {contact} and we will suggest who to ask.",
             )
         )
-    if answers["group"] not in allowed_kinds(grant_round):
+    if "group" in failed:
         allowed = [ORGANISATION_KIND_LABELS[OrganisationKind(k)].lower() for k in sorted(allowed_kinds(grant_round))]
         reasons.append(
             Reason(
@@ -102,7 +148,7 @@ def check(grant_round: Round, answers: dict[str, Any], *, neighbourhood: str | N
                 ),
             )
         )
-    if answers["income"] not in allowed_bands(grant_round):
+    if "income" in failed:
         reasons.append(
             Reason(
                 (
@@ -115,8 +161,8 @@ def check(grant_round: Round, answers: dict[str, Any], *, neighbourhood: str | N
                 ),
             )
         )
-    excluded = [p for p in answers["purpose"] if p in excluded_purposes(grant_round)]
-    if excluded:
+    excluded = [p for p in answers.get("purpose") or [] if p in excluded_purposes(grant_round)]
+    if "purpose" in failed:
         funded = [PURPOSES[p].lower() for p in PURPOSES if p not in excluded_purposes(grant_round) and p != "other"]
         reasons.append(
             Reason(

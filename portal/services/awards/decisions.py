@@ -43,18 +43,11 @@ from portal.services.applications import organisations
 from portal.services.awards import report_schedules
 from portal.services.messages import notify
 from portal.services.messages.links import absolute_url
+from portal.services.rounds import decline_reasons
 from portal.workflow import advance_application
 
 A = ApplicationStatus
 ALREADY_DECIDED = "A decision has already been made on this application."
-
-DECLINE_REASONS = {
-    "budget": "We had more good applications than money to fund them",
-    "fit": "The project did not fit what this round funds closely enough",
-    "need": "The application did not show enough local need",
-    "plan": "The plan or budget was not clear enough",
-    "already_funded": "Similar work in the area is already funded",
-}
 
 
 def _email_group(session: Session, application: Application, *, subject: str, template: str, **context: Any) -> None:
@@ -442,14 +435,17 @@ def decline(session: Session, application: Application, *, by: User, reasons: li
         raise DomainError(ALREADY_DECIDED)
     if application.status is not A.SCORED:
         raise DomainError("Only applications the panel has scored can be declined.")
-    chosen = [code for code in reasons if code in DECLINE_REASONS]
+    # Only the reasons the round offers now; words_for also reads retired ones, for past decisions.
+    offered = {reason.code for reason in decline_reasons.offered(application.round)}
+    chosen = [code for code in reasons if code in offered]
+    words_of = decline_reasons.words_for(application.round)
     if not chosen and not feedback.strip():
         raise DomainError("Choose at least one reason or write feedback for the group")
     # Declining replaces an approval still waiting for a second officer, and frees its money.
     drop_pending_approval(session, application, by=by, why="the application was declined instead")
     if _decided(session, application):
         raise DomainError(ALREADY_DECIDED)
-    words = [DECLINE_REASONS[code] + "." for code in chosen] + ([feedback.strip()] if feedback.strip() else [])
+    words = [words_of[code] + "." for code in chosen] + ([feedback.strip()] if feedback.strip() else [])
     decision = Decision(
         application_id=application.id,
         outcome=DecisionOutcome.DECLINE,

@@ -212,7 +212,7 @@ def round_results(
 
 def moderate(session: Session, application: Application, *, by: User, score: float, reason: str) -> ModeratedScore:
     """Record the panel meeting's moderated score; the reviews themselves are never changed."""
-    points = application.round.criteria[0].score_points if application.round.criteria else [1, 5]
+    points = application.round.score_points
     if not min(points) <= score <= max(points):
         raise DomainError(f"A moderated score must be between {min(points)} and {max(points)}")
     if not reason.strip():

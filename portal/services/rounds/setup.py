@@ -1,8 +1,10 @@
-"""Setting up a funding round: its dates, money, neighbourhoods, eligibility, guidance and scoring criteria.
+"""Setting up a funding round: its dates, money and the guidance for each section of its form.
 
 ``RoundSettings`` is what an officer fills in; ``check`` says what is wrong in
 plain words; ``save`` writes it (a new round, or changes to one) with an
-audit entry. Criteria cannot change once panel members have started scoring.
+audit entry. A round's eligibility rules and neighbourhoods (``eligibility_rules``),
+scoring scale and criteria (``scoring_setup``) and decline reasons
+(``decline_reasons``, which a new round starts with) are set on their own pages.
 
 The round's own sections and questions are made in the question builder
 (``rounds.questions``).
@@ -11,35 +13,24 @@ The round's own sections and questions are made in the question builder
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.models.audit import AuditAction
-from portal.models.funding import Criterion, Fund, Neighbourhood, Round
-from portal.models.panels import Score
+from portal.models.funding import Fund, Round
 from portal.models.users import User
 from portal.plain_text import is_one_line
 from portal.services import audit
 from portal.services.panels import scoring
 from portal.services.programme import settings as programme
+from portal.services.rounds import decline_reasons
 
 SECTION_KEYS = ("group", "idea", "benefit", "budget")
-MAX_CRITERIA = 6
-SCORE_POINTS = ("1", "2", "3", "4", "5")
-
-
-@dataclass
-class CriterionSettings:
-    title: str
-    guidance: str = ""
-    weight: int = 1
-    descriptors: dict[str, str] = field(default_factory=dict)
-    comment_required: bool = False
 
 
 @dataclass
@@ -58,10 +49,7 @@ class RoundSettings:
     blind_review: bool
     second_approval_above_pence: int | None
     hourly_rate_pence: int | None
-    neighbourhood_ids: list[int]
-    eligibility: dict[str, Any]
     questions: dict[str, Any]
-    criteria: list[CriterionSettings]
 
 
 def slugify(text: str) -> str:
@@ -107,21 +95,7 @@ def check(session: Session, settings: RoundSettings, existing: Round | None) -> 
         problems["reviews_per_application"] = "Enter how many panel members score each application: 1 to 10"
     if settings.hourly_rate_pence is None:
         problems["hourly_rate_pence"] = "Enter the panel's hourly rate in pounds, like 13.60"
-    if not settings.criteria:
-        problems["criteria"] = "Add at least one scoring criterion"
-    for index, criterion in enumerate(settings.criteria):
-        if any(not criterion.descriptors.get(point, "").strip() for point in SCORE_POINTS):
-            problems[f"criterion-{index}"] = f"Describe every score point (1 to 5) for {criterion.title}"
-        if not 1 <= criterion.weight <= 10:
-            problems[f"criterion-{index}"] = f"The weight of {criterion.title} must be 1 to 10"
     return problems
-
-
-def _scoring_started(session: Session, grant_round: Round) -> bool:
-    criterion_ids = [c.id for c in grant_round.criteria]
-    if not criterion_ids:
-        return False
-    return bool(session.scalar(select(func.count(Score.id)).where(Score.criterion_id.in_(criterion_ids))))
 
 
 def save(session: Session, settings: RoundSettings, existing: Round | None = None, *, by: User) -> Round:
@@ -150,36 +124,12 @@ def save(session: Session, settings: RoundSettings, existing: Round | None = Non
     grant_round.blind_review = settings.blind_review
     grant_round.second_approval_above_pence = settings.second_approval_above_pence
     grant_round.hourly_rate_pence = settings.hourly_rate_pence or programme.current(session).hourly_rate_pence
-    grant_round.eligibility = settings.eligibility
     grant_round.questions = settings.questions
-    with session.no_autoflush:  # the new round is not complete until every field is set
-        grant_round.neighbourhoods = list(
-            session.scalars(select(Neighbourhood).where(Neighbourhood.id.in_(settings.neighbourhood_ids)))
-        )
     session.add(grant_round)
-    criteria_changed = [
-        (c.title, c.guidance, c.weight, c.descriptors, c.comment_required) for c in grant_round.criteria
-    ] != [(c.title, c.guidance, c.weight, c.descriptors, c.comment_required) for c in settings.criteria]
-    if criteria_changed:
-        if existing is not None and _scoring_started(session, existing):
-            raise DomainError(
-                "Panel members have started scoring, so the criteria can no longer change.", field="criteria"
-            )
-        grant_round.criteria.clear()
-        session.flush()
-        grant_round.criteria.extend(
-            Criterion(
-                position=index,
-                title=c.title,
-                guidance=c.guidance,
-                weight=c.weight,
-                descriptors=c.descriptors,
-                comment_required=c.comment_required,
-            )
-            for index, c in enumerate(settings.criteria, start=1)
-        )
     session.add(grant_round)
     session.flush()
+    if existing is None:
+        decline_reasons.start_with_defaults(session, grant_round)
     audit.record(
         session,
         by,
@@ -211,11 +161,5 @@ def settings_of(grant_round: Round) -> RoundSettings:
         blind_review=grant_round.blind_review,
         second_approval_above_pence=grant_round.second_approval_above_pence,
         hourly_rate_pence=grant_round.hourly_rate_pence,
-        neighbourhood_ids=[n.id for n in grant_round.neighbourhoods],
-        eligibility=dict(grant_round.eligibility or {}),
         questions=dict(grant_round.questions or {}),
-        criteria=[
-            CriterionSettings(c.title, c.guidance, c.weight, dict(c.descriptors), c.comment_required)
-            for c in grant_round.criteria
-        ],
     )
