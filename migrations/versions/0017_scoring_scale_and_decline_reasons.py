@@ -13,7 +13,7 @@ Going down drops the table and the two columns: the code's own list is the
 one offered again, and decisions keep the codes and words they stored.
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0016
 Create Date: 2026-12-04
 
 """
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | Sequence[str] | None = "0012"
+down_revision: str | Sequence[str] | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -18,7 +18,7 @@ ROWS = {name: EARLIER_ROWS[name] for name in ("users", "organisations", "funds",
 
 def test_existing_rounds_get_the_old_scale_and_reasons(empty_database: str) -> None:  # noqa: F811
     config = alembic_config(empty_database)
-    command.upgrade(config, "0012")
+    command.upgrade(config, "0016")
     engine = make_engine(empty_database)
     insert_rows(engine, ROWS)
     round_ids = [row["id"] for row in ROWS["rounds"]]
@@ -37,7 +37,7 @@ def test_existing_rounds_get_the_old_scale_and_reasons(empty_database: str) -> N
         for position, (code, words) in enumerate(DEFAULT_DECLINE_REASONS.items(), start=1)
     ]
 
-    command.downgrade(config, "0012")
+    command.downgrade(config, "0016")
     with engine.connect() as connection:
         columns = connection.execute(text("SELECT * FROM rounds")).keys()
         rounds = connection.execute(text("SELECT count(*) FROM rounds")).scalar_one()
