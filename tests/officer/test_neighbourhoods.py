@@ -93,10 +93,12 @@ def test_retiring_and_reinstating(signed_in: FlaskClient, session: Session) -> N
     reread(session)
     assert place.retired
     assert "Retired" in page_text(signed_in.get("/officer/neighbourhoods"))
-    new_round_form = signed_in.get("/officer/rounds/new").get_data(as_text=True)
-    assert "Meriden" not in new_round_form
-    assert "Oxhey" in new_round_form
-    assert "Meriden" in signed_in.get(f"/officer/rounds/{old_round.id}/edit").get_data(as_text=True)
+    another_round = make_round(session)
+    session.commit()
+    offered = signed_in.get(f"/officer/rounds/{another_round.id}/eligibility").get_data(as_text=True)
+    assert "Meriden" not in offered
+    assert "Oxhey" in offered
+    assert "Meriden" in signed_in.get(f"/officer/rounds/{old_round.id}/eligibility").get_data(as_text=True)
 
     assert "Reinstate Meriden?" in page_text(signed_in.get(f"/officer/neighbourhoods/{place.id}/retire"))
     assert signed_in.post(f"/officer/neighbourhoods/{place.id}/retire").status_code == 302
