@@ -23,8 +23,9 @@ def config_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def _spooled_bodies() -> Iterator[None]:
-    """The test client spools a large request body to a temporary file it never closes: drop them quietly."""
+def _spooled_bodies(signed_in: FlaskClient) -> Iterator[None]:
+    """The test client spools a large request body to a temporary file it never closes: drop them quietly,
+    before the database is torn down (hence after ``signed_in``), or a collection there warns of them."""
     yield
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
