@@ -30,6 +30,7 @@ from portal.models.events import (
     Resource,
     ResourceKind,
 )
+from portal.models.funders import Funder, RoundFunder
 from portal.models.funding import (
     Criterion,
     Fund,
@@ -80,6 +81,7 @@ __all__ = [
     "Evidence",
     "EvidenceKind",
     "Fund",
+    "Funder",
     "ImportStatus",
     "IncomeBand",
     "InfoRequest",
@@ -111,6 +113,7 @@ __all__ = [
     "Role",
     "RoleGrant",
     "Round",
+    "RoundFunder",
     "RoundDocument",
     "RoundQuestion",
     "RoundSection",
