@@ -129,8 +129,6 @@ def load_config(
         "RETENTION_MONTHS": _int(env, "RETENTION_MONTHS", 24),
         "PORTAL_BASE_URL": (env.get("PORTAL_BASE_URL", "") or "http://127.0.0.1:5000").rstrip("/"),
         "GRANT_ID_PREFIX": env.get("GRANT_ID_PREFIX", "") or "anchoroffer",
-        # Who the 360Giving file names as funder and publisher (an org-id such as GB-CHC-1234567).
-        "FUNDER_ORG_ID": env.get("FUNDER_ORG_ID", "") or f"360G-{env.get('GRANT_ID_PREFIX', '') or 'anchoroffer'}",
         "PUBLISHER_NAME": env.get("PUBLISHER_NAME", "") or "Anchor Offer grants",
         "REQUIRE_TOTP": _bool(env.get("REQUIRE_TOTP"), default=production),
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30),

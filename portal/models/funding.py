@@ -18,7 +18,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, utcnow
-
 from portal.models.funders import Funder, RoundFunder, fund_funders
 
 if TYPE_CHECKING:

@@ -15,6 +15,7 @@ from wtforms import (
     Form,
     FormField,
     SelectChoice,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -48,7 +49,7 @@ for _point in SCORE_POINTS:
 
 
 class RoundForm(FlaskForm):
-    fund_name = StringField("Fund", default="Anchor Offer small grants")
+    fund_id = SelectField("Fund", validate_choice=False)
     title = StringField("Title")
     slug = StringField("Web address (optional)")
     summary = TextAreaField("Summary for the round page")

@@ -22,6 +22,7 @@ from portal.officer.round_forms import SECTION_TITLES, WORD_LIMITED, RoundForm
 from portal.routing import parse_id
 from portal.services.applications.eligibility import DEFAULT_EXCLUDED
 from portal.services.applications.form import DEFAULT_WORD_LIMITS, parse_pounds, parse_whole_number
+from portal.services.funders import funds
 from portal.services.rounds import listing, setup
 from portal.services.rounds.setup import SECTION_KEYS, CriterionSettings, RoundSettings
 
@@ -70,7 +71,7 @@ def read_form(form: RoundForm) -> RoundSettings:
     requirements = [line.strip() for line in (form.requirements.data or "").splitlines() if line.strip()]
     decisions_by = form.decisions_by.data or ""
     return RoundSettings(
-        fund_name=_text(form.fund_name),
+        fund_id=parse_id(form.fund_id.data or ""),
         title=_text(form.title),
         slug=_text(form.slug),
         summary=form.summary.data or "",
@@ -101,7 +102,7 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
     eligibility = settings.eligibility
     sections = settings.questions.get("sections") or {}
     data: dict[str, Any] = {
-        "fund_name": settings.fund_name,
+        "fund_id": str(settings.fund_id or ""),
         "title": settings.title,
         "slug": settings.slug,
         "summary": settings.summary,
@@ -146,6 +147,9 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
 def _round_form(settings: RoundSettings | None, existing: Round | None = None) -> RoundForm:
     data = form_data(settings) if settings else None
     form = RoundForm() if request.method == "POST" else RoundForm(data=data)
+    form.fund_id.choices = [SelectChoice("", "Choose a fund")] + [
+        SelectChoice(str(fund.id), fund.name) for fund in funds.all_funds(db.session)
+    ]
     form.neighbourhoods.choices = [
         SelectChoice(str(n.id), n.name) for n in listing.all_neighbourhoods(db.session, keeping=existing)
     ]

@@ -11,14 +11,24 @@ from portal.models.applications import ApplicationStatus
 from portal.models.audit import AuditEntry
 from portal.models.funding import Round
 from portal.models.panels import Review, Score
-from tests.factories import make_application, make_neighbourhood, make_organisation, make_round, make_user
+from tests.factories import make_application, make_fund, make_neighbourhood, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import error_summary_problems, form_values, page_text
 
 
+# The id of the fund every test here chooses (made by the fixture below).
+FUND: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def small_grants_fund(session: Session) -> None:
+    FUND["id"] = str(make_fund(session, name="Anchor Offer small grants").id)
+    session.commit()
+
+
 def filled(**changes: object) -> dict[str, object]:
     form: dict[str, object] = {
-        "fund_name": "Anchor Offer small grants",
+        "fund_id": FUND["id"],
         "title": "Spring grants 2027",
         "opens_at": "2027-03-01T09:00",
         "closes_at": "2027-04-30T17:00",
@@ -118,7 +128,9 @@ def test_changing_a_round_and_locking_criteria_once_scored(signed_in: FlaskClien
     assert f'value="{grant_round.title}"' in page
     signed_in.post(
         f"/officer/rounds/{grant_round.id}/edit",
-        data=filled(title="Renamed", slug=grant_round.slug, **{"criterion-0-title": "Need"}),
+        data=filled(
+            title="Renamed", slug=grant_round.slug, fund_id=str(grant_round.fund_id), **{"criterion-0-title": "Need"}
+        ),
     )
     reread(session)
     assert grant_round.title == "Renamed"
@@ -132,7 +144,31 @@ def test_changing_a_round_and_locking_criteria_once_scored(signed_in: FlaskClien
     session.commit()
     refused = signed_in.post(
         f"/officer/rounds/{grant_round.id}/edit",
-        data=filled(slug=grant_round.slug, **{"criterion-0-title": "Something else"}),
+        data=filled(slug=grant_round.slug, fund_id=str(grant_round.fund_id), **{"criterion-0-title": "Something else"}),
     )
     assert refused.status_code == 409
     assert "criteria can no longer change" in page_text(refused)
+
+
+def test_a_round_needs_a_fund_chosen_from_the_list(signed_in: FlaskClient, session: Session) -> None:
+    page = signed_in.get("/officer/rounds/new")
+    assert "Anchor Offer small grants" in page_text(page)
+    response = signed_in.post("/officer/rounds/new", data=filled(fund_id=""))
+    assert response.status_code == 200
+    assert "Choose the fund the round's money comes from" in page_text(response)
+    assert error_summary_problems(response.get_data(as_text=True)) == []
+    response = signed_in.post("/officer/rounds/new", data=filled(fund_id="999999"))
+    assert "Choose the fund the round's money comes from" in page_text(response)
+    assert session.scalars(select(Round)).first() is None
+
+
+def test_a_round_with_funders_keeps_its_fund(signed_in: FlaskClient, session: Session) -> None:
+    grant_round = make_round(session)  # its fund's funder puts in the budget
+    session.commit()
+    response = signed_in.post(
+        f"/officer/rounds/{grant_round.id}/edit", data=filled(title="Moved", slug=grant_round.slug)
+    )
+    assert response.status_code == 409
+    assert "Take them off “Funders for this round” before changing the fund" in page_text(response)
+    reread(session)
+    assert grant_round.title != "Moved"
