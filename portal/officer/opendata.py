@@ -66,11 +66,24 @@ def publish_awards(round_id: int) -> Response:
     return redirect(url_for("officer.open_data", round_id=grant_round.id))
 
 
+def _funders_missing(grant_round: Round) -> Response | None:
+    """Back to the open data page, saying which round or funder to fix, when the file cannot name its funders."""
+    try:
+        threesixty.check_publishable(db.session, grant_round.id)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("officer.open_data", round_id=grant_round.id))
+    return None
+
+
 @bp.get("/rounds/<int:round_id>/open-data/360giving.json")
 @writes_on_get
 @rate_limits.exports
 def threesixty_json(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
+    not_ready = _funders_missing(grant_round)
+    if not_ready is not None:
+        return not_ready
     publisher = threesixty.publisher_from(current_app.config)
     count = threesixty.published_count(db.session, grant_round)
     audit.record(
@@ -88,6 +101,9 @@ def threesixty_json(round_id: int) -> FlaskResponse:
 @rate_limits.exports
 def threesixty_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
+    not_ready = _funders_missing(grant_round)
+    if not_ready is not None:
+        return not_ready
     publisher = threesixty.publisher_from(current_app.config)
     count = threesixty.published_count(db.session, grant_round)
     audit.record(
