@@ -15,7 +15,6 @@ from tests.factories import make_application, make_fund, make_neighbourhood, mak
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import error_summary_problems, form_values, page_text
 
-
 # The id of the fund every test here chooses (made by the fixture below).
 FUND: dict[str, str] = {}
 
