@@ -140,7 +140,7 @@ def set_round_funders(session: Session, grant_round: Round, amounts: Mapping[int
             f"{_pounds(grant_round.budget_pence)}. Lower an amount or raise the budget.",
             field="amounts",
         )
-    existing = {row.funder_id: row for row in grant_round.funders}
+    existing = {row.funder.id: row for row in grant_round.funders}
     for funder_id, row in existing.items():
         if funder_id not in chosen:
             grant_round.funders.remove(row)
@@ -159,6 +159,15 @@ def round_funder_names(grant_round: Round) -> list[str]:
     """The names of the funders behind a round, largest amount first."""
     rows = sorted(grant_round.funders, key=lambda row: (-row.amount_pence, row.funder.name))
     return [row.funder.name for row in rows]
+
+
+def funded_by(grant_round: Round) -> str:
+    """ "Funded by Health charity and Watford Council." for the public round page; empty with no funders."""
+    names = round_funder_names(grant_round)
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Funded by {listed}."
 
 
 def all_funds(session: Session) -> list[Fund]:

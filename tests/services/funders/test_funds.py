@@ -95,3 +95,13 @@ def test_funders_of_another_fund_are_refused(session: Session, officer: User) ->
     make_fund(session, funders=[theirs])
     with pytest.raises(DomainError, match="Only the funders of this round's fund"):
         funds.set_round_funders(session, grant_round, {theirs.id: 100}, by=officer)
+
+
+def test_the_public_sentence_names_every_funder(session: Session, officer: User) -> None:
+    one, two, three = (make_funder(session, name=name) for name in ("One", "Two", "Three"))
+    grant_round = make_round(session, fund=make_fund(session, funders=[one, two, three]), budget_pence=1_000_000)
+    assert funds.funded_by(grant_round) == "Funded by One."
+    funds.set_round_funders(session, grant_round, {one.id: 100, two.id: 300, three.id: 200}, by=officer)
+    assert funds.funded_by(grant_round) == "Funded by Two, Three and One."
+    funds.set_round_funders(session, grant_round, {}, by=officer)
+    assert funds.funded_by(grant_round) == ""
