@@ -79,7 +79,7 @@ def _funders_missing(grant_round: Round) -> Response | None:
 @bp.get("/rounds/<int:round_id>/open-data/360giving.json")
 @writes_on_get
 @rate_limits.exports
-def threesixty_json(round_id: int) -> FlaskResponse:
+def threesixty_json(round_id: int) -> FlaskResponse | Response:
     grant_round = _round_or_404(round_id)
     not_ready = _funders_missing(grant_round)
     if not_ready is not None:
@@ -99,7 +99,7 @@ def threesixty_json(round_id: int) -> FlaskResponse:
 @bp.get("/rounds/<int:round_id>/open-data/360giving.csv")
 @writes_on_get
 @rate_limits.exports
-def threesixty_csv(round_id: int) -> FlaskResponse:
+def threesixty_csv(round_id: int) -> FlaskResponse | Response:
     grant_round = _round_or_404(round_id)
     not_ready = _funders_missing(grant_round)
     if not_ready is not None:

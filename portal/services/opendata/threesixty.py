@@ -123,7 +123,7 @@ def _day(value: datetime | date | None) -> str | None:
 FunderList = list[dict[str, str]]
 
 
-def _published_rounds(round_id: int | None) -> Select[tuple[int]]:
+def _published_rounds(round_id: int | None) -> Select[Any]:
     statement = select(Award.round_id).where(Award.published.is_(True), Award.status.in_(PUBLISHABLE)).distinct()
     return statement if round_id is None else statement.where(Award.round_id == round_id)
 
