@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from portal.cli.database import alembic_config
 from portal.infra.database import make_engine
 from portal.models.applications import ApplicationStatus
 from portal.models.base import utcnow
-from portal.models.funding import Round
+from portal.models.funding import Fund, Round
 from tests.factories import make_organisation, make_round
 from tests.fixtures.databases import scratch_postgres_database
 
@@ -38,7 +39,8 @@ def database_at_0008(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
 
 
 def a_round(session: Session, questions: list[tuple[str, str]], *answers: dict[str, Any]) -> int:
-    grant_round = make_round(session)
+    # A fund with no funders: this revision has no funders table (migration 0016 adds it).
+    grant_round = make_round(session, fund=Fund(name=f"Fund {uuid.uuid4().hex}"))
     # Set as rounds kept them then (the factory would make question builder rows, which this revision lacks).
     grant_round.questions = {"extra": [{"key": key, "question": text, "hint": ""} for key, text in questions]}
     session.flush()
