@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from portal.services.opendata import threesixty
@@ -15,9 +14,9 @@ from portal.services.opendata import threesixty
 
 def json_package(session: Session) -> Iterator[str]:
     """Every published award of every round, as the JSON data package."""
-    return threesixty.json_package(session, threesixty.publisher_from(current_app.config))
+    return threesixty.json_package(session, threesixty.publisher(session))
 
 
 def flat_csv(session: Session) -> Iterator[str]:
     """Every published award of every round, as the flat CSV."""
-    return threesixty.flat_csv(session, threesixty.publisher_from(current_app.config))
+    return threesixty.flat_csv(session, threesixty.publisher(session))

@@ -130,8 +130,6 @@ def load_config(
         # Declined, ineligible and withdrawn applications are anonymised this long after they end.
         "RETENTION_MONTHS": _int(env, "RETENTION_MONTHS", 24),
         "PORTAL_BASE_URL": base_url.rstrip("/"),
-        # Who the 360Giving file names as funder (an org-id such as GB-CHC-1234567).
-        "FUNDER_ORG_ID": env.get("FUNDER_ORG_ID", "") or f"360G-{env.get('GRANT_ID_PREFIX', '') or 'anchoroffer'}",
         "REQUIRE_TOTP": _bool(env.get("REQUIRE_TOTP"), default=production),
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int(env, "SESSION_ABSOLUTE_HOURS", 12),

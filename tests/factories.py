@@ -10,12 +10,14 @@ import io
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Application, ApplicationStatus, Evidence, EvidenceKind, InfoRequest
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
 from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus, Resource
+from portal.models.funders import Funder, RoundFunder
 from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
 from portal.models.organisations import Membership, Organisation, OrganisationKind
 from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, TimeActivity, TimeEntry
@@ -39,8 +41,26 @@ def _next() -> int:
     return _counter["n"]
 
 
-def make_fund(session: Session, *, name: str | None = None, funder_name: str = "Anchor Offer health charity") -> Fund:
-    fund = Fund(name=name or f"Test fund {_next()}", funder_name=funder_name)
+def make_funder(session: Session, *, name: str = "Anchor Offer health charity", org_id: str | None = None) -> Funder:
+    """The funder of that name (made the first time, with a 360G- org-id unless one is given)."""
+    funder = session.scalar(select(Funder).where(Funder.name == name))
+    if funder is None:
+        slug = "-".join(name.lower().split())
+        funder = Funder(name=name, org_id=org_id or f"360G-{slug}")
+        session.add(funder)
+        session.flush()
+    return funder
+
+
+def make_fund(
+    session: Session,
+    *,
+    name: str | None = None,
+    funder_name: str = "Anchor Offer health charity",
+    funders: list[Funder] | None = None,
+) -> Fund:
+    """A fund, funded by ``funders`` (by default the funder called ``funder_name``)."""
+    fund = Fund(name=name or f"Test fund {_next()}", funders=funders or [make_funder(session, name=funder_name)])
     session.add(fund)
     session.flush()
     return fund
@@ -114,6 +134,9 @@ def make_round(
         scale_low=scale[0],
         scale_high=scale[1],
     )
+    # Its fund's first funder puts in the whole budget, so its awards can be published.
+    if grant_round.fund.funders:
+        grant_round.funders = [RoundFunder(funder=grant_round.fund.funders[0], amount_pence=budget_pence)]
     session.add(grant_round)
     session.flush()
     if extra:

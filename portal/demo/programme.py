@@ -19,6 +19,7 @@ from portal.demo import grants as demo_grants
 from portal.demo import panel as demo_panel
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.base import utcnow
+from portal.models.funders import Funder
 from portal.models.funding import Fund, Neighbourhood, Round
 from portal.models.organisations import IncomeBand, Organisation, OrganisationKind
 from portal.models.panels import Panel
@@ -27,6 +28,7 @@ from portal.models.users import Role, User
 from portal.services.applications import lifecycle, organisations
 from portal.services.applications.form import BudgetLineInput
 from portal.services.awards import report_schedules
+from portal.services.funders import funds
 from portal.services.panels import membership
 from portal.services.people.passwords import hash_password
 from portal.services.places import neighbourhoods as places
@@ -344,6 +346,7 @@ def _neighbourhoods(session: Session, officer: User) -> dict[str, Neighbourhood]
 
 
 def _settings(
+    fund: Fund,
     slug: str,
     title: str,
     summary: str,
@@ -357,7 +360,7 @@ def _settings(
     """The demo scheme's settings, as an officer would enter them on the round page."""
     opens_at, closes_at, decisions_by = dates
     return setup.RoundSettings(
-        fund_name=FUND_NAME,
+        fund_id=fund.id,
         title=title,
         slug=slug,
         summary=summary,
@@ -375,17 +378,37 @@ def _settings(
     )
 
 
-def _fund(session: Session) -> Fund:
+# The demo's funders (made-up names; 360G- identifiers, as neither is in a register).
+FUNDERS = (
+    ("Anchor Offer health charity (demo)", "360G-anchoroffer-health-demo", 0.75),
+    ("Three Rivers community foundation (demo)", "360G-anchoroffer-threerivers-demo", 0.25),
+)
+
+
+def _fund(session: Session, officer: User) -> Fund:
+    """The demo fund and its two funders, set up as an officer would on the funds and funders pages."""
     fund = session.scalar(select(Fund).where(Fund.name == FUND_NAME))
-    if fund is None:
-        fund = Fund(
-            name=FUND_NAME,
-            funder_name="Anchor Offer health charity (demo)",
-            description="Small grants for grassroots groups improving health and wellbeing where they live.",
-        )
-        session.add(fund)
-        session.flush()
-    return fund
+    if fund is not None:
+        return fund
+    made = [
+        session.scalar(select(Funder).where(Funder.name == name))
+        or funds.create_funder(session, name, org_id, by=officer)
+        for name, org_id, _share in FUNDERS
+    ]
+    session.flush()
+    settings = funds.FundSettings(
+        FUND_NAME,
+        "Small grants for grassroots groups improving health and wellbeing where they live.",
+        tuple(funder.id for funder in made),
+    )
+    return funds.create_fund(session, settings, by=officer)
+
+
+def _fund_round(session: Session, officer: User, grant_round: Round) -> None:
+    """Each funder's share of the round's budget, as on the round's funders page."""
+    by_name = {funder.name: funder.id for funder in grant_round.fund.funders}
+    amounts = {by_name[name]: round(grant_round.budget_pence * share) for name, _id, share in FUNDERS}
+    funds.set_round_funders(session, grant_round, amounts, by=officer)
 
 
 HALFWAY_REPORT = report_schedules.ReportSettings(
@@ -403,7 +426,7 @@ HALFWAY_REPORT = report_schedules.ReportSettings(
 
 
 def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood], now: datetime) -> Round:
-    _fund(session)
+    fund = _fund(session, officer)
     grant_round = session.scalar(select(Round).where(Round.slug == ROUND_SLUG))
     if grant_round is not None:
         return grant_round
@@ -421,6 +444,7 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
     grant_round = setup.save(
         session,
         _settings(
+            fund,
             ROUND_SLUG,
             "Community grants 2026",
             summary,
@@ -432,6 +456,7 @@ def _round(session: Session, officer: User, neighbourhoods: list[Neighbourhood],
         ),
         by=officer,
     )
+    _fund_round(session, officer, grant_round)
     # This year's awards send a short halfway report as well as the end-of-grant report.
     report_schedules.add_round_report(session, grant_round, HALFWAY_REPORT, by=officer)
     _ask_own_questions(session, grant_round, officer)
@@ -454,11 +479,13 @@ def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourh
     past = session.scalar(select(Round).where(Round.slug == PAST_ROUND_SLUG))
     if past is not None:
         return past
+    fund = _fund(session, officer)
     session.flush()
     dates = (now - timedelta(days=400), now + timedelta(days=1), now - timedelta(days=280))
     past = setup.save(
         session,
         _settings(
+            fund,
             PAST_ROUND_SLUG,
             "Community grants 2025",
             "Last year's round, now closed.",
@@ -470,6 +497,7 @@ def _past_round(session: Session, officer: User, neighbourhoods: list[Neighbourh
         ),
         by=officer,
     )
+    _fund_round(session, officer, past)
     _ask_own_questions(session, past, officer)
     _rules(session, officer, past, neighbourhoods)
     _scoring(session, officer, past)

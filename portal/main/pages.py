@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.infra import database
 from portal.main import bp
 from portal.models.base import utcnow
+from portal.services.funders import funds
 from portal.services.messages.links import programme_email
 from portal.services.programme import settings as programme
 from portal.services.rounds import listing
@@ -45,6 +46,7 @@ def round_detail(slug: str) -> str:
         is_open=grant_round.is_open(now),
         opens_later=grant_round.opens_at > now,
         criteria_rows=criteria_rows,
+        funded_by=funds.funded_by(grant_round),
         start_url=url_for("auth.start", next=url_for("apply.new_application", slug=grant_round.slug)),
     )
 

@@ -30,6 +30,7 @@ from portal.models.events import (
     Resource,
     ResourceKind,
 )
+from portal.models.funders import Funder, RoundFunder
 from portal.models.funding import (
     Criterion,
     DeclineReason,
@@ -83,6 +84,7 @@ __all__ = [
     "Evidence",
     "EvidenceKind",
     "Fund",
+    "Funder",
     "ImportStatus",
     "IncomeBand",
     "InfoRequest",
@@ -116,6 +118,7 @@ __all__ = [
     "RoleGrant",
     "Round",
     "RoundDocument",
+    "RoundFunder",
     "RoundQuestion",
     "RoundSection",
     "Score",

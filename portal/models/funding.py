@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, utcnow
+from portal.models.funders import Funder, RoundFunder, fund_funders
 
 if TYPE_CHECKING:
     from portal.models.questions import RoundDocument, RoundSection
@@ -36,10 +37,13 @@ class Fund(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Kept from before funders had their own table: migration 0016 turned it
+    # into a Funder of the fund; nothing reads it now.
     funder_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     rounds: Mapped[list[Round]] = relationship(back_populates="fund", order_by="Round.opens_at")
+    funders: Mapped[list[Funder]] = relationship(secondary=fund_funders, order_by=Funder.name)
 
 
 class Neighbourhood(Base):
@@ -132,6 +136,7 @@ class Round(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     fund: Mapped[Fund] = relationship(back_populates="rounds")
+    funders: Mapped[list[RoundFunder]] = relationship(back_populates="round", cascade="all, delete-orphan")
     neighbourhoods: Mapped[list[Neighbourhood]] = relationship(
         secondary=round_neighbourhoods, order_by=Neighbourhood.name
     )

@@ -10,6 +10,7 @@ from portal.officer import (  # noqa: E402,F401  (registers the routes)
     audit_log,
     conflicts,
     events,
+    funds,
     home,
     neighbourhoods,
     opendata,

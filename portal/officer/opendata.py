@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Response as FlaskResponse
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectMultipleField
@@ -66,12 +66,25 @@ def publish_awards(round_id: int) -> Response:
     return redirect(url_for("officer.open_data", round_id=grant_round.id))
 
 
+def _funders_missing(grant_round: Round) -> Response | None:
+    """Back to the open data page, saying which round or funder to fix, when the file cannot name its funders."""
+    try:
+        threesixty.check_publishable(db.session, grant_round.id)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("officer.open_data", round_id=grant_round.id))
+    return None
+
+
 @bp.get("/rounds/<int:round_id>/open-data/360giving.json")
 @writes_on_get
 @rate_limits.exports
-def threesixty_json(round_id: int) -> FlaskResponse:
+def threesixty_json(round_id: int) -> FlaskResponse | Response:
     grant_round = _round_or_404(round_id)
-    publisher = threesixty.publisher(db.session, current_app.config)
+    not_ready = _funders_missing(grant_round)
+    if not_ready is not None:
+        return not_ready
+    publisher = threesixty.publisher(db.session)
     count = threesixty.published_count(db.session, grant_round)
     audit.record(
         db.session, acting_user(), AuditAction.OPEN_DATA_EXPORTED, grant_round, f"360Giving JSON, {count} grants"
@@ -86,9 +99,12 @@ def threesixty_json(round_id: int) -> FlaskResponse:
 @bp.get("/rounds/<int:round_id>/open-data/360giving.csv")
 @writes_on_get
 @rate_limits.exports
-def threesixty_csv(round_id: int) -> FlaskResponse:
+def threesixty_csv(round_id: int) -> FlaskResponse | Response:
     grant_round = _round_or_404(round_id)
-    publisher = threesixty.publisher(db.session, current_app.config)
+    not_ready = _funders_missing(grant_round)
+    if not_ready is not None:
+        return not_ready
+    publisher = threesixty.publisher(db.session)
     count = threesixty.published_count(db.session, grant_round)
     audit.record(
         db.session, acting_user(), AuditAction.OPEN_DATA_EXPORTED, grant_round, f"360Giving CSV, {count} grants"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -26,7 +27,7 @@ WORD_LIMITED = tuple(key for key in SECTION_KEYS if key != "budget")
 
 
 class RoundForm(FlaskForm):
-    fund_name = StringField("Fund", default="Anchor Offer small grants")
+    fund_id = SelectField("Fund", validate_choice=False)
     title = StringField("Title")
     slug = StringField("Web address (optional)")
     summary = TextAreaField("Summary for the round page")

@@ -8,7 +8,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import Field
+from wtforms import Field, SelectChoice
 
 from portal.access import get_or_404
 from portal.errors import DomainError
@@ -18,7 +18,9 @@ from portal.formatting import UK, uk_time
 from portal.models.funding import Round
 from portal.officer import bp
 from portal.officer.round_forms import SECTION_TITLES, WORD_LIMITED, RoundForm
+from portal.routing import parse_id
 from portal.services.applications.form import DEFAULT_WORD_LIMITS, parse_pounds, parse_whole_number
+from portal.services.funders import funds
 from portal.services.programme import settings as programme
 from portal.services.rounds import setup
 from portal.services.rounds.setup import SECTION_KEYS, RoundSettings
@@ -56,7 +58,7 @@ def read_form(form: RoundForm) -> RoundSettings:
         sections[key] = {"guidance": _text(form.guidance(key))} | ({"word_limit": limit} if limit else {})
     decisions_by = form.decisions_by.data or ""
     return RoundSettings(
-        fund_name=_text(form.fund_name),
+        fund_id=parse_id(form.fund_id.data or ""),
         title=_text(form.title),
         slug=_text(form.slug),
         summary=form.summary.data or "",
@@ -78,7 +80,7 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
     """What the form shows for a round's saved settings."""
     sections = settings.questions.get("sections") or {}
     data: dict[str, Any] = {
-        "fund_name": settings.fund_name,
+        "fund_id": str(settings.fund_id or ""),
         "title": settings.title,
         "slug": settings.slug,
         "summary": settings.summary,
@@ -103,10 +105,15 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
 
 def _round_form(settings: RoundSettings | None) -> RoundForm:
     if request.method == "POST":
-        return RoundForm()
-    # A new round starts at the programme's hourly rate for panel members.
-    rate = _pounds(programme.current(db.session).hourly_rate_pence)
-    return RoundForm(data=form_data(settings) if settings else {"hourly_rate": rate})
+        form = RoundForm()
+    else:
+        # A new round starts at the programme's hourly rate for panel members.
+        rate = _pounds(programme.current(db.session).hourly_rate_pence)
+        form = RoundForm(data=form_data(settings) if settings else {"hourly_rate": rate})
+    form.fund_id.choices = [SelectChoice("", "Choose a fund")] + [
+        SelectChoice(str(fund.id), fund.name) for fund in funds.all_funds(db.session)
+    ]
+    return form
 
 
 # The settings' names for what the form calls by another name.

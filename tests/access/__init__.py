@@ -111,6 +111,9 @@ class World:
     # A neighbourhood, and an import of reference data that failed with bad lines named.
     neighbourhood_id: int = 0
     reference_import_id: int = 0
+    # The open round's fund and its funder.
+    fund_id: int = 0
+    funder_id: int = 0
 
 
 Arguments = Callable[[World], dict[str, Any]]

@@ -142,4 +142,6 @@ def build_world(session: Session) -> World:
         conflict_id=conflict.id,
         neighbourhood_id=neighbourhood.id,
         reference_import_id=reference_import.id,
+        fund_id=open_round.fund_id,
+        funder_id=open_round.fund.funders[0].id,
     )

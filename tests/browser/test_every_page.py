@@ -200,6 +200,12 @@ PAGES: dict[str, list[Visit]] = {
     "officer.edit_neighbourhood": [officer(lambda w, x: {"neighbourhood_id": w.neighbourhood_id})],
     "officer.retire_neighbourhood": [officer(lambda w, x: {"neighbourhood_id": w.neighbourhood_id})],
     "officer.reference_data": [officer(lambda w, x: {})],
+    "officer.funds": [officer(lambda w, x: {})],
+    "officer.new_fund": [officer(lambda w, x: {})],
+    "officer.edit_fund": [officer(lambda w, x: {"fund_id": w.fund_id})],
+    "officer.new_funder": [officer(lambda w, x: {})],
+    "officer.edit_funder": [officer(lambda w, x: {"funder_id": w.funder_id})],
+    "officer.round_funders": [officer(lambda w, x: {"round_id": w.round_id})],
     # A finished import: one still running refreshes itself, which axe reports (the page offers a way to stop it).
     "officer.reference_import": [officer(lambda w, x: {"import_id": w.reference_import_id})],
     # Peer-learning events, for visitors and for a funded group.

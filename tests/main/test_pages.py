@@ -110,6 +110,7 @@ def test_round_page_explains_the_round(client: FlaskClient, session: Session) ->
     assert "Postcodes starting HP1, HP2, HP3" in text
     assert "between £500 and £5,000" in text
     assert "£60,000 to give in total" in text
+    assert "Funded by Anchor Offer health charity." in text
     assert "Local need" in text
     assert "3 of 5" in text
     assert "What you will need" in text

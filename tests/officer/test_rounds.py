@@ -10,14 +10,23 @@ from sqlalchemy.orm import Session
 from portal.models.audit import AuditEntry
 from portal.models.funding import Round
 from portal.services.rounds.decline_reasons import DEFAULT_DECLINE_REASONS
-from tests.factories import make_round
+from tests.factories import make_fund, make_round
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import error_summary_problems, form_values, page_text
+
+# The id of the fund every test here chooses (made by the fixture below).
+FUND: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def small_grants_fund(session: Session) -> None:
+    FUND["id"] = str(make_fund(session, name="Anchor Offer small grants").id)
+    session.commit()
 
 
 def filled(**changes: object) -> dict[str, object]:
     form: dict[str, object] = {
-        "fund_name": "Anchor Offer small grants",
+        "fund_id": FUND["id"],
         "title": "Spring grants 2027",
         "opens_at": "2027-03-01T09:00",
         "closes_at": "2027-04-30T17:00",
@@ -107,9 +116,34 @@ def test_changing_a_round_keeps_its_criteria(signed_in: FlaskClient, session: Se
     session.commit()
     page = signed_in.get(f"/officer/rounds/{grant_round.id}/edit").get_data(as_text=True)
     assert f'value="{grant_round.title}"' in page
-    assert f"/officer/rounds/{grant_round.id}/scoring" in page
-    assert f"/officer/rounds/{grant_round.id}/decline-reasons" in page
-    signed_in.post(f"/officer/rounds/{grant_round.id}/edit", data=filled(title="Renamed", slug=grant_round.slug))
+    signed_in.post(
+        f"/officer/rounds/{grant_round.id}/edit",
+        data=filled(title="Renamed", slug=grant_round.slug, fund_id=str(grant_round.fund_id)),
+    )
     reread(session)
     assert grant_round.title == "Renamed"
     assert [c.title for c in grant_round.criteria] == ["Need"]
+
+
+def test_a_round_needs_a_fund_chosen_from_the_list(signed_in: FlaskClient, session: Session) -> None:
+    page = signed_in.get("/officer/rounds/new")
+    assert "Anchor Offer small grants" in page_text(page)
+    response = signed_in.post("/officer/rounds/new", data=filled(fund_id=""))
+    assert response.status_code == 200
+    assert "Choose the fund the round's money comes from" in page_text(response)
+    assert error_summary_problems(response.get_data(as_text=True)) == []
+    response = signed_in.post("/officer/rounds/new", data=filled(fund_id="999999"))
+    assert "Choose the fund the round's money comes from" in page_text(response)
+    assert session.scalars(select(Round)).first() is None
+
+
+def test_a_round_with_funders_keeps_its_fund(signed_in: FlaskClient, session: Session) -> None:
+    grant_round = make_round(session)  # its fund's funder puts in the budget
+    session.commit()
+    response = signed_in.post(
+        f"/officer/rounds/{grant_round.id}/edit", data=filled(title="Moved", slug=grant_round.slug)
+    )
+    assert response.status_code == 409
+    assert "Take them off “Funders for this round” before changing the fund" in page_text(response)
+    reread(session)
+    assert grant_round.title != "Moved"

@@ -14,7 +14,7 @@ from portal.models.organisations import Organisation, OrganisationKind
 from portal.services.opendata import threesixty
 from tests.factories import make_round
 
-PUBLISHER = threesixty.Publisher(prefix="anchoroffer", name="Anchor Offer grants", funder_id="GB-CHC-1000000")
+PUBLISHER = threesixty.Publisher(prefix="anchoroffer", name="Anchor Offer grants")
 
 
 def add_awards(session: Session, round_id: int, count: int, start: int) -> None:

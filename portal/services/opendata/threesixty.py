@@ -29,7 +29,8 @@ from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
-from portal.models.funding import Fund, Neighbourhood, PostcodeLsoa, Round
+from portal.models.funders import Funder, RoundFunder
+from portal.models.funding import Neighbourhood, PostcodeLsoa, Round
 from portal.models.organisations import Organisation
 from portal.models.users import User
 from portal.services import audit
@@ -53,7 +54,10 @@ class Publisher:
 
     prefix: str
     name: str
-    funder_id: str
+
+    @property
+    def identifier(self) -> str:
+        return f"360G-{self.prefix}"
 
 
 def org_identifier(prefix: str, organisation_id: int, charity_number: str | None, company_number: str | None) -> str:
@@ -94,14 +98,12 @@ def _publishable_awards(round_id: int | None) -> Select[Any]:
             PostcodeLsoa.lsoa_code,
             Round.slug,
             Round.title,
-            Fund.name,
-            Fund.funder_name,
+            Round.id,
             Application.decided_at,
         )
         .join(Application, Application.id == Award.application_id)
         .join(Organisation, Organisation.id == Application.organisation_id)
         .join(Round, Round.id == Award.round_id)
-        .join(Fund, Fund.id == Round.fund_id)
         .outerjoin(Neighbourhood, Neighbourhood.id == Organisation.neighbourhood_id)
         .outerjoin(PostcodeLsoa, PostcodeLsoa.postcode == Organisation.postcode)
         .where(Award.published.is_(True), Award.status.in_(PUBLISHABLE))
@@ -119,7 +121,50 @@ def _day(value: datetime | date | None) -> str | None:
     return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
-def _grant(row: Sequence[Any], publisher: Publisher) -> dict[str, Any]:
+FunderList = list[dict[str, str]]
+
+
+def _published_rounds(round_id: int | None) -> Select[Any]:
+    statement = select(Award.round_id).where(Award.published.is_(True), Award.status.in_(PUBLISHABLE)).distinct()
+    return statement if round_id is None else statement.where(Award.round_id == round_id)
+
+
+def round_funders(session: Session, round_id: int | None = None) -> dict[int, FunderList]:
+    """The funders of each round with published awards, as 360Giving organisations, largest amount first."""
+    rows = session.execute(
+        select(RoundFunder.round_id, Funder.org_id, Funder.name)
+        .join(Funder, Funder.id == RoundFunder.funder_id)
+        .where(RoundFunder.round_id.in_(_published_rounds(round_id)))
+        .order_by(RoundFunder.round_id, RoundFunder.amount_pence.desc(), Funder.name)
+    ).all()
+    funders: dict[int, FunderList] = {}
+    for grant_round_id, org_id, name in rows:
+        funders.setdefault(grant_round_id, []).append({"id": org_id or "", "name": name})
+    return funders
+
+
+def check_funders(session: Session, round_ids: Sequence[int]) -> None:
+    """Refuse (DomainError naming the round) when a round has no funder yet, or a funder has no org-id."""
+    for grant_round in session.scalars(select(Round).where(Round.id.in_(round_ids)).order_by(Round.title)):
+        if not grant_round.funders:
+            raise DomainError(
+                f"{grant_round.title} has no funders yet. Name them on the round's "
+                "“Funders for this round” page before publishing its awards."
+            )
+        missing = sorted(row.funder.name for row in grant_round.funders if not row.funder.org_id)
+        if missing:
+            raise DomainError(
+                f"{', '.join(missing)}, a funder of {grant_round.title}, has no org-id yet. "
+                "Add it on the funder's page before publishing the round's awards."
+            )
+
+
+def check_publishable(session: Session, round_id: int | None = None) -> None:
+    """Refuse to write the file while a round in it has no funder, or a funder with no org-id."""
+    check_funders(session, list(session.scalars(_published_rounds(round_id))))
+
+
+def _grant(row: Sequence[Any], publisher: Publisher, funders: dict[int, FunderList]) -> dict[str, Any]:
     (
         _award_id,
         amount,
@@ -138,8 +183,7 @@ def _grant(row: Sequence[Any], publisher: Publisher) -> dict[str, Any]:
         lsoa,
         round_slug,
         round_title,
-        fund_name,
-        funder_name,
+        grant_round_id,
         decided_at,
     ) = row
     idea = (answers or {}).get("idea") or {}
@@ -165,7 +209,7 @@ def _grant(row: Sequence[Any], publisher: Publisher) -> dict[str, Any]:
         "awardDate": _day(decided_at or offered_at),
         "plannedDates": [planned],
         "recipientOrganization": [recipient],
-        "fundingOrganization": [{"id": publisher.funder_id, "name": funder_name or fund_name or publisher.name}],
+        "fundingOrganization": funders.get(grant_round_id, []),
         "grantProgramme": [{"code": round_slug, "title": round_title}],
         "fromOpenCall": "Yes",
     }
@@ -179,9 +223,10 @@ def _grant(row: Sequence[Any], publisher: Publisher) -> dict[str, Any]:
 
 
 def grants(session: Session, publisher: Publisher, round_id: int | None = None) -> Iterator[dict[str, Any]]:
-    """Each published award as a 360Giving grant, read in batches."""
+    """Each published award as a 360Giving grant, read in batches (check_publishable first)."""
+    funders = round_funders(session, round_id)
     for row in session.execute(_publishable_awards(round_id)):
-        yield _grant(row, publisher)
+        yield _grant(row, publisher, funders)
 
 
 def json_package(session: Session, publisher: Publisher, round_id: int | None = None) -> Iterator[str]:
@@ -198,7 +243,7 @@ def json_package(session: Session, publisher: Publisher, round_id: int | None = 
         "issued": now.date().isoformat(),
         "modified": now.isoformat(timespec="seconds"),
         "identifier": f"360G-{publisher.prefix}",
-        "publisher": {"name": publisher.name, "identifier": publisher.funder_id},
+        "publisher": {"name": publisher.name, "identifier": publisher.identifier},
         "license": LICENSE,
     }
     yield "],\n" + json.dumps(tail, ensure_ascii=False)[1:]
@@ -218,8 +263,6 @@ FLAT_HEADER = [
     "Recipient Org:Name",
     "Recipient Org:Charity Number",
     "Recipient Org:Company Number",
-    "Funding Org:Identifier",
-    "Funding Org:Name",
     "Grant Programme:Code",
     "Grant Programme:Title",
     "From An Open Call?",
@@ -230,9 +273,20 @@ FLAT_HEADER = [
 ]
 
 
-def flat_row(grant: dict[str, Any]) -> list[object]:
+def flat_header(funder_columns: int) -> list[str]:
+    """The flat layout's header, with a pair of columns for each funder (flattened the 360Giving way:
+    ``Funding Org:0:Identifier``, ``Funding Org:1:Identifier``, …), after the recipient's."""
+    at = FLAT_HEADER.index("Grant Programme:Code")
+    funders = [f"Funding Org:{n}:{part}" for n in range(funder_columns) for part in ("Identifier", "Name")]
+    return FLAT_HEADER[:at] + funders + FLAT_HEADER[at:]
+
+
+def flat_row(grant: dict[str, Any], funder_columns: int = 1) -> list[object]:
     recipient = grant["recipientOrganization"][0]
-    funder = grant["fundingOrganization"][0]
+    funders: list[object] = []
+    for n in range(funder_columns):
+        funder = grant["fundingOrganization"][n] if n < len(grant["fundingOrganization"]) else {}
+        funders += [funder.get("id", ""), funder.get("name", "")]
     programme = grant["grantProgramme"][0]
     planned = grant["plannedDates"][0]
     location = (grant.get("beneficiaryLocation") or [{}])[0]
@@ -250,8 +304,7 @@ def flat_row(grant: dict[str, Any]) -> list[object]:
         recipient["name"],
         recipient.get("charityNumber", ""),
         recipient.get("companyNumber", ""),
-        funder["id"],
-        funder["name"],
+        *funders,
         programme["code"],
         programme["title"],
         grant["fromOpenCall"],
@@ -264,7 +317,9 @@ def flat_row(grant: dict[str, Any]) -> list[object]:
 
 def flat_csv(session: Session, publisher: Publisher, round_id: int | None = None) -> Iterator[str]:
     """The 360Giving flat layout (one grant a row), safe to open in a spreadsheet."""
-    return csv_lines(FLAT_HEADER, (flat_row(grant) for grant in grants(session, publisher, round_id)))
+    columns = max((len(funders) for funders in round_funders(session, round_id).values()), default=1)
+    rows = (flat_row(grant, columns) for grant in grants(session, publisher, round_id))
+    return csv_lines(flat_header(columns), rows)
 
 
 @dataclass(frozen=True)
@@ -306,6 +361,8 @@ def choose(session: Session, grant_round: Round, award_ids: set[int], *, by: Use
             "Only awards the group has accepted can be published. Not accepted yet: " + ", ".join(not_ready) + "."
         )
     chosen = {i for i in award_ids if i in found}
+    if chosen:
+        check_funders(session, [grant_round.id])
     round_awards = select(Award.id).where(Award.round_id == grant_round.id).scalar_subquery()
     session.execute(
         update(Award)
@@ -329,8 +386,8 @@ def published_count(session: Session, grant_round: Round) -> int:
     )
 
 
-def publisher(session: Session, config: Any) -> Publisher:
-    """The publisher: the grant-ID prefix and publisher name from the programme settings,
-    the funder's org-id from ``FUNDER_ORG_ID``."""
+def publisher(session: Session) -> Publisher:
+    """The publisher: the grant-ID prefix and publisher name from the programme settings (each grant's
+    funders are its round's)."""
     settings = programme.current(session)
-    return Publisher(prefix=settings.grant_id_prefix, name=settings.publisher_name, funder_id=config["FUNDER_ORG_ID"])
+    return Publisher(prefix=settings.grant_id_prefix, name=settings.publisher_name)

@@ -35,7 +35,7 @@ SECTION_KEYS = ("group", "idea", "benefit", "budget")
 
 @dataclass
 class RoundSettings:
-    fund_name: str
+    fund_id: int | None
     title: str
     slug: str
     summary: str
@@ -59,6 +59,8 @@ def slugify(text: str) -> str:
 def check(session: Session, settings: RoundSettings, existing: Round | None) -> dict[str, str]:
     """Field name → what to fix. Empty when the settings can be saved."""
     problems: dict[str, str] = {}
+    if settings.fund_id is None or session.get(Fund, settings.fund_id) is None:
+        problems["fund_id"] = "Choose the fund the round's money comes from"
     if not settings.title.strip():
         problems["title"] = "Enter the round's title"
     elif not is_one_line(settings.title):
@@ -102,11 +104,14 @@ def save(session: Session, settings: RoundSettings, existing: Round | None = Non
     problems = check(session, settings, existing)
     if problems:
         raise DomainError("Fix the problems on the page: " + "; ".join(problems.values()))
-    with session.no_autoflush:
-        fund = session.scalar(select(Fund).where(Fund.name == settings.fund_name.strip()))
+    fund = session.get(Fund, settings.fund_id)
     if fund is None:
-        fund = Fund(name=settings.fund_name.strip() or "Anchor Offer small grants")
-        session.add(fund)
+        raise DomainError("Choose the fund the round's money comes from", field="fund_id")
+    if existing is not None and existing.fund_id != fund.id and existing.funders:
+        raise DomainError(
+            "The round's funders belong to its fund. Take them off “Funders for this round” before changing the fund.",
+            field="fund_id",
+        )
     grant_round = existing or Round(fund=fund)
     reviews_before = existing.reviews_per_application if existing is not None else None
     grant_round.fund = fund
@@ -147,7 +152,7 @@ def save(session: Session, settings: RoundSettings, existing: Round | None = Non
 def settings_of(grant_round: Round) -> RoundSettings:
     """The settings a round has now, to fill in the form."""
     return RoundSettings(
-        fund_name=grant_round.fund.name,
+        fund_id=grant_round.fund_id,
         title=grant_round.title,
         slug=grant_round.slug,
         summary=grant_round.summary,

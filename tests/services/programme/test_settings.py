@@ -131,13 +131,12 @@ def test_settings_are_read_once_per_app_context(app: Flask, session: Session) ->
 
 
 def test_the_open_data_publisher_comes_from_the_settings(app: Flask, session: Session) -> None:
-    assert threesixty.publisher(session, app.config).prefix == "anchoroffer"
+    assert threesixty.publisher(session).prefix == "anchoroffer"
     admin = make_user(session, roles=(Role.ADMIN,))
     settings.update(session, GOOD, by=admin)
 
-    publisher = threesixty.publisher(session, app.config)
+    publisher = threesixty.publisher(session)
     assert (publisher.prefix, publisher.name) == ("hertsgrants", "Hertfordshire Community Trust")
-    assert publisher.funder_id == app.config["FUNDER_ORG_ID"]
     assert threesixty.grant_identifier(publisher.prefix, "AO-2026-0001") == "360G-hertsgrants-AO-2026-0001"
 
 
