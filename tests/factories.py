@@ -106,7 +106,7 @@ def make_round(
 
     ``questions["extra"]`` (``[{"key", "question", "hint", "word_limit", "removed"}]``, as
     rounds kept their own questions before the question builder) becomes the round's
-    section keyed ``extra`` of long-text questions, as migration 0016 makes it.
+    section keyed ``extra`` of long-text questions, as migration 0014 makes it.
     """
     number = _next()
     questions = dict(questions or {})

@@ -37,7 +37,7 @@ class Fund(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
-    # Kept from before funders had their own table: migration 0016 turned it
+    # Kept from before funders had their own table: migration 0018 turned it
     # into a Funder of the fund; nothing reads it now.
     funder_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,4 @@
-"""Migration 0016 turns each fund's free-text funder name into a funder of that
+"""Migration 0018 turns each fund's free-text funder name into a funder of that
 fund, and going down keeps the funds' funder names as they were."""
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ ROWS = {
 
 def test_funder_names_become_funders_and_come_back(empty_database: str) -> None:  # noqa: F811
     config = alembic_config(empty_database)
-    command.upgrade(config, "0015")
+    command.upgrade(config, "0017")
     engine = make_engine(empty_database)
     insert_rows(engine, ROWS)
 
-    command.upgrade(config, "0016")
+    command.upgrade(config, "0018")
 
     with engine.connect() as connection:
         funders = connection.execute(text("SELECT id, name, org_id FROM funders ORDER BY name")).all()
@@ -45,7 +45,7 @@ def test_funder_names_become_funders_and_come_back(empty_database: str) -> None:
         ("Other grants", "Council"),
     ]
 
-    command.downgrade(config, "0015")
+    command.downgrade(config, "0017")
     with engine.connect() as connection:
         names = connection.execute(text("SELECT id, funder_name FROM funds ORDER BY id")).all()
         tables = set(inspect(connection).get_table_names())

@@ -144,7 +144,7 @@ def test_a_removed_question_keeps_its_answers_readable(session: Session, officer
     gone = questions.add_question(session, section, ask(QuestionKind.MONEY, "How much?"), by=officer)
     application = make_application(session, grant_round=grant_round, organisation=make_organisation(session))
     application.answers = {section.key: {kept.key: "Friends", gone.key: "12.5"}}
-    # Taken out after groups answered it (as migration 0016 brings such questions in).
+    # Taken out after groups answered it (as migration 0014 brings such questions in).
     gone.removed = True
     session.flush()
 
