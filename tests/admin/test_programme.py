@@ -49,10 +49,12 @@ def test_a_new_install_shows_what_is_left_to_set_up(admin_client: FlaskClient) -
 
     assert response.status_code == 200
     text = page_text(response)
-    assert "4 of 4 things are still to set up" in text
+    assert "6 of 6 things are still to set up" in text
     for missing in (
         "add the grants team's email address",
         "Add at least one grants officer",
+        "adds the fund the rounds' money comes from",
+        "Every funder needs its org-id",
         "adds the neighbourhoods the programme funds",
         "first round",
     ):
@@ -63,6 +65,7 @@ def test_a_new_install_shows_what_is_left_to_set_up(admin_client: FlaskClient) -
     # Rounds and neighbourhoods are an officer's work: an admin who is not one is not sent to pages they cannot open.
     assert 'href="/officer/rounds/new"' not in page
     assert 'href="/officer/neighbourhoods"' not in page
+    assert 'href="/officer/funds"' not in page
     # Admins reach it from every page.
     assert '<a href="/admin/">Admin</a>' in page
 
@@ -70,7 +73,7 @@ def test_a_new_install_shows_what_is_left_to_set_up(admin_client: FlaskClient) -
 def test_each_thing_set_up_is_ticked_off(admin_client: FlaskClient, session: Session) -> None:
     make_user(session, roles=(Role.OFFICER,), active=False)
     session.commit()
-    assert "4 of 4 things" in page_text(admin_client.get("/admin/")), "a deactivated officer does not count"
+    assert "6 of 6 things" in page_text(admin_client.get("/admin/")), "a deactivated officer does not count"
 
     admin_client.post("/admin/programme-settings", data=SETTINGS)
     make_user(session, roles=(Role.OFFICER,))
@@ -216,7 +219,7 @@ def test_first_run_one_command_then_the_admin_signs_in_and_sees_the_checklist(
     assert response.headers["Location"] == "/admin/"
     text = page_text(client.get("/admin/"))
     assert "Set up the programme" in text
-    assert "4 of 4 things are still to set up" in text
+    assert "6 of 6 things are still to set up" in text
 
 
 def test_without_a_privacy_contact_the_privacy_notice_names_the_grants_team(admin_client: FlaskClient) -> None:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from portal.models.funding import Neighbourhood, Round
+from portal.models.funders import Funder
+from portal.models.funding import Fund, Neighbourhood, Round
 from portal.models.users import Role, RoleGrant, User
 from portal.services.programme import settings
 
@@ -50,6 +51,25 @@ def officers(session: Session) -> ChecklistItem:
     )
 
 
+def a_fund(session: Session) -> ChecklistItem:
+    return ChecklistItem(
+        "A fund and its funders",
+        bool(session.scalar(select(exists().where(Fund.id.is_not(None))))),
+        "officer.funds",
+        "A grants officer adds the fund the rounds' money comes from and the funders behind it.",
+    )
+
+
+def funders_named(session: Session) -> ChecklistItem:
+    missing = session.scalar(select(exists().where(Funder.org_id.is_(None))))
+    return ChecklistItem(
+        "Funders' org-ids",
+        bool(session.scalar(select(exists().where(Funder.id.is_not(None))))) and not missing,
+        "officer.funds",
+        "Every funder needs its org-id (such as GB-CHC-1234567) before grants can be published as open data.",
+    )
+
+
 def neighbourhoods(session: Session) -> ChecklistItem:
     return ChecklistItem(
         "Neighbourhoods",
@@ -69,7 +89,14 @@ def a_round(session: Session) -> ChecklistItem:
     )
 
 
-CHECKS: tuple[Callable[[Session], ChecklistItem], ...] = (programme_details, officers, neighbourhoods, a_round)
+CHECKS: tuple[Callable[[Session], ChecklistItem], ...] = (
+    programme_details,
+    officers,
+    a_fund,
+    funders_named,
+    neighbourhoods,
+    a_round,
+)
 
 
 def setup_checklist(session: Session) -> list[ChecklistItem]:
