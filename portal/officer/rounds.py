@@ -169,6 +169,10 @@ def _submit(existing: Round | None) -> Response | tuple[str, int]:
     except DomainError as error:
         db.session.rollback()
         return _refused(form, settings, existing, {error.field or "title": error.message}, 409)
+    if existing is None:
+        # A new round's next steps (funders, who can apply, questions, scoring) are linked from its page.
+        flash(f"{saved.title} is saved. Now set up the rest of it from the pages listed here.", "success")
+        return redirect(url_for("officer.edit_round", round_id=saved.id))
     flash(f"{saved.title} is saved.", "success")
     return redirect(url_for("officer.home"))
 

@@ -49,6 +49,11 @@ def test_setting_up_a_round(signed_in: FlaskClient, session: Session) -> None:
     response = signed_in.post("/officer/rounds/new", data=filled())
     assert response.status_code == 302
     grant_round = session.scalars(select(Round)).one()
+    # The new round's page lists what is still to set up on pages of their own.
+    assert response.headers["Location"] == f"/officer/rounds/{grant_round.id}/edit"
+    page = page_text(signed_in.get(response.headers["Location"]))
+    assert "Now set up the rest of it" in page
+    assert "Funders for this round" in page
     assert grant_round.slug == "spring-grants-2027"
     assert (grant_round.budget_pence, grant_round.max_award_pence, grant_round.second_approval_above_pence) == (
         5_000_000,
