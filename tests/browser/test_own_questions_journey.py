@@ -1,5 +1,5 @@
 """A group applies on a phone to a round set up with the question builder, answering one question of
-each kind, in a round whose panel scores from 0 to 3; axe-core checks every page on the way."""
+each kind; its panel scores it from 0 to 3 and the officer sees it ranked. axe-core checks every page on the way."""
 
 from __future__ import annotations
 
@@ -18,11 +18,13 @@ from portal.models.applications import Application, ApplicationStatus, Evidence
 from portal.models.base import utcnow
 from portal.models.funding import Fund, Neighbourhood, Round
 from portal.models.organisations import IncomeBand
+from portal.models.panels import Review, Score
 from portal.models.questions import QuestionKind
 from portal.models.users import User
 from portal.services.rounds import eligibility_rules, questions, scoring_setup, setup
-from tests.browser.conftest import PHONE, assert_accessible
+from tests.browser.conftest import LAPTOP, PHONE, assert_accessible
 from tests.browser.test_smoke import emailed_code, no_sideways_scroll
+from tests.factories import make_application, make_assignment, make_organisation, make_panel
 from tests.fixtures.databases import reread
 from tests.storage.sample_files import make_pdf
 
@@ -220,3 +222,60 @@ def test_a_group_answers_a_question_of_each_kind_on_a_phone(
     assert page.get_by_label("Evenings").is_checked()
     assert page.get_by_label("Clay").is_checked()
     assert "plan.pdf" in page.locator("main").inner_text()
+
+
+def sign_in_by_code(page: Any, session: Session, start: str, email: str) -> None:
+    page.goto(start)
+    page.get_by_label("Email address").fill(email)
+    press(page, "Continue")
+    page.get_by_role("link", name=re.compile("code", re.IGNORECASE)).first.click()
+    page.get_by_label(re.compile("code", re.IGNORECASE)).fill(emailed_code(session, email))
+    press(page, "Sign in")
+
+
+def test_a_panellist_scores_on_the_rounds_own_scale_and_the_officer_sees_it_ranked(
+    live_server: str, new_page: Callable[..., Any], session: Session, makers_round: Round
+) -> None:
+    june = session.scalars(select(User).where(User.email == demo.PANELLISTS[0][0])).one()
+    application = make_application(
+        session,
+        grant_round=makers_round,
+        organisation=make_organisation(session, name="Leavesden Makers"),
+        status=ApplicationStatus.WITH_PANEL,
+        title="Make and mend",
+        amount_requested_pence=150_000,
+    )
+    panel = make_panel(session, grant_round=makers_round, name="Makers' panel", members=[june], onboarded=True)
+    make_assignment(session, application=application, panellist=june, panel=panel)
+    session.commit()
+
+    panellist = new_page(PHONE)
+    sign_in_by_code(panellist, session, live_server + "/sign-in?next=/panel/", june.email)
+    panellist.get_by_role("link", name=application.reference).click()
+    panellist.get_by_label(re.compile("^No, I do not know")).check()
+    press(panellist, "Continue")
+    checked(panellist)
+    # The round scores from 0 to 3: four points, each with its words.
+    local_need = panellist.get_by_role("group", name=re.compile("Local need"))
+    assert [radio.get_attribute("value") for radio in local_need.get_by_role("radio").all()] == ["0", "1", "2", "3"]
+    local_need.get_by_label(re.compile("^3")).check()
+    panellist.get_by_label("Fund", exact=True).check()
+    press(panellist, "Submit your review")
+    checked(panellist)
+    press(panellist, "Yes, submit my review")
+    assert "Your review (submitted)" in panellist.content()
+
+    reread(session)
+    assert list(session.scalars(select(Score.value).join(Review).where(Review.application_id == application.id))) == [3]
+
+    officer = new_page(LAPTOP)
+    officer.goto(live_server + "/staff/sign-in")
+    officer.get_by_label("Email address").fill(demo.OFFICER[0])
+    officer.get_by_label("Password").fill(demo.DEMO_STAFF_PASSWORD)
+    press(officer, "Continue")
+    officer.get_by_role("link", name="Panel results for Makers' grants 2027").click()
+    checked(officer)
+    results = officer.locator("main").inner_text()
+    assert application.reference in results
+    assert "on the round's scale of 0 to 3" in results
+    assert "3.00" in results
