@@ -25,19 +25,6 @@ from tests.fixtures.pages import error_summary_problems, page_text
 NEW_PASSWORD = "heron willow teapot"
 
 
-@pytest.fixture
-def admin(session: Session) -> User:
-    user = make_user(session, name="Alex Admin", email="alex@example.org", roles=(Role.ADMIN,), password="x" * 16)
-    session.commit()
-    return user
-
-
-@pytest.fixture
-def admin_client(client: FlaskClient, admin: User, sign_in_as: Any) -> FlaskClient:
-    sign_in_as(client, admin)
-    return client
-
-
 def link_in(message: OutboxMessage) -> str:
     found = re.search(r"https?://[^/\s]+(/staff/set-password/\S+)", body_to_send(message))
     assert found, message.body

@@ -21,19 +21,6 @@ from tests.fixtures.databases import count_queries, reread
 from tests.fixtures.pages import page_text
 
 
-@pytest.fixture
-def admin(session: Session) -> User:
-    user = make_user(session, name="Alex Admin", email="alex@example.org", roles=(Role.ADMIN,), password="x" * 16)
-    session.commit()
-    return user
-
-
-@pytest.fixture
-def admin_client(client: FlaskClient, admin: User, sign_in_as: Any) -> FlaskClient:
-    sign_in_as(client, admin)
-    return client
-
-
 def audit_actions(session: Session, user: User) -> list[tuple[str, int | None, str]]:
     reread(session)
     entries = session.scalars(

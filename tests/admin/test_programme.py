@@ -31,19 +31,6 @@ SETTINGS = {
 }
 
 
-@pytest.fixture
-def admin(session: Session) -> User:
-    user = make_user(session, name="Alex Admin", email="alex@example.org", roles=(Role.ADMIN,), password="x" * 16)
-    session.commit()
-    return user
-
-
-@pytest.fixture
-def admin_client(client: FlaskClient, admin: User, sign_in_as: Any) -> FlaskClient:
-    sign_in_as(client, admin)
-    return client
-
-
 def test_a_new_install_shows_what_is_left_to_set_up(admin_client: FlaskClient) -> None:
     response = admin_client.get("/admin/")
 
