@@ -6,6 +6,8 @@ started an application the pages show the questions read-only and say why.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -27,6 +29,35 @@ Page = str | Response | tuple[str, int]
 
 def _back(grant_round: Round) -> Response:
     return redirect(url_for("officer.round_questions", round_id=grant_round.id))
+
+
+def _move(grant_round: Round, move: Callable[[bool], None]) -> Response:
+    """A move up or down (a button in a form): refused moves are said on the list, nothing else changes."""
+    form = MoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        move(form.direction.data == "up")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return _back(grant_round)
+
+
+def _confirm_removal(grant_round: Round, what: str, remove: Callable[[], None], removed: str) -> Page:
+    """The page asking to confirm a removal, and the removal once confirmed."""
+    form = ButtonForm()
+    if request.method == "POST" and not form.validate():
+        abort(400)
+    if request.method == "POST":
+        try:
+            remove()
+        except DomainError as error:
+            refuse(form, error)
+            return render_template("officer/remove_question.html", grant_round=grant_round, form=form, what=what), 409
+        flash(removed, "success")
+        return _back(grant_round)
+    return render_template("officer/remove_question.html", grant_round=grant_round, form=form, what=what)
 
 
 def _section_of(grant_round: Round, section_id: int) -> RoundSection:
@@ -133,34 +164,19 @@ def edit_round_section(round_id: int, section_id: int) -> Page:
 def move_round_section(round_id: int, section_id: int) -> Response:
     grant_round = get_or_404(Round, round_id)
     section = _section_of(grant_round, section_id)
-    form = MoveForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        questions.move_section(db.session, section, up=form.direction.data == "up", by=acting_user())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    return _back(grant_round)
+    return _move(grant_round, lambda up: questions.move_section(db.session, section, up=up, by=acting_user()))
 
 
 @bp.route("/rounds/<int:round_id>/questions/sections/<int:section_id>/remove", methods=["GET", "POST"])
 def remove_round_section(round_id: int, section_id: int) -> Page:
     grant_round = get_or_404(Round, round_id)
     section = _section_of(grant_round, section_id)
-    form = ButtonForm()
-    what = f"the section {section.title} and its {len(section.questions)} questions"
-    if request.method == "POST" and not form.validate():
-        abort(400)
-    if request.method == "POST":
-        try:
-            questions.remove_section(db.session, section, by=acting_user())
-        except DomainError as error:
-            refuse(form, error)
-            return render_template("officer/remove_question.html", grant_round=grant_round, form=form, what=what), 409
-        flash(f"The section {section.title} is removed.", "success")
-        return _back(grant_round)
-    return render_template("officer/remove_question.html", grant_round=grant_round, form=form, what=what)
+    return _confirm_removal(
+        grant_round,
+        f"the section {section.title} and its {len(section.questions)} questions",
+        lambda: questions.remove_section(db.session, section, by=acting_user()),
+        f"The section {section.title} is removed.",
+    )
 
 
 def _question_page(
@@ -229,31 +245,16 @@ def edit_round_question(round_id: int, question_id: int) -> Page:
 def move_round_question(round_id: int, question_id: int) -> Response:
     grant_round = get_or_404(Round, round_id)
     question = _question_of(grant_round, question_id)
-    form = MoveForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        questions.move_question(db.session, question, up=form.direction.data == "up", by=acting_user())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    return _back(grant_round)
+    return _move(grant_round, lambda up: questions.move_question(db.session, question, up=up, by=acting_user()))
 
 
 @bp.route("/rounds/<int:round_id>/questions/<int:question_id>/remove", methods=["GET", "POST"])
 def remove_round_question(round_id: int, question_id: int) -> Page:
     grant_round = get_or_404(Round, round_id)
     question = _question_of(grant_round, question_id)
-    form = ButtonForm()
-    what = f"the question “{question.question}”"
-    if request.method == "POST" and not form.validate():
-        abort(400)
-    if request.method == "POST":
-        try:
-            questions.remove_question(db.session, question, by=acting_user())
-        except DomainError as error:
-            refuse(form, error)
-            return render_template("officer/remove_question.html", grant_round=grant_round, form=form, what=what), 409
-        flash(f"The question “{question.question}” is removed.", "success")
-        return _back(grant_round)
-    return render_template("officer/remove_question.html", grant_round=grant_round, form=form, what=what)
+    return _confirm_removal(
+        grant_round,
+        f"the question “{question.question}”",
+        lambda: questions.remove_question(db.session, question, by=acting_user()),
+        f"The question “{question.question}” is removed.",
+    )
