@@ -1,5 +1,5 @@
 """A group applies on a phone to a round set up with the question builder, answering one question of
-each kind; its panel scores it from 0 to 3 and the officer sees it ranked. axe-core checks every page on the way."""
+each kind; its panel scores it from 0 to 3 and the officer approves it. axe-core checks every page on the way."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session
 
 from portal.demo import programme as demo
 from portal.models.applications import Application, ApplicationStatus, Evidence
+from portal.models.awards import Award
 from portal.models.base import utcnow
 from portal.models.funding import Fund, Neighbourhood, Round
 from portal.models.organisations import IncomeBand
 from portal.models.panels import Review, Score
 from portal.models.questions import QuestionKind
 from portal.models.users import User
+from portal.services.awards import report_schedules
 from portal.services.rounds import eligibility_rules, questions, scoring_setup, setup
 from tests.browser.conftest import LAPTOP, PHONE, assert_accessible
 from tests.browser.test_smoke import emailed_code, no_sideways_scroll
@@ -233,7 +235,7 @@ def sign_in_by_code(page: Any, session: Session, start: str, email: str) -> None
     press(page, "Sign in")
 
 
-def test_a_panellist_scores_on_the_rounds_own_scale_and_the_officer_sees_it_ranked(
+def test_a_panellist_scores_on_the_rounds_own_scale_and_the_officer_approves(
     live_server: str, new_page: Callable[..., Any], session: Session, makers_round: Round
 ) -> None:
     june = session.scalars(select(User).where(User.email == demo.PANELLISTS[0][0])).one()
@@ -279,3 +281,16 @@ def test_a_panellist_scores_on_the_rounds_own_scale_and_the_officer_sees_it_rank
     assert application.reference in results
     assert "on the round's scale of 0 to 3" in results
     assert "3.00" in results
+
+    # The officer approves it: the offer carries the round's report schedule.
+    officer.get_by_role("link", name=re.compile(f"^{application.reference}")).first.click()
+    checked(officer)
+    officer.get_by_label("Amount to award in pounds").fill("1500")
+    press(officer, "Approve")
+    expect(officer.locator("body")).to_contain_text("Approved: the offer has gone to the group.")
+    reread(session)
+    award = session.scalars(select(Award).where(Award.application_id == application.id)).one()
+    assert award.amount_pence == 150_000
+    assert [item.title for item in award.schedule] == [
+        item.title for item in report_schedules.schedule_for(session, makers_round)
+    ]
