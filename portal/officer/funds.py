@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -54,18 +57,30 @@ def _fund_settings(form: FundForm) -> fund_rules.FundSettings:
     return fund_rules.FundSettings(form.name.data or "", form.description.data or "", ids)
 
 
+def _saved(form: FlaskForm, save: Callable[[], str]) -> Response | None:
+    """Runs ``save`` (which returns what to say once saved) and goes back to the funds page; a refusal is shown
+    on the form, with nothing saved and nothing typed lost."""
+    try:
+        message = save()
+    except DomainError as error:
+        db.session.rollback()
+        refuse(form, error)
+        return None
+    flash(message, "success")
+    return redirect(url_for("officer.funds"))
+
+
 @bp.route("/funds/new", methods=["GET", "POST"])
 def new_fund() -> Response | str:
     form = _fund_form(None)
     if form.validate_on_submit():
-        try:
-            made = fund_rules.create_fund(db.session, _fund_settings(form), by=acting_user())
-        except DomainError as error:
-            db.session.rollback()
-            refuse(form, error)
-        else:
-            flash(f"{made.name} is set up.", "success")
-            return redirect(url_for("officer.funds"))
+
+        def create() -> str:
+            return f"{fund_rules.create_fund(db.session, _fund_settings(form), by=acting_user()).name} is set up."
+
+        done = _saved(form, create)
+        if done is not None:
+            return done
     return render_template("officer/fund_form.html", form=form, fund=None)
 
 
@@ -74,14 +89,14 @@ def edit_fund(fund_id: int) -> Response | str:
     fund = get_or_404(Fund, fund_id)
     form = _fund_form(fund)
     if form.validate_on_submit():
-        try:
+
+        def change() -> str:
             fund_rules.change_fund(db.session, fund, _fund_settings(form), by=acting_user())
-        except DomainError as error:
-            db.session.rollback()
-            refuse(form, error)
-        else:
-            flash(f"{fund.name} is saved.", "success")
-            return redirect(url_for("officer.funds"))
+            return f"{fund.name} is saved."
+
+        done = _saved(form, change)
+        if done is not None:
+            return done
     return render_template("officer/fund_form.html", form=form, fund=fund)
 
 
@@ -89,14 +104,14 @@ def edit_fund(fund_id: int) -> Response | str:
 def new_funder() -> Response | str:
     form = FunderForm()
     if form.validate_on_submit():
-        try:
+
+        def create() -> str:
             made = fund_rules.create_funder(db.session, form.name.data or "", form.org_id.data or "", by=acting_user())
-        except DomainError as error:
-            db.session.rollback()
-            refuse(form, error)
-        else:
-            flash(f"{made.name} is added.", "success")
-            return redirect(url_for("officer.funds"))
+            return f"{made.name} is added."
+
+        done = _saved(form, create)
+        if done is not None:
+            return done
     return render_template("officer/funder_form.html", form=form, funder=None)
 
 
@@ -105,14 +120,14 @@ def edit_funder(funder_id: int) -> Response | str:
     funder = get_or_404(Funder, funder_id)
     form = FunderForm(data={"name": funder.name, "org_id": funder.org_id or ""})
     if form.validate_on_submit():
-        try:
+
+        def change() -> str:
             fund_rules.change_funder(db.session, funder, form.name.data or "", form.org_id.data or "", by=acting_user())
-        except DomainError as error:
-            db.session.rollback()
-            refuse(form, error)
-        else:
-            flash(f"{funder.name} is saved.", "success")
-            return redirect(url_for("officer.funds"))
+            return f"{funder.name} is saved."
+
+        done = _saved(form, change)
+        if done is not None:
+            return done
     return render_template("officer/funder_form.html", form=form, funder=funder)
 
 
