@@ -135,7 +135,8 @@ def _question_page(application_id: int, key: str) -> str | Response | tuple[str,
     if not form.validate():  # only the CSRF token can fail here
         return _render_section(application, key, specs, form, {}), 400
     values = values_from(form, specs)
-    upload_problems = _store_uploads(application, key, specs, form, values)
+    replaced: list[int] = []
+    upload_problems = _store_uploads(application, key, specs, form, values, replaced)
     try:
         lifecycle.save_answers(db.session, application, key, values, by=current_user, revision=form.revision_number())
     except StaleSection as stale:
@@ -143,6 +144,10 @@ def _question_page(application_id: int, key: str) -> str | Response | tuple[str,
     except DomainError as error:
         refuse(form, error.message)
         return _render_section(application, key, specs, form, {}), 409
+    for evidence_id in replaced:
+        evidence_rules.discard_replaced_answer_file(
+            db.session, get_storage(), application, evidence_id, by=current_user
+        )
     if upload_problems:  # the other answers are saved (so not an error status, which rolls back)
         problems = form_rules.section_problems(application, key) | upload_problems
         return _render_section(application, key, specs, form, problems, saved_now=True)
@@ -150,10 +155,16 @@ def _question_page(application_id: int, key: str) -> str | Response | tuple[str,
 
 
 def _store_uploads(
-    application: Application, key: str, specs: list[form_rules.FieldSpec], form: RevisionForm, values: dict[str, Any]
+    application: Application,
+    key: str,
+    specs: list[form_rules.FieldSpec],
+    form: RevisionForm,
+    values: dict[str, Any],
+    replaced: list[int],
 ) -> dict[str, str]:
     """Store each file chosen for a file question (checked by content, as on the documents page) and
-    answer the question with it; a question with no new file keeps the file it had. Question → problem."""
+    answer the question with it; a question with no new file keeps the file it had. Question → problem;
+    the files that new ones replace are added to ``replaced``."""
     saved = (application.answers or {}).get(key, {})
     problems: dict[str, str] = {}
     max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
@@ -174,6 +185,9 @@ def _store_uploads(
         except DomainError as error:  # refused by content or size, or the application can no longer change
             problems[spec.name] = error.message
         else:
+            before = saved.get(spec.name)
+            if isinstance(before, dict) and before.get("evidence_id"):
+                replaced.append(int(before["evidence_id"]))
             values[spec.name] = {"evidence_id": added.id, "filename": added.original_filename}
     return problems
 

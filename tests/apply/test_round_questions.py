@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from portal.models.applications import Application, Evidence, EvidenceKind
 from portal.models.users import User
 from portal.services.applications import lifecycle
+from portal.storage import get_storage
 from tests.factories import add_own_questions, make_organisation, make_round
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import error_summary_problems, page_text
@@ -128,3 +129,20 @@ def test_a_file_refused_by_its_content_keeps_the_other_answers(
 def test_a_section_the_round_does_not_have_is_not_found(signed_in: FlaskClient, draft: Application) -> None:
     assert signed_in.get(f"/applications/{draft.id}/more-questions/s9").status_code == 404
     assert signed_in.get(f"/applications/{draft.id}/more-questions/budget").status_code == 404
+
+
+def test_a_replaced_file_goes_from_the_application_and_from_storage(
+    signed_in: FlaskClient, session: Session, draft: Application
+) -> None:
+    url = f"/applications/{draft.id}/more-questions/s1"
+    first = {"revision": "0", "action": "later", "q9": (io.BytesIO(make_pdf()), "plan.pdf")}
+    assert signed_in.post(url, data=first, content_type="multipart/form-data").status_code == 302
+    old_key = session.scalars(select(Evidence.storage_key).where(Evidence.application_id == draft.id)).one()
+    assert get_storage().exists(old_key)
+
+    second = {"revision": "1", "action": "later", "q9": (io.BytesIO(make_pdf()), "new plan.pdf")}
+    assert signed_in.post(url, data=second, content_type="multipart/form-data").status_code == 302
+    reread(session)
+    [kept] = session.scalars(select(Evidence).where(Evidence.application_id == draft.id)).all()
+    assert draft.answers["s1"]["q9"] == {"evidence_id": kept.id, "filename": "new plan.pdf"}
+    assert not get_storage().exists(old_key)

@@ -28,7 +28,11 @@ NOT_CONFIRMED = "Not confirmed"
 CONFIRMED = "Confirmed"
 
 
-def shown_answer(spec: FieldSpec | None, value: Any) -> str:
+# Under blind review a file's name may name the group ("Hatfield Tea Club rules.pdf").
+FILE_NAME_WITHHELD = "A file (its name is not shown in blind review)"
+
+
+def shown_answer(spec: FieldSpec | None, value: Any, *, file_names: bool = True) -> str:
     """A stored answer in words: choices by their labels, ticks as confirmed or not."""
     tick = spec is not None and spec.kind == "tick"
     if isinstance(value, list):
@@ -46,7 +50,7 @@ def shown_answer(spec: FieldSpec | None, value: Any) -> str:
     if spec is not None and spec.kind == "date":
         return fields.shown_date(value)
     if isinstance(value, dict):  # a file: shown by its name
-        return str(value.get("filename") or "A file")
+        return str(value.get("filename") or "A file") if file_names else FILE_NAME_WITHHELD
     return str(value)
 
 
@@ -64,9 +68,15 @@ class AnswerSection:
     rows: list[AnswerRow]
 
 
-def answer_rows(application: Application, key: str, specs: Iterable[FieldSpec]) -> list[AnswerRow]:
+def answer_rows(
+    application: Application, key: str, specs: Iterable[FieldSpec], *, file_names: bool = True
+) -> list[AnswerRow]:
     return [
-        AnswerRow(spec.name, spec.label, shown_answer(spec, form_rules.answer(application, key, spec.name)))
+        AnswerRow(
+            spec.name,
+            spec.label,
+            shown_answer(spec, form_rules.answer(application, key, spec.name), file_names=file_names),
+        )
         for spec in specs
     ]
 
@@ -76,6 +86,7 @@ def answer_sections(
     keys: Iterable[str],
     *,
     fields: Callable[[Application, str], list[FieldSpec]] | None = None,
+    file_names: bool = True,
 ) -> list[AnswerSection]:
     """The answers of the given question sections, in words.
 
@@ -83,6 +94,7 @@ def answer_sections(
     this application answered them (what officers and the panel read); the
     group checking its draft passes ``fields=application_form.fields_for`` to
     see only what the form asks now. A section with no questions is left out.
+    A blind-review panel passes ``file_names=False``.
     """
     sections = []
     for key in keys:
@@ -90,5 +102,5 @@ def answer_sections(
         if form_rules.is_round_section(key) and not specs:
             continue
         title = form_rules.section_for(application.round, key).title
-        sections.append(AnswerSection(key, title, answer_rows(application, key, specs)))
+        sections.append(AnswerSection(key, title, answer_rows(application, key, specs, file_names=file_names)))
     return sections

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
@@ -25,6 +26,8 @@ from portal.services.files.uploads import ReceivedFile, delete_evidence, store_e
 from portal.services.panels import access
 from portal.services.rounds import documents
 from portal.storage.base import Storage
+
+log = logging.getLogger(__name__)
 
 # What the group is told the panel will see; never contact details, bank statements or governing documents.
 PANEL_SEES = frozenset({EvidenceKind.PHOTO})
@@ -231,3 +234,22 @@ def remove_evidence(
     if thumbnail:
         with contextlib.suppress(StorageUnavailable):
             storage.delete(thumbnail)
+
+
+def discard_replaced_answer_file(
+    session: Session, storage: Storage, application: Application, evidence_id: int, *, by: User
+) -> None:
+    """Remove the file a file question was answered with, now that a new file answers it.
+
+    The application keeps only the files it answers with. If storage is down the row
+    still goes (the answer no longer points at it) and the orphan sweep removes the
+    stored object later, so a replaced file never blocks saving the new one.
+    """
+    replaced = evidence_of(session, application, evidence_id)
+    if replaced is None:
+        return
+    key = replaced.storage_key
+    try:
+        remove_evidence(session, storage, application, replaced, by=by)
+    except StorageUnavailable:
+        log.warning("Stored object %s of a replaced answer file is left for the orphan sweep", key)

@@ -285,7 +285,9 @@ def what_panellist_reads(application: Application) -> PanelReading:
         group_description=str(description or ""),
         neighbourhood=neighbourhood.name if neighbourhood else None,
         sections=answers.answer_sections(
-            application, form_rules.answer_section_keys(application.round, PANEL_SECTIONS)
+            application,
+            form_rules.answer_section_keys(application.round, PANEL_SECTIONS),
+            file_names=not application.round.blind_review,
         ),
         budget=[(line.item, line.amount_pence) for line in application.budget_lines],
     )

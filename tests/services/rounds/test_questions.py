@@ -173,3 +173,19 @@ def test_officers_and_panellists_read_the_rounds_own_sections_in_order(session: 
         ("Your partners", ["The library"]),
         ("Your plans", ["27 March 2027"]),
     ]
+
+
+@pytest.mark.parametrize(("blind", "shown"), [(False, "Hatfield Tea Club rules.pdf"), (True, "A file (its name")])
+def test_a_blind_panel_reads_that_a_file_was_given_but_not_its_name(
+    session: Session, officer: User, blind: bool, shown: str
+) -> None:
+    grant_round = make_round(session)
+    grant_round.blind_review = blind
+    section = questions.add_section(session, grant_round, title="Your rules", by=officer)
+    rules = questions.add_question(session, section, ask(QuestionKind.FILE, "Your rules?"), by=officer)
+    application = make_application(session, grant_round=grant_round, organisation=make_organisation(session))
+    application.answers = {section.key: {rules.key: {"evidence_id": 1, "filename": "Hatfield Tea Club rules.pdf"}}}
+
+    [row] = next(s for s in access.what_panellist_reads(application).sections if s.key == section.key).rows
+    assert row.value.startswith(shown)
+    assert blind is ("Tea Club" not in row.value)
