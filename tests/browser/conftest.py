@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,9 @@ class Extra:
     submitted_id: int = 0
     closable_id: int = 0
     drafted_id: int = 0
+    # Two more reports of the accepted award: one sent (for the officer to read), one sent back with what to change.
+    sent_report_id: int = 0
+    returned_report_id: int = 0
 
 
 @pytest.fixture
@@ -166,6 +170,12 @@ def make_extra(session: Session, world: World) -> Extra:
     )
     award = make_award(session, application=accepted, status=AwardStatus.ACCEPTED)
     make_report(session, award=award)
+    sent, returned = (make_report(session, award=award, due_on=utcnow().date() + timedelta(days=d)) for d in (90, 120))
+    sent.answers = {"what_happened": "Twelve walks", "story": "June came every week", "learned": "Start in spring"}
+    sent.answers |= {"people": "30", "spend": {str(line.id): "40" for line in accepted.budget_lines}}
+    sent.people_reached, sent.spent_pence, sent.submitted_at, sent.times_sent = 30, 4_000, utcnow(), 1
+    returned.times_sent, returned.changes_requested_at = 1, utcnow()
+    returned.changes_message = "Tell us how many sessions you ran."
     # Paid once, then another member changed the account: the officer's award page shows an alert.
     bank_details.save_bank_details(
         session, award, BankDetails("Group A", "309457", "00733445"), by=world.people["applicant_a"]
@@ -219,6 +229,8 @@ def make_extra(session: Session, world: World) -> Extra:
         submitted_id=submitted.id,
         closable_id=closable.id,
         drafted_id=drafted.id,
+        sent_report_id=sent.id,
+        returned_report_id=returned.id,
     )
 
 

@@ -143,7 +143,7 @@ def _answers_to_read(by: User, now: datetime) -> ColumnElement[bool]:
 
 def _unread_report() -> ColumnElement[bool]:
     """For a MonitoringReport row: sent, and nobody has read it."""
-    return and_(MonitoringReport.submitted_at.is_not(None), MonitoringReport.reviewed_at.is_(None))
+    return and_(MonitoringReport.submitted_at.is_not(None), MonitoringReport.accepted_at.is_(None))
 
 
 def _report_to_read() -> ColumnElement[bool]:

@@ -188,7 +188,7 @@ def test_reports_payments_and_changed_bank_details(session: Session, me: User, g
     make_report(session, award=reporting).submitted_at = utcnow()
     read = funded(session, grant_round, "Read", AwardStatus.PAID)
     report = make_report(session, award=read)
-    report.submitted_at = report.reviewed_at = utcnow()
+    report.submitted_at = report.accepted_at = utcnow()
 
     due = funded(session, grant_round, "Due soon")
     due.payments = [Payment(amount_pence=80_000, due_on=today + timedelta(days=5))]
