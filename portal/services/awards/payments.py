@@ -18,7 +18,6 @@ from portal.models.users import User
 from portal.services import audit
 from portal.services.applications import organisations
 from portal.services.awards import closing, decisions
-from portal.services.awards.reports import in_sentence
 from portal.services.messages import notify
 from portal.workflow import LIVE_AWARD_STATES, advance_award
 
@@ -48,7 +47,7 @@ def plan_payment(
     payment = Payment(award=award, amount_pence=amount_pence, due_on=due_on, held_until=held_until)
     session.add(payment)
     session.flush()
-    held = f", held until the {in_sentence(held_until.title)} is accepted" if held_until is not None else ""
+    held = f", {held_message(held_until).lower()}" if held_until is not None else ""
     audit.record(
         session, by, AuditAction.PAYMENT_PLANNED, award, f"{pounds(amount_pence)} due {due_on.isoformat()}{held}"
     )
@@ -68,7 +67,8 @@ def payment_held_by(payment: Payment) -> ReportScheduleItem | None:
 
 def held_message(item: ReportScheduleItem) -> str:
     """How a hold reads on the award page and in a refusal."""
-    return f"Held until the {in_sentence(item.title)} is accepted"
+    # The report's name as the officer wrote it: payments are for staff, who named it.
+    return f"Held until the {item.title} is accepted"
 
 
 def record_payment(session: Session, payment: Payment, *, by: User, reference: str) -> None:
