@@ -18,7 +18,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from portal.models.applications import Application, ApplicationStatus
+from portal.models.applications import Application, ApplicationStatus, BudgetLine
 from portal.models.awards import AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.funding import Round
@@ -168,6 +168,7 @@ def make_extra(session: Session, world: World) -> Extra:
     accepted = make_application(
         session, grant_round=make_round(session), organisation=group_a, status=ApplicationStatus.APPROVED
     )
+    accepted.budget_lines = [BudgetLine(position=1, item="Walk leader training", amount_pence=75_000)]
     award = make_award(session, application=accepted, status=AwardStatus.ACCEPTED)
     make_report(session, award=award)
     sent, returned = (make_report(session, award=award, due_on=utcnow().date() + timedelta(days=d)) for d in (90, 120))
