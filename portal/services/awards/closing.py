@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from portal.models.audit import AuditAction
@@ -35,7 +36,19 @@ def may_close(award: Award) -> bool:
 
 
 def close_if_finished(session: Session, award: Award, *, by: User) -> bool:
-    """Close the award when ``may_close`` says it is finished. True when this closed it."""
+    """Close the award when ``may_close`` says it is finished. True when this closed it.
+
+    The award's row is held first and its reports and payments read afresh, so two officers accepting
+    its last two reports at once (or one paying as the other accepts) are taken in turn: whichever
+    goes second sees the first's step and closes the award."""
+    session.execute(
+        update(Award)
+        .where(Award.id == award.id)
+        .values(status=Award.status)
+        .execution_options(synchronize_session=False)
+    )
+    for row in (award, *award.reports, *award.payments):
+        session.expire(row)
     if not may_close(award):
         return False
     for step in _STEPS_TO_CLOSED[award.status]:
