@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.formatting import pounds
 from portal.infra.database import rowcount
 from portal.models.audit import AuditAction
-from portal.models.awards import Award, AwardStatus, Payment
+from portal.models.awards import Award, AwardStatus, MonitoringReport, Payment
 from portal.models.base import utcnow
 from portal.models.reporting import ReportScheduleItem
 from portal.models.users import User
@@ -63,6 +63,16 @@ def payment_held_by(payment: Payment) -> ReportScheduleItem | None:
     if item.report is not None and item.report.accepted_at is not None:
         return None
     return item
+
+
+def free_to_pay() -> ColumnElement[bool]:
+    """``payment_held_by`` for a Payment row in a query: not held, or its report has been accepted."""
+    accepted = (
+        select(ReportScheduleItem.id)
+        .join(MonitoringReport, MonitoringReport.id == ReportScheduleItem.report_id)
+        .where(ReportScheduleItem.id == Payment.held_until_item_id, MonitoringReport.accepted_at.is_not(None))
+    )
+    return or_(Payment.held_until_item_id.is_(None), exists(accepted))
 
 
 def held_message(item: ReportScheduleItem) -> str:
