@@ -16,7 +16,13 @@ from portal.models.outbox import OutboxMessage
 from portal.models.users import User
 from portal.services.awards import bank_details, closing, payments, report_reviews, reports
 from portal.services.awards.acceptance import accept_award
-from portal.services.awards.report_schedules import ReportSettings, add_award_report, change_report, settings_of
+from portal.services.awards.report_schedules import (
+    ReportSettings,
+    add_award_report,
+    change_report,
+    remove_report,
+    settings_of,
+)
 from tests.factories import make_round
 from tests.services.awards.test_report_schedules import offer
 
@@ -217,3 +223,18 @@ def test_reminders_go_once_before_and_once_after_each_due_date(session: Session,
         f"Your year 3 report is due on {year_3.due_on:%-d %B %Y}",
         "Your year 3 report is late",
     ]
+
+
+def test_removing_the_report_a_payment_waits_for_releases_it_and_says_so(session: Session, officer: User) -> None:
+    award, _ = three_year_award(session, officer)
+    year_1 = next(item for item in award.schedule if item.title == "Year 1 report")
+    payment = payments.plan_payment(
+        session, award, by=officer, amount_pence=30_000, due_on=date(2028, 1, 1), held_until=year_1
+    )
+
+    remove_report(session, year_1, by=officer)
+
+    assert payments.payment_held_by(payment) is None
+    summary = session.scalars(select(AuditEntry.summary).order_by(AuditEntry.id.desc())).first()
+    assert summary is not None
+    assert summary.endswith("the payment of £300 due 1 January 2028 is no longer held")
