@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, and_, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
@@ -43,6 +43,11 @@ def changes_to_make(report: MonitoringReport) -> str | None:
     if report.submitted_at is None and report.changes_requested_at is not None:
         return report.changes_message
     return None
+
+
+def sent_back() -> ColumnElement[bool]:
+    """``changes_to_make`` for a MonitoringReport row in a query: back with the group to change."""
+    return and_(MonitoringReport.submitted_at.is_(None), MonitoringReport.changes_requested_at.is_not(None))
 
 
 @dataclass(frozen=True)

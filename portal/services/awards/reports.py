@@ -10,7 +10,7 @@ import contextlib
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
@@ -69,6 +69,11 @@ def answer_rows(report: MonitoringReport) -> list[tuple[str, str, bool]]:
     if asks_spending(report):
         rows.append(("Total spent", pounds(report.spent_pence or 0), False))
     return rows
+
+
+def not_sent() -> ColumnElement[bool]:
+    """For a MonitoringReport row: still with the group (never sent, or sent back for changes)."""
+    return MonitoringReport.submitted_at.is_(None)
 
 
 def ensure_open(report: MonitoringReport) -> None:
