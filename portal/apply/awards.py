@@ -365,5 +365,6 @@ def check_report(award_id: int, report_id: int | None) -> Response | tuple[str, 
         problems=problems,
         form=form,
         photos=reports.report_files(db.session, item),
+        changes=report_reviews.changes_to_make(item),
     )
     return page, (409 if form.form_errors else 200)

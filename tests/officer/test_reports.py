@@ -82,6 +82,8 @@ def test_sending_back_for_changes_then_accepting(
     assert "What to change" in page
     assert "Say how many sessions you ran." in page
     assert "we have asked for changes" in page_text(group.get(f"/awards/{report.award_id}"))
+    check = page_text(group.get(f"/awards/{report.award_id}/reports/{report.id}/check"))
+    assert "What we asked you to change Say how many sessions you ran." in check
 
     reread(session)
     send(session, report, member, what_happened="Twelve walks in ten sessions")
