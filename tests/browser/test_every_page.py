@@ -111,7 +111,10 @@ PAGES: dict[str, list[Visit]] = {
         a(lambda w, x: {"award_id": x.accepted_award_id}),
         a(lambda w, x: {"award_id": x.accepted_award_id, "report_id": x.returned_report_id}),
     ],
-    "apply.check_report": [a(lambda w, x: {"award_id": x.accepted_award_id})],
+    "apply.check_report": [
+        a(lambda w, x: {"award_id": x.accepted_award_id}),
+        a(lambda w, x: {"award_id": x.accepted_award_id, "report_id": x.returned_report_id}),
+    ],
     # Panellists.
     "panel.home": [panellist(lambda w, x: {})],
     "panel.onboarding": [panellist(lambda w, x: {"panel_id": w.panel_id})],
@@ -175,6 +178,7 @@ PAGES: dict[str, list[Visit]] = {
     "officer.report": [
         officer(lambda w, x: {"report_id": w.report_a_id}),
         officer(lambda w, x: {"report_id": x.sent_report_id}),
+        officer(lambda w, x: {"report_id": x.returned_report_id}),
     ],
     "officer.budget": [officer(lambda w, x: {"round_id": w.round_id})],
     "officer.round_reports": [officer(lambda w, x: {"round_id": w.round_id})],
