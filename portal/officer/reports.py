@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.models.awards import MonitoringReport
 from portal.officer import bp
 from portal.officer.award_forms import AcceptReportForm, AskForChangesForm
-from portal.services.awards import report_reviews, reports
+from portal.services.awards import payments, report_reviews, reports
 from portal.workflow import AWARD_LABELS
 
 
@@ -45,6 +45,11 @@ def report_page(
             spending=report_reviews.spending(item),
             photos=photos,
             may_review=report_reviews.may_review(item),
+            releases=[
+                p
+                for p in item.award.payments
+                if item.schedule_item is not None and payments.payment_held_by(p) is item.schedule_item
+            ],
             accept_form=accept_form or AcceptReportForm(formdata=None, sent=sent),
             changes_form=changes_form or AskForChangesForm(formdata=None, sent=sent),
         ),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.models.applications import BudgetLine
 from portal.models.awards import MonitoringReport
+from portal.models.base import utcnow
 from portal.models.users import User
 from portal.services.awards import bank_details, report_reviews, reports
 from portal.services.awards.acceptance import accept_award
@@ -128,3 +129,10 @@ def test_an_instalment_held_until_a_report_is_accepted(signed_in: FlaskClient, s
     assert "This payment cannot be made yet. Held until the End-of-grant report is accepted." in page
     reread(session)
     assert payment.paid_at is None
+    # The report's page says which payment accepting it lets through.
+    report = award.reports[0]
+    report.submitted_at, report.times_sent = utcnow(), 1
+    session.commit()
+    assert "The payment of £500 due Tuesday 1 June 2027 is held until this report is accepted" in page_text(
+        signed_in.get(f"/officer/reports/{report.id}")
+    )
