@@ -28,7 +28,7 @@ from portal.models.applications import Application
 from portal.models.awards import Award, MonitoringReport
 from portal.request_bodies import text_beside_files
 from portal.services.applications.form import count_words, parse_whole_number
-from portal.services.awards import acceptance, bank_details, reports
+from portal.services.awards import acceptance, bank_details, report_reviews, reports
 from portal.services.files.uploads import receive_upload
 from portal.storage import get_storage
 from portal.workflow import AWARD_LABELS
@@ -238,6 +238,7 @@ def _report_page(
             questions=asked,
             words=words,
             photos=reports.report_files(db.session, report),
+            changes=report_reviews.changes_to_make(report),
             form=form,
             max_mb=current_app.config["MAX_UPLOAD_MB"],
         ),
@@ -364,5 +365,6 @@ def check_report(award_id: int, report_id: int | None) -> Response | tuple[str, 
         problems=problems,
         form=form,
         photos=reports.report_files(db.session, item),
+        changes=report_reviews.changes_to_make(item),
     )
     return page, (409 if form.form_errors else 200)

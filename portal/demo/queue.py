@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.demo.panel import reviewed_by_panel
-from portal.demo.programme import DEMO_STAFF_PASSWORD, DemoGroup, _application, _group, _user
+from portal.demo.programme import DEMO_STAFF_PASSWORD, HALFWAY_REPORT, DemoGroup, _application, _group, _user
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import Award
 from portal.models.funding import Round
@@ -29,7 +29,16 @@ from portal.models.organisations import IncomeBand, OrganisationKind
 from portal.models.panels import Panel
 from portal.models.users import Role, User
 from portal.services.applications import lifecycle
-from portal.services.awards import acceptance, bank_details, decisions, payments, reports
+from portal.services.awards import (
+    acceptance,
+    bank_details,
+    decisions,
+    payments,
+    report_reviews,
+    report_schedules,
+    reports,
+)
+from portal.services.awards.report_schedules import ReportSettings
 from portal.services.panels.membership import send_to_panel
 from portal.storage import get_storage
 from portal.storage.base import Storage
@@ -204,10 +213,13 @@ class _Demo:
         """Eligible, then reviewed and scored by the whole panel."""
         reviewed_by_panel(self.session, self.officer, panel, application, self.panellists)
 
-    def accepted(self, application: Application, member: User) -> Award:
-        """Approved (below any threshold, so offered at once), accepted and with bank details."""
+    def accepted(self, application: Application, member: User, *, also_asks: ReportSettings | None = None) -> Award:
+        """Approved (below any threshold, so offered at once), accepted and with bank details; ``also_asks``:
+        a report the officer added to the award's schedule before the group accepted."""
         decisions.approve(self.session, application, by=self.officer, amount_pence=application.amount_requested_pence)
         award = self.session.scalars(select(Award).where(Award.application_id == application.id)).one()
+        if also_asks is not None:
+            report_schedules.add_award_report(self.session, award, also_asks, by=self.officer)
         acceptance.accept_award(self.session, award, by=member, name=member.name, agreed=True)
         self.bank_details(award, member, "00731111")
         return award
@@ -292,8 +304,9 @@ def _paying(demo: _Demo, application: Application, member: User) -> None:
 
 
 def _reported(demo: _Demo, application: Application, member: User) -> None:
-    """Paid in full, and every report is in (each asks its own questions)."""
-    award = demo.accepted(application, member)
+    """Paid in full, and every report is in (each asks its own questions); the officer has accepted all
+    but the last, which waits to be read."""
+    award = demo.accepted(application, member, also_asks=HALFWAY_REPORT)
     demo.pay(award, award.amount_pence, due_in_days=-60, reference="BACS-DEMO-0002")
     spend = {str(line.id): f"{line.amount_pence / 100:.2f}" for line in application.budget_lines}
     written = {
@@ -307,3 +320,5 @@ def _reported(demo: _Demo, application: Application, member: User) -> None:
             values[question.name] = written.get(question.name, "The beds are built and the first seeds are in.")
         reports.save_report(demo.session, report, values, by=member)
         reports.submit_report(demo.session, report, by=member)
+    for report in award.reports[:-1]:
+        report_reviews.accept_report(demo.session, report, by=demo.officer, seen=report.times_sent)

@@ -100,6 +100,9 @@ class AuditAction(StrEnum):
     POSTCODE_LOOKUP_IMPORTED = "postcode lookup imported"
     REFERENCE_DATA_IMPORT_FAILED = "reference data import failed"
     REFERENCE_DATA_UPLOADED = "reference data uploaded"
+    REPORT_ACCEPTED = "report accepted"
+    REPORT_CHANGES_REQUESTED = "report changes requested"
+    # Written before reports were accepted or sent back; kept so those rows still read.
     REPORT_READ = "report read"
     REPORT_SCHEDULE_CHANGED = "report schedule changed"
     REPORT_SUBMITTED = "report submitted"

@@ -138,8 +138,14 @@ class Payment(Base):
     paid_at: Mapped[datetime | None]
     reference: Mapped[str | None] = mapped_column(String(100))
     paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Not to be paid until this report is accepted. The schedule entry rather than the report itself,
+    # because officers plan payments before the group accepts, when the reports do not exist yet.
+    held_until_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_schedule_items.id", ondelete="SET NULL"), index=True
+    )
 
     award: Mapped[Award] = relationship(back_populates="payments")
+    held_until: Mapped[ReportScheduleItem | None] = relationship()
 
 
 class MonitoringReport(Base):
@@ -157,8 +163,16 @@ class MonitoringReport(Base):
     spent_pence: Mapped[int | None]
     submitted_at: Mapped[datetime | None]
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    reviewed_at: Mapped[datetime | None]
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # How many times the group has sent it: a review form carries the number it was shown, so a
+    # decision made on a page older than the report's latest sending is refused.
+    times_sent: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Accepted by an officer: the report is final and locked.
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The latest request for changes (what the group reads on its report page); the audit log keeps who
+    # asked, and earlier requests.
+    changes_requested_at: Mapped[datetime | None]
+    changes_message: Mapped[str | None] = mapped_column(Text)
     # Each reminder is sent once, however often the reminder job runs.
     reminder_sent_at: Mapped[datetime | None]
     overdue_notice_sent_at: Mapped[datetime | None]

@@ -17,6 +17,7 @@ from portal.officer import (  # noqa: E402,F401  (registers the routes)
     panel_steps,
     panels,
     report_schedules,
+    reports,
     round_decline_reasons,
     round_documents,
     round_eligibility,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from flask import Response as FlaskResponse
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -36,7 +37,7 @@ from portal.models.audit import AuditAction
 from portal.models.awards import Award, Payment
 from portal.models.funding import Round
 from portal.officer import bp, panel_step_forms
-from portal.officer.award_forms import CancelAwardForm, PlanPaymentForm, ReadReportForm, RecordPaymentForm
+from portal.officer.award_forms import CancelAwardForm, PlanPaymentForm, RecordPaymentForm
 from portal.officer.decision_forms import (
     ApproveForm,
     AskQuestionForm,
@@ -50,7 +51,15 @@ from portal.routing import parse_id
 from portal.services import audit
 from portal.services.applications import answers
 from portal.services.applications import form as form_rules
-from portal.services.awards import bank_details, budgets, decisions, payments, report_schedules, reports
+from portal.services.awards import (
+    bank_details,
+    budgets,
+    decisions,
+    payments,
+    report_reviews,
+    report_schedules,
+    reports,
+)
 from portal.services.opendata.exports import csv_lines
 from portal.services.readmodels import application_list, officer_application, work_queue
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
@@ -354,28 +363,24 @@ def award_page(
             bank_change=bank_details.latest_change(db.session, item),
             label=AWARD_LABELS[item.status],
             form=ButtonForm(),
-            plan_form=sent.get("plan") or PlanPaymentForm(formdata=None, due_on=date.today().isoformat()),
+            plan_form=sent.get("plan") or _plan_form(item, formdata=None, due_on=date.today().isoformat()),
             cancel_form=sent.get("cancel") or CancelAwardForm(formdata=None),
             payment_forms={
                 p.id: _payment_form(p, sent.get("record") if p.id == paying else None)
                 for p in item.payments
                 if not p.paid_at
             },
-            photos=officer_application.award_photos(db.session, item),
-            reports=[(report, reports.title(report), reports.answer_rows(report)) for report in item.reports],
-            read_forms={report.id: _read_form(item, report.id) for report in item.reports},
+            holds={p.id: payments.held_message(held) for p in item.payments if (held := payments.payment_held_by(p))},
+            reports=[(report, reports.title(report), report_reviews.review_state(report)) for report in item.reports],
             may_change_schedule=report_schedules.may_change_schedule(item),
         ),
         status,
     )
 
 
-def _read_form(item: Award, report_id: int) -> ReadReportForm:
-    form = ReadReportForm(formdata=None, report=str(report_id))
-    # One form per sent report: its hidden field needs an id of its own.
-    form.report.id = f"report-{report_id}"
-    # Reading the last report still unread closes the award: its button says so.
-    form.closes = all(other.reviewed_at is not None for other in item.reports if other.id != report_id)
+def _plan_form(item: Award, **kwargs: Any) -> PlanPaymentForm:
+    form = PlanPaymentForm(**kwargs)
+    form.offer_reports(item)
     return form
 
 
@@ -388,9 +393,7 @@ def _payment_form(payment: Payment, sent: FlaskForm | None) -> FlaskForm:
 
 def _award_act(award_id: int, run: str) -> Response | tuple[str, int]:
     item = _award_or_404(award_id)
-    form: FlaskForm = {"plan": PlanPaymentForm, "cancel": CancelAwardForm, "close": ReadReportForm}.get(
-        run, FlaskForm
-    )()
+    form: FlaskForm = _plan_form(item) if run == "plan" else CancelAwardForm()
     valid = form.validate_on_submit()
     if "csrf_token" in form.errors:  # a stale or missing token is refused, as on every form
         abort(400)
@@ -399,18 +402,15 @@ def _award_act(award_id: int, run: str) -> Response | tuple[str, int]:
     officer = acting_user()
     try:
         if isinstance(form, PlanPaymentForm):
-            payments.plan_payment(db.session, item, by=officer, amount_pence=form.amount_pence, due_on=form.due_date)
+            held = next((entry for entry in item.schedule if entry.id == form.held_until_id), None)
+            payments.plan_payment(
+                db.session, item, by=officer, amount_pence=form.amount_pence, due_on=form.due_date, held_until=held
+            )
             done = "The payment is added to the plan."
-        elif isinstance(form, CancelAwardForm):
+        else:
+            assert isinstance(form, CancelAwardForm)
             payments.cancel_award(db.session, item, by=officer, reason=form.reason.data or "")
             done = "The award is cancelled and its money is back in the budget."
-        else:
-            assert isinstance(form, ReadReportForm)
-            read = next((r for r in item.reports if str(r.id) == form.report.data), None)
-            if read is None:
-                raise DomainError("There is no report to read yet.")
-            closed = payments.close_after_report(db.session, read, by=officer)
-            done = "The award is closed." if closed else "The report is marked as read."
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -427,11 +427,6 @@ def plan_payment(award_id: int) -> Response | tuple[str, int]:
 @bp.post("/awards/<int:award_id>/cancel")
 def cancel_award(award_id: int) -> Response | tuple[str, int]:
     return _award_act(award_id, "cancel")
-
-
-@bp.post("/awards/<int:award_id>/close")
-def close_award(award_id: int) -> Response | tuple[str, int]:
-    return _award_act(award_id, "close")
 
 
 @bp.post("/payments/<int:payment_id>/paid")

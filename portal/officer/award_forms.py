@@ -1,5 +1,7 @@
-"""Forms for running an award from the officer's award page: planning and recording payments, and
-cancelling. Their messages match the award rules' own, so a form sent empty reads the same at the field."""
+"""Forms for running an award from the officer's pages: planning and recording payments, cancelling, and
+accepting a report or asking for changes.
+
+Their messages match the award rules' own, so a form sent empty reads the same at the field."""
 
 from __future__ import annotations
 
@@ -7,10 +9,11 @@ from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, StringField, TextAreaField
+from wtforms import Field, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from portal.forms import strip
+from portal.models.awards import Award
 from portal.services.applications.form import parse_pounds
 
 AMOUNT_FORMAT = "Enter the amount in pounds, like 1500"
@@ -34,6 +37,17 @@ class PlanPaymentForm(FlaskForm):
         "Amount of an instalment in pounds", filters=[strip], validators=[InputRequired(AMOUNT_FORMAT), _pounds]
     )
     due_on = StringField("Due on", validators=[_iso_date], render_kw={"type": "date"})
+    held_until = SelectField("Hold until this report is accepted", choices=[SelectChoice("", "Not held")], default="")
+
+    def offer_reports(self, award: Award) -> None:
+        """The award's reports, by their schedule entries (they exist before the group accepts)."""
+        self.held_until.choices = [SelectChoice("", "Not held")] + [
+            SelectChoice(str(item.id), item.title) for item in award.schedule
+        ]
+
+    @property
+    def held_until_id(self) -> int | None:
+        return int(self.held_until.data) if self.held_until.data else None
 
     @property
     def amount_pence(self) -> int:
@@ -60,9 +74,17 @@ class CancelAwardForm(FlaskForm):
     )
 
 
-class ReadReportForm(FlaskForm):
-    """The button under one sent report: the officer has read it (the award closes once every report is read)."""
+class AcceptReportForm(FlaskForm):
+    """Only the button; ``sent`` is how many times the report had been sent when the page was drawn."""
 
-    report = HiddenField()
-    # Set by the award page: whether reading this report closes the award.
-    closes = False
+    sent = HiddenField(validators=[DataRequired()])
+
+
+class AskForChangesForm(FlaskForm):
+    message = TextAreaField(
+        "What should the group change? (the group reads this)",
+        filters=[strip],
+        validators=[DataRequired("Tell the group what to change")],
+        render_kw={"rows": 5},
+    )
+    sent = HiddenField(validators=[DataRequired()])

@@ -50,7 +50,14 @@ MATRIX: dict[str, Line] = {
     "officer.award": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
     "officer.plan_payment": (lambda w: {"award_id": w.award_a_id}, OFFICERS, {"amount": "100", "due_on": "2027-01-31"}),
     "officer.record_payment": (lambda w: {"payment_id": w.payment_a_id}, OFFICERS, {"reference": "BACS-1"}),
-    "officer.close_award": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
+    # Reading one report, accepting it or sending it back (tests/officer/test_reports.py).
+    "officer.report": (lambda w: {"report_id": w.report_a_id}, OFFICERS),
+    "officer.accept_report": (lambda w: {"report_id": w.report_a_id}, OFFICERS, {"sent": "0"}),
+    "officer.ask_for_report_changes": (
+        lambda w: {"report_id": w.report_a_id},
+        OFFICERS,
+        {"message": "Add the spending", "sent": "0"},
+    ),
     "officer.cancel_award": (lambda w: {"award_id": w.award_a_id}, OFFICERS, {"reason": "The group closed"}),
     # Report schedules: the round's default, and the offered award's own copy (tests/officer/test_report_schedules.py).
     "officer.round_reports": (lambda w: {"round_id": w.round_id}, OFFICERS),
@@ -71,6 +78,7 @@ MATRIX: dict[str, Line] = {
 OBJECT_CHECKS: list[tuple[str, str, Arguments]] = [
     ("officer.application", "officer", lambda w: {"application_id": 999_999}),
     ("officer.award", "officer", lambda w: {"award_id": 999_999}),
+    ("officer.report", "officer", lambda w: {"report_id": 999_999}),
     ("officer.applications", "officer", lambda w: {"round_id": 999_999}),
     # An entry of another round's or award's schedule is not found through this one.
     ("officer.round_report", "officer", lambda w: {"round_id": w.round_id, "item_id": w.award_report_item_id}),

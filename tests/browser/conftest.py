@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from portal.models.applications import Application, ApplicationStatus
+from portal.models.applications import Application, ApplicationStatus, BudgetLine
 from portal.models.awards import AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.funding import Round
@@ -150,6 +151,9 @@ class Extra:
     submitted_id: int = 0
     closable_id: int = 0
     drafted_id: int = 0
+    # Two more reports of the accepted award: one sent (for the officer to read), one sent back with what to change.
+    sent_report_id: int = 0
+    returned_report_id: int = 0
 
 
 @pytest.fixture
@@ -164,8 +168,15 @@ def make_extra(session: Session, world: World) -> Extra:
     accepted = make_application(
         session, grant_round=make_round(session), organisation=group_a, status=ApplicationStatus.APPROVED
     )
+    accepted.budget_lines = [BudgetLine(position=1, item="Walk leader training", amount_pence=75_000)]
     award = make_award(session, application=accepted, status=AwardStatus.ACCEPTED)
     make_report(session, award=award)
+    sent, returned = (make_report(session, award=award, due_on=utcnow().date() + timedelta(days=d)) for d in (90, 120))
+    sent.answers = {"what_happened": "Twelve walks", "story": "June came every week", "learned": "Start in spring"}
+    sent.answers |= {"people": "30", "spend": {str(line.id): "40" for line in accepted.budget_lines}}
+    sent.people_reached, sent.spent_pence, sent.submitted_at, sent.times_sent = 30, 4_000, utcnow(), 1
+    returned.times_sent, returned.changes_requested_at = 1, utcnow()
+    returned.changes_message = "Tell us how many sessions you ran."
     # Paid once, then another member changed the account: the officer's award page shows an alert.
     bank_details.save_bank_details(
         session, award, BankDetails("Group A", "309457", "00733445"), by=world.people["applicant_a"]
@@ -219,6 +230,8 @@ def make_extra(session: Session, world: World) -> Extra:
         submitted_id=submitted.id,
         closable_id=closable.id,
         drafted_id=drafted.id,
+        sent_report_id=sent.id,
+        returned_report_id=returned.id,
     )
 
 

@@ -107,8 +107,14 @@ PAGES: dict[str, list[Visit]] = {
     "apply.award": [a(lambda w, x: {"award_id": w.award_a_id}), a(lambda w, x: {"award_id": x.accepted_award_id})],
     "apply.accept_award": [a(lambda w, x: {"award_id": w.award_a_id})],
     "apply.bank_details": [a(lambda w, x: {"award_id": x.accepted_award_id})],
-    "apply.report": [a(lambda w, x: {"award_id": x.accepted_award_id})],
-    "apply.check_report": [a(lambda w, x: {"award_id": x.accepted_award_id})],
+    "apply.report": [
+        a(lambda w, x: {"award_id": x.accepted_award_id}),
+        a(lambda w, x: {"award_id": x.accepted_award_id, "report_id": x.returned_report_id}),
+    ],
+    "apply.check_report": [
+        a(lambda w, x: {"award_id": x.accepted_award_id}),
+        a(lambda w, x: {"award_id": x.accepted_award_id, "report_id": x.returned_report_id}),
+    ],
     # Panellists.
     "panel.home": [panellist(lambda w, x: {})],
     "panel.onboarding": [panellist(lambda w, x: {"panel_id": w.panel_id})],
@@ -168,6 +174,11 @@ PAGES: dict[str, list[Visit]] = {
     "officer.award": [
         officer(lambda w, x: {"award_id": w.award_a_id}),
         officer(lambda w, x: {"award_id": x.accepted_award_id}),
+    ],
+    "officer.report": [
+        officer(lambda w, x: {"report_id": w.report_a_id}),
+        officer(lambda w, x: {"report_id": x.sent_report_id}),
+        officer(lambda w, x: {"report_id": x.returned_report_id}),
     ],
     "officer.budget": [officer(lambda w, x: {"round_id": w.round_id})],
     "officer.round_reports": [officer(lambda w, x: {"round_id": w.round_id})],
@@ -425,6 +436,7 @@ EMPTY_FORMS = [
     EmptyForm("officer", "officer.application", lambda w, x: {"application_id": x.submitted_id}, "Add note"),
     EmptyForm("officer", "officer.award", lambda w, x: {"award_id": w.award_a_id}, "Add to the payment plan"),
     EmptyForm("officer", "officer.award", lambda w, x: {"award_id": w.award_a_id}, "Cancel the award"),
+    EmptyForm("officer", "officer.report", lambda w, x: {"report_id": x.sent_report_id}, "Send back for changes"),
     EmptyForm("officer", "officer.round_report", lambda w, x: {"round_id": w.round_id}, "Save the report"),
     EmptyForm("applicant_a", "events.book", lambda w, x: {"event_id": w.event_id}, "Book"),
     EmptyForm("admin", "admin.new_user", lambda w, x: {}, "Add person"),

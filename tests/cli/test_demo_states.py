@@ -17,7 +17,7 @@ from portal.demo import programme as demo
 from portal.demo import queue as demo_queue
 from portal.models.applications import Application, ApplicationStatus, InfoRequest
 from portal.models.audit import AuditEntry
-from portal.models.awards import Award, AwardStatus, Decision, DecisionOutcome, Payment
+from portal.models.awards import Award, AwardStatus, Decision, DecisionOutcome, MonitoringReport, Payment
 from portal.models.base import utcnow
 from portal.models.events import Event, Registration, RegistrationStatus
 from portal.models.organisations import Organisation
@@ -32,6 +32,7 @@ CLOSED_SHORT = "reviewing closed"
 OFFERED = "award offered"
 ACCEPTED = "award accepted"
 PLANNED = "payment planned"
+REPORT_ACCEPTED = "report accepted"
 QUESTION = "more information requested"
 ASSIGNED = "application assigned"
 BOOKED = "event booked"
@@ -109,6 +110,11 @@ def test_every_decided_application_has_its_decision_and_every_award_its_trail(lo
             assert [report.schedule_item for report in award.reports] == sorted(
                 award.schedule, key=lambda item: (item.due_on, item.position)
             ), application.title
+        for report in award.reports:
+            # Accepted only once sent, and each acceptance audited.
+            if report.accepted_at is not None:
+                assert report.submitted_at is not None, application.title
+                assert audited(session, REPORT_ACCEPTED, report), application.title
         payments = session.scalars(select(Payment).where(Payment.award_id == award.id)).all()
         assert sum(p.amount_pence for p in payments) <= award.amount_pence
         assert len(audited(session, PLANNED, award)) == len(payments), application.title
@@ -116,6 +122,10 @@ def test_every_decided_application_has_its_decision_and_every_award_its_trail(lo
     past = session.scalars(select(Award).join(Application).where(Application.organisation_id == walkers.id)).one()
     assert past.status is AwardStatus.OFFERED
     assert len(past.payments) == 2
+    # The allotment's reports: the officer has accepted the first, and the last waits to be read.
+    sent = session.scalars(select(MonitoringReport).where(MonitoringReport.submitted_at.is_not(None))).all()
+    assert len(sent) >= 2
+    assert [report.accepted_at is not None for report in sent] == [True] * (len(sent) - 1) + [False]
 
 
 def test_every_scored_application_has_its_reviews_from_panel_members(loaded: Session) -> None:

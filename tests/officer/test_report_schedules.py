@@ -1,7 +1,9 @@
 """The officer's report schedule pages: the round's default schedule, and an award's own until acceptance;
-the award page shows every answer of each report and closes the award once every report is read."""
+the award page lists each report, and the award closes once every report is accepted."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -9,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus
 from portal.models.audit import AuditAction, AuditEntry
-from portal.models.awards import Award, AwardStatus
+from portal.models.awards import Award, AwardStatus, Payment
+from portal.models.base import utcnow
 from portal.models.users import User
 from portal.services.awards import report_schedules, reports
 from portal.services.awards.acceptance import accept_award
@@ -137,7 +140,7 @@ def test_an_award_schedule_changes_until_the_group_accepts(signed_in: FlaskClien
     assert award.schedule[0].title == "End-of-grant report"
 
 
-def test_officers_read_every_report_then_the_award_closes(
+def test_officers_accept_every_report_then_the_award_closes(
     signed_in: FlaskClient, session: Session, signed_in_user: User
 ) -> None:
     award, member = offered_award(session)
@@ -163,18 +166,23 @@ def test_officers_read_every_report_then_the_award_closes(
     final.people_reached, final.spent_pence, final.submitted_at = 12, 500, halfway.submitted_at
     session.commit()
 
-    page = page_text(signed_in.get(f"/officer/awards/{award.id}"))
-    for shown in ("So far? Going well.", "What happened? Walks", "Tell us a short story June's story",
-                  "What did your group learn? Start early", "People who took part 12", "Total spent £5"):  # fmt: skip
-        assert shown in page
-    assert "I have read the halfway report" in page
+    award.payments = [Payment(amount_pence=award.amount_pence, due_on=date(2027, 1, 1), paid_at=utcnow())]
+    final.times_sent = 1
+    session.commit()
 
-    signed_in.post(f"/officer/awards/{award.id}/close", data={"report": str(halfway.id)})
+    page = page_text(signed_in.get(f"/officer/awards/{award.id}"))
+    assert "Halfway report : Sent" in page
+    halfway_page = page_text(signed_in.get(f"/officer/reports/{halfway.id}"))
+    assert "So far? Going well." in halfway_page
+    final_page = page_text(signed_in.get(f"/officer/reports/{final.id}"))
+    for shown in ("What happened? Walks", "Tell us a short story June's story",
+                  "What did your group learn? Start early", "People who took part 12", "Total spent £5"):  # fmt: skip
+        assert shown in final_page
+
+    signed_in.post(f"/officer/reports/{halfway.id}/accept", data={"sent": "1"})
     reread(session)
-    assert award.status is AwardStatus.REPORT_DUE
-    assert "I have read the end-of-grant report: close the award" in page_text(
-        signed_in.get(f"/officer/awards/{award.id}")
-    )
-    signed_in.post(f"/officer/awards/{award.id}/close", data={"report": str(final.id)})
+    assert award.status is AwardStatus.PAID
+    assert "Halfway report : Accepted" in page_text(signed_in.get(f"/officer/awards/{award.id}"))
+    signed_in.post(f"/officer/reports/{final.id}/accept", data={"sent": "1"})
     reread(session)
     assert award.status is AwardStatus.CLOSED

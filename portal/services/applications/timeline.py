@@ -34,6 +34,9 @@ APPLICANT_TIMELINE: dict[AuditAction, str] = {
     AuditAction.BANK_DETAILS_ADDED: "You gave your bank details",
     AuditAction.PAYMENT_MADE: "We paid your grant",
     AuditAction.REPORT_SUBMITTED: "You sent a report",
+    AuditAction.REPORT_CHANGES_REQUESTED: "We asked you to change a report",
+    AuditAction.REPORT_ACCEPTED: "We accepted your report",
+    AuditAction.AWARD_CLOSED: "Your grant is complete",
     AuditAction.AWARD_CANCELLED: "The grant was cancelled",
 }
 

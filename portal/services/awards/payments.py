@@ -1,10 +1,10 @@
-"""Officers' side of an award: the payment plan, paying, cancelling and closing after the report."""
+"""Officers' side of an award: the payment plan (an instalment may wait for a report), paying, and cancelling."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
@@ -13,16 +13,26 @@ from portal.infra.database import rowcount
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, MonitoringReport, Payment
 from portal.models.base import utcnow
+from portal.models.reporting import ReportScheduleItem
 from portal.models.users import User
 from portal.services import audit
 from portal.services.applications import organisations
-from portal.services.awards import decisions
+from portal.services.awards import closing, decisions
 from portal.services.messages import notify
 from portal.workflow import LIVE_AWARD_STATES, advance_award
 
 
-def plan_payment(session: Session, award: Award, *, by: User, amount_pence: int, due_on: date) -> Payment:
-    """Add an instalment; the plan can never add up to more than the award."""
+def plan_payment(
+    session: Session,
+    award: Award,
+    *,
+    by: User,
+    amount_pence: int,
+    due_on: date,
+    held_until: ReportScheduleItem | None = None,
+) -> Payment:
+    """Add an instalment; the plan can never add up to more than the award. ``held_until``: one of the
+    award's reports, which must be accepted before this instalment is paid."""
     if award.status not in (AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.PAID):
         raise DomainError("Payments can only be planned for a live award.")
     if amount_pence <= 0:
@@ -32,19 +42,54 @@ def plan_payment(session: Session, award: Award, *, by: User, amount_pence: int,
         raise DomainError(
             f"The payments would add up to more than the award: {pounds(award.amount_pence - planned)} is left to plan."
         )
-    payment = Payment(award=award, amount_pence=amount_pence, due_on=due_on)
+    if held_until is not None and held_until.award_id != award.id:
+        raise DomainError("Choose one of this award's reports to hold the payment for.")
+    payment = Payment(award=award, amount_pence=amount_pence, due_on=due_on, held_until=held_until)
     session.add(payment)
     session.flush()
-    audit.record(session, by, AuditAction.PAYMENT_PLANNED, award, f"{pounds(amount_pence)} due {due_on.isoformat()}")
+    held = f", {held_message(held_until).lower()}" if held_until is not None else ""
+    audit.record(
+        session, by, AuditAction.PAYMENT_PLANNED, award, f"{pounds(amount_pence)} due {due_on.isoformat()}{held}"
+    )
     session.flush()
     return payment
 
 
+def payment_held_by(payment: Payment) -> ReportScheduleItem | None:
+    """The report an unpaid instalment is waiting on (its schedule entry), or None when it may be paid."""
+    item = payment.held_until
+    if payment.paid_at is not None or item is None:
+        return None
+    if item.report is not None and item.report.accepted_at is not None:
+        return None
+    return item
+
+
+def free_to_pay() -> ColumnElement[bool]:
+    """``payment_held_by`` for a Payment row in a query: not held, or its report has been accepted."""
+    accepted = (
+        select(ReportScheduleItem.id)
+        .join(MonitoringReport, MonitoringReport.id == ReportScheduleItem.report_id)
+        .where(ReportScheduleItem.id == Payment.held_until_item_id, MonitoringReport.accepted_at.is_not(None))
+    )
+    return or_(Payment.held_until_item_id.is_(None), exists(accepted))
+
+
+def held_message(item: ReportScheduleItem) -> str:
+    """How a hold reads on the award page and in a refusal."""
+    # The report's name as the officer wrote it: payments are for staff, who named it.
+    return f"Held until the {item.title} is accepted"
+
+
 def record_payment(session: Session, payment: Payment, *, by: User, reference: str) -> None:
-    """Mark an instalment paid (once); when every instalment is paid the award is paid."""
+    """Mark an instalment paid (once); when every instalment is paid the award is paid, and closes if its
+    reports are all accepted."""
     award = payment.award
-    if award.status not in (AwardStatus.ACCEPTED, AwardStatus.PAID):
+    if award.status not in (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE):
         raise DomainError("Payments can be made once the group has accepted the award.")
+    waiting_on = payment_held_by(payment)
+    if waiting_on is not None:
+        raise DomainError(f"This payment cannot be made yet. {held_message(waiting_on)}.")
     if award.bank_details_encrypted is None:
         raise DomainError("The group has not given its bank details yet.")
     if not reference.strip():
@@ -71,6 +116,7 @@ def record_payment(session: Session, payment: Payment, *, by: User, reference: s
     if award.status is AwardStatus.ACCEPTED and award.paid_pence() >= award.amount_pence:
         advance_award(award, AwardStatus.PAID)
     session.flush()
+    closing.close_if_finished(session, award, by=by)
 
 
 def cancel_award(session: Session, award: Award, *, by: User, reason: str) -> None:
@@ -101,32 +147,3 @@ def cancel_award(session: Session, award: Award, *, by: User, reason: str) -> No
             award=award,
         )
     session.flush()
-
-
-def all_reports_read(award: Award) -> bool:
-    """Every report of the award has been sent and read: the award can close."""
-    return bool(award.reports) and all(report.reviewed_at is not None for report in award.reports)
-
-
-def close_after_report(session: Session, report: MonitoringReport, *, by: User) -> bool:
-    """The officer has read one of the award's reports; once every report is read, the award is closed.
-    True when this closed the award."""
-    award = report.award
-    if report.submitted_at is None:
-        raise DomainError("The group has not sent this report yet.")
-    if report.reviewed_at is not None:
-        raise DomainError("This report has already been read.")
-    report.reviewed_at = utcnow()
-    report.reviewed_by_id = by.id
-    if not all_reports_read(award):
-        if award.status is AwardStatus.PAID:
-            advance_award(award, AwardStatus.REPORT_DUE)
-        audit.record(session, by, AuditAction.REPORT_READ, report, f"Report due {report.due_on:%-d %B %Y} read")
-        session.flush()
-        return False
-    if award.status is AwardStatus.PAID:
-        advance_award(award, AwardStatus.REPORT_DUE)
-    advance_award(award, AwardStatus.CLOSED)
-    audit.record(session, by, AuditAction.AWARD_CLOSED, award, "Every report read")
-    session.flush()
-    return True

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.formatting import pounds
 from portal.infra.database import rowcount
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, MonitoringReport
@@ -262,6 +263,13 @@ def remove_report(session: Session, item: ReportScheduleItem, *, by: User) -> No
     summary = f"Removed {_describe(item)}"
     owner_award = item.award
     if owner_award is not None:
+        # A payment waiting for this report no longer waits: said in the audit entry, so it is not silent.
+        for payment in owner_award.payments:
+            if payment.held_until is item:
+                payment.held_until = None
+                summary += (
+                    f"; the payment of {pounds(payment.amount_pence)} due {payment.due_on:%-d %B %Y} is no longer held"
+                )
         owner_award.schedule.remove(item)
     else:
         session.delete(item)

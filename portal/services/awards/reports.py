@@ -10,7 +10,7 @@ import contextlib
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
@@ -69,6 +69,11 @@ def answer_rows(report: MonitoringReport) -> list[tuple[str, str, bool]]:
     if asks_spending(report):
         rows.append(("Total spent", pounds(report.spent_pence or 0), False))
     return rows
+
+
+def not_sent() -> ColumnElement[bool]:
+    """For a MonitoringReport row: still with the group (never sent, or sent back for changes)."""
+    return MonitoringReport.submitted_at.is_(None)
 
 
 def ensure_open(report: MonitoringReport) -> None:
@@ -183,7 +188,7 @@ def submit_report(session: Session, report: MonitoringReport, *, by: User) -> bo
         session.execute(
             update(MonitoringReport)
             .where(MonitoringReport.id == report.id, MonitoringReport.submitted_at.is_(None))
-            .values(submitted_at=utcnow(), submitted_by_id=by.id)
+            .values(submitted_at=utcnow(), submitted_by_id=by.id, times_sent=MonitoringReport.times_sent + 1)
             .execution_options(synchronize_session=False)
         )
     )
@@ -191,7 +196,10 @@ def submit_report(session: Session, report: MonitoringReport, *, by: User) -> bo
     if claimed != 1:
         return False
     application = report.award.application
-    audit.record(session, by, AuditAction.REPORT_SUBMITTED, report, f"{title(report)} for {application.reference}")
+    again = " (sent again after changes)" if report.times_sent > 1 else ""
+    audit.record(
+        session, by, AuditAction.REPORT_SUBMITTED, report, f"{title(report)} for {application.reference}{again}"
+    )
     notify.queue_email(
         session,
         to=by.email,
@@ -230,22 +238,47 @@ def _claim(session: Session, report: MonitoringReport, column: Any) -> bool:
     )
 
 
+def awaiting_first_sending() -> Any:
+    """Reports a reminder may be about: never sent (one sent back for changes is not late, whatever
+    the date), of a running grant."""
+    return and_(
+        MonitoringReport.times_sent == 0,
+        MonitoringReport.submitted_at.is_(None),
+        Award.status.in_(OPEN_STATES),
+    )
+
+
+def reminder_due(report: MonitoringReport, today: date) -> bool:
+    """The one reminder before the due date: within two weeks of it (or on the day), never sent before."""
+    return (
+        report.times_sent == 0
+        and report.reminder_sent_at is None
+        and today <= report.due_on <= today + timedelta(days=REMINDER_DAYS_BEFORE)
+    )
+
+
+def overdue_notice_due(report: MonitoringReport, today: date) -> bool:
+    """The one notice after the due date has passed, for a report never sent."""
+    return report.times_sent == 0 and report.overdue_notice_sent_at is None and report.due_on < today
+
+
 def send_report_reminders(session: Session, today: date) -> int:
-    """Email groups whose report is due within two weeks, and those whose report is late. Returns emails queued."""
+    """Email the group about each report due within two weeks, and each report now late: once each per
+    report, however many reports an award has and however often this runs. Returns emails queued."""
     sent = 0
     due_soon = session.scalars(
         select(MonitoringReport)
         .join(Award, Award.id == MonitoringReport.award_id)
         .where(
-            MonitoringReport.submitted_at.is_(None),
+            awaiting_first_sending(),
             MonitoringReport.reminder_sent_at.is_(None),
             MonitoringReport.due_on <= today + timedelta(days=REMINDER_DAYS_BEFORE),
             MonitoringReport.due_on >= today,
-            Award.status.in_(OPEN_STATES),
         )
+        .order_by(MonitoringReport.due_on, MonitoringReport.id)
     ).all()
     for report in due_soon:
-        if not _claim(session, report, MonitoringReport.reminder_sent_at):
+        if not reminder_due(report, today) or not _claim(session, report, MonitoringReport.reminder_sent_at):
             continue
         if report.award.status is AwardStatus.PAID:
             advance_award(report.award, AwardStatus.REPORT_DUE)
@@ -256,14 +289,16 @@ def send_report_reminders(session: Session, today: date) -> int:
         select(MonitoringReport)
         .join(Award, Award.id == MonitoringReport.award_id)
         .where(
-            MonitoringReport.submitted_at.is_(None),
+            awaiting_first_sending(),
             MonitoringReport.overdue_notice_sent_at.is_(None),
             MonitoringReport.due_on < today,
-            Award.status.in_(OPEN_STATES),
         )
+        .order_by(MonitoringReport.due_on, MonitoringReport.id)
     ).all()
     for report in overdue:
-        if not _claim(session, report, MonitoringReport.overdue_notice_sent_at):
+        if not overdue_notice_due(report, today) or not _claim(
+            session, report, MonitoringReport.overdue_notice_sent_at
+        ):
             continue
         if report.award.status is AwardStatus.PAID:
             advance_award(report.award, AwardStatus.REPORT_DUE)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.models.applications import Application, ApplicationStatus
-from portal.models.awards import Award, AwardStatus
+from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
 from portal.models.events import Event, Registration, Resource
 from portal.models.funding import Round
 from portal.models.users import User
 from portal.services.applications.organisations import groups_of
+from portal.services.awards import report_reviews, reports
 from portal.services.events import audience
 from portal.services.events.resources import recent as recent_resources
 from portal.services.rounds.listing import open_rounds
@@ -70,14 +71,14 @@ def applicant_overview(session: Session, user: User) -> ApplicantOverview:
     funded_rounds: set[int] = set()
     if organisations:
         rows = session.execute(
-            select(Application, Award)
+            select(Application, Award, _has_report(report_reviews.sent_back()), _has_report(reports.not_sent()))
             .join(Application.round)
             .outerjoin(Award, Award.application_id == Application.id)
             .options(joinedload(Application.round))
             .where(Application.organisation_id.in_([o.id for o in organisations]))
             .order_by(Round.closes_at.desc(), Application.id.desc())
         )
-        for application, award in rows:
+        for application, award, sent_back, to_send in rows:
             by_organisation[application.organisation_id].append(
                 ApplicationRow(
                     application_id=application.id,
@@ -90,7 +91,7 @@ def applicant_overview(session: Session, user: User) -> ApplicantOverview:
                     award_amount_pence=award.amount_pence if award is not None else None,
                     award_status_label=AWARD_LABELS[award.status] if award is not None else None,
                     award_id=award.id if award is not None else None,
-                    **_next_step(application, award),
+                    **_next_step(application, award, sent_back=sent_back, to_send=to_send),
                 )
             )
             applied[application.round_id].add(application.organisation_id)
@@ -109,8 +110,16 @@ def applicant_overview(session: Session, user: User) -> ApplicantOverview:
     )
 
 
-def _next_step(application: Application, award: Award | None) -> dict[str, str | None]:
-    """The one thing the group should do next, with the page to do it on."""
+def _has_report(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """For an Award row: one of its reports meets ``condition``."""
+    return exists().where(MonitoringReport.award_id == Award.id, condition)
+
+
+def _next_step(
+    application: Application, award: Award | None, *, sent_back: bool = False, to_send: bool = False
+) -> dict[str, str | None]:
+    """The one thing the group should do next, with the page to do it on. ``sent_back``: a report of the
+    award is back with the group to change; ``to_send``: one is not sent yet."""
     status = application.status
     if status is ApplicationStatus.DRAFT:
         if application.round.is_open():
@@ -124,7 +133,10 @@ def _next_step(application: Application, award: Award | None) -> dict[str, str |
         if award.status is AwardStatus.ACCEPTED and award.bank_details_encrypted is None:
             return {"next_step": "Give your bank details", "next_endpoint": "apply.award"}
         if award.status in (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE):
-            return {"next_step": "Send your report", "next_endpoint": "apply.award"}
+            if sent_back:
+                return {"next_step": "Change your report and send it again", "next_endpoint": "apply.award"}
+            if to_send:
+                return {"next_step": "Send your report", "next_endpoint": "apply.award"}
     return {"next_step": None, "next_endpoint": None}
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.interfaces import ORMOption
 
-from portal.models.applications import Application, ApplicationNote, ApplicationStatus, Evidence
+from portal.models.applications import Application, ApplicationNote, ApplicationStatus
 from portal.models.audit import AuditEntry
 from portal.models.awards import ApprovalReturn, Award, AwardStatus, Decision
 from portal.models.funding import Round
@@ -133,13 +133,6 @@ def application_page(session: Session, application: Application, *, by: User) ->
     )
 
 
-def award_photos(session: Session, award: Award) -> Sequence[Evidence]:
-    """The photos and files sent with the award's reports."""
-    if not award.reports:
-        return []
-    return session.scalars(select(Evidence).where(Evidence.report_id.in_([r.id for r in award.reports]))).all()
-
-
 def _reaches(status: AwardStatus, target: AwardStatus) -> bool:
     """Whether the award workflow leads from ``status`` to ``target`` in some number of steps (or none)."""
     seen, to_visit = {status}, [status]
@@ -156,8 +149,6 @@ class AwardActions:
 
     # Add an instalment: while the award may still be paid.
     plan_payment: bool
-    # Close it having read the report: once money has been paid out.
-    close: bool
     # Cancel it: while it is live.
     cancel: bool
 
@@ -167,6 +158,5 @@ def award_actions(award: Award) -> AwardActions:
     status = award.status
     return AwardActions(
         plan_payment=_reaches(status, AwardStatus.PAID),
-        close=can_advance_award(status, AwardStatus.REPORT_DUE) or can_advance_award(status, AwardStatus.CLOSED),
         cancel=can_advance_award(status, AwardStatus.CANCELLED),
     )

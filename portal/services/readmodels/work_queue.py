@@ -25,6 +25,7 @@ from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.panels import Assignment, Panel, Review
 from portal.models.users import User
+from portal.services.awards import payments
 from portal.services.awards.decisions import is_pending_approval
 
 A = ApplicationStatus
@@ -143,7 +144,7 @@ def _answers_to_read(by: User, now: datetime) -> ColumnElement[bool]:
 
 def _unread_report() -> ColumnElement[bool]:
     """For a MonitoringReport row: sent, and nobody has read it."""
-    return and_(MonitoringReport.submitted_at.is_not(None), MonitoringReport.reviewed_at.is_(None))
+    return and_(MonitoringReport.submitted_at.is_not(None), MonitoringReport.accepted_at.is_(None))
 
 
 def _report_to_read() -> ColumnElement[bool]:
@@ -156,9 +157,9 @@ def _reports_to_read(by: User, now: datetime) -> ColumnElement[bool]:
 
 
 def _payment_due(now: datetime) -> ColumnElement[bool]:
-    """For a Payment row: unpaid and due within the week (or already late)."""
+    """For a Payment row: unpaid, due within the week (or already late), and not waiting for a report."""
     until = (uk_time(now) + PAYMENTS_DUE_WITHIN).date()
-    return and_(Payment.paid_at.is_(None), Payment.due_on <= until)
+    return and_(Payment.paid_at.is_(None), Payment.due_on <= until, payments.free_to_pay())
 
 
 def _payments_due(by: User, now: datetime) -> ColumnElement[bool]:

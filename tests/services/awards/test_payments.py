@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.models.applications import ApplicationStatus
+from portal.models.audit import AuditAction, AuditEntry
 from portal.models.awards import Award, AwardStatus
+from portal.models.base import utcnow
 from portal.models.users import User
-from portal.services.awards import bank_details, payments, reports
+from portal.services.awards import bank_details, closing, payments, report_reviews, reports
 from tests.factories import make_application, make_award, make_organisation, make_report, make_round, make_user
 
 
@@ -61,11 +64,11 @@ def test_cancelling_returns_the_unpaid_money(session: Session, officer: User) ->
         payments.cancel_award(session, award, by=officer, reason="Again")
 
 
-def test_closing_after_the_report(session: Session, officer: User) -> None:
-    award, member = live_award(session, AwardStatus.PAID)
+def test_the_award_closes_once_its_report_is_accepted_and_its_money_paid(session: Session, officer: User) -> None:
+    award, member = live_award(session, AwardStatus.ACCEPTED)
     report = make_report(session, award=award)
-    with pytest.raises(DomainError, match="not sent this report"):
-        payments.close_after_report(session, report, by=officer)
+    bank_details.save_bank_details(session, award, bank_details.BankDetails("Group", "309457", "00733445"), by=member)
+    payment = payments.plan_payment(session, award, by=officer, amount_pence=300_000, due_on=date(2027, 1, 10))
     line_answers = {
         "what_happened": "Walks",
         "story": "June",
@@ -75,6 +78,32 @@ def test_closing_after_the_report(session: Session, officer: User) -> None:
     }
     reports.save_report(session, report, line_answers, by=member)
     reports.submit_report(session, report, by=member)
-    payments.close_after_report(session, report, by=officer)
+
+    # Accepted with money still to pay: the award stays open.
+    assert report_reviews.accept_report(session, report, by=officer, seen=1) is False
+    assert (award.status, report.accepted_by_id) == (AwardStatus.ACCEPTED, officer.id)
+    assert closing.may_close(award) is False
+
+    # Paying the last of it finishes the award.
+    payments.record_payment(session, payment, by=officer, reference="BACS-1")
     assert award.status is AwardStatus.CLOSED
-    assert report.reviewed_by_id == officer.id
+    actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-3:] == [AuditAction.REPORT_ACCEPTED, AuditAction.PAYMENT_MADE, AuditAction.AWARD_CLOSED]
+
+
+def test_a_paid_award_closes_when_its_last_report_is_accepted(session: Session, officer: User) -> None:
+    award, member = live_award(session, AwardStatus.ACCEPTED)
+    first, last = make_report(session, award=award), make_report(session, award=award)
+    bank_details.save_bank_details(session, award, bank_details.BankDetails("Group", "309457", "00733445"), by=member)
+    payment = payments.plan_payment(session, award, by=officer, amount_pence=300_000, due_on=date(2027, 1, 10))
+    payments.record_payment(session, payment, by=officer, reference="BACS-1")
+    assert award.status is AwardStatus.PAID
+    for report in (first, last):
+        report.answers = {"what_happened": "Walks", "story": "June", "learned": "Lots", "people": "30"}
+        report.people_reached, report.spent_pence, report.submitted_at, report.times_sent = 30, 100, utcnow(), 1
+    session.flush()
+
+    assert report_reviews.accept_report(session, first, by=officer, seen=1) is False
+    assert award.status is AwardStatus.PAID
+    assert report_reviews.accept_report(session, last, by=officer, seen=1) is True
+    assert award.status is AwardStatus.CLOSED

@@ -16,11 +16,12 @@ from portal.extensions import db
 from portal.infra.database import writing
 from portal.models.applications import ApplicationStatus, BudgetLine
 from portal.models.audit import AuditAction, AuditEntry
-from portal.models.awards import Award, AwardStatus
+from portal.models.awards import Award, AwardStatus, Payment
+from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.outbox import OutboxMessage
 from portal.models.users import User
-from portal.services.awards import decisions, payments, reports
+from portal.services.awards import decisions, report_reviews, reports
 from portal.services.awards.acceptance import accept_award
 from portal.services.awards.report_schedules import (
     DEFAULT_QUESTIONS,
@@ -173,7 +174,7 @@ def test_due_dates_count_months_from_acceptance() -> None:
     assert add_months(date(2027, 11, 30), 3) == date(2028, 2, 29)
 
 
-def test_each_report_asks_its_own_questions_and_all_are_read_before_closing(session: Session, officer: User) -> None:
+def test_each_report_asks_its_own_questions_and_all_are_accepted_to_close(session: Session, officer: User) -> None:
     grant_round = make_round(session)
     add_round_report(session, grant_round, MIDWAY, by=officer)
     award, member = offer(session, officer, grant_round)
@@ -194,8 +195,9 @@ def test_each_report_asks_its_own_questions_and_all_are_read_before_closing(sess
         reports.add_photo(session, None, midway, None, by=member)  # type: ignore[arg-type]
     assert reports.submit_report(session, midway, by=member) is True
     award.status = AwardStatus.PAID
-    assert payments.close_after_report(session, midway, by=officer) is False
-    assert award.status is AwardStatus.REPORT_DUE  # one report read, one to come
+    award.payments = [Payment(amount_pence=award.amount_pence, due_on=date(2027, 1, 1), paid_at=utcnow())]
+    assert report_reviews.accept_report(session, midway, by=officer, seen=1) is False
+    assert award.status is AwardStatus.PAID  # one report accepted, one to come
 
     line = award.application.budget_lines[0]
     values = {
@@ -207,10 +209,10 @@ def test_each_report_asks_its_own_questions_and_all_are_read_before_closing(sess
     }
     reports.save_report(session, final, values, by=member)
     reports.submit_report(session, final, by=member)
-    assert payments.close_after_report(session, final, by=officer) is True
+    assert report_reviews.accept_report(session, final, by=officer, seen=1) is True
     assert award.status is AwardStatus.CLOSED
-    with pytest.raises(DomainError, match="already been read"):
-        payments.close_after_report(session, final, by=officer)
+    with pytest.raises(DomainError, match="already been accepted"):
+        report_reviews.accept_report(session, final, by=officer, seen=1)
 
 
 def test_reminders_go_once_for_each_report(session: Session, officer: User) -> None:

@@ -38,7 +38,7 @@ from portal.models.outbox import OutboxMessage
 from portal.models.users import Role, User
 from portal.plain_text import is_one_line
 from portal.services.applications import lifecycle, organisations
-from portal.services.awards import acceptance, bank_details, decisions, payments, reports
+from portal.services.awards import acceptance, bank_details, decisions, payments, report_reviews, reports
 from portal.services.events import registrations, reminders, setup
 from portal.services.messages.notify import MAX_SUBJECT_LENGTH
 from portal.services.panels import membership
@@ -264,6 +264,16 @@ def _report_sent(session: Session, w: World) -> None:
     }
     reports.save_report(session, report, answers, by=w.member)
     reports.submit_report(session, report, by=w.member)
+
+
+@sends("report_changes_requested")
+def _report_changes_requested(session: Session, w: World) -> None:
+    report = make_report(session, award=w.award(session, AwardStatus.PAID))
+    line = w.application.budget_lines[0]
+    answers = {"what_happened": "We met", "story": "We met", "learned": "We met", "people": "35"}
+    reports.save_report(session, report, answers | {"spend": {str(line.id): "700"}}, by=w.member)
+    reports.submit_report(session, report, by=w.member)
+    report_reviews.ask_for_changes(session, report, by=w.officer, seen=1, message=f"Tell us more. {w.text}")
 
 
 @sends("report_reminder")

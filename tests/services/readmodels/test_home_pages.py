@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus
 from portal.models.audit import AuditAction
+from portal.models.awards import AwardStatus
 from portal.models.base import utcnow
 from portal.models.panels import Assignment, ConflictDeclaration
 from portal.models.users import Role, User
@@ -21,6 +22,7 @@ from tests.factories import (
     make_award,
     make_organisation,
     make_panel,
+    make_report,
     make_review,
     make_round,
     make_time_entry,
@@ -163,3 +165,25 @@ def test_panellist_overview_reads_the_programmes_register(session: Session) -> N
 
 def panellist_assignments(session: Session, panellist: User) -> list[Assignment]:
     return list(session.scalars(select(Assignment).where(Assignment.panellist_id == panellist.id)))
+
+
+def test_the_groups_next_step_follows_its_reports(session: Session) -> None:
+    applicant = make_user(session)
+    group = make_organisation(session, members=(applicant,))
+    application = make_application(
+        session, grant_round=make_round(session), organisation=group, status=ApplicationStatus.APPROVED
+    )
+    award = make_award(session, application=application, status=AwardStatus.PAID)
+    report = make_report(session, award=award)
+
+    def next_step() -> str | None:
+        [row] = applicant_overview(session, session.get(User, applicant.id)).groups[0].applications
+        return row.next_step
+
+    assert next_step() == "Send your report"
+    report.submitted_at = utcnow()
+    session.flush()
+    assert next_step() is None
+    report.submitted_at, report.changes_requested_at = None, utcnow()
+    session.flush()
+    assert next_step() == "Change your report and send it again"

@@ -72,10 +72,7 @@ def test_the_award_page_offers_what_the_award_workflow_allows() -> None:
     from portal.models.awards import Award, AwardStatus
 
     offered = {status: officer_application.award_actions(Award(status=status)) for status in AwardStatus}
-    plan, close, cancel = (
-        {s for s, a in offered.items() if getattr(a, name)} for name in ("plan_payment", "close", "cancel")
-    )
+    plan, cancel = ({s for s, a in offered.items() if getattr(a, name)} for name in ("plan_payment", "cancel"))
     W = AwardStatus
     assert plan == {W.OFFERED, W.ACCEPTED, W.PAID}  # while the award can still be paid
-    assert close == {W.PAID, W.REPORT_DUE}
     assert cancel == {W.OFFERED, W.ACCEPTED, W.PAID, W.REPORT_DUE}  # while it is live

@@ -13,6 +13,7 @@ from portal.models.awards import Award, AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.panels import Panel
+from portal.models.reporting import ReportScheduleItem
 from portal.models.users import Role, User
 from portal.services.awards import bank_details, decisions
 from portal.services.readmodels.work_queue import SHOWN, Kind, QueueKind, condition, work_queue
@@ -188,7 +189,7 @@ def test_reports_payments_and_changed_bank_details(session: Session, me: User, g
     make_report(session, award=reporting).submitted_at = utcnow()
     read = funded(session, grant_round, "Read", AwardStatus.PAID)
     report = make_report(session, award=read)
-    report.submitted_at = report.reviewed_at = utcnow()
+    report.submitted_at = report.accepted_at = utcnow()
 
     due = funded(session, grant_round, "Due soon")
     due.payments = [Payment(amount_pence=80_000, due_on=today + timedelta(days=5))]
@@ -198,6 +199,14 @@ def test_reports_payments_and_changed_bank_details(session: Session, me: User, g
     later.payments = [Payment(amount_pence=20_000, due_on=today + timedelta(days=20))]
     not_accepted = funded(session, grant_round, "Not accepted", AwardStatus.OFFERED)
     not_accepted.payments = [Payment(amount_pence=20_000, due_on=today)]
+    # Held until a report that is not accepted yet: not payable, so not listed; once accepted, listed.
+    held, released = funded(session, grant_round, "Held"), funded(session, grant_round, "Released")
+    for award, accepted in ((held, None), (released, utcnow())):
+        item = ReportScheduleItem(award=award, position=1, title="Year 1 report", months_after=12)
+        session.add(item)
+        item.report = make_report(session, award=award)
+        item.report.submitted_at = item.report.accepted_at = accepted
+        award.payments = [Payment(amount_pence=5_000, due_on=today + timedelta(days=6), held_until=item)]
 
     changed = funded(session, grant_round, "Changed account")
     unchanged = funded(session, grant_round, "Same account")
@@ -216,6 +225,7 @@ def test_reports_payments_and_changed_bank_details(session: Session, me: User, g
     assert [(g, a) for g, _d, _e, a in payments] == [
         ("Late payment", {"award_id": late.id}),
         ("Due soon", {"award_id": due.id}),
+        ("Released", {"award_id": released.id}),
     ]
     assert payments[0][1].startswith("£200 was due on ")
     assert payments[1][1].startswith("£800 due on ")
