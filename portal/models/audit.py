@@ -48,6 +48,8 @@ class AuditAction(StrEnum):
     AWARDS_EXPORTED = "awards exported"
     BANK_DETAILS_ADDED = "bank details added"
     BANK_DETAILS_CHANGED = "bank details changed"
+    BANK_DETAILS_CONFIRMED = "bank details confirmed"
+    BANK_DETAILS_VIEWED = "bank details viewed"
     CONFLICT_DECLARED = "conflict declared"
     CONFLICT_ENDED = "conflict ended"
     CONFLICT_ENTERED_IN_THE_REGISTER = "conflict entered in the register"

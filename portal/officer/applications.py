@@ -50,7 +50,15 @@ from portal.routing import parse_id
 from portal.services import audit
 from portal.services.applications import answers
 from portal.services.applications import form as form_rules
-from portal.services.awards import bank_details, budgets, decisions, payments, report_schedules, reports
+from portal.services.awards import (
+    bank_confirmation,
+    bank_details,
+    budgets,
+    decisions,
+    payments,
+    report_schedules,
+    reports,
+)
 from portal.services.opendata.exports import csv_lines
 from portal.services.readmodels import application_list, officer_application, work_queue
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
@@ -352,6 +360,7 @@ def award_page(
             award=item,
             actions=officer_application.award_actions(item),
             bank_change=bank_details.latest_change(db.session, item),
+            payment_blocked=bank_confirmation.payment_blocked_reason(item),
             label=AWARD_LABELS[item.status],
             form=ButtonForm(),
             plan_form=sent.get("plan") or PlanPaymentForm(formdata=None, due_on=date.today().isoformat()),
