@@ -66,6 +66,7 @@ class AuditAction(StrEnum):
     EVENT_REGISTER_EXPORTED = "event register exported"
     EVIDENCE_DELETED = "evidence deleted"
     EVIDENCE_UPLOADED = "evidence uploaded"
+    FINANCE_ACCOUNT_SET_UP = "finance account set up"
     FUND_CHANGED = "fund changed"
     FUND_CREATED = "fund created"
     FUNDER_CHANGED = "funder changed"
