@@ -15,7 +15,6 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.finance import bp
 from portal.finance.forms import ConfirmBankDetailsForm, ShowBankDetailsForm
-from portal.form_errors import refuse
 from portal.formatting import date_long, pounds
 from portal.models.awards import Award
 from portal.models.users import User
@@ -101,9 +100,10 @@ def show_bank_details(award_id: int) -> Response:
                 db.session, item, by=acting_user(), reason=form.reason.data or ""
             )
         except DomainError as error:
-            refuse(form, error.message, at=form.reason)
-        else:
-            return _payment_screen(item, details=details)
+            # Nothing to show (no details given): say so on the payment screen.
+            flash(error.message, "error")
+            return redirect(url_for("finance.award", award_id=item.id))
+        return _payment_screen(item, details=details)
     return _payment_screen(item, show_form=form, status=400 if form.is_submitted() else 200)
 
 
