@@ -8,7 +8,18 @@ from flask import Flask
 
 from portal.config import ConfigError, load_config, refuse_to_start
 
-BLUEPRINT_MODULES = ("main", "auth", "eligibility", "apply", "account", "panel", "officer", "events", "admin")
+BLUEPRINT_MODULES = (
+    "main",
+    "auth",
+    "eligibility",
+    "apply",
+    "account",
+    "panel",
+    "officer",
+    "events",
+    "admin",
+    "finance",
+)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -34,6 +34,7 @@ class Rule(enum.StrEnum):
     PANELLIST = "panellist"
     OFFICER = "officer"
     ADMIN = "admin"
+    FINANCE = "finance"
 
 
 _M = TypeVar("_M")
@@ -41,7 +42,12 @@ _M = TypeVar("_M")
 # Blueprint name -> rule. Every blueprint must appear here.
 RULES: dict[str, Rule] = {}
 
-_ROLE_FOR_RULE = {Rule.PANELLIST: Role.PANELLIST, Rule.OFFICER: Role.OFFICER, Rule.ADMIN: Role.ADMIN}
+_ROLE_FOR_RULE = {
+    Rule.PANELLIST: Role.PANELLIST,
+    Rule.OFFICER: Role.OFFICER,
+    Rule.ADMIN: Role.ADMIN,
+    Rule.FINANCE: Role.FINANCE,
+}
 
 
 def allows(rule: Rule, user: User | None) -> bool:
@@ -53,11 +59,11 @@ def allows(rule: Rule, user: User | None) -> bool:
     if rule is Rule.SIGNED_IN:
         return True
     role = _ROLE_FOR_RULE[rule]
-    # Admins manage people; they are not automatically officers or panellists.
+    # Admins manage people; they are not automatically officers, panellists or finance.
     return user.has_role(role)
 
 
-STAFF_RULES = frozenset({Rule.OFFICER, Rule.ADMIN})
+STAFF_RULES = frozenset({Rule.OFFICER, Rule.ADMIN, Rule.FINANCE})
 STEP_UP_MESSAGE = (
     "To use the staff pages, sign in with your email address, password and the code from your authenticator app."
 )

@@ -506,3 +506,12 @@ def set_programme(session: Session, **values: Any) -> ProgrammeSettings:
     session.flush()
     programme_settings.forget()
     return row
+
+
+def confirm_bank_details(session: Session, award: Award, *, by: User | None = None) -> User:
+    """Confirm the award's bank details as a second person in finance (made here unless ``by`` is given)."""
+    from portal.services.awards import bank_confirmation
+
+    checker = by or make_user(session, roles=(Role.FINANCE,))
+    bank_confirmation.confirm(session, award, by=checker)
+    return checker

@@ -121,6 +121,7 @@ def add_work(session: Session, grant_round: Round, panellists: list[User], count
         )
         grant_round.committed_pence += award.amount_pence
         award.bank_details_encrypted, award.bank_details_added_at = b"changed", now
+        award.bank_details_on_hold_since = now  # changed after they were confirmed
         award.payments = [
             Payment(amount_pence=1_000, due_on=today, paid_at=now - timedelta(days=1)),
             Payment(amount_pence=1_000, due_on=today + timedelta(days=2)),

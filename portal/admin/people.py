@@ -167,8 +167,8 @@ def _roles_message(user: User, granted: set[Role], revoked: set[Role]) -> str:
 
 
 def _password_command(user: User) -> str:
-    # create-admin for admins, create-officer for officers: either sets the password.
-    kind = "admin" if user.has_role(Role.ADMIN) else "officer"
+    # create-admin, create-officer or create-finance: each sets the password (and grants its role).
+    kind = next((role.value for role in (Role.ADMIN, Role.OFFICER, Role.FINANCE) if user.has_role(role)), "officer")
     return f"flask --app portal users create-{kind} {user.email}"
 
 

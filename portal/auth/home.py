@@ -11,6 +11,8 @@ def home_for(user: User) -> str:
     """The URL of the first page for ``user``'s main role."""
     if user.has_role(Role.OFFICER):
         return url_for("officer.home")
+    if user.has_role(Role.FINANCE):
+        return url_for("finance.home")
     if user.has_role(Role.ADMIN):
         return url_for("admin.home")
     if user.has_role(Role.PANELLIST):

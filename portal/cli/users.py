@@ -27,7 +27,11 @@ ROLE_CHOICE = click.Choice([role.value for role in Role], case_sensitive=False)
 
 
 # The command-line set-up of each staff role, as the audit log names it.
-_SET_UP = {Role.OFFICER: AuditAction.OFFICER_ACCOUNT_SET_UP, Role.ADMIN: AuditAction.ADMIN_ACCOUNT_SET_UP}
+_SET_UP = {
+    Role.OFFICER: AuditAction.OFFICER_ACCOUNT_SET_UP,
+    Role.ADMIN: AuditAction.ADMIN_ACCOUNT_SET_UP,
+    Role.FINANCE: AuditAction.FINANCE_ACCOUNT_SET_UP,
+}
 
 
 def _find(session: Session, email: str) -> User:
@@ -99,11 +103,20 @@ def create_admin(email: str, name: str | None, password_stdin: bool) -> None:
     _create_staff(email, name, password_stdin, Role.ADMIN)
 
 
+@group.command("create-finance")
+@click.argument("email")
+@click.option("--name", help="The person's full name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+def create_finance(email: str, name: str | None, password_stdin: bool) -> None:
+    """Create a member of finance staff (or make an existing account one) with a password."""
+    _create_staff(email, name, password_stdin, Role.FINANCE)
+
+
 @group.command("grant")
 @click.argument("email")
 @click.argument("role", type=ROLE_CHOICE)
 def grant(email: str, role: str) -> None:
-    """Give an existing account a role: panellist, officer or admin."""
+    """Give an existing account a role: panellist, officer, admin or finance."""
     granted = Role(role.lower())
     with writing():
         user = _find(db.session, email)

@@ -31,6 +31,7 @@ from portal.models.users import Role, User
 from portal.services.applications import lifecycle
 from portal.services.awards import (
     acceptance,
+    bank_confirmation,
     bank_details,
     decisions,
     payments,
@@ -44,6 +45,7 @@ from portal.storage import get_storage
 from portal.storage.base import Storage
 
 SECOND_OFFICER = ("second.officer@example.org", "Sam Reid")
+FINANCE = ("finance@example.org", "Femi Okafor")
 RETURN_REASON = "Check the tutor fees: the quote is for a year, but the plan runs for six months."
 QUESTION = "Your budget has £1,100 for transport. How many members will use it, and how often?"
 ANSWER = "About twelve members, every week: a minibus from the day centre, at £23 a trip."
@@ -193,6 +195,7 @@ class _Demo:
         self.session, self.storage, self.now = session, storage, now
         self.officer, self.panellists = officer, panellists
         self.second = _user(session, *SECOND_OFFICER, roles=(Role.OFFICER,), password=DEMO_STAFF_PASSWORD)
+        self.finance = _user(session, *FINANCE, roles=(Role.FINANCE,), password=DEMO_STAFF_PASSWORD)
         session.flush()
 
     def new_application(self, spec: DemoGroup, grant_round: Round) -> tuple[Application, User] | None:
@@ -214,7 +217,7 @@ class _Demo:
         reviewed_by_panel(self.session, self.officer, panel, application, self.panellists)
 
     def accepted(self, application: Application, member: User, *, also_asks: ReportSettings | None = None) -> Award:
-        """Approved (below any threshold, so offered at once), accepted and with bank details; ``also_asks``:
+        """Approved (below any threshold, so offered at once), accepted, with bank details confirmed by finance; ``also_asks``:
         a report the officer added to the award's schedule before the group accepted."""
         decisions.approve(self.session, application, by=self.officer, amount_pence=application.amount_requested_pence)
         award = self.session.scalars(select(Award).where(Award.application_id == application.id)).one()
@@ -222,6 +225,7 @@ class _Demo:
             report_schedules.add_award_report(self.session, award, also_asks, by=self.officer)
         acceptance.accept_award(self.session, award, by=member, name=member.name, agreed=True)
         self.bank_details(award, member, "00731111")
+        bank_confirmation.confirm(self.session, award, by=self.finance)
         return award
 
     def bank_details(self, award: Award, member: User, account: str) -> None:
@@ -275,7 +279,8 @@ def load(
             past_story(demo, application, member)
     session.flush()
     return [
-        (f"Second officer: {SECOND_OFFICER[0]}", f"sign in at /staff/sign-in with the password {DEMO_STAFF_PASSWORD}")
+        (f"Second officer: {SECOND_OFFICER[0]}", f"sign in at /staff/sign-in with the password {DEMO_STAFF_PASSWORD}"),
+        (f"Finance: {FINANCE[0]}", f"sign in at /staff/sign-in with the password {DEMO_STAFF_PASSWORD}"),
     ]
 
 
@@ -296,7 +301,8 @@ def _answered(demo: _Demo, application: Application, member: User) -> None:
 
 
 def _paying(demo: _Demo, application: Application, member: User) -> None:
-    """Half paid, then the group changed its account; the second half is due within the week."""
+    """Half paid, then the group changed its account, so the second half (due within the week) is on hold
+    until finance confirms the new details."""
     award = demo.accepted(application, member)
     demo.pay(award, award.amount_pence // 2, due_in_days=-20, reference="BACS-DEMO-0001")
     demo.bank_details(award, member, "00732222")

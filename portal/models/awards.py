@@ -107,11 +107,19 @@ class Award(Base):
     bank_details_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     bank_account_last4: Mapped[str | None] = mapped_column(String(4))
     bank_details_added_at: Mapped[datetime | None]
+    # Who gave (or last changed) the details: they may not also confirm them.
+    bank_details_entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A second person in finance checked the details (against a bank statement, say); cleared by any change.
+    bank_details_confirmed_at: Mapped[datetime | None]
+    bank_details_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Set when confirmed details were changed: payment waits until finance confirms them again.
+    bank_details_on_hold_since: Mapped[datetime | None]
     # Chosen by an officer for the open-data (360Giving) file; only accepted awards qualify.
     published: Mapped[bool] = mapped_column(default=False)
 
     application: Mapped[Application] = relationship()
-    accepted_by: Mapped[User | None] = relationship()
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
+    bank_details_confirmed_by: Mapped[User | None] = relationship(foreign_keys=[bank_details_confirmed_by_id])
     payments: Mapped[list[Payment]] = relationship(
         back_populates="award", cascade="all, delete-orphan", order_by="Payment.due_on"
     )

@@ -21,9 +21,11 @@ class Role(enum.StrEnum):
     PANELLIST = "panellist"
     OFFICER = "officer"
     ADMIN = "admin"
+    # Finance staff read groups' bank details to pay grants; officers are not finance unless granted it.
+    FINANCE = "finance"
 
 
-STAFF_ROLES = frozenset({Role.OFFICER, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})
 
 
 class SignInMethod(enum.StrEnum):
@@ -77,7 +79,7 @@ class User(Base):
 
     @property
     def is_staff(self) -> bool:
-        """Officers and admins sign in with a password and TOTP."""
+        """Officers, admins and finance staff sign in with a password and TOTP."""
         return bool(self.roles & STAFF_ROLES)
 
     @property

@@ -52,6 +52,7 @@ from portal.services import audit
 from portal.services.applications import answers
 from portal.services.applications import form as form_rules
 from portal.services.awards import (
+    bank_confirmation,
     bank_details,
     budgets,
     decisions,
@@ -361,6 +362,7 @@ def award_page(
             award=item,
             actions=officer_application.award_actions(item),
             bank_change=bank_details.latest_change(db.session, item),
+            payment_blocked=bank_confirmation.payment_blocked_reason(item),
             label=AWARD_LABELS[item.status],
             form=ButtonForm(),
             plan_form=sent.get("plan") or _plan_form(item, formdata=None, due_on=date.today().isoformat()),

@@ -6,8 +6,8 @@ when an empty form would rightly be refused) and may define ``OBJECT_CHECKS``
 (endpoint, role, URL arguments naming someone else's or no object).
 ``tests/test_access_matrix.py`` merges them all and checks every line.
 
-The fragments give what each of the world's six people (``ROLES``) gets;
-``collect`` adds a seventh for ``test_matrix`` (``MATRIX_ROLES``),
+The fragments give what each of the world's seven people (``ROLES``) gets;
+``collect`` adds an eighth for ``test_matrix`` (``MATRIX_ROLES``),
 ``officer_by_email``: the officer in a browser whose session signed in by an
 emailed code (as a session from before migration 0011, or from before they
 were made an officer, would have). It is never a staff session: wherever
@@ -23,10 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-ROLES = ("anonymous", "applicant_a", "applicant_b", "panellist", "officer", "admin")
+ROLES = ("anonymous", "applicant_a", "applicant_b", "panellist", "officer", "admin", "finance")
 WEAK_OFFICER = "officer_by_email"
 MATRIX_ROLES = (*ROLES, WEAK_OFFICER)
-STAFF = frozenset({"officer", "admin"})
+STAFF = frozenset({"officer", "admin", "finance"})
 
 OK = "ok"  # the page works for them (any status below 400)
 SIGN_IN = "sign in"  # sent to the sign-in page

@@ -43,6 +43,7 @@ def build_world(session: Session) -> World:
         "panellist": make_user(session, email="panel@example.org", roles=(Role.PANELLIST,)),
         "officer": make_user(session, email="officer@example.org", roles=(Role.OFFICER,)),
         "admin": make_user(session, email="admin@example.org", roles=(Role.ADMIN,)),
+        "finance": make_user(session, email="finance@example.org", roles=(Role.FINANCE,)),
     }
     # The open round's rules need every eligibility question, so the checker asks each one.
     open_round = make_round(

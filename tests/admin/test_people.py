@@ -369,3 +369,20 @@ def test_two_simultaneous_grants_of_the_same_role_grant_it_once(app: Any, sessio
     reread(session)
     assert session.get(User, person.id).roles == {Role.PANELLIST}
     assert [action for action, _actor, _summary in audit_actions(session, person)] == ["role granted"]
+
+
+def test_admins_grant_and_remove_the_finance_role(admin_client: FlaskClient, session: Session, admin: User) -> None:
+    person = make_user(session, name="Fatima Finance", roles=(Role.OFFICER,))
+    session.commit()
+    path = f"/admin/users/{person.id}"
+    assert 'value="finance"' in admin_client.get(path).get_data(as_text=True)
+
+    admin_client.post(path, data={"action": "roles", "roles": ["officer", "finance"]})
+    reread(session)
+    assert session.get(User, person.id).roles == {Role.OFFICER, Role.FINANCE}
+    assert "Fatima Finance is now: Grants officer, Finance." in page_text(admin_client.get(path))
+
+    admin_client.post(path, data={"action": "roles", "roles": ["officer"]})
+    reread(session)
+    assert session.get(User, person.id).roles == {Role.OFFICER}
+    assert ("role revoked", admin.id, f"Finance taken away from {person.email}") in audit_actions(session, person)

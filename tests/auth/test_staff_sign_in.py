@@ -66,6 +66,20 @@ def test_an_admin_lands_on_the_admin_home_with_its_set_up_checklist(client: Flas
     assert response.headers["Location"] == "/admin/"
 
 
+def test_finance_staff_sign_in_with_a_password_and_code_and_land_on_the_finance_home(
+    client: FlaskClient, session: Session
+) -> None:
+    secret = pyotp.random_base32()
+    make_officer(session, secret=secret, roles=(Role.FINANCE,))
+
+    assert enter_password(client) == "/staff/sign-in/code"
+    assert not is_signed_in(client)
+    response = client.post("/staff/sign-in/code", data={"code": pyotp.TOTP(secret).now()})
+
+    assert response.headers["Location"] == "/finance/"
+    assert "Payments and bank details" in page_text(client.get("/finance/"))
+
+
 def test_a_code_cannot_be_used_twice(client: FlaskClient, session: Session) -> None:
     secret = pyotp.random_base32()
     make_officer(session, secret=secret)

@@ -237,6 +237,9 @@ PAGES: dict[str, list[Visit]] = {
     "admin.erase_user": [Visit("admin", lambda w, x: {"user_id": w.people["applicant_b"].id})],
     "admin.new_user": [Visit("admin", lambda w, x: {})],
     "admin.edit_user": [Visit("admin", lambda w, x: {"user_id": w.people["applicant_a"].id})],
+    # Finance.
+    "finance.home": [Visit("finance", lambda w, x: {})],
+    "finance.award": [Visit("finance", lambda w, x: {"award_id": x.accepted_award_id})],
 }
 
 # Pages shown only part-way through signing in: the test gets to them by filling in the form before.
@@ -440,6 +443,7 @@ EMPTY_FORMS = [
     EmptyForm("officer", "officer.round_report", lambda w, x: {"round_id": w.round_id}, "Save the report"),
     EmptyForm("applicant_a", "events.book", lambda w, x: {"event_id": w.event_id}, "Book"),
     EmptyForm("admin", "admin.new_user", lambda w, x: {}, "Add person"),
+    EmptyForm("finance", "finance.award", lambda w, x: {"award_id": x.accepted_award_id}, "Show bank details"),
     EmptyForm("officer", "officer.new_neighbourhood", lambda w, x: {}, "Save the neighbourhood"),
     EmptyForm("officer", "officer.reference_data", lambda w, x: {}, "Upload and import"),
     # A new install's settings have no grants team's address yet.

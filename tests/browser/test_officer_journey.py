@@ -20,6 +20,7 @@ from portal.services.awards import bank_details
 from portal.services.awards.budget_check import check_rounds
 from tests.browser.conftest import LAPTOP, assert_accessible
 from tests.browser.test_smoke import demo_loaded  # noqa: F401  (fixture)
+from tests.factories import confirm_bank_details
 from tests.fixtures.databases import reread
 
 
@@ -77,6 +78,11 @@ def test_an_officer_routes_decides_and_pays(live_server: str, new_page: Callable
     bank_details.save_bank_details(
         session, award, bank_details.BankDetails("Chatterbox Café", "309457", "00733445"), by=member
     )
+    session.commit()
+    page.reload()
+    expect(page.locator("body")).to_contain_text("must be confirmed by finance before anything is paid")
+    # Finance checks the details against a bank statement and confirms them.
+    confirm_bank_details(session, award)
     session.commit()
     page.reload()
     page.get_by_label("Bank reference for this payment").fill("BACS-0001")

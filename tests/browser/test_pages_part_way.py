@@ -112,3 +112,23 @@ def test_signing_in_part_way_has_no_accessibility_findings(
     expect(page).to_have_title(re.compile(r"^Error: "))
     check_at_every_width(page, found)
     assert found == [], "\n".join(found)
+
+
+def test_finance_seeing_and_confirming_bank_details_has_no_accessibility_findings(
+    app: Flask, live_server: str, role_pages: Any, extra: Extra
+) -> None:
+    found: list[str] = []
+    page = role_pages("finance")
+    page.goto(live_server + url_in(app, "finance.award", {"award_id": extra.accepted_award_id}))
+    assert "12345678" not in page.content()
+    page.get_by_label("Why do you need to see the bank details?").fill("To pay the next instalment")
+    submit(page, "Show bank details")
+    expect(page.get_by_text("12345678")).to_be_visible()
+    check_at_every_width(page, found)
+
+    page.goto(live_server + url_in(app, "finance.award", {"award_id": extra.accepted_award_id}))
+    submit(page, "I have checked them: confirm the bank details")
+    expect(page.get_by_text("The grant can now be paid")).to_be_visible()
+    check_at_every_width(page, found)
+
+    assert found == [], "\n".join(found)

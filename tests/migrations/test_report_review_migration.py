@@ -1,4 +1,4 @@
-"""Migration 0021_report_review: a report read before it is accepted, a sent report counts as sent
+"""Migration 0020: a report read before it is accepted, a sent report counts as sent
 once, and payments keep every row while gaining their hold; going down gives the reading back."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def test_read_reports_become_accepted_and_payments_gain_a_hold(empty_database: s
     engine = make_engine(empty_database)
     insert_rows(engine, ROWS)
 
-    command.upgrade(config, "0021_report_review")
+    command.upgrade(config, "0020")
 
     with engine.begin() as connection:
         reports = connection.execute(
@@ -71,5 +71,5 @@ def test_read_reports_become_accepted_and_payments_gain_a_hold(empty_database: s
     assert ([r[0] for r in read], [tuple(p) for p in payments]) == ([7], [(3, 2_500)])
 
     # And up again.
-    command.upgrade(config, "0021_report_review")
+    command.upgrade(config, "0020")
     engine.dispose()

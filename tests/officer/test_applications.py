@@ -12,7 +12,7 @@ from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus
 from portal.models.funding import Round
 from portal.services.awards import bank_details, budgets
-from tests.factories import make_application, make_organisation, make_round, make_user
+from tests.factories import confirm_bank_details, make_application, make_organisation, make_round, make_user
 from tests.fixtures.databases import count_queries, reread
 from tests.fixtures.pages import page_text
 
@@ -98,6 +98,11 @@ def test_detail_decide_and_pay(signed_in: FlaskClient, session: Session) -> None
     bank_details.save_bank_details(
         session, award, bank_details.BankDetails("Group 5", "309457", "00733445"), by=make_user(session)
     )
+    session.commit()
+    # Unconfirmed details: the officer's page says why, and nothing is paid.
+    signed_in.post(f"/officer/payments/{payment.id}/paid", data={"reference": "BACS-9"})
+    assert "must be confirmed by finance before anything is paid" in page_text(signed_in.get(award_url))
+    confirm_bank_details(session, award)
     session.commit()
     signed_in.post(f"/officer/payments/{payment.id}/paid", data={"reference": "BACS-9"})
     reread(session)

@@ -15,7 +15,7 @@ from portal.models.awards import Award
 from portal.models.funding import Round
 from portal.models.users import Role, User
 from portal.services.awards import acceptance, bank_details, decisions, payments
-from tests.factories import make_application, make_organisation, make_round, make_user
+from tests.factories import confirm_bank_details, make_application, make_organisation, make_round, make_user
 from tests.fixtures.pages import page_text
 
 
@@ -45,6 +45,7 @@ def every_kind_of_money(session: Session) -> Round:
         award = session.scalars(select(Award).where(Award.application_id == application.id)).one()
         acceptance.accept_award(session, award, by=member, name="Sam Member", agreed=True)
         bank_details.save_bank_details(session, award, bank_details.BankDetails("Sam", "309457", "00733445"), by=member)
+        confirm_bank_details(session, award)
         payment = payments.plan_payment(session, award, by=first, amount_pence=paying, due_on=date.today())
         payments.record_payment(session, payment, by=first, reference="BACS-1")
         return award

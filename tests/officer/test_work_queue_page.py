@@ -8,9 +8,20 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from portal.models.applications import ApplicationStatus
+from portal.models.awards import AwardStatus
 from portal.models.users import Role
+from portal.services.awards import bank_details
+from portal.services.awards.bank_details import BankDetails
 from portal.services.readmodels.work_queue import SHOWN
-from tests.factories import make_application, make_info_request, make_organisation, make_round, make_user
+from tests.factories import (
+    confirm_bank_details,
+    make_application,
+    make_award,
+    make_info_request,
+    make_organisation,
+    make_round,
+    make_user,
+)
 from tests.fixtures.pages import page_text
 
 
@@ -82,3 +93,35 @@ def test_nothing_to_do_says_so(client: FlaskClient, session: Session, sign_in_as
     session.commit()
     sign_in_as(client, officer)
     assert "What needs doing Nothing is waiting to be done." in page_text(client.get("/officer/"))
+
+
+def test_confirmed_bank_details_changed_show_as_payment_on_hold(
+    client: FlaskClient, session: Session, sign_in_as: Any
+) -> None:
+    member = make_user(session)
+    award = make_award(
+        session,
+        application=make_application(
+            session,
+            grant_round=make_round(session),
+            organisation=make_organisation(session, name="Garston Shed", members=(member,)),
+            status=ApplicationStatus.APPROVED,
+            reference="AO-2026-0042",
+        ),
+        status=AwardStatus.ACCEPTED,
+    )
+    bank_details.save_bank_details(session, award, BankDetails("Shed", "309457", "00733445"), by=member)
+    confirm_bank_details(session, award)
+    bank_details.save_bank_details(session, award, BankDetails("Someone", "401122", "12345678"), by=member)
+    officer = make_user(session, roles=(Role.OFFICER,))
+    session.commit()
+    sign_in_as(client, officer)
+
+    html = client.get("/officer/").get_data(as_text=True)
+
+    assert "Bank details changed — payment on hold: 1" in html
+    assert f'<a href="/officer/awards/{award.id}">AO-2026-0042</a>, Garston Shed' in html
+    assert "finance must confirm the new details" in html
+    award_page = page_text(client.get(f"/officer/awards/{award.id}"))
+    assert "Payment is on hold" in award_page
+    assert "12345678" not in award_page

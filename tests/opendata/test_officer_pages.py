@@ -18,8 +18,10 @@ from portal.models.awards import Award, AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.funding import LsoaDeprivation, PostcodeLsoa
 from portal.models.users import User
+from portal.services.awards import bank_details
 from portal.services.awards.acceptance import accept_award
-from tests.factories import make_application, make_award, make_neighbourhood, make_organisation, make_round
+from portal.services.awards.bank_details import BankDetails
+from tests.factories import make_application, make_award, make_neighbourhood, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
 from tests.reference_data import package_validator
@@ -166,3 +168,30 @@ def test_the_budget_page_shows_the_money_as_bars(signed_in: FlaskClient, session
     )
     widths = re.findall(r'<rect x="0.0%" y="[0-9.]+" width="([0-9.]+)%"', html)
     assert widths == ["0.0", "0.0", "15.5", "0.0", "46.5"]
+
+
+def test_no_export_carries_bank_details(signed_in: FlaskClient, session: Session) -> None:
+    grant_round = make_round(session)
+    member = make_user(session)
+    award = make_award(
+        session,
+        application=make_application(
+            session,
+            grant_round=grant_round,
+            organisation=make_organisation(session, members=(member,)),
+            status=ApplicationStatus.APPROVED,
+            reference="AO-2026-0099",
+        ),
+        amount_pence=100_000,
+        status=AwardStatus.ACCEPTED,
+    )
+    bank_details.save_bank_details(session, award, BankDetails("Secret Shed", "309457", "00733445"), by=member)
+    award.payments = [Payment(amount_pence=100_000, due_on=utcnow().date())]
+    session.commit()
+
+    for export in ("awards.csv", "payments.csv", "open-data/360giving.csv", "open-data/360giving.json"):
+        response = signed_in.get(f"/officer/rounds/{grant_round.id}/{export}")
+        assert response.status_code == 200, export
+        body = response.get_data(as_text=True)
+        for secret in ("00733445", "309457", "30-94-57", "Secret Shed"):
+            assert secret not in body, (export, secret)

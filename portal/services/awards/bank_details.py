@@ -7,8 +7,9 @@ apart so pages can say which account without decrypting.
 
 Any member of the group can give or change the details, so no change is
 quiet: the programme team hears of every one, and once payments have begun
-(when a change is most likely to be fraud) every member of the group hears
-too, and the officer's award page shows who changed them, when, and from
+or the details were confirmed (when a change is most likely to be fraud)
+every member of the group hears too, payment is held until finance confirms
+the new details (``bank_confirmation``), and the officer's award page shows who changed them, when, and from
 which account to which (``latest_change``).
 """
 
@@ -142,9 +143,16 @@ def save_bank_details(session: Session, award: Award, details: BankDetails, *, b
         raise DomainError("Accept the grant before you give your bank details.")
     replacing = award.bank_details_encrypted is not None
     before = award.bank_account_last4
+    # Confirmed details that change are the classic fraud: payment waits for a fresh confirmation.
+    was_confirmed = award.bank_details_confirmed_at is not None or award.bank_details_on_hold_since is not None
     award.bank_details_encrypted = encrypt(details)
     award.bank_account_last4 = details.account_number[-4:]
     award.bank_details_added_at = utcnow()
+    award.bank_details_entered_by_id = by.id
+    award.bank_details_confirmed_at = None
+    award.bank_details_confirmed_by_id = None
+    if replacing and was_confirmed:
+        award.bank_details_on_hold_since = award.bank_details_on_hold_since or award.bank_details_added_at
     after = masked(award.bank_account_last4)
     change = f"{masked(before).capitalize()} changed to {after}" if replacing else after.capitalize()
     audit.record(session, by, CHANGED if replacing else ADDED, award, change)
@@ -154,6 +162,7 @@ def save_bank_details(session: Session, award: Award, details: BankDetails, *, b
         "change": change,
         "by": _name(by),
         "after_payments": payments_began(award),
+        "on_hold": replacing and was_confirmed,
     }
     reference = award.application.reference
     notify.queue_email(
@@ -164,7 +173,7 @@ def save_bank_details(session: Session, award: Award, details: BankDetails, *, b
         award_url=absolute_url("officer.award", award_id=award.id),
         **context,
     )
-    if context["after_payments"]:
+    if context["after_payments"] or context["on_hold"]:
         # Any member can change the details, including one another member added
         # without the others knowing: everyone in the group must be able to say "not us".
         for email in members_emails(session, award.application.organisation_id):

@@ -17,7 +17,7 @@ from portal.models.reporting import ReportScheduleItem
 from portal.models.users import User
 from portal.services import audit
 from portal.services.applications import organisations
-from portal.services.awards import closing, decisions
+from portal.services.awards import bank_confirmation, closing, decisions
 from portal.services.messages import notify
 from portal.workflow import LIVE_AWARD_STATES, advance_award
 
@@ -90,8 +90,9 @@ def record_payment(session: Session, payment: Payment, *, by: User, reference: s
     waiting_on = payment_held_by(payment)
     if waiting_on is not None:
         raise DomainError(f"This payment cannot be made yet. {held_message(waiting_on)}.")
-    if award.bank_details_encrypted is None:
-        raise DomainError("The group has not given its bank details yet.")
+    blocked = bank_confirmation.payment_blocked_reason(award)
+    if blocked is not None:
+        raise DomainError(blocked)
     if not reference.strip():
         raise DomainError("Enter the payment reference from the bank")
     claimed = rowcount(

@@ -28,6 +28,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.PANELLIST: "Panel member",
     Role.OFFICER: "Grants officer",
     Role.ADMIN: "Administrator",
+    Role.FINANCE: "Finance",
 }
 
 # Plural labels for the filter on the list of people.
@@ -35,6 +36,7 @@ ROLE_FILTER_LABELS: dict[Role, str] = {
     Role.PANELLIST: "Panel members",
     Role.OFFICER: "Grants officers",
     Role.ADMIN: "Administrators",
+    Role.FINANCE: "Finance staff",
 }
 
 

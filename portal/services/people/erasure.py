@@ -133,6 +133,9 @@ def _clear_bank_details(session: Session, organisation_ids: list[int]) -> int:
         if finished or all_paid:
             award.bank_details_encrypted = None
             award.bank_account_last4 = None
+            # A confirmation or hold belongs to the details: with them gone, neither applies.
+            award.bank_details_confirmed_at = None
+            award.bank_details_on_hold_since = None
             cleared += 1
     return cleared
 

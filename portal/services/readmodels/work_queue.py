@@ -63,7 +63,7 @@ TITLES = {
     Kind.ANSWERS_TO_READ: "Answers from groups to read",
     Kind.REPORTS_TO_READ: "Reports to read",
     Kind.PAYMENTS_DUE: "Payments due in the next 7 days, or overdue",
-    Kind.BANK_DETAILS_CHANGED: "Bank details changed since the last payment",
+    Kind.BANK_DETAILS_CHANGED: "Bank details changed — payment on hold",
 }
 
 
@@ -170,15 +170,12 @@ def _payments_due(by: User, now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _last_paid() -> Any:
-    return select(func.max(Payment.paid_at)).where(Payment.award_id == Award.id).scalar_subquery()
-
-
 def _bank_details_changed(by: User, now: datetime) -> ColumnElement[bool]:
+    """Confirmed details were changed: payment waits until finance confirms them again."""
     return exists().where(
         Award.application_id == Application.id,
         Award.status.in_(RUNNING_AWARDS),
-        Award.bank_details_added_at > _last_paid(),
+        Award.bank_details_on_hold_since.is_not(None),
     )
 
 
@@ -393,7 +390,11 @@ def _awards(session: Session, kind: Kind, *, by: User, now: datetime) -> list[Qu
         session, kind, select(Application, award_id, changed).order_by(changed.desc(), Application.id), by=by, now=now
     )
     return [
-        _item(a, f"Changed on {date_long(moment)}: check them with the group before paying", _award_page(i))
+        _item(
+            a,
+            f"Changed on {date_long(moment)}: check the change with the group; finance must confirm the new details",
+            _award_page(i),
+        )
         for a, i, moment in rows
     ]
 

@@ -27,7 +27,7 @@ from portal.models.users import Role, User
 from portal.services.applications import lifecycle
 from portal.services.awards import acceptance, bank_details, decisions, payments
 from portal.services.awards.budget_check import committed_should_be
-from tests.factories import make_application, make_organisation, make_round, make_user
+from tests.factories import confirm_bank_details, make_application, make_organisation, make_round, make_user
 
 BUDGET = 1_000_000
 THRESHOLD = 300_000
@@ -153,6 +153,7 @@ class MoneyMachine(RuleBasedStateMachine):
             if award.bank_details_encrypted is None:
                 details = bank_details.BankDetails("Sam Member", "309457", "00733445")
                 bank_details.save_bank_details(self.session, award, details, by=self.members[which])
+                confirm_bank_details(self.session, award)
             payment = payments.plan_payment(
                 self.session,
                 award,

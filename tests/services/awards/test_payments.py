@@ -15,7 +15,15 @@ from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
 from portal.models.users import User
 from portal.services.awards import bank_details, closing, payments, report_reviews, reports
-from tests.factories import make_application, make_award, make_organisation, make_report, make_round, make_user
+from tests.factories import (
+    confirm_bank_details,
+    make_application,
+    make_award,
+    make_organisation,
+    make_report,
+    make_round,
+    make_user,
+)
 
 
 def live_award(session: Session, status: AwardStatus = AwardStatus.ACCEPTED) -> tuple[Award, User]:
@@ -43,6 +51,9 @@ def test_payments_in_instalments_then_the_award_is_paid(session: Session, office
     with pytest.raises(DomainError, match="bank details"):
         payments.record_payment(session, first, by=officer, reference="BACS-1")
     bank_details.save_bank_details(session, award, bank_details.BankDetails("Group", "309457", "00733445"), by=member)
+    with pytest.raises(DomainError, match="must be confirmed by finance"):
+        payments.record_payment(session, first, by=officer, reference="BACS-1")
+    confirm_bank_details(session, award)
 
     payments.record_payment(session, first, by=officer, reference="BACS-1")
     assert award.status is AwardStatus.ACCEPTED

@@ -18,6 +18,7 @@ from portal.models.users import Role, User
 from portal.services.awards import bank_details, decisions
 from portal.services.readmodels.work_queue import SHOWN, Kind, QueueKind, condition, work_queue
 from tests.factories import (
+    confirm_bank_details,
     make_application,
     make_assignment,
     make_award,
@@ -214,8 +215,11 @@ def test_reports_payments_and_changed_bank_details(session: Session, me: User, g
         bank_details.save_bank_details(
             session, award, bank_details.BankDetails("Group", "309457", "00733445"), by=make_user(session)
         )
-    changed.payments = [Payment(amount_pence=10_000, due_on=today, paid_at=utcnow() - timedelta(days=3))]
-    unchanged.payments = [Payment(amount_pence=10_000, due_on=today, paid_at=utcnow() + timedelta(minutes=1))]
+        confirm_bank_details(session, award)
+    # Changing confirmed details holds payment; unconfirmed details were never paid into.
+    bank_details.save_bank_details(
+        session, changed, bank_details.BankDetails("Group", "309457", "00739999"), by=make_user(session)
+    )
     session.flush()
 
     assert [(g, e, a) for g, _d, e, a in listed(session, me, Kind.REPORTS_TO_READ)] == [
