@@ -217,8 +217,8 @@ class _Demo:
         reviewed_by_panel(self.session, self.officer, panel, application, self.panellists)
 
     def accepted(self, application: Application, member: User, *, also_asks: ReportSettings | None = None) -> Award:
-        """Approved (below any threshold, so offered at once), accepted, with bank details confirmed by finance; ``also_asks``:
-        a report the officer added to the award's schedule before the group accepted."""
+        """Approved (below any threshold, so offered at once), accepted, with bank details confirmed by
+        finance; ``also_asks``: a report the officer added to the award's schedule before the group accepted."""
         decisions.approve(self.session, application, by=self.officer, amount_pence=application.amount_requested_pence)
         award = self.session.scalars(select(Award).where(Award.application_id == application.id)).one()
         if also_asks is not None:

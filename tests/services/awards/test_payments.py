@@ -79,6 +79,7 @@ def test_the_award_closes_once_its_report_is_accepted_and_its_money_paid(session
     award, member = live_award(session, AwardStatus.ACCEPTED)
     report = make_report(session, award=award)
     bank_details.save_bank_details(session, award, bank_details.BankDetails("Group", "309457", "00733445"), by=member)
+    confirm_bank_details(session, award)
     payment = payments.plan_payment(session, award, by=officer, amount_pence=300_000, due_on=date(2027, 1, 10))
     line_answers = {
         "what_happened": "Walks",
@@ -106,6 +107,7 @@ def test_a_paid_award_closes_when_its_last_report_is_accepted(session: Session, 
     award, member = live_award(session, AwardStatus.ACCEPTED)
     first, last = make_report(session, award=award), make_report(session, award=award)
     bank_details.save_bank_details(session, award, bank_details.BankDetails("Group", "309457", "00733445"), by=member)
+    confirm_bank_details(session, award)
     payment = payments.plan_payment(session, award, by=officer, amount_pence=300_000, due_on=date(2027, 1, 10))
     payments.record_payment(session, payment, by=officer, reference="BACS-1")
     assert award.status is AwardStatus.PAID

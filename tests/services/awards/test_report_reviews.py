@@ -23,7 +23,7 @@ from portal.services.awards.report_schedules import (
     remove_report,
     settings_of,
 )
-from tests.factories import make_round
+from tests.factories import confirm_bank_details, make_round
 from tests.services.awards.test_report_schedules import offer
 
 ANSWERS = {"what_happened": "Twelve walks", "story": "June came", "learned": "Start early", "people": "30"}
@@ -141,6 +141,7 @@ def test_three_instalments_the_second_held_until_the_first_report_is_accepted(se
     accept_award(session, award, by=member, name="Ann Lee", agreed=True)
     assert [reports.title(r) for r in award.reports] == ["Year 1 report", "Year 2 report", "Year 3 report"]
     bank_details.save_bank_details(session, award, bank_details.BankDetails("Group", "309457", "00733445"), by=member)
+    confirm_bank_details(session, award)
 
     payments.record_payment(session, first, by=officer, reference="BACS-1")
     with pytest.raises(DomainError, match="Held until the Year 1 report is accepted"):
@@ -185,6 +186,7 @@ def test_the_award_closes_only_when_every_report_is_accepted_and_all_is_paid(ses
     assert not closing.money_settled(award)
     assert (closing.may_close(award), award.status) == (False, AwardStatus.ACCEPTED)
     bank_details.save_bank_details(session, award, bank_details.BankDetails("Group", "309457", "00733445"), by=member)
+    confirm_bank_details(session, award)
     payment = payments.plan_payment(session, award, by=officer, amount_pence=100_000, due_on=date(2027, 1, 1))
     payments.record_payment(session, payment, by=officer, reference="BACS-1")
     assert award.status is AwardStatus.CLOSED
