@@ -40,9 +40,10 @@ class PlanPaymentForm(FlaskForm):
     held_until = SelectField("Hold until this report is accepted", choices=[SelectChoice("", "Not held")], default="")
 
     def offer_reports(self, award: Award) -> None:
-        """The award's reports, by their schedule entries (they exist before the group accepts)."""
+        """The award's reports, by their schedule entries (they exist before the group accepts), soonest due first."""
+        due_order = sorted(award.schedule, key=lambda item: (item.months_after, item.position))
         self.held_until.choices = [SelectChoice("", "Not held")] + [
-            SelectChoice(str(item.id), item.title) for item in award.schedule
+            SelectChoice(str(item.id), item.title) for item in due_order
         ]
 
     @property
