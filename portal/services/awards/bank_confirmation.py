@@ -17,7 +17,7 @@ from portal.models.awards import Award
 from portal.models.base import utcnow
 from portal.models.users import Role, User
 from portal.services import audit
-from portal.services.awards.bank_details import BankDetails, masked, reveal
+from portal.services.awards.bank_details import BankDetails, lock_for_bank_details, masked, reveal
 
 REASON_LIMIT = 200
 
@@ -95,6 +95,7 @@ def confirm(session: Session, award: Award, *, by: User, checked: str | None = N
     ``checked`` is the ``version`` of the details ``by`` saw, when they saw them on a page."""
     if not may_handle_bank_details(by):
         raise DomainError("Only finance staff can confirm a group's bank details.")
+    lock_for_bank_details(session, award)
     if award.bank_details_encrypted is None:
         raise DomainError("The group has not given its bank details yet.")
     if checked is not None and checked != version(award):

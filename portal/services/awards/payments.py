@@ -16,7 +16,7 @@ from portal.models.base import utcnow
 from portal.models.users import User
 from portal.services import audit
 from portal.services.applications import organisations
-from portal.services.awards import bank_confirmation, decisions
+from portal.services.awards import bank_confirmation, bank_details, decisions
 from portal.services.messages import notify
 from portal.workflow import LIVE_AWARD_STATES, advance_award
 
@@ -45,6 +45,8 @@ def record_payment(session: Session, payment: Payment, *, by: User, reference: s
     award = payment.award
     if award.status not in (AwardStatus.ACCEPTED, AwardStatus.PAID):
         raise DomainError("Payments can be made once the group has accepted the award.")
+    # Read the details' state under lock: a change committed meanwhile holds this payment.
+    bank_details.lock_for_bank_details(session, award)
     blocked = bank_confirmation.payment_blocked_reason(award)
     if blocked is not None:
         raise DomainError(blocked)
