@@ -28,7 +28,7 @@ from portal.models.applications import Application
 from portal.models.awards import Award, MonitoringReport
 from portal.request_bodies import text_beside_files
 from portal.services.applications.form import count_words, parse_whole_number
-from portal.services.awards import acceptance, bank_details, report_reviews, reports
+from portal.services.awards import acceptance, bank_confirmation, bank_details, report_reviews, reports
 from portal.services.files.uploads import receive_upload
 from portal.storage import get_storage
 from portal.workflow import AWARD_LABELS
@@ -183,6 +183,7 @@ def _bank_details_page(item: Award, form: BankForm, status: int) -> tuple[str, i
         form=form,
         masked=_masked(item),
         group_is_told=bank_details.payments_began(item),
+        details_confirmed=bank_confirmation.is_confirmed(item),
     )
     return page, status
 

@@ -21,7 +21,7 @@ from portal.models.organisations import Membership
 from portal.models.outbox import OutboxMessage
 from portal.models.users import Role, User
 from portal.services.awards import bank_details
-from tests.factories import make_application, make_award, make_organisation, make_round, make_user
+from tests.factories import confirm_bank_details, make_application, make_award, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
 from tests.storage.sample_files import make_jpeg, make_pdf
@@ -340,6 +340,29 @@ def test_a_change_of_bank_details_after_a_payment_is_told_to_the_group_and_shown
     assert "Account ending 3445 changed to account ending 1234, by Rick" in text
     assert 'role="alert"' in page.get_data(as_text=True)
     assert "99991234" not in page.get_data(as_text=True)
+
+
+def test_a_group_changing_confirmed_details_is_told_payment_waits_for_a_check(
+    signed_in: FlaskClient, session: Session, award: Award, member: User
+) -> None:
+    award.status = AwardStatus.ACCEPTED
+    bank_details.save_bank_details(
+        session, award, bank_details.BankDetails("Walking Buddies", "309457", "00733445"), by=member
+    )
+    confirm_bank_details(session, award)
+    session.commit()
+    bank = f"/awards/{award.id}/bank-details"
+    assert "we will not pay anything more until we have checked the new details with you" in page_text(
+        signed_in.get(bank)
+    )
+
+    signed_in.post(bank, data={"account_name": "R Smith", "sort_code": "30-94-57", "account_number": "99991234"})
+
+    reread(session)
+    assert award.bank_details_on_hold_since is not None
+    told = session.scalars(select(OutboxMessage).where(OutboxMessage.to == member.email)).all()
+    assert len(told) == 1
+    assert "We will not pay anything more until we have checked the new details with you" in told[0].body
 
 
 def test_several_reports_each_with_its_own_questions(

@@ -3,9 +3,11 @@ bank details are shown only in answer to a stated reason, never cached, and ever
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,7 +63,10 @@ def test_finance_home_lists_details_to_confirm_and_payments_due(
     assert "00733445" not in page
 
 
-def test_details_are_masked_until_a_reason_is_given(client: FlaskClient, session: Session, sign_in_as: Any) -> None:
+def test_details_are_masked_until_a_reason_is_given(
+    client: FlaskClient, session: Session, sign_in_as: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     award = award_to_pay(session)
     reader = finance_person(session)
     sign_in_as(client, reader)
@@ -91,6 +96,7 @@ def test_details_are_masked_until_a_reason_is_given(client: FlaskClient, session
     assert [(e.actor_id, e.summary) for e in entries] == [
         (reader.id, "Account ending 3445 viewed: To pay the first instalment")
     ]
+    assert not [r for r in caplog.records if "00733445" in r.getMessage() or "309457" in r.getMessage()]
     # Looking again shows them masked: nothing was kept for the next page.
     assert "00733445" not in client.get(f"/finance/awards/{award.id}").get_data(as_text=True)
 
@@ -121,3 +127,32 @@ def test_officers_are_not_finance(client: FlaskClient, session: Session, sign_in
     assert client.get(f"/finance/awards/{award.id}").status_code == 403
     response = client.post(f"/finance/awards/{award.id}/show-bank-details", data={"reason": "Curious"})
     assert response.status_code == 403
+
+
+def test_whoever_gave_the_details_is_told_someone_else_must_confirm(
+    client: FlaskClient, session: Session, sign_in_as: Any
+) -> None:
+    both = make_user(session, name="Member in finance", roles=(Role.FINANCE,))
+    award = make_award(
+        session,
+        application=make_application(
+            session,
+            grant_round=make_round(session),
+            organisation=make_organisation(session, members=(both,)),
+            status=ApplicationStatus.APPROVED,
+        ),
+        status=AwardStatus.ACCEPTED,
+    )
+    bank_details.save_bank_details(session, award, DETAILS, by=both)
+    session.commit()
+    sign_in_as(client, both)
+
+    page = client.get(f"/finance/awards/{award.id}").get_data(as_text=True)
+    assert "someone else in finance must confirm them" in page
+    assert "I have checked them" not in page
+    response = client.post(f"/finance/awards/{award.id}/confirm-bank-details", data={"checked": ""})
+    assert "someone else must confirm them" in client.get(response.headers["Location"]).get_data(as_text=True)
+    reread(session)
+    unconfirmed = session.get(Award, award.id)
+    assert unconfirmed is not None
+    assert unconfirmed.bank_details_confirmed_at is None

@@ -17,7 +17,7 @@ from portal.models.awards import Award
 from portal.models.base import utcnow
 from portal.models.users import Role, User
 from portal.services import audit
-from portal.services.awards.bank_details import BankDetails, masked, reveal
+from portal.services.awards.bank_details import BankDetails, lock_for_bank_details, masked, reveal
 
 REASON_LIMIT = 200
 
@@ -95,14 +95,15 @@ def confirm(session: Session, award: Award, *, by: User, checked: str | None = N
     ``checked`` is the ``version`` of the details ``by`` saw, when they saw them on a page."""
     if not may_handle_bank_details(by):
         raise DomainError("Only finance staff can confirm a group's bank details.")
+    lock_for_bank_details(session, award)
     if award.bank_details_encrypted is None:
         raise DomainError("The group has not given its bank details yet.")
+    if by.id == award.bank_details_entered_by_id:
+        raise DomainError("You gave or last changed these bank details, so someone else must confirm them.")
     if checked is not None and checked != version(award):
         raise DomainError("The bank details changed while you were checking them. Check the new details.")
     if award.bank_details_confirmed_at is not None:
         raise DomainError("These bank details are already confirmed.")
-    if by.id == award.bank_details_entered_by_id:
-        raise DomainError("You gave or last changed these bank details, so someone else must confirm them.")
     award.bank_details_confirmed_at = utcnow()
     award.bank_details_confirmed_by_id = by.id
     award.bank_details_on_hold_since = None

@@ -137,8 +137,18 @@ def _name(person: User | None) -> str:
     return person.name or person.email
 
 
+def lock_for_bank_details(session: Session, award: Award) -> None:
+    """Hold the award's row until commit and reload it, so a change of details, a confirmation and
+    a payment never act on each other's stale state (one waits for the other on PostgreSQL)."""
+    # The row must be fetched, not just selected: only loading it refreshes the award's attributes.
+    session.execute(
+        select(Award).where(Award.id == award.id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def save_bank_details(session: Session, award: Award, details: BankDetails, *, by: User) -> None:
     """Store (or replace) the account to pay the grant into, and tell whoever must know."""
+    lock_for_bank_details(session, award)
     if award.status not in (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE):
         raise DomainError("Accept the grant before you give your bank details.")
     replacing = award.bank_details_encrypted is not None

@@ -17,7 +17,7 @@ from portal.models.reporting import ReportScheduleItem
 from portal.models.users import User
 from portal.services import audit
 from portal.services.applications import organisations
-from portal.services.awards import bank_confirmation, closing, decisions
+from portal.services.awards import bank_confirmation, bank_details, closing, decisions
 from portal.services.messages import notify
 from portal.workflow import LIVE_AWARD_STATES, advance_award
 
@@ -87,6 +87,8 @@ def record_payment(session: Session, payment: Payment, *, by: User, reference: s
     award = payment.award
     if award.status not in (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE):
         raise DomainError("Payments can be made once the group has accepted the award.")
+    # Read the details' state under lock: a change committed meanwhile holds this payment.
+    bank_details.lock_for_bank_details(session, award)
     waiting_on = payment_held_by(payment)
     if waiting_on is not None:
         raise DomainError(f"This payment cannot be made yet. {held_message(waiting_on)}.")

@@ -3,6 +3,7 @@ of confirmed details holds payment and tells every member of the group and the p
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -11,14 +12,17 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.extensions import db
+from portal.infra.database import writing
 from portal.models.applications import ApplicationStatus
 from portal.models.audit import AuditAction, AuditEntry
-from portal.models.awards import Award, AwardStatus
+from portal.models.awards import Award, AwardStatus, Payment
 from portal.models.outbox import OutboxMessage
 from portal.models.users import Role, User
 from portal.services.awards import bank_confirmation, bank_details, payments
 from portal.services.awards.bank_details import BankDetails
 from tests.factories import make_application, make_award, make_organisation, make_round, make_user, set_programme
+from tests.fixtures.databases import reread
 
 DETAILS = BankDetails(account_name="Garston Men's Shed", sort_code="309457", account_number="00733445")
 NEW_DETAILS = BankDetails(account_name="Someone else", sort_code="401122", account_number="12345678")
@@ -140,3 +144,58 @@ def test_no_view_without_a_reason_or_the_finance_role(session: Session, officer:
     with pytest.raises(DomainError, match="Only finance staff"):
         bank_confirmation.view_for_payment(session, award, by=officer, reason="Curious")
     assert session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.BANK_DETAILS_VIEWED)).all() == []
+
+
+@pytest.mark.postgres_only
+def test_a_payment_and_a_change_of_details_at_once_never_pay_unconfirmed_details(
+    app: Flask, session: Session, officer: User
+) -> None:
+    member = make_user(session)
+    award = award_with_details(session, member)
+    bank_confirmation.confirm(session, award, by=finance(session))
+    payment = payments.plan_payment(session, award, by=officer, amount_pence=10_000, due_on=date(2027, 1, 10))
+    session.commit()
+    barrier = threading.Barrier(2)
+    refused: list[str] = []
+
+    def change() -> None:
+        with app.app_context(), writing():
+            mine, user = db.session.get(Award, award.id), db.session.get(User, member.id)
+            assert mine is not None
+            assert user is not None
+            barrier.wait()
+            bank_details.save_bank_details(db.session, mine, NEW_DETAILS, by=user)
+            db.session.commit()
+
+    def pay() -> None:
+        with app.app_context(), writing():
+            mine, user = db.session.get(Payment, payment.id), db.session.get(User, officer.id)
+            assert mine is not None
+            assert user is not None
+            barrier.wait()
+            try:
+                payments.record_payment(db.session, mine, by=user, reference="BACS-1")
+            except DomainError as error:
+                refused.append(error.message)
+                db.session.rollback()
+            else:
+                db.session.commit()
+
+    threads = [threading.Thread(target=step) for step in (change, pay)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    reread(session)
+    changed, paid = session.get(Award, award.id), session.get(Payment, payment.id)
+    assert changed is not None
+    assert paid is not None
+    assert changed.bank_details_on_hold_since is not None
+    # Either the payment went first (into the confirmed account), or it was refused.
+    if paid.paid_at is None:
+        assert refused
+        assert refused[0].startswith("Payment is on hold")
+    else:
+        assert changed.bank_details_added_at is not None
+        assert paid.paid_at <= changed.bank_details_added_at
