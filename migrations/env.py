@@ -26,15 +26,39 @@ def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
 
 
 def run(connection: Connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        render_as_batch=True,  # SQLite alters tables by copying them
-        compare_type=True,
-        render_item=render_item,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
+    # SQLite alters a table by copying it and dropping the old copy; with foreign keys on, that
+    # drop runs every ON DELETE CASCADE pointing at the table and empties its children. So, as
+    # SQLite's own guide to altering tables says, foreign keys go off around the migration (only
+    # possible outside a transaction) and the references are checked before it commits.
+    sqlite = connection.dialect.name == "sqlite" and not connection.in_transaction()
+    if sqlite:
+        _sqlite_foreign_keys(connection, on=False)
+    try:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,  # SQLite alters tables by copying them
+            compare_type=True,
+            render_item=render_item,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite:
+                _refuse_broken_references(connection)
+    finally:
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    # Straight to the driver, so no BEGIN is sent first (the pragma does nothing inside a transaction).
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")  # type: ignore[union-attr]
+
+
+def _refuse_broken_references(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"The migration would leave rows pointing at nothing: {broken[:5]}")
 
 
 def run_migrations_online() -> None:

@@ -19,8 +19,7 @@ Create Date: 2026-12-04
 
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -45,28 +44,11 @@ def _role_check(roles: Sequence[str]) -> str:
     return "role IN (" + ", ".join(f"'{role}'" for role in roles) + ")"
 
 
-@contextmanager
-def _copying_deletes_nothing() -> Iterator[None]:
-    """On SQLite, batch mode copies the awards table and drops the old one, and with foreign
-    keys on, dropping it would delete every payment and report of every award. Foreign keys can
-    only be switched off between transactions, so this one is ended and begun again around it."""
-    if op.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    op.execute("COMMIT")
-    op.execute("PRAGMA foreign_keys = OFF")
-    op.execute("BEGIN")
-    yield
-    op.execute("COMMIT")
-    op.execute("PRAGMA foreign_keys = ON")
-    op.execute("BEGIN")
-
-
 def upgrade() -> None:
     with op.batch_alter_table("role_grants") as batch:
         batch.drop_constraint(op.f("ck_role_grants_role"), type_="check")
         batch.create_check_constraint(op.f("ck_role_grants_role"), _role_check(ROLES_AFTER))
-    with _copying_deletes_nothing(), op.batch_alter_table("awards") as batch:
+    with op.batch_alter_table("awards") as batch:
         for name, column_type, names_a_person in COLUMNS:
             batch.add_column(sa.Column(name, column_type, nullable=True))
             if names_a_person:
@@ -74,7 +56,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with _copying_deletes_nothing(), op.batch_alter_table("awards") as batch:
+    with op.batch_alter_table("awards") as batch:
         for name, _type, names_a_person in reversed(COLUMNS):
             if names_a_person:
                 batch.drop_constraint(op.f(f"fk_awards_{name}_users"), type_="foreignkey")
