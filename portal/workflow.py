@@ -16,10 +16,15 @@ A = ApplicationStatus
 W = AwardStatus
 
 # Withdrawal is open to the group until a decision is made.
-_WITHDRAWABLE = frozenset({A.DRAFT, A.SUBMITTED, A.ELIGIBILITY_CHECK, A.MORE_INFO, A.WITH_PANEL, A.SCORED})
+_WITHDRAWABLE = frozenset(
+    {A.DRAFT, A.EOI_SUBMITTED, A.SUBMITTED, A.ELIGIBILITY_CHECK, A.MORE_INFO, A.WITH_PANEL, A.SCORED}
+)
 
 _APPLICATION_STEPS: Mapping[ApplicationStatus, frozenset[ApplicationStatus]] = {
-    A.DRAFT: frozenset({A.SUBMITTED}),
+    # A two-stage round's draft goes first as an expression of interest; officers then invite the
+    # group to the full application (back to a draft) or do not shortlist it (declined).
+    A.DRAFT: frozenset({A.SUBMITTED, A.EOI_SUBMITTED}),
+    A.EOI_SUBMITTED: frozenset({A.DRAFT, A.DECLINED}),
     A.SUBMITTED: frozenset({A.ELIGIBILITY_CHECK, A.INELIGIBLE}),
     A.ELIGIBILITY_CHECK: frozenset({A.MORE_INFO, A.WITH_PANEL, A.INELIGIBLE}),
     A.MORE_INFO: frozenset({A.SUBMITTED}),
@@ -50,6 +55,7 @@ LIVE_AWARD_STATES = frozenset({W.OFFERED, W.ACCEPTED, W.PAID, W.REPORT_DUE, W.CL
 
 APPLICATION_LABELS: Mapping[ApplicationStatus, str] = {
     A.DRAFT: "Draft",
+    A.EOI_SUBMITTED: "Expression of interest",
     A.SUBMITTED: "Submitted",
     A.ELIGIBILITY_CHECK: "Being checked",
     A.MORE_INFO: "More information needed",

@@ -26,6 +26,10 @@ W = AwardStatus
 # made here too, on purpose.
 LEGAL_APPLICATION_STEPS = {
     (A.DRAFT, A.SUBMITTED),
+    # Two stages: the expression of interest, then an invitation back to a draft, or not shortlisted.
+    (A.DRAFT, A.EOI_SUBMITTED),
+    (A.EOI_SUBMITTED, A.DRAFT),
+    (A.EOI_SUBMITTED, A.DECLINED),
     (A.SUBMITTED, A.ELIGIBILITY_CHECK),
     (A.SUBMITTED, A.INELIGIBLE),
     (A.ELIGIBILITY_CHECK, A.MORE_INFO),
@@ -36,7 +40,10 @@ LEGAL_APPLICATION_STEPS = {
     (A.SCORED, A.APPROVED),
     (A.SCORED, A.DECLINED),
     (A.SCORED, A.INELIGIBLE),
-} | {(state, A.WITHDRAWN) for state in (A.DRAFT, A.SUBMITTED, A.ELIGIBILITY_CHECK, A.MORE_INFO, A.WITH_PANEL, A.SCORED)}
+} | {
+    (state, A.WITHDRAWN)
+    for state in (A.DRAFT, A.EOI_SUBMITTED, A.SUBMITTED, A.ELIGIBILITY_CHECK, A.MORE_INFO, A.WITH_PANEL, A.SCORED)
+}
 
 LEGAL_AWARD_STEPS = {
     (W.OFFERED, W.ACCEPTED),

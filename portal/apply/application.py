@@ -35,7 +35,7 @@ from portal.services.applications import evidence as evidence_rules
 from portal.services.applications import form as form_rules
 from portal.services.applications.lifecycle import StaleSection
 from portal.services.files.uploads import receive_upload
-from portal.services.rounds import listing
+from portal.services.rounds import listing, stages
 from portal.storage import get_storage
 
 UPLOAD_OUTAGE = "We could not save your file just now. Your other answers are saved: try again in a few minutes."
@@ -78,6 +78,9 @@ def task_list(application_id: int) -> str | Response:
     return render_template(
         "apply/task_list.html",
         application=application,
+        first_stage=stages.at_first_stage(application),
+        open_now=stages.open_for(application),
+        closes_at=stages.closes_at(application),
         entries=entries,
         complete=all(entry.status.done for entry in entries),
         completed_count=sum(entry.status.done for entry in entries),
@@ -95,10 +98,15 @@ def section_url(application: Application, key: str) -> str:
     return url_for("apply.section", application_id=application.id, section=form_rules.SECTIONS_BY_KEY[key].slug)
 
 
-def _draft_or_status(application: Application) -> Response | None:
+def _draft_or_status(application: Application, key: str) -> Response | None:
+    """Where to go instead of section ``key``: the status page once sent; the task list for a section the
+    form does not ask yet (a two-stage round's full application, before the group is invited)."""
     if not lifecycle.may_edit(application):
         flash("This application has been sent, so it can no longer be changed.")
         return redirect(url_for("apply.status", application_id=application.id))
+    if not stages.asks_now(application, key):
+        flash("This part of the form opens if we invite you to send a full application.")
+        return redirect(url_for("apply.task_list", application_id=application.id))
     return None
 
 
@@ -118,7 +126,7 @@ def round_section(application_id: int, key: str) -> str | Response | tuple[str, 
 
 def _question_page(application_id: int, key: str) -> str | Response | tuple[str, int]:
     application = application_for_member(application_id)
-    leave = _draft_or_status(application)
+    leave = _draft_or_status(application, key)
     if leave is not None:
         return leave
     asked = {s.key for s in form_rules.asked_round_sections(application.round)}
@@ -286,7 +294,7 @@ def _blank(line: form_rules.BudgetLineInput) -> bool:
 @bp.route("/applications/<int:application_id>/budget", methods=["GET", "POST"])
 def budget(application_id: int) -> str | Response | tuple[str, int]:
     application = application_for_member(application_id)
-    leave = _draft_or_status(application)
+    leave = _draft_or_status(application, "budget")
     if leave is not None:
         return leave
     if request.method == "GET":

@@ -22,6 +22,7 @@ from portal.services.applications import answers, evidence, lifecycle, timeline
 from portal.services.applications import form as form_rules
 from portal.services.awards import decisions
 from portal.services.files.uploads import ReceivedFile, receive_upload
+from portal.services.rounds import stages
 from portal.storage import get_storage
 from portal.workflow import APPLICATION_LABELS
 
@@ -66,22 +67,29 @@ def check_answers(application_id: int) -> str | Response | tuple[str, int]:
             lifecycle.submit_application(db.session, application, by=current_user)
         except DomainError as error:
             refuse(form, error.message)
-            return render_template(
-                "apply/check_answers.html", application=application, groups=_answer_rows(application), form=form
-            ), 409
+            return _check_page(application, form), 409
         # Sent now or by a double tap a moment ago: the same confirmation either way.
         return redirect(url_for("apply.submitted", application_id=application.id))
+    return _check_page(application, form)
+
+
+def _check_page(application: Any, form: SubmitForm) -> str:
     return render_template(
-        "apply/check_answers.html", application=application, groups=_answer_rows(application), form=form
+        "apply/check_answers.html",
+        application=application,
+        groups=_answer_rows(application),
+        form=form,
+        first_stage=stages.at_first_stage(application),
     )
 
 
 @bp.get("/applications/<int:application_id>/sent")
 def submitted(application_id: int) -> str | Response:
     application = application_for_member(application_id)
-    if application.submitted_at is None:
+    first_stage = stages.at_first_stage(application)
+    if (application.eoi_submitted_at if first_stage else application.submitted_at) is None:
         return redirect(url_for("apply.task_list", application_id=application.id))
-    return render_template("apply/submitted.html", application=application)
+    return render_template("apply/submitted.html", application=application, first_stage=first_stage)
 
 
 @bp.get("/applications/<int:application_id>/status")

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 class ApplicationStatus(enum.StrEnum):
     DRAFT = "draft"
+    # A two-stage round's short first stage, sent and waiting for the shortlist.
+    EOI_SUBMITTED = "eoi_submitted"
     SUBMITTED = "submitted"
     ELIGIBILITY_CHECK = "eligibility_check"
     MORE_INFO = "more_info"
@@ -81,6 +83,10 @@ class Application(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
+    # A two-stage round: when the expression of interest was sent, and when the group was
+    # invited to the full application (the form then asks everything).
+    eoi_submitted_at: Mapped[datetime | None]
+    invited_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     # Why an officer found it not eligible, written for the group to read on its status page.
     ineligible_reason: Mapped[str | None] = mapped_column(Text)

@@ -122,6 +122,10 @@ class Round(Base):
     max_award_pence: Mapped[int]
     reviews_per_application: Mapped[int] = mapped_column(default=3)
     blind_review: Mapped[bool] = mapped_column(default=False)
+    # Groups first send a short expression of interest; officers invite the shortlist to apply in full.
+    two_stages: Mapped[bool] = mapped_column(default=False)
+    # Two stages: invited groups send their full application by this time (closes_at ends the first stage).
+    full_applications_close_at: Mapped[datetime | None]
     second_approval_above_pence: Mapped[int | None]
     # What panel members are paid an hour: new rounds start at the programme's rate (programme settings).
     hourly_rate_pence: Mapped[int]

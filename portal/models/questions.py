@@ -70,6 +70,8 @@ class RoundSection(Base):
     title: Mapped[str] = mapped_column(String(200))
     intro: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int]
+    # In a two-stage round: asked in the expression of interest as well as in the full application.
+    at_expression_of_interest: Mapped[bool] = mapped_column(default=False)
 
     round: Mapped[Round] = relationship(back_populates="question_sections")
     questions: Mapped[list[RoundQuestion]] = relationship(

@@ -23,5 +23,6 @@ from portal.officer import (  # noqa: E402,F401  (registers the routes)
     round_eligibility,
     round_questions,
     round_scoring,
+    round_stages,
     rounds,
 )

@@ -49,7 +49,7 @@ from portal.officer.decision_forms import (
 from portal.officer.downloads import streamed
 from portal.routing import parse_id
 from portal.services import audit
-from portal.services.applications import answers
+from portal.services.applications import answers, shortlist
 from portal.services.applications import form as form_rules
 from portal.services.awards import (
     bank_confirmation,
@@ -63,6 +63,7 @@ from portal.services.awards import (
 )
 from portal.services.opendata.exports import csv_lines
 from portal.services.readmodels import application_list, officer_application, work_queue
+from portal.services.rounds import stages
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
 
 PER_PAGE = 50
@@ -269,10 +270,11 @@ def _act(application_id: int, action: str) -> Response | tuple[str, int]:
             decisions.add_note(db.session, item, by=officer, body=form.note.data or "")
             done = "Your note is added."
         elif isinstance(form, DeclineForm):
+            shortlisting = stages.may_shortlist(item)
             decisions.decline(
                 db.session, item, by=officer, reasons=form.reasons.data or [], feedback=form.feedback.data or ""
             )
-            done = "Declined. The group has been told."
+            done = "Not shortlisted. The group has been told." if shortlisting else "Declined. The group has been told."
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -299,6 +301,22 @@ def approve(application_id: int) -> Response | tuple[str, int]:
 @bp.post("/applications/<int:application_id>/decline")
 def decline(application_id: int) -> Response | tuple[str, int]:
     return _act(application_id, "decline")
+
+
+@bp.post("/applications/<int:application_id>/invite")
+def invite(application_id: int) -> Response:
+    """Invite the group from its expression of interest to the full application: the form is a button."""
+    item = _application_or_404(application_id)
+    if not ButtonForm().validate():
+        abort(400)
+    try:
+        shortlist.invite(db.session, item, by=acting_user())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash("Invited: the group has been emailed a link to its full application.", "success")
+    return redirect(url_for("officer.application", application_id=application_id))
 
 
 @bp.post("/applications/<int:application_id>/notes")

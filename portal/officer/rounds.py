@@ -26,7 +26,7 @@ from portal.services.rounds import setup
 from portal.services.rounds.setup import SECTION_KEYS, RoundSettings
 
 
-def _moment(raw: str) -> datetime | None:
+def uk_moment(raw: str) -> datetime | None:
     try:
         return datetime.fromisoformat(raw).replace(tzinfo=UK).astimezone(UTC) if raw else None
     except ValueError:
@@ -41,7 +41,7 @@ def _text(field: Field) -> str:
     return str(field.data or "").strip()
 
 
-def _local(moment: datetime | None, fmt: str) -> str:
+def uk_local(moment: datetime | None, fmt: str) -> str:
     return uk_time(moment).strftime(fmt) if moment else ""
 
 
@@ -62,9 +62,9 @@ def read_form(form: RoundForm) -> RoundSettings:
         title=_text(form.title),
         slug=_text(form.slug),
         summary=form.summary.data or "",
-        opens_at=_moment(form.opens_at.data or ""),
-        closes_at=_moment(form.closes_at.data or ""),
-        decisions_by=_moment(decisions_by + "T12:00" if decisions_by else ""),
+        opens_at=uk_moment(form.opens_at.data or ""),
+        closes_at=uk_moment(form.closes_at.data or ""),
+        decisions_by=uk_moment(decisions_by + "T12:00" if decisions_by else ""),
         budget_pence=_pence(form.budget.data or ""),
         min_award_pence=_pence(form.min_award.data or ""),
         max_award_pence=_pence(form.max_award.data or ""),
@@ -84,9 +84,9 @@ def form_data(settings: RoundSettings) -> dict[str, Any]:
         "title": settings.title,
         "slug": settings.slug,
         "summary": settings.summary,
-        "opens_at": _local(settings.opens_at, "%Y-%m-%dT%H:%M"),
-        "closes_at": _local(settings.closes_at, "%Y-%m-%dT%H:%M"),
-        "decisions_by": _local(settings.decisions_by, "%Y-%m-%d"),
+        "opens_at": uk_local(settings.opens_at, "%Y-%m-%dT%H:%M"),
+        "closes_at": uk_local(settings.closes_at, "%Y-%m-%dT%H:%M"),
+        "decisions_by": uk_local(settings.decisions_by, "%Y-%m-%d"),
         "budget": _pounds(settings.budget_pence),
         "min_award": _pounds(settings.min_award_pence),
         "max_award": _pounds(settings.max_award_pence),

@@ -29,6 +29,7 @@ MATRIX: dict[str, Line] = {
     "officer.decline": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
     "officer.add_note": (lambda w: {"application_id": w.application_a_id}, OFFICERS, {"note": "Phoned the group"}),
     "officer.confirm_award": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
+    "officer.invite": (lambda w: {"application_id": w.application_a_id}, OFFICERS),
     "officer.return_approval": (
         lambda w: {"application_id": w.application_a_id},
         OFFICERS,

@@ -31,6 +31,7 @@ MATRIX: dict[str, Line] = {
     "officer.round_questions": (_round, OFFICERS),
     "officer.preview_questions": (_round, OFFICERS),
     "officer.round_documents": (_round, OFFICERS, {"required": "bank_statement"}),
+    "officer.round_stages": (_round, OFFICERS, {"two_stages": ""}),
     "officer.add_round_section": (_round, OFFICERS, {"title": "Your partners"}),
     "officer.edit_round_section": (_section, OFFICERS, {"title": "Your partners"}),
     "officer.move_round_section": (_section, OFFICERS, {"direction": "up"}),

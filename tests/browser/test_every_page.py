@@ -137,6 +137,7 @@ PAGES: dict[str, list[Visit]] = {
     ],
     "officer.preview_questions": [officer(lambda w, x: {"round_id": w.round_id})],
     "officer.round_documents": [officer(lambda w, x: {"round_id": w.round_id})],
+    "officer.round_stages": [officer(lambda w, x: {"round_id": w.round_id})],
     "officer.add_round_section": [officer(lambda w, x: {"round_id": w.builder_round_id})],
     "officer.edit_round_section": [
         officer(lambda w, x: {"round_id": w.builder_round_id, "section_id": w.builder_section_id})

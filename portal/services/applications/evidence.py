@@ -24,7 +24,7 @@ from portal.services.applications.section_status import SectionStatus
 from portal.services.files import thumbnails
 from portal.services.files.uploads import ReceivedFile, delete_evidence, store_evidence
 from portal.services.panels import access
-from portal.services.rounds import documents
+from portal.services.rounds import documents, stages
 from portal.storage.base import Storage
 
 log = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ def can_see_evidence(session: Session, evidence: Evidence, *, by: User) -> bool:
 def _editable(application: Application) -> None:
     if application.status is not ApplicationStatus.DRAFT:
         raise DomainError("This application has been sent, so its documents can no longer be changed.")
-    if not application.round.is_open():
+    if not stages.open_for(application):
         raise DomainError("This round has closed, so documents can no longer be added or removed.")
 
 

@@ -34,6 +34,7 @@ from portal.services.applications.fields import pounds_text
 from portal.services.applications.fields import question_spec as question_spec
 from portal.services.applications.organisations import missing_profile_details
 from portal.services.applications.section_status import SectionStatus
+from portal.services.rounds import stages
 
 NOT_STARTED = SectionStatus.NOT_STARTED
 IN_PROGRESS = SectionStatus.IN_PROGRESS
@@ -458,8 +459,12 @@ class TaskListEntry:
 
 
 def task_list(application: Application) -> list[TaskListEntry]:
+    """The sections the group's form asks now (at a two-stage round's first stage, only those of the
+    expression of interest), with where each stands."""
     return [
-        TaskListEntry(section, section_status(application, section.key)) for section in sections_for(application.round)
+        TaskListEntry(section, section_status(application, section.key))
+        for section in sections_for(application.round)
+        if stages.asks_now(application, section.key)
     ]
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -46,6 +47,7 @@ from portal.services.awards import decisions
 from portal.services.files.uploads import ReceivedFile, store_evidence
 from portal.services.messages import notify
 from portal.services.messages.links import absolute_url, programme_email
+from portal.services.rounds import stages
 from portal.storage.base import Storage
 from portal.workflow import advance_application, can_advance_application
 
@@ -175,7 +177,7 @@ def save_answers(
 ) -> None:
     """Replace the answers of section ``key`` with ``values`` (kept even when incomplete)."""
     ensure_draft(application)
-    ensure_round_open(application.round)
+    stages.ensure_open_for(application)
     previous = dict((application.answers or {}).get(key, {}))
     _check_fresh(application, key, revision, previous)
     cleaned = answers_kept_aside(application, key) | {name: _clip(value) for name, value in values.items()}
@@ -199,7 +201,7 @@ def save_budget(
 ) -> None:
     """Keep the lines as typed and mirror the well-formed ones as BudgetLine rows."""
     ensure_draft(application)
-    ensure_round_open(application.round)
+    stages.ensure_open_for(application)
     previous = list((application.answers or {}).get("budget", {}).get("lines", []))
     _check_fresh(application, "budget", revision, previous)
     if len(lines) > MAX_BUDGET_LINES:
@@ -223,16 +225,21 @@ def save_budget(
 
 
 def submit_application(session: Session, application: Application, *, by: User) -> bool:
-    """Send the application. True when this call sent it; False when it had already been sent."""
+    """Send the application (at a two-stage round's first stage, as an expression of interest). True when
+    this call sent it; False when it had already been sent."""
+    first_stage = stages.at_first_stage(application)
     if application.status is not ApplicationStatus.DRAFT:
-        if application.submitted_at is not None:
+        if application.submitted_at is not None or (first_stage and application.eoi_submitted_at is not None):
             return False
         ensure_draft(application)
-    ensure_round_open(application.round)
+    stages.ensure_open_for(application)
     missing = incomplete_sections(application)
     if missing:
         names = ", ".join(section.title.lower() for section in missing)
-        raise DomainError(f"Finish every section before you send your application. Still to do: {names}.")
+        what = "expression of interest" if first_stage else "application"
+        raise DomainError(f"Finish every section before you send your {what}. Still to do: {names}.")
+    if first_stage:
+        return _send_expression_of_interest(session, application, by=by)
     assert can_advance_application(ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
     now = utcnow()
     claimed = rowcount(
@@ -246,7 +253,24 @@ def submit_application(session: Session, application: Application, *, by: User) 
     if claimed != 1:
         session.refresh(application)
         return False
-    reference = next_reference(session, now.year)
+    reference = _give_reference(session, application, now)
+    audit.record(session, by, AuditAction.APPLICATION_SUBMITTED, application, f"{reference}: {application.title}")
+    notify.queue_email(
+        session,
+        to=by.email,
+        subject=f"We have your application {reference}",
+        template="application_submitted",
+        application=application,
+        user=by,
+        status_url=absolute_url("apply.status", application_id=application.id),
+    )
+    session.flush()
+    return True
+
+
+def _give_reference(session: Session, application: Application, now: datetime) -> str:
+    """The application's reference: kept from its expression of interest, or the next one."""
+    reference = application.reference or next_reference(session, now.year)
     session.execute(
         update(Application)
         .where(Application.id == application.id)
@@ -254,12 +278,34 @@ def submit_application(session: Session, application: Application, *, by: User) 
         .execution_options(synchronize_session=False)
     )
     session.refresh(application)
-    audit.record(session, by, AuditAction.APPLICATION_SUBMITTED, application, f"{reference}: {application.title}")
+    return reference
+
+
+def _send_expression_of_interest(session: Session, application: Application, *, by: User) -> bool:
+    assert can_advance_application(ApplicationStatus.DRAFT, ApplicationStatus.EOI_SUBMITTED)
+    now = utcnow()
+    claimed = rowcount(
+        session.execute(
+            update(Application)
+            .where(
+                Application.id == application.id,
+                Application.status == ApplicationStatus.DRAFT,
+                Application.eoi_submitted_at.is_(None),
+            )
+            .values(status=ApplicationStatus.EOI_SUBMITTED, eoi_submitted_at=now, version=Application.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if claimed != 1:
+        session.refresh(application)
+        return False
+    reference = _give_reference(session, application, now)
+    audit.record(session, by, AuditAction.APPLICATION_EOI_SUBMITTED, application, f"{reference}: {application.title}")
     notify.queue_email(
         session,
         to=by.email,
-        subject=f"We have your application {reference}",
-        template="application_submitted",
+        subject=f"We have your expression of interest {reference}",
+        template="eoi_submitted",
         application=application,
         user=by,
         status_url=absolute_url("apply.status", application_id=application.id),

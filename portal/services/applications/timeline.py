@@ -17,10 +17,13 @@ from portal.formatting import date_long, time_and_date, uk_time
 from portal.models.applications import Application, ApplicationStatus, InfoRequest
 from portal.models.audit import AuditAction, AuditEntry
 from portal.models.awards import Award, Decision, DecisionOutcome, MonitoringReport, Payment
+from portal.services.rounds import stages
 
 # Audit action -> what the group reads on its status page.
 APPLICANT_TIMELINE: dict[AuditAction, str] = {
     AuditAction.APPLICATION_STARTED: "You started the application",
+    AuditAction.APPLICATION_EOI_SUBMITTED: "You sent your expression of interest",
+    AuditAction.APPLICATION_INVITED: "We invited you to send a full application",
     AuditAction.APPLICATION_SUBMITTED: "You sent the application",
     AuditAction.MORE_INFORMATION_REQUESTED: "We asked you for more information",
     AuditAction.MORE_INFORMATION_SENT: "You sent the information we asked for",
@@ -73,7 +76,13 @@ def next_step(application: Application) -> str:
     decisions_by = application.round.decisions_by
     hear_by = f" We aim to tell you our decision by {date_long(uk_time(decisions_by))}." if decisions_by else ""
     if status is ApplicationStatus.DRAFT:
-        return f"Finish each section and send your application by {time_and_date(application.round.closes_at)}."
+        what = "expression of interest" if stages.at_first_stage(application) else "application"
+        return f"Finish each section and send your {what} by {time_and_date(stages.closes_at(application))}."
+    if status is ApplicationStatus.EOI_SUBMITTED:
+        return (
+            "After expressions of interest close, our grants officers choose a shortlist. We will email you: "
+            "if your idea is shortlisted, we invite you to send a full application."
+        )
     if status in (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBILITY_CHECK):
         return "We are checking that your group and project can be funded by this round." + hear_by
     if status is ApplicationStatus.MORE_INFO:
@@ -83,6 +92,8 @@ def next_step(application: Application) -> str:
     if status is ApplicationStatus.APPROVED:
         return "Read your grant offer and accept it, then give us your bank details so we can pay you."
     if status is ApplicationStatus.DECLINED:
+        if application.eoi_submitted_at is not None and application.invited_at is None:
+            return "We are sorry we cannot shortlist your idea this time. You are welcome to apply to future rounds."
         return "We are sorry we cannot fund your project this time. You are welcome to apply to future rounds."
     if status is ApplicationStatus.INELIGIBLE:
         return "Your application cannot go further in this round. You are welcome to apply to future rounds."

@@ -429,12 +429,18 @@ def _make_offer(session: Session, application: Application, decision: Decision, 
     return award
 
 
+def may_decline(application: Application) -> bool:
+    """Scored by the panel, or (in a two-stage round) an expression of interest not shortlisted."""
+    return application.status in (A.SCORED, A.EOI_SUBMITTED)
+
+
 def decline(session: Session, application: Application, *, by: User, reasons: list[str], feedback: str) -> Decision:
     _claim(session, application)
     if _decided(session, application) and pending_approval(session, application) is None:
         raise DomainError(ALREADY_DECIDED)
-    if application.status is not A.SCORED:
-        raise DomainError("Only applications the panel has scored can be declined.")
+    if not may_decline(application):
+        raise DomainError("Only applications the panel has scored, or expressions of interest, can be declined.")
+    not_shortlisted = application.status is A.EOI_SUBMITTED
     # Only the reasons the round offers now; words_for also reads retired ones, for past decisions.
     offered = {reason.code for reason in decline_reasons.offered(application.round)}
     chosen = [code for code in reasons if code in offered]
@@ -461,8 +467,10 @@ def decline(session: Session, application: Application, *, by: User, reasons: li
     _email_group(
         session,
         application,
-        subject="Our decision on your application",
-        template="application_declined",
+        subject="Our decision on your expression of interest"
+        if not_shortlisted
+        else "Our decision on your application",
+        template="eoi_not_shortlisted" if not_shortlisted else "application_declined",
         feedback=decision.feedback,
     )
     session.flush()

@@ -18,6 +18,7 @@ from portal.services.applications.organisations import groups_of
 from portal.services.awards import report_reviews, reports
 from portal.services.events import audience
 from portal.services.events.resources import recent as recent_resources
+from portal.services.rounds import stages
 from portal.services.rounds.listing import open_rounds
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
 
@@ -122,8 +123,9 @@ def _next_step(
     award is back with the group to change; ``to_send``: one is not sent yet."""
     status = application.status
     if status is ApplicationStatus.DRAFT:
-        if application.round.is_open():
-            return {"next_step": "Finish and send your application", "next_endpoint": "apply.task_list"}
+        if stages.open_for(application):
+            what = "expression of interest" if stages.at_first_stage(application) else "application"
+            return {"next_step": f"Finish and send your {what}", "next_endpoint": "apply.task_list"}
         return {"next_step": None, "next_endpoint": None}
     if status is ApplicationStatus.MORE_INFO:
         return {"next_step": "Answer our question", "next_endpoint": "apply.status"}

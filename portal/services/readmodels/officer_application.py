@@ -19,6 +19,7 @@ from portal.models.users import User
 from portal.services.applications import due_diligence
 from portal.services.awards import decisions
 from portal.services.panels import membership
+from portal.services.rounds import stages
 from portal.workflow import AWARD_TRANSITIONS, can_advance_application, can_advance_award
 
 A = ApplicationStatus
@@ -61,6 +62,8 @@ class OfferedActions:
     panel_reviewing: bool
     # The most the approve form may award.
     award_cap_pence: int
+    # An expression of interest (two-stage round): invite the group to apply in full, or do not shortlist it.
+    shortlist: bool = False
 
 
 def offered_actions(
@@ -80,6 +83,7 @@ def offered_actions(
         decline=can_advance_application(status, A.DECLINED) and (decide or pending is not None),
         panel_reviewing=can_advance_application(status, A.SCORED),
         award_cap_pence=decisions.award_cap(application),
+        shortlist=stages.may_shortlist(application) and decision is None,
     )
 
 

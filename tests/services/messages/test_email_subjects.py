@@ -37,7 +37,7 @@ from portal.models.organisations import Organisation
 from portal.models.outbox import OutboxMessage
 from portal.models.users import Role, User
 from portal.plain_text import is_one_line
-from portal.services.applications import lifecycle, organisations
+from portal.services.applications import lifecycle, organisations, shortlist
 from portal.services.awards import acceptance, bank_details, decisions, payments, report_reviews, reports
 from portal.services.events import registrations, reminders, setup
 from portal.services.messages.notify import MAX_SUBJECT_LENGTH
@@ -169,6 +169,26 @@ def _member_added(session: Session, w: World) -> None:
 def _submitted(session: Session, w: World) -> None:
     fill_application(session, get_storage(), w.application)
     lifecycle.submit_application(session, w.application, by=w.member)
+
+
+@sends("eoi_submitted", status=ApplicationStatus.DRAFT)
+def _eoi_submitted(session: Session, w: World) -> None:
+    w.grant_round.two_stages = True
+    fill_application(session, get_storage(), w.application)
+    lifecycle.submit_application(session, w.application, by=w.member)
+
+
+@sends("eoi_invited", status=ApplicationStatus.EOI_SUBMITTED)
+def _eoi_invited(session: Session, w: World) -> None:
+    w.grant_round.two_stages = True
+    w.grant_round.full_applications_close_at = utcnow() + timedelta(days=30)
+    shortlist.invite(session, w.application, by=w.officer)
+
+
+@sends("eoi_not_shortlisted", status=ApplicationStatus.EOI_SUBMITTED)
+def _eoi_not_shortlisted(session: Session, w: World) -> None:
+    w.grant_round.two_stages = True
+    decisions.decline(session, w.application, by=w.officer, reasons=["budget"], feedback=w.text)
 
 
 @sends("application_withdrawn")
