@@ -26,14 +26,13 @@ def start(session: Session, member: User) -> Application:
     return application
 
 
-def test_the_group_sends_a_short_expression_of_interest(
-    signed_in: FlaskClient, session: Session, member: User
-) -> None:
+def test_the_group_sends_a_short_expression_of_interest(signed_in: FlaskClient, session: Session, member: User) -> None:
     application = start(session, member)
     tasks = page_text(signed_in.get(f"/applications/{application.id}"))
     assert "Your expression of interest" in tasks
     assert "You have completed 0 of 3 sections" in tasks
-    assert "Budget" not in tasks and "Documents and photos" not in tasks
+    assert "Budget" not in tasks
+    assert "Documents and photos" not in tasks
 
     # A page of the full form is not open yet: back to the task list, saying why.
     later = signed_in.get(f"/applications/{application.id}/budget")
@@ -68,7 +67,8 @@ def test_once_invited_the_full_form_opens_with_the_answers_kept(
 
     tasks = page_text(signed_in.get(f"/applications/{application.id}"))
     assert "We have invited you to send a full application" in tasks
-    assert "Budget" in tasks and "Documents and photos" in tasks
+    assert "Budget" in tasks
+    assert "Documents and photos" in tasks
     assert "About your group Completed" in tasks
     assert signed_in.get(f"/applications/{application.id}/budget").status_code == 200
     assert "Now send your application" in page_text(signed_in.get(f"/applications/{application.id}/check-your-answers"))

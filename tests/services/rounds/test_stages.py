@@ -60,7 +60,8 @@ def test_the_expression_of_interest_asks_its_sections_only(session: Session, off
     application = lifecycle.start_application(session, grant_round, make_organisation(session), by=member)
 
     assert [entry.section.key for entry in form_rules.task_list(application)] == ["group", "idea", "s1"]
-    assert stages.asks_now(application, "s1") and not stages.asks_now(application, "budget")
+    assert stages.asks_now(application, "s1")
+    assert not stages.asks_now(application, "budget")
 
     application.invited_at = utcnow()
     keys = [entry.section.key for entry in form_rules.task_list(application)]
@@ -69,7 +70,8 @@ def test_the_expression_of_interest_asks_its_sections_only(session: Session, off
 
 def test_an_expression_of_interest_is_sent_once(session: Session, sent_eoi: Application, member: User) -> None:
     assert sent_eoi.status is ApplicationStatus.EOI_SUBMITTED
-    assert sent_eoi.eoi_submitted_at is not None and sent_eoi.submitted_at is None
+    assert sent_eoi.eoi_submitted_at is not None
+    assert sent_eoi.submitted_at is None
     assert sent_eoi.reference
     assert not lifecycle.submit_application(session, sent_eoi, by=member)  # a double tap
     assert len(emails(session, "We have your expression of interest")) == 1
@@ -81,7 +83,8 @@ def test_the_invited_group_sends_its_full_application_after_the_first_stage_clos
 ) -> None:
     reference = sent_eoi.reference
     shortlist.invite(session, sent_eoi, by=officer)
-    assert sent_eoi.status is ApplicationStatus.DRAFT and sent_eoi.invited_at is not None
+    assert sent_eoi.status is ApplicationStatus.DRAFT
+    assert sent_eoi.invited_at is not None
     [invitation] = emails(session, "You are invited to send a full application")
     assert invitation.to == member.email
     with pytest.raises(DomainError, match="already been dealt with"):
@@ -97,7 +100,8 @@ def test_the_invited_group_sends_its_full_application_after_the_first_stage_clos
     assert sent_eoi.reference == reference  # one reference from the first stage to the decision
 
     actions = session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == sent_eoi.id)).all()
-    assert AuditAction.APPLICATION_EOI_SUBMITTED in actions and AuditAction.APPLICATION_INVITED in actions
+    assert AuditAction.APPLICATION_EOI_SUBMITTED in actions
+    assert AuditAction.APPLICATION_INVITED in actions
 
 
 def test_a_group_not_shortlisted_is_told_with_the_rounds_reasons(
@@ -114,9 +118,10 @@ def test_a_group_not_shortlisted_is_told_with_the_rounds_reasons(
 def test_full_applications_must_close_after_the_first_stage(session: Session, officer: User) -> None:
     grant_round = make_round(session)
     too_soon = StageSettings(True, frozenset(), grant_round.closes_at)
-    assert "after expressions of interest close" in stages.check_settings(grant_round, too_soon)[
-        "full_applications_close_at"
-    ]
+    assert (
+        "after expressions of interest close"
+        in stages.check_settings(grant_round, too_soon)["full_applications_close_at"]
+    )
     missing = StageSettings(True, frozenset(), None)
     assert stages.check_settings(grant_round, missing) == {
         "full_applications_close_at": "Enter when full applications close"
@@ -139,7 +144,8 @@ def test_the_stages_are_kept_once_a_group_has_sent_something(
 def test_turning_two_stages_off_forgets_the_first_stage_sections(session: Session, officer: User) -> None:
     grant_round = two_stage_round(session, officer)
     stages.set_stages(session, grant_round, StageSettings(False, frozenset({"s1"}), None), by=officer)
-    assert not grant_round.two_stages and grant_round.full_applications_close_at is None
+    assert not grant_round.two_stages
+    assert grant_round.full_applications_close_at is None
     assert not any(section.at_expression_of_interest for section in grant_round.question_sections)
     summaries = session.scalars(
         select(AuditEntry.summary).where(AuditEntry.action == AuditAction.ROUND_STAGES_CHANGED)
