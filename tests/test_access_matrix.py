@@ -108,9 +108,8 @@ def test_matrix(app: Flask, sign_in_as: Any, world: World, role: str) -> None:
         url = url_in(app, endpoint, arguments(world))
         for method in sorted(methods[endpoint]):
             # A fresh client each time: sign-out and sign-in pages change the session.
-            response = client_for(app, sign_in_as, world, role).open(
-                url, method=method, data=dict(form[0]) if form else {}
-            )
+            data = (form[0](world) if callable(form[0]) else dict(form[0])) if form else {}
+            response = client_for(app, sign_in_as, world, role).open(url, method=method, data=data)
             got = outcome(response, endpoint)
             response.close()
             if got != expected[role]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
+from wtforms.widgets import DateInput
 
-from portal.forms import strip
+from portal.forms import CheckboxesField, strip
 from portal.services.awards.bank_confirmation import REASON_LIMIT
 
 
@@ -24,3 +25,15 @@ class ShowBankDetailsForm(FlaskForm):
 class ConfirmBankDetailsForm(FlaskForm):
     # Which details were on the page, so a change made meanwhile is not confirmed unseen.
     checked = HiddenField()
+
+
+class NewRunForm(FlaskForm):
+    payments = CheckboxesField("Payments to put in the run", choices=[], validate_choice=False)
+    pay_on = StringField("The day the bank pays them", widget=DateInput())
+
+
+class PayingAccountForm(FlaskForm):
+    account_name = StringField("Account name, as the bank file gives it", filters=[strip])
+    sort_code = StringField("Sort code", filters=[strip])
+    account_number = StringField("Account number", filters=[strip])
+    service_user_number = StringField("Bacs service user number", filters=[strip])

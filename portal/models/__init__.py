@@ -56,6 +56,7 @@ from portal.models.panels import (
     TimeActivity,
     TimeEntry,
 )
+from portal.models.payment_runs import PaymentRun, PaymentRunStatus
 from portal.models.programme import ProgrammeSettings
 from portal.models.questions import QuestionKind, RoundDocument, RoundQuestion, RoundSection
 from portal.models.reference_data import ImportStatus, ReferenceImport, ReferenceKind
@@ -101,6 +102,8 @@ __all__ = [
     "Panel",
     "PanelMember",
     "Payment",
+    "PaymentRun",
+    "PaymentRunStatus",
     "PostcodeLsoa",
     "ProgrammeSettings",
     "QuestionKind",

@@ -105,6 +105,12 @@ class AuditAction(StrEnum):
     POSTCODE_LOOKUP_IMPORTED = "postcode lookup imported"
     REFERENCE_DATA_IMPORT_FAILED = "reference data import failed"
     REFERENCE_DATA_UPLOADED = "reference data uploaded"
+    PAYING_ACCOUNT_CHANGED = "paying account changed"
+    PAYMENT_RUN_APPROVED = "payment run approved"
+    PAYMENT_RUN_CANCELLED = "payment run cancelled"
+    PAYMENT_RUN_CREATED = "payment run created"
+    PAYMENT_RUN_DOWNLOADED = "payment run bank file downloaded"
+    PAYMENT_RUN_PAID = "payment run paid"
     REPORT_ACCEPTED = "report accepted"
     REPORT_CHANGES_REQUESTED = "report changes requested"
     # Written before reports were accepted or sent back; kept so those rows still read.

@@ -13,6 +13,7 @@ from portal.models.base import Base, enum_column, utcnow
 
 if TYPE_CHECKING:
     from portal.models.applications import Application
+    from portal.models.payment_runs import PaymentRun
     from portal.models.reporting import ReportScheduleItem
     from portal.models.users import User
 
@@ -151,9 +152,12 @@ class Payment(Base):
     held_until_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("report_schedule_items.id", ondelete="SET NULL"), index=True
     )
+    # The payment run that holds it: at most one at a time, kept once paid (its bank file paid it).
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("payment_runs.id", ondelete="SET NULL"), index=True)
 
     award: Mapped[Award] = relationship(back_populates="payments")
     held_until: Mapped[ReportScheduleItem | None] = relationship()
+    run: Mapped[PaymentRun | None] = relationship(back_populates="payments")
 
 
 class MonitoringReport(Base):

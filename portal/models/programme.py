@@ -56,5 +56,11 @@ class ProgrammeSettings(Base):
     grant_id_prefix: Mapped[str] = mapped_column(String(60), default=DEFAULT_GRANT_ID_PREFIX)
     # Who the open data file names as its publisher.
     publisher_name: Mapped[str] = mapped_column(String(200), default=DEFAULT_PUBLISHER_NAME)
+    # The account grants are paid from, for the bank file (set by finance; not secret, but not shown publicly).
+    paying_sort_code: Mapped[str] = mapped_column(String(6), default="")
+    paying_account_number: Mapped[str] = mapped_column(String(8), default="")
+    paying_account_name: Mapped[str] = mapped_column(String(18), default="")
+    # The Bacs service user number the bank gave the programme (six characters).
+    service_user_number: Mapped[str] = mapped_column(String(6), default="")
     updated_at: Mapped[datetime | None]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -111,13 +111,17 @@ class World:
     # A neighbourhood, and an import of reference data that failed with bad lines named.
     neighbourhood_id: int = 0
     reference_import_id: int = 0
+    payment_run_id: int = 0
+    payable_payment_id: int = 0
     # The open round's fund and its funder.
     fund_id: int = 0
     funder_id: int = 0
 
 
 Arguments = Callable[[World], dict[str, Any]]
-Line = tuple[Arguments, dict[str, str]] | tuple[Arguments, dict[str, str], dict[str, str]]
+# The form data to post: fixed, or read from the world (an object's id).
+FormData = dict[str, str] | Callable[[World], dict[str, str]]
+Line = tuple[Arguments, dict[str, str]] | tuple[Arguments, dict[str, str], FormData]
 
 
 def collect() -> tuple[dict[str, Line], list[tuple[str, str, Arguments]]]:

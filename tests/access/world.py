@@ -10,12 +10,16 @@ from portal.models.applications import ApplicationStatus, EvidenceKind
 from portal.models.awards import AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.events import EventStatus
+from portal.models.funding import Round
 from portal.models.panels import ConflictDeclaration
+from portal.models.payment_runs import PaymentRun
 from portal.models.users import Role
-from portal.services.awards import report_schedules
+from portal.services.applications.references import next_reference
+from portal.services.awards import bank_details, report_schedules
 from portal.storage import get_storage
 from tests.access import World
 from tests.factories import (
+    confirm_bank_details,
     add_own_questions,
     make_application,
     make_assignment,
@@ -34,6 +38,21 @@ from tests.factories import (
     make_user,
 )
 from tests.storage.sample_files import make_jpeg
+
+
+def _payable_payment(session: Session, grant_round: Round, people: dict[str, Any]) -> Payment:
+    """An instalment a payment run can take: its award accepted, its bank details confirmed by finance."""
+    member = make_user(session, email="payee@example.org")
+    payee = make_organisation(session, name="World Payee", members=(member,))
+    approved = make_application(session, grant_round=grant_round, organisation=payee, status=ApplicationStatus.APPROVED)
+    award = make_award(session, application=approved, status=AwardStatus.ACCEPTED)
+    details = bank_details.BankDetails("World Payee", "309457", "00733445")
+    bank_details.save_bank_details(session, award, details, by=member)
+    confirm_bank_details(session, award, by=people["finance"])
+    payment = Payment(award=award, amount_pence=award.amount_pence, due_on=utcnow().date())
+    session.add(payment)
+    session.flush()
+    return payment
 
 
 def build_world(session: Session) -> World:
@@ -109,6 +128,9 @@ def build_world(session: Session) -> World:
     )
     neighbourhood = make_neighbourhood(session, name="World Neighbourhood", districts=("WD99",))
     reference_import = make_reference_import(session, uploaded_by=people["officer"])
+    payment_run = PaymentRun(reference=next_reference(session, utcnow().year, "RUN"), pay_on=utcnow().date())
+    session.add(payment_run)
+    payable = _payable_payment(session, past_round, people)
     session.commit()
     return World(
         people=people,
@@ -143,6 +165,8 @@ def build_world(session: Session) -> World:
         conflict_id=conflict.id,
         neighbourhood_id=neighbourhood.id,
         reference_import_id=reference_import.id,
+        payment_run_id=payment_run.id,
+        payable_payment_id=payable.id,
         fund_id=open_round.fund_id,
         funder_id=open_round.fund.funders[0].id,
     )

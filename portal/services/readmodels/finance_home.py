@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from portal.models.applications import Application
 from portal.models.awards import Award, AwardStatus, Payment
-from portal.services.awards import bank_confirmation
+from portal.services.payments import runs
 
 # Awards that money can still go to.
 PAYABLE = (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE)
@@ -36,7 +36,7 @@ def due_payments(session: Session) -> list[DuePayment]:
         .limit(SHOWN)
     ).all()
     return [
-        DuePayment(p.award, p.amount_pence, p.due_on, bank_confirmation.payment_blocked_reason(p.award)) for p in rows
+        DuePayment(p.award, p.amount_pence, p.due_on, runs.why_not_payable(p)) for p in rows
     ]
 
 
