@@ -19,8 +19,8 @@ from portal.services.awards import bank_details, report_schedules
 from portal.storage import get_storage
 from tests.access import World
 from tests.factories import (
-    confirm_bank_details,
     add_own_questions,
+    confirm_bank_details,
     make_application,
     make_assignment,
     make_award,

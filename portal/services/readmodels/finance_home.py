@@ -35,9 +35,7 @@ def due_payments(session: Session) -> list[DuePayment]:
         .order_by(Payment.due_on, Payment.id)
         .limit(SHOWN)
     ).all()
-    return [
-        DuePayment(p.award, p.amount_pence, p.due_on, runs.why_not_payable(p)) for p in rows
-    ]
+    return [DuePayment(p.award, p.amount_pence, p.due_on, runs.why_not_payable(p)) for p in rows]
 
 
 def details_to_confirm(session: Session) -> list[Award]:
