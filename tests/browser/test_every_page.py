@@ -241,6 +241,10 @@ PAGES: dict[str, list[Visit]] = {
     # Finance.
     "finance.home": [Visit("finance", lambda w, x: {})],
     "finance.award": [Visit("finance", lambda w, x: {"award_id": x.accepted_award_id})],
+    "finance.payment_runs": [Visit("finance", lambda w, x: {})],
+    "finance.new_payment_run": [Visit("finance", lambda w, x: {})],
+    "finance.payment_run": [Visit("finance", lambda w, x: {"run_id": w.payment_run_id})],
+    "finance.paying_account_page": [Visit("finance", lambda w, x: {})],
 }
 
 # Pages shown only part-way through signing in: the test gets to them by filling in the form before.
@@ -257,6 +261,8 @@ NOT_PAGES = {
     "apply.download_evidence": "a file download (an attachment)",
     "apply.evidence_thumbnail": "an image",
     "officer.applications_csv": "a CSV download",
+    "finance.payment_run_standard18": "a bank file download (Bacs Standard 18)",
+    "finance.payment_run_csv": "a bank file download (CSV)",
     "officer.audit_csv": "a CSV download",
     "officer.panel_time_csv": "a CSV download",
     "officer.awards_csv": "a CSV download",
@@ -445,6 +451,8 @@ EMPTY_FORMS = [
     EmptyForm("applicant_a", "events.book", lambda w, x: {"event_id": w.event_id}, "Book"),
     EmptyForm("admin", "admin.new_user", lambda w, x: {}, "Add person"),
     EmptyForm("finance", "finance.award", lambda w, x: {"award_id": x.accepted_award_id}, "Show bank details"),
+    EmptyForm("finance", "finance.paying_account_page", lambda w, x: {}, "Save the paying account"),
+    EmptyForm("finance", "finance.new_payment_run", lambda w, x: {}, "Make the payment run"),
     EmptyForm("officer", "officer.new_neighbourhood", lambda w, x: {}, "Save the neighbourhood"),
     EmptyForm("officer", "officer.reference_data", lambda w, x: {}, "Upload and import"),
     # A new install's settings have no grants team's address yet.

@@ -33,6 +33,7 @@ from portal.services.payments import bankfile, paying_account
 S = PaymentRunStatus
 PREFIX = "RUN"
 PAYABLE_AWARDS = (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE)
+IN_ANOTHER_RUN = "this payment is already in another payment run."
 STALE = "This payment run has changed since you opened the page. Look at it again."
 
 
@@ -87,6 +88,8 @@ def create_run(session: Session, chosen: Sequence[Payment], *, by: User, pay_on:
         problem = why_not_payable(payment)
         if problem is not None:
             raise DomainError(f"{_name(payment)}: {problem}")
+        if payment.run_id is not None:
+            raise DomainError(f"{_name(payment)}: {IN_ANOTHER_RUN}")
     now = utcnow()
     run = PaymentRun(reference=next_reference(session, now.year, PREFIX), pay_on=pay_on, created_by_id=by.id)
     session.add(run)
@@ -101,7 +104,7 @@ def create_run(session: Session, chosen: Sequence[Payment], *, by: User, pay_on:
             )
         )
         if claimed != 1:  # another run took it a moment ago
-            raise DomainError(f"{_name(payment)}: this payment is already in another payment run.")
+            raise DomainError(f"{_name(payment)}: {IN_ANOTHER_RUN}")
     session.expire(run, ["payments"])
     for payment in chosen:
         session.refresh(payment)
