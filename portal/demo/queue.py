@@ -41,6 +41,8 @@ from portal.services.awards import (
 )
 from portal.services.awards.report_schedules import ReportSettings
 from portal.services.panels.membership import send_to_panel
+from portal.services.payments import paying_account
+from portal.services.payments.paying_account import PayingAccount
 from portal.storage import get_storage
 from portal.storage.base import Storage
 
@@ -197,6 +199,8 @@ class _Demo:
         self.second = _user(session, *SECOND_OFFICER, roles=(Role.OFFICER,), password=DEMO_STAFF_PASSWORD)
         self.finance = _user(session, *FINANCE, roles=(Role.FINANCE,), password=DEMO_STAFF_PASSWORD)
         session.flush()
+        # The account the demo's payment runs are paid from (a made-up one, as every demo detail is).
+        paying_account.update(session, PayingAccount("40-12-76", "41234567", "ANCHOR OFFER", "900001"), by=self.finance)
 
     def new_application(self, spec: DemoGroup, grant_round: Round) -> tuple[Application, User] | None:
         """The group's sent application, if it is made now; None when an earlier load made it."""

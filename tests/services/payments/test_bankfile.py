@@ -18,7 +18,7 @@ from tests.services.payments import bacs_reader
 ORIGIN = Originator("401276", "41234567", "Anchor Offer grants", "123456")
 CREDITS = [
     Credit("309457", "00733445", "Holywell Walkers", 250_000, "AO-2026-0042"),
-    Credit("200000", "12345678", "Café & Friends (Oxhey) – a very long name", 75_050, "AO-2026-0043"),
+    Credit("200000", "12345678", "Café & Friends (Oxhey) \u2013 a very long name", 75_050, "AO-2026-0043"),
 ]
 
 
