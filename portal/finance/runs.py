@@ -111,7 +111,7 @@ def _payment_row(payment: Payment) -> list[object]:
         award.application.organisation.name,
         masked(award.bank_account_last4).capitalize(),
         pounds(payment.amount_pence),
-        "Paid" if payment.paid_at else "Not paid yet",
+        "Paid" if payment.paid_at else "Not yet",
     ]
 
 

@@ -35,6 +35,7 @@ from portal.infra.database import writes_on_get
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, Payment
+from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.officer import bp, panel_step_forms
 from portal.officer.award_forms import CancelAwardForm, PlanPaymentForm, RecordPaymentForm
@@ -62,6 +63,7 @@ from portal.services.awards import (
     reports,
 )
 from portal.services.opendata.exports import csv_lines
+from portal.services.payments import runs
 from portal.services.readmodels import application_list, officer_application, work_queue
 from portal.services.rounds import stages
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
@@ -473,9 +475,11 @@ def budget(round_id: int) -> str:
     grant_round = get_or_404(Round, round_id)
     view = budgets.budget_view(db.session, grant_round)
     chart, summary = budget_chart(view)
+    money = runs.by_round(db.session, utcnow().date(), grant_round.id)
     return render_template(
         "officer/budget.html",
         grant_round=grant_round,
+        money=money[0] if money else None,
         view=view,
         lines=budgets.budget_lines(view),
         chart=chart,

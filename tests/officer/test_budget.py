@@ -84,7 +84,9 @@ def test_the_budget_sentence_and_list_add_up(client: FlaskClient, session: Sessi
     assert listed.pop("Budget") == 1_000_000
     assert listed.pop("Of the accepted, paid") == 50_000
     assert sum(listed.values()) == 1_000_000
-    assert "do not add up" not in page_text(client.get(f"/officer/rounds/{grant_round.id}/budget"))
+    text = page_text(client.get(f"/officer/rounds/{grant_round.id}/budget"))
+    assert "do not add up" not in text
+    assert "Paid so far £500" in text
 
 
 def test_the_page_says_when_money_is_held_for_nothing(client: FlaskClient, session: Session, sign_in_as: Any) -> None:

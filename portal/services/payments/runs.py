@@ -232,28 +232,32 @@ def recent_runs(session: Session, limit: int = 30) -> list[PaymentRun]:
 
 @dataclass(frozen=True)
 class RoundMoney:
-    """For officers, per round: what falls due this month and what has been paid."""
+    """Per round: unpaid instalments due by the end of this month (overdue ones too), and what is paid."""
 
+    round_id: int
     title: str
     due_by_month_end_pence: int
     paid_pence: int
 
 
-def by_round(session: Session, today: date) -> list[RoundMoney]:
-    """Each round's unpaid instalments due by the end of this month (overdue ones too), and its paid ones."""
+def by_round(session: Session, today: date, round_id: int | None = None) -> list[RoundMoney]:
+    """Each round's money due by the end of this month and paid so far (one round's, given ``round_id``)."""
     month_end = date(today.year + today.month // 12, today.month % 12 + 1, 1)
-    rows = session.execute(
-        select(Round.title, Payment.amount_pence, Payment.due_on, Payment.paid_at)
+    query = (
+        select(Round.id, Round.title, Payment.amount_pence, Payment.due_on, Payment.paid_at)
         .join(Award, Award.id == Payment.award_id)
         .join(Round, Round.id == Award.round_id)
         .where(Award.status != AwardStatus.CANCELLED)
         .order_by(Round.id)
-    ).all()
-    totals: dict[str, list[int]] = {}
-    for title, amount, due_on, paid_at in rows:
-        due, paid = totals.setdefault(title, [0, 0])
+    )
+    if round_id is not None:
+        query = query.where(Round.id == round_id)
+    totals: dict[int, RoundMoney] = {}
+    for rid, title, amount, due_on, paid_at in session.execute(query):
+        line = totals.get(rid, RoundMoney(rid, title, 0, 0))
         if paid_at is not None:
-            totals[title][1] = paid + amount
+            line = RoundMoney(rid, title, line.due_by_month_end_pence, line.paid_pence + amount)
         elif due_on < month_end:
-            totals[title][0] = due + amount
-    return [RoundMoney(title, due, paid) for title, (due, paid) in totals.items()]
+            line = RoundMoney(rid, title, line.due_by_month_end_pence + amount, line.paid_pence)
+        totals[rid] = line
+    return list(totals.values())

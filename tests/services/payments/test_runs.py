@@ -159,6 +159,7 @@ def test_officers_see_each_rounds_money_due_and_paid(session: Session, officer: 
     assert later.paid_at is None
     [line] = runs.by_round(session, TODAY)
     assert (line.due_by_month_end_pence, line.paid_pence) == (due.amount_pence, 100_000)
+    assert runs.by_round(session, TODAY, award.round_id) == [line]
 
 
 @pytest.mark.postgres_only
