@@ -64,7 +64,8 @@ def _label(candidate: runs.Candidate) -> str:
     payment = candidate.payment
     award = payment.award
     return (
-        f"{award.application.reference}, {award.application.organisation.name}: {pounds(payment.amount_pence)} "
+        f"{award.application.reference or f'Award {award.id}'}, {award.application.organisation.name}: "
+        f"{pounds(payment.amount_pence)} "
         f"due {date_long(payment.due_on)}, to {masked(award.bank_account_last4)}"
     )
 
@@ -107,7 +108,7 @@ def new_payment_run() -> str | Response | tuple[str, int]:
 def _payment_row(payment: Payment) -> list[object]:
     award = payment.award
     return [
-        award.application.reference,
+        award.application.reference or f"Award {award.id}",
         award.application.organisation.name,
         masked(award.bank_account_last4).capitalize(),
         pounds(payment.amount_pence),
