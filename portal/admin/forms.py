@@ -95,3 +95,4 @@ class ProgrammeForm(FlaskForm):
     hourly_rate = StringField("Panel members' hourly rate in pounds", filters=[strip])
     grant_id_prefix = StringField("Grant ID prefix", filters=[strip])
     publisher_name = StringField("Publisher name", filters=[strip])
+    open_data_licence = StringField("Open data licence (its web address)", filters=[strip])

@@ -49,6 +49,7 @@ def _values(form: ProgrammeForm) -> tuple[Programme, int | None]:
         hourly_rate_pence=rate if rate is not None else 0,
         grant_id_prefix=form.grant_id_prefix.data or "",
         publisher_name=form.publisher_name.data or "",
+        open_data_licence=form.open_data_licence.data or "",
     )
     return values, rate
 

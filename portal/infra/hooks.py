@@ -112,10 +112,12 @@ def register(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
         if app.config["PRODUCTION"]:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        if request.endpoint != "static" and "no-store" not in headers.get("Cache-Control", ""):
+        cache_control = headers.get("Cache-Control", "")
+        if request.endpoint != "static" and "no-store" not in cache_control and "public" not in cache_control:
             # Any page may hold personal data: a signed-in person's, or the
             # address a sign-in code was just sent to. Only the fingerprinted
-            # static files may be kept by browsers and proxies.
+            # static files, and responses their view marks public (the open
+            # data files, the same for everyone), may be kept.
             headers["Cache-Control"] = "no-store"
         if request.endpoint != "static" and current_user.is_authenticated:
             # A signed-in page differs from one person to the next. (Loading the

@@ -31,6 +31,8 @@ DEFAULT_DESCRIPTION = (
 DEFAULT_HOURLY_RATE_PENCE = 1360
 DEFAULT_GRANT_ID_PREFIX = "anchoroffer"
 DEFAULT_PUBLISHER_NAME = "Anchor Offer grants"
+# The licence the open data is published under (360Giving asks for an open licence; CC BY 4.0 is usual).
+DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
 
 class ProgrammeSettings(Base):
@@ -56,6 +58,8 @@ class ProgrammeSettings(Base):
     grant_id_prefix: Mapped[str] = mapped_column(String(60), default=DEFAULT_GRANT_ID_PREFIX)
     # Who the open data file names as its publisher.
     publisher_name: Mapped[str] = mapped_column(String(200), default=DEFAULT_PUBLISHER_NAME)
+    # The web address of the licence the open data is published under.
+    open_data_licence: Mapped[str] = mapped_column(String(300), default=DEFAULT_LICENCE)
     # The account grants are paid from, for the bank file (set by finance; not secret, but not shown publicly).
     paying_sort_code: Mapped[str] = mapped_column(String(6), default="")
     paying_account_number: Mapped[str] = mapped_column(String(8), default="")

@@ -28,6 +28,7 @@ SETTINGS = {
     "hourly_rate": "13.45",
     "grant_id_prefix": "hertsgrants",
     "publisher_name": "Herts Community Trust",
+    "open_data_licence": "https://creativecommons.org/licenses/by/4.0/",
 }
 
 

@@ -73,6 +73,7 @@ PAGES: dict[str, list[Visit]] = {
     "main.round_detail": [anyone(lambda w, x: {"slug": w.round_slug})],
     "main.accessibility": [anyone(lambda w, x: {})],
     "main.privacy": [anyone(lambda w, x: {})],
+    "main.open_data": [anyone(lambda w, x: {})],
     "eligibility.start": [anyone(lambda w, x: {"slug": w.round_slug})],
     "eligibility.question": [anyone(lambda w, x: {"slug": w.round_slug, "question": "postcode"})],
     # Sign-in pages that need no earlier step.
@@ -261,6 +262,8 @@ NOT_PAGES = {
     "apply.download_evidence": "a file download (an attachment)",
     "apply.evidence_thumbnail": "an image",
     "officer.applications_csv": "a CSV download",
+    "main.open_data_json": "the public 360Giving file (JSON)",
+    "main.open_data_csv": "the public 360Giving file (CSV)",
     "finance.payment_run_standard18": "a bank file download (Bacs Standard 18)",
     "finance.payment_run_csv": "a bank file download (CSV)",
     "officer.audit_csv": "a CSV download",

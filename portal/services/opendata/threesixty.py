@@ -26,19 +26,20 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.models.applications import Application
-from portal.models.audit import AuditAction
-from portal.models.awards import Award, AwardStatus
+from portal.models.audit import AuditAction, AuditEntry
+from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
 from portal.models.funders import Funder, RoundFunder
 from portal.models.funding import Neighbourhood, PostcodeLsoa, Round
 from portal.models.organisations import Organisation
+from portal.models.programme import DEFAULT_LICENCE
 from portal.models.users import User
 from portal.services import audit
 from portal.services.opendata.exports import csv_lines
 from portal.services.programme import settings as programme
 
 SCHEMA_VERSION = "1.4"
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+LICENSE = DEFAULT_LICENCE
 BATCH = 500
 
 # Accepted by the group, or further along: the only awards that may be published.
@@ -54,6 +55,7 @@ class Publisher:
 
     prefix: str
     name: str
+    licence: str = LICENSE
 
     @property
     def identifier(self) -> str:
@@ -78,6 +80,12 @@ def grant_identifier(prefix: str, reference: str) -> str:
     return f"360G-{prefix}-{reference}"
 
 
+def _last_report_due() -> Any:
+    """The award's last report's due date: when the grant's planned work ends (a multi-year grant's
+    last report, not its first)."""
+    return select(func.max(MonitoringReport.due_on)).where(MonitoringReport.award_id == Award.id).scalar_subquery()
+
+
 def _publishable_awards(round_id: int | None) -> Select[Any]:
     statement = (
         select(
@@ -85,7 +93,7 @@ def _publishable_awards(round_id: int | None) -> Select[Any]:
             Award.amount_pence,
             Award.offered_at,
             Award.accepted_at,
-            Award.report_due_on,
+            func.coalesce(_last_report_due(), Award.report_due_on),
             Application.reference,
             Application.title,
             Application.answers,
@@ -157,6 +165,24 @@ def check_funders(session: Session, round_ids: Sequence[int]) -> None:
                 f"{', '.join(missing)}, a funder of {grant_round.title}, has no org-id yet. "
                 "Add it on the funder's page before publishing the round's awards."
             )
+
+
+def public_version(session: Session) -> str:
+    """A stamp that changes whenever the public file may: every change the file reflects (publishing,
+    funders, settings, reports, awards) writes an audit entry, so the newest entry's id, with the
+    number of grants published, tells a browser or harvester whether its copy is still current."""
+    newest = session.scalar(select(func.max(AuditEntry.id))) or 0
+    published = session.scalar(count_published()) or 0
+    return f"{newest}-{published}"
+
+
+def _published_awards_only() -> Select[Any]:
+    return select(Award.id).where(Award.published.is_(True), Award.status.in_(PUBLISHABLE))
+
+
+def count_published() -> Select[Any]:
+    """How many grants the public file holds."""
+    return select(func.count()).select_from(_published_awards_only().subquery())
 
 
 def check_publishable(session: Session, round_id: int | None = None) -> None:
@@ -244,7 +270,7 @@ def json_package(session: Session, publisher: Publisher, round_id: int | None = 
         "modified": now.isoformat(timespec="seconds"),
         "identifier": f"360G-{publisher.prefix}",
         "publisher": {"name": publisher.name, "identifier": publisher.identifier},
-        "license": LICENSE,
+        "license": publisher.licence,
     }
     yield "],\n" + json.dumps(tail, ensure_ascii=False)[1:]
 
@@ -390,4 +416,4 @@ def publisher(session: Session) -> Publisher:
     """The publisher: the grant-ID prefix and publisher name from the programme settings (each grant's
     funders are its round's)."""
     settings = programme.current(session)
-    return Publisher(prefix=settings.grant_id_prefix, name=settings.publisher_name)
+    return Publisher(prefix=settings.grant_id_prefix, name=settings.publisher_name, licence=settings.open_data_licence)

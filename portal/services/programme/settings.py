@@ -46,6 +46,7 @@ class Programme:
     hourly_rate_pence: int = defaults.DEFAULT_HOURLY_RATE_PENCE
     grant_id_prefix: str = defaults.DEFAULT_GRANT_ID_PREFIX
     publisher_name: str = defaults.DEFAULT_PUBLISHER_NAME
+    open_data_licence: str = defaults.DEFAULT_LICENCE
 
     @property
     def paragraphs(self) -> list[str]:
@@ -67,6 +68,7 @@ LABELS = {
     "hourly_rate_pence": "Panel members' hourly rate",
     "grant_id_prefix": "Grant ID prefix",
     "publisher_name": "Publisher name",
+    "open_data_licence": "Open data licence",
 }
 FIELDS = tuple(LABELS)
 
@@ -140,6 +142,12 @@ def check(values: Programme) -> dict[str, str]:
         problems["publisher_name"] = "The publisher name must be on one line"
     elif len(values.publisher_name) > 200:
         problems["publisher_name"] = "The publisher name must be 200 characters or fewer"
+    licence = values.open_data_licence
+    if not re.fullmatch(r"https?://[^\s]{4,290}", licence):
+        problems["open_data_licence"] = (
+            "Enter the web address of the licence the open data is published under, "
+            "like https://creativecommons.org/licenses/by/4.0/"
+        )
     return problems
 
 
@@ -164,6 +172,7 @@ def update(session: Session, values: Programme, *, by: User) -> list[str]:
         privacy_contact=values.privacy_contact.strip(),
         grant_id_prefix=values.grant_id_prefix.strip(),
         publisher_name=values.publisher_name.strip(),
+        open_data_licence=values.open_data_licence.strip(),
     )
     problems = check(values)
     if problems:
