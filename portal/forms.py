@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectMultipleField
+from wtforms import EmailField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -44,3 +44,9 @@ def email_field(label: str, *, missing: str, **kwargs: Any) -> EmailField:
 
 class ButtonForm(FlaskForm):
     """A form that is one button: it carries the CSRF token and nothing else (cancel, publish, remove)."""
+
+
+class MessageForm(FlaskForm):
+    """A message in an award's thread, written by the group or the programme team."""
+
+    body = TextAreaField("Your message", filters=[strip])

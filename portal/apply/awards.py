@@ -30,6 +30,7 @@ from portal.request_bodies import text_beside_files
 from portal.services.applications.form import count_words, parse_whole_number
 from portal.services.awards import acceptance, bank_confirmation, bank_details, report_reviews, reports
 from portal.services.files.uploads import receive_upload
+from portal.services.messages import threads
 from portal.storage import get_storage
 from portal.workflow import AWARD_LABELS
 
@@ -129,6 +130,7 @@ def award(award_id: int) -> str:
         masked=_masked(item),
         may_accept=acceptance.may_accept(item),
         is_running=acceptance.is_running(item),
+        unread=threads.unread_for(db.session, item, by=current_user),
     )
 
 

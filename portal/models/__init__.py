@@ -42,6 +42,7 @@ from portal.models.funding import (
     PostcodeLsoa,
     Round,
 )
+from portal.models.messages import AwardMessage, Broadcast
 from portal.models.organisations import IncomeBand, Membership, Organisation, OrganisationKind
 from portal.models.outbox import OutboxMessage
 from portal.models.panels import (
@@ -71,8 +72,10 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "Award",
+    "AwardMessage",
     "AwardStatus",
     "Base",
+    "Broadcast",
     "BudgetLine",
     "ConflictDeclaration",
     "Criterion",

@@ -41,6 +41,7 @@ class AuditAction(StrEnum):
     AUDIT_LOG_EXPORTED = "audit log exported"
     AUTHENTICATOR_SECRET_ENCRYPTED = "authenticator secret encrypted"  # noqa: S105 (words, not a secret)
     AUTHENTICATOR_SET_UP = "authenticator set up"
+    AWARD_MESSAGE_SENT = "award message sent"
     AWARD_ACCEPTED = "award accepted"
     AWARD_CANCELLED = "award cancelled"
     AWARD_CLOSED = "award closed"
@@ -48,6 +49,7 @@ class AuditAction(StrEnum):
     AWARD_REPORT_SCHEDULE_CHANGED = "award report schedule changed"
     AWARDS_CHOSEN_FOR_PUBLISHING = "awards chosen for publishing"
     AWARDS_EXPORTED = "awards exported"
+    BROADCAST_SENT = "broadcast sent"
     BANK_DETAILS_ADDED = "bank details added"
     BANK_DETAILS_CHANGED = "bank details changed"
     BANK_DETAILS_CONFIRMED = "bank details confirmed"

@@ -12,6 +12,7 @@ from portal.officer import (  # noqa: E402,F401  (registers the routes)
     events,
     funds,
     home,
+    messages,
     neighbourhoods,
     opendata,
     panel_steps,

@@ -62,6 +62,7 @@ from portal.services.awards import (
     report_schedules,
     reports,
 )
+from portal.services.messages import threads
 from portal.services.opendata.exports import csv_lines
 from portal.services.payments import runs
 from portal.services.readmodels import application_list, officer_application, work_queue
@@ -384,6 +385,7 @@ def award_page(
             bank_change=bank_details.latest_change(db.session, item),
             payment_blocked=bank_confirmation.payment_blocked_reason(item),
             label=AWARD_LABELS[item.status],
+            unread=threads.unread_for(db.session, item, by=acting_user()),
             form=ButtonForm(),
             plan_form=sent.get("plan") or _plan_form(item, formdata=None, due_on=date.today().isoformat()),
             cancel_form=sent.get("cancel") or CancelAwardForm(formdata=None),

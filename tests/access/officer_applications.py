@@ -49,6 +49,12 @@ MATRIX: dict[str, Line] = {
         {"reason-1-action": "up"},
     ),
     "officer.award": (lambda w: {"award_id": w.award_a_id}, OFFICERS),
+    "officer.award_messages": (lambda w: {"award_id": w.award_a_id}, OFFICERS, {"body": "An answer"}),
+    "officer.broadcasts": (
+        lambda w: {},
+        OFFICERS,
+        {"audience": "all", "subject": "Peer learning", "body": "Join us", "token": "matrix-token"},
+    ),
     "officer.plan_payment": (lambda w: {"award_id": w.award_a_id}, OFFICERS, {"amount": "100", "due_on": "2027-01-31"}),
     "officer.record_payment": (lambda w: {"payment_id": w.payment_a_id}, OFFICERS, {"reference": "BACS-1"}),
     # Reading one report, accepting it or sending it back (tests/officer/test_reports.py).

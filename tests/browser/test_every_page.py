@@ -106,6 +106,9 @@ PAGES: dict[str, list[Visit]] = {
         a(lambda w, x: {"application_id": w.application_a_id, "info_request_id": w.info_request_a_id})
     ],
     "apply.award": [a(lambda w, x: {"award_id": w.award_a_id}), a(lambda w, x: {"award_id": x.accepted_award_id})],
+    "apply.award_messages": [a(lambda w, x: {"award_id": x.accepted_award_id})],
+    "officer.award_messages": [officer(lambda w, x: {"award_id": x.accepted_award_id})],
+    "officer.broadcasts": [officer(lambda w, x: {})],
     "apply.accept_award": [a(lambda w, x: {"award_id": w.award_a_id})],
     "apply.bank_details": [a(lambda w, x: {"award_id": x.accepted_award_id})],
     "apply.report": [
@@ -449,6 +452,8 @@ EMPTY_FORMS = [
     EmptyForm("officer", "officer.application", lambda w, x: {"application_id": x.submitted_id}, "Add note"),
     EmptyForm("officer", "officer.award", lambda w, x: {"award_id": w.award_a_id}, "Add to the payment plan"),
     EmptyForm("officer", "officer.award", lambda w, x: {"award_id": w.award_a_id}, "Cancel the award"),
+    EmptyForm("officer", "officer.award_messages", lambda w, x: {"award_id": x.accepted_award_id}, "Send the message"),
+    EmptyForm("officer", "officer.broadcasts", lambda w, x: {}, "Send to the groups"),
     EmptyForm("officer", "officer.report", lambda w, x: {"report_id": x.sent_report_id}, "Send back for changes"),
     EmptyForm("officer", "officer.round_report", lambda w, x: {"round_id": w.round_id}, "Save the report"),
     EmptyForm("applicant_a", "events.book", lambda w, x: {"event_id": w.event_id}, "Book"),

@@ -23,10 +23,12 @@ from portal.models.applications import Application, ApplicationStatus, InfoReque
 from portal.models.awards import ApprovalReturn, Award, AwardStatus, Decision, MonitoringReport, Payment
 from portal.models.base import utcnow
 from portal.models.funding import Round
+from portal.models.messages import AwardMessage
 from portal.models.panels import Assignment, Panel, Review
 from portal.models.users import User
 from portal.services.awards import payments
 from portal.services.awards.decisions import is_pending_approval
+from portal.services.messages import threads
 
 A = ApplicationStatus
 # How many lines of each kind the home page lists; "see all" shows the rest.
@@ -47,6 +49,7 @@ class Kind(enum.StrEnum):
     REPORTS_TO_READ = "reports-to-read"
     PAYMENTS_DUE = "payments-due"
     BANK_DETAILS_CHANGED = "bank-details-changed"
+    MESSAGES_TO_READ = "messages-to-read"
 
     @property
     def title(self) -> str:  # type: ignore[override]  # shadows str.title() on purpose: pages read kind.title
@@ -64,6 +67,7 @@ TITLES = {
     Kind.REPORTS_TO_READ: "Reports to read",
     Kind.PAYMENTS_DUE: "Payments due in the next 7 days, or overdue",
     Kind.BANK_DETAILS_CHANGED: "Bank details changed — payment on hold",
+    Kind.MESSAGES_TO_READ: "Unread messages from groups",
 }
 
 
@@ -179,6 +183,10 @@ def _bank_details_changed(by: User, now: datetime) -> ColumnElement[bool]:
     )
 
 
+def _messages_to_read(by: User, now: datetime) -> ColumnElement[bool]:
+    return threads.unread_from_groups()
+
+
 CONDITIONS: dict[Kind, Callable[[User, datetime], ColumnElement[bool]]] = {
     Kind.AWAITING_SECOND_OFFICER: _awaiting_second_officer,
     Kind.RETURNED_TO_YOU: _returned_to_you,
@@ -190,6 +198,7 @@ CONDITIONS: dict[Kind, Callable[[User, datetime], ColumnElement[bool]]] = {
     Kind.REPORTS_TO_READ: _reports_to_read,
     Kind.PAYMENTS_DUE: _payments_due,
     Kind.BANK_DETAILS_CHANGED: _bank_details_changed,
+    Kind.MESSAGES_TO_READ: _messages_to_read,
 }
 
 
@@ -246,6 +255,10 @@ def _application_page(application: Application) -> dict[str, Any]:
 
 def _award_page(award_id: int) -> dict[str, Any]:
     return {"endpoint": "officer.award", "arguments": {"award_id": award_id}}
+
+
+def _thread_page(award_id: int) -> dict[str, Any]:
+    return {"endpoint": "officer.award_messages", "arguments": {"award_id": award_id}}
 
 
 def _listed(session: Session, kind: Kind, statement: Select[*tuple[Any, ...]], *, by: User, now: datetime) -> list[Any]:
@@ -385,6 +398,25 @@ def _awards(session: Session, kind: Kind, *, by: User, now: datetime) -> list[Qu
             _item(a, f"{pounds(pence)} {'was due' if on < today else 'due'} on {date_long(on)}", _award_page(i))
             for a, i, on, pence in rows
         ]
+    if kind is Kind.MESSAGES_TO_READ:
+        unread = (
+            select(func.count(AwardMessage.id), func.min(AwardMessage.sent_at))
+            .join(Award, Award.id == AwardMessage.award_id)
+            .where(of_award, AwardMessage.from_team.is_(False), AwardMessage.read_at.is_(None))
+        )
+        count = unread.with_only_columns(func.count(AwardMessage.id)).scalar_subquery()
+        first = unread.with_only_columns(func.min(AwardMessage.sent_at)).scalar_subquery()
+        rows = _listed(
+            session, kind, select(Application, award_id, count, first).order_by(first, Application.id), by=by, now=now
+        )
+        return [
+            _item(
+                a,
+                f"{n} new since {date_long(moment)}",
+                {"endpoint": "officer.award_messages", "arguments": {"award_id": i}},
+            )
+            for a, i, n, moment in rows
+        ]
     changed = select(Award.bank_details_added_at).where(of_award).scalar_subquery()
     rows = _listed(
         session, kind, select(Application, award_id, changed).order_by(changed.desc(), Application.id), by=by, now=now
@@ -410,6 +442,7 @@ LISTS: dict[Kind, Callable[..., list[QueueItem]]] = {
     Kind.REPORTS_TO_READ: _awards,
     Kind.PAYMENTS_DUE: _awards,
     Kind.BANK_DETAILS_CHANGED: _awards,
+    Kind.MESSAGES_TO_READ: _awards,
 }
 
 

@@ -40,6 +40,7 @@ from portal.plain_text import is_one_line
 from portal.services.applications import lifecycle, organisations, shortlist
 from portal.services.awards import acceptance, bank_details, decisions, payments, report_reviews, reports
 from portal.services.events import registrations, reminders, setup
+from portal.services.messages import threads
 from portal.services.messages.notify import MAX_SUBJECT_LENGTH
 from portal.services.panels import membership
 from portal.services.people import accounts, password_links, sign_in, sign_in_alerts
@@ -189,6 +190,27 @@ def _eoi_invited(session: Session, w: World) -> None:
 def _eoi_not_shortlisted(session: Session, w: World) -> None:
     w.grant_round.two_stages = True
     decisions.decline(session, w.application, by=w.officer, reasons=["budget"], feedback=w.text)
+
+
+@sends("award_message")
+def _award_message(session: Session, w: World) -> None:
+    threads.post(session, w.award(session, AwardStatus.ACCEPTED), by=w.officer, body=f"About {w.text}")
+
+
+@sends("award_message_team")
+def _award_message_team(session: Session, w: World) -> None:
+    threads.post(session, w.award(session, AwardStatus.ACCEPTED), by=w.member, body=f"About {w.text}")
+
+
+@sends("broadcast")
+def _broadcast(session: Session, w: World) -> None:
+    w.award(session, AwardStatus.ACCEPTED)
+    # The subject as an officer may type it (one line, 150 characters); the message as typed.
+    typed = w.text.strip()
+    subject = typed if typed and is_one_line(typed) and len(typed) <= threads.MAX_SUBJECT else "Peer learning day"
+    threads.broadcast(
+        session, by=w.officer, subject=subject, body=w.text + ".", grant_round=None, token=threads.new_token()
+    )
 
 
 @sends("application_withdrawn")
