@@ -13,8 +13,10 @@ from portal.forms import CheckboxesField, email_field, strip
 from portal.models.users import Role
 from portal.services.people import accounts
 
-ROLE_VALUES = [role.value for role in Role]
-ROLE_CHOICES = [SelectChoice(role.value, accounts.ROLE_LABELS[role]) for role in Role]
+# The funder role is given with the funder the person reads for
+# (portal.services.outcomes.access.link_funder_person), not on these forms.
+ROLE_VALUES = [role.value for role in Role if role is not Role.FUNDER]
+ROLE_CHOICES = [SelectChoice(role.value, accounts.ROLE_LABELS[role]) for role in Role if role is not Role.FUNDER]
 
 
 class NewPersonForm(FlaskForm):

@@ -88,7 +88,10 @@ def edit_user(user_id: int) -> Response | str:
     roles_form = (
         sent_roles
         if action == "roles"
-        else RolesForm(formdata=None, data={"roles": [role.value for role in Role if role in user.roles]})
+        else RolesForm(
+            formdata=None,
+            data={"roles": [role.value for role in Role if role in user.roles and role is not Role.FUNDER]},
+        )
     )
     account_form = sent_account if action in AccountForm.ACTIONS else AccountForm(formdata=None)
 
@@ -96,7 +99,12 @@ def edit_user(user_id: int) -> Response | str:
         if roles_form.validate_on_submit():
             try:
                 granted, revoked = accounts.set_roles(
-                    db.session, user, [Role(value) for value in roles_form.roles.data or []], by=acting_user()
+                    db.session,
+                    user,
+                    # The funder role is not on this form: it stays as it is.
+                    [Role(value) for value in roles_form.roles.data or []]
+                    + [r for r in user.roles if r is Role.FUNDER],
+                    by=acting_user(),
                 )
             except DomainError as error:
                 refuse(roles_form, error.message, at=roles_form.roles)
