@@ -13,6 +13,7 @@ from portal.models.events import EventStatus
 from portal.models.panels import ConflictDeclaration
 from portal.models.users import Role
 from portal.services.awards import report_schedules
+from portal.services.outcomes.access import link_funder_person
 from portal.storage import get_storage
 from tests.access import World
 from tests.factories import (
@@ -22,6 +23,7 @@ from tests.factories import (
     make_award,
     make_event,
     make_evidence,
+    make_fund,
     make_info_request,
     make_neighbourhood,
     make_organisation,
@@ -44,6 +46,7 @@ def build_world(session: Session) -> World:
         "officer": make_user(session, email="officer@example.org", roles=(Role.OFFICER,)),
         "admin": make_user(session, email="admin@example.org", roles=(Role.ADMIN,)),
         "finance": make_user(session, email="finance@example.org", roles=(Role.FINANCE,)),
+        "funder": make_user(session, email="reader@funder.example"),
     }
     # The open round's rules need every eligibility question, so the checker asks each one.
     open_round = make_round(
@@ -109,6 +112,10 @@ def build_world(session: Session) -> World:
     )
     neighbourhood = make_neighbourhood(session, name="World Neighbourhood", districts=("WD99",))
     reference_import = make_reference_import(session, uploaded_by=people["officer"])
+    # The world's funder person reads for the funder behind every round made here, but not
+    # for the round another funder pays for.
+    other_funders_round = make_round(session, fund=make_fund(session, funder_name="Another funder"))
+    link_funder_person(session, people["funder"], open_round.fund.funders[0], by=people["admin"])
     session.commit()
     return World(
         people=people,
@@ -145,4 +152,5 @@ def build_world(session: Session) -> World:
         reference_import_id=reference_import.id,
         fund_id=open_round.fund_id,
         funder_id=open_round.fund.funders[0].id,
+        other_funders_round_id=other_funders_round.id,
     )

@@ -210,3 +210,41 @@ def outcomes_for(session: Session, rounds: Iterable[Round]) -> Outcomes:
             if kind in by_kind
         ],
     )
+
+
+CSV_HEADER = (
+    "Breakdown",
+    "Label",
+    "Offered (£)",
+    "Paid (£)",
+    "Spent (£)",
+    "People reached",
+    "Groups funded",
+    "First-time groups",
+    "Unconstituted groups",
+)
+
+
+def _pounds_cell(pence: int) -> str:
+    return f"{pence / 100:.2f}"
+
+
+def csv_rows(outcomes: Outcomes) -> list[tuple[object, ...]]:
+    """The figures as rows of ``CSV_HEADER``: the total, then each breakdown."""
+    sections = [("Total", [Row("All chosen rounds", outcomes.total)])]
+    sections += [("Round", outcomes.by_round), ("Funder", outcomes.by_funder), ("Kind of group", outcomes.by_kind)]
+    return [
+        (
+            section,
+            row.label,
+            _pounds_cell(row.tally.offered_pence),
+            _pounds_cell(row.tally.paid_pence),
+            _pounds_cell(row.tally.spent_pence),
+            row.tally.people_reached,
+            row.tally.groups_funded,
+            row.tally.first_time,
+            row.tally.unconstituted,
+        )
+        for section, rows in sections
+        for row in rows
+    ]
