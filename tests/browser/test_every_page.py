@@ -240,6 +240,12 @@ PAGES: dict[str, list[Visit]] = {
     # Finance.
     "finance.home": [Visit("finance", lambda w, x: {})],
     "finance.award": [Visit("finance", lambda w, x: {"award_id": x.accepted_award_id})],
+    # Outcomes: every round for an officer, one round, and the funder's own rounds.
+    "outcomes.index": [
+        officer(lambda w, x: {}),
+        officer(lambda w, x: {"round": w.round_id}),
+        Visit("funder", lambda w, x: {}),
+    ],
 }
 
 # Pages shown only part-way through signing in: the test gets to them by filling in the form before.
@@ -255,6 +261,8 @@ NOT_PAGES = {
     "main.healthz": "a plain-text health check for the load balancer",
     "apply.download_evidence": "a file download (an attachment)",
     "apply.evidence_thumbnail": "an image",
+    "outcomes.photo": "an image (a group's shared photo)",
+    "outcomes.figures_csv": "a CSV download",
     "officer.applications_csv": "a CSV download",
     "officer.audit_csv": "a CSV download",
     "officer.panel_time_csv": "a CSV download",
