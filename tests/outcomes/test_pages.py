@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from portal.auth.home import home_for
 from portal.models.applications import ApplicationStatus, Evidence, EvidenceKind
 from portal.models.awards import AwardStatus, MonitoringReport
 from portal.models.base import utcnow
@@ -155,3 +157,23 @@ def test_people_without_an_outcomes_role_are_refused(
     sign_in_as(client, finance)
 
     assert client.get("/outcomes/").status_code == 403
+
+
+def test_a_funders_person_lands_on_the_outcomes_and_finds_them_in_the_navigation(
+    app: Flask, funder_client: FlaskClient, setting: Setting
+) -> None:
+    with app.test_request_context():
+        assert home_for(setting.reader) == "/outcomes/"
+    page = funder_client.get("/outcomes/").get_data(as_text=True)
+    assert '<a href="/outcomes/">Outcomes</a>' in page
+
+
+def test_the_officer_home_links_to_outcomes(
+    client: FlaskClient, setting: Setting, officer: User, sign_in_as: Any
+) -> None:
+    sign_in_as(client, officer)
+
+    home = client.get("/officer/").get_data(as_text=True)
+
+    assert 'href="/outcomes/"' in home
+    assert f'href="/outcomes/?round={setting.theirs.id}"' in home
