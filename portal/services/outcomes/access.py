@@ -12,6 +12,7 @@ from portal.models.funders import Funder, RoundFunder
 from portal.models.funding import Round
 from portal.models.users import FunderPerson, Role, User
 from portal.services.audit import record
+from portal.services.people.sessions import end_all_sessions
 
 
 def funder_of(session: Session, user: User) -> Funder | None:
@@ -59,4 +60,25 @@ def link_funder_person(session: Session, user: User, funder: Funder, *, by: User
         link.funder_id = funder.id
     user.grant(Role.FUNDER)
     record(session, by, AuditAction.FUNDER_LINKED, user, summary=f"{user.email} reads outcomes for {funder.name}")
+    # As with any change of roles, they sign in again to read for the new funder.
+    end_all_sessions(session, user, by=by, reason="their roles changed")
     session.flush()
+
+
+def unlink_funder_person(session: Session, user: User, *, by: User) -> bool:
+    """Take the funder role and its funder away from ``user``; False when they had neither."""
+    link = session.get(FunderPerson, user.id)
+    if link is None and not user.has_role(Role.FUNDER):
+        return False
+    if link is not None:
+        session.delete(link)
+    user.revoke(Role.FUNDER)
+    record(session, by, AuditAction.ROLE_REVOKED, user, summary=f"Funder taken away from {user.email}")
+    end_all_sessions(session, user, by=by, reason="their roles changed")
+    session.flush()
+    return True
+
+
+def funder_choices(session: Session) -> list[tuple[str, str]]:
+    """Every funder on record, by name, for choosing whom a person reads for."""
+    return [(str(f.id), f.name) for f in session.scalars(select(Funder).order_by(Funder.name))]
