@@ -59,6 +59,20 @@ def index() -> str:
             ("by-round", "Money offered by round", "Round", outcomes.by_round, *_chart(outcomes.by_round)),
             ("by-funder", "Money offered by funder", "Funder", outcomes.by_funder, *_chart(outcomes.by_funder)),
             ("by-kind", "Money offered by kind of group", "Kind of group", outcomes.by_kind, *_chart(outcomes.by_kind)),
+            (
+                "by-place",
+                "Money offered by neighbourhood",
+                "Neighbourhood",
+                outcomes.by_neighbourhood,
+                *_chart(outcomes.by_neighbourhood),
+            ),
+            (
+                "by-decile",
+                "Money offered by deprivation decile",
+                "Decile",
+                outcomes.by_decile,
+                *_chart(outcomes.by_decile),
+            ),
         ],
         stories=stories.shared_stories(db.session, chosen),
     )

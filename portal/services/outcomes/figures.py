@@ -1,4 +1,5 @@
-"""Outcome figures for a set of rounds, in total and by round, funder and kind of group.
+"""Outcome figures for a set of rounds, in total and by round, funder, kind of group,
+neighbourhood and deprivation decile.
 
 Money offered counts every award not cancelled; paid counts payments made; spent and people
 reached come only from reports an officer has accepted. A group is "first-time" when it had
@@ -8,6 +9,10 @@ A round's funders share its awards' money in proportion to what each puts into t
 (``RoundFunder.amount_pence``); a round with no funders recorded is counted under
 ``NO_FUNDER``. Shares are whole pence, the last funder taking the remainder, so a round's
 funders always add up to the round.
+
+A group's neighbourhood is the one it chose; its decile comes from its postcode through the
+imported postcode lookup and Indices of Deprivation, as on the equity page
+(``portal.services.opendata.equity``); groups with neither are counted as not known.
 
 Read with a fixed number of queries however many awards there are.
 """
@@ -25,10 +30,11 @@ from sqlalchemy.orm import Session
 from portal.models.applications import Application
 from portal.models.awards import Award, AwardStatus, MonitoringReport, Payment
 from portal.models.funders import RoundFunder
-from portal.models.funding import Round
+from portal.models.funding import LsoaDeprivation, Neighbourhood, PostcodeLsoa, Round
 from portal.models.organisations import Organisation, OrganisationKind
 
 NO_FUNDER = "No funder recorded"
+NOT_KNOWN = "Not known"
 
 
 @dataclass
@@ -66,6 +72,8 @@ class Outcomes:
     by_round: list[Row]
     by_funder: list[Row]
     by_kind: list[Row]
+    by_neighbourhood: list[Row]
+    by_decile: list[Row]
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,8 @@ class _AwardFacts:
     spent: int
     people: int
     first_time: bool
+    neighbourhood: str
+    decile: int | None
 
 
 def split_by_share(amount: int, shares: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -133,9 +143,14 @@ def _award_facts(session: Session, round_ids: Sequence[int]) -> list[_AwardFacts
             func.coalesce(reported.c.spent, 0),
             func.coalesce(reported.c.people, 0),
             Round.opens_at,
+            Neighbourhood.name,
+            LsoaDeprivation.imd_decile,
         )
         .join(Application, Application.id == Award.application_id)
         .join(Organisation, Organisation.id == Application.organisation_id)
+        .outerjoin(Neighbourhood, Neighbourhood.id == Organisation.neighbourhood_id)
+        .outerjoin(PostcodeLsoa, PostcodeLsoa.postcode == Organisation.postcode)
+        .outerjoin(LsoaDeprivation, LsoaDeprivation.lsoa_code == PostcodeLsoa.lsoa_code)
         .join(Round, Round.id == Award.round_id)
         .outerjoin(paid, paid.c.award_id == Award.id)
         .outerjoin(reported, reported.c.award_id == Award.id)
@@ -163,8 +178,10 @@ def _award_facts(session: Session, round_ids: Sequence[int]) -> list[_AwardFacts
             spent=spent,
             people=people,
             first_time=not any(earlier < opens_at for earlier in history[organisation_id]),
+            neighbourhood=neighbourhood or NOT_KNOWN,
+            decile=decile,
         )
-        for round_id, organisation_id, kind, offered, paid_pence, spent, people, opens_at in rows
+        for round_id, organisation_id, kind, offered, paid_pence, spent, people, opens_at, neighbourhood, decile in rows
     ]
 
 
@@ -182,11 +199,15 @@ def outcomes_for(session: Session, rounds: Iterable[Round]) -> Outcomes:
     by_round: dict[int, Tally] = {r.id: Tally() for r in chosen}
     by_funder: dict[str, Tally] = defaultdict(Tally)
     by_kind: dict[OrganisationKind, Tally] = defaultdict(Tally)
+    by_place: dict[str, Tally] = defaultdict(Tally)
+    by_decile: dict[int | None, Tally] = defaultdict(Tally)
     for award in facts:
         whole = {"offered": award.offered, "paid": award.paid, "spent": award.spent, "people": award.people}
         _add(total, award, **whole)
         _add(by_round[award.round_id], award, **whole)
         _add(by_kind[award.kind], award, **whole)
+        _add(by_place[award.neighbourhood], award, **whole)
+        _add(by_decile[award.decile], award, **whole)
         # People reached are not split: each funder helped reach all of them.
         splits = {
             key: dict(split_by_share(value, shares[award.round_id])) for key, value in whole.items() if key != "people"
@@ -200,8 +221,12 @@ def outcomes_for(session: Session, rounds: Iterable[Round]) -> Outcomes:
                 spent=splits["spent"][label],
                 people=award.people,
             )
+    deciles = sorted(d for d in by_decile if d is not None)
     return Outcomes(
         total=total,
+        by_neighbourhood=[Row(name, by_place[name]) for name in sorted(by_place, key=lambda n: (n == NOT_KNOWN, n))],
+        by_decile=[Row(f"Decile {d}", by_decile[d]) for d in deciles]
+        + ([Row(NOT_KNOWN, by_decile[None])] if None in by_decile else []),
         by_round=[Row(r.title, by_round[r.id]) for r in chosen],
         by_funder=[Row(label, by_funder[label]) for label in sorted(by_funder)],
         by_kind=[
@@ -233,6 +258,7 @@ def csv_rows(outcomes: Outcomes) -> list[tuple[object, ...]]:
     """The figures as rows of ``CSV_HEADER``: the total, then each breakdown."""
     sections = [("Total", [Row("All chosen rounds", outcomes.total)])]
     sections += [("Round", outcomes.by_round), ("Funder", outcomes.by_funder), ("Kind of group", outcomes.by_kind)]
+    sections += [("Neighbourhood", outcomes.by_neighbourhood), ("Deprivation decile", outcomes.by_decile)]
     return [
         (
             section,

@@ -10,10 +10,10 @@ from portal.models.applications import ApplicationStatus
 from portal.models.awards import AwardStatus, MonitoringReport, Payment
 from portal.models.base import utcnow
 from portal.models.funders import RoundFunder
-from portal.models.funding import Round
+from portal.models.funding import LsoaDeprivation, PostcodeLsoa, Round
 from portal.models.organisations import Organisation, OrganisationKind
-from portal.services.outcomes.figures import NO_FUNDER, Outcomes, outcomes_for, split_by_share
-from tests.factories import make_application, make_award, make_funder, make_organisation, make_round
+from portal.services.outcomes.figures import NO_FUNDER, NOT_KNOWN, Outcomes, csv_rows, outcomes_for, split_by_share
+from tests.factories import make_application, make_award, make_funder, make_neighbourhood, make_organisation, make_round
 
 NOW = utcnow()
 
@@ -130,3 +130,46 @@ def test_by_kind_of_group(session: Session) -> None:
 def test_split_by_share_gives_the_remainder_to_the_last() -> None:
     assert split_by_share(100, [("a", 1), ("b", 1), ("c", 1)]) == [("a", 33), ("b", 33), ("c", 34)]
     assert split_by_share(100, []) == [(NO_FUNDER, 100)]
+
+
+def test_by_neighbourhood_and_deprivation_decile(session: Session) -> None:
+    earlier, later, returning, newcomer, _other = two_rounds(session)
+    oxhey = make_neighbourhood(session, name="South Oxhey")
+    returning.neighbourhood_id, returning.postcode = oxhey.id, "WD19 7AA"
+    newcomer.postcode = "WD24 4BB"
+    session.add_all(
+        [
+            PostcodeLsoa(postcode="WD19 7AA", lsoa_code="E01023800"),
+            PostcodeLsoa(postcode="WD24 4BB", lsoa_code="E01023900"),
+            LsoaDeprivation(lsoa_code="E01023800", lsoa_name="Three Rivers 013A", imd_rank=1200, imd_decile=1),
+        ]
+    )
+    session.flush()
+
+    outcomes = outcomes_for(session, [earlier, later])
+
+    assert [(row.label, row.tally.offered_pence, row.tally.groups_funded) for row in outcomes.by_neighbourhood] == [
+        ("South Oxhey", 300_000, 1),
+        (NOT_KNOWN, 150_001, 2),
+    ]
+    # The newcomer's postcode is in the lookup but its LSOA has no deprivation figure: not known.
+    assert [(row.label, row.tally.offered_pence) for row in outcomes.by_decile] == [
+        ("Decile 1", 300_000),
+        (NOT_KNOWN, 150_001),
+    ]
+
+
+def test_csv_rows_give_every_breakdown(session: Session) -> None:
+    earlier, later, *_ = two_rounds(session)
+
+    rows = csv_rows(outcomes_for(session, [earlier, later]))
+
+    assert rows[0] == ("Total", "All chosen rounds", "4500.01", "2500.00", "2000.00", 77, 3, 3, 1)
+    assert {row[0] for row in rows} == {
+        "Total",
+        "Round",
+        "Funder",
+        "Kind of group",
+        "Neighbourhood",
+        "Deprivation decile",
+    }
