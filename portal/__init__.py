@@ -19,6 +19,7 @@ BLUEPRINT_MODULES = (
     "events",
     "admin",
     "finance",
+    "outcomes",
 )
 
 

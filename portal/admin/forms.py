@@ -5,7 +5,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, Field, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from portal.extensions import db
@@ -13,8 +23,10 @@ from portal.forms import CheckboxesField, email_field, strip
 from portal.models.users import Role
 from portal.services.people import accounts
 
-ROLE_VALUES = [role.value for role in Role]
-ROLE_CHOICES = [SelectChoice(role.value, accounts.ROLE_LABELS[role]) for role in Role]
+# The funder role is given with the funder the person reads for
+# (portal.services.outcomes.access.link_funder_person), not on these forms.
+ROLE_VALUES = [role.value for role in Role if role is not Role.FUNDER]
+ROLE_CHOICES = [SelectChoice(role.value, accounts.ROLE_LABELS[role]) for role in Role if role is not Role.FUNDER]
 
 
 class NewPersonForm(FlaskForm):
@@ -64,6 +76,19 @@ class RolesForm(PressedForm):
     roles = CheckboxesField(
         "Roles", choices=ROLE_CHOICES, default=[], invalid_choice_message="Choose roles from the list"
     )
+
+
+class FunderSelect(SelectField):
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.data not in {str(value) for value, *_ in self.choices or []}:
+            raise ValidationError("Choose a funder from the list")
+
+
+class FunderForm(PressedForm):
+    """Which funder a person reads outcomes for; the choices are set from the funders on record."""
+
+    ACTIONS = frozenset({"funder"})
+    funder = FunderSelect("Funder", choices=[])
 
 
 class AccountForm(PressedForm):

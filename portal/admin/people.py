@@ -8,12 +8,14 @@ from werkzeug.wrappers import Response
 
 from portal.access import acting_user, get_or_404
 from portal.admin import bp
-from portal.admin.forms import AccountForm, EraseForm, NewPersonForm, PasswordLinkForm, RolesForm
+from portal.admin.forms import AccountForm, EraseForm, FunderForm, NewPersonForm, PasswordLinkForm, RolesForm
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.formatting import time_and_date
+from portal.models.funders import Funder
 from portal.models.users import STAFF_ROLES, Role, User
+from portal.services.outcomes import access as outcomes_access
 from portal.services.people import accounts, erasure, password_links
 from portal.storage import get_storage
 
@@ -81,22 +83,38 @@ def new_user() -> Response | str:
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int) -> Response | str:
     user = get_or_404(User, user_id)
-    sent_roles, sent_account = RolesForm(), AccountForm()
-    action = sent_roles.pressed() or sent_account.pressed()
+    sent_roles, sent_account, sent_funder = RolesForm(), AccountForm(), FunderForm()
+    action = sent_roles.pressed() or sent_account.pressed() or sent_funder.pressed()
     if action is None and sent_roles.sent_unknown():
         abort(400)
     roles_form = (
         sent_roles
         if action == "roles"
-        else RolesForm(formdata=None, data={"roles": [role.value for role in Role if role in user.roles]})
+        else RolesForm(
+            formdata=None,
+            data={"roles": [role.value for role in Role if role in user.roles and role is not Role.FUNDER]},
+        )
     )
     account_form = sent_account if action in AccountForm.ACTIONS else AccountForm(formdata=None)
+    current_funder = outcomes_access.funder_of(db.session, user)
+    funder_form = (
+        sent_funder
+        if action == "funder"
+        else FunderForm(formdata=None, data={"funder": str(current_funder.id) if current_funder else ""})
+    )
+    no_funder = ("", "None: they do not read for a funder")
+    funder_form.funder.choices = [no_funder, *outcomes_access.funder_choices(db.session)]
 
     if action == "roles":
         if roles_form.validate_on_submit():
             try:
                 granted, revoked = accounts.set_roles(
-                    db.session, user, [Role(value) for value in roles_form.roles.data or []], by=acting_user()
+                    db.session,
+                    user,
+                    # The funder role is not on this form: it stays as it is.
+                    [Role(value) for value in roles_form.roles.data or []]
+                    + [r for r in user.roles if r is Role.FUNDER],
+                    by=acting_user(),
                 )
             except DomainError as error:
                 refuse(roles_form, error.message, at=roles_form.roles)
@@ -107,6 +125,21 @@ def edit_user(user_id: int) -> Response | str:
                     return redirect(url_for("auth.staff", next=url_for("admin.edit_user", user_id=user.id)))
                 flash(_roles_message(user, granted, revoked), "success" if granted or revoked else "info")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
+    elif action == "funder" and funder_form.validate_on_submit():
+        chosen = db.session.get(Funder, int(funder_form.funder.data)) if funder_form.funder.data else None
+        try:
+            if chosen is None:
+                changed = outcomes_access.unlink_funder_person(db.session, user, by=acting_user())
+                message = f"{user.name or user.email} no longer reads outcomes for a funder."
+            else:
+                outcomes_access.link_funder_person(db.session, user, chosen, by=acting_user())
+                changed = True
+                message = f"{user.name or user.email} reads outcomes for {chosen.name}, and signs in again to see them."
+        except DomainError as error:
+            refuse(funder_form, error.message, at=funder_form.funder)
+        else:
+            flash(message if changed else "Nothing changed.", "success" if changed else "info")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
     elif action in AccountForm.ACTIONS and account_form.validate_on_submit():
         try:
             if action == "deactivate":
@@ -126,6 +159,7 @@ def edit_user(user_id: int) -> Response | str:
         person=user,
         roles_form=roles_form,
         account_form=account_form,
+        funder_form=funder_form,
         role_names=accounts.role_names(user.roles),
         needs_password=accounts.needs_password(user),
         password_command=_password_command(user),

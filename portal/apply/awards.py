@@ -102,7 +102,9 @@ def report_form(item: MonitoringReport, **kwargs: Any) -> ReportForm:
         fields["people"] = StringField("How many people took part?", render_kw={"inputmode": "numeric"})
     if reports.asks_spending(item):
         fields |= {f"spend-{line.id}": StringField(line.item) for line in item.award.application.budget_lines}
+    fields["share_story"] = BooleanField(reports.SHARE_STORY)
     if reports.allows_photos(item):
+        fields["share_photos"] = BooleanField(reports.SHARE_PHOTOS)
         fields["photo"] = FileField("Add a photo", render_kw={"accept": "image/*,.heic,.heif"})
     form: ReportForm = type("ReportFormFor", (ReportForm,), fields)(**kwargs)
     return form
@@ -227,6 +229,8 @@ def _report_page(
     asked = reports.questions(report)
     data = {q.name: answers.get(q.name, "") for q in asked} | {"people": answers.get("people", "")}
     data |= {f"spend-{line.id}": spend.get(str(line.id), "") for line in report.award.application.budget_lines}
+    consent = typed if typed is not None else {"share_story": report.share_story, "share_photos": report.share_photos}
+    data |= {name: consent.get(name, False) for name in ("share_story", "share_photos")}
     form = report_form(report, formdata=None, data=data)
     for name, message in (errors or {}).items():
         if name in form:
@@ -297,6 +301,8 @@ def _typed(item: MonitoringReport, form: ReportForm) -> dict[str, Any]:
     values: dict[str, Any] = {q.name: form[q.name].data or "" for q in reports.questions(item)}
     values["people"] = form["people"].data or "" if "people" in form else ""
     values["spend"] = {str(line.id): field.data or "" for line, field in form.spend_fields(item)}
+    values["share_story"] = bool(form.share_story.data)
+    values["share_photos"] = bool(form["share_photos"].data) if "share_photos" in form else False
     return values
 
 

@@ -15,6 +15,9 @@ def home_for(user: User) -> str:
         return url_for("finance.home")
     if user.has_role(Role.ADMIN):
         return url_for("admin.home")
+    if user.has_role(Role.FUNDER):
+        # A funder's people read outcomes and nothing else: that page is their home.
+        return url_for("outcomes.index")
     if user.has_role(Role.PANELLIST):
         return url_for("panel.home")
     return url_for("apply.dashboard")

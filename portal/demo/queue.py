@@ -40,6 +40,7 @@ from portal.services.awards import (
     reports,
 )
 from portal.services.awards.report_schedules import ReportSettings
+from portal.services.outcomes import access as outcomes_access
 from portal.services.panels.membership import send_to_panel
 from portal.services.payments import paying_account
 from portal.services.payments.paying_account import PayingAccount
@@ -48,6 +49,7 @@ from portal.storage.base import Storage
 
 SECOND_OFFICER = ("second.officer@example.org", "Sam Reid")
 FINANCE = ("finance@example.org", "Femi Okafor")
+FUNDER_PERSON = ("funder@example.org", "Grace Mensah")
 RETURN_REASON = "Check the tutor fees: the quote is for a year, but the plan runs for six months."
 QUESTION = "Your budget has £1,100 for transport. How many members will use it, and how often?"
 ANSWER = "About twelve members, every week: a minibus from the day centre, at £23 a trip."
@@ -282,9 +284,16 @@ def load(
             demo.scored(application, past_panel)
             past_story(demo, application, member)
     session.flush()
+    # Someone at the funder of last year's round, who reads its outcomes and the allotment group's story.
+    reader = _user(session, *FUNDER_PERSON)
+    session.flush()
+    if past.funders and not reader.has_role(Role.FUNDER):
+        outcomes_access.link_funder_person(session, reader, past.funders[0].funder, by=officer)
+    session.flush()
     return [
         (f"Second officer: {SECOND_OFFICER[0]}", f"sign in at /staff/sign-in with the password {DEMO_STAFF_PASSWORD}"),
         (f"Finance: {FINANCE[0]}", f"sign in at /staff/sign-in with the password {DEMO_STAFF_PASSWORD}"),
+        (f"Funder: {FUNDER_PERSON[0]}", "sign in at /sign-in with a code sent by email (see the outbox)"),
     ]
 
 
@@ -325,7 +334,8 @@ def _reported(demo: _Demo, application: Application, member: User) -> None:
         "learned": "Ask members what height suits them before you build.",
     }
     for report in award.reports:
-        values: dict[str, object] = {"people": "24", "spend": spend}
+        # The group agrees to share its story (not its photos) with the funder and in public.
+        values: dict[str, object] = {"people": "24", "spend": spend, "share_story": True}
         for question in reports.questions(report):
             values[question.name] = written.get(question.name, "The beds are built and the first seeds are in.")
         reports.save_report(demo.session, report, values, by=member)

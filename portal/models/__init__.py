@@ -62,7 +62,7 @@ from portal.models.programme import ProgrammeSettings
 from portal.models.questions import QuestionKind, RoundDocument, RoundQuestion, RoundSection
 from portal.models.reference_data import ImportStatus, ReferenceImport, ReferenceKind
 from portal.models.reporting import ReportScheduleItem
-from portal.models.users import Role, RoleGrant, SignInRequest, User, UserSession
+from portal.models.users import FunderPerson, Role, RoleGrant, SignInRequest, User, UserSession
 
 __all__ = [
     "Application",
@@ -89,6 +89,7 @@ __all__ = [
     "EvidenceKind",
     "Fund",
     "Funder",
+    "FunderPerson",
     "ImportStatus",
     "IncomeBand",
     "InfoRequest",

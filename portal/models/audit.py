@@ -71,6 +71,7 @@ class AuditAction(StrEnum):
     EVIDENCE_DELETED = "evidence deleted"
     EVIDENCE_UPLOADED = "evidence uploaded"
     FINANCE_ACCOUNT_SET_UP = "finance account set up"
+    FUNDER_LINKED = "funder linked"
     FUND_CHANGED = "fund changed"
     FUND_CREATED = "fund created"
     FUNDER_CHANGED = "funder changed"

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, enum_column, utcnow
@@ -185,6 +185,10 @@ class MonitoringReport(Base):
     # asked, and earlier requests.
     changes_requested_at: Mapped[datetime | None]
     changes_message: Mapped[str | None] = mapped_column(Text)
+    # The group's consent: without it the story and photos never leave the group's record
+    # (portal.services.outcomes.consent).
+    share_story: Mapped[bool] = mapped_column(default=False, server_default=false())
+    share_photos: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Each reminder is sent once, however often the reminder job runs.
     reminder_sent_at: Mapped[datetime | None]
     overdue_notice_sent_at: Mapped[datetime | None]

@@ -23,6 +23,8 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     # Finance staff read groups' bank details to pay grants; officers are not finance unless granted it.
     FINANCE = "finance"
+    # Funder people read the outcomes of the rounds their funder pays for, and nothing else.
+    FUNDER = "funder"
 
 
 STAFF_ROLES = frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})
@@ -108,6 +110,15 @@ class User(Base):
 
     def get_id(self) -> str:
         return str(self.id)
+
+
+class FunderPerson(Base):
+    """The funder a person with the funder role reads outcomes for (one funder per person)."""
+
+    __tablename__ = "funder_people"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    funder_id: Mapped[int] = mapped_column(ForeignKey("funders.id", ondelete="CASCADE"), index=True)
 
 
 class RoleGrant(Base):

@@ -10,7 +10,8 @@ A_AND_OFFICERS = applicant_a_only() | {"officer": OK}
 MATRIX: dict[str, Line] = {
     "apply.new_group": (
         lambda w: {},
-        {**applicant_a_only(), "applicant_b": OK, "panellist": OK, "officer": OK, "admin": OK, "finance": OK},
+        {**applicant_a_only(), "applicant_b": OK, "panellist": OK, "officer": OK, "admin": OK}
+        | {"finance": OK, "funder": OK},
     ),
     "apply.group": (lambda w: {"organisation_id": w.organisation_a_id}, applicant_a_only()),
     "apply.edit_group": (lambda w: {"organisation_id": w.organisation_a_id, "part": "details"}, applicant_a_only()),

@@ -16,6 +16,7 @@ from portal.models.payment_runs import PaymentRun
 from portal.models.users import Role
 from portal.services.applications.references import next_reference
 from portal.services.awards import bank_details, report_schedules
+from portal.services.outcomes.access import link_funder_person
 from portal.storage import get_storage
 from tests.access import World
 from tests.factories import (
@@ -26,6 +27,7 @@ from tests.factories import (
     make_award,
     make_event,
     make_evidence,
+    make_fund,
     make_info_request,
     make_neighbourhood,
     make_organisation,
@@ -63,6 +65,7 @@ def build_world(session: Session) -> World:
         "officer": make_user(session, email="officer@example.org", roles=(Role.OFFICER,)),
         "admin": make_user(session, email="admin@example.org", roles=(Role.ADMIN,)),
         "finance": make_user(session, email="finance@example.org", roles=(Role.FINANCE,)),
+        "funder": make_user(session, email="reader@funder.example"),
     }
     # The open round's rules need every eligibility question, so the checker asks each one.
     open_round = make_round(
@@ -131,6 +134,10 @@ def build_world(session: Session) -> World:
     payment_run = PaymentRun(reference=next_reference(session, utcnow().year, "RUN"), pay_on=utcnow().date())
     session.add(payment_run)
     payable = _payable_payment(session, past_round, people)
+    # The world's funder person reads for the funder behind every round made here, but not
+    # for the round another funder pays for.
+    other_funders_round = make_round(session, fund=make_fund(session, funder_name="Another funder"))
+    link_funder_person(session, people["funder"], open_round.fund.funders[0], by=people["admin"])
     session.commit()
     return World(
         people=people,
@@ -169,4 +176,5 @@ def build_world(session: Session) -> World:
         payable_payment_id=payable.id,
         fund_id=open_round.fund_id,
         funder_id=open_round.fund.funders[0].id,
+        other_funders_round_id=other_funders_round.id,
     )

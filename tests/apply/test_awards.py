@@ -122,6 +122,28 @@ def test_writing_checking_and_sending_the_report(
     assert award.reports[0].spent_pence == 72_000
 
 
+def test_the_group_chooses_what_may_be_shared(
+    signed_in: FlaskClient, session: Session, award: Award, member: User
+) -> None:
+    accept(session, award, member)
+    url = f"/awards/{award.id}/report"
+    page = page_text(signed_in.get(url))
+    assert "You may share this story with our funders and in public" in page
+    assert "You may share these photos" in page
+
+    signed_in.post(url, data=report_form(award, share_story="y", action="save"))
+    reread(session)
+    assert (award.reports[0].share_story, award.reports[0].share_photos) == (True, False)
+    check = page_text(signed_in.get(f"/awards/{award.id}/report/check"))
+    assert "You may share this story with our funders and in public Yes" in check
+    assert "You may share these photos No" in check
+
+    # Unticking takes the consent back.
+    signed_in.post(url, data=report_form(award, share_photos="y", action="save"))
+    reread(session)
+    assert (award.reports[0].share_story, award.reports[0].share_photos) == (False, True)
+
+
 def test_the_report_waits_for_acceptance(signed_in: FlaskClient, award: Award) -> None:
     response = signed_in.get(f"/awards/{award.id}/report")
     assert response.headers["Location"] == f"/awards/{award.id}"

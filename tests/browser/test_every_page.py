@@ -249,6 +249,12 @@ PAGES: dict[str, list[Visit]] = {
     "finance.new_payment_run": [Visit("finance", lambda w, x: {})],
     "finance.payment_run": [Visit("finance", lambda w, x: {"run_id": w.payment_run_id})],
     "finance.paying_account_page": [Visit("finance", lambda w, x: {})],
+    # Outcomes: every round for an officer, one round, and the funder's own rounds.
+    "outcomes.index": [
+        officer(lambda w, x: {}),
+        officer(lambda w, x: {"round": w.round_id}),
+        Visit("funder", lambda w, x: {}),
+    ],
 }
 
 # Pages shown only part-way through signing in: the test gets to them by filling in the form before.
@@ -264,6 +270,8 @@ NOT_PAGES = {
     "main.healthz": "a plain-text health check for the load balancer",
     "apply.download_evidence": "a file download (an attachment)",
     "apply.evidence_thumbnail": "an image",
+    "outcomes.photo": "an image (a group's shared photo)",
+    "outcomes.figures_csv": "a CSV download",
     "officer.applications_csv": "a CSV download",
     "main.open_data_json": "the public 360Giving file (JSON)",
     "main.open_data_csv": "the public 360Giving file (CSV)",

@@ -22,6 +22,9 @@ from portal.models.base import utcnow
 from portal.models.events import Event, Registration, RegistrationStatus
 from portal.models.organisations import Organisation
 from portal.models.panels import Assignment, PanelMember, Review
+from portal.models.users import User
+from portal.services.outcomes.access import outcome_rounds
+from portal.services.outcomes.stories import shared_stories
 
 S = ApplicationStatus
 # The audit actions the services record for each step (named once, so a rename is one change here).
@@ -176,3 +179,14 @@ def test_neighbourhoods_are_set_up_through_the_service(loaded: Session) -> None:
     created = set(loaded.scalars(select(AuditEntry.summary).where(AuditEntry.action == "neighbourhood created")))
     assert names == set(demo.NEIGHBOURHOODS)
     assert {summary.split(":")[0] for summary in created} == names
+
+
+def test_the_demo_funder_reads_last_years_round_and_the_allotment_story(loaded: Session) -> None:
+    session = loaded
+    reader = session.scalar(select(User).where(User.email == demo_queue.FUNDER_PERSON[0]))
+    assert reader is not None
+    rounds = outcome_rounds(session, reader)
+    assert rounds
+    stories = shared_stories(session, rounds)
+    # The allotment group's accepted halfway report, whose story it agreed to share.
+    assert [story.group for story in stories if story.answers] == [demo_queue.ALLOTMENT.name]

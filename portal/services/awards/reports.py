@@ -54,6 +54,12 @@ def asks_spending(report: MonitoringReport) -> bool:
     return report.schedule_item is None or report.schedule_item.asks_spending
 
 
+# The group's consent, in its words: without it nothing of the report leaves the group's record
+# (portal.services.outcomes.consent).
+SHARE_STORY = "You may share this story with our funders and in public"
+SHARE_PHOTOS = "You may share these photos"
+
+
 def allows_photos(report: MonitoringReport) -> bool:
     return report.schedule_item is None or report.schedule_item.allows_photos
 
@@ -68,6 +74,9 @@ def answer_rows(report: MonitoringReport) -> list[tuple[str, str, bool]]:
         rows.append(("People who took part", str(people) if people is not None else "Not answered", False))
     if asks_spending(report):
         rows.append(("Total spent", pounds(report.spent_pence or 0), False))
+    rows.append((SHARE_STORY, "Yes" if report.share_story else "No", False))
+    if allows_photos(report):
+        rows.append((SHARE_PHOTOS, "Yes" if report.share_photos else "No", False))
     return rows
 
 
@@ -97,6 +106,8 @@ def save_report(session: Session, report: MonitoringReport, values: dict[str, An
         amounts = [parse_pounds(v) for v in spend.values() if v.strip()]
         report.spent_pence = sum(a for a in amounts if a is not None) if amounts else None
     report.answers = answers
+    report.share_story = bool(values.get("share_story"))
+    report.share_photos = allows_photos(report) and bool(values.get("share_photos"))
     session.flush()
 
 

@@ -29,6 +29,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.OFFICER: "Grants officer",
     Role.ADMIN: "Administrator",
     Role.FINANCE: "Finance",
+    Role.FUNDER: "Funder",
 }
 
 # Plural labels for the filter on the list of people.
@@ -37,6 +38,7 @@ ROLE_FILTER_LABELS: dict[Role, str] = {
     Role.OFFICER: "Grants officers",
     Role.ADMIN: "Administrators",
     Role.FINANCE: "Finance staff",
+    Role.FUNDER: "Funders",
 }
 
 

@@ -1,0 +1,1 @@
+"""What funded rounds achieved, for officers and the funders who pay for them."""
