@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.errors import DomainError, StaleEdit, StorageUnavailable
-from portal.formatting import date_long, uk_time
 from portal.infra.database import rowcount
 from portal.models.applications import Application, ApplicationStatus, BudgetLine, EvidenceKind, InfoRequest
 from portal.models.audit import AuditAction
@@ -68,12 +67,7 @@ class StaleSection(StaleEdit):
 
 def ensure_round_open(grant_round: Round) -> None:
     if not grant_round.is_open():
-        if utcnow() < grant_round.opens_at:
-            raise DomainError(f"{grant_round.title} is not open for applications yet.")
-        raise DomainError(
-            f"{grant_round.title} closed on {date_long(uk_time(grant_round.closes_at))}, "
-            "so applications can no longer be changed or sent."
-        )
+        stages.refuse_closed(grant_round, grant_round.closes_at)
 
 
 def may_edit(application: Application) -> bool:
@@ -238,38 +232,55 @@ def submit_application(session: Session, application: Application, *, by: User) 
         names = ", ".join(section.title.lower() for section in missing)
         what = "expression of interest" if first_stage else "application"
         raise DomainError(f"Finish every section before you send your {what}. Still to do: {names}.")
-    if first_stage:
-        return _send_expression_of_interest(session, application, by=by)
-    assert can_advance_application(ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
+    return _send(session, application, SENDINGS[first_stage], by=by)
+
+
+@dataclass(frozen=True)
+class _Sending:
+    """What sending changes and says: a full application, or a two-stage round's expression of interest."""
+
+    status: ApplicationStatus
+    sent_at: str  # the column that records when
+    action: AuditAction
+    subject: str
+    template: str
+
+
+SENDINGS = {
+    False: _Sending(
+        ApplicationStatus.SUBMITTED,
+        "submitted_at",
+        AuditAction.APPLICATION_SUBMITTED,
+        "We have your application",
+        "application_submitted",
+    ),
+    True: _Sending(
+        ApplicationStatus.EOI_SUBMITTED,
+        "eoi_submitted_at",
+        AuditAction.APPLICATION_EOI_SUBMITTED,
+        "We have your expression of interest",
+        "eoi_submitted",
+    ),
+}
+
+
+def _send(session: Session, application: Application, sending: _Sending, *, by: User) -> bool:
+    """Send once, however many taps or members at once: the draft is claimed by one conditional update."""
+    assert can_advance_application(ApplicationStatus.DRAFT, sending.status)
     now = utcnow()
+    stamp = getattr(Application, sending.sent_at)
     claimed = rowcount(
         session.execute(
             update(Application)
-            .where(Application.id == application.id, Application.status == ApplicationStatus.DRAFT)
-            .values(status=ApplicationStatus.SUBMITTED, submitted_at=now, version=Application.version + 1)
+            .where(Application.id == application.id, Application.status == ApplicationStatus.DRAFT, stamp.is_(None))
+            .values({"status": sending.status, sending.sent_at: now, "version": Application.version + 1})
             .execution_options(synchronize_session=False)
         )
     )
     if claimed != 1:
         session.refresh(application)
         return False
-    reference = _give_reference(session, application, now)
-    audit.record(session, by, AuditAction.APPLICATION_SUBMITTED, application, f"{reference}: {application.title}")
-    notify.queue_email(
-        session,
-        to=by.email,
-        subject=f"We have your application {reference}",
-        template="application_submitted",
-        application=application,
-        user=by,
-        status_url=absolute_url("apply.status", application_id=application.id),
-    )
-    session.flush()
-    return True
-
-
-def _give_reference(session: Session, application: Application, now: datetime) -> str:
-    """The application's reference: kept from its expression of interest, or the next one."""
+    # The reference: kept from the expression of interest, or the next one.
     reference = application.reference or next_reference(session, now.year)
     session.execute(
         update(Application)
@@ -278,34 +289,12 @@ def _give_reference(session: Session, application: Application, now: datetime) -
         .execution_options(synchronize_session=False)
     )
     session.refresh(application)
-    return reference
-
-
-def _send_expression_of_interest(session: Session, application: Application, *, by: User) -> bool:
-    assert can_advance_application(ApplicationStatus.DRAFT, ApplicationStatus.EOI_SUBMITTED)
-    now = utcnow()
-    claimed = rowcount(
-        session.execute(
-            update(Application)
-            .where(
-                Application.id == application.id,
-                Application.status == ApplicationStatus.DRAFT,
-                Application.eoi_submitted_at.is_(None),
-            )
-            .values(status=ApplicationStatus.EOI_SUBMITTED, eoi_submitted_at=now, version=Application.version + 1)
-            .execution_options(synchronize_session=False)
-        )
-    )
-    if claimed != 1:
-        session.refresh(application)
-        return False
-    reference = _give_reference(session, application, now)
-    audit.record(session, by, AuditAction.APPLICATION_EOI_SUBMITTED, application, f"{reference}: {application.title}")
+    audit.record(session, by, sending.action, application, f"{reference}: {application.title}")
     notify.queue_email(
         session,
         to=by.email,
-        subject=f"We have your expression of interest {reference}",
-        template="eoi_submitted",
+        subject=f"{sending.subject} {reference}",
+        template=sending.template,
         application=application,
         user=by,
         status_url=absolute_url("apply.status", application_id=application.id),

@@ -71,13 +71,16 @@ def open_for(application: Application, at: datetime | None = None) -> bool:
 
 
 def ensure_open_for(application: Application) -> None:
-    if open_for(application):
-        return
-    grant_round = application.round
+    if not open_for(application):
+        refuse_closed(application.round, closes_at(application))
+
+
+def refuse_closed(grant_round: Round, closed_at: datetime) -> None:
+    """The refusal for a round not open: not open yet, or closed (at ``closed_at``)."""
     if utcnow() < grant_round.opens_at:
         raise DomainError(f"{grant_round.title} is not open for applications yet.")
     raise DomainError(
-        f"{grant_round.title} closed on {date_long(uk_time(closes_at(application)))}, "
+        f"{grant_round.title} closed on {date_long(uk_time(closed_at))}, "
         "so applications can no longer be changed or sent."
     )
 
