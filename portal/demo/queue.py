@@ -40,6 +40,7 @@ from portal.services.awards import (
     reports,
 )
 from portal.services.awards.report_schedules import ReportSettings
+from portal.services.messages import threads
 from portal.services.outcomes import access as outcomes_access
 from portal.services.panels.membership import send_to_panel
 from portal.services.payments import paying_account
@@ -320,6 +321,14 @@ def _paying(demo: _Demo, application: Application, member: User) -> None:
     demo.pay(award, award.amount_pence // 2, due_in_days=-20, reference="BACS-DEMO-0001")
     demo.bank_details(award, member, "00732222")
     demo.pay(award, award.amount_pence - award.amount_pence // 2, due_in_days=5, reference=None)
+    # The group writes about it; nobody in the team has read it yet.
+    threads.post(
+        demo.session,
+        award,
+        by=member,
+        body="We have moved our account to the credit union, so we changed our bank details. "
+        "Please ring our treasurer if you need to check.",
+    )
 
 
 def _reported(demo: _Demo, application: Application, member: User) -> None:
