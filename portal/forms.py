@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectMultipleField, TextAreaField
+from wtforms import EmailField, MultipleFileField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -50,3 +50,6 @@ class MessageForm(FlaskForm):
     """A message in an award's thread, written by the group or the programme team."""
 
     body = TextAreaField("Your message", filters=[strip])
+    files = MultipleFileField(
+        "Files (optional)", render_kw={"accept": "image/*,application/pdf,.pdf,.heic,.heif,.doc,.docx,.odt"}
+    )

@@ -6,12 +6,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from portal import thread_pages
 from portal.apply import bp
 from portal.apply.awards import award_for_member
-from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import MessageForm
+from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
 from portal.models.awards import Award
 from portal.services.messages import threads
@@ -24,6 +25,7 @@ def _page(award: Award, form: MessageForm, status: int = 200) -> tuple[str, int]
 
 @bp.route("/awards/<int:award_id>/messages", methods=["GET", "POST"])
 @writes_on_get
+@rate_limits.uploads  # a message may carry files
 def award_messages(award_id: int) -> tuple[str, int] | Response:
     award = award_for_member(award_id)
     form = MessageForm()
@@ -33,11 +35,8 @@ def award_messages(award_id: int) -> tuple[str, int] | Response:
     if not form.validate():
         refuse(form, "This page had been open too long. Send the message again.")
         return _page(award, form, 400)
-    try:
-        threads.post(db.session, award, by=current_user, body=form.body.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        refuse(form, error)
-        return _page(award, form, 400)
+    refused = thread_pages.send(award, form)
+    if refused is not None:
+        return _page(award, form, refused)
     flash("Your message is sent. The team has been emailed.", "success")
     return redirect(url_for("apply.award_messages", award_id=award.id))

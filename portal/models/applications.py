@@ -148,7 +148,8 @@ class Evidence(Base):
             "(CASE WHEN organisation_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN application_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN report_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN info_request_id IS NULL THEN 0 ELSE 1 END) = 1",
+            " + (CASE WHEN info_request_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN message_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="exactly_one_owner",
         ),
         CheckConstraint("size_bytes > 0", name="size_positive"),
@@ -159,6 +160,8 @@ class Evidence(Base):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_reports.id", ondelete="CASCADE"), index=True)
     info_request_id: Mapped[int | None] = mapped_column(ForeignKey("info_requests.id", ondelete="CASCADE"), index=True)
+    # A file sent with a message in an award's thread.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("award_messages.id", ondelete="CASCADE"), index=True)
     kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind, "evidence_kind"))
     original_filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))

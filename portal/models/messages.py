@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.models.base import Base, utcnow
 
 if TYPE_CHECKING:
+    from portal.models.applications import Evidence
     from portal.models.users import User
 
 
@@ -31,6 +32,7 @@ class AwardMessage(Base):
     read_at: Mapped[datetime | None]
 
     author: Mapped[User | None] = relationship()
+    files: Mapped[list[Evidence]] = relationship(order_by="Evidence.id")
 
 
 class Broadcast(Base):

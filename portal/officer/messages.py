@@ -8,12 +8,14 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from portal import thread_pages
 from portal.access import acting_user, get_or_404
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.formatting import time_and_date
 from portal.forms import MessageForm
+from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
 from portal.models.awards import Award
 from portal.models.funding import Round
@@ -29,6 +31,7 @@ def _thread_page(award: Award, form: MessageForm, status: int = 200) -> tuple[st
 
 @bp.route("/awards/<int:award_id>/messages", methods=["GET", "POST"])
 @writes_on_get
+@rate_limits.uploads  # a message may carry files
 def award_messages(award_id: int) -> tuple[str, int] | Response:
     award = get_or_404(Award, award_id)
     form = MessageForm()
@@ -37,12 +40,9 @@ def award_messages(award_id: int) -> tuple[str, int] | Response:
         return _thread_page(award, MessageForm(formdata=None))
     if not form.validate():
         abort(400)
-    try:
-        threads.post(db.session, award, by=acting_user(), body=form.body.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        refuse(form, error)
-        return _thread_page(award, form, 400)
+    refused = thread_pages.send(award, form)
+    if refused is not None:
+        return _thread_page(award, form, refused)
     flash("Your message is sent. Everyone in the group has been emailed.", "success")
     return redirect(url_for("officer.award_messages", award_id=award.id))
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from portal.errors import DomainError, StorageUnavailable
 from portal.models.applications import Application, ApplicationStatus, Evidence, EvidenceKind, InfoRequest
 from portal.models.awards import Award, MonitoringReport
+from portal.models.messages import AwardMessage
 from portal.models.users import Role, User
 from portal.services.applications import organisations
 from portal.services.applications.organisations import needs_governing_document
@@ -144,6 +145,13 @@ def owning_organisation_id(session: Session, evidence: Evidence) -> int | None:
             .join(Award, Award.application_id == Application.id)
             .join(MonitoringReport, MonitoringReport.award_id == Award.id)
             .where(MonitoringReport.id == evidence.report_id)
+        )
+    if evidence.message_id is not None:
+        return session.scalar(
+            select(Application.organisation_id)
+            .join(Award, Award.application_id == Application.id)
+            .join(AwardMessage, AwardMessage.award_id == Award.id)
+            .where(AwardMessage.id == evidence.message_id)
         )
     return None  # pragma: no cover - the database allows exactly one owner
 

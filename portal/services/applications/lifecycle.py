@@ -14,7 +14,6 @@ two members sending at once submit once and queue one confirmation email.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +23,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.errors import DomainError, StaleEdit, StorageUnavailable
+from portal.errors import DomainError, StaleEdit
 from portal.infra.database import rowcount
-from portal.models.applications import Application, ApplicationStatus, BudgetLine, EvidenceKind, InfoRequest
+from portal.models.applications import Application, ApplicationStatus, BudgetLine, InfoRequest
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.funding import Round
@@ -43,7 +42,7 @@ from portal.services.applications.form import (
 from portal.services.applications.organisations import group_ids_of
 from portal.services.applications.references import next_reference
 from portal.services.awards import decisions
-from portal.services.files.uploads import ReceivedFile, store_evidence
+from portal.services.files.uploads import ReceivedFile, store_all
 from portal.services.messages import notify
 from portal.services.messages.links import absolute_url, programme_email
 from portal.services.rounds import stages
@@ -351,25 +350,7 @@ def answer_info_request(
     if claimed != 1:
         raise DomainError("This question has already been answered.")
     session.refresh(info_request)
-    stored = []
-    try:
-        for received in files:
-            stored.append(
-                store_evidence(
-                    session,
-                    storage,
-                    received,
-                    kind=EvidenceKind.OTHER,
-                    uploaded_by=by,
-                    info_request_id=info_request.id,
-                )
-            )
-    except StorageUnavailable:
-        # The request rolls back; remove the files already stored so none is left behind.
-        for evidence in stored:
-            with contextlib.suppress(StorageUnavailable):
-                storage.delete(evidence.storage_key)
-        raise
+    stored = store_all(session, storage, files, uploaded_by=by, info_request_id=info_request.id)
     advance_application(application, ApplicationStatus.SUBMITTED)
     audit.record(
         session,

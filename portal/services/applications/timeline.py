@@ -39,6 +39,7 @@ APPLICANT_TIMELINE: dict[AuditAction, str] = {
     AuditAction.REPORT_SUBMITTED: "You sent a report",
     AuditAction.REPORT_CHANGES_REQUESTED: "We asked you to change a report",
     AuditAction.REPORT_ACCEPTED: "We accepted your report",
+    AuditAction.AWARD_MESSAGE_SENT: "A message about the grant (read it under Messages on the grant's page)",
     AuditAction.AWARD_CLOSED: "Your grant is complete",
     AuditAction.AWARD_CANCELLED: "The grant was cancelled",
 }

@@ -14,6 +14,7 @@ import re
 import secrets
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import IO, BinaryIO
@@ -149,6 +150,7 @@ def store_evidence(
     application_id: int | None = None,
     report_id: int | None = None,
     info_request_id: int | None = None,
+    message_id: int | None = None,
 ) -> Evidence:
     """Store the file, then add its Evidence row (with an audit entry) and flush.
 
@@ -156,9 +158,11 @@ def store_evidence(
     the row cannot be written, the stored object is deleted again; the rest
     of the caller's transaction (their draft) stays usable either way.
     """
-    owners = (organisation_id, application_id, report_id, info_request_id)
+    owners = (organisation_id, application_id, report_id, info_request_id, message_id)
     if sum(owner is not None for owner in owners) != 1:
-        raise ValueError("Evidence belongs to exactly one organisation, application, report or information request.")
+        raise ValueError(
+            "Evidence belongs to exactly one organisation, application, report, information request or message."
+        )
 
     key = new_storage_key(received.extension)
     received.file.seek(0)
@@ -169,6 +173,7 @@ def store_evidence(
         application_id=application_id,
         report_id=report_id,
         info_request_id=info_request_id,
+        message_id=message_id,
         kind=kind,
         original_filename=received.filename,
         content_type=received.content_type,
@@ -189,6 +194,38 @@ def store_evidence(
         _delete_quietly(storage, key)
         raise
     return evidence
+
+
+def store_all(
+    session: Session,
+    storage: Storage,
+    files: Iterable[ReceivedFile],
+    *,
+    uploaded_by: User,
+    info_request_id: int | None = None,
+    message_id: int | None = None,
+) -> list[Evidence]:
+    """Store every file sent with an answer or a message, or none: if storage fails part-way, the files
+    already stored are removed again (the request rolls back their rows) and StorageUnavailable is raised."""
+    stored: list[Evidence] = []
+    try:
+        for received in files:
+            stored.append(
+                store_evidence(
+                    session,
+                    storage,
+                    received,
+                    kind=EvidenceKind.OTHER,
+                    uploaded_by=uploaded_by,
+                    info_request_id=info_request_id,
+                    message_id=message_id,
+                )
+            )
+    except StorageUnavailable:
+        for evidence in stored:
+            _delete_quietly(storage, evidence.storage_key)
+        raise
+    return stored
 
 
 def delete_evidence(session: Session, storage: Storage, evidence: Evidence, *, by: User | None) -> None:

@@ -4,6 +4,7 @@ to funded groups. Every message goes out through the outbox, written in the same
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,8 +22,10 @@ from portal.models.users import Role, User
 from portal.plain_text import is_one_line
 from portal.services import audit
 from portal.services.applications.organisations import is_member, members_emails
+from portal.services.files.uploads import ReceivedFile, store_all
 from portal.services.messages import notify
 from portal.services.messages.links import absolute_url, programme_email
+from portal.storage.base import Storage
 
 MAX_BODY = 5000
 MAX_SUBJECT = 150
@@ -60,14 +63,29 @@ def _checked_body(body: str) -> str:
     return text
 
 
-def post(session: Session, award: Award, *, by: User, body: str) -> AwardMessage:
-    """Add a message to the award's thread and email the other side."""
+def post(
+    session: Session,
+    award: Award,
+    *,
+    by: User,
+    body: str,
+    storage: Storage | None = None,
+    files: Iterable[ReceivedFile] = (),
+) -> AwardMessage:
+    """Add a message (with any files, checked by content on the way in) to the award's thread and email
+    the other side. A storage outage stores none of the files and raises StorageUnavailable."""
     if not may_talk(session, award, by):
         raise DomainError("Only the group and the programme team can write here.")
     from_team = is_team(by)
     message = AwardMessage(award_id=award.id, author_id=by.id, from_team=from_team, body=_checked_body(body))
     session.add(message)
     session.flush()
+    received = list(files)
+    if received:
+        if storage is None:  # pragma: no cover - a caller passing files passes their storage
+            raise ValueError("files need a storage")
+        store_all(session, storage, received, uploaded_by=by, message_id=message.id)
+        session.refresh(message)
     reference = award.application.reference
     audit.record(session, by, AuditAction.AWARD_MESSAGE_SENT, award, "from the team" if from_team else "from the group")
     if from_team:

@@ -3,18 +3,26 @@ through the outbox, to the right people, with unread counts for each side."""
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.errors import DomainError
+from portal.errors import DomainError, StorageUnavailable
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import Award, AwardStatus
 from portal.models.outbox import OutboxMessage
 from portal.models.users import User
+from portal.services.applications.evidence import can_see_evidence
+from portal.services.files.uploads import receive_upload
 from portal.services.messages import threads
 from portal.services.messages.links import programme_email
+from portal.storage import get_storage
 from tests.factories import make_application, make_award, make_organisation, make_round, make_user
+from tests.services.applications.test_lifecycle import BrokenAfterOne
+from tests.storage.sample_files import make_pdf
 
 
 def funded(session: Session, *members: User, status: AwardStatus = AwardStatus.ACCEPTED, grant_round=None) -> Award:  # type: ignore[no-untyped-def]
@@ -96,3 +104,33 @@ def test_a_broadcast_reaches_each_funded_person_once(session: Session, officer: 
     )
     assert only_spring.recipients == ["both@example.org", "one@example.org"]
     assert only_spring.audience == "Funded groups of Spring grants"
+
+
+def test_files_sent_with_a_message_are_seen_only_by_the_group_and_the_team(session: Session, officer: User) -> None:
+    member = make_user(session)
+    award = funded(session, member)
+    with receive_upload(io.BytesIO(make_pdf()), "receipts.pdf", max_bytes=1_000_000) as received:
+        message = threads.post(session, award, by=member, body="Our receipts", storage=get_storage(), files=[received])
+    [sent] = message.files
+    assert sent.original_filename == "receipts.pdf"
+    assert get_storage().exists(sent.storage_key)
+    assert can_see_evidence(session, sent, by=officer)
+    assert can_see_evidence(session, sent, by=member)
+    assert not can_see_evidence(session, sent, by=make_user(session))
+
+
+def test_a_storage_outage_sends_no_message_and_leaves_no_file(session: Session) -> None:
+    member = make_user(session)
+    award = funded(session, member)
+    session.commit()
+    storage: Any = BrokenAfterOne(get_storage())
+    with (
+        receive_upload(io.BytesIO(make_pdf()), "one.pdf", max_bytes=1_000_000) as first,
+        receive_upload(io.BytesIO(make_pdf()), "two.pdf", max_bytes=1_000_000) as second,
+        pytest.raises(StorageUnavailable),
+    ):
+        threads.post(session, award, by=member, body="Two files", storage=storage, files=[first, second])
+    session.rollback()
+    assert storage.keys
+    assert not get_storage().exists(storage.keys[0])
+    assert threads.thread(session, award) == []
