@@ -21,6 +21,7 @@ from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import ApprovalReturn, AwardStatus, Decision, DecisionOutcome, Payment
 from portal.models.base import utcnow
 from portal.models.funding import Neighbourhood, Round
+from portal.models.messages import AwardMessage
 from portal.models.panels import Panel, Review, Score
 from portal.models.users import Role, User
 from portal.services.readmodels.work_queue import Kind
@@ -127,6 +128,7 @@ def add_work(session: Session, grant_round: Round, panellists: list[User], count
             Payment(amount_pence=1_000, due_on=today + timedelta(days=2)),
         ]
         make_report(session, award=award).submitted_at = now
+        session.add(AwardMessage(award_id=award.id, from_team=False, body="A question from the group"))
     session.commit()
 
 
