@@ -126,7 +126,11 @@ def test_every_decided_application_has_its_decision_and_every_award_its_trail(lo
     assert past.status is AwardStatus.OFFERED
     assert len(past.payments) == 2
     # The allotment's reports: the officer has accepted the first, and the last waits to be read.
-    sent = session.scalars(select(MonitoringReport).where(MonitoringReport.submitted_at.is_not(None))).all()
+    sent = session.scalars(
+        select(MonitoringReport)
+        .where(MonitoringReport.submitted_at.is_not(None))
+        .order_by(MonitoringReport.due_on, MonitoringReport.id)
+    ).all()
     assert len(sent) >= 2
     assert [report.accepted_at is not None for report in sent] == [True] * (len(sent) - 1) + [False]
 
