@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
@@ -20,7 +20,7 @@ from portal.services.applications import evidence as evidence_rules
 from portal.services.applications import lifecycle
 from portal.services.files.uploads import receive_upload
 from portal.storage import get_storage
-from portal.storage.download import download_response
+from portal.storage.download import download_response, thumbnail_response
 
 OUTAGE = "We could not save your file just now. Your application is saved: try again in a few minutes."
 PHOTOS = "image/*,.heic,.heif"
@@ -141,11 +141,4 @@ def evidence_thumbnail(evidence_id: int) -> Response:
     item = _visible(evidence_id)
     if not item.thumbnail_key:
         abort(404)
-    try:
-        stream = get_storage().open(item.thumbnail_key)
-    except FileNotFoundError:
-        abort(404)
-    # Our own re-encoded JPEG, so it may be shown inline.
-    response = send_file(stream, mimetype="image/jpeg", max_age=0)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return thumbnail_response(get_storage(), item.thumbnail_key)

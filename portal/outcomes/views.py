@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, send_file
+from flask import Response, abort, render_template, request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal import charts
 from portal.access import acting_user
@@ -13,6 +14,7 @@ from portal.outcomes import bp
 from portal.services.opendata.exports import csv_lines
 from portal.services.outcomes import access, figures, stories
 from portal.storage import get_storage
+from portal.storage.download import thumbnail_response
 
 
 def _readable() -> list[Round]:
@@ -87,15 +89,8 @@ def figures_csv() -> Response:
 
 
 @bp.get("/photos/<int:photo_id>")
-def photo(photo_id: int) -> Response:
+def photo(photo_id: int) -> WerkzeugResponse:
     found = stories.shared_photo(db.session, _readable(), photo_id)
     if found is None or not found.thumbnail_key:
         abort(404)
-    try:
-        stream = get_storage().open(found.thumbnail_key)
-    except FileNotFoundError:
-        abort(404)
-    # Our own re-encoded JPEG, so it may be shown inline.
-    response = send_file(stream, mimetype="image/jpeg", max_age=0)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return thumbnail_response(get_storage(), found.thumbnail_key)

@@ -15,7 +15,7 @@ import unicodedata
 from datetime import timedelta
 from typing import Protocol
 
-from flask import redirect, send_file
+from flask import abort, redirect, send_file
 from werkzeug.wrappers import Response
 
 from portal.storage.base import Storage
@@ -85,4 +85,15 @@ def download_response(storage: Storage, evidence: StoredFile) -> Response:
             response.content_length = evidence.size_bytes
     # Neither the signed URL nor the file belongs in a shared cache.
     response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def thumbnail_response(storage: Storage, key: str) -> Response:
+    """A photo's preview: our own re-encoded JPEG, so it may be shown inline (404 when it is gone)."""
+    try:
+        stream = storage.open(key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(stream, mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, max-age=3600"
     return response

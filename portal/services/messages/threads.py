@@ -97,7 +97,7 @@ def post(
                 template="award_message",
                 award=award,
                 message=message,
-                link=absolute_url("apply.award", award_id=award.id),
+                link=absolute_url("apply.award_messages", award_id=award.id),
             )
     else:
         notify.queue_email(
@@ -107,7 +107,7 @@ def post(
             template="award_message_team",
             award=award,
             message=message,
-            link=absolute_url("officer.award", award_id=award.id),
+            link=absolute_url("officer.award_messages", award_id=award.id),
         )
     session.flush()
     return message
