@@ -48,6 +48,11 @@ PORT = 8111
 DATABASE = "bench_rush"
 URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DATABASE}"
 BASE = f"http://127.0.0.1:{PORT}"
+# Seconds a panellist or the officer spends reading a page before the next
+# one. Without a pause, 21 people would each ask for a page the moment the
+# last arrived, which is a load test of its own, not a deadline hour.
+READING = (1.0, 3.0)
+SERVER_SETTINGS = ("GUNICORN_WORKER_CLASS", "WEB_CONCURRENCY", "GUNICORN_THREADS")
 
 
 class Form(HTMLParser):
@@ -183,9 +188,11 @@ def applicant(tally: Tally, cookie: str, application_id: int, double_tap: bool, 
 
 def panellist(tally: Tally, cookie: str, application_ids: list[int], stop: threading.Event) -> None:
     client = client_with(cookie)
+    rng = random.Random(cookie)
     for application_id in application_ids:
         if stop.is_set():
             return
+        time.sleep(rng.uniform(*READING))
         page = tally.request(client, "GET", f"/panel/applications/{application_id}")
         if page is None or page.status_code != 200 or 'value="submit"' not in page.text:
             continue
@@ -197,10 +204,12 @@ def panellist(tally: Tally, cookie: str, application_ids: list[int], stop: threa
 
 def officer(tally: Tally, cookie: str, round_id: int, stop: threading.Event) -> None:
     client = client_with(cookie)
+    rng = random.Random(round_id)
     pages = [f"/officer/rounds/{round_id}/applications?page={n}" for n in range(1, 4)]
     pages += [f"/officer/rounds/{round_id}/results", f"/officer/rounds/{round_id}/budget", "/officer/"]
     while not stop.is_set():
         for path in pages:
+            time.sleep(rng.uniform(*READING))
             tally.request(client, "GET", path)
 
 
@@ -225,6 +234,7 @@ def prepare(applicants: int) -> dict[str, Any]:
     from portal.models.base import utcnow
     from portal.models.funding import Round
     from portal.models.organisations import Membership, Organisation, OrganisationKind
+    from portal.models.outbox import OutboxMessage
     from portal.models.panels import Assignment
     from portal.models.users import Role, RoleGrant, User
 
@@ -266,13 +276,15 @@ def prepare(applicants: int) -> dict[str, Any]:
             "panellists": [(session_cookie(app, session, p), ids) for p, ids in list(reviews.items())[:20]],
             "officer": session_cookie(app, session, officer_id),
             "draft_ids": [d.id for d in drafts],
+            # Emails before the rush (the demo's and the generated data's) are not counted.
+            "last_email_before": session.scalar(select(func.max(OutboxMessage.id))) or 0,
         }
         session.commit()
         db.engine.dispose()
     return setting
 
 
-def verify(draft_ids: list[int]) -> dict[str, Any]:
+def verify(draft_ids: list[int], last_email_before: int) -> dict[str, Any]:
     from portal import create_app
     from portal.extensions import db
     from portal.infra.database import writing
@@ -299,7 +311,7 @@ def verify(draft_ids: list[int]) -> dict[str, Any]:
         confirmations = session.scalar(
             select(func.count())
             .select_from(OutboxMessage)
-            .where(OutboxMessage.subject.like("We have your application%"))
+            .where(OutboxMessage.subject.like("We have your application%"), OutboxMessage.id > last_email_before)
         )
         db.engine.dispose()
     return {
@@ -316,10 +328,15 @@ def main() -> None:
     parser.add_argument("--applicants", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=50, help="applicants active at once")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--busy", type=int, default=0, help="keep this many other processes spinning on the CPU throughout"
+    )
     args = parser.parse_args()
     setting = prepare(args.applicants)
     tally, stop = Tally(), threading.Event()
     env = bench_environment(URL)
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]
+    load_before = os.getloadavg()
     started = time.perf_counter()
     try:
         with gunicorn("wsgi:app", PORT, env, extra=("--timeout", "120")):
@@ -341,14 +358,20 @@ def main() -> None:
             for thread in background:
                 thread.join()
         elapsed = time.perf_counter() - started
-        checked = verify(setting["draft_ids"])
+        load_after = os.getloadavg()
+        checked = verify(setting["draft_ids"], setting["last_email_before"])
     finally:
+        for spinner in spinners:
+            spinner.kill()
         if not args.keep:
             subprocess.run(
                 ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", DATABASE], check=True
             )
     latencies = sorted(tally.latencies)
     report = {
+        "server": {name: env.get(name, "") for name in SERVER_SETTINGS},
+        "busy_processes": args.busy,
+        "load_average_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
         "seconds": round(elapsed, 1),
         "requests": len(latencies),
         "statuses": dict(tally.statuses),

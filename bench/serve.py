@@ -13,7 +13,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-WORKERS = 2
+# The settings shipped for production; the environment (WEB_CONCURRENCY,
+# GUNICORN_THREADS, GUNICORN_WORKER_CLASS) changes them for a comparison.
+CONFIG = str(ROOT / "gunicorn.conf.py")
 # A fixed key so cookies minted by the benchmark are accepted by the workers.
 BENCH_SECRET = "bench-only-secret-key-not-for-any-real-portal-0001"  # noqa: S105 (benchmarks only)
 
@@ -39,7 +41,7 @@ def gunicorn(
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Serve ``app`` (``module:variable``) on 127.0.0.1:``port`` until the block ends."""
     assert 8100 <= port <= 8199, "benchmarks use ports 8100-8199"
-    command = [GUNICORN, "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--chdir", str(chdir), *extra, app]
+    command = [GUNICORN, "-c", CONFIG, "-b", f"127.0.0.1:{port}", "--chdir", str(chdir), *extra, app]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         wait_until_up(port, process)
