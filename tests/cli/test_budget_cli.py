@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import AwardStatus, Decision, DecisionOutcome, Payment
 from portal.models.base import utcnow
-from portal.services.awards.budget_check import check_rounds, committed_should_be
+from portal.services.awards.budget_check import check_rounds, committed_should_be, rebuild_totals
 from tests.factories import make_application, make_award, make_organisation, make_round, make_user
 
 
@@ -55,6 +55,7 @@ def test_check_names_each_round_that_does_not_add_up(app: Flask, session: Sessio
         amount_pence=100_000,
     )
     fine.committed_pence = 100_000
+    rebuild_totals(session, [fine.id])  # the award was made here, not by the operations
     session.commit()
     runner = app.test_cli_runner()
 

@@ -17,7 +17,7 @@ from portal.models.reporting import ReportScheduleItem
 from portal.models.users import User
 from portal.services import audit
 from portal.services.applications import organisations
-from portal.services.awards import bank_confirmation, bank_details, closing, decisions
+from portal.services.awards import bank_confirmation, bank_details, budget_totals, closing, decisions
 from portal.services.messages import notify
 from portal.workflow import LIVE_AWARD_STATES, advance_award
 
@@ -107,6 +107,7 @@ def record_payment(session: Session, payment: Payment, *, by: User, reference: s
     )
     if claimed != 1:
         raise DomainError("This payment has already been recorded.")
+    budget_totals.payment_made(session, award, payment.amount_pence)
     session.refresh(payment)
     session.refresh(award)
     audit.record(
@@ -128,12 +129,15 @@ def cancel_award(session: Session, award: Award, *, by: User, reason: str) -> No
         raise DomainError("Give the reason for cancelling")
     if award.status not in LIVE_AWARD_STATES or award.status is AwardStatus.CLOSED:
         raise DomainError("Only a live award can be cancelled.")
+    was = award.status
     advance_award(award, AwardStatus.CANCELLED)
     award.cancelled_at = utcnow()
     award.cancel_reason = reason.strip()[:2000]
     session.flush()
-    returned = award.amount_pence - award.paid_pence()
+    paid = award.paid_pence()
+    returned = award.amount_pence - paid
     decisions.release(session, award.application.round, returned)
+    budget_totals.award_cancelled(session, award, was=was, paid_pence=paid)
     audit.record(
         session,
         by,
