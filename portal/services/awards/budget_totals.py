@@ -56,10 +56,6 @@ class Figures:
     cancelled_paid_pence: int = 0
     awards: int = 0
 
-    def add(self, other: Figures) -> None:
-        for name in FIGURE_NAMES:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
     def is_empty(self) -> bool:
         return not any(getattr(self, name) for name in FIGURE_NAMES)
 
