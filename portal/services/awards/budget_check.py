@@ -153,8 +153,8 @@ def recompute_totals(
 
 
 def rebuild_totals(session: Session, round_ids: Iterable[int]) -> None:
-    """Set the rounds' totals to the recomputation: for rows written other than by the operations
-    (bulk loads such as the benchmark data), or to repair totals after ``budget check`` found them wrong."""
+    """Set the rounds' totals to the recomputation, for rows written in bulk rather than by the operations
+    (the benchmark's generated data). Nothing else may be moving the rounds' money meanwhile."""
     chosen = list(round_ids)
     session.execute(delete(BudgetTotal).where(BudgetTotal.round_id.in_(chosen)))
     for (round_id, place_id), figures in recompute_totals(session, chosen).items():
