@@ -377,3 +377,65 @@ def test_officers_and_groups_acting_at_once_keep_the_totals_exact(app: Flask, se
     total = budgets.budget_view(session, grant_round).total
     assert total.accepted + total.offered + total.waiting == grant_round.committed_pence > 0
     assert total.awards == session.scalar(select(func.count(Award.id)))
+
+
+@pytest.mark.parametrize("attempts", [("cancel", "cancel", "pay", "pay"), ("pay", "cancel", "pay", "cancel")])
+def test_cancelling_and_paying_one_award_at_once_keep_the_totals_exact(
+    app: Flask, session: Session, attempts: tuple[str, ...]
+) -> None:
+    """The award is cancelled once; a payment either lands before (spent, kept) or is refused after."""
+    world = build_world(session, count=1)
+    (application,) = world.applications
+    officer, finance = world.officers[0], world.finance[0]
+    decisions.approve(session, application, by=officer, amount_pence=100_000)
+    award = world.award(application)
+    assert award is not None
+    accept(world, award)
+    instalments = [
+        payments.plan_payment(session, award, by=officer, amount_pence=30_000, due_on=utcnow().date()).id
+        for _ in range(2)
+    ]
+    award_id, officer_id, finance_id = award.id, officer.id, finance.id
+    session.commit()
+    start = threading.Barrier(len(attempts), timeout=30)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def act(kind: str, number: int) -> None:
+        start.wait()
+        with app.app_context(), writing():
+            try:
+                if kind == "cancel":
+                    item = db.session.get(Award, award_id)
+                    by = db.session.get(User, officer_id)
+                    payments.cancel_award(db.session, item, by=by, reason="The group closed")  # type: ignore[arg-type]
+                else:
+                    payment = db.session.get(Payment, instalments[number % 2])
+                    by = db.session.get(User, finance_id)
+                    payments.record_payment(db.session, payment, by=by, reference="BACS-1")  # type: ignore[arg-type]
+                db.session.commit()
+                result = kind
+            except DomainError:
+                db.session.rollback()
+                result = "refused"
+            except Exception as error:  # any other failure is what this test looks for
+                db.session.rollback()
+                result = f"crashed: {type(error).__name__}: {error}"
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=act, args=(kind, n)) for n, kind in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("cancel") == 1, outcomes
+    assert not [o for o in outcomes if o.startswith("crashed")], outcomes
+    reread(session)
+    grant_round = session.get(Round, world.grant_round.id)
+    assert grant_round is not None
+    assert_totals_add_up(session, grant_round)
+    paid = 30_000 * outcomes.count("pay")
+    assert budgets.budget_view(session, grant_round).total == budgets.Money(cancelled_paid=paid)
+    assert grant_round.committed_pence == paid
