@@ -24,8 +24,9 @@ the first move in a place makes its row.
 
 Where money counts: the neighbourhood recorded on the approval when it is made
 (the group's neighbourhood then), copied to its award. A group that later moves
-neighbourhood does not move its money; the recomputation reads
-the same recorded neighbourhood (``budget_check.recompute``), so the two cannot drift apart.
+neighbourhood does not move its money; the recomputation
+(``budget_check.recompute_totals``) reads the same recorded neighbourhood, so
+the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -121,16 +122,6 @@ def award_cancelled(session: Session, award: Award, *, was: AwardStatus, paid_pe
     change = Figures(paid_pence=-paid_pence, cancelled_paid_pence=paid_pence, awards=-1)
     setattr(change, held, -award.amount_pence)
     _move(session, award.round_id, award.neighbourhood_id, change)
-
-
-def place_figures(session: Session, round_id: int) -> dict[int, Figures]:
-    """The round's running totals by place (``NO_NEIGHBOURHOOD`` for none), in one query."""
-    rows = session.execute(
-        select(BudgetTotal.place_id, *(getattr(BudgetTotal, name) for name in FIGURE_NAMES)).where(
-            BudgetTotal.round_id == round_id
-        )
-    ).all()
-    return {place_id: Figures(*values) for place_id, *values in rows}
 
 
 def all_totals(session: Session) -> dict[tuple[int, int], Figures]:
