@@ -34,7 +34,8 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from portal import create_app, demo
+from portal import create_app
+from portal.demo import programme as demo
 from portal.extensions import db
 from portal.infra.database import writing
 from portal.models.applications import Application, ApplicationStatus, BudgetLine
