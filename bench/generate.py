@@ -34,8 +34,8 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from portal import create_app, demo
-from portal.demo.programme import ROUND_SLUG
+from portal import create_app
+from portal.demo import programme as demo
 from portal.extensions import db
 from portal.infra.database import writing
 from portal.models.applications import Application, ApplicationStatus, BudgetLine
@@ -45,6 +45,7 @@ from portal.models.funding import Round
 from portal.models.organisations import IncomeBand, Membership, Organisation, OrganisationKind
 from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, Score
 from portal.models.users import Role, RoleGrant, User
+from portal.services.awards import budget_check
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -368,6 +369,19 @@ def past_awards(session: Session, fund_round: Round, count: int, rng: random.Ran
     return award_ids
 
 
+def keep_totals(session: Session) -> None:
+    """Record each award's neighbourhood (its group's) and set every round's running budget totals, as the
+    operations would have, since the rows above were written in bulk."""
+    group_neighbourhood = (
+        select(Organisation.neighbourhood_id)
+        .join(Application, Application.organisation_id == Organisation.id)
+        .where(Application.id == Award.application_id)
+        .scalar_subquery()
+    )
+    session.execute(update(Award).where(Award.neighbourhood_id.is_(None)).values(neighbourhood_id=group_neighbourhood))
+    budget_check.rebuild_totals(session, session.scalars(select(Round.id)))
+
+
 def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--applications", type=int, default=200)
@@ -381,11 +395,12 @@ def main(argv: Iterable[str] | None = None) -> None:
         session = db.session
         demo.load(session)
         session.flush()
-        grant_round = session.scalar(select(Round).where(Round.slug == ROUND_SLUG))
+        grant_round = session.scalar(select(Round).where(Round.slug == demo.ROUND_SLUG))
         assert grant_round is not None
         summary = applications(session, grant_round, args.applications, rng) if args.applications else {}
         if args.awards:
             summary["awards"] = len(past_awards(session, grant_round, args.awards, rng))
+        keep_totals(session)
         session.commit()
     summary["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(summary))

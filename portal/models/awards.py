@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, false
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, enum_column, utcnow
@@ -44,6 +44,9 @@ class Decision(Base):
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
     second_approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     second_approved_at: Mapped[datetime | None]
+    # The group's neighbourhood when the officer approved (None: it had none). The budget counts an
+    # approval and the award made from it here, whatever the group's neighbourhood becomes later.
+    neighbourhood_id: Mapped[int | None] = mapped_column(ForeignKey("neighbourhoods.id", ondelete="RESTRICT"))
 
     application: Mapped[Application] = relationship()
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
@@ -95,6 +98,8 @@ class Award(Base):
     # Denormalised from the application so budget sums need no join.
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="RESTRICT"))
     amount_pence: Mapped[int]
+    # Where the budget counts it: its approval's neighbourhood (``Decision.neighbourhood_id``), kept.
+    neighbourhood_id: Mapped[int | None] = mapped_column(ForeignKey("neighbourhoods.id", ondelete="RESTRICT"))
     conditions: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[AwardStatus] = mapped_column(enum_column(AwardStatus, "award_status"), default=AwardStatus.OFFERED)
     offered_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -158,6 +163,36 @@ class Payment(Base):
     award: Mapped[Award] = relationship(back_populates="payments")
     held_until: Mapped[ReportScheduleItem | None] = relationship()
     run: Mapped[PaymentRun | None] = relationship(back_populates="payments")
+
+
+class BudgetTotal(Base):
+    """A round's money in one place, kept as running totals (``portal.services.awards.budget_totals``).
+
+    One row per round and place: ``place_id`` is the neighbourhood the approvals and awards were
+    recorded under (``Decision.neighbourhood_id``, ``Award.neighbourhood_id``), or 0 for those made
+    for groups with no neighbourhood. Every operation that moves money adds to or takes from these
+    figures in its own transaction; ``budget check`` compares them with a recomputation.
+    """
+
+    __tablename__ = "budget_totals"
+    __table_args__ = (UniqueConstraint("round_id", "place_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    # A neighbourhood's id, or 0 (NOT NULL, so the pair is unique on every database); not a foreign key.
+    place_id: Mapped[int]
+    # Approved, waiting for a second officer.
+    waiting_pence: Mapped[int] = mapped_column(default=0)
+    # Offered, not yet accepted.
+    offered_pence: Mapped[int] = mapped_column(default=0)
+    # Accepted or further along (paid, report due, closed).
+    accepted_pence: Mapped[int] = mapped_column(default=0)
+    # Paid on those accepted awards: part of accepted_pence.
+    paid_pence: Mapped[int] = mapped_column(default=0)
+    # Paid on awards later cancelled: spent, so still held.
+    cancelled_paid_pence: Mapped[int] = mapped_column(default=0)
+    # Awards not cancelled.
+    awards: Mapped[int] = mapped_column(default=0)
 
 
 class MonitoringReport(Base):

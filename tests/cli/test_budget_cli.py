@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Application, ApplicationStatus
-from portal.models.awards import AwardStatus, Decision, DecisionOutcome, Payment
+from portal.models.awards import AwardStatus, BudgetTotal, Decision, DecisionOutcome, Payment
 from portal.models.base import utcnow
-from portal.services.awards.budget_check import check_rounds, committed_should_be
+from portal.models.funding import Neighbourhood
+from portal.models.users import Role
+from portal.services.awards import decisions
+from portal.services.awards.budget_check import check_rounds, committed_should_be, rebuild_totals
 from tests.factories import make_application, make_award, make_organisation, make_round, make_user
 
 
@@ -55,6 +59,7 @@ def test_check_names_each_round_that_does_not_add_up(app: Flask, session: Sessio
         amount_pence=100_000,
     )
     fine.committed_pence = 100_000
+    rebuild_totals(session, [fine.id])  # the award was made here, not by the operations
     session.commit()
     runner = app.test_cli_runner()
 
@@ -89,3 +94,33 @@ def test_check_says_when_a_round_is_overspent(app: Flask, session: Session) -> N
     assert "committed £0, but its approvals and awards add up to £1,500; that is more than its budget of £1,000" in (
         result.output
     )
+
+
+def test_check_names_a_running_total_that_does_not_add_up(app: Flask, session: Session) -> None:
+    north = Neighbourhood(name="North")
+    grant_round = make_round(session, title="Summer round", budget_pence=500_000, neighbourhoods=[north])
+    officer = make_user(session, roles=(Role.OFFICER,))
+    organisation = make_organisation(session)
+    organisation.neighbourhood = north
+    application = make_application(
+        session, grant_round=grant_round, organisation=organisation, status=ApplicationStatus.SCORED
+    )
+    application.amount_requested_pence = 100_000
+    decisions.approve(session, application, by=officer, amount_pence=100_000)
+    session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["budget", "check"]).exit_code == 0
+
+    session.execute(update(BudgetTotal).values(offered_pence=BudgetTotal.offered_pence + 1, awards=2))
+    session.commit()
+    bad = runner.invoke(args=["budget", "check"])
+    assert bad.exit_code == 1
+    assert bad.output.strip().splitlines() == [
+        f"Round {grant_round.id} (Summer round), neighbourhood North: the running total of money offered is "
+        "£1,000.01, but its approvals, awards and payments add up to £1,000",
+        f"Round {grant_round.id} (Summer round), neighbourhood North: the running total of awards is 2, "
+        "but its approvals, awards and payments add up to 1",
+    ]
+    rebuild_totals(session, [grant_round.id])  # the repair: totals set from the rows
+    session.commit()
+    assert runner.invoke(args=["budget", "check"]).exit_code == 0

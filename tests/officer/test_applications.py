@@ -11,7 +11,8 @@ from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus
 from portal.models.funding import Round
-from portal.services.awards import bank_details, budgets
+from portal.models.users import User
+from portal.services.awards import bank_details, budget_check, budgets
 from tests.factories import confirm_bank_details, make_application, make_organisation, make_round, make_user
 from tests.fixtures.databases import count_queries, reread
 from tests.fixtures.pages import page_text
@@ -122,13 +123,22 @@ def test_the_budget_moves_at_each_step(signed_in: FlaskClient, session: Session)
     offered = sent(session, grant_round, ApplicationStatus.APPROVED, 1)
     offered.organisation.neighbourhood = north
     accepted = sent(session, grant_round, ApplicationStatus.APPROVED, 2)
+    session.flush()
     session.add_all(
         [
-            Award(application=offered, round_id=grant_round.id, amount_pence=200_000, status=AwardStatus.OFFERED),
+            Award(
+                application=offered,
+                round_id=grant_round.id,
+                amount_pence=200_000,
+                status=AwardStatus.OFFERED,
+                neighbourhood_id=north.id,
+            ),
             Award(application=accepted, round_id=grant_round.id, amount_pence=300_000, status=AwardStatus.ACCEPTED),
         ]
     )
     grant_round.committed_pence = 500_000
+    session.flush()
+    budget_check.rebuild_totals(session, [grant_round.id])  # rows made here, not by the operations
     session.commit()
 
     view = budgets.budget_view(session, grant_round)
@@ -137,6 +147,33 @@ def test_the_budget_moves_at_each_step(signed_in: FlaskClient, session: Session)
     assert view.by_neighbourhood[portal.services.awards.budgets.OUTSIDE].accepted == 300_000
     text = page_text(signed_in.get(f"/officer/rounds/{grant_round.id}/budget"))
     assert "Left to award £5,000" in text
+    assert "North 1 £0 £2,000 £0 £0 Outside the round's neighbourhoods 1 £0 £0 £3,000 £0" in text
+
+
+def test_the_budget_page_shows_what_the_officers_did(signed_in: FlaskClient, session: Session, officer: User) -> None:
+    from portal.models.funding import Neighbourhood
+
+    north, south = Neighbourhood(name="North"), Neighbourhood(name="South")
+    grant_round = make_round(
+        session, budget_pence=1_000_000, second_approval_above_pence=250_000, neighbourhoods=[north, south]
+    )
+    large = sent(session, grant_round, ApplicationStatus.SCORED, 1, amount=300_000)
+    small = sent(session, grant_round, ApplicationStatus.SCORED, 2, amount=100_000)
+    large.organisation.neighbourhood = small.organisation.neighbourhood = north
+    session.commit()
+    signed_in.post(f"/officer/applications/{large.id}/approve", data={"amount": "3000"})
+    signed_in.post(f"/officer/applications/{small.id}/approve", data={"amount": "1000"})
+    reread(session)
+    large.organisation.neighbourhood = south  # the group moves: its approval stays where it was made
+    session.commit()
+
+    text = page_text(signed_in.get(f"/officer/rounds/{grant_round.id}/budget"))
+    assert "Waiting for a second officer £3,000 Offered, waiting for the group £1,000" in text
+    assert "Left to award £6,000" in text
+    assert "North 1 £3,000 £1,000 £0 £0" in text
+    assert "South 0" not in text
+    assert "South 1" not in text
+    assert budget_check.check_totals(session) == []
 
 
 def test_the_list_exports_as_safe_csv(signed_in: FlaskClient, session: Session) -> None:

@@ -18,7 +18,7 @@ from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
 from portal.models.users import User
 from portal.services import audit
-from portal.services.awards import report_schedules
+from portal.services.awards import budget_totals, report_schedules
 from portal.services.messages import notify
 from portal.services.messages.links import absolute_url, programme_email
 from portal.workflow import can_advance_award
@@ -63,6 +63,7 @@ def accept_award(session: Session, award: Award, *, by: User, name: str, agreed:
     session.refresh(award)
     if claimed != 1:
         return False
+    budget_totals.offer_accepted(session, award)
     report_schedules.start_reports(session, award, accepted_on=now.date())
     reference = award.application.reference
     audit.record(

@@ -3,7 +3,10 @@
 The budget is split into: approvals waiting for a second officer, offers
 waiting for the group, accepted grants (paid is part of these, said
 separately), money already paid on grants later cancelled, and what is left.
-Read with a fixed number of grouped queries, however many awards there are.
+Read from the running totals that every award and payment keeps
+(``portal.services.awards.budget_totals``), in one query however many awards
+there are. A place is the neighbourhood recorded on each approval and award
+when it was made (groups with none are "outside the round's neighbourhoods").
 """
 
 from __future__ import annotations
@@ -11,14 +14,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models.applications import Application
-from portal.models.awards import Award, AwardStatus, Decision, Payment
+from portal.models.awards import BudgetTotal
 from portal.models.funding import Neighbourhood, Round
-from portal.models.organisations import Organisation
-from portal.services.awards.decisions import is_pending_approval
+from portal.services.awards import budget_totals
 
 OUTSIDE = "Outside the round's neighbourhoods"
 
@@ -74,48 +75,23 @@ def budget_lines(view: BudgetView) -> list[BudgetLine]:
 
 
 def budget_view(session: Session, grant_round: Round) -> BudgetView:
-    live_accepted = (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE, AwardStatus.CLOSED)
+    """The round's money from its running totals (``budget_totals``): one query, however many awards."""
     rows = session.execute(
-        select(Neighbourhood.name, Award.status, func.count(Award.id), func.coalesce(func.sum(Award.amount_pence), 0))
-        .join(Application, Application.id == Award.application_id)
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .outerjoin(Neighbourhood, Neighbourhood.id == Organisation.neighbourhood_id)
-        .where(Award.round_id == grant_round.id)
-        .group_by(Neighbourhood.name, Award.status)
-    ).all()
-    paid_rows = session.execute(
-        select(Neighbourhood.name, Award.status, func.coalesce(func.sum(Payment.amount_pence), 0))
-        .join(Award, Award.id == Payment.award_id)
-        .join(Application, Application.id == Award.application_id)
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .outerjoin(Neighbourhood, Neighbourhood.id == Organisation.neighbourhood_id)
-        .where(Award.round_id == grant_round.id, Payment.paid_at.is_not(None))
-        .group_by(Neighbourhood.name, Award.status)
-    ).all()
-    waiting_rows = session.execute(
-        select(Neighbourhood.name, func.coalesce(func.sum(Decision.amount_pence), 0))
-        .join(Application, Application.id == Decision.application_id)
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .outerjoin(Neighbourhood, Neighbourhood.id == Organisation.neighbourhood_id)
-        .where(Application.round_id == grant_round.id, is_pending_approval())
-        .group_by(Neighbourhood.name)
+        select(Neighbourhood.name, *(getattr(BudgetTotal, name) for name in budget_totals.FIGURE_NAMES))
+        .outerjoin(Neighbourhood, Neighbourhood.id == BudgetTotal.place_id)
+        .where(BudgetTotal.round_id == grant_round.id)
     ).all()
     places: dict[str, Money] = defaultdict(Money)
-    for name, status, count, amount in rows:
+    for name, waiting, offered, accepted, paid, cancelled_paid, awards in rows:
+        if not any((waiting, offered, accepted, paid, cancelled_paid, awards)):
+            continue  # everything once here has moved on: the place has nothing to show
         money = places[name or OUTSIDE]
-        if status is AwardStatus.OFFERED:
-            money.offered += int(amount)
-        elif status in live_accepted:
-            money.accepted += int(amount)
-        if status is not AwardStatus.CANCELLED:
-            money.awards += int(count)
-    for name, status, amount in paid_rows:
-        if status is AwardStatus.CANCELLED:
-            places[name or OUTSIDE].cancelled_paid += int(amount)
-        else:
-            places[name or OUTSIDE].paid += int(amount)
-    for name, waiting in waiting_rows:
-        places[name or OUTSIDE].waiting += int(waiting or 0)  # coalesced, so never None
+        money.waiting += waiting
+        money.offered += offered
+        money.accepted += accepted
+        money.paid += paid
+        money.cancelled_paid += cancelled_paid
+        money.awards += awards
     total = Money(
         waiting=sum(m.waiting for m in places.values()),
         offered=sum(m.offered for m in places.values()),

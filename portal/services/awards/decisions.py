@@ -40,7 +40,7 @@ from portal.models.funding import Round
 from portal.models.users import User
 from portal.services import audit
 from portal.services.applications import organisations
-from portal.services.awards import report_schedules
+from portal.services.awards import budget_totals, report_schedules
 from portal.services.messages import notify
 from portal.services.messages.links import absolute_url
 from portal.services.rounds import decline_reasons
@@ -222,6 +222,7 @@ def _remove_pending(session: Session, decision: Decision) -> None:
     )
     if removed != 1:
         raise DomainError("Another officer has just confirmed or returned this approval. Look at it again.")
+    budget_totals.approval_dropped(session, decision, round_id=decision.application.round_id)
     session.expunge(decision)
 
 
@@ -359,10 +360,12 @@ def approve(
         amount_pence=amount_pence,
         decided_by_id=by.id,
         feedback=conditions.strip()[:5000],
+        neighbourhood_id=application.organisation.neighbourhood_id,
     )
     session.add(decision)
     session.flush()
     if needs_second_approval(grant_round, amount_pence):
+        budget_totals.approval_waiting(session, decision, round_id=grant_round.id)
         audit.record(
             session,
             by,
@@ -396,10 +399,12 @@ def confirm(session: Session, application: Application, *, by: User) -> Award:
     if claimed != 1:
         raise DomainError("Another officer has just confirmed or returned this award.")
     session.refresh(decision)
-    return _make_offer(session, application, decision, by=by)
+    return _make_offer(session, application, decision, by=by, was_waiting=True)
 
 
-def _make_offer(session: Session, application: Application, decision: Decision, *, by: User) -> Award:
+def _make_offer(
+    session: Session, application: Application, decision: Decision, *, by: User, was_waiting: bool = False
+) -> Award:
     assert decision.amount_pence is not None
     advance_application(application, A.APPROVED)
     application.decided_at = utcnow()
@@ -407,11 +412,13 @@ def _make_offer(session: Session, application: Application, decision: Decision, 
         application=application,
         round_id=application.round_id,
         amount_pence=decision.amount_pence,
+        neighbourhood_id=decision.neighbourhood_id,
         conditions=decision.feedback,
         status=AwardStatus.OFFERED,
     )
     session.add(award)
     session.flush()
+    budget_totals.offer_made(session, award, was_waiting=was_waiting)
     report_schedules.copy_to_award(session, award, application.round)
     audit.record(session, by, AuditAction.APPLICATION_APPROVED, application, pounds(decision.amount_pence))
     audit.record(session, by, AuditAction.AWARD_OFFERED, award, pounds(decision.amount_pence))

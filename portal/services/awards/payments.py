@@ -17,7 +17,7 @@ from portal.models.reporting import ReportScheduleItem
 from portal.models.users import User
 from portal.services import audit
 from portal.services.applications import organisations
-from portal.services.awards import bank_confirmation, bank_details, closing, decisions
+from portal.services.awards import bank_confirmation, bank_details, budget_totals, closing, decisions
 from portal.services.messages import notify
 from portal.workflow import LIVE_AWARD_STATES, advance_award
 
@@ -85,10 +85,11 @@ def record_payment(session: Session, payment: Payment, *, by: User, reference: s
     """Mark an instalment paid (once); when every instalment is paid the award is paid, and closes if its
     reports are all accepted."""
     award = payment.award
+    # Read the award's state under lock: a change of details, or a cancellation, committed meanwhile holds
+    # this payment.
+    bank_details.lock_for_bank_details(session, award)
     if award.status not in (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE):
         raise DomainError("Payments can be made once the group has accepted the award.")
-    # Read the details' state under lock: a change committed meanwhile holds this payment.
-    bank_details.lock_for_bank_details(session, award)
     waiting_on = payment_held_by(payment)
     if waiting_on is not None:
         raise DomainError(f"This payment cannot be made yet. {held_message(waiting_on)}.")
@@ -107,6 +108,7 @@ def record_payment(session: Session, payment: Payment, *, by: User, reference: s
     )
     if claimed != 1:
         raise DomainError("This payment has already been recorded.")
+    budget_totals.payment_made(session, award, payment.amount_pence)
     session.refresh(payment)
     session.refresh(award)
     audit.record(
@@ -123,17 +125,25 @@ def record_payment(session: Session, payment: Payment, *, by: User, reference: s
 
 
 def cancel_award(session: Session, award: Award, *, by: User, reason: str) -> None:
-    """Cancel a live award; its unpaid money goes back to the round's budget."""
+    """Cancel a live award; its unpaid money goes back to the round's budget (and its figures on the budget
+    page move from offered or accepted to what was spent on grants later cancelled)."""
     if not reason.strip():
         raise DomainError("Give the reason for cancelling")
+    # Hold the award's row and read it and its payments afresh: two officers cancelling at once cancel it
+    # once, and a payment made meanwhile is counted as paid, not returned to the budget.
+    bank_details.lock_for_bank_details(session, award)
+    session.expire(award, ["payments"])
     if award.status not in LIVE_AWARD_STATES or award.status is AwardStatus.CLOSED:
         raise DomainError("Only a live award can be cancelled.")
+    was = award.status
     advance_award(award, AwardStatus.CANCELLED)
     award.cancelled_at = utcnow()
     award.cancel_reason = reason.strip()[:2000]
     session.flush()
-    returned = award.amount_pence - award.paid_pence()
+    paid = award.paid_pence()
+    returned = award.amount_pence - paid
     decisions.release(session, award.application.round, returned)
+    budget_totals.award_cancelled(session, award, was=was, paid_pence=paid)
     audit.record(
         session,
         by,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from portal.errors import DomainError
@@ -20,7 +20,7 @@ from portal.formatting import pounds
 from portal.infra.database import rowcount
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
-from portal.models.awards import Award, AwardStatus, Payment
+from portal.models.awards import Award, AwardStatus, BudgetTotal, Payment
 from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.payment_runs import PaymentRun, PaymentRunStatus
@@ -241,23 +241,38 @@ class RoundMoney:
 
 
 def by_round(session: Session, today: date, round_id: int | None = None) -> list[RoundMoney]:
-    """Each round's money due by the end of this month and paid so far (one round's, given ``round_id``)."""
+    """Each round's money due by the end of this month and paid so far (one round's, given ``round_id``).
+
+    Paid so far is the rounds' running total (``budget_totals``: paid on awards not cancelled); what is due
+    is summed over the unpaid instalments only, so neither grows with the payments already made. One query.
+    """
     month_end = date(today.year + today.month // 12, today.month % 12 + 1, 1)
-    query = (
-        select(Round.id, Round.title, Payment.amount_pence, Payment.due_on, Payment.paid_at)
+    due_soon = case((Payment.due_on < month_end, Payment.amount_pence), else_=0)
+    unpaid_rows = (
+        select(Award.round_id, func.sum(due_soon).label("due"))
         .join(Award, Award.id == Payment.award_id)
-        .join(Round, Round.id == Award.round_id)
-        .where(Award.status != AwardStatus.CANCELLED)
+        .where(Award.status != AwardStatus.CANCELLED, Payment.paid_at.is_(None))
+        .group_by(Award.round_id)
+    )
+    paid_rows = (
+        select(BudgetTotal.round_id, func.sum(BudgetTotal.paid_pence).label("paid"))
+        .group_by(BudgetTotal.round_id)
+        .having(func.sum(BudgetTotal.paid_pence) != 0)
+    )
+    rounds = select(Round.id, Round.title)
+    if round_id is not None:
+        unpaid_rows = unpaid_rows.where(Award.round_id == round_id)
+        paid_rows = paid_rows.where(BudgetTotal.round_id == round_id)
+        rounds = rounds.where(Round.id == round_id)
+    unpaid, paid = unpaid_rows.subquery(), paid_rows.subquery()
+    query = (
+        rounds.add_columns(unpaid.c.due, paid.c.paid)
+        .outerjoin(unpaid, unpaid.c.round_id == Round.id)
+        .outerjoin(paid, paid.c.round_id == Round.id)
+        .where(or_(unpaid.c.round_id.is_not(None), paid.c.round_id.is_not(None)))
         .order_by(Round.id)
     )
-    if round_id is not None:
-        query = query.where(Round.id == round_id)
-    totals: dict[int, RoundMoney] = {}
-    for rid, title, amount, due_on, paid_at in session.execute(query):
-        line = totals.get(rid, RoundMoney(rid, title, 0, 0))
-        if paid_at is not None:
-            line = RoundMoney(rid, title, line.due_by_month_end_pence, line.paid_pence + amount)
-        elif due_on < month_end:
-            line = RoundMoney(rid, title, line.due_by_month_end_pence + amount, line.paid_pence)
-        totals[rid] = line
-    return list(totals.values())
+    return [
+        RoundMoney(rid, title, int(due or 0), int(paid_pence or 0))
+        for rid, title, due, paid_pence in session.execute(query)
+    ]

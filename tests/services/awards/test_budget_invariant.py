@@ -3,7 +3,8 @@
 Hypothesis drives random sequences of everything that moves money (approving
 below and above the second-officer threshold, some approvals not fitting the
 budget, confirming, returning, declining, withdrawing, marking not eligible,
-accepting, paying and cancelling) and checks the invariant after every step.
+accepting, paying and cancelling) and checks the invariant after every step,
+with the budget page's running totals against their recomputation.
 Each step runs in a savepoint that is rolled back when the step is refused,
 as a request would be. Each example starts from a fresh round.
 """
@@ -26,7 +27,7 @@ from portal.models.awards import Award, Payment
 from portal.models.users import Role, User
 from portal.services.applications import lifecycle
 from portal.services.awards import acceptance, bank_details, decisions, payments
-from portal.services.awards.budget_check import committed_should_be
+from portal.services.awards.budget_check import check_totals, committed_should_be
 from tests.factories import confirm_bank_details, make_application, make_organisation, make_round, make_user
 
 BUDGET = 1_000_000
@@ -179,6 +180,7 @@ class MoneyMachine(RuleBasedStateMachine):
         committed = self.round.committed_pence
         assert committed == committed_should_be(self.session, self.round)
         assert 0 <= committed <= BUDGET
+        assert check_totals(self.session) == []  # the budget page's running totals, too
 
 
 @pytest.mark.timeout(110)

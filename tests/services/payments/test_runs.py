@@ -160,6 +160,9 @@ def test_officers_see_each_rounds_money_due_and_paid(session: Session, officer: 
     [line] = runs.by_round(session, TODAY)
     assert (line.due_by_month_end_pence, line.paid_pence) == (due.amount_pence, 100_000)
     assert runs.by_round(session, TODAY, award.round_id) == [line]
+    # Money paid on a grant later cancelled is not the round's paid money any more (the budget keeps it apart).
+    payments.cancel_award(session, award, by=officer, reason="The group closed")
+    assert runs.by_round(session, TODAY) == []
 
 
 @pytest.mark.postgres_only
