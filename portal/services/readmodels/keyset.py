@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Select, and_, literal, or_, tuple_
 from sqlalchemy.orm import QueryableAttribute
 
 T = TypeVar("T")
+AnySelect = Select[*tuple[Any, ...]]
 KeyValue = int | str | datetime
 _MAX_TOKEN = 600
 
@@ -111,10 +112,10 @@ def beyond(keys: Sequence[Key[Any]], values: Sequence[KeyValue], *, backwards: b
 
 
 def page(
-    statement: Select[Any],
+    statement: AnySelect,
     keys: Sequence[Key[T]],
     args: Mapping[str, str],
-    fetch: Callable[[Select[Any]], Sequence[T]],
+    fetch: Callable[[AnySelect], Sequence[T]],
     *,
     per_page: int,
 ) -> Page[T]:
