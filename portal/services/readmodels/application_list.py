@@ -14,7 +14,7 @@ from portal.models.organisations import Organisation
 from portal.models.users import User
 from portal.routing import parse_id
 from portal.services.applications.form import parse_pounds
-from portal.services.panels import results
+from portal.services.panels import ranking
 from portal.services.readmodels import keyset, work_queue
 from portal.services.readmodels.keyset import Key, KeyValue
 
@@ -59,11 +59,6 @@ def chosen_filters(args: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def flagged_by_panel(session: Session, grant_round: Round) -> list[int]:
-    """The round's applications the panel's results flag (a spread of scores, a conflict, too few reviews)."""
-    return [row.application_id for row in results.round_results(session, grant_round) if row.flags]
-
-
 def filtered(session: Session, grant_round: Round, chosen: Mapping[str, str], *, by: User) -> Select[Application]:
     """The sent applications of the round, narrowed and sorted as chosen."""
     statement = (
@@ -87,7 +82,8 @@ def filtered(session: Session, grant_round: Round, chosen: Mapping[str, str], *,
         # The work queue's own condition, so "see all" lists exactly what the home page counted.
         statement = statement.where(work_queue.condition(work_queue.Kind(chosen["queue"]), by=by))
     if chosen.get("flagged"):
-        statement = statement.where(Application.id.in_(flagged_by_panel(session, grant_round)))
+        # The results' own flags, as a condition in this query: the round is not ranked in Python.
+        statement = statement.where(ranking.flagged(grant_round))
     keys = SORTS[chosen.get("sort") or "sent"]
     return statement.order_by(*(k.column.desc() if k.descending else k.column for k in keys))
 
