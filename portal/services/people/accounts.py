@@ -70,7 +70,7 @@ class PeoplePage:
 
 
 def list_people(
-    session: Session, *, role: Role | None = None, args: Mapping[str, str] | None = None, per_page: int = PER_PAGE
+    session: Session, *, role: Role | None = None, args: Mapping[str, str] | None = None, per_page: int | None = None
 ) -> PeoplePage:
     """The page of people ``args`` asks for (``after``/``before`` a person; else the first), by name then
     email, optionally only those with ``role``.
@@ -82,7 +82,11 @@ def list_people(
         people_query = people_query.where(User.role_grants.any(RoleGrant.role == role))
     # User.role_grants loads with "selectin": one more query for the whole page.
     listed = keyset.page(
-        people_query, PEOPLE_ORDER, args or {}, lambda ordered: session.execute(ordered).all(), per_page=per_page
+        people_query,
+        PEOPLE_ORDER,
+        args or {},
+        lambda ordered: session.execute(ordered).all(),
+        per_page=per_page or PER_PAGE,
     )
     return PeoplePage(listed=listed, role=role)
 
