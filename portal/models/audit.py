@@ -161,6 +161,7 @@ class AuditEntry(Base):
         Index("ix_audit_entries_object", "object_type", "object_id"),
         # The log pages newest first, a page after the last entry shown (0027).
         Index("ix_audit_entries_created_id", "created_at", "id"),
+        Index("ix_audit_entries_action_created", "action", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

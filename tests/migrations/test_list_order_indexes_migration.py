@@ -12,7 +12,7 @@ from tests.migrations.test_migrations import empty_database  # noqa: F401  (fixt
 ADDED = {
     "applications": {"ix_applications_round_reference", "ix_applications_round_amount"},
     "organisations": {"ix_organisations_name"},
-    "audit_entries": {"ix_audit_entries_created_id"},
+    "audit_entries": {"ix_audit_entries_created_id", "ix_audit_entries_action_created"},
 }
 
 
