@@ -6,15 +6,15 @@ subqueries so a page of the results, the funding line and the list's "flagged by
 only the rows they show: the round's reviews are aggregated by the database, never loaded into Python.
 
 - ``scored``: one row per application the panel has had, with its mean of weighted review scores, the
-  moderated score, reviews done and assigned, the widest gap between scores on one criterion, and
-  whether the panel flags it.
+  moderated score, reviews done and assigned, and the widest gap between scores on one criterion.
 - ``ranked``: the same rows with their rank (highest final score first, unscored last, then by
   reference and id) and the running total of what they ask for in that order.
+- ``flagged``: whether the panel's results flag an application, as a condition on it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Float, Subquery, and_, case, cast, func, null, or_, select
+from sqlalchemy import CTE, ColumnElement, Float, Subquery, and_, case, cast, func, null, or_, select
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 from portal.models.applications import Application, ApplicationStatus
@@ -95,14 +95,8 @@ def scored(
         .subquery()
     )
     done = func.coalesce(reviews.c.done, 0)
-    needed = grant_round.reviews_per_application
     mean: ColumnElement[float | None] = reviews.c.mean if grant_round.criteria else cast(null(), Float)
     moderated = cast(ModeratedScore.score_hundredths, Float) / 100
-    flagged = or_(
-        func.coalesce(gaps.c.spread, 0) >= DISAGREEMENT_POINTS,
-        Application.reviews_closed_at.is_not(None),
-        done < needed,
-    )
     return (
         select(
             Application.id.label("application_id"),
@@ -120,7 +114,6 @@ def scored(
             ModeratedScore.reason.label("moderation_reason"),
             gaps.c.spread,
             func.coalesce(moderated, mean).label("final"),
-            case((flagged, True), else_=False).label("flagged"),
         )
         .join(Organisation, Organisation.id == Application.organisation_id)
         .outerjoin(reviews, reviews.c.application_id == Application.id)
@@ -137,21 +130,38 @@ def rank_order(rows: Subquery) -> list[KeyedColumnElement[object] | ColumnElemen
     return [case((rows.c.final.is_(None), 1), else_=0), rows.c.final.desc(), rows.c.reference, rows.c.application_id]
 
 
-def ranked(
-    grant_round: Round, *, neighbourhood_id: int | None = None, only: ColumnElement[bool] | None = None
-) -> Subquery:
-    """``scored`` with each row's rank (``position``, from 1) and the running total of requests in rank order."""
+def ranked(grant_round: Round, *, neighbourhood_id: int | None = None, only: ColumnElement[bool] | None = None) -> CTE:
+    """``scored`` with each row's rank (``position``, from 1) and the running total of requests in rank order.
+
+    A common table expression: a statement that reads it twice (a page and its funding line) ranks once."""
     rows = scored(grant_round, neighbourhood_id=neighbourhood_id, only=only)
     order = rank_order(rows)
     return select(
         rows,
         func.row_number().over(order_by=order).label("position"),
         func.sum(rows.c.amount_requested_pence).over(order_by=order, rows=(None, 0)).label("running_total_pence"),
-    ).subquery("ranked")
+    ).cte("ranked")
 
 
 def flagged(grant_round: Round) -> ColumnElement[bool]:
-    """A condition on applications: the panel's results flag it (a spread of scores, a conflict, too few
-    reviews). The officers' list filters by it in the same query as its other filters."""
-    rows = scored(grant_round)
-    return Application.id.in_(select(rows.c.application_id).where(rows.c.flagged.is_(True)))
+    """A condition on applications: the panel's results flag it (scores on one criterion differ by
+    ``DISAGREEMENT_POINTS`` or more, reviewing was closed early, or reviews are missing).
+
+    Asked of each application on its own (correlated subqueries on its reviews), so the officers' list
+    filtered by it reads the round in its index order and stops at a page, rather than scoring the
+    whole round first. ``results`` words the same three conditions for the rows it shows."""
+    submitted = Review.submitted.is_(True)
+    done = (
+        select(func.count()).select_from(Review).where(Review.application_id == Application.id, submitted)
+    ).scalar_subquery()
+    disagree = (
+        select(Score.criterion_id)
+        .join(Review, Review.id == Score.review_id)
+        .where(Review.application_id == Application.id, submitted)
+        .group_by(Score.criterion_id)
+        .having(func.max(Score.value) - func.min(Score.value) >= DISAGREEMENT_POINTS)
+    ).exists()
+    return and_(
+        Application.status.in_(PANEL_STATES),
+        or_(Application.reviews_closed_at.is_not(None), done < grant_round.reviews_per_application, disagree),
+    )

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Subquery, and_, func, select
+from sqlalchemy import ColumnElement, Row, and_, func, select, true
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
@@ -210,47 +210,50 @@ class ResultsPage:
     funding_line: FundingLine
 
 
-def funding_line(session: Session, grant_round: Round, rows: Subquery) -> FundingLine:
-    """The funding line and the round's budget figures for the ranking ``rows`` (one query)."""
-    left = grant_round.budget_pence - grant_round.committed_pence
-    last = session.execute(
-        select(rows.c.position, rows.c.reference, rows.c.running_total_pence)
-        .where(rows.c.running_total_pence <= left)
-        .order_by(rows.c.position.desc())
-        .limit(1)
-    ).first()
-    return FundingLine(
-        budget_pence=grant_round.budget_pence,
-        committed_pence=grant_round.committed_pence,
-        left_pence=left,
-        last_within=last.position if last else 0,
-        last_within_reference=last.reference if last else None,
-        within_total_pence=last.running_total_pence if last else 0,
-    )
-
-
 def results_page(
     session: Session, grant_round: Round, args: Mapping[str, str], *, neighbourhood_id: int | None = None
 ) -> ResultsPage:
     """The page of the ranked results ``args`` asks for (``after``/``before`` a rank; else the top), with
     the funding line and the budget figures, which every page shows.
 
-    A fixed number of queries whatever the round's size; the ranking is computed by the database and only
-    the page's rows (and the line's figures) come back.
+    Two queries whatever the round's size: the page's rows with the funding line, and their flags. The
+    ranking is computed once per view by the database (a common table expression both the page and
+    the line read) and only the page's rows come back; see bench/README.md "Scale" for its cost.
     """
     rows = ranking.ranked(grant_round, neighbourhood_id=neighbourhood_id)
+    left = grant_round.budget_pence - grant_round.committed_pence
+    # The last application the money left covers: where the funding line falls.
+    line = (
+        select(
+            rows.c.position.label("line_position"),
+            rows.c.reference.label("line_reference"),
+            rows.c.running_total_pence.label("line_total_pence"),
+        )
+        .where(rows.c.running_total_pence <= left)
+        .order_by(rows.c.position.desc())
+        .limit(1)
+        .subquery("line")
+    )
     listed = keyset.page(
-        select(rows),
+        select(rows, line).select_from(rows).outerjoin(line, true()),
         (keyset.Key(rows.c.position, lambda row: int(row.position)),),
         args,
         lambda ordered: session.execute(ordered).all(),
         per_page=PER_PAGE,
     )
     shown = [row.application_id for row in listed.rows]
+    first = listed.rows[0] if listed.rows else None
     return ResultsPage(
         rows=_result_rows(session, grant_round, listed.rows, Application.id.in_(shown)),
         listed=listed,
-        funding_line=funding_line(session, grant_round, rows),
+        funding_line=FundingLine(
+            budget_pence=grant_round.budget_pence,
+            committed_pence=grant_round.committed_pence,
+            left_pence=left,
+            last_within=(first.line_position or 0) if first else 0,
+            last_within_reference=first.line_reference if first else None,
+            within_total_pence=(first.line_total_pence or 0) if first else 0,
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditEntry
 from portal.models.panels import Review, Score
 from portal.models.users import Role
-from portal.services.panels import results
+from portal.services.panels import ranking, results
 from portal.services.panels.results import ResultRow, panel_mean, rank, spreads, weighted_mean, with_funding_line
 from tests.factories import make_application, make_neighbourhood, make_organisation, make_round, make_user
 
@@ -206,6 +206,9 @@ def test_the_database_ranks_as_the_plain_rule_does(session: Session) -> None:
         assert bool(by_id[application_id].flags) == (
             len(done) < 2 or any(gap >= results.DISAGREEMENT_POINTS for gap in gaps.values())
         )
+    # The list's "flagged by the panel" condition picks exactly the rows shown with flags.
+    flagged = set(session.scalars(select(Application.id).where(ranking.flagged(grant_round))))
+    assert flagged == {row.application_id for row in found if row.flags}
     # Order and funding line as the rule gives them (the rule's means, so ties compare exactly).
     plain = with_funding_line(
         rank([replace(row, mean=panel_mean(reviews_of[row.application_id], weights)) for row in found]), 1_000_000
