@@ -39,6 +39,7 @@ from portal.demo import programme as demo
 from portal.extensions import db
 from portal.infra.database import writing
 from portal.models.applications import Application, ApplicationStatus, BudgetLine
+from portal.models.audit import AuditAction, AuditEntry
 from portal.models.awards import Award, AwardStatus, Decision, DecisionOutcome, Payment
 from portal.models.base import utcnow
 from portal.models.funding import Round
@@ -156,6 +157,23 @@ def applications(session: Session, grant_round: Round, count: int, rng: random.R
             }
         )
     ids = insert_rows(session, Application, rows)
+    # The audit log grows with the round as it does in use: one entry for each application sent.
+    insert_rows(
+        session,
+        AuditEntry,
+        [
+            {
+                "actor_id": row["created_by_id"],
+                "action": AuditAction.APPLICATION_SUBMITTED,
+                "object_type": "application",
+                "object_id": application_id,
+                "summary": f"Sent {row['reference']}",
+                "created_at": row["submitted_at"] + timedelta(seconds=n),
+            }
+            for n, (application_id, row) in enumerate(zip(ids, rows, strict=True))
+            if row["submitted_at"] is not None
+        ],
+    )
     lines = [(line.item, line.amount_pence) for line in template.budget_lines]
     insert_rows(
         session,

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scale.py --sizes 200 2000 20000
 
-For each size a scratch PostgreSQL database (``bench_scale_<size>``) is
+For each size a scratch PostgreSQL database (``bench_scale_<size>_<pid>``) is
 created, migrated and filled by ``bench/generate.py``, the officer pages are
 rendered in process through the test client (median of ``--repeat`` runs,
 after one warm-up), the peak memory of the round's applications CSV export
@@ -14,8 +14,10 @@ same number of statements.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -35,10 +37,33 @@ PAGES = {
     "officer home": "/officer/",
     "applications list": "/officer/rounds/{round_id}/applications",
     "applications list, filtered": "/officer/rounds/{round_id}/applications?status=with_panel&q=group",
-    "applications list, page 20": "/officer/rounds/{round_id}/applications?page=20",
+    "applications list, flagged by the panel": "/officer/rounds/{round_id}/applications?flagged=y",
+    "applications list, by reference": "/officer/rounds/{round_id}/applications?sort=reference",
+    "applications list, by amount": "/officer/rounds/{round_id}/applications?sort=amount",
+    "applications list, by group": "/officer/rounds/{round_id}/applications?sort=group",
     "results": "/officer/rounds/{round_id}/results",
     "budget": "/officer/rounds/{round_id}/budget",
+    "audit log": "/officer/audit",
 }
+# Later pages, reached as a person reaches them: by following "Next" from the first page this many times.
+FOLLOWED = {
+    "applications list, next page": ("applications list", 1),
+    "applications list, page 20 (or the last)": ("applications list", 19),
+    "results, page 2": ("results", 1),
+    "audit log, page 2": ("audit log", 1),
+}
+NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next"')
+
+
+def follow(client: Any, path: str, times: int) -> str:
+    """The address reached by following the "Next" link of ``path`` ``times`` times (or to the last page,
+    when a small round has fewer)."""
+    for _ in range(times):
+        found = NEXT_LINK.search(client.get(path).get_data(as_text=True))
+        if not found:
+            break
+        path = html.unescape(found.group(1))
+    return path
 
 
 def scratch(name: str, create: bool) -> None:
@@ -57,6 +82,10 @@ def fill(url: str, size: int) -> dict[str, Any]:
         capture_output=True,
         text=True,
     )
+    # Statistics, as autovacuum keeps them on a database in use: without them the planner guesses the
+    # freshly loaded tables are empty and picks plans no real round would get.
+    database = url.rsplit("/", 1)[1]
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", "ANALYZE", database], check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -80,8 +109,9 @@ def measure(url: str, round_id: int, repeat: int) -> dict[str, dict[str, float]]
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     found: dict[str, dict[str, float]] = {}
-    for page, path in PAGES.items():
-        target = path.format(round_id=round_id)
+    targets = {page: path.format(round_id=round_id) for page, path in PAGES.items()}
+    targets |= {page: follow(client, targets[start], times) for page, (start, times) in FOLLOWED.items()}
+    for page, target in targets.items():
         assert client.get(target).status_code == 200, target
         times = []
         for _ in range(repeat):
@@ -120,7 +150,7 @@ def main() -> None:
     results: dict[int, dict[str, dict[str, float]]] = {}
     exports: dict[int, dict[str, Any]] = {}
     for size in args.sizes:
-        name = f"bench_scale_{size}"
+        name = f"bench_scale_{size}_{os.getpid()}"  # two runs at once (two worktrees) never share one
         scratch(name, create=False)
         scratch(name, create=True)
         try:
@@ -135,7 +165,7 @@ def main() -> None:
     smallest, largest = min(results), max(results)
     header = " | ".join(f"{size:,} ms (queries)" for size in results)
     print(f"| page | {header} | {largest:,} over {smallest:,} |\n|---|{'---:|' * (len(results) + 1)}")
-    for page in PAGES:
+    for page in [*PAGES, *FOLLOWED]:
         cells = " | ".join(f"{results[size][page]['ms']} ({results[size][page]['queries']:.0f})" for size in results)
         ratio = results[largest][page]["ms"] / results[smallest][page]["ms"]
         print(f"| {page} | {cells} | {ratio:.2f} times |")

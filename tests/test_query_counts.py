@@ -2,7 +2,10 @@
 
 Each page is rendered for a round with N applications in every state that the
 page shows (sent, scored by two panellists, approved with awards in several
-neighbourhoods) and again with 3N: the count of statements must not change.
+neighbourhoods) and again with 3N: the count of statements must not change. That holds for
+every officer list page, each sort and filter of the applications list, and the second page of
+each paged list reached by its "Next" link (pages are shrunk to three rows, so a handful of
+rows fills several).
 ``bench/scale.py`` measures the time at 200, 2,000 and 20,000 applications;
 this is the part of that budget that can be checked quickly and exactly.
 """
@@ -18,12 +21,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Application, ApplicationStatus
+from portal.models.audit import AuditAction
 from portal.models.awards import ApprovalReturn, AwardStatus, Decision, DecisionOutcome, Payment
 from portal.models.base import utcnow
 from portal.models.funding import Neighbourhood, Round
 from portal.models.messages import AwardMessage
 from portal.models.panels import Panel, Review, Score
 from portal.models.users import Role, User
+from portal.services import audit
+from portal.services.panels import results
+from portal.services.people import accounts
+from portal.services.readmodels import application_list, audit_log
 from portal.services.readmodels.work_queue import Kind
 from tests.factories import (
     make_application,
@@ -37,15 +45,33 @@ from tests.factories import (
     make_user,
 )
 from tests.fixtures.databases import count_queries
+from tests.fixtures.pages import link_to, page_text
 
 PAGES = {
     "home": "/officer/",
     "applications": "/officer/rounds/{round_id}/applications",
     "applications filtered": "/officer/rounds/{round_id}/applications?status=submitted&q=Group",
+    "applications flagged": "/officer/rounds/{round_id}/applications?flagged=y&neighbourhood={neighbourhood_id}",
+    "applications by amount, between amounts": "/officer/rounds/{round_id}/applications?sort=amount&min=1&max=5000",
+    **{
+        f"applications by {sort}": f"/officer/rounds/{{round_id}}/applications?sort={sort}"
+        for sort in application_list.SORTS
+    },
+    "applications from an old bookmark": "/officer/rounds/{round_id}/applications?page=20",
     "results": "/officer/rounds/{round_id}/results",
+    "results in a neighbourhood": "/officer/rounds/{round_id}/results?neighbourhood={neighbourhood_id}",
     "budget": "/officer/rounds/{round_id}/budget",
     "applications in a work queue": "/officer/rounds/{round_id}/applications?queue=reviews-overdue",
+    "audit log": "/officer/audit",
+    "audit log filtered": "/officer/audit?action=application+approved",
+    "people": "/admin/users",
+    "panellists": "/admin/users?role=panellist",
+    "panels": "/officer/rounds/{round_id}/panels",
+    "open data": "/officer/rounds/{round_id}/open-data",
+    "equity": "/officer/rounds/{round_id}/equity",
 }
+# Pages reached by following a list's "Next" link from the first page (and back by "Previous").
+FOLLOWED = ("applications", "applications by group", "applications by amount", "results", "audit log", "people")
 
 
 def add_rows(session: Session, grant_round: Round, panellists: list[User], count: int, start: int) -> None:
@@ -76,6 +102,8 @@ def add_rows(session: Session, grant_round: Round, panellists: list[User], count
             amount_requested_pence=100_000,
         )
         make_award(session, application=approved, status=(AwardStatus.OFFERED, AwardStatus.ACCEPTED)[number % 2])
+        for item in (scored, approved):
+            audit.record(session, None, AuditAction.APPLICATION_APPROVED, item, f"Approved {number}")
         grant_round.committed_pence += 100_000
     session.commit()
 
@@ -144,7 +172,7 @@ def setting(session: Session, sign_in_as: Any, client: FlaskClient) -> tuple[Fla
         ],
     )
     panellists = [make_user(session, roles=(Role.PANELLIST,)) for _ in range(2)]
-    officer = make_user(session, roles=(Role.OFFICER,))
+    officer = make_user(session, roles=(Role.OFFICER, Role.ADMIN))  # an admin too, for the list of people
     session.commit()
     sign_in_as(client, officer)
     return client, grant_round, panellists
@@ -157,22 +185,50 @@ def queries_for(client: FlaskClient, url: str) -> list[str]:
     return statements
 
 
+def followed(client: FlaskClient, urls: dict[str, str]) -> dict[str, str]:
+    """The second page of each list in ``FOLLOWED`` (its first page's "Next" link), and the page its
+    "Previous" link goes back to."""
+    pages = {}
+    for name in FOLLOWED:
+        first = client.get(urls[name])
+        second = link_to(first, "next")
+        assert second, f"{name} has a next page: {first.status_code} {page_text(first)[:300]}"
+        pages[f"{name}, next page"] = second
+        pages[f"{name}, back a page"] = link_to(client.get(second), "prev") or ""
+    return pages
+
+
+@pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages of a few rows, so a handful of applications fills several."""
+    for module in (application_list, results, audit_log, accounts):
+        monkeypatch.setattr(module, "PER_PAGE", 3)
+
+
 def test_officer_pages_run_as_many_queries_for_three_times_the_rows(
-    session: Session, setting: tuple[FlaskClient, Round, list[User]]
+    session: Session, setting: tuple[FlaskClient, Round, list[User]], small_pages: None
 ) -> None:
     client, grant_round, panellists = setting
-    urls = {name: path.format(round_id=grant_round.id) for name, path in PAGES.items()}
+    place = grant_round.neighbourhoods[0].id
+    urls = {name: path.format(round_id=grant_round.id, neighbourhood_id=place) for name, path in PAGES.items()}
     add_rows(session, grant_round, panellists, count=2, start=0)
     add_work(session, grant_round, panellists, count=2, start=0)
-    few = {name: queries_for(client, url) for name, url in urls.items()}
+    urls_few = urls | followed(client, urls)
+    few = {name: queries_for(client, url) for name, url in urls_few.items()}
     add_rows(session, grant_round, panellists, count=4, start=2)
     add_work(session, grant_round, panellists, count=4, start=2)
-    many = {name: queries_for(client, url) for name, url in urls.items()}
+    urls_many = urls | followed(client, urls)
+    many = {name: queries_for(client, url) for name, url in urls_many.items()}
+    assert set(few) == set(many)
     # The pages really show the rows, so a page that stopped listing them cannot pass.
-    assert "Group 5" in client.get(urls["applications"]).get_data(as_text=True)
-    assert "Scored 5" in client.get(urls["results"]).get_data(as_text=True)
+    assert "Group 5" in client.get(urls["applications by group"] + "&q=Group 5").get_data(as_text=True)
+    assert "Scored 4" in client.get(urls["results"]).get_data(as_text=True)  # the highest scores rank first
+    results_page_two = page_text(client.get(urls_many["results, next page"]))
+    assert "Showing ranks 4 to 6" in results_page_two
+    assert "Funding line" in results_page_two
+    assert "Left to award" in results_page_two
     home = client.get(urls["home"]).get_data(as_text=True)
     assert all(kind.title in home.replace("&#39;", "'") for kind in Kind), "every kind of work is on the home page"
-    assert "Late 5" in client.get(urls["applications in a work queue"]).get_data(as_text=True)
-    grown = {name: (len(few[name]), len(many[name])) for name in urls if len(few[name]) != len(many[name])}
+    assert "Late 5" in client.get(urls["applications in a work queue"] + "&q=Late 5").get_data(as_text=True)
+    grown = {name: (len(few[name]), len(many[name])) for name in few if len(few[name]) != len(many[name])}
     assert grown == {}

@@ -36,7 +36,7 @@ def _sign_in_url(role: Role) -> str:
 @bp.get("/users")
 def users() -> str:
     role = _role_filter(request.args.get("role"))
-    listing = accounts.list_people(db.session, role=role, page=request.args.get("page", 1, type=int) or 1)
+    listing = accounts.list_people(db.session, role=role, args=request.args)
     rows = [
         [
             Markup('<a href="{}">{}</a>').format(

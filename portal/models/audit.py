@@ -157,7 +157,12 @@ class AuditEntry(Base):
     """Who did what to which object, and when. Never updated or deleted."""
 
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_entries_object", "object_type", "object_id"),
+        # The log pages newest first, a page after the last entry shown (0027).
+        Index("ix_audit_entries_created_id", "created_at", "id"),
+        Index("ix_audit_entries_action_created", "action", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

@@ -116,14 +116,11 @@ def applications(round_id: int) -> str:
     grant_round = get_or_404(Round, round_id)
     chosen = application_list.chosen_filters(request.args)
     statement = application_list.filtered(db.session, grant_round, chosen, by=acting_user())
-    listed = application_list.list_page(db.session, statement, parse_id(request.args.get("page")) or 1)
+    listed = application_list.list_page(db.session, statement, chosen, request.args)
     return render_template(
         "officer/applications.html",
         grant_round=grant_round,
-        rows=listed.rows,
-        total=listed.total,
-        page=listed.page,
-        pages=listed.pages,
+        listed=listed,
         chosen=chosen,
         neighbourhoods=grant_round.neighbourhoods,
         labels=APPLICATION_LABELS,

@@ -14,7 +14,6 @@ from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
 from portal.models.audit import AuditAction
 from portal.officer import bp
-from portal.routing import parse_id
 from portal.services import audit
 from portal.services.opendata.exports import csv_lines
 from portal.services.readmodels import audit_log as log
@@ -65,15 +64,11 @@ def _filter() -> tuple[log.AuditFilter, dict[str, str]]:
 @bp.get("/audit")
 def audit_log() -> str:
     wanted, chosen = _filter()
-    shown = log.page_of(db.session, wanted, parse_id(request.args.get("page")) or 1)
     return render_template(
         "officer/audit.html",
-        rows=shown.rows,
+        listed=log.page_of(db.session, wanted, request.args),
         chosen=chosen,
         filters=AuditFilterForm.showing(chosen, log.actions_recorded(db.session)),
-        total=shown.total,
-        page=shown.page,
-        pages=shown.pages,
     )
 
 

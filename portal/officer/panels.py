@@ -226,12 +226,13 @@ def results_page(round_id: int) -> str:
     grant_round = _round_or_404(round_id)
     asked = parse_id(request.args.get("neighbourhood"))
     chosen = asked if asked in {n.id for n in grant_round.neighbourhoods} else None
-    rows = results.round_results(db.session, grant_round, neighbourhood_id=chosen)
-    undecided = decisions.awaiting_decision(db.session, round_id)
+    shown = results.results_page(db.session, grant_round, request.args, neighbourhood_id=chosen)
+    undecided = decisions.awaiting_decision(db.session, round_id, among=[row.application_id for row in shown.rows])
     return render_template(
         "officer/results.html",
         grant_round=grant_round,
-        rows=rows,
+        shown=shown,
+        neighbourhood=chosen,
         filters=ResultsFilterForm.showing(grant_round, chosen),
         form=_decide_form(grant_round, formdata=None),
         choosable=undecided,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,9 +14,10 @@ from portal.models.awards import Award, AwardStatus
 from portal.models.funding import Round
 from portal.models.users import User
 from portal.services.awards import bank_details, budget_check, budgets
+from portal.services.readmodels import application_list
 from tests.factories import confirm_bank_details, make_application, make_organisation, make_round, make_user
 from tests.fixtures.databases import count_queries, reread
-from tests.fixtures.pages import page_text
+from tests.fixtures.pages import link_to, page_text
 
 
 def sent(
@@ -264,3 +266,50 @@ def test_award_forms_show_their_errors_at_the_field(signed_in: FlaskClient, sess
     assert "Give the reason for cancelling" in page_text(no_reason)
     reread(session)
     assert award.status is AwardStatus.OFFERED
+
+
+def test_the_list_pages_with_next_and_previous_links_and_keeps_old_bookmarks(
+    signed_in: FlaskClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(application_list, "PER_PAGE", 2)
+    grant_round = make_round(session)
+    for number in range(1, 6):
+        sent(session, grant_round, ApplicationStatus.SUBMITTED, number, amount=number * 10_000)
+    session.commit()
+    url = f"/officer/rounds/{grant_round.id}/applications?sort=amount&q=Group"
+    first = signed_in.get(url)
+    assert "Showing applications 1 to 2" in page_text(first)
+    assert ("AO-2026-0005" in page_text(first), "AO-2026-0003" in page_text(first)) == (True, False)
+    assert link_to(first, "prev") is None
+    second = signed_in.get(link_to(first, "next") or "")
+    text = page_text(second)
+    assert "Showing applications 3 to 4" in text
+    assert ("AO-2026-0003" in text, "AO-2026-0002" in text, "AO-2026-0004" in text) == (True, True, False)
+    assert "sort=amount" in (link_to(second, "next") or "")  # the filters and sort travel with the link
+    last = signed_in.get(link_to(second, "next") or "")
+    assert "Showing applications 5 to 5" in page_text(last)
+    assert link_to(last, "next") is None
+    back = signed_in.get(link_to(last, "prev") or "")
+    assert "Showing applications 3 to 4" in page_text(back)
+    # A bookmark from when the list had numbered pages shows the first page.
+    assert "Showing applications 1 to 2" in page_text(signed_in.get(url + "&page=3"))
+
+
+def test_the_audit_log_pages_newest_first(
+    signed_in: FlaskClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portal.services import audit
+    from portal.services.readmodels import audit_log
+
+    monkeypatch.setattr(audit_log, "PER_PAGE", 2)
+    for number in range(5):
+        audit.record(session, None, AuditAction.PAYMENT_MADE, None, f"Payment number {number}")
+    session.commit()
+    first = signed_in.get("/officer/audit?action=payment+made")
+    assert "Showing entries 1 to 2" in page_text(first)
+    assert "Payment number 4" in page_text(first)
+    second = signed_in.get(link_to(first, "next") or "")
+    assert [f"Payment number {n}" in page_text(second) for n in range(5)] == [False, True, True, False, False]
+    assert "action=payment+made" in (link_to(second, "next") or "")
+    assert "Payment number 4" in page_text(signed_in.get(link_to(second, "prev") or ""))
+    assert "Showing entries 1 to 2" in page_text(signed_in.get("/officer/audit?action=payment+made&page=2"))

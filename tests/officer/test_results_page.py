@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,9 +14,10 @@ from portal.models.awards import Award, Decision
 from portal.models.funding import Round
 from portal.models.panels import Review, Score
 from portal.models.users import Role
+from portal.services.panels import results
 from tests.factories import make_application, make_organisation, make_round, make_user
 from tests.fixtures.databases import reread
-from tests.fixtures.pages import page_text
+from tests.fixtures.pages import link_to, page_text
 
 
 def scored(session: Session, grant_round: Round, number: int, amount: int, score: int) -> Application:
@@ -78,3 +80,37 @@ def test_without_a_threshold_the_page_says_every_approval_is_offered(
     sign_in_as(client, officer)
     text = page_text(client.get(f"/officer/rounds/{grant_round.id}/results"))
     assert "This round has no second-officer threshold, so each approval is offered to the group at once." in text
+
+
+def test_the_results_page_by_page_each_with_the_budget_and_the_funding_line(
+    client: FlaskClient, session: Session, sign_in_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(results, "PER_PAGE", 2)
+    grant_round = make_round(
+        session,
+        budget_pence=1_000_000,
+        criteria=[{"title": "Need", "descriptors": {str(p): str(p) for p in range(1, 6)}}],
+    )
+    grant_round.committed_pence = 700_000
+    for number, score in enumerate((5, 4, 3, 2, 1), start=1):
+        scored(session, grant_round, number, 100_000, score)
+    officer = make_user(session, roles=(Role.OFFICER,))
+    session.commit()
+    sign_in_as(client, officer)
+    url = f"/officer/rounds/{grant_round.id}/results"
+
+    first = client.get(url)
+    second = client.get(link_to(first, "next") or "")
+    text = page_text(second)
+    assert "Showing ranks 3 to 4" in text
+    assert ("AO-2026-0403" in text, "AO-2026-0402" in text) == (True, False)
+    # The budget and where the money runs out, on the second page as on the first.
+    for page in (page_text(first), text):
+        assert "Budget £10,000 Committed £7,000 Left to award £3,000" in page
+        assert "covers the top 3 ranked, down to AO-2026-0403" in page
+        assert "runs out after rank 3" in page
+    assert "Showing ranks 1 to 2" in page_text(client.get(link_to(second, "prev") or ""))
+    assert link_to(client.get(link_to(second, "next") or ""), "next") is None
+    # A bookmark with a page number, or a spoilt link, shows the top of the ranking.
+    assert "Showing ranks 1 to 2" in page_text(client.get(url + "?page=2"))
+    assert "Showing ranks 1 to 2" in page_text(client.get(url + "?after=%%%"))

@@ -22,7 +22,7 @@ is left behind.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -539,11 +539,14 @@ def decide_many(
     return done
 
 
-def awaiting_decision(session: Session, round_id: int) -> set[int]:
-    """Ids of the round's scored applications that no officer has decided on yet."""
-    scored = session.scalars(
+def awaiting_decision(session: Session, round_id: int, *, among: Collection[int] | None = None) -> set[int]:
+    """Ids of the round's scored applications that no officer has decided on yet (only those ``among``
+    the ids given, such as a page of the results, when given)."""
+    statement = (
         select(Application.id)
         .outerjoin(Decision, Decision.application_id == Application.id)
         .where(Application.round_id == round_id, Application.status == A.SCORED, Decision.id.is_(None))
     )
-    return set(scored)
+    if among is not None:
+        statement = statement.where(Application.id.in_(among))
+    return set(session.scalars(statement))

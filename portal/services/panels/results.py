@@ -1,8 +1,11 @@
 """Panel results: weighted scores, disagreement flags, ranking and the funding line.
 
-The arithmetic is in pure functions over plain numbers, so it can be checked
-on its own (including with generated data); ``round_results`` reads a round's
-submitted reviews in a fixed number of queries and applies it.
+The arithmetic is stated in pure functions over plain numbers, so it can be checked
+on its own (including with generated data). The pages rank in the database with the
+same rule (``ranking``), and the tests hold the two to the same answers:
+``results_page`` reads one page of the ranking with the funding line, and
+``round_results`` the whole ranking (a panellist's view of their panel), each in a
+fixed number of queries.
 """
 
 from __future__ import annotations
@@ -10,28 +13,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Row, and_, func, select, true
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
-from portal.models.applications import Application, ApplicationStatus
+from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
-from portal.models.panels import Assignment, ModeratedScore, Review, Score
+from portal.models.panels import ModeratedScore, Review, Score
 from portal.models.users import User
 from portal.services import audit
+from portal.services.panels import ranking
+from portal.services.readmodels import keyset
 
-# A spread of this many points between panellists on one criterion is flagged for discussion.
-DISAGREEMENT_POINTS = 2
-PANEL_STATES = (
-    ApplicationStatus.WITH_PANEL,
-    ApplicationStatus.SCORED,
-    ApplicationStatus.APPROVED,
-    ApplicationStatus.DECLINED,
-)
+DISAGREEMENT_POINTS = ranking.DISAGREEMENT_POINTS
+PANEL_STATES = ranking.PANEL_STATES
+PER_PAGE = 50
 
 
 def weighted_mean(scores: Mapping[int, int], weights: Mapping[int, int]) -> float:
@@ -76,6 +77,7 @@ class ResultRow:
     spread: int | None = None
     running_total_pence: int = 0
     within_budget: bool = False
+    position: int = 0  # the rank, from 1
 
     @property
     def final(self) -> float | None:
@@ -99,9 +101,75 @@ def with_funding_line(rows: Sequence[ResultRow], budget_pence: int) -> list[Resu
 
 def in_rank_order(session: Session, grant_round: Round, chosen: set[int]) -> list[Application]:
     """The chosen applications of ``grant_round`` as the results rank them (the order bulk decisions take)."""
-    ranked = [row.application_id for row in round_results(session, grant_round) if row.application_id in chosen]
-    by_id = {a.id: a for a in session.scalars(select(Application).where(Application.id.in_(ranked)))}
-    return [by_id[i] for i in ranked]
+    rows = ranking.ranked(grant_round)
+    ranked_ids = list(
+        session.scalars(
+            select(rows.c.application_id).where(rows.c.application_id.in_(chosen)).order_by(rows.c.position)
+        )
+    )
+    by_id = {a.id: a for a in session.scalars(select(Application).where(Application.id.in_(ranked_ids)))}
+    return [by_id[i] for i in ranked_ids]
+
+
+def _flags(
+    session: Session, grant_round: Round, rows: Sequence[Row[Any]], among: ColumnElement[bool]
+) -> dict[int, list[str]]:
+    """Each shown row's flags in words; the gaps by criterion are read for the applications ``among``
+    picks (the page's ids, or the panel's conditions), in one query."""
+    gaps: dict[int, dict[int, int]] = defaultdict(dict)
+    for application_id, criterion_id, gap in session.execute(
+        select(Review.application_id, Score.criterion_id, func.max(Score.value) - func.min(Score.value))
+        .join(Score, Score.review_id == Review.id)
+        .join(Application, Application.id == Review.application_id)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .where(among, Review.submitted.is_(True))
+        .group_by(Review.application_id, Score.criterion_id)
+    ):
+        gaps[application_id][criterion_id] = gap
+    titles = {criterion.id: criterion.title for criterion in grant_round.criteria}
+    needed = grant_round.reviews_per_application
+    flags: dict[int, list[str]] = {}
+    for row in rows:
+        found = [
+            f"Scores differ by {gap} points on {titles.get(criterion, 'a criterion')}"
+            for criterion, gap in sorted(gaps[row.application_id].items())
+            if gap >= DISAGREEMENT_POINTS
+        ]
+        if row.reviews_closed_at is not None:
+            found.append(f"Reviewing closed with {row.reviews_done} of {needed} reviews: {row.reviews_closed_reason}")
+        elif row.reviews_done < needed:
+            found.append(f"{needed - row.reviews_done} of {needed} reviews missing")
+        flags[row.application_id] = found
+    return flags
+
+
+def _result_rows(
+    session: Session, grant_round: Round, rows: Sequence[Row[Any]], among: ColumnElement[bool]
+) -> list[ResultRow]:
+    budget_left = grant_round.budget_pence - grant_round.committed_pence
+    flags = _flags(session, grant_round, rows, among)
+    places = {n.id: n.name for n in grant_round.neighbourhoods}
+    return [
+        ResultRow(
+            application_id=row.application_id,
+            reference=row.reference or f"Application {row.application_id}",
+            title=row.title,
+            group_name=row.group_name,
+            neighbourhood=places.get(row.neighbourhood_id or 0, "Outside the round's neighbourhoods"),
+            amount_requested_pence=row.amount_requested_pence,
+            reviews_done=row.reviews_done,
+            reviews_needed=max(grant_round.reviews_per_application, row.assigned),
+            mean=row.mean,
+            moderated=row.moderated,
+            moderation_reason=row.moderation_reason,
+            flags=flags[row.application_id],
+            spread=row.spread,
+            running_total_pence=row.running_total_pence,
+            within_budget=row.running_total_pence <= budget_left,
+            position=row.position,
+        )
+        for row in rows
+    ]
 
 
 def round_results(
@@ -114,100 +182,79 @@ def round_results(
     """Every application the panel has had in the round, ranked, with flags and the funding line.
 
     ``only`` narrows the applications further (a condition on them), as a panellist's view of
-    one panel's results does; it is applied inside each query, so the count stays fixed.
+    one panel's results does; it is applied inside each query, so the count stays fixed. The
+    officers' page shows a page at a time (``results_page``).
     """
-    in_panel = (
-        Application.round_id == grant_round.id,
-        Application.status.in_(PANEL_STATES),
-        *([only] if only is not None else []),
-    )
-    # Plain columns, not whole applications: the answers (JSON) are not needed to rank,
-    # and decoding them for thousands of rows was most of the page's cost.
-    statement = (
+    rows = ranking.ranked(grant_round, neighbourhood_id=neighbourhood_id, only=only)
+    found = session.execute(select(rows).order_by(rows.c.position)).all()
+    among = and_(*ranking.in_panel(grant_round, neighbourhood_id=neighbourhood_id, only=only))
+    return _result_rows(session, grant_round, found, among)
+
+
+@dataclass(frozen=True)
+class FundingLine:
+    """Where the money runs out in the ranking: the last application the budget left would cover."""
+
+    budget_pence: int
+    committed_pence: int
+    left_pence: int
+    last_within: int  # its rank; 0 when even the first ranked asks for more than is left
+    last_within_reference: str | None
+    within_total_pence: int  # what the applications down to it ask for
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    rows: list[ResultRow]
+    listed: keyset.Page[Row[Any]]
+    funding_line: FundingLine
+
+
+def results_page(
+    session: Session, grant_round: Round, args: Mapping[str, str], *, neighbourhood_id: int | None = None
+) -> ResultsPage:
+    """The page of the ranked results ``args`` asks for (``after``/``before`` a rank; else the top), with
+    the funding line and the budget figures, which every page shows.
+
+    Two queries whatever the round's size: the page's rows with the funding line, and their flags. The
+    ranking is computed once per view by the database (a common table expression both the page and
+    the line read) and only the page's rows come back; see bench/README.md "Scale" for its cost.
+    """
+    rows = ranking.ranked(grant_round, neighbourhood_id=neighbourhood_id)
+    left = grant_round.budget_pence - grant_round.committed_pence
+    # The last application the money left covers: where the funding line falls.
+    line = (
         select(
-            Application.id,
-            Application.reference,
-            Application.title,
-            Application.amount_requested_pence,
-            Organisation.name.label("group_name"),
-            Organisation.neighbourhood_id,
-            Application.reviews_closed_at,
-            Application.reviews_closed_reason,
+            rows.c.position.label("line_position"),
+            rows.c.reference.label("line_reference"),
+            rows.c.running_total_pence.label("line_total_pence"),
         )
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .where(*in_panel)
-        .order_by(Application.reference)
+        .where(rows.c.running_total_pence <= left)
+        .order_by(rows.c.position.desc())
+        .limit(1)
+        .subquery("line")
     )
-    applications = session.execute(statement).all()
-    # Each related table is read in one query joined to the same applications (never a list of
-    # thousands of ids, which would be sent in batches): the query count does not grow with the round.
-    by_review: dict[int, tuple[int, dict[int, int]]] = {}
-    for review_id, application_id, criterion_id, value in session.execute(
-        select(Review.id, Review.application_id, Score.criterion_id, Score.value)
-        .join(Application, Application.id == Review.application_id)
-        .outerjoin(Score, Score.review_id == Review.id)
-        .where(*in_panel, Review.submitted.is_(True))
-        .order_by(Review.id)
-    ):
-        scores = by_review.setdefault(review_id, (application_id, {}))[1]
-        if criterion_id is not None:
-            scores[criterion_id] = value
-    reviews: dict[int, list[dict[int, int]]] = defaultdict(list)
-    for application_id, scores in by_review.values():
-        reviews[application_id].append(scores)
-    assigned: dict[int, int] = dict(
-        session.execute(
-            select(Assignment.application_id, func.count())
-            .join(Application, Application.id == Assignment.application_id)
-            .where(*in_panel)
-            .group_by(Assignment.application_id)
-        ).all()
+    listed = keyset.page(
+        select(rows, line).select_from(rows).outerjoin(line, true()),
+        (keyset.Key(rows.c.position, lambda row: int(row.position)),),
+        args,
+        lambda ordered: session.execute(ordered).all(),
+        per_page=PER_PAGE,
     )
-    moderated: dict[int, ModeratedScore] = {
-        m.application_id: m
-        for m in session.scalars(
-            select(ModeratedScore).join(Application, Application.id == ModeratedScore.application_id).where(*in_panel)
-        )
-    }
-    weights = {criterion.id: criterion.weight for criterion in grant_round.criteria}
-    titles = {criterion.id: criterion.title for criterion in grant_round.criteria}
-    neighbourhood_names = {n.id: n.name for n in grant_round.neighbourhoods}
-    rows = []
-    for application in applications:
-        place = application.neighbourhood_id
-        if neighbourhood_id is not None and place != neighbourhood_id:
-            continue
-        done = reviews[application.id]
-        needed = grant_round.reviews_per_application
-        gaps = spreads(done)
-        flags = [
-            f"Scores differ by {gap} points on {titles.get(criterion, 'a criterion')}"
-            for criterion, gap in sorted(gaps.items())
-            if gap >= DISAGREEMENT_POINTS
-        ]
-        if application.reviews_closed_at is not None:
-            flags.append(f"Reviewing closed with {len(done)} of {needed} reviews: {application.reviews_closed_reason}")
-        elif len(done) < needed:
-            flags.append(f"{needed - len(done)} of {needed} reviews missing")
-        moderation = moderated.get(application.id)
-        rows.append(
-            ResultRow(
-                application_id=application.id,
-                reference=application.reference or f"Application {application.id}",
-                title=application.title,
-                group_name=application.group_name,
-                neighbourhood=neighbourhood_names.get(place or 0, "Outside the round's neighbourhoods"),
-                amount_requested_pence=application.amount_requested_pence,
-                reviews_done=len(done),
-                reviews_needed=max(needed, assigned.get(application.id, 0)),
-                mean=panel_mean(done, weights) if weights else None,
-                moderated=moderation.score_hundredths / 100 if moderation else None,
-                moderation_reason=moderation.reason if moderation else None,
-                flags=flags,
-                spread=max(gaps.values()) if gaps else None,
-            )
-        )
-    return with_funding_line(rank(rows), grant_round.budget_pence - grant_round.committed_pence)
+    shown = [row.application_id for row in listed.rows]
+    first = listed.rows[0] if listed.rows else None
+    return ResultsPage(
+        rows=_result_rows(session, grant_round, listed.rows, Application.id.in_(shown)),
+        listed=listed,
+        funding_line=FundingLine(
+            budget_pence=grant_round.budget_pence,
+            committed_pence=grant_round.committed_pence,
+            left_pence=left,
+            last_within=(first.line_position or 0) if first else 0,
+            last_within_reference=first.line_reference if first else None,
+            within_total_pence=(first.line_total_pence or 0) if first else 0,
+        ),
+    )
 
 
 def moderate(session: Session, application: Application, *, by: User, score: float, reason: str) -> ModeratedScore:

@@ -6,10 +6,10 @@ email), flush and return; they never commit (STYLE §4).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from portal.services.messages.notify import queue_email
 from portal.services.people.sessions import end_all_sessions, revoke_all
 from portal.services.people.sign_in import normalise_email
 from portal.services.programme import settings as programme
+from portal.services.readmodels import keyset
 
 PER_PAGE = 50
 
@@ -48,44 +49,46 @@ def role_names(roles: Iterable[Role]) -> list[str]:
     return [ROLE_LABELS[role] for role in Role if role in held]
 
 
+_SORT_NAME = func.lower(User.name)
+# By name (ignoring case), then email, then id: the order the list pages through.
+# The lower-cased name is read back from the database, which lower-cases as the order does.
+PEOPLE_ORDER: tuple[keyset.Key[Row[User, str]], ...] = (
+    keyset.Key(_SORT_NAME, lambda row: row[1]),
+    keyset.Key(User.email, lambda row: row[0].email),
+    keyset.Key(User.id, lambda row: row[0].id),
+)
+
+
 @dataclass(frozen=True)
 class PeoplePage:
-    people: list[User]
-    total: int
-    page: int
-    pages: int
+    listed: keyset.Page[Row[User, str]]
     role: Role | None
 
     @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+    def people(self) -> list[User]:
+        return [row[0] for row in self.listed.rows]
 
 
-def list_people(session: Session, *, role: Role | None = None, page: int = 1, per_page: int = PER_PAGE) -> PeoplePage:
-    """One page of people, by name then email, optionally only those with ``role``.
+def list_people(
+    session: Session, *, role: Role | None = None, args: Mapping[str, str] | None = None, per_page: int | None = None
+) -> PeoplePage:
+    """The page of people ``args`` asks for (``after``/``before`` a person; else the first), by name then
+    email, optionally only those with ``role``.
 
-    Three queries whatever the page size: the count, the people, their roles.
+    Two queries whatever the page size or the number of people: the page, and its people's roles.
     """
-    condition = User.role_grants.any(RoleGrant.role == role) if role is not None else None
-    count_query = select(func.count(User.id))
-    people_query = select(User)
-    if condition is not None:
-        count_query = count_query.where(condition)
-        people_query = people_query.where(condition)
-    total = session.scalar(count_query) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    people_query = select(User, _SORT_NAME)
+    if role is not None:
+        people_query = people_query.where(User.role_grants.any(RoleGrant.role == role))
     # User.role_grants loads with "selectin": one more query for the whole page.
-    people = list(
-        session.scalars(
-            people_query.order_by(func.lower(User.name), User.email).offset((page - 1) * per_page).limit(per_page)
-        )
+    listed = keyset.page(
+        people_query,
+        PEOPLE_ORDER,
+        args or {},
+        lambda ordered: session.execute(ordered).all(),
+        per_page=per_page or PER_PAGE,
     )
-    return PeoplePage(people=people, total=total, page=page, pages=pages, role=role)
+    return PeoplePage(listed=listed, role=role)
 
 
 def get_person(session: Session, user_id: int) -> User | None:

@@ -4,9 +4,8 @@ one page of it. The list page, its CSV export and the work queue's "see all" lin
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.models.applications import Application, ApplicationStatus
@@ -15,16 +14,27 @@ from portal.models.organisations import Organisation
 from portal.models.users import User
 from portal.routing import parse_id
 from portal.services.applications.form import parse_pounds
-from portal.services.panels import results
-from portal.services.readmodels import work_queue
+from portal.services.panels import ranking
+from portal.services.readmodels import keyset, work_queue
+from portal.services.readmodels.keyset import Key, KeyValue
 
 PER_PAGE = 50
 
-SORTS = {
-    "sent": (Application.submitted_at, Application.id),
-    "reference": (Application.reference,),
-    "amount": (Application.amount_requested_pence.desc(), Application.id),
-    "group": (Organisation.name, Application.id),
+
+def _sent(a: Application) -> KeyValue:
+    return a.submitted_at or a.created_at
+
+
+# Each sort ends with the id, so ties have one order and a "Next 50" link can continue after the last
+# row; each runs one way throughout, so PostgreSQL reads it from one index (migrations 0007 and 0027).
+SORTS: dict[str, tuple[Key[Application], ...]] = {
+    "sent": (Key(Application.submitted_at, _sent), Key(Application.id, lambda a: a.id)),
+    "reference": (Key(Application.reference, lambda a: a.reference or ""), Key(Application.id, lambda a: a.id)),
+    "amount": (
+        Key(Application.amount_requested_pence, lambda a: a.amount_requested_pence, descending=True),
+        Key(Application.id, lambda a: a.id, descending=True),
+    ),
+    "group": (Key(Organisation.name, lambda a: a.organisation.name), Key(Application.id, lambda a: a.id)),
 }
 
 SORT_LABELS = {"sent": "Date sent", "reference": "Reference", "amount": "Amount, largest first", "group": "Group name"}
@@ -47,11 +57,6 @@ def chosen_filters(args: Mapping[str, str]) -> dict[str, str]:
         "flagged": "y" if args.get("flagged") == "y" else "",
         "queue": args.get("queue", "") if args.get("queue", "") in _QUEUES else "",
     }
-
-
-def flagged_by_panel(session: Session, grant_round: Round) -> list[int]:
-    """The round's applications the panel's results flag (a spread of scores, a conflict, too few reviews)."""
-    return [row.application_id for row in results.round_results(session, grant_round) if row.flags]
 
 
 def filtered(session: Session, grant_round: Round, chosen: Mapping[str, str], *, by: User) -> Select[Application]:
@@ -77,23 +82,25 @@ def filtered(session: Session, grant_round: Round, chosen: Mapping[str, str], *,
         # The work queue's own condition, so "see all" lists exactly what the home page counted.
         statement = statement.where(work_queue.condition(work_queue.Kind(chosen["queue"]), by=by))
     if chosen.get("flagged"):
-        statement = statement.where(Application.id.in_(flagged_by_panel(session, grant_round)))
-    return statement.order_by(*SORTS[chosen.get("sort") or "sent"])
+        # The results' own flags, as a condition in this query: the round is not ranked in Python.
+        statement = statement.where(ranking.flagged(grant_round))
+    keys = SORTS[chosen.get("sort") or "sent"]
+    return statement.order_by(*(k.column.desc() if k.descending else k.column for k in keys))
 
 
-@dataclass(frozen=True)
-class ListPage:
-    rows: Sequence[Application]
-    total: int
-    page: int
-    pages: int
+def list_page(
+    session: Session, statement: Select[Application], chosen: Mapping[str, str], args: Mapping[str, str]
+) -> keyset.Page[Application]:
+    """The page of the list the link asks for (``after`` / ``before`` the row it names; else the first).
 
-
-def list_page(session: Session, statement: Select[Application], page: int) -> ListPage:
-    """One page of the list, with how many there are in all."""
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return ListPage(rows=rows, total=total, page=page, pages=max(1, (total + PER_PAGE - 1) // PER_PAGE))
+    One query of the page's rows: the list does not count every matching row on each view."""
+    return keyset.page(
+        statement,
+        SORTS[chosen.get("sort") or "sent"],
+        args,
+        lambda ordered: session.scalars(ordered).all(),
+        per_page=PER_PAGE,
+    )
 
 
 def chosen_applications(session: Session, grant_round: Round, ids: Sequence[int]) -> Sequence[Application]:

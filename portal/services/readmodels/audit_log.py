@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -12,6 +13,7 @@ from portal.formatting import uk_time
 from portal.models.audit import AuditAction, AuditEntry
 from portal.models.base import utcnow
 from portal.models.users import User
+from portal.services.readmodels import keyset
 
 PER_PAGE = 100
 Actor = aliased(User)
@@ -25,12 +27,11 @@ class AuditFilter:
     until: date | None = None
 
 
-@dataclass(frozen=True)
-class AuditPage:
-    rows: list[Row[AuditEntry, str]]
-    total: int
-    page: int
-    pages: int
+# Newest first; the id orders entries written in the same instant (the index ix_audit_entries_created_id).
+ORDER: tuple[keyset.Key[Row[AuditEntry, str | None]], ...] = (
+    keyset.Key(AuditEntry.created_at, lambda row: row[0].created_at, descending=True),
+    keyset.Key(AuditEntry.id, lambda row: row[0].id, descending=True),
+)
 
 
 def _action(raw: str) -> AuditAction | None:
@@ -59,16 +60,21 @@ def filtered(chosen: AuditFilter) -> Select[AuditEntry, str]:
     return statement.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
 
 
-def page_of(session: Session, chosen: AuditFilter, page: int) -> AuditPage:
-    statement = filtered(chosen)
-    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-    rows = list(session.execute(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all())
-    return AuditPage(rows=rows, total=total, page=page, pages=max(1, (total + PER_PAGE - 1) // PER_PAGE))
+def page_of(session: Session, chosen: AuditFilter, args: Mapping[str, str]) -> keyset.Page[Row[AuditEntry, str | None]]:
+    """The page of entries ``args`` asks for (``after``/``before`` an entry; else the newest), in one query:
+    the log is not counted on each view."""
+    return keyset.page(filtered(chosen), ORDER, args, lambda ordered: session.execute(ordered).all(), per_page=PER_PAGE)
 
 
 def actions_recorded(session: Session) -> list[AuditAction]:
-    """The actions the log holds at least once (the choices of the filter)."""
-    return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+    """The actions the log holds at least once (the choices of the filter).
+
+    Read by skipping through the index on the action, one lookup per kind of action (a recursive
+    query), rather than reading every entry of a log that only grows."""
+    found = select(func.min(AuditEntry.action).label("action")).cte("actions", recursive=True)
+    following = select(func.min(AuditEntry.action)).where(AuditEntry.action > found.c.action).scalar_subquery()
+    found = found.union_all(select(following).where(found.c.action.is_not(None)))
+    return list(session.scalars(select(found.c.action).where(found.c.action.is_not(None)).order_by(found.c.action)))
 
 
 def export_rows(session: Session, chosen: AuditFilter) -> list[list[object]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +16,7 @@ from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditEntry
 from portal.models.panels import Review, Score
 from portal.models.users import Role
-from portal.services.panels import results
+from portal.services.panels import ranking, results
 from portal.services.panels.results import ResultRow, panel_mean, rank, spreads, weighted_mean, with_funding_line
 from tests.factories import make_application, make_neighbourhood, make_organisation, make_round, make_user
 
@@ -155,3 +158,110 @@ def test_moderation_keeps_the_reviews_and_is_audited(session: Session) -> None:
     assert (row.mean, row.moderated, row.final) == (2.0, 3.5, 3.5)
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "score moderated")).one()
     assert "none → 3.50" in entry.summary
+
+
+def test_the_database_ranks_as_the_plain_rule_does(session: Session) -> None:
+    """Generated reviews, weights, moderations and amounts: the ranking the database computes gives the
+    same means, order, flags and funding line as the pure functions above applied in Python."""
+    chance = random.Random(21)
+    criteria = [
+        {"title": title, "weight": chance.randint(1, 4), "descriptors": {str(p): f"{p}" for p in range(1, 6)}}
+        for title in ("Need", "Plan", "Reach")
+    ]
+    grant_round = make_round(session, criteria=criteria, reviews_per_application=2, budget_pence=1_000_000)
+    officer = make_user(session, roles=(Role.OFFICER,))
+    reviews_of: dict[int, list[dict[int, int]]] = {}
+    moderated: dict[int, float] = {}
+    for number in range(24):
+        item = make_application(
+            session,
+            grant_round=grant_round,
+            organisation=make_organisation(session),
+            status=ApplicationStatus.SCORED,
+            reference=f"AO-2026-{number:04d}",
+            amount_requested_pence=chance.choice((50_000, 100_000, 150_000)),
+        )
+        reviews_of[item.id] = []
+        for _ in range(chance.choice((0, 1, 2, 2, 3))):
+            values = [chance.randint(1, 5) for _ in grant_round.criteria]
+            # Some reviews repeat another's scores, so ties are ranked by reference.
+            if reviews_of[item.id] and chance.random() < 0.3:
+                values = list(reviews_of[item.id][0].values())
+            review(session, item, values)
+            reviews_of[item.id].append(dict(zip([c.id for c in grant_round.criteria], values, strict=True)))
+        if chance.random() < 0.15:
+            moderated[item.id] = chance.choice((2.5, 3.0, 4.75))
+            results.moderate(session, item, by=officer, score=moderated[item.id], reason="Panel meeting")
+    session.commit()
+
+    weights = {c.id: c.weight for c in grant_round.criteria}
+    found = results.round_results(session, grant_round)
+    by_id = {row.application_id: row for row in found}
+    for application_id, done in reviews_of.items():
+        expected = panel_mean(done, weights)
+        assert by_id[application_id].mean == (pytest.approx(expected) if expected is not None else None)
+        assert by_id[application_id].moderated == moderated.get(application_id)
+        gaps = spreads(done)
+        assert by_id[application_id].spread == (max(gaps.values()) if gaps else None)
+        assert bool(by_id[application_id].flags) == (
+            len(done) < 2 or any(gap >= results.DISAGREEMENT_POINTS for gap in gaps.values())
+        )
+    # The list's "flagged by the panel" condition picks exactly the rows shown with flags.
+    flagged = set(session.scalars(select(Application.id).where(ranking.flagged(grant_round))))
+    assert flagged == {row.application_id for row in found if row.flags}
+    # Order and funding line as the rule gives them (the rule's means, so ties compare exactly).
+    plain = with_funding_line(
+        rank([replace(row, mean=panel_mean(reviews_of[row.application_id], weights)) for row in found]), 1_000_000
+    )
+    assert [r.application_id for r in found] == [r.application_id for r in plain]
+    assert [r.within_budget for r in found] == [r.within_budget for r in plain]
+    assert [r.running_total_pence for r in found] == [r.running_total_pence for r in plain]
+    assert [r.position for r in found] == list(range(1, 25))
+
+    # Page by page, the same ranking, with the same funding line on every page.
+    pages, args = [], {}
+    while True:
+        shown = results.results_page(session, grant_round, args)
+        pages.append(shown)
+        if not shown.listed.next_token:
+            break
+        args = {"after": shown.listed.next_token}
+    assert [r.application_id for page in pages for r in page.rows] == [r.application_id for r in found]
+    assert len(pages) == 1 or all(page.funding_line == pages[0].funding_line for page in pages)
+    line = pages[0].funding_line
+    last_within = [r for r in found if r.within_budget][-1] if found[0].within_budget else None
+    assert line.last_within == (last_within.position if last_within else 0)
+    assert line.left_pence == 1_000_000
+
+
+def test_results_come_a_page_at_a_time_with_the_funding_line_on_each(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(results, "PER_PAGE", 2)
+    criteria = [{"title": "Need", "weight": 1, "descriptors": {str(p): f"{p}" for p in range(1, 6)}}]
+    grant_round = make_round(session, criteria=criteria, reviews_per_application=1, budget_pence=250_000)
+    for number, score in enumerate((5, 4, 3, 2, 1)):
+        item = make_application(
+            session,
+            grant_round=grant_round,
+            organisation=make_organisation(session),
+            status=ApplicationStatus.SCORED,
+            reference=f"AO-2026-{number:04d}",
+            amount_requested_pence=100_000,
+        )
+        review(session, item, [score])
+    session.commit()
+
+    first = results.results_page(session, grant_round, {})
+    second = results.results_page(session, grant_round, {"after": first.listed.next_token or ""})
+    third = results.results_page(session, grant_round, {"after": second.listed.next_token or ""})
+    assert [[r.reference[-1] for r in page.rows] for page in (first, second, third)] == [["0", "1"], ["2", "3"], ["4"]]
+    assert [r.position for r in second.rows] == [3, 4]
+    assert [r.within_budget for r in second.rows] == [False, False]
+    for page in (first, second, third):
+        line = page.funding_line
+        assert (line.budget_pence, line.left_pence, line.last_within) == (250_000, 250_000, 2)
+        assert (line.last_within_reference, line.within_total_pence) == ("AO-2026-0001", 200_000)
+    back = results.results_page(session, grant_round, {"before": second.listed.previous_token or ""})
+    assert [r.position for r in back.rows] == [1, 2]
+    assert third.listed.next_token is None
