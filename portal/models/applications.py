@@ -60,7 +60,7 @@ class Application(Base):
         Index("ix_applications_round_status", "round_id", "status"),
         # The officers' list pages through a round in the order applications were sent.
         Index("ix_applications_round_submitted", "round_id", "submitted_at", "id"),
-        # … and by reference and by amount (0027): each sort the list offers is read in order a page at a time.
+        # … and by reference and by amount (0028): each sort the list offers is read in order a page at a time.
         Index("ix_applications_round_reference", "round_id", "reference", "id"),
         Index("ix_applications_round_amount", "round_id", "amount_requested_pence", "id"),
     )

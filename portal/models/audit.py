@@ -159,7 +159,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_entries"
     __table_args__ = (
         Index("ix_audit_entries_object", "object_type", "object_id"),
-        # The log pages newest first, a page after the last entry shown (0027).
+        # The log pages newest first, a page after the last entry shown (0028).
         Index("ix_audit_entries_created_id", "created_at", "id"),
         Index("ix_audit_entries_action_created", "action", "created_at", "id"),
     )

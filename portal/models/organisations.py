@@ -60,7 +60,7 @@ INCOME_BAND_LABELS = {
 
 class Organisation(Base):
     __tablename__ = "organisations"
-    # The officers' list sorted by group reads groups in name order (0027).
+    # The officers' list sorted by group reads groups in name order (0028).
     __table_args__ = (Index("ix_organisations_name", "name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

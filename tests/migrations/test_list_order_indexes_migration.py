@@ -1,4 +1,4 @@
-"""Migration 0027 adds the indexes the keyset-paged lists read their orders from, and takes them away."""
+"""Migration 0028 adds the indexes the keyset-paged lists read their orders from, and takes them away."""
 
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ def _indexes(url: str) -> dict[str, set[str]]:
 
 def test_the_list_order_indexes_go_up_and_down(empty_database: str) -> None:  # noqa: F811
     config = alembic_config(empty_database)
-    command.upgrade(config, "0026")
-    assert all(not (_indexes(empty_database)[table] & names) for table, names in ADDED.items())
     command.upgrade(config, "0027")
+    assert all(not (_indexes(empty_database)[table] & names) for table, names in ADDED.items())
+    command.upgrade(config, "0028")
     assert all(names <= _indexes(empty_database)[table] for table, names in ADDED.items())
-    command.downgrade(config, "0026")
+    command.downgrade(config, "0027")
     assert all(not (_indexes(empty_database)[table] & names) for table, names in ADDED.items())
     command.upgrade(config, "head")

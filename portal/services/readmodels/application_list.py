@@ -26,7 +26,7 @@ def _sent(a: Application) -> KeyValue:
 
 
 # Each sort ends with the id, so ties have one order and a "Next 50" link can continue after the last
-# row; each runs one way throughout, so PostgreSQL reads it from one index (migrations 0007 and 0027).
+# row; each runs one way throughout, so PostgreSQL reads it from one index (migrations 0007 and 0028).
 SORTS: dict[str, tuple[Key[Application], ...]] = {
     "sent": (Key(Application.submitted_at, _sent), Key(Application.id, lambda a: a.id)),
     "reference": (Key(Application.reference, lambda a: a.reference or ""), Key(Application.id, lambda a: a.id)),

@@ -4,8 +4,8 @@ The lists page by keyset ("the next 50 after this row"), so each sort they offer
 that order ending with the id: applications of a round by reference and by amount (the order by time
 sent has 0007's index), groups by name (the list sorted by group), and audit entries newest first (all of them, or of one kind).
 
-Revision ID: 0027
-Revises: 0026
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-12-04
 
 """
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0027"
-down_revision: str | Sequence[str] | None = "0026"
+revision: str = "0028"
+down_revision: str | Sequence[str] | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
