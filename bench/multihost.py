@@ -30,6 +30,7 @@ duplicates by Message-ID counted, and the latency before and after the kill.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import email
 import json
 import os
@@ -69,11 +70,13 @@ FLASK = str(ROOT / ".venv" / "bin" / "flask")
 class Sink:
     """An SMTP server that accepts everything and keeps (Message-ID, subject) for each message."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
         self.lock = threading.Lock()
         self.received: list[tuple[str, str, tuple[str, ...]]] = []
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        await asyncio.sleep(self.delay)  # a real relay takes a while, so workers hold their claims a while
         content = envelope.original_content or b""
         message = email.message_from_bytes(content)
         with self.lock:
@@ -84,8 +87,8 @@ class Sink:
 
 
 @contextmanager
-def smtp_sink() -> Iterator[tuple[Sink, int]]:
-    sink = Sink()
+def smtp_sink(delay: float) -> Iterator[tuple[Sink, int]]:
+    sink = Sink(delay)
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
@@ -229,6 +232,7 @@ def main() -> None:
     parser.add_argument("--applicants", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=50, help="applicants active at once")
     parser.add_argument("--kill-at", type=float, default=0.4, help="share of applicants started before the kill")
+    parser.add_argument("--smtp-delay", type=float, default=0.2, help="seconds the SMTP sink takes per message")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     print("load before:", load_average(), file=sys.stderr)
@@ -246,7 +250,7 @@ def main() -> None:
             }
         )
         s3_url = stack.enter_context(s3_server())
-        sink, smtp_port = stack.enter_context(smtp_sink())
+        sink, smtp_port = stack.enter_context(smtp_sink(args.smtp_delay))
         settings = {
             "STORAGE_URL": f"s3://{BUCKET}/uploads",
             "S3_ENDPOINT_URL": s3_url,
@@ -298,6 +302,13 @@ def main() -> None:
         # The outbox's count covers every round's confirmations (the generator's too); the sink's, below, the rush's.
         checked.pop("confirmation_emails", None)
         still_pending = outbox_pending(url)
+        error_log = (folder / "nginx" / "error.log").read_text()
+        failovers = Counter(
+            reason
+            for line in error_log.splitlines()
+            if "upstream" in line
+            for reason in [re.sub(r".*\] \d+#\d+: \*\d+ (.*?)(?: while| \().*", r"\1", line)]
+        )
         addresses = applicant_addresses(url, setting["draft_ids"])
 
     confirmations = [
@@ -318,6 +329,8 @@ def main() -> None:
         "requests": len(tally.latencies),
         "statuses": dict(tally.statuses),
         "taps_again": tally.retried,
+        "taps_again_for": dict(tally.retried_for),
+        "nginx_upstream_errors": dict(failovers),
         "errors": tally.problems[:20],
         "killed_after_applicants_started": kill_at,
         "p50_ms_before_kill": percentile(before, 0.5),

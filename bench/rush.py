@@ -149,13 +149,10 @@ class Tally:
         # (when it started, seconds) for each request, to compare periods of a run.
         self.timeline: list[tuple[float, float]] = []
         self.retried = 0
+        self.retried_for: Counter[str] = Counter()
 
     def request(self, client: requests.Session, method: str, path: str, **kwargs: Any) -> requests.Response | None:
         for attempt in range(self.retries + 1):
-            if attempt:
-                with self.lock:
-                    self.retried += 1
-                time.sleep(1)
             last = attempt == self.retries
             started = time.perf_counter()
             try:
@@ -167,8 +164,11 @@ class Tally:
                     with self.lock:
                         self.problems.append(f"{method} {path}: {exc}")
                         self.statuses["failed"] += 1
+                else:
+                    self._tap_again(f"{method} {type(exc).__name__}")
                 continue
             if response.status_code in RETRYABLE and not last:
+                self._tap_again(f"{method} {response.status_code}")
                 continue
             elapsed = time.perf_counter() - started
             with self.lock:
@@ -179,6 +179,12 @@ class Tally:
                     self.problems.append(f"{method} {path}: {response.status_code}")
             return response
         return None
+
+    def _tap_again(self, reason: str) -> None:
+        with self.lock:
+            self.retried += 1
+            self.retried_for[reason] += 1
+        time.sleep(1)
 
     def path_of(self, response: requests.Response) -> str:
         return response.url.removeprefix(self.base)
