@@ -1,11 +1,12 @@
-"""Rate limits counted in Redis hold across every host, and pages are still served when Redis is down.
+"""Rate limits counted in Redis hold across every host: what is spent on one is refused on another.
 
-Each "host" is an app created separately, with its own storage connection,
-as a gunicorn worker on another machine would be. (Flask-Limiter keeps one
-limiter per process, so the second app replaces the first's storage: what
-the second app sees can only have come through Redis, which the test with
-``memory://`` shows by counting from zero.) bench/multihost.py does the same
-with two gunicorn instances behind nginx.
+Each "host" is an app created separately, with a storage connection of its
+own, as a gunicorn worker on another machine would have. Flask-Limiter keeps
+one limiter per process, and creating an app gives it a fresh storage, so the
+second host is created only after the first has spent the allowance: what
+it then sees can only have come through Redis (the same steps with
+``memory://`` count from zero). bench/multihost.py shows the same with two
+gunicorn instances behind nginx; Redis down: test_rate_limits_when_redis_is_down.py.
 """
 
 from __future__ import annotations
@@ -51,17 +52,14 @@ def another_host(db_url: str, tmp_path: Path, overrides: dict[str, Any]) -> Flas
     return make_test_app(db_url, tmp_path / "other-host", overrides)
 
 
-@pytest.fixture
-def host_b(app: Flask, db_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> Flask:
-    return another_host(db_url, tmp_path, config_overrides)
-
-
-def test_sign_in_emails_spent_on_one_host_are_refused_on_the_other(app: Flask, host_b: Flask) -> None:
-    # host_b was created after app, so app's requests below also count through host_b's storage.
+def test_sign_in_emails_spent_on_one_host_are_refused_on_the_other(
+    app: Flask, db_url: str, tmp_path: Path, config_overrides: dict[str, Any]
+) -> None:
     on_a = another_browser(app)
     for _ in range(allowed(EMAILS_PER_ADDRESS_AND_IP)):
         assert ask_for_code(on_a, EMAIL, **from_ip("203.0.113.7")).status_code == 302
 
+    host_b = another_host(db_url, tmp_path, config_overrides)
     refused = ask_for_code(another_browser(host_b), EMAIL, **from_ip("203.0.113.7"))
 
     assert refused.status_code == 429
@@ -89,13 +87,16 @@ def test_with_counts_in_memory_each_host_counts_from_zero(
     assert ask_for_code(another_browser(host_b), EMAIL, **from_ip("203.0.113.7")).status_code == 302
 
 
-def test_the_daily_code_limit_per_address_is_counted_across_hosts(app: Flask, host_b: Flask, session: Session) -> None:
+def test_the_daily_code_limit_per_address_is_counted_across_hosts(
+    app: Flask, session: Session, db_url: str, tmp_path: Path, config_overrides: dict[str, Any]
+) -> None:
     make_user(session, email=EMAIL)
     session.commit()
     on_a = another_browser(app)
     for number in range(allowed(CODES_PER_ADDRESS)):
         assert ask_for_code(on_a, EMAIL, **from_ip(f"10.9.{number}.1")).status_code == 302
 
+    host_b = another_host(db_url, tmp_path, config_overrides)
     person = another_browser(host_b)
     response = ask_for_code(person, EMAIL, **from_ip("192.0.2.10"))
 
@@ -105,13 +106,14 @@ def test_the_daily_code_limit_per_address_is_counted_across_hosts(app: Flask, ho
 
 
 def test_uploads_spent_on_one_host_are_refused_on_the_other(
-    app: Flask, host_b: Flask, session: Session, sign_in_as: Any
+    app: Flask, session: Session, sign_in_as: Any, db_url: str, tmp_path: Path, config_overrides: dict[str, Any]
 ) -> None:
     [(person, draft_id)] = applicants_with_drafts(session, 1)
     on_a = signed_in_client(app, sign_in_as, person)
     for number in range(allowed(UPLOADS_PER_ACCOUNT)):
         assert post_upload(on_a, draft_id, f"10.4.0.{number}") != 429
 
+    host_b = another_host(db_url, tmp_path, config_overrides)
     on_b = signed_in_client(host_b, sign_in_as, person)
 
     assert post_upload(on_b, draft_id, "10.4.1.1") == 429
