@@ -12,7 +12,8 @@ Starts, all on this machine and each as it would run on its own host:
 - nginx in front, running deploy/nginx/portal.conf (TLS included) rendered
   with these ports and paths (bench/nginx.py), as the current user;
 - an SMTP sink that records every message it accepts with its Message-ID;
-- TWO outbox workers (``flask --app portal outbox send --loop``) sending to it.
+- TWO outbox workers sending to it, each started with the command of
+  deploy/systemd/portal-outbox.service (``flask --app portal outbox send --loop``).
 
 First it shows the rate limits counted across hosts: sign-in requests for one
 address from one IP, alternately straight to each instance, are refused at
@@ -35,6 +36,7 @@ import email
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -64,7 +66,6 @@ BUCKET = "bench-multihost"
 CONFIRMATION = "We have your application"
 SIGN_IN_CHECK_ADDRESS = "limit.check@example.org"
 SIGN_IN_CHECK_IP = "198.51.100.77"
-FLASK = str(ROOT / ".venv" / "bin" / "flask")
 
 
 class Sink:
@@ -133,9 +134,18 @@ def s3_server() -> Iterator[str]:
         process.wait(timeout=10)
 
 
+def unit_command(unit: str) -> list[str]:
+    """The command a systemd unit in deploy/systemd/ runs, with this checkout in place of /srv/portal."""
+    for line in (ROOT / "deploy" / "systemd" / unit).read_text().splitlines():
+        if line.startswith("ExecStart="):
+            return [word.replace("/srv/portal", str(ROOT)) for word in shlex.split(line.removeprefix("ExecStart="))]
+    raise ValueError(f"{unit} has no ExecStart")
+
+
 @contextmanager
 def outbox_worker(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    command = [FLASK, "--app", "portal", "outbox", "send", "--loop", "--interval", "1", "--batch", "10"]
+    """The email worker, started exactly as deploy/systemd/portal-outbox.service starts it."""
+    command = unit_command("portal-outbox.service")
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         yield process
