@@ -30,19 +30,20 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import requests
 from sqlalchemy import func, select, update
 
 from bench.minting import session_cookie
 from bench.serve import ROOT, bench_environment, gunicorn
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PORT = 8111
 DATABASE = "bench_rush"
@@ -132,28 +133,66 @@ def form_of(html: str, button: tuple[str, str] | None = None) -> list[tuple[str,
     return parser.result
 
 
+# A failure a person would tap again after: no answer, or the proxy's "try again".
+RETRYABLE = {502, 503, 504}
+
+
 class Tally:
-    def __init__(self) -> None:
+    """Every request the people make against ``base``, with its status and how long it took.
+
+    With ``retries``, a request that fails (no answer, or 502/503/504) is made
+    again after a second, as a person taps again; only the last try counts as
+    the request's result, and ``retried`` counts the taps again.
+    """
+
+    def __init__(self, base: str = BASE, *, retries: int = 0, verify: bool | str = True) -> None:
+        self.base, self.retries, self.verify = base, retries, verify
         self.lock = threading.Lock()
         self.statuses: Counter[str] = Counter()
         self.problems: list[str] = []
         self.latencies: list[float] = []
+        # (when it started, seconds) for each request, to compare periods of a run.
+        self.timeline: list[tuple[float, float]] = []
+        self.retried = 0
+        self.retried_for: Counter[str] = Counter()
 
     def request(self, client: requests.Session, method: str, path: str, **kwargs: Any) -> requests.Response | None:
-        started = time.perf_counter()
-        try:
-            response = client.request(method, BASE + path, timeout=120, allow_redirects=True, **kwargs)
-        except requests.RequestException as exc:
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            started = time.perf_counter()
+            try:
+                response = client.request(
+                    method, self.base + path, timeout=120, allow_redirects=True, verify=self.verify, **kwargs
+                )
+            except requests.RequestException as exc:
+                if last:
+                    with self.lock:
+                        self.problems.append(f"{method} {path}: {exc}")
+                        self.statuses["failed"] += 1
+                else:
+                    self._tap_again(f"{method} {type(exc).__name__}")
+                continue
+            if response.status_code in RETRYABLE and not last:
+                self._tap_again(f"{method} {response.status_code}")
+                continue
+            elapsed = time.perf_counter() - started
             with self.lock:
-                self.problems.append(f"{method} {path}: {exc}")
-                self.statuses["failed"] += 1
-            return None
+                self.latencies.append(elapsed)
+                self.timeline.append((started, elapsed))
+                self.statuses[str(response.status_code)] += 1
+                if response.status_code >= 400:
+                    self.problems.append(f"{method} {path}: {response.status_code}")
+            return response
+        return None
+
+    def _tap_again(self, reason: str) -> None:
         with self.lock:
-            self.latencies.append(time.perf_counter() - started)
-            self.statuses[str(response.status_code)] += 1
-            if response.status_code >= 400:
-                self.problems.append(f"{method} {path}: {response.status_code}")
-        return response
+            self.retried += 1
+            self.retried_for[reason] += 1
+        time.sleep(1)
+
+    def path_of(self, response: requests.Response) -> str:
+        return response.url.removeprefix(self.base)
 
 
 def client_with(cookie: str) -> requests.Session:
@@ -161,6 +200,12 @@ def client_with(cookie: str) -> requests.Session:
     name, value = cookie.split("=", 1)
     client.cookies.set(name, value, domain="127.0.0.1", path="/")
     return client
+
+
+def percentile(latencies: list[float], share: float) -> int:
+    """Milliseconds within which ``share`` of the requests were answered."""
+    ordered = sorted(latencies)
+    return round(ordered[min(int(len(ordered) * share), len(ordered) - 1)] * 1000) if ordered else 0
 
 
 def applicant(tally: Tally, cookie: str, application_id: int, double_tap: bool, rng: random.Random) -> None:
@@ -171,7 +216,7 @@ def applicant(tally: Tally, cookie: str, application_id: int, double_tap: bool, 
         time.sleep(rng.uniform(0, 1.5))  # reading and typing
         page = tally.request(client, "GET", f"/applications/{application_id}/{section}")
         if page is not None and page.status_code == 200:
-            tally.request(client, "POST", page.url.removeprefix(BASE), data=form_of(page.text, ("action", "later")))
+            tally.request(client, "POST", tally.path_of(page), data=form_of(page.text, ("action", "later")))
     page = tally.request(client, "GET", f"/applications/{application_id}/check-your-answers")
     if page is None or page.status_code != 200:
         return
@@ -196,10 +241,10 @@ def panellist(tally: Tally, cookie: str, application_ids: list[int], stop: threa
         page = tally.request(client, "GET", f"/panel/applications/{application_id}")
         if page is None or page.status_code != 200 or 'value="submit"' not in page.text:
             continue
-        tally.request(client, "POST", page.url.removeprefix(BASE), data=form_of(page.text, ("action", "draft")))
+        tally.request(client, "POST", tally.path_of(page), data=form_of(page.text, ("action", "draft")))
         page = tally.request(client, "GET", f"/panel/applications/{application_id}")
         if page is not None and page.status_code == 200:
-            tally.request(client, "POST", page.url.removeprefix(BASE), data=form_of(page.text, ("action", "submit")))
+            tally.request(client, "POST", tally.path_of(page), data=form_of(page.text, ("action", "submit")))
 
 
 def officer(tally: Tally, cookie: str, round_id: int, stop: threading.Event) -> None:
@@ -213,10 +258,55 @@ def officer(tally: Tally, cookie: str, round_id: int, stop: threading.Event) -> 
             tally.request(client, "GET", path)
 
 
-def prepare(applicants: int) -> dict[str, Any]:
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", DATABASE], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
-    env = bench_environment(URL)
+def run_people(
+    tally: Tally, setting: dict[str, Any], concurrency: int, on_applicant: Callable[[int], None] | None = None
+) -> None:
+    """The rush itself: every applicant (``concurrency`` at once), with the panellists and the
+    officer working until the last applicant is done. ``on_applicant(n)`` is called as the
+    n-th applicant starts."""
+    stop = threading.Event()
+    background = [threading.Thread(target=officer, args=(tally, setting["officer"], setting["round_id"], stop))]
+    background += [
+        threading.Thread(target=panellist, args=(tally, cookie, ids, stop)) for cookie, ids in setting["panellists"]
+    ]
+    for thread in background:
+        thread.start()
+
+    def one(n: int, cookie: str, application_id: int) -> None:
+        if on_applicant is not None:
+            on_applicant(n)
+        applicant(tally, cookie, application_id, n % 5 == 0, random.Random(n))
+
+    try:
+        with ThreadPoolExecutor(concurrency) as pool:
+            jobs = [
+                pool.submit(one, n, cookie, application_id)
+                for n, (cookie, application_id) in enumerate(setting["applicants"])
+            ]
+            for job in jobs:
+                job.result()
+    finally:
+        stop.set()
+        for thread in background:
+            thread.join()
+
+
+def scratch_database(database: str) -> str:
+    """A new, empty PostgreSQL database (dropped first if a run left one); its URL."""
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", database], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
+
+
+def drop_database(database: str) -> None:
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", database], check=True)
+
+
+def prepare(applicants: int, database: str = DATABASE, **settings: str) -> dict[str, Any]:
+    """Migrate and fill a scratch database, make the drafts sendable and mint everyone's cookies.
+    ``settings`` are extra environment variables for the portal (S3 storage, say)."""
+    url = scratch_database(database)
+    env = bench_environment(url, **settings)
     subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "portal", "db", "upgrade"], env=env, check=True)
     done = subprocess.run(
         [str(ROOT / ".venv/bin/python"), str(ROOT / "bench/generate.py"), "--applications", str(applicants * 4)],
@@ -333,30 +423,14 @@ def main() -> None:
     )
     args = parser.parse_args()
     setting = prepare(args.applicants)
-    tally, stop = Tally(), threading.Event()
+    tally = Tally()
     env = bench_environment(URL)
     spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]
     load_before = os.getloadavg()
     started = time.perf_counter()
     try:
         with gunicorn("wsgi:app", PORT, env, extra=("--timeout", "120")):
-            background = [threading.Thread(target=officer, args=(tally, setting["officer"], setting["round_id"], stop))]
-            background += [
-                threading.Thread(target=panellist, args=(tally, cookie, ids, stop))
-                for cookie, ids in setting["panellists"]
-            ]
-            for thread in background:
-                thread.start()
-            with ThreadPoolExecutor(args.concurrency) as pool:
-                jobs = [
-                    pool.submit(applicant, tally, cookie, application_id, n % 5 == 0, random.Random(n))
-                    for n, (cookie, application_id) in enumerate(setting["applicants"])
-                ]
-                for job in jobs:
-                    job.result()
-            stop.set()
-            for thread in background:
-                thread.join()
+            run_people(tally, setting, args.concurrency)
         elapsed = time.perf_counter() - started
         load_after = os.getloadavg()
         checked = verify(setting["draft_ids"], setting["last_email_before"])
@@ -364,20 +438,17 @@ def main() -> None:
         for spinner in spinners:
             spinner.kill()
         if not args.keep:
-            subprocess.run(
-                ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", DATABASE], check=True
-            )
-    latencies = sorted(tally.latencies)
+            drop_database(DATABASE)
     report = {
         "server": {name: env.get(name, "") for name in SERVER_SETTINGS},
         "busy_processes": args.busy,
         "load_average_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
         "seconds": round(elapsed, 1),
-        "requests": len(latencies),
+        "requests": len(tally.latencies),
         "statuses": dict(tally.statuses),
         "errors": tally.problems[:20],
-        "p50_ms": round(latencies[len(latencies) // 2] * 1000),
-        "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000),
+        "p50_ms": percentile(tally.latencies, 0.5),
+        "p99_ms": percentile(tally.latencies, 0.99),
         **checked,
     }
     print(json.dumps(report, indent=1))

@@ -49,6 +49,9 @@ RANGES = {
     "ARGON2_MEMORY_KIB": (8, 4 * 1024 * 1024),
     "ARGON2_PARALLELISM": (1, 16),
 }
+# Seconds to wait for Redis (rate-limit counts) before counting in memory instead.
+RATE_LIMIT_STORAGE_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+
 # Today's password hashing cost: argon2-cffi's defaults (RFC 9106's low-memory
 # profile). Changing them makes every stored hash be replaced at its next sign-in.
 ARGON2_DEFAULTS = {"ARGON2_TIME_COST": 3, "ARGON2_MEMORY_KIB": 64 * 1024, "ARGON2_PARALLELISM": 4}
@@ -144,6 +147,11 @@ def load_config(
         "BANK_DETAILS_KEYS": [key.strip() for key in env.get("BANK_DETAILS_KEYS", "").split(",") if key.strip()],
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "") or "memory://",
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
+        # If Redis stops answering, each process counts on its own in memory (every
+        # limit still holds, per process) and goes back to Redis once it answers;
+        # pages never wait long for it nor fail because of it (portal/infra/rate_limits.py).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": dict(RATE_LIMIT_STORAGE_TIMEOUTS),
         # Flask and extension settings derived from the above.
         "SESSION_COOKIE_NAME": "__Host-session" if secure_cookies else "session",
         "SESSION_COOKIE_SECURE": secure_cookies,

@@ -32,7 +32,7 @@ from tests.factories import make_user
 from tests.fixtures.apps import close_test_app, make_test_app, sign_in
 from tests.fixtures.databases import scratch_postgres_database
 
-pytest_plugins = ["tests.fixtures.s3"]
+pytest_plugins = ["tests.fixtures.s3", "tests.fixtures.redis"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -41,6 +41,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres_only: needs PostgreSQL (row locks, SKIP LOCKED)")
     config.addinivalue_line("markers", "browser: drives headless Chromium")
     config.addinivalue_line("markers", "s3: talks HTTP to a moto S3 server")
+    config.addinivalue_line("markers", "redis: talks to a redis-server started by the tests")
 
 
 def on_postgres() -> bool:

@@ -31,11 +31,22 @@ centre's connection do not stop each other. Only someone signed in as that
 person can spend it.
 
 Nothing here locks an account. The counts live where
-``RATELIMIT_STORAGE_URI`` says (``redis://…`` for several servers).
+``RATELIMIT_STORAGE_URI`` says (``redis://…`` for several servers, so a limit
+cannot be dodged by landing on another one).
+
+**When Redis stops answering**, pages are still served and every limit still
+holds, counted by each process on its own in memory
+(``RATELIMIT_IN_MEMORY_FALLBACK_ENABLED``, and ``_fallback_storage`` here for
+the per-address counts), until Redis answers again. Turning limits off
+instead (Flask-Limiter's ``swallow_errors``) would let anyone who can stop
+Redis guess sign-in codes freely; refusing every sign-in would shut everyone
+out. With N processes the allowance is at most N times the one above while
+Redis is down: still far from guessing a 6-digit code.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -43,7 +54,9 @@ from flask import request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from limits import parse
+from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 
 from portal.extensions import limiter
 from portal.services.people.sign_in import normalise_email
@@ -61,6 +74,8 @@ EXPORTS_PER_ACCOUNT = "20 per 10 minutes"
 EXPORTS_PER_IP = "60 per 10 minutes"
 
 View = TypeVar("View", bound=Callable[..., Any])
+
+log = logging.getLogger(__name__)
 
 
 def _account_key() -> str:
@@ -87,7 +102,19 @@ def within_address_limit(limit: str, scope: str, address: str) -> bool:
     """
     if not limiter.enabled:
         return True
-    return MovingWindowRateLimiter(limiter.storage).hit(parse(limit), scope, normalise_email(address))
+    try:
+        return _hit(limiter.storage, limit, scope, address)
+    except RedisError:
+        log.warning("Rate limit storage unreachable: counting %s in this process", scope)
+        return _hit(_fallback_storage, limit, scope, address)
+
+
+# This process's own counts for ``within_address_limit`` while the shared storage is down.
+_fallback_storage = MemoryStorage()
+
+
+def _hit(storage: Storage, limit: str, scope: str, address: str) -> bool:
+    return MovingWindowRateLimiter(storage).hit(parse(limit), scope, normalise_email(address))
 
 
 def _limited(scope: str, per_account: str, per_ip: str, methods: list[str]) -> Callable[[View], View]:
