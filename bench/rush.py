@@ -22,9 +22,11 @@ answered with an error (any status of 400 or more, or a failed connection).
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import threading
@@ -133,6 +135,7 @@ def form_of(html: str, button: tuple[str, str] | None = None) -> list[tuple[str,
     return parser.result
 
 
+NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next">')
 # A failure a person would tap again after: no answer, or the proxy's "try again".
 RETRYABLE = {502, 503, 504}
 
@@ -250,9 +253,19 @@ def panellist(tally: Tally, cookie: str, application_ids: list[int], stop: threa
 def officer(tally: Tally, cookie: str, round_id: int, stop: threading.Event) -> None:
     client = client_with(cookie)
     rng = random.Random(round_id)
-    pages = [f"/officer/rounds/{round_id}/applications?page={n}" for n in range(1, 4)]
-    pages += [f"/officer/rounds/{round_id}/results", f"/officer/rounds/{round_id}/budget", "/officer/"]
+    lists = [f"/officer/rounds/{round_id}/applications", f"/officer/rounds/{round_id}/results"]
+    pages = [f"/officer/rounds/{round_id}/budget", "/officer/"]
     while not stop.is_set():
+        for start in lists:
+            # The first three pages, by their "Next 50" links, as the officer would page on.
+            path: str | None = start
+            for _ in range(3):
+                if path is None or stop.is_set():
+                    break
+                time.sleep(rng.uniform(*READING))
+                page = tally.request(client, "GET", path)
+                found = NEXT_LINK.search(page.text) if page is not None and page.status_code == 200 else None
+                path = html.unescape(found.group(1)) if found else None
         for path in pages:
             time.sleep(rng.uniform(*READING))
             tally.request(client, "GET", path)

@@ -8,6 +8,7 @@ rush's form reader are exercised here on a small scale.
 
 from __future__ import annotations
 
+import html
 import importlib
 import random
 from collections import Counter
@@ -23,6 +24,7 @@ from portal import demo
 from portal.demo.programme import ROUND_SLUG
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.funding import Round
+from portal.models.users import Role, RoleGrant, User
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
@@ -76,3 +78,24 @@ def test_a_minted_cookie_signs_the_person_in_and_the_rush_reads_the_form(app: Fl
     saved = client.post(f"/applications/{draft.id}/your-idea", data=form)
     assert saved.status_code == 302
     assert "/applications/" in saved.headers["Location"]
+
+
+def test_the_rush_officer_finds_the_next_page_link(app: Flask, session: Session) -> None:
+    demo.load(session)
+    session.flush()
+    grant_round = session.scalar(select(Round).where(Round.slug == ROUND_SLUG))
+    assert grant_round is not None
+    generate.applications(session, grant_round, 120, random.Random(3))
+    officer = session.scalar(select(User).join(RoleGrant).where(RoleGrant.role == Role.OFFICER))
+    assert officer is not None
+    cookie = minting.session_cookie(app, session, officer.id)
+    session.commit()
+
+    client = app.test_client()
+    client.set_cookie(*cookie.split("=", 1))
+    first = client.get(f"/officer/rounds/{grant_round.id}/applications")
+    found = rush.NEXT_LINK.search(first.get_data(as_text=True))
+    assert found is not None
+    second = client.get(html.unescape(found.group(1)))
+    assert second.status_code == 200
+    assert "Showing applications 51 to" in second.get_data(as_text=True)
