@@ -6,10 +6,12 @@ from __future__ import annotations
 import configparser
 import getpass
 import grp
+import json
 import os
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,34 @@ def test_systemd_accepts_the_units(tmp_path: Path) -> None:
     checked = subprocess.run([analyze, "verify", "--man=no", *rendered], capture_output=True, text=True, check=False)
 
     assert checked.returncode == 0, checked.stderr + checked.stdout
+
+
+def run_gunicorn_settings(env: dict[str, str]) -> dict[str, object]:
+    """gunicorn.conf.py as gunicorn reads it, in a child process with ``env``."""
+    script = (
+        "import json, runpy; s = runpy.run_path('gunicorn.conf.py'); "
+        "print(json.dumps({k: s[k] for k in ('worker_class', 'workers', 'threads', 'timeout')}))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout))
+
+
+def test_the_shipped_gunicorn_settings_are_threaded_and_follow_the_environment() -> None:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("WEB_CONCURRENCY", "GUNICORN_"))}
+    shipped = run_gunicorn_settings(base)
+    assert shipped["worker_class"] == "gthread"
+    assert shipped["workers"] == os.cpu_count()
+    changed = run_gunicorn_settings({**base, "WEB_CONCURRENCY": "6", "GUNICORN_THREADS": "2"})
+    assert (changed["workers"], changed["threads"]) == (6, 2)
+
+
+def test_gunicorn_accepts_the_settings_file() -> None:
+    gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
+    done = subprocess.run(
+        [str(gunicorn), "-c", "gunicorn.conf.py", "--check-config", "wsgi:app"],
+        cwd=ROOT,
+        env={**os.environ, "PORTAL_ENV": "development"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
