@@ -35,6 +35,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from portal import create_app, demo
+from portal.demo.programme import ROUND_SLUG
 from portal.extensions import db
 from portal.infra.database import writing
 from portal.models.applications import Application, ApplicationStatus, BudgetLine
@@ -380,7 +381,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         session = db.session
         demo.load(session)
         session.flush()
-        grant_round = session.scalar(select(Round).where(Round.slug == demo.ROUND_SLUG))
+        grant_round = session.scalar(select(Round).where(Round.slug == ROUND_SLUG))
         assert grant_round is not None
         summary = applications(session, grant_round, args.applications, rng) if args.applications else {}
         if args.awards:

@@ -14,9 +14,10 @@ import secrets
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from portal.auth.sessions import SESSION_KEY, token_hash
+from portal.auth.sessions import SESSION_KEY
 from portal.models.base import utcnow
 from portal.models.users import SignInMethod, UserSession
+from portal.services.people.sessions import token_hash
 
 
 def session_cookie(app: Flask, db_session: Session, user_id: int) -> str:
