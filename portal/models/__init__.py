@@ -21,6 +21,7 @@ from portal.models.awards import (
     Payment,
 )
 from portal.models.base import Base, utcnow
+from portal.models.content import ContentVersion
 from portal.models.events import (
     Event,
     EventAudience,
@@ -78,6 +79,7 @@ __all__ = [
     "Broadcast",
     "BudgetLine",
     "ConflictDeclaration",
+    "ContentVersion",
     "Criterion",
     "Decision",
     "DecisionOutcome",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.models.base import utcnow
 from portal.models.funding import Neighbourhood, Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS, IncomeBand, OrganisationKind
+from portal.services.programme import content
 
 
 def all_rounds(session: Session) -> list[Round]:
@@ -51,6 +52,18 @@ def next_round(session: Session, at: datetime | None = None) -> Round | None:
     at = at or utcnow()
     statement = select(Round).where(Round.opens_at > at).order_by(Round.opens_at).limit(1)
     return session.scalar(statement)
+
+
+def public_state(session: Session, at: datetime | None = None) -> tuple[str, str, str] | None:
+    """What decides the public round pages, read in one statement: the version of what officers edit and
+    the next moments a round opens or closes after ``at`` (until then, which rounds are open stays as it is).
+    None before anything has a version (a database emptied by hand)."""
+    at = at or utcnow()
+    opens, closes = content.next_change_columns(at)
+    version, next_open, next_close = session.execute(select(content.version_column(), opens, closes)).one()
+    if version is None:
+        return None
+    return str(version), str(next_open), str(next_close)
 
 
 def round_by_slug(session: Session, slug: str) -> Round | None:
