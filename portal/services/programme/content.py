@@ -7,7 +7,10 @@ new random value in the same transaction. That holds for every session in
 every process on every host, whichever service made the change, so a page
 that read the token before can tell by reading it again whether anything it
 showed has changed (``portal.main.conditional`` builds the public pages'
-ETags from it). Money moving in a round (``Round.committed_pence``, kept by
+ETags from it), and a cache of it in a process is right for as long as the
+token it was filled under is the one in the database. The token rides along
+with queries a page makes anyway (the signed-in session's lookup, the public
+pages' state), so checking costs no round trip of its own. Money moving in a round (``Round.committed_pence``, kept by
 awards) is not an edit of the round and leaves the token alone.
 """
 
@@ -17,6 +20,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from flask import g, has_app_context
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, UOWTransaction
@@ -46,6 +50,7 @@ EDITED_FOR_EVERYONE: tuple[type[Any], ...] = (
 # Attributes that change without anyone editing what the pages show (money committed by awards).
 NOT_AN_EDIT = {(Round, "committed_pence")}
 _PENDING = "content_version_changes"
+_KNOWN = "content_version"
 
 
 def _edited(instance: object) -> bool:
@@ -85,6 +90,18 @@ def version_column() -> Any:
     return select(ContentVersion.token).where(ContentVersion.id == VERSION_ID).scalar_subquery()
 
 
+def remember(version: str | None) -> None:
+    """Keep the version a query of this request read (the session lookup, the public pages' state), so
+    caches of what officers edit can be checked against it without a round trip of their own."""
+    if has_app_context():
+        setattr(g, _KNOWN, version)
+
+
+def known() -> str | None:
+    """The version this request read, if it read one and has made no edit since."""
+    return g.get(_KNOWN) if has_app_context() else None
+
+
 def next_change_columns(at: datetime) -> tuple[Any, Any]:
     """When the next round opens and when the next open one closes after ``at``: until then, what the
     public pages say about which rounds are open stays as it is."""
@@ -101,6 +118,8 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: object
 def _after_flush(session: Session, _context: UOWTransaction) -> None:
     if session.info.pop(_PENDING, False):
         new_version(session)
+        # What this request read before is no longer what it sees: caches must read again.
+        remember(None)
 
 
 def watch() -> None:

@@ -61,6 +61,7 @@ def public_state(session: Session, at: datetime | None = None) -> tuple[str, str
     at = at or utcnow()
     opens, closes = content.next_change_columns(at)
     version, next_open, next_close = session.execute(select(content.version_column(), opens, closes)).one()
+    content.remember(version)
     if version is None:
         return None
     return str(version), str(next_open), str(next_close)
