@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.models.applications import Application
+from portal.models.awards import Award
 from portal.models.funding import Round
 from portal.services.applications import organisations
 
@@ -32,3 +33,25 @@ def application_for_member(application_id: int) -> Application:
         abort(404)
     application: Application = found[0]
     return application
+
+
+def award_for_member(award_id: int) -> Award:
+    """The award, if the signed-in person belongs to its group; otherwise 404.
+
+    One query loads the award with its application and group and asks the membership rule; the payments and
+    budget lines follow in one more each.
+    """
+    found = db.session.execute(
+        select(Award, organisations.member_of(current_user, Application.organisation_id))
+        .join(Application, Application.id == Award.application_id)
+        .where(Award.id == award_id)
+        .options(
+            joinedload(Award.application).joinedload(Application.organisation),
+            joinedload(Award.application).selectinload(Application.budget_lines),
+            selectinload(Award.payments),
+        )
+    ).one_or_none()
+    if found is None or not found[1]:
+        abort(404)
+    award: Award = found[0]
+    return award

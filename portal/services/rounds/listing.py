@@ -7,12 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from portal.models.base import utcnow
 from portal.models.funding import Neighbourhood, Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS, IncomeBand, OrganisationKind
 from portal.services.programme import content
+
+# What a list of rounds leaves unread: JSON settings only a round's own pages decode.
+LISTED = (defer(Round.eligibility), defer(Round.questions))
 
 
 def all_rounds(session: Session) -> list[Round]:
@@ -36,12 +39,13 @@ def all_neighbourhoods(session: Session, *, keeping: Round | None = None) -> lis
 
 
 def open_rounds(session: Session, at: datetime | None = None) -> list[Round]:
-    """Rounds taking applications at ``at`` (now by default), closing soonest first."""
+    """Rounds taking applications at ``at`` (now by default), closing soonest first, as lists show them:
+    with their neighbourhoods, without their eligibility rules and question settings (read if asked for)."""
     at = at or utcnow()
     statement = (
         select(Round)
         .where(Round.opens_at <= at, Round.closes_at > at)
-        .options(selectinload(Round.neighbourhoods))
+        .options(selectinload(Round.neighbourhoods), *LISTED)
         .order_by(Round.closes_at, Round.title)
     )
     return list(session.scalars(statement))
