@@ -40,7 +40,7 @@ from tests.fixtures.databases import count_queries, queries
 
 # The statements each page runs; a change here is a change in what the page costs on every request.
 APPLICANT_PAGES = {
-    "/dashboard": 8,
+    "/dashboard": 7,
     "/applications/{draft}": 7,
     "/applications/{draft}/about-your-group": 5,
     "/applications/{draft}/your-idea": 5,
@@ -57,8 +57,8 @@ PANELLIST_PAGES = {
     "/panel/applications/{reviewed}": 10,
 }
 PUBLIC_PAGES = {
-    "/": 3,
-    "/rounds/{slug}": 7,
+    "/": 2,
+    "/rounds/{slug}": 6,
 }
 
 

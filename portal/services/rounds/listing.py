@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from portal.models.base import utcnow
 from portal.models.funding import Neighbourhood, Round
@@ -40,15 +40,16 @@ def all_neighbourhoods(session: Session, *, keeping: Round | None = None) -> lis
 
 def open_rounds(session: Session, at: datetime | None = None) -> list[Round]:
     """Rounds taking applications at ``at`` (now by default), closing soonest first, as lists show them:
-    with their neighbourhoods, without their eligibility rules and question settings (read if asked for)."""
+    with their neighbourhoods (in the same query), without their eligibility rules and question settings
+    (read if asked for)."""
     at = at or utcnow()
     statement = (
         select(Round)
         .where(Round.opens_at <= at, Round.closes_at > at)
-        .options(selectinload(Round.neighbourhoods), *LISTED)
+        .options(joinedload(Round.neighbourhoods), *LISTED)
         .order_by(Round.closes_at, Round.title)
     )
-    return list(session.scalars(statement))
+    return list(session.scalars(statement).unique())
 
 
 def next_round(session: Session, at: datetime | None = None) -> Round | None:
@@ -79,7 +80,7 @@ def round_by_slug(session: Session, slug: str) -> Round | None:
         .options(
             selectinload(Round.neighbourhoods).selectinload(Neighbourhood.areas),
             selectinload(Round.criteria),
-            selectinload(Round.fund),
+            joinedload(Round.fund),
         )
     )
     return session.scalar(statement)
