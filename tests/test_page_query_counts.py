@@ -54,7 +54,7 @@ APPLICANT_PAGES = {
 }
 PANELLIST_PAGES = {
     "/panel/": 6,
-    "/panel/applications/{reviewed}": 10,
+    "/panel/applications/{reviewed}": 8,
 }
 PUBLIC_PAGES = {
     "/": 2,

@@ -284,9 +284,9 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
         chosen={s.criterion_id: s for s in own.scores} if own else {},
         form=form,
         recommendations=scoring.RECOMMENDATIONS,
-        others=access.others_reviews(db.session, assignment, by=acting_user()),
+        others=access.others_reviews(db.session, assignment, by=acting_user(), own=own),
         photos=evidence_rules.shown_to_panel(application),
-        late_conflict=conflicts.can_declare_late(db.session, assignment),
+        late_conflict=conflicts.can_declare_late(db.session, assignment, own=own),
         team=programme_email(),
     ), status
 

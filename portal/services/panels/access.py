@@ -33,13 +33,13 @@ from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.models.applications import Application, ApplicationStatus
-from portal.models.organisations import Membership
+from portal.models.organisations import Membership, Organisation
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember, Review
 from portal.models.users import User
 from portal.services.applications import answers, organisations
 from portal.services.applications import form as form_rules
 from portal.services.panels import results
-from portal.services.panels.scoring import RECOMMENDATIONS
+from portal.services.panels.scoring import RECOMMENDATIONS, UNREAD, Unread
 
 
 def current_membership(session: Session, user: User, panel_id: int) -> PanelMember | None:
@@ -104,7 +104,9 @@ def opening(session: Session, user: User, application_id: int) -> tuple[Assignme
         .options(
             joinedload(Assignment.panel),
             joinedload(Assignment.application).joinedload(Application.round),
-            joinedload(Assignment.application).joinedload(Application.organisation),
+            joinedload(Assignment.application)
+            .joinedload(Application.organisation)
+            .joinedload(Organisation.neighbourhood),
         )
     ).first()
     if found is None or found[2]:
@@ -181,19 +183,27 @@ class OtherReview:
     comment: str
 
 
-def others_reviews(session: Session, assignment: Assignment, *, by: User) -> list[OtherReview] | None:
+def others_reviews(
+    session: Session, assignment: Assignment, *, by: User, own: Review | Unread | None = UNREAD
+) -> list[OtherReview] | None:
     """Everyone else's submitted reviews of the application, without names; None while hidden.
 
-    Hidden until the user's own review of it is in and they may see the panel's scores.
+    Hidden until the user's own review of it is in and they may see the panel's scores. ``own``: that
+    review as the page has just read it with ``scoring.review_of`` (None: there is none yet), so it is not
+    asked for again.
     """
     application_id = assignment.application_id
-    own_submitted = session.scalar(
-        select(
-            exists().where(
-                Review.application_id == application_id, Review.panellist_id == by.id, Review.submitted.is_(True)
+    own_submitted: bool | None
+    if own is UNREAD:
+        own_submitted = session.scalar(
+            select(
+                exists().where(
+                    Review.application_id == application_id, Review.panellist_id == by.id, Review.submitted.is_(True)
+                )
             )
         )
-    )
+    else:
+        own_submitted = own is not None and own.submitted
     if not own_submitted or not sees_panel_scores(session, assignment.panel, by=by):
         return None
     others = session.scalars(
