@@ -67,9 +67,11 @@ def register_extensions(app: Flask) -> None:
     from portal import formatting
     from portal.extensions import csrf, db, limiter, login_manager
     from portal.infra import assets
+    from portal.services.programme import content
     from portal.storage import init_storage
 
     db.init_app(app)
+    content.watch()
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -175,6 +175,8 @@ def setting(session: Session, sign_in_as: Any, client: FlaskClient) -> tuple[Fla
     officer = make_user(session, roles=(Role.OFFICER, Role.ADMIN))  # an admin too, for the list of people
     session.commit()
     sign_in_as(client, officer)
+    # A first page fills what is cached per content version (the programme's settings), as any visit would.
+    client.get("/officer/")
     return client, grant_round, panellists
 
 

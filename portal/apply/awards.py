@@ -10,21 +10,19 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from markupsafe import Markup, escape
-from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import TextArea, html_params
 
-from portal.access import get_or_404, require_member
 from portal.apply import bp
+from portal.apply.loaders import award_for_member
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import strip
 from portal.infra import rate_limits
-from portal.models.applications import Application
 from portal.models.awards import Award, MonitoringReport
 from portal.request_bodies import text_beside_files
 from portal.services.applications.form import count_words, parse_whole_number
@@ -108,16 +106,6 @@ def report_form(item: MonitoringReport, **kwargs: Any) -> ReportForm:
         fields["photo"] = FileField("Add a photo", render_kw={"accept": "image/*,.heic,.heif"})
     form: ReportForm = type("ReportFormFor", (ReportForm,), fields)(**kwargs)
     return form
-
-
-def award_for_member(award_id: int) -> Award:
-    award = get_or_404(
-        Award,
-        award_id,
-        options=[selectinload(Award.application).selectinload(Application.budget_lines), selectinload(Award.payments)],
-    )
-    require_member(db.session, current_user, award.application.organisation_id)
-    return award
 
 
 @bp.get("/awards/<int:award_id>")

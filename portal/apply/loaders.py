@@ -2,24 +2,56 @@
 
 from __future__ import annotations
 
+from flask import abort
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
-from portal.access import get_or_404, require_member
 from portal.extensions import db
 from portal.models.applications import Application
+from portal.models.awards import Award
 from portal.models.funding import Round
+from portal.services.applications import organisations
 
 
 def application_for_member(application_id: int) -> Application:
-    """The application, if the signed-in person belongs to its group; otherwise 404."""
-    application = get_or_404(
-        Application,
-        application_id,
-        options=[
-            selectinload(Application.round).selectinload(Round.neighbourhoods),
+    """The application, if the signed-in person belongs to its group; otherwise 404.
+
+    One query loads the application with its round and group and asks the membership rule; its budget
+    lines and the round's neighbourhoods follow in one more each (every application page shows them).
+    """
+    found = db.session.execute(
+        select(Application, organisations.member_of(current_user, Application.organisation_id))
+        .where(Application.id == application_id)
+        .options(
+            joinedload(Application.round).selectinload(Round.neighbourhoods),
+            joinedload(Application.organisation),
             selectinload(Application.budget_lines),
-        ],
-    )
-    require_member(db.session, current_user, application.organisation_id)
+        )
+    ).one_or_none()
+    if found is None or not found[1]:
+        abort(404)
+    application: Application = found[0]
     return application
+
+
+def award_for_member(award_id: int) -> Award:
+    """The award, if the signed-in person belongs to its group; otherwise 404.
+
+    One query loads the award with its application and group and asks the membership rule; the payments and
+    budget lines follow in one more each.
+    """
+    found = db.session.execute(
+        select(Award, organisations.member_of(current_user, Application.organisation_id))
+        .join(Application, Application.id == Award.application_id)
+        .where(Award.id == award_id)
+        .options(
+            joinedload(Award.application).joinedload(Application.organisation),
+            joinedload(Award.application).selectinload(Application.budget_lines),
+            selectinload(Award.payments),
+        )
+    ).one_or_none()
+    if found is None or not found[1]:
+        abort(404)
+    award: Award = found[0]
+    return award

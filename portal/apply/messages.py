@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from portal import thread_pages
 from portal.apply import bp
-from portal.apply.awards import award_for_member
+from portal.apply.loaders import award_for_member
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import MessageForm

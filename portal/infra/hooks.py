@@ -19,6 +19,9 @@ from portal.services.programme import settings as programme_settings
 
 log = logging.getLogger(__name__)
 
+# A view's own Cache-Control is kept when it says one of these; any other answer is never stored.
+KEPT = ("no-store", "public", "no-cache")
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -113,11 +116,13 @@ def register(app: Flask) -> None:
         if app.config["PRODUCTION"]:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         cache_control = headers.get("Cache-Control", "")
-        if request.endpoint != "static" and "no-store" not in cache_control and "public" not in cache_control:
+        if request.endpoint != "static" and not any(kept in cache_control for kept in KEPT):
             # Any page may hold personal data: a signed-in person's, or the
             # address a sign-in code was just sent to. Only the fingerprinted
-            # static files, and responses their view marks public (the open
-            # data files, the same for everyone), may be kept.
+            # static files, responses their view marks public (the open data
+            # files, the same for everyone) and the public pages that answer
+            # conditional requests (private, no-cache: portal.main.conditional)
+            # may be kept.
             headers["Cache-Control"] = "no-store"
         if request.endpoint != "static" and current_user.is_authenticated:
             # A signed-in page differs from one person to the next. (Loading the

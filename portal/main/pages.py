@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from portal.extensions import db
 from portal.infra import database
-from portal.main import bp
+from portal.main import bp, conditional
 from portal.models.base import utcnow
 from portal.services.funders import funds
 from portal.services.messages.links import programme_email
@@ -21,15 +21,22 @@ log = logging.getLogger(__name__)
 
 
 @bp.get("/")
-def index() -> str:
+def index() -> Response:
     session = db.session
+    tag = conditional.etag(session)
+    if (unchanged := conditional.not_modified(tag)) is not None:
+        return unchanged
     open_rounds = listing.open_rounds(session)
     upcoming = None if open_rounds else listing.next_round(session)
-    return render_template("main/index.html", rounds=open_rounds, upcoming=upcoming)
+    return conditional.page(render_template("main/index.html", rounds=open_rounds, upcoming=upcoming), tag)
 
 
 @bp.get("/rounds/<slug>")
-def round_detail(slug: str) -> str:
+def round_detail(slug: str) -> Response:
+    # The browser's copy can only be of a round that existed: renaming or removing one changes the version.
+    tag = conditional.etag(db.session, slug)
+    if (unchanged := conditional.not_modified(tag)) is not None:
+        return unchanged
     grant_round = listing.round_by_slug(db.session, slug)
     if grant_round is None:
         abort(404)
@@ -39,7 +46,7 @@ def round_detail(slug: str) -> str:
         [criterion.title, criterion.guidance, f"{criterion.weight} of {total_weight}"]
         for criterion in grant_round.criteria
     ]
-    return render_template(
+    page = render_template(
         "main/round.html",
         round=grant_round,
         eligibility=listing.describe_eligibility(grant_round.eligibility),
@@ -49,6 +56,7 @@ def round_detail(slug: str) -> str:
         funded_by=funds.funded_by(grant_round),
         start_url=url_for("auth.start", next=url_for("apply.new_application", slug=grant_round.slug)),
     )
+    return conditional.page(page, tag)
 
 
 @bp.get("/accessibility")

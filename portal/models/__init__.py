@@ -22,6 +22,7 @@ from portal.models.awards import (
     Payment,
 )
 from portal.models.base import Base, utcnow
+from portal.models.content import ContentVersion
 from portal.models.events import (
     Event,
     EventAudience,
@@ -80,6 +81,7 @@ __all__ = [
     "BudgetLine",
     "BudgetTotal",
     "ConflictDeclaration",
+    "ContentVersion",
     "Criterion",
     "Decision",
     "DecisionOutcome",

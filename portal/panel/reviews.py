@@ -102,11 +102,11 @@ def onboarding(panel_id: int) -> str | Response:
 
 
 def _assignment_or_404(application_id: int) -> Any:
-    assignment = access.assignment_for(db.session, acting_user(), application_id)
-    if assignment is None:
+    found = access.opening(db.session, acting_user(), application_id)
+    if found is None:
         abort(404)
-    member = access.current_membership(db.session, acting_user(), assignment.panel_id)
-    if member is None or member.onboarded_at is None:
+    assignment, member = found
+    if member.onboarded_at is None:
         flash("Before you read any application, please read the panel guide and agree to it.")
         abort(redirect(url_for("panel.onboarding", panel_id=assignment.panel_id)))
     return assignment
@@ -284,9 +284,9 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
         chosen={s.criterion_id: s for s in own.scores} if own else {},
         form=form,
         recommendations=scoring.RECOMMENDATIONS,
-        others=access.others_reviews(db.session, assignment, by=acting_user()),
+        others=access.others_reviews(db.session, assignment, by=acting_user(), own=own),
         photos=evidence_rules.shown_to_panel(application),
-        late_conflict=conflicts.can_declare_late(db.session, assignment),
+        late_conflict=conflicts.can_declare_late(db.session, assignment, own=own),
         team=programme_email(),
     ), status
 

@@ -258,7 +258,9 @@ def test_navigation_follows_the_signed_in_person(client: FlaskClient, session: S
         r'<form method="post" action="[^"]+" class="nav__form">\s*<input type="hidden" name="csrf_token"', html
     )
     assert "Sign out" in text
-    assert response.headers["Cache-Control"] == "no-store"
+    # Kept only by this browser, and only after asking whether it is still current (conditional GET).
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert "Cookie" in response.vary
 
 
 def test_every_page_links_to_the_public_events(client: FlaskClient) -> None:

@@ -68,15 +68,24 @@ def test_the_content_security_policy_allows_no_inline_script_style_or_framing(cl
     assert not any("unsafe" in value or "*" in value for value in directives.values())
 
 
-@pytest.mark.parametrize("path", ["/", "/sign-in", "/no-such-page", "/healthz"])
-def test_every_response_carries_the_headers(client: FlaskClient, path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "cache_control"),
+    [
+        # The landing page answers conditional requests: a browser may keep it, asking each time; no shared cache.
+        ("/", "private, no-cache"),
+        ("/sign-in", "no-store"),
+        ("/no-such-page", "no-store"),
+        ("/healthz", "no-store"),
+    ],
+)
+def test_every_response_carries_the_headers(client: FlaskClient, path: str, cache_control: str) -> None:
     headers = client.get(path).headers
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"
     assert "Content-Security-Policy" in headers
-    # Any page may hold personal data; nothing but static files is cached.
-    assert headers["Cache-Control"] == "no-store"
+    # Any page may hold personal data; nothing but static files and public pages asked for again is kept.
+    assert headers["Cache-Control"] == cache_control
 
 
 def test_hsts_only_in_production(client: FlaskClient, production_app: Flask) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -90,14 +90,15 @@ def missing_profile_details(organisation: Organisation) -> list[str]:
     return gaps
 
 
+def member_of(user: User, organisation_id: Any) -> ColumnElement[bool]:
+    """The membership rule as an SQL condition (``organisation_id`` a value or a column), so a page can load a
+    group's object and learn whether the person may see it in the same query."""
+    return exists().where(Membership.user_id == user.id, Membership.organisation_id == organisation_id)
+
+
 def is_member(session: Session, user: User, organisation_id: int) -> bool:
     """Whether ``user`` may act for the group: the one membership rule every page and service asks."""
-    return (
-        session.scalar(
-            select(Membership.id).where(Membership.user_id == user.id, Membership.organisation_id == organisation_id)
-        )
-        is not None
-    )
+    return bool(session.scalar(select(member_of(user, organisation_id))))
 
 
 def group_ids_of(user: User) -> Select[int]:

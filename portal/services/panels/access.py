@@ -33,13 +33,13 @@ from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.models.applications import Application, ApplicationStatus
-from portal.models.organisations import Membership
+from portal.models.organisations import Membership, Organisation
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember, Review
 from portal.models.users import User
 from portal.services.applications import answers, organisations
 from portal.services.applications import form as form_rules
 from portal.services.panels import results
-from portal.services.panels.scoring import RECOMMENDATIONS
+from portal.services.panels.scoring import RECOMMENDATIONS, UNREAD, Unread
 
 
 def current_membership(session: Session, user: User, panel_id: int) -> PanelMember | None:
@@ -69,42 +69,61 @@ def open_conflicts(user_id: int) -> Select[int]:
     )
 
 
+def _conflicted_with(user_id: int, organisation_id: Any) -> Any:
+    """The register's rule as an SQL condition: an open entry for this panellist and group, in any round."""
+    return exists().where(
+        ConflictDeclaration.panellist_id == user_id,
+        ConflictDeclaration.organisation_id == organisation_id,
+        ConflictDeclaration.ended_at.is_(None),
+    )
+
+
 def conflicted(session: Session, user_id: int, organisation_id: int) -> bool:
     """Whether the programme's register holds an open entry for this panellist and group, in any round."""
-    return (
-        session.scalar(
-            select(ConflictDeclaration.id).where(
-                ConflictDeclaration.panellist_id == user_id,
-                ConflictDeclaration.organisation_id == organisation_id,
-                ConflictDeclaration.ended_at.is_(None),
-            )
+    return bool(session.scalar(select(_conflicted_with(user_id, organisation_id))))
+
+
+def opening(session: Session, user: User, application_id: int) -> tuple[Assignment, PanelMember] | None:
+    """The panellist's assignment to the application and their place on its panel, if they may open it at all
+    (assigned, still on the panel, no open conflict with the group); else None.
+
+    One query: the assignment with its panel, application, round and group, the membership and the register.
+    """
+    found = session.execute(
+        select(Assignment, PanelMember, _conflicted_with(user.id, Application.organisation_id))
+        .join(Application, Application.id == Assignment.application_id)
+        .join(
+            PanelMember,
+            and_(
+                PanelMember.panel_id == Assignment.panel_id,
+                PanelMember.user_id == user.id,
+                PanelMember.left_at.is_(None),
+            ),
         )
-        is not None
-    )
+        .where(Assignment.application_id == application_id, Assignment.panellist_id == user.id)
+        .options(
+            joinedload(Assignment.panel),
+            joinedload(Assignment.application).joinedload(Application.round),
+            joinedload(Assignment.application)
+            .joinedload(Application.organisation)
+            .joinedload(Organisation.neighbourhood),
+        )
+    ).first()
+    if found is None or found[2]:
+        return None
+    return found[0], found[1]
 
 
 def assignment_for(session: Session, user: User, application_id: int) -> Assignment | None:
     """The panellist's assignment to the application, if they may open it at all (else None)."""
-    assignment = session.scalar(
-        select(Assignment)
-        .where(Assignment.application_id == application_id, Assignment.panellist_id == user.id)
-        .options(joinedload(Assignment.panel), joinedload(Assignment.application))
-    )
-    if assignment is None:
-        return None
-    member = current_membership(session, user, assignment.panel_id)
-    if member is None or conflicted(session, user.id, assignment.application.organisation_id):
-        return None
-    return assignment
+    found = opening(session, user, application_id)
+    return None if found is None else found[0]
 
 
 def can_open_application(session: Session, application_id: int, *, by: User) -> bool:
     """Assigned, current, onboarded and not conflicted: they may read the application and its shared files."""
-    assignment = assignment_for(session, by, application_id)
-    if assignment is None:
-        return False
-    member = current_membership(session, by, assignment.panel_id)
-    return member is not None and member.onboarded_at is not None
+    found = opening(session, by, application_id)
+    return found is not None and found[1].onboarded_at is not None
 
 
 @dataclass(frozen=True)
@@ -164,19 +183,27 @@ class OtherReview:
     comment: str
 
 
-def others_reviews(session: Session, assignment: Assignment, *, by: User) -> list[OtherReview] | None:
+def others_reviews(
+    session: Session, assignment: Assignment, *, by: User, own: Review | Unread | None = UNREAD
+) -> list[OtherReview] | None:
     """Everyone else's submitted reviews of the application, without names; None while hidden.
 
-    Hidden until the user's own review of it is in and they may see the panel's scores.
+    Hidden until the user's own review of it is in and they may see the panel's scores. ``own``: that
+    review as the page has just read it with ``scoring.review_of`` (None: there is none yet), so it is not
+    asked for again.
     """
     application_id = assignment.application_id
-    own_submitted = session.scalar(
-        select(
-            exists().where(
-                Review.application_id == application_id, Review.panellist_id == by.id, Review.submitted.is_(True)
+    own_submitted: bool | None
+    if own is UNREAD:
+        own_submitted = session.scalar(
+            select(
+                exists().where(
+                    Review.application_id == application_id, Review.panellist_id == by.id, Review.submitted.is_(True)
+                )
             )
         )
-    )
+    else:
+        own_submitted = own is not None and own.submitted
     if not own_submitted or not sees_panel_scores(session, assignment.panel, by=by):
         return None
     others = session.scalars(

@@ -26,6 +26,7 @@ from portal.models.users import Role, RoleGrant, User
 from portal.services import audit
 from portal.services.messages.links import programme_email
 from portal.services.panels import membership
+from portal.services.panels.scoring import UNREAD, Unread
 
 MAX_TEXT = 2000
 
@@ -44,8 +45,12 @@ class Withdrawn:
         return [application for application, replacement in self.passed_on if replacement is None]
 
 
-def can_declare_late(session: Session, assignment: Assignment) -> bool:
-    """A conflict can be declared from the review page until the review is submitted."""
+def can_declare_late(session: Session, assignment: Assignment, *, own: Review | Unread | None = UNREAD) -> bool:
+    """A conflict can be declared from the review page until the review is submitted. ``own``: the
+    panellist's review as the page has just read it with ``scoring.review_of`` (None: there is none yet),
+    so it is not asked for again."""
+    if own is not UNREAD:
+        return own is None or not own.submitted
     return not session.scalar(
         select(Review.submitted).where(
             Review.application_id == assignment.application_id, Review.panellist_id == assignment.panellist_id

@@ -9,6 +9,7 @@ same review leave one whole review, never a mixture.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
@@ -39,6 +40,15 @@ RECOMMENDATIONS = {
 class CriterionAnswer:
     score: int | None
     comment: str
+
+
+class Unread(enum.Enum):
+    """Said by a caller that has not read the panellist's own review (``review_of``) already."""
+
+    UNREAD = "unread"
+
+
+UNREAD = Unread.UNREAD
 
 
 def review_of(session: Session, application: Application, user: User) -> Review | None:

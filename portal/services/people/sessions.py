@@ -27,6 +27,7 @@ from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.users import SignInMethod, User, UserSession
 from portal.services.audit import record
+from portal.services.programme import content
 
 
 def token_hash(token: str) -> str:
@@ -60,10 +61,14 @@ def revoke_token(session: Session, token: str) -> None:
 
 
 def session_and_person(session: Session, token: str) -> tuple[UserSession, User] | None:
-    """The session behind ``token`` and its person with their roles, in one query: every signed-in page pays for it."""
+    """The session behind ``token`` and its person with their roles, in one query: every signed-in page pays for it.
+
+    The same query reads the version of what officers edit (``content.remember``), so the page's caches of
+    it are checked at no extra cost.
+    """
     found = (
         session.execute(
-            select(UserSession, User)
+            select(UserSession, User, content.version_column())
             .join(User, User.id == UserSession.user_id)
             .where(UserSession.token_hash == token_hash(token))
             .options(joinedload(User.role_grants))
@@ -71,7 +76,10 @@ def session_and_person(session: Session, token: str) -> tuple[UserSession, User]
         .unique()
         .one_or_none()
     )
-    return None if found is None else (found[0], found[1])
+    if found is None:
+        return None
+    content.remember(found[2])
+    return found[0], found[1]
 
 
 def strong_enough(user: User, signed_in_with: SignInMethod, *, authenticator_required: bool) -> bool:

@@ -25,6 +25,7 @@ from portal.models.programme import SETTINGS_ID, ProgrammeSettings
 from portal.models.users import User
 from portal.plain_text import is_one_line
 from portal.services import audit
+from portal.services.programme import content
 
 # 360Giving identifiers are "360G-<prefix>-…": the prefix may hold lower-case letters, digits and hyphens.
 PREFIX = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -79,11 +80,23 @@ def _snapshot(row: ProgrammeSettings | None) -> Programme:
     return Programme(**{name: getattr(row, name) for name in FIELDS})
 
 
+# The settings as saved under one content version, shared by the requests of this process. A request
+# uses it only when the version it read in its own queries is this one (``content.known``): an admin's
+# change gives a new version in the same transaction, so every process on every host reads again.
+_SHARED: dict[str, Programme] = {}
+
+
 def current(session: Session) -> Programme:
     """The programme's settings now (the defaults until an admin saves some)."""
     if has_app_context() and isinstance(cached := g.get(_CACHE), Programme):
         return cached
-    found = _snapshot(session.get(ProgrammeSettings, SETTINGS_ID))
+    version = content.known()
+    found = _SHARED.get(version) if version is not None else None
+    if found is None:
+        found = _snapshot(session.get(ProgrammeSettings, SETTINGS_ID))
+        if version is not None:
+            _SHARED.clear()
+            _SHARED[version] = found
     if has_app_context():
         setattr(g, _CACHE, found)
     return found

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, exists, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defer, joinedload
 
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import Award, AwardStatus, MonitoringReport
@@ -19,7 +19,7 @@ from portal.services.awards import report_reviews, reports
 from portal.services.events import audience
 from portal.services.events.resources import recent as recent_resources
 from portal.services.rounds import stages
-from portal.services.rounds.listing import open_rounds
+from portal.services.rounds.listing import LISTED, open_rounds
 from portal.workflow import APPLICATION_LABELS, AWARD_LABELS
 
 
@@ -75,7 +75,12 @@ def applicant_overview(session: Session, user: User) -> ApplicantOverview:
             select(Application, Award, _has_report(report_reviews.sent_back()), _has_report(reports.not_sent()))
             .join(Application.round)
             .outerjoin(Award, Award.application_id == Application.id)
-            .options(joinedload(Application.round))
+            # A list: the answers and the rounds' settings (JSON) are left unread.
+            .options(
+                joinedload(Application.round).options(*LISTED),
+                defer(Application.answers),
+                defer(Application.section_revisions),
+            )
             .where(Application.organisation_id.in_([o.id for o in organisations]))
             .order_by(Round.closes_at.desc(), Application.id.desc())
         )

@@ -7,11 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from portal.models.base import utcnow
 from portal.models.funding import Neighbourhood, Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS, IncomeBand, OrganisationKind
+from portal.services.programme import content
+
+# What a list of rounds leaves unread: JSON settings only a round's own pages decode.
+LISTED = (defer(Round.eligibility), defer(Round.questions))
 
 
 def all_rounds(session: Session) -> list[Round]:
@@ -35,15 +39,17 @@ def all_neighbourhoods(session: Session, *, keeping: Round | None = None) -> lis
 
 
 def open_rounds(session: Session, at: datetime | None = None) -> list[Round]:
-    """Rounds taking applications at ``at`` (now by default), closing soonest first."""
+    """Rounds taking applications at ``at`` (now by default), closing soonest first, as lists show them:
+    with their neighbourhoods (in the same query), without their eligibility rules and question settings
+    (read if asked for)."""
     at = at or utcnow()
     statement = (
         select(Round)
         .where(Round.opens_at <= at, Round.closes_at > at)
-        .options(selectinload(Round.neighbourhoods))
+        .options(joinedload(Round.neighbourhoods), *LISTED)
         .order_by(Round.closes_at, Round.title)
     )
-    return list(session.scalars(statement))
+    return list(session.scalars(statement).unique())
 
 
 def next_round(session: Session, at: datetime | None = None) -> Round | None:
@@ -51,6 +57,19 @@ def next_round(session: Session, at: datetime | None = None) -> Round | None:
     at = at or utcnow()
     statement = select(Round).where(Round.opens_at > at).order_by(Round.opens_at).limit(1)
     return session.scalar(statement)
+
+
+def public_state(session: Session, at: datetime | None = None) -> tuple[str, str, str] | None:
+    """What decides the public round pages, read in one statement: the version of what officers edit and
+    the next moments a round opens or closes after ``at`` (until then, which rounds are open stays as it is).
+    None before anything has a version (a database emptied by hand)."""
+    at = at or utcnow()
+    opens, closes = content.next_change_columns(at)
+    version, next_open, next_close = session.execute(select(content.version_column(), opens, closes)).one()
+    content.remember(version)
+    if version is None:
+        return None
+    return str(version), str(next_open), str(next_close)
 
 
 def round_by_slug(session: Session, slug: str) -> Round | None:
@@ -61,7 +80,7 @@ def round_by_slug(session: Session, slug: str) -> Round | None:
         .options(
             selectinload(Round.neighbourhoods).selectinload(Neighbourhood.areas),
             selectinload(Round.criteria),
-            selectinload(Round.fund),
+            joinedload(Round.fund),
         )
     )
     return session.scalar(statement)

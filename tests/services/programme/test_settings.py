@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -16,7 +17,7 @@ from portal.models.users import Role
 from portal.services.opendata import threesixty
 from portal.services.programme import settings
 from portal.services.programme.settings import Programme
-from tests.factories import make_user
+from tests.factories import make_round, make_user
 
 GOOD = Programme(
     name="Hertfordshire Community Grants",
@@ -148,3 +149,30 @@ def test_the_description_is_the_home_page_paragraphs_and_the_first_is_the_footer
     assert settings.check(dataclasses.replace(GOOD, description="x" * 3001))["description"] == (
         "The description must be 3,000 characters or fewer"
     )
+
+
+def test_settings_are_read_once_per_version_and_a_change_shows_on_the_next_page(
+    app: Flask, session: Session, sign_in_as: Any
+) -> None:
+    from tests.conftest import another_browser
+    from tests.fixtures.databases import count_queries
+
+    person = make_user(session, email="amina@example.org")
+    admin = make_user(session, roles=(Role.ADMIN,))
+    make_round(session)  # an officer's edit: the content has a version
+    session.commit()
+    browser = another_browser(app)
+    sign_in_as(browser, person)
+    assert browser.get("/dashboard").status_code == 200
+
+    # Cached under the version the session lookup read: no query of its own.
+    with count_queries() as statements:
+        page = browser.get("/dashboard").get_data(as_text=True)
+    assert not [statement for statement in statements if "programme_settings" in statement]
+    assert "Anchor Offer grants" in page
+
+    # An admin's change (here from another session, as on another host) gives a new version: read again.
+    changed = dataclasses.replace(settings.current(session), name="Hertfordshire small grants")
+    settings.update(session, dataclasses.replace(changed, contact_email="grants@example.org"), by=admin)
+    session.commit()
+    assert "Hertfordshire small grants" in browser.get("/dashboard").get_data(as_text=True)
