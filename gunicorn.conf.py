@@ -29,9 +29,6 @@ worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 # with the database on its own host, WEB_CONCURRENCY can be raised.
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count())
 threads = _int("GUNICORN_THREADS", 4)
-# The rate-limit safety check (portal/config.py) reads WEB_CONCURRENCY to know
-# how many workers share the counts; workers inherit the master's environment.
-os.environ["WEB_CONCURRENCY"] = str(workers)
 
 # Uploads stream to storage and previews run in a child process limited to
 # well under this, so 30 s is only ever reached by a stuck request.
@@ -47,3 +44,10 @@ max_requests_jitter = 500
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+
+
+def on_starting(server: object) -> None:
+    """Tell the workers how many of them there are, with any command-line override applied:
+    the rate-limit safety check (portal/config.py) reads WEB_CONCURRENCY, and the
+    workers load the app after this, inheriting the master's environment."""
+    os.environ["WEB_CONCURRENCY"] = str(server.cfg.workers)  # type: ignore[attr-defined]

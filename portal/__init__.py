@@ -71,7 +71,7 @@ def register_extensions(app: Flask) -> None:
     from portal.storage import init_storage
 
     db.init_app(app)
-    content.watch()
+    content.watch(db.session_factory)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -8,11 +8,13 @@ import getpass
 import grp
 import json
 import os
+import runpy
 import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask
@@ -162,3 +164,15 @@ def test_gunicorn_accepts_the_settings_file() -> None:
         text=True,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_workers_are_told_how_many_there_are_with_the_command_line_applied(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # gunicorn resolves the file, the environment and its command line before on_starting, and the
+    # workers load the app after it: the rate-limit check then sees the real count.
+    monkeypatch.setenv("WEB_CONCURRENCY", "2")
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    server = SimpleNamespace(cfg=SimpleNamespace(workers=5))
+    settings["on_starting"](server)
+    assert os.environ["WEB_CONCURRENCY"] == "5"

@@ -18,7 +18,7 @@ from portal.models.awards import Award, AwardStatus, Payment
 from portal.models.base import utcnow
 from portal.models.funding import LsoaDeprivation, PostcodeLsoa
 from portal.models.users import User
-from portal.services.awards import bank_details
+from portal.services.awards import bank_details, budget_check
 from portal.services.awards.acceptance import accept_award
 from portal.services.awards.bank_details import BankDetails
 from tests.factories import make_application, make_award, make_neighbourhood, make_organisation, make_round, make_user
@@ -155,6 +155,7 @@ def test_the_budget_page_shows_the_money_as_bars(signed_in: FlaskClient, session
     )
     make_award(session, application=application, amount_pence=250_000, status=AwardStatus.ACCEPTED)
     grant_round.committed_pence = 250_000
+    budget_check.rebuild_totals(session, [grant_round.id])  # the award was made here, not by the operations
     session.commit()
 
     response = signed_in.get(f"/officer/rounds/{grant_round.id}/budget")

@@ -23,7 +23,7 @@ from typing import Any
 from flask import g, has_app_context
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from portal.models.base import utcnow
 from portal.models.content import VERSION_ID, ContentVersion
@@ -122,8 +122,10 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
         remember(None)
 
 
-def watch() -> None:
-    """Keep the version for every session from now on (called once by the app factory; idempotent)."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "after_flush", _after_flush)
+def watch(sessions: sessionmaker[Session]) -> None:
+    """Keep the version for every session ``sessions`` makes from now on (called by the app factory with
+    the portal's own; idempotent). Sessions made otherwise, as migrations make theirs on a schema that may
+    not have the table yet, are left alone."""
+    if not event.contains(sessions, "before_flush", _before_flush):
+        event.listen(sessions, "before_flush", _before_flush)
+        event.listen(sessions, "after_flush", _after_flush)
