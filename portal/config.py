@@ -186,6 +186,9 @@ def check_production(config: Mapping[str, Any]) -> None:
             "SMS_URL=console is refused in production: it would print sign-in codes to the log. "
             "Set twilio://… or leave it unset (no texts)."
         )
+    texts = urlsplit(config["SMS_URL"])
+    if config["SMS_URL"] and (texts.scheme != "twilio" or not texts.hostname or "from=" not in texts.query):
+        raise ConfigError("SMS_URL must be twilio://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com?from=NUMBER, or unset.")
     if not config["REQUIRE_TOTP"]:
         raise ConfigError(
             "Production needs officers and admins to use an authenticator: unset REQUIRE_TOTP or set it to 1."
