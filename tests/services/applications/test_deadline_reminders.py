@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.formatting import time_and_date
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.base import utcnow
 from portal.models.organisations import Membership
 from portal.models.outbox import Channel, OutboxMessage
 from portal.models.users import User
+from portal.services.applications import shortlist
 from portal.services.applications.deadline_reminders import send_deadline_reminders
 from portal.storage import get_storage
 from tests.apply.filling import fill_application
@@ -147,3 +149,25 @@ def test_deactivated_members_get_nothing(app: object, session: Session) -> None:
     member.active = False
     session.flush()
     assert send_deadline_reminders(session, utcnow()) == 0
+
+
+def test_an_invited_group_is_reminded_again_before_full_applications_close(
+    app: object, session: Session, officer: User
+) -> None:
+    application = draft(session, closes_in=timedelta(days=3), status=ApplicationStatus.EOI_SUBMITTED)
+    application.reference = "AO-TEST-0001"
+    grant_round = application.round
+    grant_round.two_stages = True
+    grant_round.full_applications_close_at = grant_round.closes_at + timedelta(weeks=6)
+    application.week_reminder_sent_at = application.day_reminder_sent_at = utcnow()  # from the first stage
+    session.flush()
+
+    shortlist.invite(session, application, by=officer)
+
+    assert (application.week_reminder_sent_at, application.day_reminder_sent_at) == (None, None)
+    assert send_deadline_reminders(session, utcnow()) == 0  # the first stage's deadline is not this draft's
+    full_close = grant_round.full_applications_close_at
+    assert send_deadline_reminders(session, full_close - timedelta(days=3)) == 1
+    reminder = messages(session)[-1]
+    assert reminder.subject.endswith("closes in a week: your application is not sent yet")
+    assert time_and_date(full_close) in reminder.body
