@@ -14,9 +14,11 @@ from portal.infra import sms
 from portal.infra.mail import Transport
 from portal.models.base import utcnow
 from portal.models.outbox import Channel, OutboxMessage
+from portal.plain_text import is_one_line
 from portal.services.messages.notify import MAX_TEXT_LENGTH, placeholder, queue_text
 from portal.services.messages.outbox import MAX_TRIES, send_due
 from tests.fixtures.sms import ACCOUNT_SID, AUTH_TOKEN, SENDER, FakeTwilio
+from tests.services.messages.test_email_subjects import BIDI_AND_EMOJI, CONTROLS, INJECTION, LONGEST
 from tests.services.messages.test_outbox import SmtpServer, fresh
 
 MOBILE = "+447700900123"
@@ -221,3 +223,42 @@ class _NoEmail:
 
 def _no_email() -> Transport:
     return _NoEmail()  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("hostile", [LONGEST, INJECTION, BIDI_AND_EMOJI, CONTROLS])
+def test_hostile_titles_keep_a_text_to_its_lines_and_length(app: Flask, session: Session, hostile: str) -> None:
+    with app.test_request_context():
+        message = queue_text(
+            session,
+            to=MOBILE,
+            about=hostile,
+            template="draft_reminder",
+            round_title=hostile,
+            closes_at=utcnow(),
+            missing=[hostile, "Budget"],
+            application_url="https://example.org/applications/1",
+        )
+    lines = message.body.split("\n")
+    assert len(message.body) <= MAX_TEXT_LENGTH
+    assert len(lines) == 3
+    assert all(is_one_line(line) for line in lines)
+    assert lines[-1] == "Sign in to finish it: https://example.org/applications/1"
+    assert is_one_line(message.subject)
+
+
+@pytest.mark.parametrize("hostile", [LONGEST, INJECTION, BIDI_AND_EMOJI, CONTROLS])
+def test_a_hostile_event_title_keeps_the_link_on_its_own_line(app: Flask, session: Session, hostile: str) -> None:
+    with app.test_request_context():
+        message = queue_text(
+            session,
+            to=MOBILE,
+            about=hostile,
+            template="event_reminder",
+            event=_Event(title=hostile, starts_at=utcnow()),
+            names=[hostile],
+            event_url="https://example.org/events/1",
+        )
+    lines = message.body.split("\n")
+    assert len(lines) == 2
+    assert all(is_one_line(line) for line in lines)
+    assert lines[-1] == "Details, or cancel a place: https://example.org/events/1"
