@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -262,3 +263,11 @@ def test_a_hostile_event_title_keeps_the_link_on_its_own_line(app: Flask, sessio
     assert len(lines) == 2
     assert all(is_one_line(line) for line in lines)
     assert lines[-1] == "Details, or cancel a place: https://example.org/events/1"
+
+
+def test_every_text_is_a_sign_in_code_or_has_the_email_it_stands_for() -> None:
+    templates = Path(__file__).parents[3] / "templates"
+    texts = {path.stem for path in (templates / "texts").glob("*.txt")}
+    emails = {path.stem for path in (templates / "emails").glob("*.txt")}
+    assert texts == {"sign_in", "draft_reminder", "report_reminder", "report_overdue", "event_reminder"}
+    assert texts <= emails  # queue_reminder sends one or the other
