@@ -41,7 +41,7 @@ run: $(VENV)/.runtime ## Migrate, load the demo and serve on http://127.0.0.1:50
 		$(FLASK) demo load; \
 	fi
 	@echo "The portal is at http://$(HOST):$(PORT)/ (PORT=… make run serves on another port)."
-	@# The outbox worker prints emails (sign-in codes) in this terminal; the
+	@# The outbox worker prints emails and texts (sign-in codes) in this terminal; the
 	@# reference-data worker imports the files officers upload.
 	@$(FLASK) outbox send --loop --interval 2 & worker=$$!; \
 	$(FLASK) refdata work --loop --interval 2 & refdata=$$!; \

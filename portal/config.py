@@ -127,6 +127,9 @@ def load_config(
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL") or None,
         "MAIL_URL": env.get("MAIL_URL", "") or "console",
         "MAIL_FROM": env.get("MAIL_FROM", "") or "Anchor Offer grants <grants@localhost>",
+        # Texts (sign-in codes and reminders for people who choose them): "console" prints them in
+        # development; unset in production, nobody is offered texts (portal/infra/sms.py).
+        "SMS_URL": env.get("SMS_URL", "").strip() or ("" if production else "console"),
         "MAX_UPLOAD_MB": _int(env, "MAX_UPLOAD_MB", 20),
         # The largest reference-data file officers may upload (the ONS postcode directory is over 1 GB).
         "REFERENCE_DATA_MAX_MB": _int(env, "REFERENCE_DATA_MAX_MB", 2048),
@@ -186,6 +189,14 @@ def check_production(config: Mapping[str, Any]) -> None:
         raise ConfigError(
             "Production needs MAIL_URL set to smtp://… or smtps://…: console mail would print sign-in codes to the log."
         )
+    if config["SMS_URL"] == "console":
+        raise ConfigError(
+            "SMS_URL=console is refused in production: it would print sign-in codes to the log. "
+            "Set twilio://… or leave it unset (no texts)."
+        )
+    texts = urlsplit(config["SMS_URL"])
+    if config["SMS_URL"] and (texts.scheme != "twilio" or not texts.hostname or "from=" not in texts.query):
+        raise ConfigError("SMS_URL must be twilio://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com?from=NUMBER, or unset.")
     if not config["REQUIRE_TOTP"]:
         raise ConfigError(
             "Production needs officers and admins to use an authenticator: unset REQUIRE_TOTP or set it to 1."

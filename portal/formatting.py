@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from portal.plain_text import one_line
+
 UK = ZoneInfo("Europe/London")
 
 
@@ -65,3 +67,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(date_long)
     app.add_template_filter(time_and_date)
     app.add_template_filter(time_of_day)
+    # A typed name on one line, as a text message needs it (templates/texts/).
+    app.add_template_filter(one_line)

@@ -30,6 +30,7 @@ def test_development_needs_no_settings(tmp_path: Path) -> None:
     assert config["DATABASE_URL"] == f"sqlite:///{tmp_path}/portal.sqlite3"
     assert config["STORAGE_URL"] == f"file://{tmp_path}/uploads"
     assert config["MAIL_URL"] == "console"
+    assert config["SMS_URL"] == "console"
     assert len(config["SECRET_KEY"]) >= 32
     assert config["SESSION_COOKIE_SECURE"] is False
 
@@ -52,6 +53,9 @@ def test_safe_production_settings_are_accepted(tmp_path: Path) -> None:
     assert config["SESSION_COOKIE_NAME"] == "__Host-session"
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["REQUIRE_TOTP"] is True
+    assert config["SMS_URL"] == ""  # unset: no texts, and nobody is offered them
+    texts = {**SAFE_PRODUCTION, "SMS_URL": "twilio://AC1:token@api.twilio.com?from=%2B447700900000"}
+    assert load_config(str(tmp_path), env=texts, argv=["pytest"])["SMS_URL"].startswith("twilio://")
 
 
 @pytest.mark.parametrize(
@@ -71,6 +75,9 @@ def test_safe_production_settings_are_accepted(tmp_path: Path) -> None:
         ({"MAIL_URL": ""}, "Production needs MAIL_URL set to smtp://"),
         ({"MAIL_URL": "console"}, "console mail would print sign-in codes"),
         ({"MAIL_URL": "smtp://"}, "Production needs MAIL_URL"),
+        ({"SMS_URL": "console"}, "SMS_URL=console is refused in production"),
+        ({"SMS_URL": "https://api.twilio.com"}, "SMS_URL must be twilio://"),
+        ({"SMS_URL": "twilio://AC1:token@api.twilio.com"}, "SMS_URL must be twilio://"),
         ({"REQUIRE_TOTP": "0"}, "use an authenticator: unset REQUIRE_TOTP"),
         ({"RATELIMIT_ENABLED": "0"}, "Production needs rate limits"),
         # Counts in each worker's memory: every worker would allow the whole limit again.

@@ -5,4 +5,4 @@ from portal.access import Rule, protect
 bp = Blueprint("account", __name__, url_prefix="/account")
 protect(bp, Rule.SIGNED_IN)
 
-from portal.account import your_data  # noqa: E402,F401  (registers the routes)
+from portal.account import contact, your_data  # noqa: E402,F401  (registers the routes)

@@ -6,8 +6,9 @@ no code, password or TOTP secret):
 - ``sign_in_browser``: a random secret for this browser; email sign-in
   requests store its hash, so their codes and links work only here.
 - ``sign_in``: the handle of the latest email request, the address it
-  went to and whether it has a link alone (no code, see
-  ``portal.infra.rate_limits``), for the "check your email" and code pages.
+  went to, whether it has a link alone (no code, see
+  ``portal.infra.rate_limits``) and, when its code went by text, the last
+  three digits of the number, for the "check your email" and code pages.
 - ``staff_pending``: the officer or admin whose password was right, the
   step they are on and when that half-signed-in state ends (5 minutes).
   It is not a sign-in: ``start_session`` is called only after the code.
@@ -93,10 +94,16 @@ def start() -> Response | str:
         email = sign_in.normalise_email(form.email.data)
         hammered = not within_address_limit(CODES_PER_ADDRESS, "sign-in-codes", email)
         browser_secret = session.setdefault("sign_in_browser", sign_in.new_browser_secret())
-        handle = sign_in.request_sign_in(
+        started = sign_in.request_sign_in(
             db.session, email=email, browser_secret=browser_secret, next_path=form.next.data, hammered=hammered
         )
-        session["sign_in"] = {"handle": handle, "email": email, "link_only": hammered}
+        session["sign_in"] = {
+            "handle": started.handle,
+            "email": email,
+            "link_only": hammered,
+            "texted": started.texted_to_ending,
+            "next": form.next.data,
+        }
         return redirect(url_for("auth.check_email"))
     if request.method == "GET":
         form.next.data = sign_in.safe_next_path(request.args.get("next")) or ""
@@ -109,8 +116,36 @@ def check_email() -> Response | str:
     if not pending:
         return redirect(url_for("auth.start"))
     return render_template(
-        "auth/check_email.html", email=pending["email"], minutes=_minutes(), link_only=pending.get("link_only", False)
+        "auth/check_email.html",
+        email=pending["email"],
+        minutes=_minutes(),
+        link_only=pending.get("link_only", False),
+        texted=pending.get("texted"),
+        form=ConfirmForm(),
     )
+
+
+@bp.post("/sign-in/send-by-email")
+@_per_ip()
+def by_email() -> Response:
+    """The code went by text, and the person would rather have the email this time."""
+    pending = session.get("sign_in")
+    form = ConfirmForm()
+    if not pending or not form.validate_on_submit():
+        return redirect(url_for("auth.start"))
+    email = pending["email"]
+    hammered = not within_address_limit(CODES_PER_ADDRESS, "sign-in-codes", email)
+    browser_secret = session.setdefault("sign_in_browser", sign_in.new_browser_secret())
+    started = sign_in.request_sign_in(
+        db.session,
+        email=email,
+        browser_secret=browser_secret,
+        next_path=pending.get("next"),
+        hammered=hammered,
+        by_email=True,
+    )
+    session["sign_in"] = {"handle": started.handle, "email": email, "link_only": hammered, "texted": None}
+    return redirect(url_for("auth.check_email"))
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -131,12 +166,20 @@ def code() -> Response | str:
             )
         except sign_in.SignInRefused as refused:
             if refused.problem is sign_in.Problem.WRONG_CODE:
-                form.code.errors = ["The code is not right. Check the email and enter the code again"]
+                where = "text message" if pending.get("texted") else "email"
+                form.code.errors = [f"The code is not right. Check the {where} and enter the code again"]
             else:
                 problem = refused.problem.value
         else:
             return _finish(signed_in.user, signed_in.next_path, signed_in_with=SignInMethod.EMAIL)
-    return render_template("auth/code.html", form=form, email=pending["email"], problem=problem, minutes=_minutes())
+    return render_template(
+        "auth/code.html",
+        form=form,
+        email=pending["email"],
+        texted=pending.get("texted"),
+        problem=problem,
+        minutes=_minutes(),
+    )
 
 
 @bp.route("/sign-in/link/<handle>/<token>", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "demo",
     "reports",
     "events",
+    "reminders",
     "refdata",
     "retention",
     "storage",

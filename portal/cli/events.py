@@ -15,7 +15,7 @@ group = AppGroup("events", help="Peer-learning events.")
 
 @group.command("remind")
 def remind() -> None:
-    """Email people booked for events starting today or tomorrow (each reminder goes once)."""
+    """Email (or text) people booked for events starting today or tomorrow (each reminder goes once)."""
     with writing():
         sent = reminders.send_event_reminders(db.session, utcnow())
         db.session.commit()

@@ -16,7 +16,7 @@ group = AppGroup("reports", help="End-of-grant reports.")
 
 @group.command("remind")
 def remind() -> None:
-    """Email groups whose report is due within two weeks or is late (each reminder goes once)."""
+    """Email (or text) groups whose report is due within two weeks or is late (each reminder goes once)."""
     with writing():
         sent = send_report_reminders(db.session, uk_time(utcnow()).date())
         db.session.commit()

@@ -100,6 +100,10 @@ class Application(Base):
     reviews_closed_at: Mapped[datetime | None]
     reviews_closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reviews_closed_reason: Mapped[str | None] = mapped_column(Text)
+    # When the group was reminded that its unsent draft closes in a week, and in a day
+    # (``portal.services.applications.deadline_reminders``): each goes once.
+    week_reminder_sent_at: Mapped[datetime | None]
+    day_reminder_sent_at: Mapped[datetime | None]
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -57,6 +57,7 @@ class AuditAction(StrEnum):
     CONFLICT_DECLARED = "conflict declared"
     CONFLICT_ENDED = "conflict ended"
     CONFLICT_ENTERED_IN_THE_REGISTER = "conflict entered in the register"
+    CONTACT_CHOICE_CHANGED = "contact choice changed"
     DEMO_DATA_LOADED = "demo data loaded"
     DEPRIVATION_DATA_IMPORTED = "deprivation data imported"
     EVENT_ATTENDANCE_MARKED = "event attendance marked"

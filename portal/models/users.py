@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.models.base import Base, enum_column, utcnow
@@ -47,7 +47,11 @@ class User(Base):
     # Stored lower-cased (see normalise_email), so unique means case-insensitive.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+    # A UK mobile number in E.164 form ("+447700900123") when the person gave one
+    # (``portal.services.people.contact``).
     phone: Mapped[str | None] = mapped_column(String(40))
+    # Sign-in codes and reminders go to ``phone`` by text message instead of email.
+    contact_by_text: Mapped[bool] = mapped_column(default=False, server_default=false())
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # The authenticator (TOTP) secret, encrypted (``portal.services.people.totp``).
     totp_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)

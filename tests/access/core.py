@@ -17,6 +17,8 @@ MATRIX: dict[str, Line] = {
     "auth.start": (lambda w: {}, everyone()),
     "auth.check_email": (lambda w: {}, everyone()),
     "auth.code": (lambda w: {}, everyone()),
+    # With no sign-in under way it sends nothing and goes back to the start.
+    "auth.by_email": (lambda w: {}, everyone()),
     "auth.link": (lambda w: {"handle": "nohandle", "token": "notoken"}, everyone()),
     "auth.staff": (lambda w: {}, everyone()),
     "auth.totp": (lambda w: {}, everyone()),

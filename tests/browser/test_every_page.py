@@ -232,6 +232,7 @@ PAGES: dict[str, list[Visit]] = {
     "events.library": [a(lambda w, x: {})],
     # Anyone signed in: their own data.
     "account.your_data": [a(lambda w, x: {}), panellist(lambda w, x: {})],
+    "account.contact_choice": [a(lambda w, x: {}), panellist(lambda w, x: {})],
     # Admins.
     "admin.users": [Visit("admin", lambda w, x: {})],
     "admin.home": [Visit("admin", lambda w, x: {})],

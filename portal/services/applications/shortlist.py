@@ -35,7 +35,14 @@ def invite(session: Session, application: Application, *, by: User) -> None:
         session.execute(
             update(Application)
             .where(Application.id == application.id, Application.status == ApplicationStatus.EOI_SUBMITTED)
-            .values(status=ApplicationStatus.DRAFT, invited_at=utcnow(), version=Application.version + 1)
+            .values(
+                status=ApplicationStatus.DRAFT,
+                invited_at=utcnow(),
+                version=Application.version + 1,
+                # The full application has a deadline of its own, with reminders of its own.
+                week_reminder_sent_at=None,
+                day_reminder_sent_at=None,
+            )
             .execution_options(synchronize_session=False)
         )
     )

@@ -275,7 +275,8 @@ def overdue_notice_due(report: MonitoringReport, today: date) -> bool:
 
 def send_report_reminders(session: Session, today: date) -> int:
     """Email the group about each report due within two weeks, and each report now late: once each per
-    report, however many reports an award has and however often this runs. Returns emails queued."""
+    report, however many reports an award has and however often this runs. Members who chose texts get a
+    text instead. Returns messages queued."""
     sent = 0
     due_soon = session.scalars(
         select(MonitoringReport)
@@ -327,13 +328,13 @@ def _email_members(session: Session, report: MonitoringReport, template: str, su
     reference = report.award.application.reference
     members = organisations.active_members(session, report.award.application.organisation_id)
     for member in members:
-        notify.queue_email(
+        # By text for members who chose texts (templates/texts/), else by email.
+        notify.queue_reminder(
             session,
-            to=member.email,
+            member,
             subject=f"{subject} ({reference})",
             template=template,
             report=report,
-            user=member,
             report_url=absolute_url("apply.report", award_id=report.award_id, report_id=report.id),
             report_title=in_sentence(title(report)),
         )

@@ -17,6 +17,7 @@ from portal.services.messages.links import absolute_url
 
 def send_event_reminders(session: Session, now: datetime) -> int:
     """Email people booked for events starting before the end of tomorrow (UK time); each goes once.
+    People who chose texts get a text instead.
 
     Each booker's places at an event are claimed with one conditional UPDATE,
     so a second run, or two runs at once, find nothing left to send.
@@ -67,13 +68,13 @@ def send_event_reminders(session: Session, now: datetime) -> int:
                 .order_by(Registration.id)
             )
         )
-        notify.queue_email(
+        # By text for people who chose texts (templates/texts/), else by email.
+        notify.queue_reminder(
             session,
-            to=user.email,
+            user,
             subject=f"Reminder: {event.title}",
             template="event_reminder",
             event=event,
-            user=user,
             names=names,
             event_url=absolute_url("events.event", event_id=event.id),
         )

@@ -30,6 +30,13 @@ Exactly once, with one documented exception: if the process dies after the
 server accepted a message and before the "sent" mark is committed, the claim
 lapses and the message is sent again. Retries reuse its Message-ID (see
 ``portal.infra.mail.message_id``) so receiving systems can drop the copy.
+
+Texts: a row whose ``channel`` is ``text`` goes through the text transport
+(``portal.infra.sms``, chosen by ``SMS_URL``) in the same pass, with the same
+claim, lease, backoff, secrets and "sent" mark; only the hand-over differs. A
+worker given no text transport leaves texts for one that has it. The same
+window applies: a text the provider accepted just before the worker died is
+sent again, and a text message has no id a phone could use to drop the copy.
 """
 
 from __future__ import annotations
@@ -45,11 +52,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session, scoped_session
 
-from portal.infra import encryption
+from portal.infra import encryption, sms
 from portal.infra.database import writing
 from portal.infra.mail import MailError, OutgoingEmail, PermanentMailError, Transport
 from portal.models.base import utcnow
-from portal.models.outbox import OutboxMessage
+from portal.models.outbox import Channel, OutboxMessage
 from portal.services.messages.notify import placeholder
 
 log = logging.getLogger(__name__)
@@ -77,6 +84,7 @@ class Claimed:
     email: OutgoingEmail
     tries: int
     secrets_encrypted: bytes | None = None
+    channel: Channel = Channel.EMAIL
 
 
 @dataclass
@@ -161,10 +169,12 @@ def send_due(
     batch: int = 50,
     now: datetime | None = None,
     stop: Callable[[], bool] | None = None,
+    texts: sms.Transport | None = None,
 ) -> SendReport:
     """Claim up to ``batch`` due messages, send each and record the outcome.
 
-    ``now`` is for tests (it decides what is due and when retries fall due);
+    Emails go through ``transport`` and texts through ``texts``; without
+    ``texts``, texts are not claimed at all. ``now`` is for tests (it decides what is due and when retries fall due);
     ``stop`` is checked between messages so a worker asked to shut down hands
     back the rest of its claim instead of finishing the batch.
     """
@@ -176,7 +186,8 @@ def send_due(
         raise RuntimeError("send_due commits as it goes: commit or roll back the session first")
     now = now or utcnow()
     report = SendReport()
-    claimed = _claim(session, batch=batch, now=now)
+    channels = [Channel.EMAIL, Channel.TEXT] if texts is not None else [Channel.EMAIL]
+    claimed = _claim(session, batch=batch, now=now, channels=channels)
     started = time.monotonic()
     budget = (CLAIM_FOR - CLAIM_MARGIN).total_seconds()
     try:
@@ -187,13 +198,15 @@ def send_due(
                 report.released += len(rest)
                 log.info("Handed back %d claimed message(s) unsent", len(rest))
                 break
-            _send_one(session, transport, item, now=now, report=report)
+            _send_one(session, transport, texts, item, now=now, report=report)
     finally:
         transport.close()
+        if texts is not None:
+            texts.close()
     return report
 
 
-def _claim(session: Session, *, batch: int, now: datetime) -> list[Claimed]:
+def _claim(session: Session, *, batch: int, now: datetime, channels: list[Channel]) -> list[Claimed]:
     """Mark due rows as ours until now + CLAIM_FOR, and commit that.
 
     PostgreSQL: rows another worker has locked are skipped, not waited for,
@@ -201,7 +214,8 @@ def _claim(session: Session, *, batch: int, now: datetime) -> list[Claimed]:
     the condition on the locked row). SQLite: writing() makes the transaction
     BEGIN IMMEDIATE, so claims are simply taken one worker at a time.
     """
-    query = select(OutboxMessage).where(is_due(now)).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    query = select(OutboxMessage).where(is_due(now), OutboxMessage.channel.in_(channels))
+    query = query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
     query = query.limit(batch).execution_options(populate_existing=True)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -215,6 +229,7 @@ def _claim(session: Session, *, batch: int, now: datetime) -> list[Claimed]:
                     ),
                     tries=row.tries,
                     secrets_encrypted=row.secrets_encrypted,
+                    channel=row.channel,
                 )
                 for row in rows
             ]
@@ -231,7 +246,15 @@ def _claim(session: Session, *, batch: int, now: datetime) -> list[Claimed]:
     return claimed
 
 
-def _send_one(session: Session, transport: Transport, item: Claimed, *, now: datetime, report: SendReport) -> None:
+def _send_one(
+    session: Session,
+    transport: Transport,
+    texts: sms.Transport | None,
+    item: Claimed,
+    *,
+    now: datetime,
+    report: SendReport,
+) -> None:
     try:
         email = replace(item.email, body=fill_in_secrets(item.email.body, item.secrets_encrypted))
     except encryption.CannotDecrypt:
@@ -248,8 +271,11 @@ def _send_one(session: Session, transport: Transport, item: Claimed, *, now: dat
         return
     # Outside any transaction: the network may take seconds.
     try:
-        transport.send(email)
-    except MailError as exc:
+        if item.channel is Channel.TEXT and texts is not None:
+            texts.send(sms.OutgoingText(id=email.id, to=email.to, body=email.body, created_at=email.created_at))
+        else:
+            transport.send(email)
+    except (MailError, sms.SmsError) as exc:
         _record_failure(session, item, exc, now=now, report=report)
         return
     # Straight after the server said yes: from here on this row is never sent
@@ -258,12 +284,14 @@ def _send_one(session: Session, transport: Transport, item: Claimed, *, now: dat
     report.sent += 1
 
 
-def _record_failure(session: Session, item: Claimed, exc: MailError, *, now: datetime, report: SendReport) -> None:
+def _record_failure(
+    session: Session, item: Claimed, exc: MailError | sms.SmsError, *, now: datetime, report: SendReport
+) -> None:
     email = item.email
     error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
     # Our claim keeps other workers off this row, so the count read at claim time is current.
     tries = item.tries + 1
-    if isinstance(exc, PermanentMailError) or tries >= MAX_TRIES:
+    if isinstance(exc, PermanentMailError | sms.PermanentSmsError) or tries >= MAX_TRIES:
         _commit(
             session, email.id, tries=max(tries, MAX_TRIES), claimed_until=None, last_error=error, secrets_encrypted=None
         )

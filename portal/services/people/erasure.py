@@ -18,7 +18,7 @@ from portal.models.awards import Award, AwardStatus
 from portal.models.base import Base, utcnow
 from portal.models.events import Registration
 from portal.models.organisations import Membership, Organisation
-from portal.models.outbox import OutboxMessage
+from portal.models.outbox import Channel, OutboxMessage
 from portal.models.users import SignInRequest, User, UserSession
 from portal.services.applications.evidence import owning_organisation_id
 from portal.services.audit import record
@@ -182,6 +182,11 @@ def erase_person(session: Session, storage: Storage, user: User, *, by: User | N
     )
     session.execute(delete(SignInRequest).where(SignInRequest.email == old_email))
     session.execute(delete(OutboxMessage).where(OutboxMessage.to == old_email))
+    if user.phone:
+        # Texts sent to the person's mobile (sign-in codes and reminders).
+        session.execute(
+            delete(OutboxMessage).where(OutboxMessage.channel == Channel.TEXT, OutboxMessage.to == user.phone)
+        )
     session.execute(delete(Membership).where(Membership.user_id == user.id))
     session.execute(
         update(Registration)
@@ -199,6 +204,7 @@ def erase_person(session: Session, storage: Storage, user: User, *, by: User | N
     user.email = tombstone_email(user.id)
     user.name = ""
     user.phone = None
+    user.contact_by_text = False
     user.password_hash = None
     user.totp_secret_encrypted = None
     user.totp_secret_unencrypted = None

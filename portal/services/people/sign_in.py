@@ -15,6 +15,14 @@ staff give their password and authenticator code together
 (``sign_in_when_hammered``); the person is told once a day
 (``portal.services.people.sign_in_alerts``).
 
+A person who chose texts (``portal.services.people.contact``) gets the code
+alone by text instead of the email (``text_to``), unless they ask for the email
+this time (``by_email=True``) or the address is hammered (then the email with
+the link alone goes, as for everyone). The page then says the text went to
+the number ending in its last three digits: that tells whoever typed the
+address that it belongs to someone who chose texts, a small leak the person
+accepted in choosing texts, and no more of the number than that.
+
 Operations flush and never commit (STYLE §4). Refusals raise
 ``SignInRefused`` after recording what must persist (a failed attempt), so
 views show them with a 200 response and the request commits.
@@ -40,8 +48,8 @@ from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.users import SignInRequest, User
 from portal.services.audit import record
-from portal.services.messages.notify import queue_email
-from portal.services.people import sign_in_alerts, totp
+from portal.services.messages.notify import queue_email, queue_text, wants_texts
+from portal.services.people import phones, sign_in_alerts, totp
 from portal.services.people.passwords import hash_password, needs_rehash, verify_password
 from portal.services.programme import settings as programme
 
@@ -111,10 +119,32 @@ def new_browser_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+def text_to(session: Session, email: str) -> str | None:
+    """The mobile number a sign-in code for ``email`` goes to by text, or None if it goes by email."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.active or user.is_staff or not wants_texts(user):
+        return None
+    return user.phone
+
+
+@dataclass(frozen=True)
+class Started:
+    """A sign-in request made: its handle, and the last digits of the number its code was texted to."""
+
+    handle: str
+    texted_to_ending: str | None = None
+
+
 def request_sign_in(
-    session: Session, *, email: str, browser_secret: str, next_path: str | None = None, hammered: bool = False
-) -> str:
-    """Start an emailed sign-in for ``email`` from this browser; return the handle.
+    session: Session,
+    *,
+    email: str,
+    browser_secret: str,
+    next_path: str | None = None,
+    hammered: bool = False,
+    by_email: bool = False,
+) -> Started:
+    """Start an emailed (or texted) sign-in for ``email`` from this browser.
 
     Active applicants and panellists, and new people (the account is made when
     the code or link is used), get a link and a code. Officers and admins get
@@ -122,6 +152,8 @@ def request_sign_in(
     nothing; their requests hold hashes of secrets nobody was sent, so no code
     or link can ever match them. When the address is ``hammered`` the email
     has the link alone (its code is such a secret), and the person is told.
+    Someone who chose texts gets the code by text instead (see ``text_to``),
+    unless ``by_email`` or ``hammered``.
     """
     email = normalise_email(email)
     user = session.scalar(select(User).where(User.email == email))
@@ -146,7 +178,12 @@ def request_sign_in(
     minutes = int(CODE_LIFETIME.total_seconds() // 60)
     service = programme.current(session).name
     link = base_url + url_for("auth.link", handle=handle, token=token)
-    if can_use_email:
+    number = None if (by_email or not with_code) else text_to(session, email)
+    if number is not None:
+        queue_text(
+            session, to=number, about="Sign-in code", template="sign_in", secrets={"code": code}, minutes=minutes
+        )
+    elif can_use_email:
         queue_email(
             session,
             to=email,
@@ -165,7 +202,7 @@ def request_sign_in(
         )
     if hammered:
         sign_in_alerts.alert_once(session, email=email, why=sign_in_alerts.Hammered.EMAILS)
-    return handle
+    return Started(handle=handle, texted_to_ending=phones.masked(number) if number else None)
 
 
 def _request(session: Session, handle: str, *, lock: bool) -> SignInRequest | None:

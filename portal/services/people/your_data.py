@@ -19,7 +19,7 @@ from portal.models.awards import Award, MonitoringReport
 from portal.models.base import utcnow
 from portal.models.events import Registration
 from portal.models.organisations import Membership, Organisation
-from portal.models.outbox import OutboxMessage
+from portal.models.outbox import Channel, OutboxMessage
 from portal.models.panels import ConflictDeclaration, Review, TimeEntry
 from portal.models.users import User, UserSession
 from portal.services.applications.organisations import group_ids_of
@@ -68,7 +68,9 @@ def collect_data(session: Session, user: User) -> dict[str, Any]:
     reviews = session.scalars(select(Review).where(Review.panellist_id == user.id).order_by(Review.id))
     return {
         "exported_at": _value(utcnow()),
-        "person": _row(user, "id", "email", "name", "phone", "created_at", "last_sign_in_at", "active")
+        "person": _row(
+            user, "id", "email", "name", "phone", "contact_by_text", "created_at", "last_sign_in_at", "active"
+        )
         | {"roles": sorted(role.value for role in user.roles)},
         "memberships": [
             _row(membership, "organisation_id", "created_at")
@@ -174,6 +176,14 @@ def collect_data(session: Session, user: User) -> dict[str, Any]:
             _row(message, "subject", "body", "created_at", "sent_at")
             for message in session.scalars(
                 select(OutboxMessage).where(OutboxMessage.to == user.email).order_by(OutboxMessage.id)
+            )
+        ],
+        "texts_sent_to_you": [
+            _row(message, "to", "body", "created_at", "sent_at")
+            for message in session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.channel == Channel.TEXT, OutboxMessage.to == (user.phone or ""))
+                .order_by(OutboxMessage.id)
             )
         ],
     }

@@ -37,7 +37,7 @@ from portal.models.organisations import Organisation
 from portal.models.outbox import OutboxMessage
 from portal.models.users import Role, User
 from portal.plain_text import is_one_line
-from portal.services.applications import lifecycle, organisations, shortlist
+from portal.services.applications import deadline_reminders, lifecycle, organisations, shortlist
 from portal.services.awards import acceptance, bank_details, decisions, payments, report_reviews, reports
 from portal.services.events import registrations, reminders, setup
 from portal.services.messages import threads
@@ -322,6 +322,13 @@ def _report_changes_requested(session: Session, w: World) -> None:
 def _report_reminder(session: Session, w: World) -> None:
     make_report(session, award=w.award(session, AwardStatus.PAID), due_on=date.today() + timedelta(days=7))
     reports.send_report_reminders(session, date.today())
+
+
+@sends("draft_reminder", status=ApplicationStatus.DRAFT)
+def _draft_reminder(session: Session, w: World) -> None:
+    w.grant_round.closes_at = utcnow() + timedelta(days=3)
+    session.flush()
+    deadline_reminders.send_deadline_reminders(session, utcnow())
 
 
 @sends("report_overdue")
