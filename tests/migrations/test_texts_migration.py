@@ -1,4 +1,4 @@
-"""Migration 0027: queued email stays email, people keep email, drafts start unreminded; down drops texts."""
+"""Migration 0030: queued email stays email, people keep email, drafts start unreminded; down drops texts."""
 
 from __future__ import annotations
 
@@ -19,13 +19,13 @@ QUEUE = (
 
 def test_existing_rows_keep_email_and_texts_go_on_the_way_down(empty_database: str) -> None:  # noqa: F811
     config = alembic_config(empty_database)
-    command.upgrade(config, "0026")
+    command.upgrade(config, "0029")
     engine = make_engine(empty_database)
     insert_rows(engine, ROWS)
     with engine.begin() as connection:
         statement = QUEUE.format(channel="", value="")
         connection.execute(text(statement), {"id": 1, "to": "amina@example.org", "when": WHEN})
-    command.upgrade(config, "0027")
+    command.upgrade(config, "0030")
     with engine.begin() as connection:
         channels = connection.execute(text("SELECT id, channel FROM outbox_messages")).all()
         choices = connection.execute(text("SELECT DISTINCT contact_by_text FROM users")).scalars().all()
@@ -39,7 +39,7 @@ def test_existing_rows_keep_email_and_texts_go_on_the_way_down(empty_database: s
         connection.execute(text(statement), {"id": 2, "to": "+447700900123", "when": WHEN})
     assert ([tuple(row) for row in channels], [bool(c) for c in choices], reminded) == ([(1, "email")], [False], 0)
 
-    command.downgrade(config, "0026")
+    command.downgrade(config, "0029")
     with engine.connect() as connection:
         kept = connection.execute(text("SELECT id FROM outbox_messages")).scalars().all()
     engine.dispose()
