@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "reports",
     "events",
     "refdata",
+    "media",
     "retention",
     "storage",
     "budget",

@@ -42,6 +42,7 @@ from portal.models.funding import (
     PostcodeLsoa,
     Round,
 )
+from portal.models.media import ConversionStatus, MediaConversion
 from portal.models.messages import AwardMessage, Broadcast
 from portal.models.organisations import IncomeBand, Membership, Organisation, OrganisationKind
 from portal.models.outbox import OutboxMessage
@@ -78,6 +79,7 @@ __all__ = [
     "Broadcast",
     "BudgetLine",
     "ConflictDeclaration",
+    "ConversionStatus",
     "Criterion",
     "Decision",
     "DecisionOutcome",
@@ -94,6 +96,7 @@ __all__ = [
     "IncomeBand",
     "InfoRequest",
     "LsoaDeprivation",
+    "MediaConversion",
     "Membership",
     "ModeratedScore",
     "MonitoringReport",
