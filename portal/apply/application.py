@@ -116,7 +116,8 @@ def _draft_or_status(application: Application, key: str) -> Response | None:
 
 
 @bp.route(f"/applications/<int:application_id>/<{QUESTION_SLUGS}:section>", methods=["GET", "POST"])
-@large_files("RECORDING_MAX_MB")  # a long-text question may be answered by a recording
+@rate_limits.uploads  # a long-text question may be answered by a recording, checked with ffprobe
+@large_files("RECORDING_MAX_MB")
 def section(application_id: int, section: str) -> str | Response | tuple[str, int]:
     return _question_page(application_id, form_rules.SECTIONS_BY_SLUG[section].key)
 
