@@ -42,10 +42,12 @@ run: $(VENV)/.runtime ## Migrate, load the demo and serve on http://127.0.0.1:50
 	fi
 	@echo "The portal is at http://$(HOST):$(PORT)/ (PORT=… make run serves on another port)."
 	@# The outbox worker prints emails and texts (sign-in codes) in this terminal; the
-	@# reference-data worker imports the files officers upload.
+	@# reference-data worker imports the files officers upload; the media worker
+	@# prepares spoken or filmed answers (it needs ffmpeg: apt-get install ffmpeg).
 	@$(FLASK) outbox send --loop --interval 2 & worker=$$!; \
 	$(FLASK) refdata work --loop --interval 2 & refdata=$$!; \
-	trap 'kill $$worker $$refdata 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) media work --loop --interval 2 & media=$$!; \
+	trap 'kill $$worker $$refdata $$media 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 .PHONY: test

@@ -37,6 +37,8 @@ APP_LOAD_ERROR = 4
 # The range of every numeric setting: (lowest, highest).
 RANGES = {
     "MAX_UPLOAD_MB": (1, 100),
+    "RECORDING_MAX_MB": (1, 1024),
+    "RECORDING_MAX_SECONDS": (10, 60 * 60),
     "REFERENCE_DATA_MAX_MB": (1, 4096),
     "RETENTION_MONTHS": (1, 120),
     "SESSION_IDLE_MINUTES": (1, 24 * 60),
@@ -131,6 +133,9 @@ def load_config(
         # development; unset in production, nobody is offered texts (portal/infra/sms.py).
         "SMS_URL": env.get("SMS_URL", "").strip() or ("" if production else "console"),
         "MAX_UPLOAD_MB": _int(env, "MAX_UPLOAD_MB", 20),
+        # A spoken or filmed answer: the largest file and the longest recording taken.
+        "RECORDING_MAX_MB": _int(env, "RECORDING_MAX_MB", 100),
+        "RECORDING_MAX_SECONDS": _int(env, "RECORDING_MAX_SECONDS", 300),
         # The largest reference-data file officers may upload (the ONS postcode directory is over 1 GB).
         "REFERENCE_DATA_MAX_MB": _int(env, "REFERENCE_DATA_MAX_MB", 2048),
         # Declined, ineligible and withdrawn applications are anonymised this long after they end.

@@ -32,7 +32,7 @@ from tests.factories import make_user
 from tests.fixtures.apps import close_test_app, make_test_app, sign_in
 from tests.fixtures.databases import scratch_postgres_database
 
-pytest_plugins = ["tests.fixtures.s3", "tests.fixtures.redis", "tests.fixtures.sms"]
+pytest_plugins = ["tests.fixtures.s3", "tests.fixtures.redis", "tests.fixtures.sms", "tests.fixtures.media"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

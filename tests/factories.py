@@ -6,6 +6,7 @@ request must see the data.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,13 +20,15 @@ from portal.models.base import utcnow
 from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus, Resource
 from portal.models.funders import Funder, RoundFunder
 from portal.models.funding import Criterion, Fund, Neighbourhood, NeighbourhoodArea, Round
+from portal.models.media import ConversionStatus, MediaConversion
 from portal.models.organisations import Membership, Organisation, OrganisationKind
 from portal.models.panels import Assignment, Panel, PanelMember, Recommendation, Review, TimeActivity, TimeEntry
 from portal.models.programme import SETTINGS_ID, ProgrammeSettings
 from portal.models.questions import QuestionKind, RoundQuestion, RoundSection
 from portal.models.reference_data import ImportStatus, ReferenceImport, ReferenceKind
 from portal.models.users import Role, User
-from portal.services.files.uploads import receive_upload, store_evidence
+from portal.services.applications import spoken
+from portal.services.files.uploads import ReceivedFile, receive_upload, store_evidence
 from portal.services.people import totp
 from portal.services.people.passwords import hash_password
 from portal.services.programme import settings as programme_settings
@@ -376,6 +379,47 @@ def make_evidence(
     """A real stored file (a small PDF unless ``content`` says otherwise) owned by e.g. ``application_id=``."""
     with receive_upload(io.BytesIO(content or make_pdf()), filename, max_bytes=10 * 1024 * 1024) as received:
         return store_evidence(session, storage, received, kind=kind, uploaded_by=uploaded_by, **owner)
+
+
+def make_recording(
+    session: Session,
+    storage: Storage,
+    *,
+    application: Application,
+    key: str = "idea",
+    name: str = "activities",
+    has_video: bool = False,
+    ready: bool = True,
+    transcript: str = "",
+    content: bytes = b"\x00\x00\x00\x18ftypM4A " + bytes(range(256)) * 4,
+) -> Evidence:
+    """A spoken answer to ``key``'s question ``name``, stored (``content`` stands for the converted file, so
+    access and serving can be tried without ffmpeg) and prepared unless ``ready`` is False."""
+    content_type, extension = ("video/mp4", ".mp4") if has_video else ("audio/mp4", ".m4a")
+    received = ReceivedFile(
+        file=io.BytesIO(content),
+        filename=f"answer{extension}",
+        content_type=content_type,
+        extension=extension,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    evidence = store_evidence(
+        session, storage, received, kind=EvidenceKind.RECORDING, uploaded_by=None, application_id=application.id
+    )
+    session.add(
+        MediaConversion(
+            evidence_id=evidence.id,
+            has_video=has_video,
+            duration_seconds=2,
+            status=ConversionStatus.DONE if ready else ConversionStatus.WAITING,
+        )
+    )
+    answers = dict(application.answers or {})
+    answers[key] = {**answers.get(key, {}), spoken.spoken_name(name): spoken.spoken_value(evidence, transcript)}
+    application.answers = answers
+    session.flush()
+    return evidence
 
 
 def make_event(

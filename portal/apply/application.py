@@ -22,6 +22,9 @@ from portal.apply.application_forms import (
     RevisionForm,
     StartApplicationForm,
     question_form,
+    recording_field,
+    remove_recording_field,
+    transcript_field,
     values_from,
 )
 from portal.apply.loaders import application_for_member
@@ -30,10 +33,12 @@ from portal.extensions import db
 from portal.form_errors import refuse
 from portal.infra import rate_limits
 from portal.models.applications import Application, EvidenceKind
-from portal.services.applications import answers, lifecycle
+from portal.request_bodies import large_files
+from portal.services.applications import answers, lifecycle, spoken
 from portal.services.applications import evidence as evidence_rules
 from portal.services.applications import form as form_rules
 from portal.services.applications.lifecycle import StaleSection
+from portal.services.files.media import receive_recording
 from portal.services.files.uploads import receive_upload
 from portal.services.rounds import listing, stages
 from portal.storage import get_storage
@@ -111,12 +116,15 @@ def _draft_or_status(application: Application, key: str) -> Response | None:
 
 
 @bp.route(f"/applications/<int:application_id>/<{QUESTION_SLUGS}:section>", methods=["GET", "POST"])
+@rate_limits.uploads  # a long-text question may be answered by a recording, checked with ffprobe
+@large_files("RECORDING_MAX_MB")
 def section(application_id: int, section: str) -> str | Response | tuple[str, int]:
     return _question_page(application_id, form_rules.SECTIONS_BY_SLUG[section].key)
 
 
 @bp.route("/applications/<int:application_id>/more-questions/<key>", methods=["GET", "POST"])
 @rate_limits.uploads  # its questions may take a file
+@large_files("RECORDING_MAX_MB")
 def round_section(application_id: int, key: str) -> str | Response | tuple[str, int]:
     """A section of the round's own questions (made in the question builder)."""
     if not form_rules.is_round_section(key):
@@ -133,9 +141,8 @@ def _question_page(application_id: int, key: str) -> str | Response | tuple[str,
     if form_rules.is_round_section(key) and key not in asked:
         abort(404)
     specs = form_rules.fields_for(application, key)
-    saved = (application.answers or {}).get(key, {})
     if request.method == "GET":
-        form = question_form(specs, data={**saved, "revision": lifecycle.revision_of(application, key)})
+        form = question_form(specs, data=_form_data(application, key, specs))
         problems: dict[str, str] = {}
         return _render_section(application, key, specs, form, problems)
 
@@ -145,6 +152,8 @@ def _question_page(application_id: int, key: str) -> str | Response | tuple[str,
     values = values_from(form, specs)
     replaced: list[int] = []
     upload_problems = _store_uploads(application, key, specs, form, values, replaced)
+    replaced_recordings: list[int] = []
+    upload_problems |= _store_recordings(application, key, specs, form, values, replaced_recordings)
     try:
         lifecycle.save_answers(db.session, application, key, values, by=current_user, revision=form.revision_number())
     except StaleSection as stale:
@@ -156,6 +165,8 @@ def _question_page(application_id: int, key: str) -> str | Response | tuple[str,
         evidence_rules.discard_replaced_answer_file(
             db.session, get_storage(), application, evidence_id, by=current_user
         )
+    for evidence_id in replaced_recordings:
+        spoken.discard_recording(db.session, get_storage(), application, evidence_id, by=current_user)
     if upload_problems:  # the other answers are saved (so not an error status, which rolls back)
         problems = form_rules.section_problems(application, key) | upload_problems
         return _render_section(application, key, specs, form, problems, saved_now=True)
@@ -200,6 +211,66 @@ def _store_uploads(
     return problems
 
 
+def _form_data(application: Application, key: str, specs: list[form_rules.FieldSpec]) -> dict[str, Any]:
+    """What a section's form shows of the saved answers: each answer, and each recording's transcript."""
+    saved = (application.answers or {}).get(key, {})
+    data: dict[str, Any] = {**saved, "revision": lifecycle.revision_of(application, key)}
+    for spec in specs:
+        kept = saved.get(spoken.spoken_name(spec.name))
+        if spoken.takes_recording(spec.kind) and isinstance(kept, dict):
+            data[transcript_field(spec.name)] = kept.get("transcript") or ""
+    return data
+
+
+def _store_recordings(
+    application: Application,
+    key: str,
+    specs: list[form_rules.FieldSpec],
+    form: RevisionForm,
+    values: dict[str, Any],
+    replaced: list[int],
+) -> dict[str, str]:
+    """Check and keep each recording chosen (or made in the page) for a long-text question, with its
+    transcript; keep, or remove when asked, the one it had. Field → problem; replaced recordings are added
+    to ``replaced``. A refused recording stores nothing, and keeps the recording the question had."""
+    saved = (application.answers or {}).get(key, {})
+    problems: dict[str, str] = {}
+    config = current_app.config
+    for spec in specs:
+        if not spoken.takes_recording(spec.kind):
+            continue
+        name = spoken.spoken_name(spec.name)
+        before = spoken.saved_spoken(application, key, spec.name)
+        transcript = str(form[transcript_field(spec.name)].data or "")[: spoken.MAX_TRANSCRIPT_CHARS]
+        kept: dict[str, Any] = {**(before or {}), "transcript": transcript}
+        upload = form[recording_field(spec.name)].data
+        if isinstance(upload, FileStorage) and upload.filename:
+            try:
+                with receive_recording(
+                    upload.stream,
+                    upload.filename,
+                    max_bytes=config["RECORDING_MAX_MB"] * 1024 * 1024,
+                    max_seconds=config["RECORDING_MAX_SECONDS"],
+                ) as received:
+                    added = spoken.add_recording(db.session, get_storage(), application, received, by=current_user)
+            except StorageUnavailable:
+                problems[recording_field(spec.name)] = UPLOAD_OUTAGE
+            except DomainError as error:  # refused by content, length or size, or the application can't change
+                problems[recording_field(spec.name)] = error.message
+            else:
+                if before is not None:
+                    replaced.append(int(before["evidence_id"]))
+                kept = spoken.spoken_value(added, transcript)
+        elif before is not None and form[remove_recording_field(spec.name)].data:
+            replaced.append(int(before["evidence_id"]))
+            kept = {"transcript": transcript}
+        if kept.get("evidence_id") or kept.get("transcript"):
+            values[name] = kept
+        elif isinstance(saved.get(name), dict):
+            values[name] = None
+    return problems
+
+
 def _after_save(
     application: Application, key: str, form: RevisionForm, show_problems: Callable[[], str | Response]
 ) -> str | Response:
@@ -214,8 +285,7 @@ def _after_save(
 
 
 def _render_section_after_save(application: Application, key: str, specs: list[form_rules.FieldSpec]) -> str:
-    saved = (application.answers or {}).get(key, {})
-    form = question_form(specs, formdata=None, data={**saved, "revision": lifecycle.revision_of(application, key)})
+    form = question_form(specs, formdata=None, data=_form_data(application, key, specs))
     return _render_section(application, key, specs, form, form_rules.section_problems(application, key), saved_now=True)
 
 
@@ -251,6 +321,12 @@ def _render_section(
         if isinstance(uploaded, dict) and uploaded.get("filename"):
             words = f"You have uploaded {uploaded['filename']}. Choose another file to replace it."
         hints[spec.name] = " ".join(filter(None, [spec.hint, words]))
+    recordings = {
+        spec.name: spoken.spoken_answer(application, key, spec.name)
+        for spec in specs
+        if spoken.takes_recording(spec.kind)
+    }
+    minutes = current_app.config["RECORDING_MAX_SECONDS"] / 60
     return render_template(
         "apply/section.html",
         application=application,
@@ -262,6 +338,9 @@ def _render_section(
         saved_now=saved_now,
         stale=stale,
         differences=differences or [],
+        recordings=recordings,
+        recording_limits=f"Up to {minutes:g} minute{'s' if minutes != 1 else ''} "
+        f"and {current_app.config['RECORDING_MAX_MB']} MB.",
     )
 
 

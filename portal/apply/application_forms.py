@@ -26,10 +26,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from portal.forms import CheckboxesField, strip
+from portal.services.applications import spoken
 from portal.services.applications.form import MAX_BUDGET_LINES, BudgetLineInput, FieldSpec
 
 # What an upload control offers to choose: photos (from the camera too) and documents.
 UPLOAD_ACCEPTS = "image/*,application/pdf,.pdf,.heic,.heif,.doc,.docx,.odt"
+# A spoken or filmed answer: a phone offers its microphone and camera for these.
+RECORDING_ACCEPTS = "audio/*,video/*"
 
 
 class RevisionForm(FlaskForm):
@@ -73,9 +76,43 @@ def _field_for(spec: FieldSpec) -> Field:
     return StringField(spec.label)
 
 
+def recording_field(name: str) -> str:
+    """The file control for a long-text question's spoken or filmed answer."""
+    return f"{name}__recording"
+
+
+def transcript_field(name: str) -> str:
+    return f"{name}__transcript"
+
+
+def remove_recording_field(name: str) -> str:
+    return f"{name}__remove_recording"
+
+
+def _recording_fields(spec: FieldSpec) -> dict[str, Field]:
+    """Beside a long-text question: a recording instead of writing, what it says, and removing it."""
+    if not spoken.takes_recording(spec.kind):
+        return {}
+    return {
+        recording_field(spec.name): FileField(
+            "Record or upload a spoken or video answer (optional)", render_kw={"accept": RECORDING_ACCEPTS}
+        ),
+        transcript_field(spec.name): TextAreaField(
+            "What you say in the recording (optional)",
+            filters=[strip],
+            render_kw={"rows": 4},
+        ),
+        remove_recording_field(spec.name): BooleanField("Remove this recording"),
+    }
+
+
 def question_form(specs: list[FieldSpec], **kwargs: Any) -> RevisionForm:
-    """A form with one field per question (named as the question)."""
-    form_class = type("QuestionForm", (RevisionForm,), {spec.name: _field_for(spec) for spec in specs})
+    """A form with one field per question (named as the question), and a long-text question's recording."""
+    fields: dict[str, Field] = {}
+    for spec in specs:
+        fields[spec.name] = _field_for(spec)
+        fields.update(_recording_fields(spec))
+    form_class = type("QuestionForm", (RevisionForm,), fields)
     form: RevisionForm = form_class(**kwargs)
     return form
 

@@ -36,7 +36,7 @@ def _answer_rows(application: Any) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
         if form_rules.is_question_section(key):
             for row in answers.answer_rows(application, key, form_rules.fields_for(application, key)):
-                rows.append({"key": row.label, "value": row.value, "href": href})
+                rows.append({"key": row.label, "value": row.value, "href": href, "spoken": row.spoken})
         elif key == "budget":
             for line in application.budget_lines:
                 rows.append({"key": line.item, "value": line.amount_pence, "money": True, "href": href})

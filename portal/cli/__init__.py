@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "events",
     "reminders",
     "refdata",
+    "media",
     "retention",
     "storage",
     "budget",

@@ -112,7 +112,7 @@ def register(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=(self)")
         if app.config["PRODUCTION"]:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         cache_control = headers.get("Cache-Control", "")

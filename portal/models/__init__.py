@@ -44,6 +44,7 @@ from portal.models.funding import (
     PostcodeLsoa,
     Round,
 )
+from portal.models.media import ConversionStatus, MediaConversion
 from portal.models.messages import AwardMessage, Broadcast
 from portal.models.organisations import IncomeBand, Membership, Organisation, OrganisationKind
 from portal.models.outbox import OutboxMessage
@@ -82,6 +83,7 @@ __all__ = [
     "BudgetTotal",
     "ConflictDeclaration",
     "ContentVersion",
+    "ConversionStatus",
     "Criterion",
     "Decision",
     "DecisionOutcome",
@@ -98,6 +100,7 @@ __all__ = [
     "IncomeBand",
     "InfoRequest",
     "LsoaDeprivation",
+    "MediaConversion",
     "Membership",
     "ModeratedScore",
     "MonitoringReport",

@@ -144,6 +144,8 @@ class EvidenceKind(enum.StrEnum):
     SAFEGUARDING_POLICY = "safeguarding_policy"
     PHOTO = "photo"
     OTHER = "other"
+    # A spoken or filmed answer to a long-text question (see portal/models/media.py).
+    RECORDING = "recording"
 
 
 class Evidence(Base):

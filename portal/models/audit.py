@@ -71,6 +71,8 @@ class AuditAction(StrEnum):
     EVENT_REGISTER_EXPORTED = "event register exported"
     EVIDENCE_DELETED = "evidence deleted"
     EVIDENCE_UPLOADED = "evidence uploaded"
+    RECORDING_CONVERTED = "recording converted"
+    RECORDING_CONVERSION_FAILED = "recording conversion failed"
     FINANCE_ACCOUNT_SET_UP = "finance account set up"
     FUNDER_LINKED = "funder linked"
     FUND_CHANGED = "fund changed"

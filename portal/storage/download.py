@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import timedelta
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
-from flask import abort, redirect, send_file
+from flask import abort, redirect, request, send_file
 from werkzeug.wrappers import Response
 
 from portal.storage.base import Storage
@@ -23,6 +24,10 @@ from portal.storage.sniff import EXTENSIONS
 
 # Whatever the database says, a type not in this list is served as bytes to save.
 UNKNOWN_TYPE = ("application/octet-stream", ".bin")
+# Converted spoken or filmed answers (portal/services/files/media.py): the portal made these itself.
+RECORDING_TYPES = {"audio/mp4": ".m4a", "video/mp4": ".mp4"}
+SERVED_TYPES = {**EXTENSIONS, **RECORDING_TYPES}
+CHUNK_SIZE = 64 * 1024
 MAX_STEM_LENGTH = 150
 # Characters Windows refuses in names; the others are safe on every system.
 RESERVED = re.compile(r'[<>:"/\\|?*]')
@@ -55,7 +60,7 @@ def visible(text: str) -> str:
 def download_filename(original: str | None, content_type: str | None) -> str:
     """The name a stored file is saved under: the uploader's name without its
     extension, cleaned, plus the extension of the type its content was detected as."""
-    extension = EXTENSIONS.get(content_type or "", UNKNOWN_TYPE[1])
+    extension = SERVED_TYPES.get(content_type or "", UNKNOWN_TYPE[1])
     name = visible(unicodedata.normalize("NFC", original or ""))
     name = re.split(r"[/\\]", name)[-1]
     stem, dot, _ = name.rpartition(".")
@@ -68,7 +73,7 @@ def download_filename(original: str | None, content_type: str | None) -> str:
 
 def download_response(storage: Storage, evidence: StoredFile) -> Response:
     """A redirect to a presigned URL, or the file streamed by the portal."""
-    content_type = evidence.content_type if evidence.content_type in EXTENSIONS else UNKNOWN_TYPE[0]
+    content_type = evidence.content_type if evidence.content_type in SERVED_TYPES else UNKNOWN_TYPE[0]
     filename = download_filename(evidence.original_filename, evidence.content_type)
     url = storage.url(evidence.storage_key, filename, URL_LIFETIME, content_type)
     if url is not None:
@@ -97,3 +102,63 @@ def thumbnail_response(storage: Storage, key: str) -> Response:
     response = send_file(stream, mimetype="image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def _skip(stream: BinaryIO, count: int) -> None:
+    """Move ``count`` bytes into the stream: by seeking where it can, else by reading past them."""
+    if count and stream.seekable():
+        stream.seek(count)
+        return
+    while count > 0:
+        chunk = stream.read(min(CHUNK_SIZE, count))
+        if not chunk:
+            return
+        count -= len(chunk)
+
+
+def _body(stream: BinaryIO, length: int) -> Iterator[bytes]:
+    try:
+        while length > 0:
+            chunk = stream.read(min(CHUNK_SIZE, length))
+            if not chunk:
+                return
+            length -= len(chunk)
+            yield chunk
+    finally:
+        stream.close()
+
+
+def media_response(storage: Storage, media: StoredFile, download_name: str) -> Response:
+    """A converted recording for an <audio> or <video> element: its own type, as an attachment (which the
+    element still plays), and the part asked for when the player asks for a byte range (it does, to seek).
+    FileNotFoundError when the stored file is gone."""
+    content_type = media.content_type if media.content_type in RECORDING_TYPES else UNKNOWN_TYPE[0]
+    size = media.size_bytes
+    stream = storage.open(media.storage_key)
+    start, stop, status = 0, size, 200
+    asked = request.range
+    if asked is not None and asked.units == "bytes":
+        bounds = asked.range_for_length(size)
+        if bounds is None or len(asked.ranges) != 1:
+            stream.close()
+            response = Response(status=416)
+            response.headers["Content-Range"] = f"bytes */{size}"
+            return response
+        start, stop = bounds
+        status = 206
+    _skip(stream, start)
+    response = Response(_body(stream, stop - start), status=status, mimetype=content_type, direct_passthrough=True)
+    response.content_length = stop - start
+    if status == 206:
+        response.headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"
+    response.headers["Accept-Ranges"] = "bytes"
+    response.headers["Content-Disposition"] = attachment_header(download_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.set_etag(media.sha256)
+    return response
+
+
+def attachment_header(filename: str) -> str:
+    """``attachment`` with the name for old and new browsers (the name is ASCII here: built by the portal)."""
+    return f'attachment; filename="{filename}"'

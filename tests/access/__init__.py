@@ -102,6 +102,8 @@ class World:
     # may not); the panellist has an open entry in the conflict register with group B.
     panel_photo_id: int = 0
     panel_statement_id: int = 0
+    # Group A's draft answers a question in a recording (prepared); the panellist is not assigned to it.
+    recording_a_id: int = 0
     conflict_id: int = 0
     # The question builder: the open round asks a section of its own ("s1"); another round,
     # with no applications yet (so its questions can change), has a section and a question.

@@ -22,6 +22,7 @@ MATRIX: dict[str, Line] = {
     ),
     "apply.evidence": (lambda w: {"application_id": w.draft_a_id}, applicant_a_only()),
     "apply.download_evidence": (lambda w: {"evidence_id": w.evidence_a_id}, A_AND_OFFICERS),
+    "apply.recording": (lambda w: {"evidence_id": w.recording_a_id}, A_AND_OFFICERS),
     "apply.evidence_thumbnail": (
         lambda w: {"evidence_id": w.evidence_a_id},
         {**A_AND_OFFICERS, "applicant_a": NOT_FOUND, "officer": NOT_FOUND},
@@ -50,6 +51,9 @@ OBJECT_CHECKS: list[tuple[str, str, Arguments]] = [
     ("apply.download_evidence", "panellist", lambda w: {"evidence_id": w.panel_statement_id}),
     ("apply.evidence_thumbnail", "panellist", lambda w: {"evidence_id": w.panel_statement_id}),
     ("apply.download_evidence", "applicant_b", lambda w: {"evidence_id": w.panel_photo_id}),
+    # A recorded answer: not another group's member, nor a panellist the application is not assigned to.
+    ("apply.recording", "applicant_b", lambda w: {"evidence_id": w.recording_a_id}),
+    ("apply.recording", "panellist", lambda w: {"evidence_id": w.recording_a_id}),
     (
         "apply.remove_evidence",
         "applicant_a",

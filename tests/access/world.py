@@ -32,6 +32,7 @@ from tests.factories import (
     make_neighbourhood,
     make_organisation,
     make_panel,
+    make_recording,
     make_reference_import,
     make_registration,
     make_report,
@@ -109,6 +110,7 @@ def build_world(session: Session) -> World:
         application_id=with_panel.id,
     )
     statement = make_evidence(session, get_storage(), kind=EvidenceKind.BANK_STATEMENT, application_id=with_panel.id)
+    recording = make_recording(session, get_storage(), application=draft_a)
     conflict = ConflictDeclaration(
         panellist_id=people["panellist"].id,
         organisation_id=group_b.id,
@@ -169,6 +171,7 @@ def build_world(session: Session) -> World:
         link_resource_id=link_resource.id,
         panel_photo_id=photo.id,
         panel_statement_id=statement.id,
+        recording_a_id=recording.id,
         conflict_id=conflict.id,
         neighbourhood_id=neighbourhood.id,
         reference_import_id=reference_import.id,

@@ -271,6 +271,7 @@ NOT_PAGES = {
     "main.healthz": "a plain-text health check for the load balancer",
     "apply.download_evidence": "a file download (an attachment)",
     "apply.evidence_thumbnail": "an image",
+    "apply.recording": "a spoken or filmed answer, played in the page (an attachment)",
     "outcomes.photo": "an image (a group's shared photo)",
     "outcomes.figures_csv": "a CSV download",
     "officer.applications_csv": "a CSV download",

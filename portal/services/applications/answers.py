@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from portal.models.applications import Application
-from portal.services.applications import fields
+from portal.services.applications import fields, spoken
 from portal.services.applications import form as form_rules
 
 # By module, not by name: application_form is still loading when panel_access (through
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from portal.services.applications.form import FieldSpec
 
 NOT_ANSWERED = "Not answered"
+ANSWERED_BY_RECORDING = "Answered in a recording"
+ANSWERED_BY_VIDEO = "Answered in a video"
 NOT_CONFIRMED = "Not confirmed"
 CONFIRMED = "Confirmed"
 
@@ -59,6 +61,8 @@ class AnswerRow:
     name: str
     label: str
     value: str
+    # A long-text question answered (also) by a recording: played under the written answer, if any.
+    spoken: spoken.SpokenAnswer | None = None
 
 
 @dataclass(frozen=True)
@@ -71,14 +75,16 @@ class AnswerSection:
 def answer_rows(
     application: Application, key: str, specs: Iterable[FieldSpec], *, file_names: bool = True
 ) -> list[AnswerRow]:
-    return [
-        AnswerRow(
-            spec.name,
-            spec.label,
-            shown_answer(spec, form_rules.answer(application, key, spec.name), file_names=file_names),
-        )
-        for spec in specs
-    ]
+    return [_row(application, key, spec, file_names=file_names) for spec in specs]
+
+
+def _row(application: Application, key: str, spec: FieldSpec, *, file_names: bool) -> AnswerRow:
+    value = form_rules.answer(application, key, spec.name)
+    recording = spoken.spoken_answer(application, key, spec.name) if spoken.takes_recording(spec.kind) else None
+    shown = shown_answer(spec, value, file_names=file_names)
+    if recording is not None and not form_rules.answered(value):
+        shown = ANSWERED_BY_VIDEO if recording.has_video else ANSWERED_BY_RECORDING
+    return AnswerRow(spec.name, spec.label, shown, recording)
 
 
 def answer_sections(

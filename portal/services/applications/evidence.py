@@ -31,7 +31,8 @@ from portal.storage.base import Storage
 log = logging.getLogger(__name__)
 
 # What the group is told the panel will see; never contact details, bank statements or governing documents.
-PANEL_SEES = frozenset({EvidenceKind.PHOTO})
+# A recording answers a question, so whoever reads the answers hears it.
+PANEL_SEES = frozenset({EvidenceKind.PHOTO, EvidenceKind.RECORDING})
 PANEL_SEES_HINT = "The panel that scores your application will see these."
 
 NOT_STARTED = SectionStatus.NOT_STARTED
@@ -118,14 +119,20 @@ def panel_may_see(evidence: Evidence) -> bool:
 
 def shown_to_panel(application: Application) -> list[Evidence]:
     """The application's files that its panel members see, in the order they were added."""
-    return sorted((e for e in application.evidence if panel_may_see(e)), key=lambda e: e.id)
+    # Recordings are heard beside the questions they answer, not listed with the files.
+    return sorted(
+        (e for e in application.evidence if panel_may_see(e) and e.kind is not EvidenceKind.RECORDING),
+        key=lambda e: e.id,
+    )
 
 
 def evidence_section_status(application: Application) -> SectionStatus:
     needs = evidence_needed(application)
+    # A recording answers a question; it does not start the documents section.
+    documents = [e for e in application.evidence if e.kind is not EvidenceKind.RECORDING]
     if all(need.files for need in needs if need.required):
-        return COMPLETED if application.evidence or not any(n.required for n in needs) else NOT_STARTED
-    return IN_PROGRESS if application.evidence else NOT_STARTED
+        return COMPLETED if documents or not any(n.required for n in needs) else NOT_STARTED
+    return IN_PROGRESS if documents else NOT_STARTED
 
 
 def owning_organisation_id(session: Session, evidence: Evidence) -> int | None:

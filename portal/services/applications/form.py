@@ -22,6 +22,7 @@ from portal.models.applications import Application
 from portal.models.funding import Round
 from portal.models.questions import RoundQuestion, RoundSection
 from portal.services.applications import evidence as evidence_rules
+from portal.services.applications import spoken
 
 # Re-exported: pages and other services read typed values through this module, as before.
 from portal.services.applications.fields import YES_NO as YES_NO
@@ -318,6 +319,12 @@ def question_problems(application: Application, key: str) -> dict[str, str]:
     problems: dict[str, str] = {}
     for spec in fields_for(application, key):
         value = answer(application, key, spec.name)
+        recording = spoken.spoken_answer(application, key, spec.name) if spoken.takes_recording(spec.kind) else None
+        if recording is not None and not answered(value):
+            # Answered by a recording (counted as soon as it is accepted, while it is being prepared).
+            if recording.failed:
+                problems[spec.name] = spoken.NOT_PREPARED
+            continue
         problem = _field_problem(application, key, spec, value)
         if problem:
             problems[spec.name] = problem

@@ -97,7 +97,8 @@ def test_members_and_officers_see_files_through_every_kind_of_owner(session: Ses
 def test_the_group_is_told_which_files_the_panel_sees(session: Session) -> None:
     application = application_of(session, OrganisationKind.CHARITY)
     hints = {need.kind: need.hint for need in evidence_needed(application)}
-    assert {EvidenceKind.PHOTO} == PANEL_SEES
+    # Photos, and recordings (a recording answers a question, so the panel hears it with the answers).
+    assert {EvidenceKind.PHOTO, EvidenceKind.RECORDING} == PANEL_SEES
     for kind, hint in hints.items():
         assert ("The panel that scores your application will see these." in hint) is (kind in PANEL_SEES)
 
