@@ -1,4 +1,4 @@
-"""Migration 0027 lets a file be a recording with a conversion job; going down removes recordings only."""
+"""Migration 0031 lets a file be a recording with a conversion job; going down removes recordings only."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_recordings_come_and_go_and_other_files_stay(empty_database: str) -> Non
     command.upgrade(config, "0007")
     engine = make_engine(empty_database)
     insert_rows(engine, ROWS | {"evidence": [FILE]})
-    command.upgrade(config, "0027")
+    command.upgrade(config, "0031")
     insert_rows(engine, {"evidence": [RECORDING], "media_conversions": [JOB]})
     with engine.connect() as connection:
         kinds = connection.execute(text("SELECT id, kind FROM evidence ORDER BY id")).all()
@@ -35,7 +35,7 @@ def test_recordings_come_and_go_and_other_files_stay(empty_database: str) -> Non
     assert [tuple(row) for row in kinds] == [(5, "other"), (6, "recording")]
     assert [tuple(row) for row in jobs] == [(6, "waiting")]
 
-    command.downgrade(config, "0026")
+    command.downgrade(config, "0030")
     with engine.connect() as connection:
         kept = connection.execute(text("SELECT id, kind FROM evidence")).all()
     engine.dispose()

@@ -7,8 +7,8 @@
 Going down removes the jobs and every recording's row (their stored objects are then
 found by the orphan sweep) and restores the five kinds.
 
-Revision ID: 0027
-Revises: 0026
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-04
 
 """
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0027"
-down_revision: str | Sequence[str] | None = "0026"
+revision: str = "0031"
+down_revision: str | Sequence[str] | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
