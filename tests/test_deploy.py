@@ -99,7 +99,14 @@ def test_each_timer_starts_a_service_that_exists(timer: Path) -> None:
 
 def test_every_periodic_command_has_a_timer() -> None:
     timed = {" ".join(exec_start(UNITS / t.name.replace(".timer", ".service"))[3:5]) for t in TIMERS}
-    assert timed == {"reports remind", "events remind", "retention run", "storage sweep", "budget check"}
+    assert timed == {
+        "reports remind",
+        "events remind",
+        "reminders drafts",
+        "retention run",
+        "storage sweep",
+        "budget check",
+    }
 
 
 def test_the_environment_example_holds_no_secrets() -> None:

@@ -44,6 +44,9 @@ from portal.services.rounds import listing, stages
 from portal.storage import get_storage
 
 UPLOAD_OUTAGE = "We could not save your file just now. Your other answers are saved: try again in a few minutes."
+TOO_MANY_RECORDINGS = (
+    "You have sent a lot of recordings in the last few minutes. Wait ten minutes, then choose the file again."
+)
 
 QUESTION_SLUGS = "any({})".format(
     ", ".join(repr(form_rules.SECTIONS_BY_KEY[key].slug) for key in form_rules.QUESTION_SECTIONS)
@@ -116,8 +119,7 @@ def _draft_or_status(application: Application, key: str) -> Response | None:
 
 
 @bp.route(f"/applications/<int:application_id>/<{QUESTION_SLUGS}:section>", methods=["GET", "POST"])
-@rate_limits.uploads  # a long-text question may be answered by a recording, checked with ffprobe
-@large_files("RECORDING_MAX_MB")
+@large_files("RECORDING_MAX_MB")  # a long-text question may be answered by a recording
 def section(application_id: int, section: str) -> str | Response | tuple[str, int]:
     return _question_page(application_id, form_rules.SECTIONS_BY_SLUG[section].key)
 
@@ -246,6 +248,8 @@ def _store_recordings(
         upload = form[recording_field(spec.name)].data
         if isinstance(upload, FileStorage) and upload.filename:
             try:
+                if not rate_limits.recording_allowed():
+                    raise DomainError(TOO_MANY_RECORDINGS)
                 with receive_recording(
                     upload.stream,
                     upload.filename,

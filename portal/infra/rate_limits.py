@@ -70,6 +70,9 @@ CODES_PER_STAFF_USER = "10 per 15 minutes"
 
 UPLOADS_PER_ACCOUNT = "30 per 10 minutes"
 UPLOADS_PER_IP = "120 per 10 minutes"
+# A recording is checked with ffprobe in the request: counted only when one is sent.
+RECORDINGS_PER_ACCOUNT = "10 per 10 minutes"
+RECORDINGS_PER_IP = "60 per 10 minutes"
 EXPORTS_PER_ACCOUNT = "20 per 10 minutes"
 EXPORTS_PER_IP = "60 per 10 minutes"
 
@@ -100,21 +103,37 @@ def within_address_limit(limit: str, scope: str, address: str) -> bool:
     bounds hold across the edges of fixed windows. Always True when rate
     limiting is off.
     """
+    return _count(limit, scope, normalise_email(address))
+
+
+def recording_allowed() -> bool:
+    """Count one recording sent by this person from this address; False once either limit is spent.
+
+    Counted when a recording is actually sent, not on every save of a section
+    that could take one: typed answers are never limited, so groups sharing a
+    community centre's connection can all save their forms in the last hour.
+    """
+    return _count(RECORDINGS_PER_ACCOUNT, "recordings-account", _account_key()) and _count(
+        RECORDINGS_PER_IP, "recordings-ip", get_remote_address()
+    )
+
+
+def _count(limit: str, scope: str, key: str) -> bool:
     if not limiter.enabled:
         return True
     try:
-        return _hit(limiter.storage, limit, scope, address)
+        return _hit(limiter.storage, limit, scope, key)
     except RedisError:
         log.warning("Rate limit storage unreachable: counting %s in this process", scope)
-        return _hit(_fallback_storage, limit, scope, address)
+        return _hit(_fallback_storage, limit, scope, key)
 
 
-# This process's own counts for ``within_address_limit`` while the shared storage is down.
+# This process's own counts for ``_count`` while the shared storage is down.
 _fallback_storage = MemoryStorage()
 
 
-def _hit(storage: Storage, limit: str, scope: str, address: str) -> bool:
-    return MovingWindowRateLimiter(storage).hit(parse(limit), scope, normalise_email(address))
+def _hit(storage: Storage, limit: str, scope: str, key: str) -> bool:
+    return MovingWindowRateLimiter(storage).hit(parse(limit), scope, key)
 
 
 def _limited(scope: str, per_account: str, per_ip: str, methods: list[str]) -> Callable[[View], View]:

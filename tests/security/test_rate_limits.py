@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -13,10 +14,17 @@ from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.config import load_config
-from portal.infra.rate_limits import EXPORTS_PER_ACCOUNT, EXPORTS_PER_IP, UPLOADS_PER_ACCOUNT, UPLOADS_PER_IP
+from portal.infra.rate_limits import (
+    EXPORTS_PER_ACCOUNT,
+    EXPORTS_PER_IP,
+    RECORDINGS_PER_ACCOUNT,
+    UPLOADS_PER_ACCOUNT,
+    UPLOADS_PER_IP,
+)
 from portal.models.applications import ApplicationStatus, Evidence
 from portal.models.awards import AwardStatus
 from portal.models.users import Role, User
+from tests.apply.filling import GOOD_ANSWERS
 from tests.conftest import CsrfClient
 from tests.factories import (
     make_application,
@@ -29,6 +37,7 @@ from tests.factories import (
     make_user,
 )
 from tests.fixtures.databases import reread
+from tests.fixtures.media import MediaSamples
 from tests.fixtures.pages import page_text
 from tests.storage.sample_files import make_jpeg, make_pdf
 
@@ -217,3 +226,46 @@ def test_answers_to_officers_questions_share_the_upload_limit_and_keep_the_answe
     assert client.post(url, data={"answer": "We will post it."}).status_code == 302
     reread(session)
     assert question.answer == "We will post it."
+
+
+def test_saving_typed_answers_is_never_limited_by_a_shared_connection(
+    app: Flask, session: Session, sign_in_as: Any
+) -> None:
+    # Groups finishing in a community centre share one address: their saves must all go through.
+    people = applicants_with_drafts(session, 2)
+    clients = [(signed_in_client(app, sign_in_as, person), draft_id) for person, draft_id in people]
+    for number in range(allowed(UPLOADS_PER_IP) // 2 + 1):
+        for client, draft_id in clients:
+            response = client.post(
+                f"/applications/{draft_id}/your-idea",
+                data={**GOOD_ANSWERS["idea"], "revision": str(number), "action": "later"},
+                **from_ip("10.7.0.1"),
+            )
+            assert response.status_code != 429
+
+
+def test_recordings_are_counted_when_sent_and_refused_in_words_past_the_limit(
+    app: Flask, session: Session, sign_in_as: Any, media_samples: MediaSamples
+) -> None:
+    ((person, draft_id),) = applicants_with_drafts(session, 1)
+    client = signed_in_client(app, sign_in_as, person)
+
+    def send(transcript: str) -> Any:
+        page = client.get(f"/applications/{draft_id}/your-idea").get_data(as_text=True)
+        found = re.search(r'name="revision"[^>]*value="(\d+)"', page)
+        assert found is not None
+        data = {**GOOD_ANSWERS["idea"], "activities": "", "revision": found.group(1), "action": "later"}
+        data |= {"activities__recording": (media_samples.text.open("rb"), "answer.mp3")}
+        data |= {"activities__transcript": transcript}
+        return client.post(f"/applications/{draft_id}/your-idea", data=data)
+
+    for _ in range(allowed(RECORDINGS_PER_ACCOUNT)):
+        refused_by_content = send("First words")
+        assert "limit" not in page_text(refused_by_content).lower()
+        assert "a lot of recordings" not in page_text(refused_by_content)
+
+    limited = send("My words")
+    assert limited.status_code == 200
+    assert "You have sent a lot of recordings in the last few minutes" in page_text(limited)
+    assert "My words" in limited.get_data(as_text=True)  # nothing typed is lost
+    assert session.scalar(select(func.count()).select_from(Evidence)) == 0
