@@ -6,13 +6,19 @@ A scratch PostgreSQL database (``bench_rush``) is migrated and filled by
 ``bench/generate.py``; the round is set to close in a few minutes and the
 first 200 drafts are made sendable (every section answered; the groups
 hold their money through a partner, so no bank statement is needed). Then,
-against gunicorn (2 workers, as in production), at the same time:
+against gunicorn with the shipped gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_THREADS and
+GUNICORN_WORKER_CLASS compare other settings), at the same time:
 
 - each applicant opens the dashboard and task list, saves two sections from
   the forms the pages serve (CSRF tokens and revisions included), opens
   check-your-answers and sends; one in five taps "Send" twice at once;
 - panellists open their review pages, save drafts and submit reviews;
-- an officer pages through the applications list, results and budget.
+- an officer pages through the applications list and results (by their
+  "Next" links), the budget and the work queue;
+- panellists and the officer read each page for 1–3 seconds first.
+
+``--busy N`` keeps N other processes spinning on the CPU throughout, for the
+figure "with the machine busy".
 
 Then the database is checked: every draft was sent exactly once (one
 "submitted" audit entry, one confirmation email each), and no request

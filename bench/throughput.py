@@ -4,7 +4,7 @@
         .venv/bin/python bench/throughput.py --duration 10 --connections 16
 
 The database must hold generated data (``bench/generate.py``). Both apps run
-under gunicorn with the same settings (2 sync workers) and are driven by
+under gunicorn with the same settings (the shipped gunicorn.conf.py) and are driven by
 ``wrk`` in the same run: the bare app first and last (its mean is the
 yardstick), the portal's pages in between (``bench/pages.py``: the landing
 and round pages, also asked with the ETag they gave, as a phone that has them
