@@ -15,7 +15,7 @@ GUNICORN_WORKER_CLASS compare other settings), at the same time:
 - panellists open their review pages, save drafts and submit reviews;
 - an officer pages through the applications list and results (by their
   "Next" links), the budget and the work queue;
-- panellists and the officer read each page for 1–3 seconds first.
+- panellists and the officer read each page for 1 to 3 seconds first.
 
 ``--busy N`` keeps N other processes spinning on the CPU throughout, for the
 figure "with the machine busy".
