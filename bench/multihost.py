@@ -308,7 +308,7 @@ def main() -> None:
         print("load after the rush:", load_average(), file=sys.stderr)
         drained_after = wait_for_outbox(url, limit_seconds=480)
         time.sleep(2)
-        checked = verify(setting["draft_ids"])
+        checked = verify(setting["draft_ids"], setting["last_email_before"])
         # The outbox's count covers every round's confirmations (the generator's too); the sink's, below, the rush's.
         checked.pop("confirmation_emails", None)
         still_pending = outbox_pending(url)
