@@ -1,15 +1,18 @@
 """gunicorn's settings for the portal: ``gunicorn -c gunicorn.conf.py wsgi:app``.
 
-Chosen by measurement (bench/README.md, "Server settings"): on a 2-core
-machine with PostgreSQL beside it, threaded workers answered the deadline
-rush with the lowest 99th-percentile wait. A page spends part of its time
-waiting for PostgreSQL (and, on uploads, for the storage service); a thread
-waiting there lets another request in the same process use the core, where
-a sync worker would sit idle. More processes than that only add memory and
-connections: Python holds one core per process at a time.
+Chosen by measurement (bench/README.md, "Server settings"). In the deadline
+rush on a 2-core machine with PostgreSQL beside it, threaded workers, one
+process per core with 4 threads each, answered within about 210 ms at the
+median and 750 ms at the 99th percentile: inside the targets (300 ms and
+1 s). Plain sync workers were a little quicker (about 180 ms and 500 ms), and
+8 threads or 3 processes slower. Threads are kept all the same: a sync
+worker that spends longer than ``timeout`` on one request is killed as stuck,
+and some requests are long by nature (an officer's 2 GB postcode file, a
+recording checked with ffprobe); a threaded worker keeps telling gunicorn it
+is alive while one of its threads works.
 
-Every setting can be changed from the environment, so a bigger host does not
-need its own copy of this file.
+Every setting can be changed from the environment, so a bigger host (or one
+whose database is elsewhere) does not need its own copy of this file.
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count())
 threads = _int("GUNICORN_THREADS", 4)
 
-# Uploads stream to storage and previews run in a child process limited to
-# well under this, so 30 s is only ever reached by a stuck request.
+# How long a worker may go without telling the master it is alive before it is
+# restarted as stuck; a threaded worker tells it while its threads work, so a
+# long upload is not cut off.
 timeout = 30
 graceful_timeout = 30
 # Behind nginx, which keeps its own connections to the browser.
