@@ -50,6 +50,23 @@ run: $(VENV)/.runtime ## Migrate, load the demo and serve on http://127.0.0.1:50
 	trap 'kill $$worker $$refdata $$media 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The catalogues: strings marked in portal/ and templates/ are extracted, each language's
+# .po is brought up to date (new strings arrive untranslated; the suite then fails until
+# they are translated) and compiled to the .mo the portal reads. Both are committed.
+LANGUAGES := pl
+.PHONY: translations
+translations: $(VENV)/.dev ## Extract the strings to translate, update each language's catalogue and compile it
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
+		--project "Anchor Offer grants portal" -o portal/translations/messages.pot .
+	@for code in $(LANGUAGES); do \
+		if [ -f portal/translations/$$code/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -l $$code -d portal/translations -i portal/translations/messages.pot; \
+		else \
+			$(BIN)/pybabel -q init -l $$code -d portal/translations -i portal/translations/messages.pot; \
+		fi; \
+	done
+	$(BIN)/pybabel -q compile -d portal/translations
+
 .PHONY: test
 test: $(VENV)/.dev ## Run the whole test suite (TEST_DATABASE_URL=postgresql+psycopg://… for PostgreSQL)
 	$(BIN)/pytest $(ARGS)

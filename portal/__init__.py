@@ -66,7 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from portal import formatting
     from portal.extensions import csrf, db, limiter, login_manager
-    from portal.infra import assets
+    from portal.infra import assets, i18n
     from portal.services.programme import content
     from portal.storage import init_storage
 
@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     init_storage(app)
+    i18n.init_app(app)
     formatting.init_app(app)
     assets.init_app(app)
 

@@ -1,6 +1,9 @@
 """Jinja filters for money and dates, in the forms people read them.
 
-Money is held in pence; times are held in UTC and shown in UK time.
+Money is held in pence; times are held in UTC and shown in UK time. English
+keeps the programme's house forms ("£5,000", "5pm on Friday 12 December
+2026"); another language uses its own (CLDR, through Babel): "5000 £",
+"17:00, piątek 12 grudnia 2026".
 """
 
 from __future__ import annotations
@@ -8,11 +11,23 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from babel import dates, numbers
+from flask import Flask, has_app_context
+from flask_babel import get_locale, gettext
 
 from portal.plain_text import one_line
 
 UK = ZoneInfo("Europe/London")
+
+
+def _other_language() -> str | None:
+    """The locale code when text is being written in a language other than English, else None."""
+    if not has_app_context():
+        return None
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return None
+    return str(locale)
 
 
 def pounds(pence: int | None) -> str:
@@ -21,6 +36,14 @@ def pounds(pence: int | None) -> str:
         return ""
     sign = "-" if pence < 0 else ""
     whole, part = divmod(abs(int(pence)), 100)
+    if (locale := _other_language()) is not None:
+        pattern = numbers.Locale.parse(locale).currency_formats["standard"].pattern
+        if not part:
+            # Whole pounds are written without pence, as in English.
+            pattern = pattern.replace(".00", "")
+        # The pound sign everyone here knows, where CLDR would write "GBP" for a foreign currency.
+        pattern = pattern.replace("¤", "£")
+        return numbers.format_currency(int(pence) / 100, "GBP", format=pattern, locale=locale, currency_digits=False)
     if part:
         return f"{sign}£{whole:,}.{part:02d}"
     return f"{sign}£{whole:,}"
@@ -39,12 +62,16 @@ def date_long(moment: date | datetime | None) -> str:
         return ""
     if isinstance(moment, datetime):
         moment = uk_time(moment)
+    if (locale := _other_language()) is not None:
+        return dates.format_date(moment, "EEEE d MMMM y", locale=locale)
     return f"{moment:%A} {moment.day} {moment:%B %Y}"
 
 
 def time_of_day(moment: datetime) -> str:
     """``"5pm"``, ``"9:30am"``, ``"midday"`` or ``"midnight"`` in UK time."""
     local = uk_time(moment)
+    if (locale := _other_language()) is not None:
+        return dates.format_time(local, "short", locale=locale)
     if local.minute == 0 and local.hour == 12:
         return "midday"
     if local.minute == 0 and local.hour == 0:
@@ -59,6 +86,8 @@ def time_and_date(moment: datetime | None) -> str:
     """``"5pm on Friday 12 December 2026"`` in UK time."""
     if moment is None:
         return ""
+    if _other_language() is not None:
+        return gettext("%(time)s on %(date)s", time=time_of_day(moment), date=date_long(uk_time(moment)))
     return f"{time_of_day(moment)} on {date_long(uk_time(moment))}"
 
 

@@ -5,4 +5,4 @@ from portal.access import Rule, protect
 bp = Blueprint("main", __name__)
 protect(bp, Rule.PUBLIC)
 
-from portal.main import open_data, pages  # noqa: E402,F401  (registers the routes)
+from portal.main import language, open_data, pages  # noqa: E402,F401  (registers the routes)

@@ -27,18 +27,22 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from portal.infra import i18n
 from portal.services.rounds import listing
 
 CACHE_CONTROL = "private, no-cache"
 
 
 def _person() -> str:
-    if not current_user.is_authenticated:
-        return "nobody"
-    roles = ",".join(sorted(role.value for role in current_user.roles))
-    # The sign-out form's token: made now if the session has none yet, as rendering would.
+    # The language form's token (and a signed-in person's sign-out form's): made now
+    # if the session has none yet, as rendering would.
     generate_csrf()
-    return f"{current_user.id}:{roles}:{session.get('csrf_token', '')}"
+    token = session.get("csrf_token", "")
+    language = i18n.request_language()
+    if not current_user.is_authenticated:
+        return f"nobody:{language}:{token}"
+    roles = ",".join(sorted(role.value for role in current_user.roles))
+    return f"{current_user.id}:{roles}:{language}:{token}"
 
 
 def etag(db_session: Session, *parts: str) -> str | None:

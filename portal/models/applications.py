@@ -77,6 +77,8 @@ class Application(Base):
     # Answers by section key, e.g. {"idea": {"summary": "…"}, "benefit": {…}}.
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     amount_requested_pence: Mapped[int] = mapped_column(default=0)
+    # The language the group last wrote its answers in ("pl"), so readers' pages mark them with it.
+    language: Mapped[str | None] = mapped_column(String(8))
     # How many times each section has been saved, e.g. {"idea": 3}: a save
     # made from an older copy of that section is stale and is refused.
     section_revisions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)

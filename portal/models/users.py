@@ -52,6 +52,8 @@ class User(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     # Sign-in codes and reminders go to ``phone`` by text message instead of email.
     contact_by_text: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The language the person chose for pages, emails and texts ("pl"); None: not chosen, English.
+    language: Mapped[str | None] = mapped_column(String(8))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # The authenticator (TOTP) secret, encrypted (``portal.services.people.totp``).
     totp_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)

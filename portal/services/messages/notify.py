@@ -25,10 +25,11 @@ from typing import Any
 from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
-from portal.infra import encryption
+from portal.infra import encryption, i18n
 from portal.models.outbox import Channel, OutboxMessage
 from portal.models.users import User
 from portal.plain_text import one_line, shorten
+from portal.services.people import languages
 from portal.services.people.phones import uk_mobile
 
 MAX_ADDRESS_LENGTH = 254  # RFC 5321, and the column's size
@@ -51,25 +52,29 @@ def queue_email(
     subject: str,
     template: str,
     secrets: Mapping[str, str] | None = None,
+    language: str | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render ``templates/emails/<template>.txt`` and queue it for ``to``.
 
-    ``secrets`` reach the template as placeholders and the recipient as
-    themselves (see the module's docstring). Like any operation it flushes
-    and never commits.
+    The email is written in ``language``, or else in the language chosen by
+    whoever has the address (English for an address nobody has); ``subject``
+    may be a lazy string, translated then. ``secrets`` reach the template as
+    placeholders and the recipient as themselves (see the module's
+    docstring). Like any operation it flushes and never commits.
     """
     to = to.strip()
     # Caught here, a bad address fails the request that caused it rather than
     # becoming a message the worker can never send.
     if not to or len(to) > MAX_ADDRESS_LENGTH or _has_line_break(to):
         raise ValueError(f"cannot email {to!r}: not a single address")
-    subject = subject_line(subject)
+    secrets = dict(secrets or {})
+    with i18n.in_language(language or languages.language_of_address(session, to)):
+        subject = subject_line(str(subject))
+        # .txt templates are not autoescaped: the body is plain text, never HTML.
+        body = render_template(f"emails/{template}.txt", **context, **{name: placeholder(name) for name in secrets})
     if not subject:
         raise ValueError("an email needs a subject")
-    secrets = dict(secrets or {})
-    # .txt templates are not autoescaped: the body is plain text, never HTML.
-    body = render_template(f"emails/{template}.txt", **context, **{name: placeholder(name) for name in secrets})
     message = OutboxMessage(
         to=to,
         subject=subject,
@@ -98,6 +103,7 @@ def queue_text(
     about: str,
     template: str,
     secrets: Mapping[str, str] | None = None,
+    language: str | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render ``templates/texts/<template>.txt`` and queue it as a text to the mobile number ``to``.
@@ -105,19 +111,21 @@ def queue_text(
     ``about`` is stored as the row's subject, for ``outbox list``; it is never
     sent. Secrets are kept as for email. Lines are kept, runs of spaces and
     blank lines are folded, and a long line (a long event title) is cut so
-    that the link after it still fits in ``MAX_TEXT_LENGTH``.
+    that the link after it still fits in ``MAX_TEXT_LENGTH``. The text is
+    written in ``language`` (the recipient's choice), English if None.
     """
     number = uk_mobile(to)
     if number is None:
         raise ValueError("cannot text a number that is not a UK mobile")
     secrets = dict(secrets or {})
-    rendered = render_template(f"texts/{template}.txt", **context, **{name: placeholder(name) for name in secrets})
+    with i18n.in_language(language):
+        rendered = render_template(f"texts/{template}.txt", **context, **{name: placeholder(name) for name in secrets})
     lines = [shorten(one_line(line), MAX_TEXT_LINE_LENGTH) for line in rendered.splitlines()]
     body = shorten("\n".join(line for line in lines if line), MAX_TEXT_LENGTH)
     message = OutboxMessage(
         channel=Channel.TEXT,
         to=number,
-        subject=subject_line(about) or "Text",
+        subject=subject_line(str(about)) or "Text",
         body=body,
         secrets_encrypted=encryption.encrypt(json.dumps(secrets).encode()) if secrets else None,
     )
@@ -130,8 +138,12 @@ def queue_reminder(session: Session, user: User, *, subject: str, template: str,
     """A reminder to ``user``: a text from ``texts/<template>.txt`` if they chose texts, else the email."""
     if wants_texts(user):
         assert user.phone is not None  # wants_texts checked it
-        return queue_text(session, to=user.phone, about=subject, template=template, user=user, **context)
-    return queue_email(session, to=user.email, subject=subject, template=template, user=user, **context)
+        return queue_text(
+            session, to=user.phone, about=subject, template=template, language=user.language, user=user, **context
+        )
+    return queue_email(
+        session, to=user.email, subject=subject, template=template, language=user.language, user=user, **context
+    )
 
 
 def subject_line(text: str) -> str:

@@ -43,6 +43,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.infra import i18n
 from portal.infra.database import rowcount
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -179,9 +180,17 @@ def request_sign_in(
     service = programme.current(session).name
     link = base_url + url_for("auth.link", handle=handle, token=token)
     number = None if (by_email or not with_code) else text_to(session, email)
+    # Someone new reads the code in the language of the page they asked on.
+    language = user.language if user is not None and user.language else i18n.request_language()
     if number is not None:
         queue_text(
-            session, to=number, about="Sign-in code", template="sign_in", secrets={"code": code}, minutes=minutes
+            session,
+            to=number,
+            about="Sign-in code",
+            template="sign_in",
+            secrets={"code": code},
+            language=language,
+            minutes=minutes,
         )
     elif can_use_email:
         queue_email(
@@ -190,6 +199,7 @@ def request_sign_in(
             subject=f"Your code to sign in to {service}" if with_code else f"Sign in to {service}",
             template="sign_in",
             secrets={"code": code, "link": link} if with_code else {"link": link},
+            language=language,
             minutes=minutes,
         )
     elif user is not None and user.active:

@@ -1,0 +1,65 @@
+"""Pages, emails and texts in the reader's language (Flask-Babel).
+
+Strings are marked with ``_()`` in templates and ``gettext``/``lazy_gettext``
+in Python; the catalogues are ``portal/translations/<code>/LC_MESSAGES``
+(``make translations`` extracts, updates and compiles them; the suite fails
+when one is out of date or a template string is not marked). Which language a
+request is read in is ``portal.services.people.languages.language_for``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, g, has_request_context, request
+from flask_babel import Babel, force_locale, get_locale
+from flask_login import current_user
+
+from portal.services.people import languages
+
+babel = Babel()
+
+
+def request_language() -> str:
+    """The language of the current request (English outside one: the CLI, the workers)."""
+    if not has_request_context():
+        return languages.DEFAULT_LANGUAGE
+    if "language" not in g:
+        user = current_user if current_user and current_user.is_authenticated else None
+        g.language = languages.language_for(
+            user,  # type: ignore[arg-type]
+            cookie=request.cookies.get(languages.COOKIE_NAME),
+            browser=request.accept_languages.values(),
+        )
+    return str(g.language)
+
+
+def current_language() -> str:
+    """The language strings are being translated into now (a forced one while an email is rendered)."""
+    locale = get_locale()
+    return languages.offered(locale.language if locale else None) or languages.DEFAULT_LANGUAGE
+
+
+@contextmanager
+def in_language(code: str | None) -> Iterator[None]:
+    """Render (an email, a text) in ``code``, whatever the request's own language."""
+    with force_locale(languages.offered(code) or languages.DEFAULT_LANGUAGE):
+        yield
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=request_language, default_timezone="Europe/London")
+    # {% trans %} blocks are extracted and looked up with their whitespace folded.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    @app.context_processor
+    def language_context() -> dict[str, Any]:
+        code = current_language()
+        return {
+            "current_language": code,
+            "page_lang": languages.html_lang(code),
+            "other_languages": {key: name for key, name in languages.LANGUAGES.items() if key != code},
+            "html_lang": languages.html_lang,
+        }
