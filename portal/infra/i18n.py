@@ -11,15 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, force_locale, get_locale
+from flask_babel import Babel, force_locale, get_locale, lazy_gettext
 from flask_login import current_user
 
 from portal.services.people import languages
 
 babel = Babel()
+
+
+def _l(text: str, **variables: Any) -> str:
+    """``text`` translated when it is read, not when it is defined: for form labels and
+    messages written at import time. Typed as ``str`` because it is used as one."""
+    return cast(str, lazy_gettext(text, **variables))
 
 
 def request_language() -> str:
