@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from babel import dates, numbers
+from babel import Locale, dates, numbers
 from flask import Flask, has_app_context
 from flask_babel import get_locale, gettext
 
@@ -37,7 +37,7 @@ def pounds(pence: int | None) -> str:
     sign = "-" if pence < 0 else ""
     whole, part = divmod(abs(int(pence)), 100)
     if (locale := _other_language()) is not None:
-        pattern = numbers.Locale.parse(locale).currency_formats["standard"].pattern
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern
         if not part:
             # Whole pounds are written without pence, as in English.
             pattern = pattern.replace(".00", "")
@@ -87,7 +87,7 @@ def time_and_date(moment: datetime | None) -> str:
     if moment is None:
         return ""
     if _other_language() is not None:
-        return gettext("%(time)s on %(date)s", time=time_of_day(moment), date=date_long(uk_time(moment)))
+        return str(gettext("%(time)s on %(date)s", time=time_of_day(moment), date=date_long(uk_time(moment))))
     return f"{time_of_day(moment)} on {date_long(uk_time(moment))}"
 
 

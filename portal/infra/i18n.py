@@ -35,7 +35,7 @@ def request_language() -> str:
     if "language" not in g:
         user = current_user if current_user and current_user.is_authenticated else None
         g.language = languages.language_for(
-            user,  # type: ignore[arg-type]
+            user,
             cookie=request.cookies.get(languages.COOKIE_NAME),
             browser=request.accept_languages.values(),
         )
