@@ -79,6 +79,7 @@ lint: $(VENV)/.dev ## Check style and security with ruff (incl. bandit's S rules
 	$(BIN)/mypy
 	@# Every email template and every URL converter must meet the hostile-input property tests.
 	$(BIN)/python -m tests.property_coverage
+	@# Every template string is marked for translation and every catalogue is complete and compiled.
 	$(BIN)/python -m tests.translations
 	@# pip-audit asks PyPI's JSON API about each pinned version. Where only the package index is
 	@# reachable it could audit nothing, so say so loudly rather than pass.

@@ -1,7 +1,7 @@
 /* Recording a spoken answer in the page, where the browser can.
    Without this script (or without a microphone, or MediaRecorder) the plain
    file control does everything: on a phone it offers the microphone or the
-   camera. With it, a "Record your answer" button records sound in the page
+   camera. With it, a text("record", "Record your answer") button records sound in the page
    and puts the recording into that same file control, so saving the form
    sends it exactly as a chosen file would be sent. */
 (function () {
@@ -30,12 +30,16 @@
   Array.prototype.forEach.call(document.querySelectorAll("[data-recorder]"), function (block) {
     var input = block.querySelector("input[type=file]");
     if (!input) { return; }
+    // The words come from the page (data-text-*), so they are in the reader's language.
+    function text(name, english) {
+      return block.getAttribute("data-text-" + name) || english;
+    }
     var controls = document.createElement("div");
     controls.className = "recorder__controls";
     var button = document.createElement("button");
     button.type = "button";
     button.className = "button button--secondary";
-    button.textContent = "Record your answer";
+    button.textContent = text("record", "Record your answer");
     var status = document.createElement("p");
     status.setAttribute("role", "status");
     status.className = "recorder__status";
@@ -78,14 +82,14 @@
           preview.setAttribute("aria-label", "Your new recording, not saved yet");
           preview.src = URL.createObjectURL(blob);
           controls.parentNode.insertBefore(preview, controls.nextSibling);
-          button.textContent = "Record again";
-          status.textContent = "Your recording is ready. Save the page to send it.";
+          button.textContent = text("again", "Record again");
+          status.textContent = text("ready", "Your recording is ready. Save the page to send it.");
         });
         recorder.start();
-        button.textContent = "Stop recording";
-        status.textContent = "Recording… Press Stop recording when you have finished.";
+        button.textContent = text("stop", "Stop recording");
+        status.textContent = text("recording", "Recording… Press Stop recording when you have finished.");
       }).catch(function () {
-        status.textContent = "We could not use your microphone. You can choose a recording file instead.";
+        status.textContent = text("no-microphone", "We could not use your microphone. You can choose a recording file instead.");
       });
     });
   });

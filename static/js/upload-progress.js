@@ -6,6 +6,10 @@
   "use strict";
   var forms = document.querySelectorAll("form[data-upload-progress]");
   Array.prototype.forEach.call(forms, function (form) {
+    // The words come from the page (data-text-*), so they are in the reader's language.
+    function text(name, english) {
+      return form.getAttribute("data-text-" + name) || english;
+    }
     form.addEventListener("submit", function (event) {
       var input = form.querySelector("input[type=file]");
       if (!window.XMLHttpRequest || !window.FormData || !input || !input.files.length) {
@@ -17,7 +21,7 @@
       bar.max = 100;
       bar.value = 0;
       bar.className = "upload-form__progress";
-      status.textContent = "Uploading…";
+      status.textContent = text("uploading", "Uploading…");
       status.parentNode.insertBefore(bar, status);
       var request = new XMLHttpRequest();
       // getAttribute: a field named "action" would hide the form's action property.
@@ -26,7 +30,7 @@
         if (progress.lengthComputable) {
           var percent = Math.round((progress.loaded / progress.total) * 100);
           bar.value = percent;
-          status.textContent = "Uploading: " + percent + "%";
+          status.textContent = text("progress", "Uploading: %(percent)s%").replace("%(percent)s", percent);
         }
       });
       request.addEventListener("load", function () {
@@ -40,7 +44,7 @@
       });
       request.addEventListener("error", function () {
         bar.remove();
-        status.textContent = "The upload did not finish. Check your signal and try again.";
+        status.textContent = text("failed", "The upload did not finish. Check your signal and try again.");
       });
       var data = new FormData(form);
       if (event.submitter && event.submitter.name) {
