@@ -1,7 +1,7 @@
 /* Recording a spoken answer in the page, where the browser can.
    Without this script (or without a microphone, or MediaRecorder) the plain
    file control does everything: on a phone it offers the microphone or the
-   camera. With it, a text("record", "Record your answer") button records sound in the page
+   camera. With it, a "Record your answer" button records sound in the page
    and puts the recording into that same file control, so saving the form
    sends it exactly as a chosen file would be sent. */
 (function () {
