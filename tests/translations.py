@@ -101,6 +101,8 @@ def _template_text(source: str, environment: Environment) -> tuple[str, list[tup
     expecting_tag_name = False
     tag: str | None = None
     names: list[str] = []  # the names and operators read so far in the current tag or expression
+    depth = 0  # brackets open in the current tag or expression
+    in_call: list[int] = []  # the depths at which a gettext call's arguments are being read
     for line, kind, value in environment.lex(source):
         if lines_out < line:
             # Keep the parser's line numbers those of the template.
@@ -115,6 +117,8 @@ def _template_text(source: str, environment: Environment) -> tuple[str, list[tup
             expecting_tag_name = kind == "block_begin"
             tag = None
             names = []
+            depth = 0
+            in_call = []
             if not in_trans:
                 pieces.append(HOLE)
             continue
@@ -125,10 +129,17 @@ def _template_text(source: str, environment: Environment) -> tuple[str, list[tup
                 in_trans += 1
             elif value == "endtrans":
                 in_trans = max(0, in_trans - 1)
-        if kind == "string" and not in_trans and tag not in {"extends", "include", "import", "from"}:
-            called = len(names) >= 2 and names[-1] == "(" and names[-2] in GETTEXT_NAMES
+        if kind == "operator" and value in "([{":
+            depth += 1
+            if value == "(" and names and names[-1] in GETTEXT_NAMES:
+                in_call.append(depth)
+        elif kind == "operator" and value in ")]}":
+            if in_call and in_call[-1] == depth:
+                in_call.pop()
+            depth -= 1
+        if kind == "string" and not in_trans and not in_call and tag not in {"extends", "include", "import", "from"}:
             literal = value[1:-1]  # lexed as written, quotes and all
-            if not called and _is_sentence(literal):
+            if _is_sentence(literal):
                 literals.append((line, literal))
         names.append(value)
     return "".join(pieces), literals
@@ -140,10 +151,13 @@ def _is_sentence(value: str) -> bool:
     Endpoint names ("apply.dashboard"), CSS classes ("button--secondary"), kinds
     ("success") and format codes are none of these.
     """
+    value = re.sub(r"<[^>]*>", "", value)  # markup around words: only the words are read
     if not _is_words(value) or value.startswith(("/", "#", ".")) or "{" in value or "%Y" in value:
         return False
-    if re.fullmatch(r"[a-z0-9_.:\-]+", value):
-        return False
+    if value == value.lower() and any("--" in token or "__" in token for token in value.split()):
+        return False  # CSS classes ("input input--w10")
+    if re.fullmatch(r"[a-z0-9_.:\-]+", value) or re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", value):
+        return False  # a name in code: an endpoint, a class, a kind, a field type ("RadioField")
     return " " in value.strip() or bool(re.match(r"[A-Z][a-z]", value))
 
 
