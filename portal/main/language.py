@@ -7,7 +7,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.extensions import db
-from portal.infra.hooks import error_page
 from portal.main import bp
 from portal.main.forms import LanguageForm
 from portal.services.people import languages
@@ -17,13 +16,15 @@ ONE_YEAR = 365 * 24 * 60 * 60
 
 
 @bp.post("/language")
-def choose_language() -> Response | tuple[str, int]:
+def choose_language() -> Response:
     form = LanguageForm()
+    back = safe_next_path(form.next.data) or url_for("main.index")
     if not form.validate_on_submit():
-        return error_page(400, "Choose one of the languages offered.")
+        # Only a changed page can send a language that is not offered: go back, changing nothing.
+        return redirect(back)
     user = current_user if current_user.is_authenticated else None
     code = languages.choose_language(db.session, form.language.data or "", by=user)
-    response = redirect(safe_next_path(form.next.data) or url_for("main.index"))
+    response = redirect(back)
     # Remembered on this device too, so the choice lasts after signing out.
     response.set_cookie(
         languages.COOKIE_NAME,

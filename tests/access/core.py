@@ -13,6 +13,7 @@ MATRIX: dict[str, Line] = {
     "main.open_data_json": (lambda w: {}, everyone()),
     "main.open_data_csv": (lambda w: {}, everyone()),
     "main.healthz": (lambda w: {}, everyone()),
+    "main.choose_language": (lambda w: {}, everyone()),
     "static": (lambda w: {"filename": "css/portal.css"}, everyone()),
     "auth.start": (lambda w: {}, everyone()),
     "auth.check_email": (lambda w: {}, everyone()),
