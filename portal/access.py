@@ -24,6 +24,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 
 from portal.extensions import db
+from portal.infra.i18n import _l
 from portal.models.users import Role, User
 from portal.services.applications import organisations
 
@@ -64,7 +65,7 @@ def allows(rule: Rule, user: User | None) -> bool:
 
 
 STAFF_RULES = frozenset({Rule.OFFICER, Rule.ADMIN, Rule.FINANCE})
-STEP_UP_MESSAGE = (
+STEP_UP_MESSAGE = _l(
     "To use the staff pages, sign in with your email address, password and the code from your authenticator app."
 )
 

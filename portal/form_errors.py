@@ -25,9 +25,10 @@ def first_field(form: Form) -> Field | None:
 def refuse(form: Form, problem: str | DomainError, at: Field | None = None) -> None:
     """Show ``problem`` beside ``at``, else the field the refusal names, else the form's
     first field, else its buttons."""
-    message = problem if isinstance(problem, str) else problem.message
+    # A message may be translated when shown (portal.infra.i18n._l), so test for the refusal.
+    message = problem.message if isinstance(problem, DomainError) else problem
     named = None
-    if not isinstance(problem, str) and problem.field is not None and problem.field in form:
+    if isinstance(problem, DomainError) and problem.field is not None and problem.field in form:
         named = form[problem.field]
     target = at or named or first_field(form)
     if target is None:

@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
 from flask import Flask, has_app_context
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 
+from portal.infra.i18n import gettext
 from portal.plain_text import one_line
 
 UK = ZoneInfo("Europe/London")

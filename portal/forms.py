@@ -13,7 +13,9 @@ from wtforms import EmailField, MultipleFileField, SelectMultipleField, TextArea
 from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+from portal.infra.i18n import _l
+
+EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.com")
 
 
 def strip(value: Any) -> Any:
@@ -49,7 +51,7 @@ class ButtonForm(FlaskForm):
 class MessageForm(FlaskForm):
     """A message in an award's thread, written by the group or the programme team."""
 
-    body = TextAreaField("Your message", filters=[strip])
+    body = TextAreaField(_l("Your message"), filters=[strip])
     files = MultipleFileField(
-        "Files (optional)", render_kw={"accept": "image/*,application/pdf,.pdf,.heic,.heif,.doc,.docx,.odt"}
+        _l("Files (optional)"), render_kw={"accept": "image/*,application/pdf,.pdf,.heic,.heif,.doc,.docx,.odt"}
     )

@@ -10,14 +10,15 @@ from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import MessageForm
+from portal.infra.i18n import _l
 from portal.models.awards import Award
 from portal.services.files.uploads import ReceivedFile, receive_upload
 from portal.services.messages import threads
 from portal.storage import get_storage
 
-STORAGE_DOWN = (
-    "We could not save your files just now, so the message has not been sent. "
-    "Try again in a few minutes: your message is still here."
+STORAGE_DOWN = _l(
+    "We could not save your files just now, so the message has not been sent. Try again in a few "
+    "minutes: your message is still here."
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from portal.errors import IllegalTransition
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import Award, AwardStatus
 
@@ -54,26 +55,26 @@ AWARD_TRANSITIONS: Mapping[AwardStatus, frozenset[AwardStatus]] = {
 LIVE_AWARD_STATES = frozenset({W.OFFERED, W.ACCEPTED, W.PAID, W.REPORT_DUE, W.CLOSED})
 
 APPLICATION_LABELS: Mapping[ApplicationStatus, str] = {
-    A.DRAFT: "Draft",
-    A.EOI_SUBMITTED: "Expression of interest",
-    A.SUBMITTED: "Submitted",
-    A.ELIGIBILITY_CHECK: "Being checked",
-    A.MORE_INFO: "More information needed",
-    A.WITH_PANEL: "With the panel",
-    A.SCORED: "Scored by the panel",
-    A.APPROVED: "Approved",
-    A.DECLINED: "Not funded",
-    A.INELIGIBLE: "Not eligible",
-    A.WITHDRAWN: "Withdrawn",
+    A.DRAFT: _l("Draft"),
+    A.EOI_SUBMITTED: _l("Expression of interest"),
+    A.SUBMITTED: _l("Submitted"),
+    A.ELIGIBILITY_CHECK: _l("Being checked"),
+    A.MORE_INFO: _l("More information needed"),
+    A.WITH_PANEL: _l("With the panel"),
+    A.SCORED: _l("Scored by the panel"),
+    A.APPROVED: _l("Approved"),
+    A.DECLINED: _l("Not funded"),
+    A.INELIGIBLE: _l("Not eligible"),
+    A.WITHDRAWN: _l("Withdrawn"),
 }
 
 AWARD_LABELS: Mapping[AwardStatus, str] = {
-    W.OFFERED: "Offered",
-    W.ACCEPTED: "Accepted",
-    W.PAID: "Paid",
-    W.REPORT_DUE: "Report due",
-    W.CLOSED: "Closed",
-    W.CANCELLED: "Cancelled",
+    W.OFFERED: _l("Offered"),
+    W.ACCEPTED: _l("Accepted"),
+    W.PAID: _l("Paid"),
+    W.REPORT_DUE: _l("Report due"),
+    W.CLOSED: _l("Closed"),
+    W.CANCELLED: _l("Cancelled"),
 }
 
 
@@ -90,8 +91,11 @@ def advance_application(application: Application, target: ApplicationStatus) -> 
     current = application.status
     if not can_advance_application(current, target):
         raise IllegalTransition(
-            f"This application is {APPLICATION_LABELS[current].lower()}, so it cannot be "
-            f"marked {APPLICATION_LABELS[target].lower()}."
+            gettext(
+                "This application is %(lower)s, so it cannot be marked %(lower2)s.",
+                lower=APPLICATION_LABELS[current].lower(),
+                lower2=APPLICATION_LABELS[target].lower(),
+            )
         )
     application.status = target
 
@@ -101,6 +105,10 @@ def advance_award(award: Award, target: AwardStatus) -> None:
     current = award.status
     if not can_advance_award(current, target):
         raise IllegalTransition(
-            f"This award is {AWARD_LABELS[current].lower()}, so it cannot be marked {AWARD_LABELS[target].lower()}."
+            gettext(
+                "This award is %(lower)s, so it cannot be marked %(lower2)s.",
+                lower=AWARD_LABELS[current].lower(),
+                lower2=AWARD_LABELS[target].lower(),
+            )
         )
     award.status = target

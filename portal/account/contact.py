@@ -13,6 +13,7 @@ from portal.access import acting_user
 from portal.account import bp
 from portal.account.forms import EMAIL, TEXT, ContactForm
 from portal.extensions import db
+from portal.infra.i18n import gettext
 from portal.services.messages.notify import texts_enabled
 from portal.services.people import contact
 
@@ -30,8 +31,10 @@ def contact_choice() -> Response | str:
             form.mobile.errors = [refused.message]
         else:
             if changed:
-                where = "by text message" if form.by_text else "by email"
-                flash(f"Saved. We will send your sign-in codes and reminders {where}.", "success")
+                where = gettext("by text message") if form.by_text else gettext("by email")
+                flash(
+                    gettext("Saved. We will send your sign-in codes and reminders %(where)s.", where=where), "success"
+                )
             return redirect(url_for("account.contact_choice"))
     choice = contact.current_choice(db.session, person)
     if not form.is_submitted():

@@ -7,6 +7,7 @@ from wtforms import Field, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.forms import strip
+from portal.infra.i18n import _l, gettext
 from portal.services.people import phones
 
 EMAIL = "email"
@@ -17,17 +18,17 @@ class ContactForm(FlaskForm):
     """How sign-in codes and reminders are sent, and the mobile number for texts."""
 
     channel = RadioField(
-        "How should we send your sign-in codes and reminders?",
-        choices=[SelectChoice(EMAIL, "By email"), SelectChoice(TEXT, "By text message to my mobile")],
-        validators=[DataRequired("Choose email or text message")],
+        _l("How should we send your sign-in codes and reminders?"),
+        choices=[SelectChoice(EMAIL, _l("By email")), SelectChoice(TEXT, _l("By text message to my mobile"))],
+        validators=[DataRequired(_l("Choose email or text message"))],
     )
-    mobile = StringField("UK mobile number", filters=[strip], validators=[Length(max=40)])
+    mobile = StringField(_l("UK mobile number"), filters=[strip], validators=[Length(max=40)])
 
     def validate_mobile(self, field: Field) -> None:
         if field.data and phones.uk_mobile(field.data) is None:
-            raise ValidationError("Enter a UK mobile number, like 07700 900123")
+            raise ValidationError(gettext("Enter a UK mobile number, like 07700 900123"))
         if not field.data and self.channel.data == TEXT:
-            raise ValidationError("Enter the UK mobile number to send text messages to")
+            raise ValidationError(gettext("Enter the UK mobile number to send text messages to"))
 
     @property
     def by_text(self) -> bool:

@@ -20,6 +20,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from portal.extensions import db
 from portal.forms import CheckboxesField, email_field, strip
+from portal.infra.i18n import _l, gettext
 from portal.models.users import Role
 from portal.services.people import accounts
 
@@ -31,27 +32,29 @@ ROLE_CHOICES = [SelectChoice(role.value, accounts.ROLE_LABELS[role]) for role in
 
 class NewPersonForm(FlaskForm):
     name = StringField(
-        "Full name",
+        _l("Full name"),
         filters=[strip],
         validators=[
-            DataRequired("Enter the person's full name"),
-            Length(max=200, message="Names must be 200 characters or fewer"),
+            DataRequired(_l("Enter the person's full name")),
+            Length(max=200, message=_l("Names must be 200 characters or fewer")),
         ],
     )
-    email = email_field("Email address", missing="Enter their email address")
+    email = email_field(_l("Email address"), missing=_l("Enter their email address"))
     role = RadioField(
-        "Role",
+        _l("Role"),
         choices=ROLE_CHOICES,
         validate_choice=False,
         validators=[
-            DataRequired("Choose the person's role"),
-            AnyOf(ROLE_VALUES, message="Choose the person's role"),
+            DataRequired(_l("Choose the person's role")),
+            AnyOf(ROLE_VALUES, message=_l("Choose the person's role")),
         ],
     )
 
     def validate_email(self, field: Field) -> None:
         if field.data and accounts.email_taken(db.session, field.data):
-            raise ValidationError("There is already an account for this email address. Find it in the list of people.")
+            raise ValidationError(
+                gettext("There is already an account for this email address. Find it in the list of people.")
+            )
 
 
 class PressedForm(FlaskForm):
@@ -74,21 +77,21 @@ class PressedForm(FlaskForm):
 class RolesForm(PressedForm):
     ACTIONS = frozenset({"roles"})
     roles = CheckboxesField(
-        "Roles", choices=ROLE_CHOICES, default=[], invalid_choice_message="Choose roles from the list"
+        _l("Roles"), choices=ROLE_CHOICES, default=[], invalid_choice_message=_l("Choose roles from the list")
     )
 
 
 class FunderSelect(SelectField):
     def pre_validate(self, form: FlaskForm) -> None:
         if self.data not in {str(value) for value, *_ in self.choices or []}:
-            raise ValidationError("Choose a funder from the list")
+            raise ValidationError(gettext("Choose a funder from the list"))
 
 
 class FunderForm(PressedForm):
     """Which funder a person reads outcomes for; the choices are set from the funders on record."""
 
     ACTIONS = frozenset({"funder"})
-    funder = FunderSelect("Funder", choices=[])
+    funder = FunderSelect(_l("Funder"), choices=[])
 
 
 class AccountForm(PressedForm):
@@ -102,22 +105,22 @@ class PasswordLinkForm(FlaskForm):
 
 
 class EraseForm(FlaskForm):
-    confirmed = BooleanField("I understand that this cannot be undone")
+    confirmed = BooleanField(_l("I understand that this cannot be undone"))
 
     def validate_confirmed(self, field: Field) -> None:
         if not field.data:
-            raise ValidationError("Tick the box to confirm that you want to erase this person's details")
+            raise ValidationError(gettext("Tick the box to confirm that you want to erase this person's details"))
 
 
 class ProgrammeForm(FlaskForm):
     """The programme settings. The rules live in ``portal.services.programme.settings.check``,
     whose messages the page shows beside each field."""
 
-    name = StringField("Programme name", filters=[strip])
-    description = TextAreaField("Description", filters=[strip])
-    contact_email = EmailField("Grants team's email address", filters=[strip])
-    privacy_contact = EmailField("Privacy contact's email address (optional)", filters=[strip])
-    hourly_rate = StringField("Panel members' hourly rate in pounds", filters=[strip])
-    grant_id_prefix = StringField("Grant ID prefix", filters=[strip])
-    publisher_name = StringField("Publisher name", filters=[strip])
-    open_data_licence = StringField("Open data licence (its web address)", filters=[strip])
+    name = StringField(_l("Programme name"), filters=[strip])
+    description = TextAreaField(_l("Description"), filters=[strip])
+    contact_email = EmailField(_l("Grants team's email address"), filters=[strip])
+    privacy_contact = EmailField(_l("Privacy contact's email address (optional)"), filters=[strip])
+    hourly_rate = StringField(_l("Panel members' hourly rate in pounds"), filters=[strip])
+    grant_id_prefix = StringField(_l("Grant ID prefix"), filters=[strip])
+    publisher_name = StringField(_l("Publisher name"), filters=[strip])
+    open_data_licence = StringField(_l("Open data licence (its web address)"), filters=[strip])

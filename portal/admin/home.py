@@ -13,13 +13,14 @@ from portal.admin.forms import ProgrammeForm
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
+from portal.infra.i18n import _l, gettext
 from portal.services.applications.form import parse_pounds
 from portal.services.programme import checklist, settings
 from portal.services.programme.settings import Programme
 
 # The form's name for each setting it names differently.
 FIELD_FOR = {"hourly_rate_pence": "hourly_rate"}
-RATE_FORMAT = "Enter the panel members' hourly rate in pounds, like 13.45"
+RATE_FORMAT = _l("Enter the panel members' hourly rate in pounds, like 13.45")
 
 
 @bp.get("/")
@@ -73,8 +74,14 @@ def programme_settings() -> Response | str:
                 refuse(form, error.message, at=form[FIELD_FOR.get(error.field or "", error.field or "name")])
             else:
                 if changed:
-                    flash(f"Programme settings saved. Changed: {', '.join(changed)}.", "success")
+                    flash(
+                        gettext(
+                            "Programme settings saved. Changed: %(join)s.",
+                            join=", ".join(str(label) for label in changed),
+                        ),
+                        "success",
+                    )
                 else:
-                    flash("Programme settings saved. Nothing had changed.", "info")
+                    flash(gettext("Programme settings saved. Nothing had changed."), "info")
                 return redirect(url_for("admin.home"))
     return render_template("admin/programme_settings.html", form=form)

@@ -13,6 +13,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.formatting import time_and_date
+from portal.infra.i18n import gettext
 from portal.models.funders import Funder
 from portal.models.users import STAFF_ROLES, Role, User
 from portal.services.outcomes import access as outcomes_access
@@ -43,13 +44,15 @@ def users() -> str:
                 url_for("admin.edit_user", user_id=person.id), person.name or person.email
             ),
             person.email,
-            ", ".join(accounts.role_names(person.roles)) or "Applicant only",
-            "Yes" if person.active else "No",
-            time_and_date(person.last_sign_in_at) if person.last_sign_in_at else "Never",
+            ", ".join(accounts.role_names(person.roles)) or gettext("Applicant only"),
+            gettext("Yes") if person.active else gettext("No"),
+            time_and_date(person.last_sign_in_at) if person.last_sign_in_at else gettext("Never"),
         ]
         for person in listing.people
     ]
-    filters = [("All people", None)] + [(label, role.value) for role, label in accounts.ROLE_FILTER_LABELS.items()]
+    filters = [(gettext("All people"), None)] + [
+        (label, role.value) for role, label in accounts.ROLE_FILTER_LABELS.items()
+    ]
     role_label = accounts.ROLE_FILTER_LABELS[role] if role is not None else None
     return render_template("admin/users.html", listing=listing, rows=rows, filters=filters, role_label=role_label)
 
@@ -71,11 +74,16 @@ def new_user() -> Response | str:
         except DomainError as error:
             refuse(form, error.message, at=form.email)
         else:
-            told = "We have emailed them to say where to sign in"
+            told = gettext("We have emailed them to say where to sign in")
             if role in STAFF_ROLES:
                 _email_password_link(user)
-                told += f" and sent a link to set their password, which works for {password_links.LIFETIME.days} days"
-            flash(f"Account created for {user.name or user.email}. {told}.", "success")
+                told += gettext(
+                    " and sent a link to set their password, which works for %(days)s days",
+                    days=password_links.LIFETIME.days,
+                )
+            flash(
+                gettext("Account created for %(email)s. %(told)s.", email=user.name or user.email, told=told), "success"
+            )
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/new_user.html", form=form)
 
@@ -102,7 +110,7 @@ def edit_user(user_id: int) -> Response | str:
         if action == "funder"
         else FunderForm(formdata=None, data={"funder": str(current_funder.id) if current_funder else ""})
     )
-    no_funder = ("", "None: they do not read for a funder")
+    no_funder = ("", gettext("None: they do not read for a funder"))
     funder_form.funder.choices = [no_funder, *outcomes_access.funder_choices(db.session)]
 
     if action == "roles":
@@ -121,7 +129,10 @@ def edit_user(user_id: int) -> Response | str:
             else:
                 if (granted or revoked) and user.id == acting_user().id:
                     # Changing roles ended every session of theirs, this one too.
-                    flash("Your roles have changed, so you have been signed out. Sign in again to carry on.", "info")
+                    flash(
+                        gettext("Your roles have changed, so you have been signed out. Sign in again to carry on."),
+                        "info",
+                    )
                     return redirect(url_for("auth.staff", next=url_for("admin.edit_user", user_id=user.id)))
                 flash(_roles_message(user, granted, revoked), "success" if granted or revoked else "info")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -130,24 +141,30 @@ def edit_user(user_id: int) -> Response | str:
         try:
             if chosen is None:
                 changed = outcomes_access.unlink_funder_person(db.session, user, by=acting_user())
-                message = f"{user.name or user.email} no longer reads outcomes for a funder."
+                message = gettext("%(email)s no longer reads outcomes for a funder.", email=user.name or user.email)
             else:
                 outcomes_access.link_funder_person(db.session, user, chosen, by=acting_user())
                 changed = True
-                message = f"{user.name or user.email} reads outcomes for {chosen.name}, and signs in again to see them."
+                message = gettext(
+                    "%(email)s reads outcomes for %(chosen_name)s, and signs in again to see them.",
+                    email=user.name or user.email,
+                    chosen_name=chosen.name,
+                )
         except DomainError as error:
             refuse(funder_form, error.message, at=funder_form.funder)
         else:
-            flash(message if changed else "Nothing changed.", "success" if changed else "info")
+            flash(message if changed else gettext("Nothing changed."), "success" if changed else "info")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     elif action in AccountForm.ACTIONS and account_form.validate_on_submit():
         try:
             if action == "deactivate":
                 accounts.deactivate(db.session, user, by=acting_user())
-                message = f"{user.name or user.email} is deactivated and has been signed out everywhere."
+                message = gettext(
+                    "%(email)s is deactivated and has been signed out everywhere.", email=user.name or user.email
+                )
             else:
                 accounts.reactivate(db.session, user, by=acting_user())
-                message = f"{user.name or user.email} can sign in again."
+                message = gettext("%(email)s can sign in again.", email=user.name or user.email)
         except DomainError as error:
             refuse(account_form, error.message)
         else:
@@ -187,23 +204,36 @@ def send_password_link(user_id: int) -> Response:
         flash(error.message, "error")
     else:
         days = password_links.LIFETIME.days
-        flash(f"We have emailed {user.email} a link to set their password. It works once, for {days} days.", "success")
+        flash(
+            gettext(
+                "We have emailed %(email)s a link to set their password. It works once, for %(days)s days.",
+                email=user.email,
+                days=days,
+            ),
+            "success",
+        )
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 def _roles_message(user: User, granted: set[Role], revoked: set[Role]) -> str:
     who = user.name or user.email
     if not granted and not revoked:
-        return f"No changes: {who} already had those roles."
+        return gettext("No changes: %(who)s already had those roles.", who=who)
     roles = accounts.role_names(user.roles)
-    saved = f"Roles saved. {who} is now: {', '.join(roles)}." if roles else f"Roles saved. {who} has no roles now."
-    return f"{saved} They have been signed out everywhere, so they sign in again with these roles."
+    saved = (
+        gettext("Roles saved. %(who)s is now: %(join)s.", who=who, join=", ".join(roles))
+        if roles
+        else gettext("Roles saved. %(who)s has no roles now.", who=who)
+    )
+    return gettext(
+        "%(saved)s They have been signed out everywhere, so they sign in again with these roles.", saved=saved
+    )
 
 
 def _password_command(user: User) -> str:
     # create-admin, create-officer or create-finance: each sets the password (and grants its role).
     kind = next((role.value for role in (Role.ADMIN, Role.OFFICER, Role.FINANCE) if user.has_role(role)), "officer")
-    return f"flask --app portal users create-{kind} {user.email}"
+    return gettext("flask --app portal users create-%(kind)s %(email)s", kind=kind, email=user.email)
 
 
 @bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
@@ -217,6 +247,9 @@ def erase_user(user_id: int) -> Response | str:
         except DomainError as error:
             refuse(form, error.message)
         else:
-            flash("The person's personal details have been erased. Their grants and payments are kept.", "success")
+            flash(
+                gettext("The person's personal details have been erased. Their grants and payments are kept."),
+                "success",
+            )
             return redirect(url_for("admin.edit_user", user_id=user_id))
     return render_template("admin/erase_user.html", person=user, form=form, is_self=is_self)

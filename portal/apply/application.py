@@ -32,6 +32,7 @@ from portal.errors import DomainError, StorageUnavailable
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.infra import rate_limits
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, EvidenceKind
 from portal.request_bodies import large_files
 from portal.services.applications import answers, lifecycle, spoken
@@ -43,8 +44,8 @@ from portal.services.files.uploads import receive_upload
 from portal.services.rounds import listing, stages
 from portal.storage import get_storage
 
-UPLOAD_OUTAGE = "We could not save your file just now. Your other answers are saved: try again in a few minutes."
-TOO_MANY_RECORDINGS = (
+UPLOAD_OUTAGE = _l("We could not save your file just now. Your other answers are saved: try again in a few minutes.")
+TOO_MANY_RECORDINGS = _l(
     "You have sent a lot of recordings in the last few minutes. Wait ten minutes, then choose the file again."
 )
 
@@ -66,7 +67,7 @@ def new_application(slug: str) -> str | Response:
     if form.validate_on_submit():
         chosen = {str(o.id): o for o, existing in groups if existing is None}.get(form.organisation.data or "")
         if chosen is None:
-            refuse(form, "Choose the group that is applying", at=form.organisation)
+            refuse(form, gettext("Choose the group that is applying"), at=form.organisation)
         else:
             try:
                 application = lifecycle.start_application(db.session, grant_round, chosen, by=current_user)
@@ -110,10 +111,10 @@ def _draft_or_status(application: Application, key: str) -> Response | None:
     """Where to go instead of section ``key``: the status page once sent; the task list for a section the
     form does not ask yet (a two-stage round's full application, before the group is invited)."""
     if not lifecycle.may_edit(application):
-        flash("This application has been sent, so it can no longer be changed.")
+        flash(gettext("This application has been sent, so it can no longer be changed."))
         return redirect(url_for("apply.status", application_id=application.id))
     if not stages.asks_now(application, key):
-        flash("This part of the form opens if we invite you to send a full application.")
+        flash(gettext("This part of the form opens if we invite you to send a full application."))
         return redirect(url_for("apply.task_list", application_id=application.id))
     return None
 
@@ -280,11 +281,14 @@ def _after_save(
 ) -> str | Response:
     title = form_rules.section_for(application.round, key).title
     if form.come_back_later():
-        flash(f"Your answers to {title.lower()} are saved. You can come back to them at any time.", "success")
+        flash(
+            gettext("Your answers to %(lower)s are saved. You can come back to them at any time.", lower=title.lower()),
+            "success",
+        )
         return redirect(url_for("apply.task_list", application_id=application.id))
     if form_rules.section_problems(application, key):
         return show_problems()
-    flash(f"You have completed {title.lower()}.", "success")
+    flash(gettext("You have completed %(lower)s.", lower=title.lower()), "success")
     return redirect(url_for("apply.task_list", application_id=application.id))
 
 
@@ -317,13 +321,19 @@ def _render_section(
             count = form_rules.count_words(str(form[spec.name].data or ""))
             left = limit - count
             words = (
-                f"You have {left} word{'s' if left != 1 else ''} remaining."
+                gettext("You have %(left)s word%(value)s remaining.", left=left, value="s" if left != 1 else "")
                 if left >= 0
-                else (f"You have {-left} word{'s' if left != -1 else ''} too many.")
+                else (
+                    gettext(
+                        "You have %(value)s word%(value2)s too many.", value=-left, value2="s" if left != -1 else ""
+                    )
+                )
             )
         uploaded = form_rules.answer(application, key, spec.name) if spec.kind == "file" else None
         if isinstance(uploaded, dict) and uploaded.get("filename"):
-            words = f"You have uploaded {uploaded['filename']}. Choose another file to replace it."
+            words = gettext(
+                "You have uploaded %(filename)s. Choose another file to replace it.", filename=uploaded["filename"]
+            )
         hints[spec.name] = " ".join(filter(None, [spec.hint, words]))
     recordings = {
         spec.name: spoken.spoken_answer(application, key, spec.name)

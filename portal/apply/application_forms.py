@@ -26,6 +26,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from portal.forms import CheckboxesField, strip
+from portal.infra.i18n import _l, gettext
 from portal.services.applications import spoken
 from portal.services.applications.form import MAX_BUDGET_LINES, BudgetLineInput, FieldSpec
 
@@ -78,15 +79,15 @@ def _field_for(spec: FieldSpec) -> Field:
 
 def recording_field(name: str) -> str:
     """The file control for a long-text question's spoken or filmed answer."""
-    return f"{name}__recording"
+    return gettext("%(name)s__recording", name=name)
 
 
 def transcript_field(name: str) -> str:
-    return f"{name}__transcript"
+    return gettext("%(name)s__transcript", name=name)
 
 
 def remove_recording_field(name: str) -> str:
-    return f"{name}__remove_recording"
+    return gettext("%(name)s__remove_recording", name=name)
 
 
 def _recording_fields(spec: FieldSpec) -> dict[str, Field]:
@@ -95,14 +96,14 @@ def _recording_fields(spec: FieldSpec) -> dict[str, Field]:
         return {}
     return {
         recording_field(spec.name): FileField(
-            "Record or upload a spoken or video answer (optional)", render_kw={"accept": RECORDING_ACCEPTS}
+            gettext("Record or upload a spoken or video answer (optional)"), render_kw={"accept": RECORDING_ACCEPTS}
         ),
         transcript_field(spec.name): TextAreaField(
-            "What you say in the recording (optional)",
+            gettext("What you say in the recording (optional)"),
             filters=[strip],
             render_kw={"rows": 4},
         ),
-        remove_recording_field(spec.name): BooleanField("Remove this recording"),
+        remove_recording_field(spec.name): BooleanField(gettext("Remove this recording")),
     }
 
 
@@ -134,7 +135,7 @@ def values_from(form: RevisionForm, specs: list[FieldSpec]) -> dict[str, Any]:
 
 
 class StartApplicationForm(FlaskForm):
-    organisation = RadioField("Which group is applying?", validate_choice=False)
+    organisation = RadioField(_l("Which group is applying?"), validate_choice=False)
 
 
 class SubmitForm(FlaskForm):
@@ -143,23 +144,23 @@ class SubmitForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(
-        "Why are you withdrawing? (optional)",
-        validators=[Length(max=2000, message="Your reason must be 2,000 characters or fewer")],
+        _l("Why are you withdrawing? (optional)"),
+        validators=[Length(max=2000, message=_l("Your reason must be 2,000 characters or fewer"))],
         render_kw={"rows": 4},
     )
 
 
 class AnswerForm(FlaskForm):
     answer = TextAreaField(
-        "Your answer",
+        _l("Your answer"),
         validators=[
-            DataRequired("Enter your answer"),
-            Length(max=10_000, message="Your answer must be 10,000 characters or fewer"),
+            DataRequired(_l("Enter your answer")),
+            Length(max=10_000, message=_l("Your answer must be 10,000 characters or fewer")),
         ],
         render_kw={"rows": 8},
     )
     files = MultipleFileField(
-        "Files (optional)", render_kw={"accept": "image/*,application/pdf,.pdf,.heic,.heif,.doc,.docx,.odt"}
+        _l("Files (optional)"), render_kw={"accept": "image/*,application/pdf,.pdf,.heic,.heif,.doc,.docx,.odt"}
     )
 
 
@@ -167,12 +168,12 @@ class EvidenceUploadForm(FlaskForm):
     """One document's upload on the documents page: the page shows one of these for each document needed."""
 
     kind = HiddenField()
-    file = FileField("Upload a file")
+    file = FileField(_l("Upload a file"))
 
     def for_need(self, kind: str, label: str, accept: str) -> EvidenceUploadForm:
         # Several of these share a page, so each control's id names its document.
-        self.kind.id = f"kind-{kind}"
-        self.file.id = f"file-{kind}"
+        self.kind.id = gettext("kind-%(kind)s", kind=kind)
+        self.file.id = gettext("file-%(kind)s", kind=kind)
         self.file.label.text = label
         self.file.render_kw = {"accept": accept}
         return self

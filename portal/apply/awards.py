@@ -23,6 +23,7 @@ from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import strip
 from portal.infra import rate_limits
+from portal.infra.i18n import _l, gettext
 from portal.models.awards import Award, MonitoringReport
 from portal.request_bodies import text_beside_files
 from portal.services.applications.form import count_words, parse_whole_number
@@ -35,36 +36,36 @@ from portal.workflow import AWARD_LABELS
 
 class AcceptForm(FlaskForm):
     name = StringField(
-        "Your full name", filters=[strip], validators=[DataRequired("Enter your full name"), Length(max=200)]
+        _l("Your full name"), filters=[strip], validators=[DataRequired(_l("Enter your full name")), Length(max=200)]
     )
-    agreed = BooleanField("I accept this grant and its conditions on behalf of the group")
+    agreed = BooleanField(_l("I accept this grant and its conditions on behalf of the group"))
 
     def validate_agreed(self, field: Any) -> None:
         if not field.data:
-            raise ValidationError("Tick the box to accept the grant and its conditions")
+            raise ValidationError(gettext("Tick the box to accept the grant and its conditions"))
 
 
 class BankForm(FlaskForm):
     account_name = StringField(
-        "Name on the account",
+        _l("Name on the account"),
         filters=[strip],
         validators=[
-            DataRequired("Enter the name on the account"),
-            Length(max=140, message="The name must be 140 characters or fewer"),
+            DataRequired(_l("Enter the name on the account")),
+            Length(max=140, message=_l("The name must be 140 characters or fewer")),
         ],
     )
-    sort_code = StringField("Sort code", filters=[strip], validators=[DataRequired("Enter the sort code")])
+    sort_code = StringField(_l("Sort code"), filters=[strip], validators=[DataRequired(_l("Enter the sort code"))])
     account_number = StringField(
-        "Account number", filters=[strip], validators=[DataRequired("Enter the account number")]
+        _l("Account number"), filters=[strip], validators=[DataRequired(_l("Enter the account number"))]
     )
 
     def validate_sort_code(self, field: Any) -> None:
         if field.data and bank_details.clean_sort_code(field.data) is None:
-            raise ValidationError("Enter a valid sort code, like 30-94-57")
+            raise ValidationError(gettext("Enter a valid sort code, like 30-94-57"))
 
     def validate_account_number(self, field: Any) -> None:
         if field.data and bank_details.clean_account_number(field.data) is None:
-            raise ValidationError("Enter a valid account number, like 00733445. It must be 8 digits")
+            raise ValidationError(gettext("Enter a valid account number, like 00733445. It must be 8 digits"))
 
 
 class _ReportTextArea(TextArea):
@@ -97,13 +98,15 @@ def report_form(item: MonitoringReport, **kwargs: Any) -> ReportForm:
         q.name: TextAreaField(q.label, widget=_ReportTextArea(), render_kw={"rows": 6}) for q in reports.questions(item)
     }
     if reports.asks_people(item):
-        fields["people"] = StringField("How many people took part?", render_kw={"inputmode": "numeric"})
+        fields["people"] = StringField(gettext("How many people took part?"), render_kw={"inputmode": "numeric"})
     if reports.asks_spending(item):
-        fields |= {f"spend-{line.id}": StringField(line.item) for line in item.award.application.budget_lines}
+        fields |= {
+            gettext("spend-%(id)s", id=line.id): StringField(line.item) for line in item.award.application.budget_lines
+        }
     fields["share_story"] = BooleanField(reports.SHARE_STORY)
     if reports.allows_photos(item):
         fields["share_photos"] = BooleanField(reports.SHARE_PHOTOS)
-        fields["photo"] = FileField("Add a photo", render_kw={"accept": "image/*,.heic,.heif"})
+        fields["photo"] = FileField(gettext("Add a photo"), render_kw={"accept": "image/*,.heic,.heif"})
     form: ReportForm = type("ReportFormFor", (ReportForm,), fields)(**kwargs)
     return form
 
@@ -127,7 +130,10 @@ def award(award_id: int) -> str:
 def _masked(item: Award) -> dict[str, str] | None:
     if not item.bank_account_last4:
         return None
-    return {"account": f"Account ending {item.bank_account_last4}", "added": item.bank_details_added_at}  # type: ignore[dict-item]
+    return {
+        "account": gettext("Account ending %(bank_account_last4)s", bank_account_last4=item.bank_account_last4),
+        "added": item.bank_details_added_at,  # type: ignore[dict-item]
+    }
 
 
 @bp.route("/awards/<int:award_id>/accept", methods=["GET", "POST"])
@@ -142,7 +148,7 @@ def accept_award(award_id: int) -> str | Response | tuple[str, int]:
         except DomainError as error:
             refuse(form, error)
             return render_template("apply/awards/accept.html", award=item, form=form), 409
-        flash("You have accepted the grant. Now give us your bank details so we can pay it.", "success")
+        flash(gettext("You have accepted the grant. Now give us your bank details so we can pay it."), "success")
         return redirect(url_for("apply.bank_details", award_id=item.id))
     status = 200
     return render_template("apply/awards/accept.html", award=item, form=form), status
@@ -163,7 +169,7 @@ def bank_details_page(award_id: int) -> str | Response | tuple[str, int]:
         except DomainError as error:
             refuse(form, error)
             return _bank_details_page(item, form, 409)
-        flash("Your bank details are saved.", "success")
+        flash(gettext("Your bank details are saved."), "success")
         return redirect(url_for("apply.award", award_id=item.id))
     return _bank_details_page(item, form, 200)
 
@@ -185,7 +191,7 @@ def report_for_member(award_id: int, report_id: int | None) -> MonitoringReport:
     item = award_for_member(award_id)
     if not item.reports:
         # The reports are made when the grant is accepted.
-        flash("You can write your reports once you have accepted the grant.")
+        flash(gettext("You can write your reports once you have accepted the grant."))
         abort(redirect(url_for("apply.award", award_id=item.id)))
     if report_id is None:
         return next((r for r in item.reports if r.submitted_at is None), item.reports[-1])
@@ -198,7 +204,7 @@ def report_for_member(award_id: int, report_id: int | None) -> MonitoringReport:
 def _not_open(report: MonitoringReport) -> Response | None:
     """Before acceptance (or after cancellation) the report cannot be written: say so on the grant page."""
     if not reports.may_write(report):
-        flash("You can write your reports once you have accepted the grant.")
+        flash(gettext("You can write your reports once you have accepted the grant."))
         return redirect(url_for("apply.award", award_id=report.award_id))
     return None
 
@@ -216,7 +222,10 @@ def _report_page(
     spend = answers.get("spend") or {}
     asked = reports.questions(report)
     data = {q.name: answers.get(q.name, "") for q in asked} | {"people": answers.get("people", "")}
-    data |= {f"spend-{line.id}": spend.get(str(line.id), "") for line in report.award.application.budget_lines}
+    data |= {
+        gettext("spend-%(id)s", id=line.id): spend.get(str(line.id), "")
+        for line in report.award.application.budget_lines
+    }
     consent = typed if typed is not None else {"share_story": report.share_story, "share_photos": report.share_photos}
     data |= {name: consent.get(name, False) for name in ("share_story", "share_photos")}
     form = report_form(report, formdata=None, data=data)
@@ -275,13 +284,13 @@ def report(award_id: int, report_id: int | None) -> Response | tuple[str, int]:
         return redirect(url_for("apply.check_report", **here))
     if action in {"upload", "remove"}:
         flash(
-            "Your photo is added and your report is saved."
+            gettext("Your photo is added and your report is saved.")
             if action == "upload"
-            else "The photo is removed and your report is saved.",
+            else gettext("The photo is removed and your report is saved."),
             "success",
         )
         return redirect(url_for("apply.report", **here) + "#photos")
-    flash("Your report is saved. You can come back to it at any time before you send it.", "success")
+    flash(gettext("Your report is saved. You can come back to it at any time before you send it."), "success")
     return redirect(url_for("apply.report", **here))
 
 
@@ -305,20 +314,22 @@ def _photo_change(item: MonitoringReport, form: ReportForm, action: str) -> str 
         try:
             reports.remove_photo(db.session, get_storage(), item, photo, by=current_user)
         except StorageUnavailable:
-            return "We could not remove the photo just now. Your report is saved: try again in a few minutes."
+            return gettext("We could not remove the photo just now. Your report is saved: try again in a few minutes.")
     if upload is None or not upload.filename:
-        return "Choose a photo to upload" if action == "upload" else None
+        return gettext("Choose a photo to upload") if action == "upload" else None
     try:
         _add_photo(item, upload)
     except RateLimitExceeded:
-        return (
-            "Your photo was not added: you have uploaded a lot of files in a short while. "
-            "Your report is saved. Wait a few minutes, then add the photo again."
+        return gettext(
+            "Your photo was not added: you have uploaded a lot of files in a short while. Your "
+            "report is saved. Wait a few minutes, then add the photo again."
         )
     except UploadRejected as error:
-        return f"Your photo was not added. {error.message}"
+        return gettext("Your photo was not added. %(message)s", message=error.message)
     except StorageUnavailable:
-        return "Your photo was not added: we could not store it just now. Your report is saved. Try again soon."
+        return gettext(
+            "Your photo was not added: we could not store it just now. Your report is saved. Try again soon."
+        )
     return None
 
 
@@ -351,7 +362,12 @@ def check_report(award_id: int, report_id: int | None) -> Response | tuple[str, 
         except DomainError as error:
             refuse(form, error)
         else:
-            flash(f"Thank you. Your {reports.in_sentence(reports.title(item))} is sent.", "success")
+            flash(
+                gettext(
+                    "Thank you. Your %(in_sentence)s is sent.", in_sentence=reports.in_sentence(reports.title(item))
+                ),
+                "success",
+            )
             return redirect(url_for("apply.report", award_id=award_id, report_id=item.id))
     page = render_template(
         "apply/awards/check_report.html",

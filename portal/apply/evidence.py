@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import ButtonForm
 from portal.infra import rate_limits
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, Evidence, EvidenceKind
 from portal.services.applications import evidence as evidence_rules
 from portal.services.applications import lifecycle
@@ -22,7 +23,7 @@ from portal.services.files.uploads import receive_upload
 from portal.storage import get_storage
 from portal.storage.download import download_response, thumbnail_response
 
-OUTAGE = "We could not save your file just now. Your application is saved: try again in a few minutes."
+OUTAGE = _l("We could not save your file just now. Your application is saved: try again in a few minutes.")
 PHOTOS = "image/*,.heic,.heif"
 DOCUMENTS = "image/*,application/pdf,.pdf,.heic,.heif,.doc,.docx,.odt"
 
@@ -33,9 +34,13 @@ def _forms(needs: list[evidence_rules.EvidenceNeed], errors: dict[str, str]) -> 
     for need in needs:
         kind = need.kind.value
         label = (
-            "Add a photo"
+            gettext("Add a photo")
             if need.images_only
-            else ("Add another file" if need.files else f"Upload your {need.label.lower()}")
+            else (
+                gettext("Add another file")
+                if need.files
+                else gettext("Upload your %(lower)s", lower=need.label.lower())
+            )
         )
         form = EvidenceUploadForm(formdata=None, kind=kind).for_need(
             kind, label, PHOTOS if need.images_only else DOCUMENTS
@@ -71,14 +76,14 @@ def evidence(application_id: int) -> Response | tuple[str, int]:
     first = evidence_rules.evidence_needed(application)[0].kind.value
     form = EvidenceUploadForm()
     if not form.validate():
-        return _page(application, errors={first: "This page had been open too long. Try again."}, status=400)
+        return _page(application, errors={first: gettext("This page had been open too long. Try again.")}, status=400)
     try:
         kind = EvidenceKind(form.kind.data or "")
     except ValueError:
-        return _page(application, errors={first: "Choose which document you are adding"})
+        return _page(application, errors={first: gettext("Choose which document you are adding")})
     upload = form.file.data
     if not isinstance(upload, FileStorage) or not upload.filename:
-        return _page(application, errors={kind.value: "Choose a file to upload"})
+        return _page(application, errors={kind.value: gettext("Choose a file to upload")})
     max_bytes = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     try:
         with receive_upload(upload.stream, upload.filename, max_bytes=max_bytes) as received:
@@ -90,7 +95,7 @@ def evidence(application_id: int) -> Response | tuple[str, int]:
     except DomainError as error:
         return _page(application, errors={kind.value: error.message}, status=409)
     # The cleaned name: the one sent may hide its real ending behind a right-to-left override.
-    flash(f"{added.original_filename} is uploaded.", "success")
+    flash(gettext("%(original_filename)s is uploaded.", original_filename=added.original_filename), "success")
     return redirect(url_for("apply.evidence", application_id=application.id))
 
 
@@ -110,12 +115,12 @@ def remove_evidence(application_id: int, evidence_id: int) -> str | Response | t
         try:
             evidence_rules.remove_evidence(db.session, get_storage(), application, item, by=current_user)
         except StorageUnavailable:
-            refuse(form, "We could not remove the file just now. Try again in a few minutes.")
+            refuse(form, gettext("We could not remove the file just now. Try again in a few minutes."))
             return render_template("apply/remove_evidence.html", application=application, item=item, form=form), 503
         except DomainError as error:
             refuse(form, error.message)
             return render_template("apply/remove_evidence.html", application=application, item=item, form=form), 409
-        flash(f"{item.original_filename} is removed.", "success")
+        flash(gettext("%(original_filename)s is removed.", original_filename=item.original_filename), "success")
         return redirect(url_for("apply.evidence", application_id=application.id))
     return render_template("apply/remove_evidence.html", application=application, item=item, form=form)
 

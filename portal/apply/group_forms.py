@@ -9,6 +9,7 @@ from wtforms import BooleanField, Field, RadioField, SelectChoice, StringField, 
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.forms import email_field, strip
+from portal.infra.i18n import _l, gettext
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS, IncomeBand, OrganisationKind
 from portal.plain_text import OneLine
 from portal.services.applications import organisations
@@ -20,28 +21,28 @@ INCOME_CHOICES = [SelectChoice(band.value, label) for band, label in INCOME_BAND
 
 def _name_field() -> StringField:
     return StringField(
-        "Your group's name",
+        gettext("Your group's name"),
         filters=[strip],
         validators=[
-            DataRequired("Enter your group's name"),
-            Length(max=200, message="The name must be 200 characters or fewer"),
-            OneLine("Enter your group's name on one line, without line breaks or hidden characters"),
+            DataRequired(gettext("Enter your group's name")),
+            Length(max=200, message=gettext("The name must be 200 characters or fewer")),
+            OneLine(gettext("Enter your group's name on one line, without line breaks or hidden characters")),
         ],
     )
 
 
 def _kind_field() -> RadioField:
     return RadioField(
-        "What kind of group is it?",
+        gettext("What kind of group is it?"),
         choices=KIND_CHOICES,
-        validators=[DataRequired("Choose what kind of group it is")],
+        validators=[DataRequired(gettext("Choose what kind of group it is"))],
         validate_choice=False,
     )
 
 
 def _check_kind(field: Field) -> None:
     if field.data not in {kind.value for kind in OrganisationKind}:
-        raise ValidationError("Choose what kind of group it is")
+        raise ValidationError(gettext("Choose what kind of group it is"))
 
 
 class NewGroupForm(FlaskForm):
@@ -59,23 +60,23 @@ class ProfileForm(FlaskForm):
 class DetailsForm(ProfileForm):
     name = _name_field()
     kind = _kind_field()
-    charity_number = StringField("Charity number (if you have one)", filters=[strip])
-    company_number = StringField("Company number (if you have one)", filters=[strip])
+    charity_number = StringField(_l("Charity number (if you have one)"), filters=[strip])
+    company_number = StringField(_l("Company number (if you have one)"), filters=[strip])
 
     def validate_kind(self, field: Field) -> None:
         _check_kind(field)
 
     def validate_charity_number(self, field: Field) -> None:
         if field.data and organisations.normalise_charity_number(field.data) is None:
-            raise ValidationError("Enter a charity number in the right format, like 1234567 or SC012345")
+            raise ValidationError(gettext("Enter a charity number in the right format, like 1234567 or SC012345"))
         if not field.data and self.kind.data == OrganisationKind.CHARITY.value:
-            raise ValidationError("Enter your charity number, like 1234567")
+            raise ValidationError(gettext("Enter your charity number, like 1234567"))
 
     def validate_company_number(self, field: Field) -> None:
         if field.data and organisations.normalise_company_number(field.data) is None:
-            raise ValidationError("Enter a company number in the right format, like 01234567 or SC123456")
+            raise ValidationError(gettext("Enter a company number in the right format, like 01234567 or SC123456"))
         if not field.data and self.kind.data in (OrganisationKind.CIC.value, OrganisationKind.COMPANY.value):
-            raise ValidationError("Enter your company number, like 01234567")
+            raise ValidationError(gettext("Enter your company number, like 01234567"))
 
     def changes(self) -> dict[str, Any]:
         return {
@@ -88,19 +89,21 @@ class DetailsForm(ProfileForm):
 
 class AddressForm(ProfileForm):
     address = TextAreaField(
-        "Address",
+        _l("Address"),
         filters=[strip],
         validators=[
-            DataRequired("Enter your group's address"),
-            Length(max=500, message="The address must be 500 characters or fewer"),
+            DataRequired(_l("Enter your group's address")),
+            Length(max=500, message=_l("The address must be 500 characters or fewer")),
         ],
         render_kw={"rows": 4, "autocomplete": "street-address"},
     )
-    postcode = StringField("Postcode", filters=[strip], validators=[DataRequired("Enter your group's postcode")])
+    postcode = StringField(
+        _l("Postcode"), filters=[strip], validators=[DataRequired(_l("Enter your group's postcode"))]
+    )
 
     def validate_postcode(self, field: Field) -> None:
         if field.data and normalise_postcode(field.data) is None:
-            raise ValidationError("Enter a real postcode, like WD24 4AB")
+            raise ValidationError(gettext("Enter a real postcode, like WD24 4AB"))
 
     def changes(self) -> dict[str, Any]:
         return {"address": self.address.data, "postcode": self.postcode.data}
@@ -108,15 +111,15 @@ class AddressForm(ProfileForm):
 
 class IncomeForm(ProfileForm):
     income_band = RadioField(
-        "How much money does your group have coming in each year?",
+        _l("How much money does your group have coming in each year?"),
         choices=INCOME_CHOICES,
-        validators=[DataRequired("Choose your group's yearly income")],
+        validators=[DataRequired(_l("Choose your group's yearly income"))],
         validate_choice=False,
     )
 
     def validate_income_band(self, field: Field) -> None:
         if field.data not in {band.value for band in IncomeBand}:
-            raise ValidationError("Choose your group's yearly income")
+            raise ValidationError(gettext("Choose your group's yearly income"))
 
     def changes(self) -> dict[str, Any]:
         return {"income_band": IncomeBand(self.income_band.data)}
@@ -124,15 +127,15 @@ class IncomeForm(ProfileForm):
 
 class ContactForm(ProfileForm):
     contact_name = StringField(
-        "Name", filters=[strip], validators=[DataRequired("Enter the contact's name"), Length(max=200)]
+        _l("Name"), filters=[strip], validators=[DataRequired(_l("Enter the contact's name")), Length(max=200)]
     )
-    contact_email = email_field("Email address", missing="Enter the contact's email address")
-    contact_phone = StringField("Phone number (optional)", filters=[strip], validators=[Optional()])
+    contact_email = email_field(_l("Email address"), missing=_l("Enter the contact's email address"))
+    contact_phone = StringField(_l("Phone number (optional)"), filters=[strip], validators=[Optional()])
 
     def validate_contact_phone(self, field: Field) -> None:
         digits = "".join(ch for ch in field.data or "" if ch.isdigit())
         if field.data and not (10 <= len(digits) <= 13 and set(field.data) <= set("0123456789 +()-")):
-            raise ValidationError("Enter a phone number, like 01923 123456 or 07700 900123")
+            raise ValidationError(gettext("Enter a phone number, like 01923 123456 or 07700 900123"))
 
     def changes(self) -> dict[str, Any]:
         return {
@@ -143,11 +146,13 @@ class ContactForm(ProfileForm):
 
 
 class MoneyForm(ProfileForm):
-    first_person = StringField("First person's full name", filters=[strip], validators=[Length(max=200)])
-    second_person = StringField("Second person's full name", filters=[strip], validators=[Length(max=200)])
-    not_related = BooleanField("These two people are not related and do not live at the same address")
+    first_person = StringField(_l("First person's full name"), filters=[strip], validators=[Length(max=200)])
+    second_person = StringField(_l("Second person's full name"), filters=[strip], validators=[Length(max=200)])
+    not_related = BooleanField(_l("These two people are not related and do not live at the same address"))
     partner_organisation = StringField(
-        "Or: the partner organisation that will hold the grant for you", filters=[strip], validators=[Length(max=200)]
+        _l("Or: the partner organisation that will hold the grant for you"),
+        filters=[strip],
+        validators=[Length(max=200)],
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -158,13 +163,15 @@ class MoneyForm(ProfileForm):
             return True
         if not all(people):
             target = self.first_person if not self.first_person.data else self.second_person
-            target.errors = ["Enter the names of two people who will look after the money, or a partner organisation"]
+            target.errors = [
+                gettext("Enter the names of two people who will look after the money, or a partner organisation")
+            ]
             return False
         if self.first_person.data.lower() == self.second_person.data.lower():
-            self.second_person.errors = ["Enter two different people"]
+            self.second_person.errors = [gettext("Enter two different people")]
             return False
         if not self.not_related.data:
-            self.not_related.errors = ["Confirm that the two people are not related and do not live together"]
+            self.not_related.errors = [gettext("Confirm that the two people are not related and do not live together")]
             return False
         return True
 
@@ -175,8 +182,10 @@ class MoneyForm(ProfileForm):
 
 
 class InviteForm(FlaskForm):
-    name = StringField("Their name", filters=[strip], validators=[DataRequired("Enter their name"), Length(max=200)])
-    email = email_field("Their email address", missing="Enter their email address")
+    name = StringField(
+        _l("Their name"), filters=[strip], validators=[DataRequired(_l("Enter their name")), Length(max=200)]
+    )
+    email = email_field(_l("Their email address"), missing=_l("Enter their email address"))
 
 
 class ConfirmForm(FlaskForm):

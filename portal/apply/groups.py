@@ -23,6 +23,7 @@ from portal.apply.group_forms import (
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
+from portal.infra.i18n import _l, gettext
 from portal.models.organisations import Organisation, OrganisationKind
 from portal.models.users import User
 from portal.services.applications import organisations
@@ -30,11 +31,11 @@ from portal.services.rounds import listing
 
 # Page part -> (form, heading)
 PARTS: dict[str, tuple[type[Any], str]] = {
-    "details": (DetailsForm, "Your group's details"),
-    "address": (AddressForm, "Your group's address"),
-    "income": (IncomeForm, "Your group's yearly income"),
-    "contact": (ContactForm, "Who we should contact"),
-    "money": (MoneyForm, "Who will look after the money"),
+    "details": (DetailsForm, _l("Your group's details")),
+    "address": (AddressForm, _l("Your group's address")),
+    "income": (IncomeForm, _l("Your group's yearly income")),
+    "contact": (ContactForm, _l("Who we should contact")),
+    "money": (MoneyForm, _l("Who will look after the money")),
 }
 PART_SLUGS = "any(" + ", ".join(f"'{part}'" for part in PARTS) + ")"
 
@@ -59,7 +60,13 @@ def new_group() -> str | Response:
         organisation = organisations.create_group(
             db.session, by=current_user, name=form.name.data, kind=OrganisationKind(form.kind.data)
         )
-        flash(f"{organisation.name} is added. Now fill in the rest of its details.", "success")
+        flash(
+            gettext(
+                "%(organisation_name)s is added. Now fill in the rest of its details.",
+                organisation_name=organisation.name,
+            ),
+            "success",
+        )
         return redirect(url_for("apply.group", organisation_id=organisation.id, round=slug))
     return render_template("apply/groups/new.html", form=form, round_slug=slug)
 
@@ -111,7 +118,7 @@ def edit_group(organisation_id: int, part: str) -> str | Response | tuple[str, i
             return render_template(
                 "apply/groups/edit.html", organisation=organisation, form=form, part=part, heading=heading
             ), 409
-        flash("Your group's details are saved.", "success")
+        flash(gettext("Your group's details are saved."), "success")
         return redirect(url_for("apply.group", organisation_id=organisation.id, round=_round_slug()))
     status = 200
     return render_template(
@@ -136,7 +143,14 @@ def group_members(organisation_id: int) -> str | Response | tuple[str, int]:
         except DomainError as error:
             refuse(form, error.message, at=form.email)
         else:
-            flash(f"{form.name.data} is added to {organisation.name}. We have emailed them how to sign in.", "success")
+            flash(
+                gettext(
+                    "%(data)s is added to %(organisation_name)s. We have emailed them how to sign in.",
+                    data=form.name.data,
+                    organisation_name=organisation.name,
+                ),
+                "success",
+            )
             return redirect(url_for("apply.group_members", organisation_id=organisation.id))
     page = render_template(
         "apply/groups/members.html",
@@ -163,8 +177,18 @@ def remove_member(organisation_id: int, user_id: int) -> str | Response | tuple[
                 "apply/groups/remove_member.html", organisation=organisation, member=member, form=form
             ), 409
         if member.id == current_user.id:
-            flash(f"You are no longer a member of {organisation.name}.", "success")
+            flash(
+                gettext("You are no longer a member of %(organisation_name)s.", organisation_name=organisation.name),
+                "success",
+            )
             return redirect(url_for("apply.dashboard"))
-        flash(f"{member.name or member.email} is no longer a member of {organisation.name}.", "success")
+        flash(
+            gettext(
+                "%(email)s is no longer a member of %(organisation_name)s.",
+                email=member.name or member.email,
+                organisation_name=organisation.name,
+            ),
+            "success",
+        )
         return redirect(url_for("apply.group_members", organisation_id=organisation.id))
     return render_template("apply/groups/remove_member.html", organisation=organisation, member=member, form=form)

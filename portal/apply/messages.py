@@ -14,6 +14,7 @@ from portal.form_errors import refuse
 from portal.forms import MessageForm
 from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
+from portal.infra.i18n import gettext
 from portal.models.awards import Award
 from portal.services.messages import threads
 
@@ -33,10 +34,10 @@ def award_messages(award_id: int) -> tuple[str, int] | Response:
         threads.mark_read(db.session, award, by=current_user)
         return _page(award, MessageForm(formdata=None))
     if not form.validate():
-        refuse(form, "This page had been open too long. Send the message again.")
+        refuse(form, gettext("This page had been open too long. Send the message again."))
         return _page(award, form, 400)
     refused = thread_pages.send(award, form)
     if refused is not None:
         return _page(award, form, refused)
-    flash("Your message is sent. The team has been emailed.", "success")
+    flash(gettext("Your message is sent. The team has been emailed."), "success")
     return redirect(url_for("apply.award_messages", award_id=award.id))

@@ -18,6 +18,7 @@ from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.infra import rate_limits
+from portal.infra.i18n import _l, gettext
 from portal.services.applications import answers, evidence, lifecycle, timeline
 from portal.services.applications import form as form_rules
 from portal.services.awards import decisions
@@ -42,7 +43,7 @@ def _answer_rows(application: Any) -> list[dict[str, Any]]:
                 rows.append({"key": line.item, "value": line.amount_pence, "money": True, "href": href})
             rows.append(
                 {
-                    "key": "Total you are asking for",
+                    "key": gettext("Total you are asking for"),
                     "value": application.amount_requested_pence,
                     "money": True,
                     "href": href,
@@ -50,7 +51,7 @@ def _answer_rows(application: Any) -> list[dict[str, Any]]:
             )
         elif key == "evidence":
             for need in evidence.evidence_needed(application):
-                names = ", ".join(e.original_filename for e in need.files) or "None"
+                names = ", ".join(e.original_filename for e in need.files) or gettext("None")
                 rows.append({"key": need.label, "value": names, "href": href})
         groups.append({"title": entry.section.title, "rows": rows, "status": entry.status})
     return groups
@@ -113,7 +114,12 @@ def status(application_id: int) -> str | Response:
 def withdraw(application_id: int) -> str | Response | tuple[str, int]:
     application = application_for_member(application_id)
     if not lifecycle.may_withdraw(application):
-        flash(f"This application is {APPLICATION_LABELS[application.status].lower()}, so it cannot be withdrawn.")
+        flash(
+            gettext(
+                "This application is %(lower)s, so it cannot be withdrawn.",
+                lower=APPLICATION_LABELS[application.status].lower(),
+            )
+        )
         return redirect(url_for("apply.status", application_id=application.id))
     form = WithdrawForm()
     if form.validate_on_submit():
@@ -122,7 +128,7 @@ def withdraw(application_id: int) -> str | Response | tuple[str, int]:
         except DomainError as error:
             refuse(form, error.message)
             return render_template("apply/withdraw.html", application=application, form=form), 409
-        flash("You have withdrawn the application.", "success")
+        flash(gettext("You have withdrawn the application."), "success")
         return redirect(url_for("apply.status", application_id=application.id))
     return render_template("apply/withdraw.html", application=application, form=form)
 
@@ -157,8 +163,10 @@ def answer_question(application_id: int, info_request_id: int) -> str | Response
     except StorageUnavailable:
         refuse(
             form,
-            "We could not save your files just now, so nothing has been sent. "
-            "Try again in a few minutes: your answer is still here.",
+            gettext(
+                "We could not save your files just now, so nothing has been sent. Try again in a few "
+                "minutes: your answer is still here."
+            ),
             at=form.files,
         )
         return render_template("apply/answer_question.html", **page), 503
@@ -168,13 +176,13 @@ def answer_question(application_id: int, info_request_id: int) -> str | Response
     finally:
         for item in received:
             item.close()
-    flash("Thank you. We have your answer and will carry on checking your application.", "success")
+    flash(gettext("Thank you. We have your answer and will carry on checking your application."), "success")
     return redirect(url_for("apply.status", application_id=application.id))
 
 
-TOO_MANY_UPLOADS = (
-    "Your answer has not been sent: you have uploaded a lot of files in a short while. "
-    "Your answer is still here. Wait a few minutes, then send it again with the files."
+TOO_MANY_UPLOADS = _l(
+    "Your answer has not been sent: you have uploaded a lot of files in a short while. Your answer "
+    "is still here. Wait a few minutes, then send it again with the files."
 )
 
 

@@ -9,6 +9,7 @@ from wtforms import EmailField, Field, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
 from portal.forms import email_field
+from portal.infra.i18n import _l, gettext
 
 
 def _digits_only(value: Any) -> Any:
@@ -19,16 +20,16 @@ def _digits_only(value: Any) -> Any:
 
 
 def _email_field(label: str = "Email address") -> EmailField:
-    return email_field(label, missing="Enter your email address")
+    return email_field(label, missing=gettext("Enter your email address"))
 
 
 def _code_field(missing: str) -> StringField:
     return StringField(
-        "Code",
+        gettext("Code"),
         filters=[_digits_only],
         validators=[
             DataRequired(missing),
-            Regexp(r"^\d{6}$", message="The code must be 6 digits, like 123456"),
+            Regexp(r"^\d{6}$", message=gettext("The code must be 6 digits, like 123456")),
         ],
     )
 
@@ -39,7 +40,7 @@ class EmailSignInForm(FlaskForm):
 
 
 class EmailCodeForm(FlaskForm):
-    code = _code_field("Enter the 6-digit code from the email")
+    code = _code_field(_l("Enter the 6-digit code from the email"))
 
 
 class ConfirmForm(FlaskForm):
@@ -48,26 +49,26 @@ class ConfirmForm(FlaskForm):
 
 class StaffSignInForm(FlaskForm):
     email = _email_field()
-    password = PasswordField("Password", validators=[DataRequired("Enter your password")])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])
     # Shown only when many passwords have been tried at an address (portal.infra.rate_limits).
     code = StringField(
-        "Code from your authenticator app",
+        _l("Code from your authenticator app"),
         filters=[_digits_only],
-        validators=[Optional(), Regexp(r"^\d{6}$", message="The code must be 6 digits, like 123456")],
+        validators=[Optional(), Regexp(r"^\d{6}$", message=_l("The code must be 6 digits, like 123456"))],
     )
     next = HiddenField()
 
 
 class AuthenticatorCodeForm(FlaskForm):
-    code = _code_field("Enter the 6-digit code from your authenticator app")
+    code = _code_field(_l("Enter the 6-digit code from your authenticator app"))
 
 
 class SetPasswordForm(FlaskForm):
     """A staff member chooses their password, from a link an administrator emailed."""
 
-    password = PasswordField("New password", validators=[DataRequired("Enter a password")])
-    again = PasswordField("Type the password again", validators=[DataRequired("Type the password again")])
+    password = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a password"))])
+    again = PasswordField(_l("Type the password again"), validators=[DataRequired(_l("Type the password again"))])
 
     def validate_again(self, field: Field) -> None:
         if self.password.data and field.data and field.data != self.password.data:
-            raise ValidationError("The two passwords are not the same: type them again")
+            raise ValidationError(gettext("The two passwords are not the same: type them again"))

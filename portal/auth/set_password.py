@@ -10,6 +10,7 @@ from portal.auth.forms import SetPasswordForm
 from portal.errors import DomainError
 from portal.extensions import db, limiter
 from portal.form_errors import refuse
+from portal.infra.i18n import gettext
 from portal.infra.rate_limits import SIGN_IN_PER_IP
 from portal.services.people import password_links
 
@@ -27,7 +28,7 @@ def set_password(token: str) -> Response | str | tuple[str, int]:
         except DomainError as error:
             refuse(form, error, at=form.password)
         else:
-            flash("Your password is set. Sign in with your email address and your new password.", "success")
+            flash(gettext("Your password is set. Sign in with your email address and your new password."), "success")
             return redirect(url_for("auth.staff"))
     form.password.data = form.again.data = ""
     return render_template("auth/set_password.html", form=form, person=user)

@@ -38,6 +38,7 @@ from portal.auth.forms import (
 )
 from portal.auth.sessions import end_session, start_session
 from portal.extensions import db, limiter
+from portal.infra.i18n import _l, gettext
 from portal.infra.rate_limits import (
     CODES_PER_ADDRESS,
     CODES_PER_STAFF_USER,
@@ -56,13 +57,13 @@ from portal.services.people import accounts, sign_in, totp
 from portal.services.programme import settings as programme
 
 PENDING_SECONDS = 5 * 60
-WRONG_PASSWORD = "Email address or password is not right"  # noqa: S105  (a message, not a password)
-WRONG_PASSWORD_OR_CODE = "Email address, password or code is not right"  # noqa: S105
+WRONG_PASSWORD = _l("Email address or password is not right")
+WRONG_PASSWORD_OR_CODE = _l("Email address, password or code is not right")
 
 
 def _pending_key() -> str:
     pending = session.get("staff_pending") or {}
-    return f"staff-user:{pending.get('user_id', '')}"
+    return gettext("staff-user:%(get)s", get=pending.get("user_id", ""))
 
 
 def _per_ip() -> RouteLimit:
@@ -166,8 +167,10 @@ def code() -> Response | str:
             )
         except sign_in.SignInRefused as refused:
             if refused.problem is sign_in.Problem.WRONG_CODE:
-                where = "text message" if pending.get("texted") else "email"
-                form.code.errors = [f"The code is not right. Check the {where} and enter the code again"]
+                where = gettext("text message") if pending.get("texted") else "email"
+                form.code.errors = [
+                    gettext("The code is not right. Check the %(where)s and enter the code again", where=where)
+                ]
             else:
                 problem = refused.problem.value
         else:
@@ -227,7 +230,7 @@ def _pending(step: str) -> tuple[User, dict[str, Any]] | None:
 
 def _timed_out() -> Response:
     session.pop("staff_pending", None)
-    flash("Your sign-in timed out. Enter your email address and password again.", "info")
+    flash(gettext("Your sign-in timed out. Enter your email address and password again."), "info")
     return redirect(url_for("auth.staff"))
 
 
@@ -249,9 +252,11 @@ def staff() -> Response | str:
             _set_pending(user, "setup", form.next.data)
             return redirect(url_for("auth.totp_setup"))
         else:
-            sign_in.staff_signed_in(db.session, user, how="With a password only (no authenticator code set up)")
+            sign_in.staff_signed_in(
+                db.session, user, how=gettext("With a password only (no authenticator code set up)")
+            )
             response = _finish(user, form.next.data, signed_in_with=SignInMethod.PASSWORD)
-            flash("You are signed in. Set up an authenticator app code to keep your account safe.", "info")
+            flash(gettext("You are signed in. Set up an authenticator app code to keep your account safe."), "info")
             return response
     if request.method == "GET":
         form.next.data = sign_in.safe_next_path(request.args.get("next")) or ""
@@ -283,10 +288,10 @@ def totp_code() -> Response | str:
     form = AuthenticatorCodeForm()
     if form.validate_on_submit():
         if totp.verify(db.session, user, form.code.data):
-            sign_in.staff_signed_in(db.session, user, how="With a password and an authenticator code")
+            sign_in.staff_signed_in(db.session, user, how=gettext("With a password and an authenticator code"))
             return _finish(user, pending.get("next"), signed_in_with=SignInMethod.PASSWORD_AND_AUTHENTICATOR)
         sign_in.staff_code_refused(db.session, user)
-        form.code.errors = ["The code is not right. Enter the code your authenticator app shows now"]
+        form.code.errors = [gettext("The code is not right. Enter the code your authenticator app shows now")]
     return render_template("auth/totp.html", form=form)
 
 
@@ -310,13 +315,18 @@ def totp_setup() -> Response | str:
         if totp.confirm_setup(db.session, user, secret, form.code.data):
             record(db.session, user, AuditAction.AUTHENTICATOR_SET_UP, user)
             if found is not None:
-                sign_in.staff_signed_in(db.session, user, how="With a password and a newly set up authenticator code")
+                sign_in.staff_signed_in(
+                    db.session, user, how=gettext("With a password and a newly set up authenticator code")
+                )
                 return _finish(user, pending.get("next"), signed_in_with=SignInMethod.PASSWORD_AND_AUTHENTICATOR)
             session.pop("totp_setup_nonce", None)
-            flash("Your authenticator app is set up. You will need a code from it each time you sign in.", "success")
+            flash(
+                gettext("Your authenticator app is set up. You will need a code from it each time you sign in."),
+                "success",
+            )
             return redirect(home.home_for(user))
         name = programme.current(db.session).name
-        form.code.errors = [f"The code is not right. Check the app shows {name} and try again"]
+        form.code.errors = [gettext("The code is not right. Check the app shows %(name)s and try again", name=name)]
     uri = totp.provisioning_uri(secret, user.email, issuer=programme.current(db.session).name)
     return render_template("auth/totp_setup.html", form=form, secret=totp.grouped(secret), qr=totp.qr_svg(uri))
 
@@ -326,5 +336,5 @@ def sign_out() -> Response:
     if current_user.is_authenticated:
         record(db.session, current_user, AuditAction.SIGNED_OUT, current_user)
     end_session(db.session)
-    flash("You have signed out", "success")
+    flash(gettext("You have signed out"), "success")
     return redirect(url_for("main.index"))

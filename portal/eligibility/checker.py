@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, ValidationError
 from portal.eligibility import bp
 from portal.extensions import db
 from portal.forms import CheckboxesField
+from portal.infra.i18n import _l, gettext
 from portal.models.base import utcnow
 from portal.models.funding import Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS
@@ -30,46 +31,49 @@ SESSION_KEY = "eligibility"
 
 class PostcodeForm(FlaskForm):
     answer = StringField(
-        "What is the postcode where your group meets or works?", validators=[DataRequired("Enter a postcode")]
+        _l("What is the postcode where your group meets or works?"), validators=[DataRequired(_l("Enter a postcode"))]
     )
 
     def validate_answer(self, field: Any) -> None:
         if field.data and normalise_postcode(field.data) is None:
-            raise ValidationError("Enter a real postcode, like WD24 4AB")
+            raise ValidationError(gettext("Enter a real postcode, like WD24 4AB"))
 
 
 class GroupForm(FlaskForm):
     answer = RadioField(
-        "What kind of group is it?",
+        _l("What kind of group is it?"),
         choices=[SelectChoice(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()],
-        validators=[DataRequired("Choose what kind of group it is")],
+        validators=[DataRequired(_l("Choose what kind of group it is"))],
     )
 
 
 class IncomeForm(FlaskForm):
     answer = RadioField(
-        "How much money does your group have coming in each year?",
+        _l("How much money does your group have coming in each year?"),
         choices=[SelectChoice(b.value, label) for b, label in INCOME_BAND_LABELS.items()],
-        validators=[DataRequired("Choose your group's yearly income")],
+        validators=[DataRequired(_l("Choose your group's yearly income"))],
     )
 
 
 class PurposeForm(FlaskForm):
     answer = CheckboxesField(
-        "What is the money for?",
+        _l("What is the money for?"),
         choices=[SelectChoice(key, label) for key, label in eligibility.PURPOSES.items()],
-        validators=[DataRequired("Choose what the money is for")],
+        validators=[DataRequired(_l("Choose what the money is for"))],
     )
 
 
 QUESTIONS: dict[str, tuple[type[FlaskForm], str]] = {
     "postcode": (
         PostcodeForm,
-        "For example, the community centre or hall you use. It does not have to be anyone's home.",
+        _l("For example, the community centre or hall you use. It does not have to be anyone's home."),
     ),
-    "group": (GroupForm, "If your group has no written rules or constitution, choose unconstituted group."),
-    "income": (IncomeForm, "Include grants, donations and money from events in a normal year. An estimate is fine."),
-    "purpose": (PurposeForm, "Choose all that apply."),
+    "group": (GroupForm, _l("If your group has no written rules or constitution, choose unconstituted group.")),
+    "income": (
+        IncomeForm,
+        _l("Include grants, donations and money from events in a normal year. An estimate is fine."),
+    ),
+    "purpose": (PurposeForm, _l("Choose all that apply.")),
 }
 QUESTIONS_ORDER = list(QUESTIONS)
 SLUGS = "any(" + ", ".join(f"'{q}'" for q in QUESTIONS) + ")"
@@ -169,22 +173,22 @@ def result(slug: str) -> str | Response:
     )
     rows = [
         {
-            "key": "Postcode",
+            "key": gettext("Postcode"),
             "value": answers.get("postcode", ""),
             "href": url_for("eligibility.question", slug=slug, question="postcode"),
         },
         {
-            "key": "Kind of group",
+            "key": gettext("Kind of group"),
             "value": ORGANISATION_KIND_LABELS.get(answers.get("group", ""), ""),
             "href": url_for("eligibility.question", slug=slug, question="group"),
         },
         {
-            "key": "Yearly income",
+            "key": gettext("Yearly income"),
             "value": INCOME_BAND_LABELS.get(answers.get("income", ""), ""),
             "href": url_for("eligibility.question", slug=slug, question="income"),
         },
         {
-            "key": "What the money is for",
+            "key": gettext("What the money is for"),
             "value": ", ".join(eligibility.PURPOSES.get(p, p) for p in answers.get("purpose") or []),
             "href": url_for("eligibility.question", slug=slug, question="purpose"),
         },

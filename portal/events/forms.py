@@ -7,21 +7,22 @@ from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAr
 from wtforms.validators import Length, Optional
 
 from portal.form_errors import refuse
+from portal.infra.i18n import _l
 from portal.services.events import registrations
 
 
 class AttendeeForm(Form):
     name = StringField(
-        "Name", validators=[Optional(), Length(max=200, message="Names must be 200 characters or fewer")]
+        _l("Name"), validators=[Optional(), Length(max=200, message=_l("Names must be 200 characters or fewer"))]
     )
     access_needs = TextAreaField(
-        "Access needs (optional)",
-        validators=[Optional(), Length(max=2000, message="Access needs must be 2,000 characters or fewer")],
+        _l("Access needs (optional)"),
+        validators=[Optional(), Length(max=2000, message=_l("Access needs must be 2,000 characters or fewer"))],
     )
 
 
 class BookingForm(FlaskForm):
-    organisation = SelectField("Which group are you booking for?", validate_choice=False)
+    organisation = SelectField(_l("Which group are you booking for?"), validate_choice=False)
     attendees = FieldList(
         FormField(AttendeeForm),
         min_entries=registrations.MAX_ATTENDEES_PER_BOOKING,

@@ -16,6 +16,7 @@ from portal.events import bp
 from portal.events.forms import BookingForm, CancelPlaceForm
 from portal.extensions import db
 from portal.form_errors import refuse
+from portal.infra.i18n import gettext
 from portal.models.events import Event, EventAudience, Registration, Resource
 from portal.models.users import User
 from portal.services.events import audience, registrations, resources
@@ -89,8 +90,8 @@ def calendar(event_id: int) -> FlaskResponse:
         include_joining_link=audience.sees_joining_link(db.session, item, by=_user()),
     )
     response = FlaskResponse(text, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="event-{item.id}.ics"'
-    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = gettext('attachment; filename="event-%(id)s.ics"', id=item.id)
+    response.headers["Cache-Control"] = gettext("private, no-store")
     return response
 
 
@@ -104,11 +105,11 @@ def book(event_id: int) -> str | Response | tuple[str, int]:
     form = BookingForm()
     form.organisation.choices = [SelectChoice(str(g.id), g.name) for g in groups]
     if item.audience is EventAudience.ANYONE:
-        form.organisation.choices.append(SelectChoice(NO_GROUP, "Not for a group"))
+        form.organisation.choices.append(SelectChoice(NO_GROUP, gettext("Not for a group")))
     if form.validate_on_submit():
         chosen = next((g for g in groups if str(g.id) == form.organisation.data), None)
         if chosen is None and form.organisation.data != NO_GROUP:
-            refuse(form, "Choose the group you are booking for", at=form.organisation)
+            refuse(form, gettext("Choose the group you are booking for"), at=form.organisation)
         else:
             attendees = [
                 registrations.Attendee(a.form.name.data or "", a.form.access_needs.data or "") for a in form.attendees
@@ -124,16 +125,22 @@ def book(event_id: int) -> str | Response | tuple[str, int]:
             waiting = sum(1 for r in made if registrations.on_waiting_list(r))
             if waiting == len(made):
                 flash(
-                    "The event is full, so you are on the waiting list. We will email you if a place comes up.",
+                    gettext(
+                        "The event is full, so you are on the waiting list. We will email you if a place comes up."
+                    ),
                     "success",
                 )
             elif waiting:
                 flash(
-                    f"Booked {len(made) - waiting}; {waiting} on the waiting list. We have emailed you the details.",
+                    gettext(
+                        "Booked %(len)s; %(waiting)s on the waiting list. We have emailed you the details.",
+                        len=len(made) - waiting,
+                        waiting=waiting,
+                    ),
                     "success",
                 )
             else:
-                flash("Your places are booked. We have emailed you the details.", "success")
+                flash(gettext("Your places are booked. We have emailed you the details."), "success")
             return redirect(url_for("events.event", event_id=item.id))
     return render_template("events/book.html", event=item, form=form)
 
@@ -156,7 +163,7 @@ def cancel_registration(registration_id: int) -> Response:
         abort(400)
     try:
         registrations.cancel_registration(db.session, registration, by=user)
-        flash(f"{registration.attendee_name}'s place is cancelled.", "success")
+        flash(gettext("%(attendee_name)s's place is cancelled.", attendee_name=registration.attendee_name), "success")
     except DomainError as error:
         flash(error.message, "error")
     return redirect(url_for("events.event", event_id=registration.event_id))

@@ -8,16 +8,20 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import DateInput
 
 from portal.forms import CheckboxesField, strip
+from portal.infra.i18n import _l
 from portal.services.awards.bank_confirmation import REASON_LIMIT
 
 
 class ShowBankDetailsForm(FlaskForm):
     reason = StringField(
-        "Why do you need to see the bank details?",
+        _l("Why do you need to see the bank details?"),
         filters=[strip],
         validators=[
-            DataRequired("Say why you need to see the bank details"),
-            Length(max=REASON_LIMIT, message=f"Keep the reason to {REASON_LIMIT} characters or fewer"),
+            DataRequired(_l("Say why you need to see the bank details")),
+            Length(
+                max=REASON_LIMIT,
+                message=_l("Keep the reason to %(REASON_LIMIT)s characters or fewer", REASON_LIMIT=REASON_LIMIT),
+            ),
         ],
     )
 
@@ -28,12 +32,12 @@ class ConfirmBankDetailsForm(FlaskForm):
 
 
 class NewRunForm(FlaskForm):
-    payments = CheckboxesField("Payments to put in the run", choices=[], validate_choice=False)
-    pay_on = StringField("The day the bank pays them", widget=DateInput())
+    payments = CheckboxesField(_l("Payments to put in the run"), choices=[], validate_choice=False)
+    pay_on = StringField(_l("The day the bank pays them"), widget=DateInput())
 
 
 class PayingAccountForm(FlaskForm):
-    account_name = StringField("Account name, as the bank file gives it", filters=[strip])
-    sort_code = StringField("Sort code", filters=[strip])
-    account_number = StringField("Account number", filters=[strip])
-    service_user_number = StringField("Bacs service user number", filters=[strip])
+    account_name = StringField(_l("Account name, as the bank file gives it"), filters=[strip])
+    sort_code = StringField(_l("Sort code"), filters=[strip])
+    account_number = StringField(_l("Account number"), filters=[strip])
+    service_user_number = StringField(_l("Bacs service user number"), filters=[strip])

@@ -19,6 +19,7 @@ from portal.finance.forms import NewRunForm, PayingAccountForm
 from portal.form_errors import refuse
 from portal.formatting import date_long, pounds
 from portal.forms import ButtonForm
+from portal.infra.i18n import _l, gettext
 from portal.models.awards import Payment
 from portal.models.base import utcnow
 from portal.models.payment_runs import PaymentRun
@@ -26,7 +27,12 @@ from portal.services.awards.bank_details import masked
 from portal.services.payments import paying_account, runs
 from portal.services.payments.paying_account import PayingAccount
 
-RUN_STATUS = {"draft": "Waiting for approval", "approved": "Approved", "paid": "Paid", "cancelled": "Cancelled"}
+RUN_STATUS = {
+    "draft": _l("Waiting for approval"),
+    "approved": _l("Approved"),
+    "paid": _l("Paid"),
+    "cancelled": _l("Cancelled"),
+}
 
 
 def _run_link(run: PaymentRun) -> Markup:
@@ -63,10 +69,13 @@ def payment_runs() -> str:
 def _label(candidate: runs.Candidate) -> str:
     payment = candidate.payment
     award = payment.award
-    return (
-        f"{award.application.reference or f'Award {award.id}'}, {award.application.organisation.name}: "
-        f"{pounds(payment.amount_pence)} "
-        f"due {date_long(payment.due_on)}, to {masked(award.bank_account_last4)}"
+    return gettext(
+        "%(Award)s, %(organisation_name)s: %(pounds)s due %(date_long)s, to %(masked)s",
+        Award=award.application.reference or f"Award {award.id}",
+        organisation_name=award.application.organisation.name,
+        pounds=pounds(payment.amount_pence),
+        date_long=date_long(payment.due_on),
+        masked=masked(award.bank_account_last4),
     )
 
 
@@ -90,10 +99,10 @@ def new_payment_run() -> str | Response | tuple[str, int]:
     try:
         pay_on = date.fromisoformat(form.pay_on.data or "")
     except ValueError:
-        refuse(form, "Enter the day the bank pays them, like 27 3 2027", at=form.pay_on)
+        refuse(form, gettext("Enter the day the bank pays them, like 27 3 2027"), at=form.pay_on)
         return _new_run_page(form, candidates, 400)
     if not chosen:
-        refuse(form, "Choose at least one payment for the run", at=form.payments)
+        refuse(form, gettext("Choose at least one payment for the run"), at=form.payments)
         return _new_run_page(form, candidates, 400)
     try:
         run = runs.create_run(db.session, chosen, by=acting_user(), pay_on=pay_on)
@@ -101,18 +110,21 @@ def new_payment_run() -> str | Response | tuple[str, int]:
         db.session.rollback()
         refuse(form, error.message, at=form.payments)
         return _new_run_page(form, runs.candidates(db.session), 409)
-    flash(f"Payment run {run.reference} is made. A second person must approve it.", "success")
+    flash(
+        gettext("Payment run %(reference)s is made. A second person must approve it.", reference=run.reference),
+        "success",
+    )
     return redirect(url_for("finance.payment_run", run_id=run.id))
 
 
 def _payment_row(payment: Payment) -> list[object]:
     award = payment.award
     return [
-        award.application.reference or f"Award {award.id}",
+        award.application.reference or gettext("Award %(id)s", id=award.id),
         award.application.organisation.name,
         masked(award.bank_account_last4).capitalize(),
         pounds(payment.amount_pence),
-        "Paid" if payment.paid_at else "Not yet",
+        gettext("Paid") if payment.paid_at else gettext("Not yet"),
     ]
 
 
@@ -142,13 +154,17 @@ def _act(run_id: int, action: str) -> Response:
     try:
         if action == "approve":
             runs.approve(db.session, run, by=user)
-            done = f"{run.reference} is approved. Download its bank file and send it to the bank."
+            done = gettext(
+                "%(reference)s is approved. Download its bank file and send it to the bank.", reference=run.reference
+            )
         elif action == "paid":
             runs.mark_paid(db.session, run, by=user)
-            done = f"{run.reference} is recorded as paid: each payment carries its reference."
+            done = gettext(
+                "%(reference)s is recorded as paid: each payment carries its reference.", reference=run.reference
+            )
         else:
             runs.cancel(db.session, run, by=user)
-            done = f"{run.reference} is cancelled. Its payments can go into another run."
+            done = gettext("%(reference)s is cancelled. Its payments can go into another run.", reference=run.reference)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -191,7 +207,7 @@ def _bank_file(run_id: int, kind: str) -> Response:
         flash(error.message, "error")
         return redirect(url_for("finance.payment_run", run_id=run_id))
     response = FlaskResponse(made.body, mimetype=made.content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    response.headers["Content-Disposition"] = gettext('attachment; filename="%(filename)s"', filename=made.filename)
     # The file holds every group's full bank details: no browser or proxy may keep a copy.
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -224,5 +240,5 @@ def paying_account_page() -> str | Response | tuple[str, int]:
     if problems:
         return render_template("finance/paying_account.html", form=form), 400
     paying_account.update(db.session, values, by=acting_user())
-    flash("The paying account is saved.", "success")
+    flash(gettext("The paying account is saved."), "success")
     return redirect(url_for("finance.payment_runs"))

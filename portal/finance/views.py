@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.finance import bp
 from portal.finance.forms import ConfirmBankDetailsForm, ShowBankDetailsForm
 from portal.formatting import date_long, pounds
+from portal.infra.i18n import gettext
 from portal.models.awards import Award
 from portal.models.users import User
 from portal.services.awards import bank_confirmation
@@ -37,7 +38,7 @@ def home() -> str:
             due.award.application.organisation.name,
             pounds(due.amount_pence),
             date_long(due.due_on),
-            due.blocked_reason or "Ready to pay",
+            due.blocked_reason or gettext("Ready to pay"),
         ]
         for due in finance_home.due_payments(db.session)
     ]
@@ -45,10 +46,10 @@ def home() -> str:
         [
             _award_link(award),
             award.application.organisation.name,
-            f"Account ending {award.bank_account_last4}",
-            "Changed after confirmation: payment on hold"
+            gettext("Account ending %(bank_account_last4)s", bank_account_last4=award.bank_account_last4),
+            gettext("Changed after confirmation: payment on hold")
             if bank_confirmation.is_on_hold(award)
-            else "Not confirmed yet",
+            else gettext("Not confirmed yet"),
         ]
         for award in finance_home.details_to_confirm(db.session)
     ]
@@ -112,12 +113,18 @@ def confirm_bank_details(award_id: int) -> Response:
     item = get_or_404(Award, award_id)
     form = ConfirmBankDetailsForm()
     if not form.validate_on_submit():
-        flash("The form had expired. Try again.", "error")
+        flash(gettext("The form had expired. Try again."), "error")
         return redirect(url_for("finance.award", award_id=item.id))
     try:
         bank_confirmation.confirm(db.session, item, by=acting_user(), checked=form.checked.data or "")
     except DomainError as error:
         flash(error.message, "error")
     else:
-        flash(f"Bank details confirmed for {item.application.reference}. The grant can now be paid.", "success")
+        flash(
+            gettext(
+                "Bank details confirmed for %(reference)s. The grant can now be paid.",
+                reference=item.application.reference,
+            ),
+            "success",
+        )
     return redirect(url_for("finance.award", award_id=item.id))

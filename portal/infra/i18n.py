@@ -13,16 +13,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
+import flask_babel
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, lazy_gettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
-
-from portal.services.people import languages
 
 babel = Babel()
 
 
-def _l(text: str, **variables: Any) -> str:
+def gettext(text: str, /, **variables: Any) -> str:
+    """``text`` in the language being written now, with ``variables`` put in (``%(name)s``)."""
+    return str(flask_babel.gettext(text, **variables))
+
+
+def ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> str:
+    """The form of ``singular``/``plural`` for ``num`` in the language being written now (``%(num)d``)."""
+    return str(flask_babel.ngettext(singular, plural, num, **variables))
+
+
+def _l(text: str, /, **variables: Any) -> str:
     """``text`` translated when it is read, not when it is defined: for form labels and
     messages written at import time. Typed as ``str`` because it is used as one."""
     return cast(str, lazy_gettext(text, **variables))
@@ -30,6 +40,8 @@ def _l(text: str, **variables: Any) -> str:
 
 def request_language() -> str:
     """The language of the current request (English outside one: the CLI, the workers)."""
+    from portal.services.people import languages  # here: models import this module for _l
+
     if not has_request_context():
         return languages.DEFAULT_LANGUAGE
     if "language" not in g:
@@ -44,6 +56,8 @@ def request_language() -> str:
 
 def current_language() -> str:
     """The language strings are being translated into now (a forced one while an email is rendered)."""
+    from portal.services.people import languages  # here: models import this module for _l
+
     locale = get_locale()
     return languages.offered(locale.language if locale else None) or languages.DEFAULT_LANGUAGE
 
@@ -51,14 +65,20 @@ def current_language() -> str:
 @contextmanager
 def in_language(code: str | None) -> Iterator[None]:
     """Render (an email, a text) in ``code``, whatever the request's own language."""
+    from portal.services.people import languages  # here: models import this module for _l
+
     with force_locale(languages.offered(code) or languages.DEFAULT_LANGUAGE):
         yield
 
 
 def init_app(app: Flask) -> None:
+    from portal.services.people import languages  # here: models import this module for _l
+
     babel.init_app(app, locale_selector=request_language, default_timezone="Europe/London")
     # {% trans %} blocks are extracted and looked up with their whitespace folded.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # "is text": a string, or one translated when it is shown (a form's error message, a label).
+    app.jinja_env.tests["text"] = lambda value: isinstance(value, str | LazyString)
 
     @app.context_processor
     def language_context() -> dict[str, Any]:

@@ -28,9 +28,10 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from portal.infra import i18n
+from portal.infra.i18n import _l, gettext
 from portal.services.rounds import listing
 
-CACHE_CONTROL = "private, no-cache"
+CACHE_CONTROL = _l("private, no-cache")
 
 
 def _person() -> str:
@@ -40,7 +41,7 @@ def _person() -> str:
     token = session.get("csrf_token", "")
     language = i18n.request_language()
     if not current_user.is_authenticated:
-        return f"nobody:{language}:{token}"
+        return gettext("nobody:%(language)s:%(token)s", language=language, token=token)
     roles = ",".join(sorted(role.value for role in current_user.roles))
     return f"{current_user.id}:{roles}:{language}:{token}"
 
@@ -73,5 +74,5 @@ def _mark(response: Response, tag: str | None) -> Response:
         # Weak: the same page gzipped or not.
         response.set_etag(tag, weak=True)
     response.headers["Cache-Control"] = CACHE_CONTROL
-    response.vary.add("Cookie")
+    response.vary.add(gettext("Cookie"))
     return response

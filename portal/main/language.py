@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.extensions import db
+from portal.infra.i18n import gettext
 from portal.main import bp
 from portal.main.forms import LanguageForm
 from portal.services.people import languages
@@ -32,6 +33,6 @@ def choose_language() -> Response:
         max_age=ONE_YEAR,
         secure=current_app.config["SESSION_COOKIE_SECURE"],
         httponly=True,
-        samesite="Lax",
+        samesite=gettext("Lax"),
     )
     return response

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from portal.extensions import db
 from portal.infra import database
+from portal.infra.i18n import gettext
 from portal.main import bp, conditional
 from portal.models.base import utcnow
 from portal.services.funders import funds
@@ -43,7 +44,11 @@ def round_detail(slug: str) -> Response:
     now = utcnow()
     total_weight = sum(criterion.weight for criterion in grant_round.criteria)
     criteria_rows = [
-        [criterion.title, criterion.guidance, f"{criterion.weight} of {total_weight}"]
+        [
+            criterion.title,
+            criterion.guidance,
+            gettext("%(weight)s of %(total_weight)s", weight=criterion.weight, total_weight=total_weight),
+        ]
         for criterion in grant_round.criteria
     ]
     page = render_template(

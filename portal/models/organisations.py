@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.infra.i18n import _l
 from portal.models.base import Base, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -30,12 +31,12 @@ class OrganisationKind(enum.StrEnum):
 
 
 ORGANISATION_KIND_LABELS = {
-    OrganisationKind.UNCONSTITUTED: "Unconstituted group (no formal structure)",
-    OrganisationKind.CHARITY: "Registered charity or CIO",
-    OrganisationKind.CIC: "Community interest company (CIC)",
-    OrganisationKind.COMPANY: "Company limited by guarantee",
-    OrganisationKind.FAITH_GROUP: "Faith group",
-    OrganisationKind.OTHER: "Other",
+    OrganisationKind.UNCONSTITUTED: _l("Unconstituted group (no formal structure)"),
+    OrganisationKind.CHARITY: _l("Registered charity or CIO"),
+    OrganisationKind.CIC: _l("Community interest company (CIC)"),
+    OrganisationKind.COMPANY: _l("Company limited by guarantee"),
+    OrganisationKind.FAITH_GROUP: _l("Faith group"),
+    OrganisationKind.OTHER: _l("Other"),
 }
 
 
@@ -51,10 +52,10 @@ class IncomeBand(enum.StrEnum):
 
 
 INCOME_BAND_LABELS = {
-    IncomeBand.UNDER_10K: "Less than £10,000 a year",
-    IncomeBand.FROM_10K_TO_50K: "£10,000 to £50,000 a year",
-    IncomeBand.FROM_50K_TO_250K: "£50,000 to £250,000 a year",
-    IncomeBand.OVER_250K: "More than £250,000 a year",
+    IncomeBand.UNDER_10K: _l("Less than £10,000 a year"),
+    IncomeBand.FROM_10K_TO_50K: _l("£10,000 to £50,000 a year"),
+    IncomeBand.FROM_50K_TO_250K: _l("£50,000 to £250,000 a year"),
+    IncomeBand.OVER_250K: _l("More than £250,000 a year"),
 }
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.infra.i18n import _l
 from portal.models.base import Base, enum_column
 
 if TYPE_CHECKING:
@@ -47,15 +48,15 @@ class QuestionKind(StrEnum):
 
 
 QUESTION_KIND_LABELS = {
-    QuestionKind.SHORT_TEXT: "Short text (one line)",
-    QuestionKind.LONG_TEXT: "Long text, with a word limit",
-    QuestionKind.WHOLE_NUMBER: "Whole number",
-    QuestionKind.MONEY: "Amount of money, in pounds",
-    QuestionKind.YES_NO: "Yes or no",
-    QuestionKind.ONE_CHOICE: "One choice from a list",
-    QuestionKind.SEVERAL_CHOICES: "Several choices from a list",
-    QuestionKind.DATE: "A date",
-    QuestionKind.FILE: "A file upload",
+    QuestionKind.SHORT_TEXT: _l("Short text (one line)"),
+    QuestionKind.LONG_TEXT: _l("Long text, with a word limit"),
+    QuestionKind.WHOLE_NUMBER: _l("Whole number"),
+    QuestionKind.MONEY: _l("Amount of money, in pounds"),
+    QuestionKind.YES_NO: _l("Yes or no"),
+    QuestionKind.ONE_CHOICE: _l("One choice from a list"),
+    QuestionKind.SEVERAL_CHOICES: _l("Several choices from a list"),
+    QuestionKind.DATE: _l("A date"),
+    QuestionKind.FILE: _l("A file upload"),
 }
 
 

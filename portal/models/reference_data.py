@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.infra.i18n import _l
 from portal.models.base import Base, enum_column, utcnow
 
 
@@ -18,8 +19,8 @@ class ReferenceKind(enum.StrEnum):
 
 
 REFERENCE_KIND_LABELS = {
-    ReferenceKind.DEPRIVATION: "Indices of Deprivation (IMD) file",
-    ReferenceKind.POSTCODES: "ONS postcode lookup",
+    ReferenceKind.DEPRIVATION: _l("Indices of Deprivation (IMD) file"),
+    ReferenceKind.POSTCODES: _l("ONS postcode lookup"),
 }
 
 

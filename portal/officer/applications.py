@@ -32,6 +32,7 @@ from portal.formatting import pounds
 from portal.forms import ButtonForm
 from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, Payment
@@ -76,21 +77,21 @@ class ListFilterForm(Form):
     """The list's filters (a GET form: no CSRF); its values are cleaned by application_list.chosen_filters."""
 
     queue = HiddenField()
-    status = SelectField("Status")
-    q = SearchField("Reference or group")
-    neighbourhood = SelectField("Neighbourhood")
-    min = StringField("Asked for at least (£)", render_kw={"inputmode": "decimal"})
-    max = StringField("Asked for at most (£)", render_kw={"inputmode": "decimal"})
-    flagged = BooleanField("Only those the panel flagged")
-    sort = SelectField("Sort by", choices=[SelectChoice(k, v) for k, v in application_list.SORT_LABELS.items()])
+    status = SelectField(_l("Status"))
+    q = SearchField(_l("Reference or group"))
+    neighbourhood = SelectField(_l("Neighbourhood"))
+    min = StringField(_l("Asked for at least (£)"), render_kw={"inputmode": "decimal"})
+    max = StringField(_l("Asked for at most (£)"), render_kw={"inputmode": "decimal"})
+    flagged = BooleanField(_l("Only those the panel flagged"))
+    sort = SelectField(_l("Sort by"), choices=[SelectChoice(k, v) for k, v in application_list.SORT_LABELS.items()])
 
     @classmethod
     def showing(cls, chosen: dict[str, str], grant_round: Round) -> ListFilterForm:
         form = cls(data=chosen)
-        form.status.choices = [SelectChoice("", "All sent applications")] + [
+        form.status.choices = [SelectChoice("", gettext("All sent applications"))] + [
             SelectChoice(s.value, APPLICATION_LABELS[s]) for s in application_list.LISTED_STATUSES
         ]
-        form.neighbourhood.choices = [SelectChoice("", "All")] + [
+        form.neighbourhood.choices = [SelectChoice("", gettext("All"))] + [
             SelectChoice(str(n.id), n.name) for n in grant_round.neighbourhoods
         ]
         return form
@@ -101,7 +102,7 @@ class RouteForm(FlaskForm):
     # by field(); an id that is not a number is dropped rather than refused, as the list never offers one.
     application = SelectMultipleField(validate_choice=False)
     action = StringField()
-    reason = TextAreaField("Reason the groups will read (only when marking not eligible)", render_kw={"rows": 3})
+    reason = TextAreaField(_l("Reason the groups will read (only when marking not eligible)"), render_kw={"rows": 3})
 
     def chosen(self) -> list[int]:
         return [number for number in map(parse_id, self.application.data or []) if number]
@@ -152,10 +153,23 @@ def applications_csv(round_id: int) -> FlaskResponse:
                 a.submitted_at.date().isoformat() if a.submitted_at else "",
             ]
 
-    header = ["Reference", "Title", "Group", "Status", "Asked for (£)", "Sent on"]
-    summary = f"Round {round_id}: " + (", ".join(f"{k} {v}" for k, v in chosen.items() if v) or "everything")
+    header = [
+        gettext("Reference"),
+        gettext("Title"),
+        gettext("Group"),
+        gettext("Status"),
+        gettext("Asked for (£)"),
+        gettext("Sent on"),
+    ]
+    summary = gettext("Round %(round_id)s: ", round_id=round_id) + (
+        ", ".join(f"{k} {v}" for k, v in chosen.items() if v) or "everything"
+    )
     audit.record(db.session, current_user, AuditAction.APPLICATIONS_EXPORTED, None, summary)
-    return streamed(lambda session: csv_lines(header, rows(session)), f"applications-round-{round_id}.csv", "text/csv")
+    return streamed(
+        lambda session: csv_lines(header, rows(session)),
+        gettext("applications-round-%(round_id)s.csv", round_id=round_id),
+        "text/csv",
+    )
 
 
 @bp.post("/rounds/<int:round_id>/applications/route")
@@ -163,19 +177,19 @@ def route_applications(round_id: int) -> Response:
     form = RouteForm()
     chosen = form.chosen()
     if not form.validate() or not chosen:
-        flash("Choose at least one application.", "error")
+        flash(gettext("Choose at least one application."), "error")
         return redirect(url_for("officer.applications", round_id=round_id))
     items = application_list.chosen_applications(db.session, get_or_404(Round, round_id), chosen)
     eligible = form.action.data == "eligible"
     reason = form.reason.data or ""
     if not eligible and not reason.strip():
-        flash("Give the reason the groups will read before marking them not eligible.", "error")
+        flash(gettext("Give the reason the groups will read before marking them not eligible."), "error")
         return redirect(url_for("officer.applications", round_id=round_id))
     problems = decisions.route_many(db.session, items, by=current_user, eligible=eligible, reason=reason)
     moved = len(items) - len(problems)
     flash(
-        f"{moved} application{'s' if moved != 1 else ''} moved."
-        + (" Not moved: " + "; ".join(problems) if problems else ""),
+        gettext("%(moved)s application%(value)s moved.", moved=moved, value="s" if moved != 1 else "")
+        + (gettext(" Not moved: ") + "; ".join(problems) if problems else ""),
         "success" if not problems else "info",
     )
     return redirect(url_for("officer.applications", round_id=round_id))
@@ -253,28 +267,32 @@ def _act(application_id: int, action: str) -> Response | tuple[str, int]:
     try:
         if isinstance(form, AskQuestionForm):
             decisions.ask_for_information(db.session, item, by=officer, question=form.question.data or "")
-            done = "Your question is sent to the group."
+            done = gettext("Your question is sent to the group.")
         elif isinstance(form, IneligibleForm):
             decisions.mark_ineligible(db.session, item, by=officer, reason=form.reason.data or "")
-            done = "Marked not eligible. The group has been told why."
+            done = gettext("Marked not eligible. The group has been told why.")
         elif isinstance(form, ApproveForm):
             decisions.approve(
                 db.session, item, by=officer, amount_pence=form.amount_pence, conditions=form.conditions.data or ""
             )
             done = (
-                "Approved. The money is held; a second officer must confirm it before the offer goes out."
+                gettext("Approved. The money is held; a second officer must confirm it before the offer goes out.")
                 if officer_application.waiting_for_second_officer(db.session, item)
-                else "Approved: the offer has gone to the group."
+                else gettext("Approved: the offer has gone to the group.")
             )
         elif isinstance(form, NoteForm):
             decisions.add_note(db.session, item, by=officer, body=form.note.data or "")
-            done = "Your note is added."
+            done = gettext("Your note is added.")
         elif isinstance(form, DeclineForm):
             shortlisting = stages.may_shortlist(item)
             decisions.decline(
                 db.session, item, by=officer, reasons=form.reasons.data or [], feedback=form.feedback.data or ""
             )
-            done = "Not shortlisted. The group has been told." if shortlisting else "Declined. The group has been told."
+            done = (
+                gettext("Not shortlisted. The group has been told.")
+                if shortlisting
+                else gettext("Declined. The group has been told.")
+            )
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -315,7 +333,7 @@ def invite(application_id: int) -> Response:
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash("Invited: the group has been emailed a link to its full application.", "success")
+        flash(gettext("Invited: the group has been emailed a link to its full application."), "success")
     return redirect(url_for("officer.application", application_id=application_id))
 
 
@@ -336,7 +354,7 @@ def confirm_award(application_id: int) -> Response:
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash("Confirmed: the offer has gone to the group.", "success")
+        flash(gettext("Confirmed: the offer has gone to the group."), "success")
     return redirect(url_for("officer.application", application_id=application_id))
 
 
@@ -354,8 +372,8 @@ def return_approval(application_id: int) -> Response | tuple[str, int]:
         flash(error.message, "error")
     else:
         first = returned.approved_by
-        who = (first.name or first.email) if first is not None else "the officer who approved it"
-        flash(f"Returned to {who}, with your reason. The money is back in the budget.", "success")
+        who = (first.name or first.email) if first is not None else gettext("the officer who approved it")
+        flash(gettext("Returned to %(who)s, with your reason. The money is back in the budget.", who=who), "success")
     return redirect(url_for("officer.application", application_id=application_id))
 
 
@@ -408,7 +426,7 @@ def _plan_form(item: Award, **kwargs: Any) -> PlanPaymentForm:
 def _payment_form(payment: Payment, sent: FlaskForm | None) -> FlaskForm:
     form = sent or RecordPaymentForm(formdata=None)
     # Each unpaid payment has its own form on the page: its field needs an id of its own.
-    form.reference.id = form.reference.label.field_id = f"reference-{payment.id}"
+    form.reference.id = form.reference.label.field_id = gettext("reference-%(id)s", id=payment.id)
     return form
 
 
@@ -427,11 +445,11 @@ def _award_act(award_id: int, run: str) -> Response | tuple[str, int]:
             payments.plan_payment(
                 db.session, item, by=officer, amount_pence=form.amount_pence, due_on=form.due_date, held_until=held
             )
-            done = "The payment is added to the plan."
+            done = gettext("The payment is added to the plan.")
         else:
             assert isinstance(form, CancelAwardForm)
             payments.cancel_award(db.session, item, by=officer, reason=form.reason.data or "")
-            done = "The award is cancelled and its money is back in the budget."
+            done = gettext("The award is cancelled and its money is back in the budget.")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -465,7 +483,7 @@ def record_payment(payment_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash("The payment is recorded.", "success")
+        flash(gettext("The payment is recorded."), "success")
     return redirect(url_for("officer.award", award_id=payment.award_id))
 
 
@@ -495,6 +513,10 @@ def budget_chart(view: budgets.BudgetView) -> tuple[charts.Chart, str]:
         if line.adds_to_budget:
             words.append(f"{line.label.lower()} {pounds(line.pence)}")
         else:
-            words[-1] += f" (of which {pounds(line.pence)} is paid)"
-    summary = f"The {pounds(view.budget)} budget is: " + ", ".join(words[:-1]) + f" and {words[-1]}."
+            words[-1] += gettext(" (of which %(pounds)s is paid)", pounds=pounds(line.pence))
+    summary = (
+        gettext("The %(pounds)s budget is: ", pounds=pounds(view.budget))
+        + ", ".join(words[:-1])
+        + gettext(" and %(words)s.", words=words[-1])
+    )
     return charts.bar_chart(groups, maximum=max(view.budget, *(line.pence for line in lines))), summary

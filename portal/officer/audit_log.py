@@ -12,6 +12,7 @@ from portal.access import acting_user
 from portal.extensions import db
 from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.officer import bp
 from portal.services import audit
@@ -22,17 +23,17 @@ from portal.services.readmodels import audit_log as log
 class AuditFilterForm(Form):
     """The log's filters (a GET form: no CSRF); the view cleans what the query string holds."""
 
-    action = SelectField("What happened")
-    who = EmailField("Who (email address)")
-    since = StringField("From", name="from", render_kw={"type": "date"})
-    until = StringField("To", name="to", render_kw={"type": "date"})
+    action = SelectField(_l("What happened"))
+    who = EmailField(_l("Who (email address)"))
+    since = StringField(_l("From"), name="from", render_kw={"type": "date"})
+    until = StringField(_l("To"), name="to", render_kw={"type": "date"})
 
     @classmethod
     def showing(cls, chosen: dict[str, str], actions: list[AuditAction]) -> AuditFilterForm:
         form = cls(
             data={"action": chosen["action"], "who": chosen["who"], "since": chosen["from"], "until": chosen["to"]}
         )
-        form.action.choices = [SelectChoice("", "Everything")] + [
+        form.action.choices = [SelectChoice("", gettext("Everything"))] + [
             SelectChoice(str(a), str(a).capitalize()) for a in actions
         ]
         return form
@@ -86,7 +87,18 @@ def audit_csv() -> FlaskResponse:
         ", ".join(f"{k} {v}" for k, v in chosen.items() if v) or "everything",
     )
     response = FlaskResponse(
-        csv_lines(["When (UK time)", "Who", "What", "Record", "Record id", "Details"], rows), mimetype="text/csv"
+        csv_lines(
+            [
+                gettext("When (UK time)"),
+                gettext("Who"),
+                gettext("What"),
+                gettext("Record"),
+                gettext("Record id"),
+                gettext("Details"),
+            ],
+            rows,
+        ),
+        mimetype="text/csv",
     )
-    response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    response.headers["Content-Disposition"] = gettext('attachment; filename="audit-log.csv"')
     return response

@@ -13,11 +13,12 @@ from wtforms import Field, HiddenField, SelectChoice, SelectField, StringField, 
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from portal.forms import strip
+from portal.infra.i18n import _l, gettext
 from portal.models.awards import Award
 from portal.services.applications.form import parse_pounds
 
-AMOUNT_FORMAT = "Enter the amount in pounds, like 1500"
-DATE_FORMAT = "Enter the date the payment is due, like 2027-01-31"
+AMOUNT_FORMAT = _l("Enter the amount in pounds, like 1500")
+DATE_FORMAT = _l("Enter the date the payment is due, like 2027-01-31")
 
 
 def _pounds(form: Any, field: Field) -> None:
@@ -34,15 +35,17 @@ def _iso_date(form: Any, field: Field) -> None:
 
 class PlanPaymentForm(FlaskForm):
     amount = StringField(
-        "Amount of an instalment in pounds", filters=[strip], validators=[InputRequired(AMOUNT_FORMAT), _pounds]
+        _l("Amount of an instalment in pounds"), filters=[strip], validators=[InputRequired(AMOUNT_FORMAT), _pounds]
     )
-    due_on = StringField("Due on", validators=[_iso_date], render_kw={"type": "date"})
-    held_until = SelectField("Hold until this report is accepted", choices=[SelectChoice("", "Not held")], default="")
+    due_on = StringField(_l("Due on"), validators=[_iso_date], render_kw={"type": "date"})
+    held_until = SelectField(
+        _l("Hold until this report is accepted"), choices=[SelectChoice("", _l("Not held"))], default=""
+    )
 
     def offer_reports(self, award: Award) -> None:
         """The award's reports, by their schedule entries (they exist before the group accepts), soonest due first."""
         due_order = sorted(award.schedule, key=lambda item: (item.months_after, item.position))
-        self.held_until.choices = [SelectChoice("", "Not held")] + [
+        self.held_until.choices = [SelectChoice("", gettext("Not held"))] + [
             SelectChoice(str(item.id), item.title) for item in due_order
         ]
 
@@ -61,16 +64,16 @@ class PlanPaymentForm(FlaskForm):
 
 class RecordPaymentForm(FlaskForm):
     reference = StringField(
-        "Bank reference for this payment",
+        _l("Bank reference for this payment"),
         filters=[strip],
-        validators=[DataRequired("Enter the payment reference from the bank")],
+        validators=[DataRequired(_l("Enter the payment reference from the bank"))],
     )
 
 
 class CancelAwardForm(FlaskForm):
     reason = TextAreaField(
-        "Reason (the group reads this)",
-        validators=[DataRequired("Give the reason for cancelling")],
+        _l("Reason (the group reads this)"),
+        validators=[DataRequired(_l("Give the reason for cancelling"))],
         render_kw={"rows": 3},
     )
 
@@ -83,9 +86,9 @@ class AcceptReportForm(FlaskForm):
 
 class AskForChangesForm(FlaskForm):
     message = TextAreaField(
-        "What should the group change? (the group reads this)",
+        _l("What should the group change? (the group reads this)"),
         filters=[strip],
-        validators=[DataRequired("Tell the group what to change")],
+        validators=[DataRequired(_l("Tell the group what to change"))],
         render_kw={"rows": 5},
     )
     sent = HiddenField(validators=[DataRequired()])

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length
 from portal.access import get_or_404
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.infra.i18n import _l, gettext
 from portal.models.organisations import Organisation
 from portal.models.panels import ConflictDeclaration
 from portal.models.users import User
@@ -21,29 +22,29 @@ from portal.services.panels import conflicts
 
 
 class AddConflictForm(FlaskForm):
-    panellist = SelectField("Panel member", validators=[DataRequired("Choose the panel member")])
-    organisation = SelectField("Group", validators=[DataRequired("Choose the group")])
+    panellist = SelectField(_l("Panel member"), validators=[DataRequired(_l("Choose the panel member"))])
+    organisation = SelectField(_l("Group"), validators=[DataRequired(_l("Choose the group"))])
     reason = TextAreaField(
-        "What the conflict of interest is",
-        validators=[DataRequired("Give the reason for the conflict of interest"), Length(max=2000)],
+        _l("What the conflict of interest is"),
+        validators=[DataRequired(_l("Give the reason for the conflict of interest")), Length(max=2000)],
         render_kw={"rows": 3},
     )
 
 
 class EndConflictForm(FlaskForm):
     reason = TextAreaField(
-        "Why it no longer applies",
-        validators=[DataRequired("Give the reason for ending this conflict of interest"), Length(max=2000)],
+        _l("Why it no longer applies"),
+        validators=[DataRequired(_l("Give the reason for ending this conflict of interest")), Length(max=2000)],
         render_kw={"rows": 3},
     )
 
 
 def _choices(form: AddConflictForm) -> None:
     people = conflicts.panellists(db.session)
-    form.panellist.choices = [SelectChoice("", "Choose a panel member")] + [
+    form.panellist.choices = [SelectChoice("", gettext("Choose a panel member"))] + [
         SelectChoice(str(u.id), f"{u.name} ({u.email})" if u.name else u.email) for u in people
     ]
-    form.organisation.choices = [SelectChoice("", "Choose a group")] + [
+    form.organisation.choices = [SelectChoice("", gettext("Choose a group"))] + [
         SelectChoice(str(o.id), o.name) for o in conflicts.groups(db.session)
     ]
 
@@ -76,19 +77,34 @@ def conflict_register() -> str | Response | tuple[str, int]:
 
 
 def _outcome(who: str, group: str, done: conflicts.Withdrawn) -> str:
-    parts = [f"The conflict of interest between {who} and {group} is in the register."]
+    parts = [
+        gettext("The conflict of interest between %(who)s and %(group)s is in the register.", who=who, group=group)
+    ]
     for application, replacement in done.passed_on:
         if replacement is None:
             parts.append(
-                f"{application.reference} was taken from them, and nobody else on its panel could take it: "
-                "assign it by hand, invite another member, or close its reviewing."
+                gettext(
+                    "%(reference)s was taken from them, and nobody else on its panel could take it: "
+                    "assign it by hand, invite another member, or close its reviewing.",
+                    reference=application.reference,
+                )
             )
         else:
             taker = replacement.panellist.name or replacement.panellist.email
-            parts.append(f"{application.reference} was taken from them and given to {taker}.")
+            parts.append(
+                gettext(
+                    "%(reference)s was taken from them and given to %(taker)s.",
+                    reference=application.reference,
+                    taker=taker,
+                )
+            )
     if done.reviewed:
         references = ", ".join(a.reference or str(a.id) for a in done.reviewed)
-        parts.append(f"They had already submitted a review of {references}: it stays in the results.")
+        parts.append(
+            gettext(
+                "They had already submitted a review of %(references)s: it stays in the results.", references=references
+            )
+        )
     return " ".join(parts)
 
 
@@ -110,6 +126,6 @@ def end_conflict(entry_id: int) -> str | Response | tuple[str, int]:
             form.reason.errors = [error.message]
             status = 409
         else:
-            flash("The conflict of interest is ended. The register keeps it, with your reason.", "success")
+            flash(gettext("The conflict of interest is ended. The register keeps it, with your reason."), "success")
             return redirect(url_for("officer.conflict_register"))
     return render_template("officer/end_conflict.html", entry=entry, form=form), status

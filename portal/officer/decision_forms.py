@@ -11,11 +11,12 @@ from wtforms import Field, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.forms import CheckboxesField, strip
+from portal.infra.i18n import _l
 from portal.models.funding import Round
 from portal.services.applications.form import parse_pounds
 from portal.services.rounds import decline_reasons
 
-AMOUNT_FORMAT = "Enter the amount to award in pounds, like 1500"
+AMOUNT_FORMAT = _l("Enter the amount to award in pounds, like 1500")
 
 
 def _pounds(form: Any, field: Field) -> None:
@@ -25,36 +26,36 @@ def _pounds(form: Any, field: Field) -> None:
 
 class ReturnApprovalForm(FlaskForm):
     reason = TextAreaField(
-        "Why you are returning it (the officer who approved it reads this)",
+        _l("Why you are returning it (the officer who approved it reads this)"),
         validators=[
-            DataRequired("Give the reason for returning the approval"),
-            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
+            DataRequired(_l("Give the reason for returning the approval")),
+            Length(max=2000, message=_l("The reason must be 2,000 characters or fewer")),
         ],
     )
 
 
 class AskQuestionForm(FlaskForm):
     question = TextAreaField(
-        "Ask the group for more information",
+        _l("Ask the group for more information"),
         filters=[strip],
-        validators=[DataRequired("Enter the question for the group")],
+        validators=[DataRequired(_l("Enter the question for the group"))],
         render_kw={"rows": 3},
     )
 
 
 class IneligibleForm(FlaskForm):
     reason = TextAreaField(
-        "Why it is not eligible (the group reads this)",
-        validators=[DataRequired("Give the reason the group will read")],
+        _l("Why it is not eligible (the group reads this)"),
+        validators=[DataRequired(_l("Give the reason the group will read"))],
         render_kw={"rows": 3},
     )
 
 
 class ApproveForm(FlaskForm):
     amount = StringField(
-        "Amount to award in pounds", filters=[strip], validators=[DataRequired(AMOUNT_FORMAT), _pounds]
+        _l("Amount to award in pounds"), filters=[strip], validators=[DataRequired(AMOUNT_FORMAT), _pounds]
     )
-    conditions = TextAreaField("Conditions of the grant (optional)", render_kw={"rows": 3})
+    conditions = TextAreaField(_l("Conditions of the grant (optional)"), render_kw={"rows": 3})
 
     @property
     def amount_pence(self) -> int:
@@ -63,8 +64,8 @@ class ApproveForm(FlaskForm):
 
 class DeclineForm(FlaskForm):
     # Whether a reason or feedback is given is the decision rule's to say (it is checked there, once).
-    reasons = CheckboxesField("Reasons to give the group", choices=[])
-    feedback = TextAreaField("Feedback for the group (optional)", render_kw={"rows": 3})
+    reasons = CheckboxesField(_l("Reasons to give the group"), choices=[])
+    feedback = TextAreaField(_l("Feedback for the group (optional)"), render_kw={"rows": 3})
 
     def offering(self, grant_round: Round) -> DeclineForm:
         self.reasons.choices = reason_choices(grant_round)
@@ -77,4 +78,4 @@ def reason_choices(grant_round: Round) -> list[SelectChoice]:
 
 
 class NoteForm(FlaskForm):
-    note = TextAreaField("Add a note", validators=[DataRequired("Write the note first")], render_kw={"rows": 3})
+    note = TextAreaField(_l("Add a note"), validators=[DataRequired(_l("Write the note first"))], render_kw={"rows": 3})

@@ -28,6 +28,7 @@ from portal.formatting import UK, uk_time
 from portal.forms import ButtonForm, CheckboxesField
 from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
+from portal.infra.i18n import _l, gettext
 from portal.models.events import Event, EventAudience, Registration, Resource
 from portal.officer import bp
 from portal.plain_text import OneLine
@@ -40,58 +41,58 @@ from portal.services.rounds import listing
 from portal.storage import get_storage
 
 AUDIENCE_LABELS = {
-    EventAudience.FUNDED_GROUPS: "All funded groups",
-    EventAudience.ROUND_GRANTEES: "Groups funded in one round",
-    EventAudience.ANYONE: "Anyone (shown on the public list)",
+    EventAudience.FUNDED_GROUPS: _l("All funded groups"),
+    EventAudience.ROUND_GRANTEES: _l("Groups funded in one round"),
+    EventAudience.ANYONE: _l("Anyone (shown on the public list)"),
 }
-OUTAGE = "We could not save the file just now. Try again in a few minutes."
+OUTAGE = _l("We could not save the file just now. Try again in a few minutes.")
 
 
 class EventForm(FlaskForm):
     title = StringField(
-        "Title",
+        _l("Title"),
         validators=[
-            DataRequired("Enter a title for the event"),
-            Length(max=200, message="The title must be 200 characters or fewer"),
-            OneLine("Enter the title on one line, without line breaks or hidden characters"),
+            DataRequired(_l("Enter a title for the event")),
+            Length(max=200, message=_l("The title must be 200 characters or fewer")),
+            OneLine(_l("Enter the title on one line, without line breaks or hidden characters")),
         ],
     )
     description = TextAreaField(
-        "Description",
-        validators=[Optional(), Length(max=20_000, message="The description must be 20,000 characters or fewer")],
+        _l("Description"),
+        validators=[Optional(), Length(max=20_000, message=_l("The description must be 20,000 characters or fewer"))],
     )
     starts_at = DateTimeLocalField(
-        "Starts", format="%Y-%m-%dT%H:%M", validators=[InputRequired("Enter when the event starts")]
+        _l("Starts"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(_l("Enter when the event starts"))]
     )
     ends_at = DateTimeLocalField(
-        "Ends", format="%Y-%m-%dT%H:%M", validators=[InputRequired("Enter when the event ends")]
+        _l("Ends"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(_l("Enter when the event ends"))]
     )
-    place = TextAreaField("Place and address", validators=[Optional(), Length(max=2000)])
-    online_link = StringField("Online joining link", validators=[Optional(), Length(max=500)])
+    place = TextAreaField(_l("Place and address"), validators=[Optional(), Length(max=2000)])
+    online_link = StringField(_l("Online joining link"), validators=[Optional(), Length(max=500)])
     capacity = IntegerField(
-        "Places",
+        _l("Places"),
         validators=[
-            InputRequired("Enter how many places there are, like 20"),
-            NumberRange(min=1, max=10_000, message="Enter a number of places between 1 and 10,000"),
+            InputRequired(_l("Enter how many places there are, like 20")),
+            NumberRange(min=1, max=10_000, message=_l("Enter a number of places between 1 and 10,000")),
         ],
     )
     audience = RadioField(
-        "Who can book",
+        _l("Who can book"),
         choices=[SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()],
-        validators=[InputRequired("Choose who can book")],
+        validators=[InputRequired(_l("Choose who can book"))],
     )
-    round_id = SelectField("Round (for groups funded in one round)", validate_choice=False)
+    round_id = SelectField(_l("Round (for groups funded in one round)"), validate_choice=False)
 
 
 class ResourceForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Enter a title for the resource"), Length(max=200)])
-    summary = TextAreaField("What it is (optional)", validators=[Optional(), Length(max=2000)])
-    link = StringField("Link (or upload a file below)", validators=[Optional(), Length(max=500)])
-    file = FileField("File")
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title for the resource")), Length(max=200)])
+    summary = TextAreaField(_l("What it is (optional)"), validators=[Optional(), Length(max=2000)])
+    link = StringField(_l("Link (or upload a file below)"), validators=[Optional(), Length(max=500)])
+    file = FileField(_l("File"))
 
 
 class AttendanceForm(FlaskForm):
-    attended = CheckboxesField("Tick each person as they arrive, then save", coerce=int)
+    attended = CheckboxesField(_l("Tick each person as they arrive, then save"), coerce=int)
 
     def offer(self, booked: list[Registration]) -> AttendanceForm:
         """Offer one box per person with a place, ticked for those already marked as attended."""
@@ -120,7 +121,9 @@ def _event_form(event: Event | None = None) -> EventForm:
         form.audience.data = event.audience.value
         form.round_id.data = str(event.round_id or "")
     rounds = listing.all_rounds(db.session)
-    form.round_id.choices = [SelectChoice("", "Not for one round")] + [SelectChoice(str(r.id), r.title) for r in rounds]
+    form.round_id.choices = [SelectChoice("", gettext("Not for one round"))] + [
+        SelectChoice(str(r.id), r.title) for r in rounds
+    ]
     return form
 
 
@@ -158,7 +161,7 @@ def new_event() -> str | Response | tuple[str, int]:
         except DomainError as error:
             refuse(form, error)
             return render_template("officer/event_form.html", form=form, event=None), 400
-        flash("The event is saved as a draft. Publish it when it is ready.", "success")
+        flash(gettext("The event is saved as a draft. Publish it when it is ready."), "success")
         return redirect(url_for("officer.event", event_id=event.id))
     return render_template("officer/event_form.html", form=form, event=None)
 
@@ -173,7 +176,11 @@ def edit_event(event_id: int) -> str | Response | tuple[str, int]:
         except DomainError as error:
             refuse(form, error)
             return render_template("officer/event_form.html", form=form, event=event), 400
-        flash("The event is changed." + (f" {moved} moved up from the waiting list." if moved else ""), "success")
+        flash(
+            gettext("The event is changed.")
+            + (gettext(" %(moved)s moved up from the waiting list.", moved=moved) if moved else ""),
+            "success",
+        )
         return redirect(url_for("officer.event", event_id=event.id))
     return render_template("officer/event_form.html", form=form, event=event)
 
@@ -210,7 +217,7 @@ def publish_event(event_id: int) -> Response:
     event = _event_or_404(event_id)
     try:
         setup.publish_event(db.session, event, by=current_user)
-        flash("The event is published: groups can now book.", "success")
+        flash(gettext("The event is published: groups can now book."), "success")
     except DomainError as error:
         flash(error.message, "error")
     return redirect(url_for("officer.event", event_id=event.id))
@@ -221,7 +228,12 @@ def cancel_event(event_id: int) -> Response:
     event = _event_or_404(event_id)
     try:
         told = setup.cancel_event(db.session, event, by=current_user)
-        flash(f"The event is cancelled. We are emailing the {told} people who had booked or were waiting.", "success")
+        flash(
+            gettext(
+                "The event is cancelled. We are emailing the %(told)s people who had booked or were waiting.", told=told
+            ),
+            "success",
+        )
     except DomainError as error:
         flash(error.message, "error")
     return redirect(url_for("officer.event", event_id=event.id))
@@ -236,7 +248,7 @@ def attendance(event_id: int) -> str | Response:
         ticked = set(form.attended.data or [])
         try:
             count = event_attendance.mark_attendance(db.session, event, ticked, by=current_user)
-            flash(f"Attendance saved: {count} attended.", "success")
+            flash(gettext("Attendance saved: %(count)s attended.", count=count), "success")
         except DomainError as error:
             flash(error.message, "error")
         return redirect(url_for("officer.attendance", event_id=event.id))
@@ -250,7 +262,7 @@ def event_register(event_id: int) -> FlaskResponse:
     event = _event_or_404(event_id)
     rows = event_attendance.register_rows(db.session, event, by=current_user)
     response = FlaskResponse(csv_lines(event_attendance.REGISTER_HEADER, rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}-register.csv"'
+    response.headers["Content-Disposition"] = gettext('attachment; filename="event-%(id)s-register.csv"', id=event.id)
     return response
 
 
@@ -259,7 +271,7 @@ def _add_resource(form: ResourceForm, event: Event | None) -> bool:
     upload = request.files.get("file")
     link = (form.link.data or "").strip()
     if (upload is None or not upload.filename) and not link:
-        refuse(form, "Upload a file or give a link", at=form.link)
+        refuse(form, gettext("Upload a file or give a link"), at=form.link)
         return False
     try:
         if link:
@@ -301,7 +313,7 @@ def add_event_resource(event_id: int) -> Response | tuple[str, int]:
     event = _event_or_404(event_id)
     form = ResourceForm()
     if form.validate_on_submit() and _add_resource(form, event):
-        flash("The resource is added to the event.", "success")
+        flash(gettext("The resource is added to the event."), "success")
         return redirect(url_for("officer.event", event_id=event.id))
     return _event_page(event, form, status=400)
 
@@ -311,7 +323,7 @@ def add_event_resource(event_id: int) -> Response | tuple[str, int]:
 def resource_library() -> str | Response | tuple[str, int]:
     form = ResourceForm() if request.method == "POST" else ResourceForm(formdata=None)
     if form.validate_on_submit() and _add_resource(form, None):
-        flash("The resource is added to the library.", "success")
+        flash(gettext("The resource is added to the library."), "success")
         return redirect(url_for("officer.resource_library"))
     status = 400 if request.method == "POST" else 200
     return (
@@ -332,7 +344,7 @@ def remove_resource(resource_id: int) -> Response:
     event_id = resource.event_id
     try:
         resources.remove(db.session, get_storage(), resource, by=current_user)
-        flash(f"{resource.title} is removed.", "success")
+        flash(gettext("%(resource_title)s is removed.", resource_title=resource.title), "success")
     except StorageUnavailable:
         flash(OUTAGE, "error")
     if event_id is not None:

@@ -9,42 +9,43 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import CheckboxesField, strip
+from portal.infra.i18n import _l, gettext
 from portal.models.funders import Funder
 
 
 class FunderForm(FlaskForm):
     name = StringField(
-        "Name",
+        _l("Name"),
         filters=[strip],
         validators=[
-            DataRequired("Enter the funder's name"),
-            Length(max=200, message="The name must be 200 characters or fewer"),
+            DataRequired(_l("Enter the funder's name")),
+            Length(max=200, message=_l("The name must be 200 characters or fewer")),
         ],
     )
     org_id = StringField(
-        "Org-id",
+        _l("Org-id"),
         filters=[strip],
         validators=[
-            DataRequired("Enter the funder's org-id, like GB-CHC-1234567"),
-            Length(max=60, message="The org-id must be 60 characters or fewer"),
+            DataRequired(_l("Enter the funder's org-id, like GB-CHC-1234567")),
+            Length(max=60, message=_l("The org-id must be 60 characters or fewer")),
         ],
     )
 
 
 class FundForm(FlaskForm):
     name = StringField(
-        "Name",
+        _l("Name"),
         filters=[strip],
         validators=[
-            DataRequired("Enter the fund's name"),
-            Length(max=200, message="The name must be 200 characters or fewer"),
+            DataRequired(_l("Enter the fund's name")),
+            Length(max=200, message=_l("The name must be 200 characters or fewer")),
         ],
     )
     description = TextAreaField(
-        "Description (optional)",
-        validators=[Optional(), Length(max=2000, message="The description must be 2,000 characters or fewer")],
+        _l("Description (optional)"),
+        validators=[Optional(), Length(max=2000, message=_l("The description must be 2,000 characters or fewer"))],
     )
-    funder_ids = CheckboxesField("Its funders", choices=[], validate_choice=False)
+    funder_ids = CheckboxesField(_l("Its funders"), choices=[], validate_choice=False)
 
 
 class RoundFundersForm(FlaskForm):
@@ -66,9 +67,9 @@ def round_funders_form(funders: Sequence[Funder], data: dict[str, str] | None = 
             Form,
             f"amount_{funder.id}",
             StringField(
-                f"{funder.name}: amount in pounds",
+                gettext("%(funder_name)s: amount in pounds", funder_name=funder.name),
                 filters=[strip],
-                validators=[Length(max=20, message="Enter an amount in pounds, like 25000")],
+                validators=[Length(max=20, message=gettext("Enter an amount in pounds, like 25000"))],
             ),
         )
     return Form(data=data) if data is not None else Form()

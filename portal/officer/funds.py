@@ -15,6 +15,7 @@ from portal.access import acting_user, get_or_404
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
+from portal.infra.i18n import gettext
 from portal.models.funders import Funder
 from portal.models.funding import Fund, Round
 from portal.officer import bp
@@ -46,7 +47,7 @@ def _fund_form(fund: Fund | None) -> FundForm:
         }
     form = FundForm(data=data) if data is not None else FundForm()
     form.funder_ids.choices = [
-        SelectChoice(str(funder.id), funder.name + ("" if funder.org_id else " (org-id missing)"))
+        SelectChoice(str(funder.id), funder.name + ("" if funder.org_id else gettext(" (org-id missing)")))
         for funder in fund_rules.all_funders(db.session)
     ]
     return form
@@ -76,7 +77,10 @@ def new_fund() -> Response | str:
     if form.validate_on_submit():
 
         def create() -> str:
-            return f"{fund_rules.create_fund(db.session, _fund_settings(form), by=acting_user()).name} is set up."
+            return gettext(
+                "%(create_fund)s is set up.",
+                create_fund=fund_rules.create_fund(db.session, _fund_settings(form), by=acting_user()).name,
+            )
 
         done = _saved(form, create)
         if done is not None:
@@ -92,7 +96,7 @@ def edit_fund(fund_id: int) -> Response | str:
 
         def change() -> str:
             fund_rules.change_fund(db.session, fund, _fund_settings(form), by=acting_user())
-            return f"{fund.name} is saved."
+            return gettext("%(fund_name)s is saved.", fund_name=fund.name)
 
         done = _saved(form, change)
         if done is not None:
@@ -107,7 +111,7 @@ def new_funder() -> Response | str:
 
         def create() -> str:
             made = fund_rules.create_funder(db.session, form.name.data or "", form.org_id.data or "", by=acting_user())
-            return f"{made.name} is added."
+            return gettext("%(made_name)s is added.", made_name=made.name)
 
         done = _saved(form, create)
         if done is not None:
@@ -123,7 +127,7 @@ def edit_funder(funder_id: int) -> Response | str:
 
         def change() -> str:
             fund_rules.change_funder(db.session, funder, form.name.data or "", form.org_id.data or "", by=acting_user())
-            return f"{funder.name} is saved."
+            return gettext("%(funder_name)s is saved.", funder_name=funder.name)
 
         done = _saved(form, change)
         if done is not None:
@@ -137,7 +141,10 @@ def round_funders(round_id: int) -> Response | str:
     grant_round = get_or_404(Round, round_id)
     funders = list(grant_round.fund.funders)
     saved = {row.funder_id: row.amount_pence for row in grant_round.funders}
-    data = {f"amount_{funder.id}": _pounds(saved[funder.id]) if funder.id in saved else "" for funder in funders}
+    data = {
+        gettext("amount_%(id)s", id=funder.id): _pounds(saved[funder.id]) if funder.id in saved else ""
+        for funder in funders
+    }
     form = round_funders_form(funders, None if request.method == "POST" else data)
     if form.validate_on_submit():
         amounts: dict[int, int] = {}
@@ -146,7 +153,11 @@ def round_funders(round_id: int) -> Response | str:
             raw = box.data or ""
             pence = parse_pounds(raw) if raw else 0
             if pence is None:
-                refuse(form, f"Enter {funder.name}'s amount in pounds, like 25000", at=box)
+                refuse(
+                    form,
+                    gettext("Enter %(funder_name)s's amount in pounds, like 25000", funder_name=funder.name),
+                    at=box,
+                )
             else:
                 amounts[funder.id] = pence
         if not form.errors:
@@ -156,7 +167,10 @@ def round_funders(round_id: int) -> Response | str:
                 db.session.rollback()
                 refuse(form, error, at=form.amount(funders[0]) if funders else None)
             else:
-                flash(f"The funders of {grant_round.title} are saved.", "success")
+                flash(
+                    gettext("The funders of %(grant_round_title)s are saved.", grant_round_title=grant_round.title),
+                    "success",
+                )
                 return redirect(url_for("officer.round_funders", round_id=grant_round.id))
     total = sum(saved.values())
     return render_template(

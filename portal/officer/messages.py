@@ -17,6 +17,7 @@ from portal.formatting import time_and_date
 from portal.forms import MessageForm
 from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
+from portal.infra.i18n import gettext
 from portal.models.awards import Award
 from portal.models.funding import Round
 from portal.officer import bp
@@ -43,7 +44,7 @@ def award_messages(award_id: int) -> tuple[str, int] | Response:
     refused = thread_pages.send(award, form)
     if refused is not None:
         return _thread_page(award, form, refused)
-    flash("Your message is sent. Everyone in the group has been emailed.", "success")
+    flash(gettext("Your message is sent. Everyone in the group has been emailed."), "success")
     return redirect(url_for("officer.award_messages", award_id=award.id))
 
 
@@ -63,8 +64,8 @@ def _broadcasts_page(form: BroadcastForm, status: int = 200) -> tuple[str, int]:
 @bp.route("/broadcasts", methods=["GET", "POST"])
 def broadcasts() -> tuple[str, int] | Response:
     rounds = list(db.session.scalars(select(Round).order_by(Round.opens_at.desc())))
-    choices = [SelectChoice("all", "Every funded group")] + [
-        SelectChoice(str(r.id), f"Funded groups of {r.title}") for r in rounds
+    choices = [SelectChoice("all", gettext("Every funded group"))] + [
+        SelectChoice(str(r.id), gettext("Funded groups of %(r_title)s", r_title=r.title)) for r in rounds
     ]
     if request.method == "GET":
         form = BroadcastForm(formdata=None, data={"token": threads.new_token(), "audience": "all"})
@@ -92,5 +93,7 @@ def broadcasts() -> tuple[str, int] | Response:
             return redirect(url_for("officer.broadcasts"))
         refuse(form, error)
         return _broadcasts_page(form, 400)
-    flash(f"Sent to {len(sent.recipients)} people: {sent.audience.lower()}.", "success")
+    flash(
+        gettext("Sent to %(len)s people: %(lower)s.", len=len(sent.recipients), lower=sent.audience.lower()), "success"
+    )
     return redirect(url_for("officer.broadcasts"))

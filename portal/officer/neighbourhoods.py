@@ -10,6 +10,7 @@ from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import ButtonForm
+from portal.infra.i18n import _l, gettext
 from portal.models.funding import Neighbourhood
 from portal.models.reference_data import REFERENCE_KIND_LABELS, ReferenceImport, ReferenceKind
 from portal.officer import bp
@@ -22,7 +23,7 @@ from portal.services.places.neighbourhoods import NeighbourhoodSettings
 from portal.storage import get_storage
 
 REFRESH_SECONDS = 3
-STORAGE_OUTAGE = "The file could not be saved just now. Nothing was imported. Try again in a few minutes."
+STORAGE_OUTAGE = _l("The file could not be saved just now. Nothing was imported. Try again in a few minutes.")
 
 
 def _settings(form: NeighbourhoodForm) -> NeighbourhoodSettings:
@@ -52,7 +53,7 @@ def new_neighbourhood() -> Response | str:
         except DomainError as error:
             refuse(form, error)
         else:
-            flash(f"{made.name} is set up.", "success")
+            flash(gettext("%(made_name)s is set up.", made_name=made.name), "success")
             return redirect(url_for("officer.neighbourhoods"))
     return render_template("officer/neighbourhood_form.html", form=form, neighbourhood=None)
 
@@ -70,7 +71,12 @@ def edit_neighbourhood(neighbourhood_id: int) -> Response | str:
         except DomainError as error:
             refuse(form, error)
         else:
-            flash(f"{neighbourhood.name} is saved." if changed else "Nothing was changed.", "success")
+            flash(
+                gettext("%(neighbourhood_name)s is saved.", neighbourhood_name=neighbourhood.name)
+                if changed
+                else gettext("Nothing was changed."),
+                "success",
+            )
             return redirect(url_for("officer.neighbourhoods"))
     return render_template("officer/neighbourhood_form.html", form=form, neighbourhood=neighbourhood)
 
@@ -84,10 +90,16 @@ def retire_neighbourhood(neighbourhood_id: int) -> Response | str:
         try:
             if neighbourhood.retired:
                 places.reinstate_neighbourhood(db.session, neighbourhood, by=acting_user())
-                message = f"{neighbourhood.name} is back in use: new rounds may fund it."
+                message = gettext(
+                    "%(neighbourhood_name)s is back in use: new rounds may fund it.",
+                    neighbourhood_name=neighbourhood.name,
+                )
             else:
                 places.retire_neighbourhood(db.session, neighbourhood, by=acting_user())
-                message = f"{neighbourhood.name} is retired. Rounds and groups that name it keep it."
+                message = gettext(
+                    "%(neighbourhood_name)s is retired. Rounds and groups that name it keep it.",
+                    neighbourhood_name=neighbourhood.name,
+                )
         except DomainError as error:
             refuse(form, error)
         else:
@@ -104,7 +116,7 @@ def reference_data() -> Response | str:
     if form.validate_on_submit():
         upload = form.file.data
         if upload is None or not upload.filename:
-            refuse(form, "Choose the CSV file to upload", at=form.file)
+            refuse(form, gettext("Choose the CSV file to upload"), at=form.file)
         else:
             max_bytes = current_app.config["REFERENCE_DATA_MAX_MB"] * 1024 * 1024
             try:

@@ -14,6 +14,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.funding import Round
 from portal.officer import bp
@@ -62,7 +63,14 @@ def publish_awards(round_id: int) -> Response:
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash(f"{count} award{'s are' if count != 1 else ' is'} now in the open data file.", "success")
+        flash(
+            gettext(
+                "%(count)s award%(value)s now in the open data file.",
+                count=count,
+                value="s are" if count != 1 else " is",
+            ),
+            "success",
+        )
     return redirect(url_for("officer.open_data", round_id=grant_round.id))
 
 
@@ -91,7 +99,7 @@ def threesixty_json(round_id: int) -> FlaskResponse | Response:
     )
     return streamed(
         lambda session: threesixty.json_package(session, publisher, round_id),
-        f"360giving-{grant_round.slug}.json",
+        gettext("360giving-%(slug)s.json", slug=grant_round.slug),
         "application/json",
     )
 
@@ -111,7 +119,7 @@ def threesixty_csv(round_id: int) -> FlaskResponse | Response:
     )
     return streamed(
         lambda session: threesixty.flat_csv(session, publisher, round_id),
-        f"360giving-{grant_round.slug}.csv",
+        gettext("360giving-%(slug)s.csv", slug=grant_round.slug),
         "text/csv",
     )
 
@@ -124,7 +132,7 @@ def awards_csv(round_id: int) -> FlaskResponse:
     audit.record(db.session, acting_user(), AuditAction.AWARDS_EXPORTED, grant_round, f"Round {grant_round.id}")
     return streamed(
         lambda session: csv_lines(AWARDS_HEADER, award_rows(session, round_id)),
-        f"awards-round-{grant_round.id}.csv",
+        gettext("awards-round-%(id)s.csv", id=grant_round.id),
         "text/csv",
     )
 
@@ -137,7 +145,7 @@ def payments_csv(round_id: int) -> FlaskResponse:
     audit.record(db.session, acting_user(), AuditAction.PAYMENTS_EXPORTED, grant_round, f"Round {grant_round.id}")
     return streamed(
         lambda session: csv_lines(PAYMENTS_HEADER, payment_rows(session, round_id)),
-        f"payments-round-{grant_round.id}.csv",
+        gettext("payments-round-%(id)s.csv", id=grant_round.id),
         "text/csv",
     )
 
@@ -163,17 +171,22 @@ def _percent(value: float | None) -> str:
 
 def share_chart(rows: list[equity.Row], with_area: bool) -> tuple[charts.Chart, str]:
     """Bars for each row's share of applications and money (and of the area), and the chart read out in words."""
-    series = ["Share of applications", "Share of money awarded"] + (["Share of the area's LSOAs"] if with_area else [])
+    series = [gettext("Share of applications"), gettext("Share of money awarded")] + (
+        [gettext("Share of the area's LSOAs")] if with_area else []
+    )
     groups = []
     sentences = []
     for row in rows:
         values = [row.share_applications, row.share_money] + ([row.share_area or 0.0] if with_area else [])
-        label = row.label + (" (no applications)" if row.highlight else "")
+        label = row.label + (gettext(" (no applications)") if row.highlight else "")
         groups.append(charts.Group(label, values, [_percent(v) for v in values], highlight=row.highlight))
-        sentence = (
-            f"{row.label}: {_percent(row.share_applications)} of applications, {_percent(row.share_money)} of money"
+        sentence = gettext(
+            "%(label)s: %(percent)s of applications, %(percent2)s of money",
+            label=row.label,
+            percent=_percent(row.share_applications),
+            percent2=_percent(row.share_money),
         )
         if with_area:
-            sentence += f", {_percent(row.share_area)} of the area"
-        sentences.append(sentence + (" (most deprived, no applications)" if row.highlight else ""))
+            sentence += gettext(", %(percent)s of the area", percent=_percent(row.share_area))
+        sentences.append(sentence + (gettext(" (most deprived, no applications)") if row.highlight else ""))
     return charts.bar_chart(groups, series, maximum=100), "; ".join(sentences) + "."

@@ -11,6 +11,7 @@ from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.forms import CheckboxesField
+from portal.infra.i18n import _l
 from portal.models.applications import Application
 from portal.models.panels import Panel
 from portal.services.panels import access, closing, membership
@@ -20,23 +21,25 @@ AUTOMATICALLY, CHOSEN, LATER = "automatically", "chosen", "later"
 
 class SendToPanelForm(FlaskForm):
     how = RadioField(
-        "Who should review it?",
+        _l("Who should review it?"),
         choices=[
-            SelectChoice(AUTOMATICALLY, "Assign it automatically, to the panel members with the fewest applications"),
-            SelectChoice(CHOSEN, "Assign it to panel members I choose"),
-            SelectChoice(LATER, "Not now: I will assign it later"),
+            SelectChoice(
+                AUTOMATICALLY, _l("Assign it automatically, to the panel members with the fewest applications")
+            ),
+            SelectChoice(CHOSEN, _l("Assign it to panel members I choose")),
+            SelectChoice(LATER, _l("Not now: I will assign it later")),
         ],
-        validators=[DataRequired("Choose who should review it")],
+        validators=[DataRequired(_l("Choose who should review it"))],
     )
-    panel = SelectField("Which panel should assign it automatically?", validate_choice=False)
+    panel = SelectField(_l("Which panel should assign it automatically?"), validate_choice=False)
     # Each value names the panel and the member ("3-41"): a member is chosen through one panel.
-    panellists = CheckboxesField("Panel members", validate_choice=False)
+    panellists = CheckboxesField(_l("Panel members"), validate_choice=False)
 
 
 class CloseReviewingForm(FlaskForm):
     closing_reason = TextAreaField(
-        "Why close reviewing with the reviews in hand?",
-        validators=[DataRequired("Give the reason for closing reviewing with fewer reviews"), Length(max=2000)],
+        _l("Why close reviewing with the reviews in hand?"),
+        validators=[DataRequired(_l("Give the reason for closing reviewing with fewer reviews")), Length(max=2000)],
         render_kw={"rows": 3},
     )
 

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.infra.i18n import gettext
 from portal.models.applications import Application
 from portal.models.panels import Panel
 from portal.models.users import User
@@ -28,7 +29,9 @@ from portal.services.panels import closing, membership
 def mark_eligible(application_id: int) -> Response | tuple[str, int]:
     item = _application_or_404(application_id)
     if not membership.can_send_to_panel(item):
-        flash("This application is not waiting for its checks, so it cannot be sent to the panel now.", "error")
+        flash(
+            gettext("This application is not waiting for its checks, so it cannot be sent to the panel now."), "error"
+        )
         return redirect(url_for("officer.application", application_id=item.id))
     form = send_form(db.session, item, SendToPanelForm())
     if not form.validate_on_submit():
@@ -36,10 +39,10 @@ def mark_eligible(application_id: int) -> Response | tuple[str, int]:
     how = form.how.data
     chosen = _chosen(form.panellists.data or []) if how == CHOSEN else []
     if how == CHOSEN and not chosen:
-        form.panellists.errors = ["Choose at least one panel member"]
+        form.panellists.errors = [gettext("Choose at least one panel member")]
         return application_page(item, send=form, status=400)
     if len({panel.id for panel, _ in chosen}) > 1:
-        form.panellists.errors = ["Choose panel members from one panel"]
+        form.panellists.errors = [gettext("Choose panel members from one panel")]
         return application_page(item, send=form, status=400)
     panel = chosen[0][0] if chosen else _panel_for_automatic(item, form.panel.data) if how == AUTOMATICALLY else None
     try:
@@ -55,12 +58,14 @@ def mark_eligible(application_id: int) -> Response | tuple[str, int]:
         (form.panellists if how == CHOSEN else form.panel if panel is None else form.how).errors = [error.message]
         return application_page(item, send=form, status=409)
     if not sent.assigned and how != AUTOMATICALLY:
-        done = "Marked eligible: the application is with the panel. Assign it from the panel page."
+        done = gettext("Marked eligible: the application is with the panel. Assign it from the panel page.")
     else:
         names = ", ".join(user.name or user.email for user in sent.assigned) or "nobody"
-        done = f"Marked eligible and assigned to {names}."
+        done = gettext("Marked eligible and assigned to %(names)s.", names=names)
         if sent.short_by:
-            done += f" It still needs {sent.short_by} more: nobody else on the panel can take it."
+            done += gettext(
+                " It still needs %(short_by)s more: nobody else on the panel can take it.", short_by=sent.short_by
+            )
     flash(done, "success" if not sent.short_by else "info")
     return redirect(url_for("officer.application", application_id=item.id))
 
@@ -89,7 +94,10 @@ def close_reviewing(application_id: int) -> Response | tuple[str, int]:
     item = _application_or_404(application_id)
     form = CloseReviewingForm()
     if not closing.can_close_reviewing(db.session, item):
-        flash("Reviewing can be closed only while the application is with the panel and short of reviews.", "error")
+        flash(
+            gettext("Reviewing can be closed only while the application is with the panel and short of reviews."),
+            "error",
+        )
         return redirect(url_for("officer.application", application_id=item.id))
     if not form.validate_on_submit():
         return application_page(item, close=form, status=400)
@@ -98,8 +106,10 @@ def close_reviewing(application_id: int) -> Response | tuple[str, int]:
     except DomainError as error:
         form.closing_reason.errors = [error.message]
         return application_page(item, close=form, status=409)
-    done = "Reviewing is closed: the application is ready to decide."
+    done = gettext("Reviewing is closed: the application is ready to decide.")
     if withdrawn:
-        done += " Unfinished reviews were withdrawn from " + ", ".join(u.name or u.email for u in withdrawn) + "."
+        done += (
+            gettext(" Unfinished reviews were withdrawn from ") + ", ".join(u.name or u.email for u in withdrawn) + "."
+        )
     flash(done, "success")
     return redirect(url_for("officer.application", application_id=item.id))

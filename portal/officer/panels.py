@@ -30,6 +30,7 @@ from portal.formatting import uk_time
 from portal.forms import ButtonForm, CheckboxesField, email_field
 from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.funding import Round
@@ -43,40 +44,40 @@ from portal.services.panels import conflicts, membership, paid_time, results
 
 
 class PanelForm(FlaskForm):
-    name = StringField("Panel name", validators=[DataRequired("Enter a name for the panel"), Length(max=200)])
-    reviews_due_at = DateTimeLocalField("Reviews due (optional)", validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    name = StringField(_l("Panel name"), validators=[DataRequired(_l("Enter a name for the panel")), Length(max=200)])
+    reviews_due_at = DateTimeLocalField(_l("Reviews due (optional)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
 
 
 class InviteForm(FlaskForm):
-    name = StringField("Their name", validators=[DataRequired("Enter their name"), Length(max=200)])
-    email = email_field("Their email address", missing="Enter their email address")
+    name = StringField(_l("Their name"), validators=[DataRequired(_l("Enter their name")), Length(max=200)])
+    email = email_field(_l("Their email address"), missing=_l("Enter their email address"))
 
 
 class AssignForm(FlaskForm):
-    application = SelectField("Application", validate_choice=False)
-    panellist = SelectField("Panel member", validate_choice=False)
+    application = SelectField(_l("Application"), validate_choice=False)
+    panellist = SelectField(_l("Panel member"), validate_choice=False)
 
 
 class ModerateForm(FlaskForm):
     score = DecimalField(
-        "Moderated score",
+        _l("Moderated score"),
         places=2,
-        validators=[DataRequired("Enter the moderated score, like 3.5"), NumberRange(min=0, max=100)],
+        validators=[DataRequired(_l("Enter the moderated score, like 3.5")), NumberRange(min=0, max=100)],
     )
     reason = TextAreaField(
-        "Reason", validators=[DataRequired("Give the reason for the moderated score"), Length(max=2000)]
+        _l("Reason"), validators=[DataRequired(_l("Give the reason for the moderated score")), Length(max=2000)]
     )
 
 
 class ResultsFilterForm(Form):
     """Which neighbourhood's results to show (a GET form: no CSRF)."""
 
-    neighbourhood = SelectField("Neighbourhood")
+    neighbourhood = SelectField(_l("Neighbourhood"))
 
     @classmethod
     def showing(cls, grant_round: Round, chosen: int | None) -> ResultsFilterForm:
         form = cls(data={"neighbourhood": str(chosen or "")})
-        form.neighbourhood.choices = [SelectChoice("", "All neighbourhoods")] + [
+        form.neighbourhood.choices = [SelectChoice("", gettext("All neighbourhoods"))] + [
             SelectChoice(str(n.id), n.name) for n in grant_round.neighbourhoods
         ]
         return form
@@ -87,8 +88,8 @@ class DecideFromResultsForm(FlaskForm):
     # post the action, so neither is drawn by field().
     application = SelectMultipleField(coerce=int, validate_choice=False)
     action = StringField()
-    reasons = CheckboxesField("Reasons to give groups that are declined", choices=[])
-    feedback = TextAreaField("Feedback for declined groups (optional)", render_kw={"rows": 3})
+    reasons = CheckboxesField(_l("Reasons to give groups that are declined"), choices=[])
+    feedback = TextAreaField(_l("Feedback for declined groups (optional)"), render_kw={"rows": 3})
 
 
 def _decide_form(grant_round: Round, **kwargs: Any) -> DecideFromResultsForm:
@@ -118,7 +119,7 @@ def round_panels(round_id: int) -> str | Response:
             name=form.name.data,
             reviews_due_at=due.replace(tzinfo=uk_time(grant_round.closes_at).tzinfo) if due else None,
         )
-        flash(f"{panel.name} is set up. Now invite its members.", "success")
+        flash(gettext("%(panel_name)s is set up. Now invite its members.", panel_name=panel.name), "success")
         return redirect(url_for("officer.panel", panel_id=panel.id))
     existing = membership.panels_of_round(db.session, round_id)
     return render_template("officer/panels.html", grant_round=grant_round, panels=existing, form=form)
@@ -168,7 +169,7 @@ def invite_panellist(panel_id: int) -> Response | tuple[str, int]:
         except DomainError as error:
             form.email.errors = [error.message]
         else:
-            flash(f"We have emailed {form.email.data} an invitation.", "success")
+            flash(gettext("We have emailed %(data)s an invitation.", data=form.email.data), "success")
             return redirect(url_for("officer.panel", panel_id=panel.id))
     return _panel_page(panel, invite=form)
 
@@ -177,9 +178,9 @@ def invite_panellist(panel_id: int) -> Response | tuple[str, int]:
 def auto_assign(panel_id: int) -> Response:
     panel = _panel_or_404(panel_id)
     made, short = membership.assign_automatically(db.session, panel, by=current_user)
-    message = f"{made} assignment{'s' if made != 1 else ''} made."
+    message = gettext("%(made)s assignment%(value)s made.", made=made, value="s" if made != 1 else "")
     if short:
-        message += " Not enough panel members for: " + ", ".join(a.reference or str(a.id) for a in short) + "."
+        message += gettext(" Not enough panel members for: ") + ", ".join(a.reference or str(a.id) for a in short) + "."
     flash(message, "success" if not short else "info")
     return redirect(url_for("officer.panel", panel_id=panel.id))
 
@@ -196,10 +197,17 @@ def assign(panel_id: int) -> Response | tuple[str, int]:
         except DomainError as error:
             form.panellist.errors = [error.message]
         else:
-            flash(f"{application.reference} is assigned to {panellist.name or panellist.email}.", "success")
+            flash(
+                gettext(
+                    "%(reference)s is assigned to %(email)s.",
+                    reference=application.reference,
+                    email=panellist.name or panellist.email,
+                ),
+                "success",
+            )
             return redirect(url_for("officer.panel", panel_id=panel.id))
     elif form.is_submitted():
-        form.application.errors = ["Choose an application and a panel member"]
+        form.application.errors = [gettext("Choose an application and a panel member")]
     return _panel_page(panel, assign=form)
 
 
@@ -213,9 +221,11 @@ def panellist_leaves(panel_id: int, member_id: int) -> str | Response:
     if form.validate_on_submit():
         stranded = membership.leave_panel(db.session, member, by=current_user)
         who = member.user.name or member.user.email
-        message = f"{who} has left the panel; their unfinished reviews were given to others."
+        message = gettext("%(who)s has left the panel; their unfinished reviews were given to others.", who=who)
         if stranded:
-            message += " Nobody else could take: " + ", ".join(a.reference or str(a.id) for a in stranded) + "."
+            message += (
+                gettext(" Nobody else could take: ") + ", ".join(a.reference or str(a.id) for a in stranded) + "."
+            )
         flash(message, "success")
         return redirect(url_for("officer.panel", panel_id=panel.id))
     return render_template("officer/panellist_leaves.html", panel=panel, member=member, form=form)
@@ -246,7 +256,7 @@ def decide_from_results(round_id: int) -> Response:
     form = _decide_form(grant_round)
     chosen = set(form.application.data or [])
     if not form.validate() or not chosen:
-        flash("Choose at least one application.", "error")
+        flash(gettext("Choose at least one application."), "error")
         return redirect(url_for("officer.results", round_id=round_id))
     approving = form.action.data == "approve"
     done = decisions.decide_many(
@@ -264,17 +274,22 @@ def decide_from_results(round_id: int) -> Response:
 def _decided_message(done: decisions.DecidedMany, approving: bool) -> str:
     """``"3 applications approved: 1 offered; 2 wait for a second officer: AO-…, AO-…."``"""
     count = len(done.offered) + len(done.waiting) if approving else len(done.declined)
-    message = f"{count} application{'s' if count != 1 else ''} {'approved' if approving else 'declined'}"
+    message = gettext(
+        "%(count)s application%(value)s %(declined)s",
+        count=count,
+        value="s" if count != 1 else "",
+        declined="approved" if approving else "declined",
+    )
     if approving and count:
-        message += f": {len(done.offered)} offered"
+        message += gettext(": %(len)s offered", len=len(done.offered))
         if done.waiting:
             verb = "waits" if len(done.waiting) == 1 else "wait"
-            message += f"; {len(done.waiting)} {verb} for a second officer: " + ", ".join(
-                a.reference or str(a.id) for a in done.waiting
-            )
+            message += gettext(
+                "; %(len)s %(verb)s for a second officer: ", len=len(done.waiting), verb=verb
+            ) + ", ".join(a.reference or str(a.id) for a in done.waiting)
     message += "."
     if done.problems:
-        message += " Not done: " + "; ".join(done.problems)
+        message += gettext(" Not done: ") + "; ".join(done.problems)
     return message
 
 
@@ -294,7 +309,7 @@ def moderate(application_id: int) -> str | Response | tuple[str, int]:
         except DomainError as error:
             refuse(form, error)
             return render_template("officer/moderate.html", application=application, form=form), 409
-        flash(f"The moderated score for {application.reference} is saved.", "success")
+        flash(gettext("The moderated score for %(reference)s is saved.", reference=application.reference), "success")
         return redirect(url_for("officer.results", round_id=application.round_id))
     return render_template("officer/moderate.html", application=application, form=form)
 
@@ -315,7 +330,12 @@ def mark_time_paid(panel_id: int, user_id: int) -> Response | tuple[str, int]:
     except DomainError as error:
         flash(error.message, "error")
     else:
-        flash(f"{minutes // 60} hours {minutes % 60} minutes marked as paid.", "success")
+        flash(
+            gettext(
+                "%(minutes)s hours %(minutes2)s minutes marked as paid.", minutes=minutes // 60, minutes2=minutes % 60
+            ),
+            "success",
+        )
     return redirect(url_for("officer.panel_time_page", panel_id=panel.id))
 
 
@@ -329,5 +349,5 @@ def panel_time_csv(panel_id: int) -> FlaskResponse:
     body = "".join(paid_time.time_csv(rows, panel.round.hourly_rate_pence))
     audit.record(db.session, current_user, AuditAction.PANEL_TIME_EXPORTED, panel, f"{len(rows)} panel members")
     response = FlaskResponse(body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="panel-{panel.id}-time.csv"'
+    response.headers["Content-Disposition"] = gettext('attachment; filename="panel-%(id)s-time.csv"', id=panel.id)
     return response

@@ -6,29 +6,32 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 
 from portal.forms import CheckboxesField, strip
+from portal.infra.i18n import _l
 from portal.models.questions import QUESTION_KIND_LABELS, QuestionKind, RoundQuestion
 from portal.services.applications.form import parse_whole_number
 from portal.services.rounds.questions import DEFAULT_WORD_LIMIT, QuestionSettings, options_from_lines
 
-REQUIRED_CHOICES = [SelectChoice("yes", "Yes, groups must answer it"), SelectChoice("no", "No, it is optional")]
+REQUIRED_CHOICES = [SelectChoice("yes", _l("Yes, groups must answer it")), SelectChoice("no", _l("No, it is optional"))]
 
 
 class SectionForm(FlaskForm):
-    title = StringField("Section title", filters=[strip])
-    intro = TextAreaField("Introduction (optional)", filters=[strip], render_kw={"rows": 3})
+    title = StringField(_l("Section title"), filters=[strip])
+    intro = TextAreaField(_l("Introduction (optional)"), filters=[strip], render_kw={"rows": 3})
 
 
 class QuestionForm(FlaskForm):
     kind = RadioField(
-        "What kind of answer does it take?",
+        _l("What kind of answer does it take?"),
         choices=[SelectChoice(kind.value, label) for kind, label in QUESTION_KIND_LABELS.items()],
         validate_choice=False,
     )
-    question = StringField("Question", filters=[strip])
-    hint = TextAreaField("Hint (optional)", filters=[strip], render_kw={"rows": 2})
-    required = RadioField("Must groups answer it?", choices=REQUIRED_CHOICES, default="yes", validate_choice=False)
-    word_limit = StringField("Word limit (long text only)", filters=[strip], default=str(DEFAULT_WORD_LIMIT))
-    options = TextAreaField("Choices, one on each line (one choice and several choices only)", render_kw={"rows": 5})
+    question = StringField(_l("Question"), filters=[strip])
+    hint = TextAreaField(_l("Hint (optional)"), filters=[strip], render_kw={"rows": 2})
+    required = RadioField(_l("Must groups answer it?"), choices=REQUIRED_CHOICES, default="yes", validate_choice=False)
+    word_limit = StringField(_l("Word limit (long text only)"), filters=[strip], default=str(DEFAULT_WORD_LIMIT))
+    options = TextAreaField(
+        _l("Choices, one on each line (one choice and several choices only)"), render_kw={"rows": 5}
+    )
 
     def settings(self) -> QuestionSettings:
         """The question as typed (checked by the service)."""
@@ -69,4 +72,4 @@ class MoveForm(FlaskForm):
 
 
 class DocumentsForm(FlaskForm):
-    required = CheckboxesField("Documents every group must upload", choices=[], validate_choice=False)
+    required = CheckboxesField(_l("Documents every group must upload"), choices=[], validate_choice=False)

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, StringField
 
 from portal.forms import strip
+from portal.infra.i18n import _l
 from portal.services.applications.form import parse_whole_number
 from portal.services.awards.report_schedules import MAX_QUESTIONS, ReportQuestion, ReportSettings
 
@@ -21,20 +22,20 @@ EMPTY_BOXES = 2
 class ReportQuestionForm(Form):
     # The key travels with its question (hidden), so answers stay with it.
     key = HiddenField()
-    label = StringField("Question", filters=[strip])
-    hint = StringField("Hint (optional)", filters=[strip])
-    words = StringField("Word limit", filters=[strip], default="300")
+    label = StringField(_l("Question"), filters=[strip])
+    hint = StringField(_l("Hint (optional)"), filters=[strip])
+    words = StringField(_l("Word limit"), filters=[strip], default="300")
 
 
 class ReportItemForm(FlaskForm):
-    title = StringField("Name of the report", filters=[strip])
-    months_after = StringField("Due this many months after the group accepts", filters=[strip], default="12")
-    due_on = StringField("Due on (optional: leave empty to count the months from acceptance)", filters=[strip],
+    title = StringField(_l("Name of the report"), filters=[strip])
+    months_after = StringField(_l("Due this many months after the group accepts"), filters=[strip], default="12")
+    due_on = StringField(_l("Due on (optional: leave empty to count the months from acceptance)"), filters=[strip],
                          render_kw={"type": "date"})  # fmt: skip
     questions = FieldList(FormField(ReportQuestionForm), min_entries=0, max_entries=MAX_QUESTIONS + EMPTY_BOXES)
-    asks_people_reached = BooleanField("Ask how many people took part")
-    asks_spending = BooleanField("Ask what was spent against each budget line")
-    allows_photos = BooleanField("Let the group add photos")
+    asks_people_reached = BooleanField(_l("Ask how many people took part"))
+    asks_spending = BooleanField(_l("Ask what was spent against each budget line"))
+    allows_photos = BooleanField(_l("Let the group add photos"))
 
     def due_date(self) -> date | None:
         """The date typed, or None when the box is empty. Raises ValueError for a date that cannot be read."""

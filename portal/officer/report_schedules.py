@@ -13,6 +13,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import ButtonForm
+from portal.infra.i18n import gettext
 from portal.models.awards import Award
 from portal.models.funding import Round
 from portal.models.reporting import ReportScheduleItem
@@ -55,7 +56,7 @@ def _read(form: ReportItemForm, *, dated: bool) -> ReportSettings | None:
         try:
             settings.due_on = form.due_date()
         except ValueError:
-            refuse(form, "Enter the due date like 2027-03-31, or leave it empty", at=form.due_on)
+            refuse(form, gettext("Enter the due date like 2027-03-31, or leave it empty"), at=form.due_on)
             return None
     return settings
 
@@ -105,7 +106,7 @@ def round_report(round_id: int, item_id: int | None) -> str | Response | tuple[s
             report_schedules.change_report(db.session, item, settings, by=officer)
 
     if _save(form, dated=False, run=run):
-        flash("The round's report schedule is saved.", "success")
+        flash(gettext("The round's report schedule is saved."), "success")
         return redirect(url_for("officer.round_reports", round_id=round_id))
     page = render_template(
         "officer/report_item.html",
@@ -138,7 +139,7 @@ def _remove(item: ReportScheduleItem) -> None:
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash("The report is taken out of the schedule.", "success")
+        flash(gettext("The report is taken out of the schedule."), "success")
 
 
 def _award_item(award: Award, item_id: int) -> ReportScheduleItem:
@@ -155,7 +156,7 @@ def award_report(award_id: int, item_id: int | None) -> str | Response | tuple[s
     item = _award_item(award, item_id) if item_id is not None else None
     back = url_for("officer.award", award_id=award_id) + "#reports"
     if not report_schedules.may_change_schedule(award):
-        flash("The group has accepted this award, so its report schedule can no longer be changed.", "error")
+        flash(gettext("The group has accepted this award, so its report schedule can no longer be changed."), "error")
         return redirect(back)
     form = item_form(report_schedules.settings_of(item) if item else None)
     officer = acting_user()
@@ -167,7 +168,7 @@ def award_report(award_id: int, item_id: int | None) -> str | Response | tuple[s
             report_schedules.change_report(db.session, item, settings, by=officer)
 
     if _save(form, dated=True, run=run):
-        flash("The award's report schedule is saved.", "success")
+        flash(gettext("The award's report schedule is saved."), "success")
         return redirect(back)
     page = render_template(
         "officer/report_item.html",

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from portal.access import acting_user, get_or_404
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.infra.i18n import gettext
 from portal.models.awards import MonitoringReport
 from portal.officer import bp
 from portal.officer.award_forms import AcceptReportForm, AskForChangesForm
@@ -70,10 +71,14 @@ def _decide(report_id: int, form: FlaskForm) -> Response | tuple[str, int]:
     try:
         if isinstance(form, AskForChangesForm):
             report_reviews.ask_for_changes(db.session, item, by=acting_user(), seen=seen, message=form.message.data)
-            done = f"The {name} is back with the group, with what to change. They have been emailed."
+            done = gettext(
+                "The %(name)s is back with the group, with what to change. They have been emailed.", name=name
+            )
         else:
             closed = report_reviews.accept_report(db.session, item, by=acting_user(), seen=seen)
-            done = f"The {name} is accepted." + (" The award is closed: every report is in and paid." if closed else "")
+            done = gettext("The %(name)s is accepted.", name=name) + (
+                gettext(" The award is closed: every report is in and paid.") if closed else ""
+            )
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -13,6 +13,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import strip
+from portal.infra.i18n import _l, gettext
 from portal.models.funding import DeclineReason, Round
 from portal.officer import bp
 from portal.services.rounds import decline_reasons
@@ -22,14 +23,14 @@ ACTIONS = ("reword", "up", "down", "retire", "offer")
 
 class NewReasonForm(FlaskForm):
     words = StringField(
-        "A new reason, as the group will read it",
+        _l("A new reason, as the group will read it"),
         filters=[strip],
-        validators=[DataRequired("Enter the reason as the group will read it")],
+        validators=[DataRequired(_l("Enter the reason as the group will read it"))],
     )
 
 
 class ReasonForm(FlaskForm):
-    words = StringField("Reason", filters=[strip])
+    words = StringField(_l("Reason"), filters=[strip])
     # Posted by the button pressed (reword, up, down, retire or offer), so not drawn by field().
     action = StringField()
 
@@ -79,7 +80,7 @@ def round_decline_reasons(round_id: int) -> Response | tuple[str, int]:
         refuse(form, error, at=form.words)
         return _page(get_or_404(Round, round_id), new=form, status=400)
     db.session.commit()
-    flash("The reason is added.", "success")
+    flash(gettext("The reason is added."), "success")
     return redirect(url_for("officer.round_decline_reasons", round_id=round_id))
 
 
@@ -92,7 +93,7 @@ def change_decline_reason(round_id: int, reason_id: int) -> Response | tuple[str
     form = ReasonForm(prefix=f"reason-{reason.id}")
     action = form.action.data or ""
     if not form.validate() or action not in ACTIONS:
-        refuse(form, "Choose what to do with the reason", at=form.words)
+        refuse(form, gettext("Choose what to do with the reason"), at=form.words)
         return _page(grant_round, sent=form, sent_id=reason.id, status=400)
     by, code = acting_user(), reason.code
     try:
@@ -107,5 +108,5 @@ def change_decline_reason(round_id: int, reason_id: int) -> Response | tuple[str
         refuse(form, error, at=form.words)
         return _page(get_or_404(Round, round_id), sent=form, sent_id=reason_id, status=400)
     db.session.commit()
-    flash("The reasons are saved.", "success")
+    flash(gettext("The reasons are saved."), "success")
     return redirect(url_for("officer.round_decline_reasons", round_id=round_id))

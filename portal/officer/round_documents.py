@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 
 from portal.access import acting_user, get_or_404
 from portal.extensions import db
+from portal.infra.i18n import gettext
 from portal.models.funding import Round
 from portal.officer import bp
 from portal.officer.question_forms import DocumentsForm
@@ -25,6 +26,9 @@ def round_documents(round_id: int) -> str | Response:
         ticked = set(form.required.data or [])
         chosen = {kind for kind in documents.REQUIRABLE if kind.value in ticked}
         documents.set_required(db.session, grant_round, chosen, by=acting_user())
-        flash(f"The documents {grant_round.title} asks for are saved.", "success")
+        flash(
+            gettext("The documents %(grant_round_title)s asks for are saved.", grant_round_title=grant_round.title),
+            "success",
+        )
         return redirect(url_for("officer.edit_round", round_id=grant_round.id))
     return render_template("officer/round_documents.html", grant_round=grant_round, form=form)

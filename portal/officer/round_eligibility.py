@@ -12,6 +12,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import CheckboxesField
+from portal.infra.i18n import _l, gettext
 from portal.models.funding import Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS
 from portal.officer import bp
@@ -22,19 +23,19 @@ from portal.services.rounds.eligibility_rules import EligibilityRules
 
 
 class EligibilityForm(FlaskForm):
-    neighbourhoods = CheckboxesField("Neighbourhoods the round funds (none ticked: anywhere)", choices=[])
+    neighbourhoods = CheckboxesField(_l("Neighbourhoods the round funds (none ticked: anywhere)"), choices=[])
     kinds = CheckboxesField(
-        "Kinds of group that can apply (none ticked: all)",
+        _l("Kinds of group that can apply (none ticked: all)"),
         choices=[SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()],
     )
     income_bands = CheckboxesField(
-        "Yearly incomes that can apply (none ticked: all)",
+        _l("Yearly incomes that can apply (none ticked: all)"),
         choices=[SelectChoice(band.value, label) for band, label in INCOME_BAND_LABELS.items()],
     )
     excluded_purposes = CheckboxesField(
-        "What the round does not fund", choices=[SelectChoice(key, label) for key, label in PURPOSES.items()]
+        _l("What the round does not fund"), choices=[SelectChoice(key, label) for key, label in PURPOSES.items()]
     )
-    requirements = TextAreaField("What groups must be (one per line, shown on the round page)")
+    requirements = TextAreaField(_l("What groups must be (one per line, shown on the round page)"))
 
 
 def _form(grant_round: Round) -> EligibilityForm:
@@ -78,7 +79,7 @@ def round_eligibility(round_id: int) -> Response | tuple[str, int]:
                 refuse(form, error)
             else:
                 db.session.commit()
-                flash("Who can apply is saved.", "success")
+                flash(gettext("Who can apply is saved."), "success")
                 return redirect(url_for("officer.round_eligibility", round_id=round_id))
         return render_template("officer/round_eligibility.html", grant_round=grant_round, form=form), 400
     return render_template("officer/round_eligibility.html", grant_round=grant_round, form=form), 200

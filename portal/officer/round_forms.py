@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import DateInput, DateTimeLocalInput
 
+from portal.infra.i18n import _l
 from portal.services.applications.form import DEFAULT_WORD_LIMITS, SECTIONS_BY_KEY
 from portal.services.rounds.setup import SECTION_KEYS
 
@@ -27,31 +28,33 @@ WORD_LIMITED = tuple(key for key in SECTION_KEYS if key != "budget")
 
 
 class RoundForm(FlaskForm):
-    fund_id = SelectField("Fund", validate_choice=False)
-    title = StringField("Title")
-    slug = StringField("Web address (optional)")
-    summary = TextAreaField("Summary for the round page")
-    opens_at = StringField("Opens (UK time)", widget=DateTimeLocalInput())
-    closes_at = StringField("Closes (UK time)", widget=DateTimeLocalInput())
-    decisions_by = StringField("Decisions by (optional)", widget=DateInput())
-    budget = StringField("Total budget in pounds")
-    min_award = StringField("Smallest award in pounds")
-    max_award = StringField("Largest award in pounds")
-    second_approval_above = StringField("A second officer must confirm awards above (pounds, optional)")
+    fund_id = SelectField(_l("Fund"), validate_choice=False)
+    title = StringField(_l("Title"))
+    slug = StringField(_l("Web address (optional)"))
+    summary = TextAreaField(_l("Summary for the round page"))
+    opens_at = StringField(_l("Opens (UK time)"), widget=DateTimeLocalInput())
+    closes_at = StringField(_l("Closes (UK time)"), widget=DateTimeLocalInput())
+    decisions_by = StringField(_l("Decisions by (optional)"), widget=DateInput())
+    budget = StringField(_l("Total budget in pounds"))
+    min_award = StringField(_l("Smallest award in pounds"))
+    max_award = StringField(_l("Largest award in pounds"))
+    second_approval_above = StringField(_l("A second officer must confirm awards above (pounds, optional)"))
     # Made here (not after the class) so they sit in page order.
     _sections: dict[str, UnboundField] = {}
     for _key, _title in SECTION_TITLES.items():
-        _sections[f"guidance_{_key}"] = TextAreaField(f"Guidance for {_title.lower()}", name=f"guidance-{_key}")
+        _sections[f"guidance_{_key}"] = TextAreaField(
+            _l("Guidance for %(lower)s", lower=_title.lower()), name=f"guidance-{_key}"
+        )
         if _key in WORD_LIMITED:
             _sections[f"words_{_key}"] = StringField(
-                f"Word limit for each answer in {_title.lower()}",
+                _l("Word limit for each answer in %(lower)s", lower=_title.lower()),
                 name=f"words-{_key}",
                 default=str(DEFAULT_WORD_LIMITS.get(_key) or ""),
             )
     del _key, _title
-    reviews = StringField("Panel members who score each application", default="3")
-    blind_review = BooleanField("Blind review: panel members do not see the groups' names")
-    hourly_rate = StringField("Panel members' hourly rate in pounds")
+    reviews = StringField(_l("Panel members who score each application"), default="3")
+    blind_review = BooleanField(_l("Blind review: panel members do not see the groups' names"))
+    hourly_rate = StringField(_l("Panel members' hourly rate in pounds"))
 
     def guidance(self, key: str) -> TextAreaField:
         field: TextAreaField = self[f"guidance_{key}"]

@@ -17,6 +17,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.forms import ButtonForm
+from portal.infra.i18n import gettext
 from portal.models.funding import Round
 from portal.models.questions import RoundQuestion, RoundSection
 from portal.officer import bp
@@ -131,7 +132,7 @@ def add_round_section(round_id: int) -> Page:
     except DomainError as error:
         refuse(form, error)
         return _section_page(grant_round, form, None, 409)
-    flash(f"The section {section.title} is added. Add its questions.", "success")
+    flash(gettext("The section %(section_title)s is added. Add its questions.", section_title=section.title), "success")
     return _back(grant_round)
 
 
@@ -156,7 +157,7 @@ def edit_round_section(round_id: int, section_id: int) -> Page:
     except DomainError as error:
         refuse(form, error)
         return _section_page(grant_round, form, section, 409)
-    flash(f"The section {section.title} is saved.", "success")
+    flash(gettext("The section %(section_title)s is saved.", section_title=section.title), "success")
     return _back(grant_round)
 
 
@@ -173,9 +174,13 @@ def remove_round_section(round_id: int, section_id: int) -> Page:
     section = _section_of(grant_round, section_id)
     return _confirm_removal(
         grant_round,
-        f"the section {section.title} and its {len(section.questions)} questions",
+        gettext(
+            "the section %(section_title)s and its %(len)s questions",
+            section_title=section.title,
+            len=len(section.questions),
+        ),
         lambda: questions.remove_section(db.session, section, by=acting_user()),
-        f"The section {section.title} is removed.",
+        gettext("The section %(section_title)s is removed.", section_title=section.title),
     )
 
 
@@ -217,7 +222,7 @@ def add_round_question(round_id: int, section_id: int) -> Page:
     except DomainError as error:
         refuse(form, error)
         return _question_page(grant_round, section, form, None, 409)
-    flash(f"The question “{added.question}” is added.", "success")
+    flash(gettext("The question “%(question)s” is added.", question=added.question), "success")
     return _back(grant_round)
 
 
@@ -237,7 +242,7 @@ def edit_round_question(round_id: int, question_id: int) -> Page:
     except DomainError as error:
         refuse(form, error)
         return _question_page(grant_round, question.section, form, question, 409)
-    flash(f"The question “{question.question}” is saved.", "success")
+    flash(gettext("The question “%(question)s” is saved.", question=question.question), "success")
     return _back(grant_round)
 
 
@@ -254,7 +259,7 @@ def remove_round_question(round_id: int, question_id: int) -> Page:
     question = _question_of(grant_round, question_id)
     return _confirm_removal(
         grant_round,
-        f"the question “{question.question}”",
+        gettext("the question “%(question)s”", question=question.question),
         lambda: questions.remove_question(db.session, question, by=acting_user()),
-        f"The question “{question.question}” is removed.",
+        gettext("The question “%(question)s” is removed.", question=question.question),
     )

@@ -25,6 +25,7 @@ from portal.access import acting_user, get_or_404
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
+from portal.infra.i18n import _l, gettext
 from portal.models.funding import Round
 from portal.officer import bp
 from portal.services.applications.form import parse_whole_number
@@ -38,15 +39,15 @@ HIGH_CHOICES = [SelectChoice(str(p), str(p)) for p in range(LOWEST_POINT + 1, HI
 class ScaleForm(Form):
     """Which scale to describe: sent by GET, so no CSRF token and nothing saved."""
 
-    low = SelectField("Lowest point", choices=LOW_CHOICES, validate_choice=False)
-    high = SelectField("Highest point", choices=HIGH_CHOICES, validate_choice=False)
+    low = SelectField(_l("Lowest point"), choices=LOW_CHOICES, validate_choice=False)
+    high = SelectField(_l("Highest point"), choices=HIGH_CHOICES, validate_choice=False)
 
 
 class CriterionForm(Form):
-    title = StringField("Title")
-    guidance = TextAreaField("Guidance for the panel")
-    weight = StringField("Weight (1 to 10)", default="1")
-    comment = BooleanField("Panel members must comment on this criterion")
+    title = StringField(_l("Title"))
+    guidance = TextAreaField(_l("Guidance for the panel"))
+    weight = StringField(_l("Weight (1 to 10)"), default="1")
+    comment = BooleanField(_l("Panel members must comment on this criterion"))
     # One box per point of the scale, named point-N.
     points = FieldList(StringField(), min_entries=0)
 
@@ -78,7 +79,7 @@ def _label_points(form: ScoringForm, low: int, high: int) -> None:
         while len(entry.form.points) < high - low + 1:
             entry.form.points.append_entry()
         for point, box in zip(range(low, high + 1), entry.form.points, strict=False):
-            box.label.text = f"What a score of {point} means"
+            box.label.text = gettext("What a score of %(point)s means", point=point)
 
 
 def _fresh_form(grant_round: Round, low: int, high: int) -> ScoringForm:
@@ -154,7 +155,7 @@ def round_scoring(round_id: int) -> Response | tuple[str, int]:
     if not form.validate() or low is None or high is None or scoring_setup.check_scale(low, high):
         saved = grant_round.scale_low, grant_round.scale_high
         fresh = _fresh_form(grant_round, *saved)
-        refuse(fresh, "Choose the scale again, then fill in the criteria", at=fresh.criterion[0].form.title)
+        refuse(fresh, gettext("Choose the scale again, then fill in the criteria"), at=fresh.criterion[0].form.title)
         return _page(grant_round, fresh, *saved, status=400)
     _label_points(form, low, high)
     criteria = _read(form, low, high)
@@ -174,5 +175,5 @@ def round_scoring(round_id: int) -> Response | tuple[str, int]:
         _gather_errors(form)
         return _page(grant_round, form, low, high, status=400)
     db.session.commit()
-    flash("The scale and criteria are saved.", "success")
+    flash(gettext("The scale and criteria are saved."), "success")
     return redirect(url_for("officer.round_scoring", round_id=round_id))

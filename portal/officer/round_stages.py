@@ -10,6 +10,7 @@ from portal.access import acting_user, get_or_404
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
+from portal.infra.i18n import gettext
 from portal.models.funding import Round
 from portal.officer import bp
 from portal.officer.rounds import uk_local, uk_moment
@@ -50,5 +51,5 @@ def round_stages(round_id: int) -> str | Response | tuple[str, int]:
         db.session.rollback()
         refuse(form, error.message)
         return render_template("officer/round_stages.html", **page), 409
-    flash(f"The stages of {grant_round.title} are saved.", "success")
+    flash(gettext("The stages of %(grant_round_title)s are saved.", grant_round_title=grant_round.title), "success")
     return redirect(url_for("officer.edit_round", round_id=grant_round.id))

@@ -15,6 +15,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.formatting import UK, uk_time
+from portal.infra.i18n import gettext
 from portal.models.funding import Round
 from portal.officer import bp
 from portal.officer.round_forms import SECTION_TITLES, WORD_LIMITED, RoundForm
@@ -110,7 +111,7 @@ def _round_form(settings: RoundSettings | None) -> RoundForm:
         # A new round starts at the programme's hourly rate for panel members.
         rate = _pounds(programme.current(db.session).hourly_rate_pence)
         form = RoundForm(data=form_data(settings) if settings else {"hourly_rate": rate})
-    form.fund_id.choices = [SelectChoice("", "Choose a fund")] + [
+    form.fund_id.choices = [SelectChoice("", gettext("Choose a fund"))] + [
         SelectChoice(str(fund.id), fund.name) for fund in funds.all_funds(db.session)
     ]
     return form
@@ -171,9 +172,15 @@ def _submit(existing: Round | None) -> Response | tuple[str, int]:
         return _refused(form, settings, existing, {error.field or "title": error.message}, 409)
     if existing is None:
         # A new round's next steps (funders, who can apply, questions, scoring) are linked from its page.
-        flash(f"{saved.title} is saved. Now set up the rest of it from the pages listed here.", "success")
+        flash(
+            gettext(
+                "%(saved_title)s is saved. Now set up the rest of it from the pages listed here.",
+                saved_title=saved.title,
+            ),
+            "success",
+        )
         return redirect(url_for("officer.edit_round", round_id=saved.id))
-    flash(f"{saved.title} is saved.", "success")
+    flash(gettext("%(saved_title)s is saved.", saved_title=saved.title), "success")
     return redirect(url_for("officer.home"))
 
 

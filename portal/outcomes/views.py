@@ -9,6 +9,7 @@ from portal import charts
 from portal.access import acting_user
 from portal.extensions import db
 from portal.formatting import pounds
+from portal.infra.i18n import gettext
 from portal.models.funding import Round
 from portal.outcomes import bp
 from portal.services.opendata.exports import csv_lines
@@ -40,7 +41,7 @@ def _chart(rows: list[figures.Row]) -> tuple[charts.Chart, str]:
     summary = (
         "; ".join(f"{row.label}: {pounds(row.tally.offered_pence)} offered" for row in rows) + "."
         if rows
-        else "No money offered yet."
+        else gettext("No money offered yet.")
     )
     return charts.bar_chart(groups), summary
 
@@ -84,7 +85,7 @@ def index() -> str:
 def figures_csv() -> Response:
     chosen, one = _chosen(_readable())
     body = "".join(csv_lines(figures.CSV_HEADER, figures.csv_rows(figures.outcomes_for(db.session, chosen))))
-    name = f"outcomes-round-{one.id}.csv" if one else "outcomes.csv"
+    name = gettext("outcomes-round-%(id)s.csv", id=one.id) if one else "outcomes.csv"
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"})
 
 

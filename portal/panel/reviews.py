@@ -26,6 +26,7 @@ from portal.access import acting_user
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application
 from portal.models.funding import Criterion
 from portal.models.panels import Panel, Recommendation, Review, TimeActivity
@@ -38,42 +39,49 @@ from portal.services.panels.scoring import CriterionAnswer
 
 class OnboardingForm(FlaskForm):
     accepted = BooleanField(
-        "I will keep applications confidential, and I will declare any conflict of interest before I read one"
+        _l("I will keep applications confidential, and I will declare any conflict of interest before I read one")
     )
     paid = RadioField(
-        "Do you want to be paid for your time?",
-        choices=[SelectChoice("yes", "Yes, pay me for my time"), SelectChoice("no", "No, I will volunteer my time")],
-        validators=[DataRequired("Choose whether you want to be paid")],
+        _l("Do you want to be paid for your time?"),
+        choices=[
+            SelectChoice("yes", _l("Yes, pay me for my time")),
+            SelectChoice("no", _l("No, I will volunteer my time")),
+        ],
+        validators=[DataRequired(_l("Choose whether you want to be paid"))],
     )
 
 
 class ConflictForm(FlaskForm):
     answer = RadioField(
-        "Do you know this group, or have an interest in it?",
+        _l("Do you know this group, or have an interest in it?"),
         choices=[
-            SelectChoice("no", "No, I do not know the group and have no interest in it"),
-            SelectChoice("yes", "Yes: I know people in it, I am involved with it, or I would gain if it is funded"),
+            SelectChoice("no", _l("No, I do not know the group and have no interest in it")),
+            SelectChoice("yes", _l("Yes: I know people in it, I am involved with it, or I would gain if it is funded")),
         ],
-        validators=[DataRequired("Choose yes or no")],
+        validators=[DataRequired(_l("Choose yes or no"))],
     )
     nature = TextAreaField(
-        "If yes, tell us briefly how (optional)", validators=[Length(max=2000)], render_kw={"rows": 3}
+        _l("If yes, tell us briefly how (optional)"), validators=[Length(max=2000)], render_kw={"rows": 3}
     )
 
 
 class TimeForm(FlaskForm):
-    panel = RadioField("Which panel was it for?", validators=[DataRequired("Choose the panel")])
+    panel = RadioField(_l("Which panel was it for?"), validators=[DataRequired(_l("Choose the panel"))])
     activity = RadioField(
-        "What did you do?",
+        _l("What did you do?"),
         choices=[SelectChoice(a.value, label) for a, label in paid_time.ACTIVITY_LABELS.items()],
-        validators=[DataRequired("Choose what you did")],
+        validators=[DataRequired(_l("Choose what you did"))],
     )
-    worked_on = DateField("Date", validators=[InputRequired("Enter the date, like 2027-03-14")], format="%Y-%m-%d")
-    hours = IntegerField("Hours", validators=[Optional(), NumberRange(min=0, max=12, message="Hours must be 0 to 12")])
+    worked_on = DateField(
+        _l("Date"), validators=[InputRequired(_l("Enter the date, like 2027-03-14"))], format="%Y-%m-%d"
+    )
+    hours = IntegerField(
+        _l("Hours"), validators=[Optional(), NumberRange(min=0, max=12, message=_l("Hours must be 0 to 12"))]
+    )
     minutes = IntegerField(
-        "Minutes", validators=[Optional(), NumberRange(min=0, max=59, message="Minutes must be 0 to 59")]
+        _l("Minutes"), validators=[Optional(), NumberRange(min=0, max=59, message=_l("Minutes must be 0 to 59"))]
     )
-    note = StringField("Note (optional)", validators=[Length(max=500)])
+    note = StringField(_l("Note (optional)"), validators=[Length(max=500)])
 
 
 def member_or_404(panel_id: int) -> Any:
@@ -95,7 +103,7 @@ def onboarding(panel_id: int) -> str | Response:
         except DomainError as error:
             form.accepted.errors = [error.message]
         else:
-            flash("Thank you. You can now read the applications given to you.", "success")
+            flash(gettext("Thank you. You can now read the applications given to you."), "success")
             return redirect(url_for("panel.home"))
     panel: Panel = member.panel
     return render_template("panel/onboarding.html", panel=panel, form=form, member=member)
@@ -107,7 +115,7 @@ def _assignment_or_404(application_id: int) -> Any:
         abort(404)
     assignment, member = found
     if member.onboarded_at is None:
-        flash("Before you read any application, please read the panel guide and agree to it.")
+        flash(gettext("Before you read any application, please read the panel guide and agree to it."))
         abort(redirect(url_for("panel.onboarding", panel_id=assignment.panel_id)))
     return assignment
 
@@ -130,7 +138,9 @@ def conflict(application_id: int) -> str | Response | tuple[str, int]:
             form.answer.errors = [error.message]
             status = 409
         else:
-            flash("Thank you for telling us. The application has been given to another panel member.", "success")
+            flash(
+                gettext("Thank you for telling us. The application has been given to another panel member."), "success"
+            )
             return redirect(url_for("panel.home"))
     return render_template(
         "panel/conflict.html",
@@ -216,17 +226,23 @@ def review_form(criteria: list[Criterion], own: Review | None) -> ReviewForm:
             RoundReviewForm,
             f"comment-{criterion.id}",
             TextAreaField(
-                f"Comment on {criterion.title.lower()}{'' if criterion.comment_required else ' (optional)'}",
+                gettext(
+                    "Comment on %(lower)s%(value)s",
+                    lower=criterion.title.lower(),
+                    value="" if criterion.comment_required else " (optional)",
+                ),
                 render_kw={"rows": 3},
             ),
         )
     RoundReviewForm.recommendation = RadioField(
-        "Would you fund it?",
+        gettext("Would you fund it?"),
         choices=[SelectChoice(value.value, label) for value, label in scoring.RECOMMENDATIONS.items()],
         validators=[Optional()],
         validate_choice=False,  # a draft keeps what it can; ``scoring.problems`` says what is missing
     )
-    RoundReviewForm.comment = TextAreaField("Anything else the panel should know? (optional)", render_kw={"rows": 4})
+    RoundReviewForm.comment = TextAreaField(
+        gettext("Anything else the panel should know? (optional)"), render_kw={"rows": 4}
+    )
     saved: dict[str, Any] = {}
     if own is not None:
         saved = {"recommendation": own.recommendation.value if own.recommendation else None, "comment": own.comment}
@@ -265,7 +281,7 @@ def review(application_id: int) -> str | Response | tuple[str, int]:
             status = 409
         else:
             if form.action.data != "submit":
-                flash("Your review is saved as a draft.", "success")
+                flash(gettext("Your review is saved as a draft."), "success")
                 return redirect(url_for("panel.review", application_id=application_id))
             problems = scoring.problems(criteria, answers, recommendation)
             form.show_problems(problems)
@@ -315,7 +331,7 @@ def confirm_review(application_id: int) -> str | Response | tuple[str, int]:
             form.form_errors.append(error.message)
             status = 409
         else:
-            flash("Your review is submitted. Thank you.", "success")
+            flash(gettext("Your review is submitted. Thank you."), "success")
             return redirect(url_for("panel.review", application_id=application_id))
     return render_template(
         "panel/confirm_review.html",
@@ -340,7 +356,7 @@ def time() -> str | Response:
         member = next((m for m in members if str(m.panel_id) == form.panel.data), None)
         minutes = (form.hours.data or 0) * 60 + (form.minutes.data or 0)
         if member is None:
-            form.panel.errors = ["Choose the panel"]
+            form.panel.errors = [gettext("Choose the panel")]
         else:
             try:
                 paid_time.log_time(
@@ -354,7 +370,7 @@ def time() -> str | Response:
             except DomainError as error:
                 form.hours.errors = [error.message]
             else:
-                flash("Your time is recorded.", "success")
+                flash(gettext("Your time is recorded."), "success")
                 return redirect(url_for("panel.time"))
     return render_template(
         "panel/time.html",

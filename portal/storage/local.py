@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from portal.errors import StorageUnavailable
+from portal.infra.i18n import gettext
 from portal.storage.base import StoredObject, check_key
 
 log = logging.getLogger(__name__)
@@ -103,8 +104,16 @@ class LocalStorage:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StorageUnavailable(f"{NOT_WRITABLE} The folder {self.root} cannot be created.") from exc
+            raise StorageUnavailable(
+                gettext(
+                    "%(NOT_WRITABLE)s The folder %(root)s cannot be created.", NOT_WRITABLE=NOT_WRITABLE, root=self.root
+                )
+            ) from exc
         # access(2) also reports a read-only filesystem (EROFS).
         if not os.access(self.root, os.W_OK | os.X_OK):
-            raise StorageUnavailable(f"{NOT_WRITABLE} The folder {self.root} is not writable.")
+            raise StorageUnavailable(
+                gettext(
+                    "%(NOT_WRITABLE)s The folder %(root)s is not writable.", NOT_WRITABLE=NOT_WRITABLE, root=self.root
+                )
+            )
         return True

@@ -23,6 +23,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from portal.errors import StorageUnavailable
+from portal.infra.i18n import gettext
 from portal.storage.base import StoredObject, check_key
 
 log = logging.getLogger(__name__)
@@ -192,5 +193,12 @@ class S3Storage:
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except STORAGE_ERRORS as exc:
-            raise StorageUnavailable(f"{UNREACHABLE} Bucket {self.bucket!r}: {exc}") from exc
+            raise StorageUnavailable(
+                gettext(
+                    "%(UNREACHABLE)s Bucket %(bucket)s: %(exc)s",
+                    UNREACHABLE=UNREACHABLE,
+                    bucket=repr(self.bucket),
+                    exc=exc,
+                )
+            ) from exc
         return True

@@ -55,13 +55,13 @@ def hammer_emails(client: FlaskClient, count: int, *, start: int = 0) -> None:
 
 def alerts(session: Session, to: str) -> int:
     reread(session)
-    sent = select(func.count()).where(OutboxMessage.to == to, OutboxMessage.subject == ALERT_SUBJECT)
+    sent = select(func.count()).where(OutboxMessage.to == to, OutboxMessage.subject == str(ALERT_SUBJECT))
     return session.scalar(sent) or 0
 
 
 def sign_in_email(session: Session) -> OutboxMessage:
     reread(session)
-    query = select(OutboxMessage).where(OutboxMessage.to == EMAIL, OutboxMessage.subject != ALERT_SUBJECT)
+    query = select(OutboxMessage).where(OutboxMessage.to == EMAIL, OutboxMessage.subject != str(ALERT_SUBJECT))
     return session.scalars(query.order_by(OutboxMessage.id.desc())).first()  # type: ignore[return-value]
 
 

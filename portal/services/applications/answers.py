@@ -46,7 +46,7 @@ def shown_answer(spec: FieldSpec | None, value: Any, *, file_names: bool = True)
         return CONFIRMED
     if spec is not None and spec.choices:
         values = value if isinstance(value, list) else [value]
-        return ", ".join(spec.choices.get(str(v), str(v)) for v in values)
+        return ", ".join(str(spec.choices.get(str(v), str(v))) for v in values)
     if spec is not None and spec.kind == "money":
         return fields.shown_pounds(value)
     if spec is not None and spec.kind == "date":

@@ -23,6 +23,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.infra.database import rowcount
+from portal.infra.i18n import _l
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.funding import Round
 from portal.services.applications import organisations
@@ -121,7 +122,11 @@ def send_deadline_reminders(session: Session, now: datetime) -> int:
             notify.queue_reminder(
                 session,
                 member,
-                subject=f"{application.round.title} closes {reminder.closes_in}: your application is not sent yet",
+                subject=_l(
+                    _l("%(round_title)s closes %(closes_in)s: your application is not sent yet"),
+                    round_title=application.round.title,
+                    closes_in=reminder.closes_in,
+                ),
                 template="draft_reminder",
                 round_title=application.round.title,
                 group_name=application.organisation.name,

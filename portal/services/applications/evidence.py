@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, StorageUnavailable
+from portal.infra.i18n import gettext
 from portal.models.applications import Application, ApplicationStatus, Evidence, EvidenceKind, InfoRequest
 from portal.models.awards import Award, MonitoringReport
 from portal.models.messages import AwardMessage
@@ -193,9 +194,9 @@ def can_see_evidence(session: Session, evidence: Evidence, *, by: User) -> bool:
 
 def _editable(application: Application) -> None:
     if application.status is not ApplicationStatus.DRAFT:
-        raise DomainError("This application has been sent, so its documents can no longer be changed.")
+        raise DomainError(gettext("This application has been sent, so its documents can no longer be changed."))
     if not stages.open_for(application):
-        raise DomainError("This round has closed, so documents can no longer be added or removed.")
+        raise DomainError(gettext("This round has closed, so documents can no longer be added or removed."))
 
 
 def add_evidence(
@@ -210,7 +211,7 @@ def add_evidence(
     """Store a file for the application, with a preview when it is a photo."""
     _editable(application)
     if kind is EvidenceKind.PHOTO and received.content_type not in thumbnails.IMAGE_TYPES:
-        raise DomainError("Photos must be JPG, PNG or HEIC pictures")
+        raise DomainError(gettext("Photos must be JPG, PNG or HEIC pictures"))
     preview = preview_of(received)
     evidence = store_evidence(session, storage, received, kind=kind, uploaded_by=by, application_id=application.id)
     attach_thumbnail(storage, evidence, preview)
@@ -243,7 +244,7 @@ def remove_evidence(
 ) -> None:
     _editable(application)
     if evidence.application_id != application.id:
-        raise DomainError("That file is not part of this application.")
+        raise DomainError(gettext("That file is not part of this application."))
     thumbnail = evidence.thumbnail_key
     delete_evidence(session, storage, evidence, by=by)
     if thumbnail:

@@ -14,25 +14,26 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from portal.infra.i18n import _l, gettext
 from portal.models.questions import QuestionKind, RoundQuestion
 
 MAX_SHORT_TEXT_CHARS = 200
 MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    _l("January"),
+    _l("February"),
+    _l("March"),
+    _l("April"),
+    _l("May"),
+    _l("June"),
+    _l("July"),
+    _l("August"),
+    _l("September"),
+    _l("October"),
+    _l("November"),
+    _l("December"),
 )
 
-YES_NO = {"yes": "Yes", "no": "No"}
+YES_NO = {"yes": _l("Yes"), "no": _l("No")}
 
 # A round's own long-text question without a limit of its own.
 DEFAULT_QUESTION_WORD_LIMIT = 200
@@ -55,19 +56,19 @@ class FieldSpec:
 def question_spec(question: RoundQuestion) -> FieldSpec:
     """A round's own question as the form asks it."""
     kind, text, required = question.kind, question.question, question.required
-    message = f"Answer the question: {text}"
+    message = gettext("Answer the question: %(text)s", text=text)
     hint = question.hint
     if kind is QuestionKind.LONG_TEXT:
         limit = question.word_limit or DEFAULT_QUESTION_WORD_LIMIT
-        hint = " ".join(filter(None, [hint, f"Up to {limit} words."]))
+        hint = " ".join(filter(None, [hint, gettext("Up to %(limit)s words.", limit=limit)]))
         return FieldSpec(question.key, text, "long", hint, required, message=message, word_limit=limit)
     if kind is QuestionKind.WHOLE_NUMBER:
         return FieldSpec(question.key, text, "number", hint, required, message=message, minimum=0)
     if kind is QuestionKind.MONEY:
-        hint = " ".join(filter(None, [hint, "In pounds, for example 150 or 149.99."]))
+        hint = " ".join(filter(None, [hint, gettext("In pounds, for example 150 or 149.99.")]))
         return FieldSpec(question.key, text, "money", hint, required, message=message)
     if kind is QuestionKind.DATE:
-        hint = " ".join(filter(None, [hint, "For example, 27 3 2027."]))
+        hint = " ".join(filter(None, [hint, gettext("For example, 27 3 2027.")]))
         return FieldSpec(question.key, text, "date", hint, required, message=message)
     if kind is QuestionKind.YES_NO:
         return FieldSpec(question.key, text, "choice", hint, required, choices=YES_NO, message=message)
@@ -76,10 +77,12 @@ def question_spec(question: RoundQuestion) -> FieldSpec:
         return FieldSpec(question.key, text, "choice", hint, required, choices=choices, message=message)
     if kind is QuestionKind.SEVERAL_CHOICES:
         choices = {option: option for option in question.options}
-        hint = hint or "Choose all that apply."
+        hint = hint or gettext("Choose all that apply.")
         return FieldSpec(question.key, text, "multi", hint, required, choices=choices, message=message)
     if kind is QuestionKind.FILE:
-        return FieldSpec(question.key, text, "file", hint, required, message=f"Upload a file for: {text}")
+        return FieldSpec(
+            question.key, text, "file", hint, required, message=gettext("Upload a file for: %(text)s", text=text)
+        )
     return FieldSpec(question.key, text, "text", hint, required, max_chars=MAX_SHORT_TEXT_CHARS, message=message)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application
 from portal.models.funding import Round
 from portal.models.questions import RoundQuestion, RoundSection
@@ -45,27 +46,30 @@ MAX_BUDGET_LINES = 30
 MAX_PEOPLE = 1_000_000
 MAX_LINE_PENCE = 100_000_000
 COMMUNITIES = {
-    "cancer": "People living with or after cancer",
-    "long_term_conditions": "People living with long-term conditions",
-    "carers": "Unpaid carers",
-    "older_people": "Older people",
-    "young_people": "Children and young people",
-    "disabled_people": "Disabled people",
-    "ethnic_minorities": "People from ethnic minority communities",
-    "low_income": "People on low incomes",
-    "lgbtq": "LGBTQ+ people",
-    "other": "Other people in the neighbourhood",
+    "cancer": _l("People living with or after cancer"),
+    "long_term_conditions": _l("People living with long-term conditions"),
+    "carers": _l("Unpaid carers"),
+    "older_people": _l("Older people"),
+    "young_people": _l("Children and young people"),
+    "disabled_people": _l("Disabled people"),
+    "ethnic_minorities": _l("People from ethnic minority communities"),
+    "low_income": _l("People on low incomes"),
+    "lgbtq": _l("LGBTQ+ people"),
+    "other": _l("Other people in the neighbourhood"),
 }
 
 DECLARATIONS = {
-    "true_and_complete": "The information in this application is true and complete, as far as I know.",
-    "use_as_described": "If we get a grant, we will spend it on what we have described, or ask first before changing.",
-    "report_back": "We will tell the programme how it went in a short report at the end.",
-    "privacy": "I have read how the programme uses the information we give (the privacy notice).",
+    "true_and_complete": _l("The information in this application is true and complete, as far as I know."),
+    "use_as_described": _l(
+        "If we get a grant, we will spend it on what we have described, or ask first before changing."
+    ),
+    "report_back": _l("We will tell the programme how it went in a short report at the end."),
+    "privacy": _l("I have read how the programme uses the information we give (the privacy notice)."),
 }
 
 # Sections that have their own page; "evidence" and "budget" have special pages.
 DEFAULT_WORD_LIMITS = {"group": 150, "idea": 300, "benefit": 150}
+# What a migration wrote for a question it could not name: compared as stored, shown translated.
 NO_LONGER_ASKED = "A question no longer asked"
 
 
@@ -77,12 +81,12 @@ class Section:
 
 
 SECTIONS = (
-    Section("group", "About your group", "about-your-group"),
-    Section("idea", "Your idea", "your-idea"),
-    Section("benefit", "Who will benefit", "who-will-benefit"),
-    Section("budget", "Budget", "budget"),
-    Section("evidence", "Documents and photos", "evidence"),
-    Section("declarations", "Declarations", "declarations"),
+    Section("group", _l("About your group"), "about-your-group"),
+    Section("idea", _l("Your idea"), "your-idea"),
+    Section("benefit", _l("Who will benefit"), "who-will-benefit"),
+    Section("budget", _l("Budget"), "budget"),
+    Section("evidence", _l("Documents and photos"), "evidence"),
+    Section("declarations", _l("Declarations"), "declarations"),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
@@ -180,8 +184,8 @@ def shown_fields(application: Application, key: str) -> list[FieldSpec]:
 
 def no_longer_asked_label(question: str) -> str:
     if not question.strip() or question == NO_LONGER_ASKED:
-        return NO_LONGER_ASKED
-    return f"{question} ({NO_LONGER_ASKED[0].lower()}{NO_LONGER_ASKED[1:]})"
+        return gettext("A question no longer asked")
+    return gettext("%(question)s (a question no longer asked)", question=question)
 
 
 def answered(value: Any) -> bool:
@@ -210,42 +214,51 @@ def fields_for(application: Application, key: str) -> list[FieldSpec]:
         return [
             FieldSpec(
                 "description",
-                "What does your group do?",
+                gettext("What does your group do?"),
                 "long",
-                hint=f"Tell us who you are and what you do now. Up to {limit} words.",
-                message="Tell us what your group does",
+                hint=gettext("Tell us who you are and what you do now. Up to %(limit)s words.", limit=limit),
+                message=gettext("Tell us what your group does"),
             ),
             FieldSpec(
                 "volunteers",
-                "How many people run or volunteer with your group?",
+                gettext("How many people run or volunteer with your group?"),
                 "number",
-                hint="An estimate is fine.",
-                message="Enter how many people run or volunteer with your group",
+                hint=gettext("An estimate is fine."),
+                message=gettext("Enter how many people run or volunteer with your group"),
             ),
         ]
     if key == "idea":
         return [
-            FieldSpec("title", "Give your project a short name", "text", max_chars=100, message="Enter a project name"),
+            FieldSpec(
+                "title",
+                gettext("Give your project a short name"),
+                "text",
+                max_chars=100,
+                message=gettext("Enter a project name"),
+            ),
             FieldSpec(
                 "activities",
-                "What will you do?",
+                gettext("What will you do?"),
                 "long",
-                hint=f"What will happen, where and how often. Up to {limit} words.",
-                message="Tell us what you will do",
+                hint=gettext("What will happen, where and how often. Up to %(limit)s words.", limit=limit),
+                message=gettext("Tell us what you will do"),
             ),
             FieldSpec(
                 "local_need",
-                "Why does it matter locally?",
+                gettext("Why does it matter locally?"),
                 "long",
-                hint=f"What difference it will make here, and how you know it is needed. Up to {limit} words.",
-                message="Tell us why it matters locally",
+                hint=gettext(
+                    "What difference it will make here, and how you know it is needed. Up to %(limit)s words.",
+                    limit=limit,
+                ),
+                message=gettext("Tell us why it matters locally"),
             ),
             FieldSpec(
                 "timing",
-                "When will it happen?",
+                gettext("When will it happen?"),
                 "text",
-                hint="For example, weekly from March to December 2027.",
-                message="Tell us when it will happen",
+                hint=gettext("For example, weekly from March to December 2027."),
+                message=gettext("Tell us when it will happen"),
             ),
         ]
     if key == "benefit":
@@ -253,52 +266,52 @@ def fields_for(application: Application, key: str) -> list[FieldSpec]:
         specs = [
             FieldSpec(
                 "people_count",
-                "How many people will take part or benefit?",
+                gettext("How many people will take part or benefit?"),
                 "number",
-                hint="An estimate is fine.",
-                message="Enter how many people will take part or benefit",
+                hint=gettext("An estimate is fine."),
+                message=gettext("Enter how many people will take part or benefit"),
             )
         ]
         if neighbourhoods:
             specs.append(
                 FieldSpec(
                     "neighbourhood",
-                    "Which neighbourhood will most of them live in?",
+                    gettext("Which neighbourhood will most of them live in?"),
                     "choice",
                     choices=neighbourhoods,
-                    message="Choose the neighbourhood where most of them live",
+                    message=gettext("Choose the neighbourhood where most of them live"),
                 )
             )
         specs += [
             FieldSpec(
                 "communities",
-                "Which communities will benefit?",
+                gettext("Which communities will benefit?"),
                 "multi",
-                hint="Choose all that apply.",
+                hint=gettext("Choose all that apply."),
                 choices=COMMUNITIES,
-                message="Choose at least one community that will benefit",
+                message=gettext("Choose at least one community that will benefit"),
             ),
             FieldSpec(
                 "at_risk",
-                "Will your project work with children or adults at risk?",
+                gettext("Will your project work with children or adults at risk?"),
                 "choice",
-                hint="If yes, we will ask for your safeguarding policy.",
+                hint=gettext("If yes, we will ask for your safeguarding policy."),
                 choices=YES_NO,
-                message="Choose yes if your project will work with children or adults at risk",
+                message=gettext("Choose yes if your project will work with children or adults at risk"),
             ),
         ]
         return specs
     if key == "declarations":
         return [
-            FieldSpec(name, text, "tick", message="Tick to confirm: " + text[0].lower() + text[1:])
+            FieldSpec(name, text, "tick", message=gettext("Tick to confirm: ") + text[0].lower() + text[1:])
             for name, text in DECLARATIONS.items()
         ] + [
             FieldSpec(
                 "name",
-                "Your full name",
+                gettext("Your full name"),
                 "text",
-                hint="Typing your name is how you sign this application.",
-                message="Enter your full name",
+                hint=gettext("Typing your name is how you sign this application."),
+                message=gettext("Enter your full name"),
             )
         ]
     raise KeyError(key)
@@ -340,20 +353,29 @@ def _field_problem(application: Application, key: str, spec: FieldSpec, value: A
     if spec.kind == "number":
         number = parse_whole_number(value)
         if number is None:
-            return f"{spec.label.rstrip('?')} must be a whole number, like 25"
+            return gettext("%(rstrip)s must be a whole number, like 25", rstrip=spec.label.rstrip("?"))
         if number < spec.minimum or number > MAX_PEOPLE:
-            return f"{spec.label.rstrip('?')} must be between {spec.minimum} and {MAX_PEOPLE:,}"
+            return gettext(
+                "%(rstrip)s must be between %(minimum)s and %(MAX_PEOPLE)s",
+                rstrip=spec.label.rstrip("?"),
+                minimum=spec.minimum,
+                MAX_PEOPLE=format(MAX_PEOPLE, ","),
+            )
         return None
     if spec.kind == "money":
         pence = parse_pounds(value)
         if pence is None:
-            return f"{spec.label.rstrip('?')}: enter an amount in pounds, like 150 or 149.99"
+            return gettext("%(rstrip)s: enter an amount in pounds, like 150 or 149.99", rstrip=spec.label.rstrip("?"))
         if pence > MAX_LINE_PENCE:
-            return f"{spec.label.rstrip('?')}: enter an amount up to {pounds_text(MAX_LINE_PENCE)}"
+            return gettext(
+                "%(rstrip)s: enter an amount up to %(pounds_text)s",
+                rstrip=spec.label.rstrip("?"),
+                pounds_text=pounds_text(MAX_LINE_PENCE),
+            )
         return None
     if spec.kind == "date":
         if parse_date(value) is None:
-            return f"{spec.label.rstrip('?')}: enter a real date, like 27 3 2027"
+            return gettext("%(rstrip)s: enter a real date, like 27 3 2027", rstrip=spec.label.rstrip("?"))
         return None
     if spec.kind == "file":
         return None if isinstance(value, dict) and value.get("evidence_id") else spec.message
@@ -365,9 +387,18 @@ def _field_problem(application: Application, key: str, spec: FieldSpec, value: A
     text = str(value)
     limit = field_word_limit(application, key, spec)
     if limit is not None and count_words(text) > limit:
-        return f"{spec.label.rstrip('?')} must be {limit} words or fewer (you have {count_words(text)})"
+        return gettext(
+            "%(rstrip)s must be %(limit)s words or fewer (you have %(count_words)s)",
+            rstrip=spec.label.rstrip("?"),
+            limit=limit,
+            count_words=count_words(text),
+        )
     if spec.kind == "text" and len(text) > spec.max_chars:
-        return f"{spec.label.rstrip('?')} must be {spec.max_chars} characters or fewer"
+        return gettext(
+            "%(rstrip)s must be %(max_chars)s characters or fewer",
+            rstrip=spec.label.rstrip("?"),
+            max_chars=spec.max_chars,
+        )
     return None
 
 
@@ -393,13 +424,15 @@ def budget_line_problems(lines: list[BudgetLineInput]) -> dict[int, str]:
         if not line.item.strip() and not line.amount.strip():
             continue
         if not line.item.strip():
-            problems[index] = f"Say what item {index + 1} is"
+            problems[index] = gettext("Say what item %(index)s is", index=index + 1)
         elif len(line.item) > 200:
-            problems[index] = f"Item {index + 1} must be 200 characters or fewer"
+            problems[index] = gettext("Item %(index)s must be 200 characters or fewer", index=index + 1)
         elif line.pence is None:
-            problems[index] = f"Enter the cost of {line.item.strip()} in pounds, like 150 or 149.99"
+            problems[index] = gettext(
+                "Enter the cost of %(strip)s in pounds, like 150 or 149.99", strip=line.item.strip()
+            )
         elif line.pence == 0 or line.pence > MAX_LINE_PENCE:
-            problems[index] = f"The cost of {line.item.strip()} must be more than £0"
+            problems[index] = gettext("The cost of %(strip)s must be more than £0", strip=line.item.strip())
     return problems
 
 
@@ -410,23 +443,39 @@ def budget_total_pence(lines: list[BudgetLineInput]) -> int:
 
 def budget_problems(application: Application) -> dict[str, str]:
     lines = budget_inputs(application)
-    problems = {f"line-{index}": message for index, message in budget_line_problems(lines).items()}
+    problems = {
+        gettext("line-%(index)s", index=index): message for index, message in budget_line_problems(lines).items()
+    }
     if problems:
         return problems
     total = budget_total_pence(lines)
     grant_round = application.round
     if total == 0:
-        return {"lines": "Add at least one item to your budget, with its cost"}
-    adds_up = f"Your budget adds up to {pounds_text(total)}."
+        return {"lines": gettext("Add at least one item to your budget, with its cost")}
+    adds_up = gettext("Your budget adds up to %(pounds_text)s.", pounds_text=pounds_text(total))
     if total > grant_round.max_award_pence:
-        return {"lines": f"{adds_up} You can ask for up to {pounds_text(grant_round.max_award_pence)}"}
+        return {
+            "lines": gettext(
+                "%(adds_up)s You can ask for up to %(pounds_text)s",
+                adds_up=adds_up,
+                pounds_text=pounds_text(grant_round.max_award_pence),
+            )
+        }
     if total < grant_round.min_award_pence:
-        return {"lines": f"{adds_up} You must ask for at least {pounds_text(grant_round.min_award_pence)}"}
+        return {
+            "lines": gettext(
+                "%(adds_up)s You must ask for at least %(pounds_text)s",
+                adds_up=adds_up,
+                pounds_text=pounds_text(grant_round.min_award_pence),
+            )
+        }
     return {}
 
 
 def group_problems(application: Application) -> dict[str, str]:
-    problems = {f"profile-{i}": gap for i, gap in enumerate(missing_profile_details(application.organisation))}
+    problems = {
+        gettext("profile-%(i)s", i=i): gap for i, gap in enumerate(missing_profile_details(application.organisation))
+    }
     return problems | question_problems(application, "group")
 
 
@@ -453,7 +502,10 @@ def section_problems(application: Application, key: str) -> dict[str, str]:
         missing = [
             need.label for need in evidence_rules.evidence_needed(application) if need.required and not need.files
         ]
-        return {f"evidence-{i}": f"Upload your {label.lower()}" for i, label in enumerate(missing)}
+        return {
+            gettext("evidence-%(i)s", i=i): gettext("Upload your %(lower)s", lower=label.lower())
+            for i, label in enumerate(missing)
+        }
     if is_round_section(key):
         return question_problems(application, key)
     return PROBLEM_CHECKS[key](application)

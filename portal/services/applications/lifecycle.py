@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal.errors import DomainError, StaleEdit
 from portal.infra.database import rowcount
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, ApplicationStatus, BudgetLine, InfoRequest
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -91,7 +92,7 @@ def may_answer(application: Application, info_request: InfoRequest) -> bool:
 
 def ensure_draft(application: Application) -> None:
     if application.status is not ApplicationStatus.DRAFT:
-        raise DomainError("This application has been sent, so it can no longer be changed.")
+        raise DomainError(gettext("This application has been sent, so it can no longer be changed."))
 
 
 def start_application(session: Session, grant_round: Round, organisation: Organisation, *, by: User) -> Application:
@@ -198,7 +199,12 @@ def save_budget(
     previous = list((application.answers or {}).get("budget", {}).get("lines", []))
     _check_fresh(application, "budget", revision, previous)
     if len(lines) > MAX_BUDGET_LINES:
-        raise DomainError(f"A budget can have up to {MAX_BUDGET_LINES} items. Combine some smaller ones.")
+        raise DomainError(
+            gettext(
+                "A budget can have up to %(MAX_BUDGET_LINES)s items. Combine some smaller ones.",
+                MAX_BUDGET_LINES=MAX_BUDGET_LINES,
+            )
+        )
     typed = [{"item": _clip(line.item), "amount": line.amount[:30]} for line in lines]
     application.answers = {**(application.answers or {}), "budget": {"lines": typed}}
     problems = budget_line_problems(lines)
@@ -230,7 +236,11 @@ def submit_application(session: Session, application: Application, *, by: User) 
     if missing:
         names = ", ".join(section.title.lower() for section in missing)
         what = "expression of interest" if first_stage else "application"
-        raise DomainError(f"Finish every section before you send your {what}. Still to do: {names}.")
+        raise DomainError(
+            gettext(
+                "Finish every section before you send your %(what)s. Still to do: %(names)s.", what=what, names=names
+            )
+        )
     return _send(session, application, SENDINGS[first_stage], by=by)
 
 
@@ -310,7 +320,7 @@ def withdraw_application(session: Session, application: Application, *, by: User
         notify.queue_email(
             session,
             to=by.email,
-            subject=f"You have withdrawn application {application.reference}",
+            subject=_l("You have withdrawn application %(reference)s", reference=application.reference),
             template="application_withdrawn",
             application=application,
             user=by,
@@ -319,7 +329,7 @@ def withdraw_application(session: Session, application: Application, *, by: User
         session.flush()
     except StaleDataError as error:
         raise DomainError(
-            "This application changed while you were withdrawing it. Check its status and try again."
+            gettext("This application changed while you were withdrawing it. Check its status and try again.")
         ) from error
 
 
@@ -336,9 +346,9 @@ def answer_info_request(
     application = info_request.application
     answer = answer.strip()
     if not answer:
-        raise DomainError("Enter your answer")
+        raise DomainError(gettext("Enter your answer"))
     if application.status is not ApplicationStatus.MORE_INFO or info_request.answer is not None:
-        raise DomainError("This question has already been answered.")
+        raise DomainError(gettext("This question has already been answered."))
     claimed = rowcount(
         session.execute(
             update(InfoRequest)
@@ -348,7 +358,7 @@ def answer_info_request(
         )
     )
     if claimed != 1:
-        raise DomainError("This question has already been answered.")
+        raise DomainError(gettext("This question has already been answered."))
     session.refresh(info_request)
     stored = store_all(session, storage, files, uploaded_by=by, info_request_id=info_request.id)
     advance_application(application, ApplicationStatus.SUBMITTED)
@@ -364,7 +374,7 @@ def answer_info_request(
         notify.queue_email(
             session,
             to=team,
-            subject=f"More information sent for {application.reference}",
+            subject=_l("More information sent for %(reference)s", reference=application.reference),
             template="info_request_answered_team",
             application=application,
             info_request=info_request,
@@ -373,7 +383,7 @@ def answer_info_request(
     notify.queue_email(
         session,
         to=by.email,
-        subject=f"We have your answer about {application.reference}",
+        subject=_l("We have your answer about %(reference)s", reference=application.reference),
         template="info_request_answered",
         application=application,
         user=by,

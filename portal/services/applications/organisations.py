@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.models.organisations import Membership, Organisation, OrganisationKind
 from portal.models.users import User
@@ -32,17 +33,17 @@ _COMPANY_NUMBER = re.compile(r"(\d{8}|[A-Z]{2}\d{6}|R0\d{6})")
 
 FIELD_LABELS = {
     "name": "name",
-    "kind": "kind of group",
-    "charity_number": "charity number",
-    "company_number": "company number",
+    "kind": _l("kind of group"),
+    "charity_number": _l("charity number"),
+    "company_number": _l("company number"),
     "address": "address",
     "postcode": "postcode",
     "income_band": "income",
-    "contact_name": "contact name",
-    "contact_email": "contact email",
-    "contact_phone": "contact phone",
-    "money_holders": "people looking after the money",
-    "partner_organisation": "partner organisation",
+    "contact_name": _l("contact name"),
+    "contact_email": _l("contact email"),
+    "contact_phone": _l("contact phone"),
+    "money_holders": _l("people looking after the money"),
+    "partner_organisation": _l("partner organisation"),
 }
 
 
@@ -134,7 +135,7 @@ def update_group(session: Session, organisation: Organisation, *, by: User, **ch
     if "postcode" in changes:
         postcode = normalise_postcode(changes["postcode"])
         if postcode is None:
-            raise DomainError("Enter a real postcode, like WD24 4AB")
+            raise DomainError(gettext("Enter a real postcode, like WD24 4AB"))
         changes["postcode"] = postcode
         neighbourhood = neighbourhood_for(session, postcode)
         organisation.neighbourhood_id = neighbourhood.id if neighbourhood is not None else None
@@ -144,7 +145,7 @@ def update_group(session: Session, organisation: Organisation, *, by: User, **ch
             raise ValueError(f"not a profile field: {field}")
         if getattr(organisation, field) != value:
             setattr(organisation, field, value)
-            changed.append(FIELD_LABELS[field])
+            changed.append(str(FIELD_LABELS[field]))
     if changed:
         audit.record(session, by, AuditAction.GROUP_DETAILS_CHANGED, organisation, "Changed: " + ", ".join(changed))
     session.flush()
@@ -186,14 +187,20 @@ def add_member(session: Session, organisation: Organisation, *, by: User, email:
             user = session.scalar(select(User).where(User.email == email))
             assert user is not None
     if is_member(session, user, organisation.id):
-        raise DomainError(f"{email} is already a member of {organisation.name}.")
+        raise DomainError(
+            gettext(
+                "%(email)s is already a member of %(organisation_name)s.",
+                email=email,
+                organisation_name=organisation.name,
+            )
+        )
     session.add(Membership(user=user, organisation=organisation))
     session.flush()
     audit.record(session, by, AuditAction.MEMBER_ADDED, organisation, email)
     notify.queue_email(
         session,
         to=email,
-        subject=f"You have been added to {organisation.name}",
+        subject=_l("You have been added to %(organisation_name)s", organisation_name=organisation.name),
         template="member_added",
         organisation=organisation,
         inviter=by,
@@ -210,10 +217,10 @@ def remove_member(session: Session, organisation: Organisation, member: User, *,
         select(Membership).where(Membership.user_id == member.id, Membership.organisation_id == organisation.id)
     )
     if membership is None:
-        raise DomainError("That person is not a member of this group.")
+        raise DomainError(gettext("That person is not a member of this group."))
     count = session.scalar(select(func.count(Membership.id)).where(Membership.organisation_id == organisation.id))
     if (count or 0) <= 1:
-        raise DomainError("A group needs at least one member. Add someone else before you remove this person.")
+        raise DomainError(gettext("A group needs at least one member. Add someone else before you remove this person."))
     session.delete(membership)
     audit.record(session, by, AuditAction.MEMBER_REMOVED, organisation, member.email)
     session.flush()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from portal.errors import DomainError
 from portal.formatting import time_and_date
 from portal.infra.database import rowcount
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -29,7 +30,7 @@ def invite(session: Session, application: Application, *, by: User) -> None:
         raise DomainError(NOT_WAITING)
     closing = application.round.full_applications_close_at
     if closing is None or closing <= utcnow():
-        raise DomainError("Full applications for this round have closed, so the group cannot be invited.")
+        raise DomainError(gettext("Full applications for this round have closed, so the group cannot be invited."))
     assert can_advance_application(ApplicationStatus.EOI_SUBMITTED, ApplicationStatus.DRAFT)
     claimed = rowcount(
         session.execute(
@@ -54,7 +55,7 @@ def invite(session: Session, application: Application, *, by: User) -> None:
         notify.queue_email(
             session,
             to=email,
-            subject=f"You are invited to send a full application ({application.reference})",
+            subject=_l("You are invited to send a full application (%(reference)s)", reference=application.reference),
             template="eoi_invited",
             application=application,
             closes=time_and_date(closing),

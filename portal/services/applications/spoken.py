@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.applications import Application, ApplicationStatus, Evidence, EvidenceKind
 from portal.models.media import ConversionStatus, MediaConversion
 from portal.models.users import User
@@ -86,9 +87,9 @@ def spoken_answer(application: Application, key: str, name: str) -> SpokenAnswer
 
 def _editable(application: Application) -> None:
     if application.status is not ApplicationStatus.DRAFT:
-        raise DomainError("This application has been sent, so it can no longer be changed.")
+        raise DomainError(gettext("This application has been sent, so it can no longer be changed."))
     if not stages.open_for(application):
-        raise DomainError("This round has closed, so answers can no longer be changed.")
+        raise DomainError(gettext("This round has closed, so answers can no longer be changed."))
 
 
 def add_recording(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.infra.database import rowcount
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
@@ -38,13 +39,13 @@ def accept_award(session: Session, award: Award, *, by: User, name: str, agreed:
     """Record the acceptance. True when this call accepted; False when it was already accepted."""
     name = name.strip()
     if not name:
-        raise DomainError("Enter your full name")
+        raise DomainError(gettext("Enter your full name"))
     if not agreed:
-        raise DomainError("Tick the box to accept the grant and its conditions")
+        raise DomainError(gettext("Tick the box to accept the grant and its conditions"))
     if award.status is not AwardStatus.OFFERED:
         if award.accepted_at is not None:
             return False
-        raise DomainError("This grant can no longer be accepted.")
+        raise DomainError(gettext("This grant can no longer be accepted."))
     assert can_advance_award(AwardStatus.OFFERED, AwardStatus.ACCEPTED)
     now = utcnow()
     claimed = rowcount(
@@ -76,7 +77,7 @@ def accept_award(session: Session, award: Award, *, by: User, name: str, agreed:
     notify.queue_email(
         session,
         to=by.email,
-        subject=f"You have accepted your grant for {reference}",
+        subject=_l("You have accepted your grant for %(reference)s", reference=reference),
         template="award_accepted",
         award=award,
         user=by,
@@ -87,7 +88,7 @@ def accept_award(session: Session, award: Award, *, by: User, name: str, agreed:
         notify.queue_email(
             session,
             to=team,
-            subject=f"Grant accepted: {reference}",
+            subject=_l("Grant accepted: %(reference)s", reference=reference),
             template="award_accepted_team",
             award=award,
             name=name,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.awards import Award
 from portal.models.base import utcnow
@@ -66,13 +67,13 @@ def may_confirm(award: Award, user: User) -> bool:
 def view_for_payment(session: Session, award: Award, *, by: User, reason: str) -> BankDetails:
     """The details in full, for paying the grant; every view is audited with who and why (never the details)."""
     if not may_handle_bank_details(by):
-        raise DomainError("Only finance staff can see a group's bank details.")
+        raise DomainError(gettext("Only finance staff can see a group's bank details."))
     why = " ".join(reason.split())
     if not why:
-        raise DomainError("Say why you need to see the bank details")
+        raise DomainError(gettext("Say why you need to see the bank details"))
     details = reveal(award)
     if details is None:
-        raise DomainError("The group has not given its bank details yet.")
+        raise DomainError(gettext("The group has not given its bank details yet."))
     audit.record(
         session,
         by,
@@ -94,16 +95,16 @@ def confirm(session: Session, award: Award, *, by: User, checked: str | None = N
 
     ``checked`` is the ``version`` of the details ``by`` saw, when they saw them on a page."""
     if not may_handle_bank_details(by):
-        raise DomainError("Only finance staff can confirm a group's bank details.")
+        raise DomainError(gettext("Only finance staff can confirm a group's bank details."))
     lock_for_bank_details(session, award)
     if award.bank_details_encrypted is None:
-        raise DomainError("The group has not given its bank details yet.")
+        raise DomainError(gettext("The group has not given its bank details yet."))
     if by.id == award.bank_details_entered_by_id:
-        raise DomainError("You gave or last changed these bank details, so someone else must confirm them.")
+        raise DomainError(gettext("You gave or last changed these bank details, so someone else must confirm them."))
     if checked is not None and checked != version(award):
-        raise DomainError("The bank details changed while you were checking them. Check the new details.")
+        raise DomainError(gettext("The bank details changed while you were checking them. Check the new details."))
     if award.bank_details_confirmed_at is not None:
-        raise DomainError("These bank details are already confirmed.")
+        raise DomainError(gettext("These bank details are already confirmed."))
     award.bank_details_confirmed_at = utcnow()
     award.bank_details_confirmed_by_id = by.id
     award.bank_details_on_hold_since = None

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.infra import encryption
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction, AuditEntry
 from portal.models.awards import Award, AwardStatus
 from portal.models.base import utcnow
@@ -75,7 +76,7 @@ def decrypt(token: bytes) -> BankDetails:
         payload = json.loads(encryption.decrypt(token))
     except encryption.CannotDecrypt as error:
         raise DomainError(
-            "These bank details cannot be read with the current keys. Ask the group to give them again."
+            gettext("These bank details cannot be read with the current keys. Ask the group to give them again.")
         ) from error
     return BankDetails(**payload)
 
@@ -150,7 +151,7 @@ def save_bank_details(session: Session, award: Award, details: BankDetails, *, b
     """Store (or replace) the account to pay the grant into, and tell whoever must know."""
     lock_for_bank_details(session, award)
     if award.status not in (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE):
-        raise DomainError("Accept the grant before you give your bank details.")
+        raise DomainError(gettext("Accept the grant before you give your bank details."))
     replacing = award.bank_details_encrypted is not None
     before = award.bank_account_last4
     # Confirmed details that change are the classic fraud: payment waits for a fresh confirmation.
@@ -178,7 +179,9 @@ def save_bank_details(session: Session, award: Award, details: BankDetails, *, b
     notify.queue_email(
         session,
         to=programme_email(),
-        subject=f"Bank details {'changed' if replacing else 'added'} for {reference}",
+        subject=_l(
+            "Bank details %(added)s for %(reference)s", added="changed" if replacing else "added", reference=reference
+        ),
         template="bank_details_team",
         award_url=absolute_url("officer.award", award_id=award.id),
         **context,
@@ -190,7 +193,7 @@ def save_bank_details(session: Session, award: Award, details: BankDetails, *, b
             notify.queue_email(
                 session,
                 to=email,
-                subject=f"The bank details for your grant have changed ({reference})",
+                subject=_l("The bank details for your grant have changed (%(reference)s)", reference=reference),
                 template="bank_details_changed",
                 team=programme_email(),
                 **context,

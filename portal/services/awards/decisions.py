@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from portal.errors import DomainError
 from portal.formatting import pounds
 from portal.infra.database import rowcount
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, ApplicationNote, ApplicationStatus, InfoRequest
 from portal.models.audit import AuditAction
 from portal.models.awards import ApprovalReturn, Award, AwardStatus, Decision, DecisionOutcome
@@ -71,7 +72,7 @@ def _to_checking(application: Application) -> None:
 def ask_for_information(session: Session, application: Application, *, by: User, question: str) -> InfoRequest:
     question = question.strip()
     if not question:
-        raise DomainError("Enter the question for the group")
+        raise DomainError(gettext("Enter the question for the group"))
     _to_checking(application)
     advance_application(application, A.MORE_INFO)
     request = InfoRequest(application=application, question=question[:5000], asked_by_id=by.id)
@@ -81,7 +82,7 @@ def ask_for_information(session: Session, application: Application, *, by: User,
     _email_group(
         session,
         application,
-        subject="We need more information",
+        subject=_l("We need more information"),
         template="more_information_requested",
         question=question,
     )
@@ -100,7 +101,7 @@ def mark_ineligible(session: Session, application: Application, *, by: User, rea
     """The reason is kept on the application, for the group to read on its status page."""
     reason = reason.strip()
     if not reason:
-        raise DomainError("Give the reason the group will read")
+        raise DomainError(gettext("Give the reason the group will read"))
     drop_pending_approval(session, application, by=by, why="the application was marked not eligible")
     _to_checking(application)
     advance_application(application, A.INELIGIBLE)
@@ -110,7 +111,7 @@ def mark_ineligible(session: Session, application: Application, *, by: User, rea
     _email_group(
         session,
         application,
-        subject="Your application cannot go further",
+        subject=_l("Your application cannot go further"),
         template="application_ineligible",
         reason=reason,
     )
@@ -147,8 +148,11 @@ def reserve(session: Session, grant_round: Round, amount_pence: int) -> None:
     session.refresh(grant_round)
     if fitted != 1:
         raise DomainError(
-            f"There is not enough left in the budget: {pounds(grant_round.budget_left_pence())} is left "
-            f"and this award is {pounds(amount_pence)}."
+            gettext(
+                "There is not enough left in the budget: %(pounds)s is left and this award is %(pounds2)s.",
+                pounds=pounds(grant_round.budget_left_pence()),
+                pounds2=pounds(amount_pence),
+            )
         )
 
 
@@ -221,7 +225,7 @@ def _remove_pending(session: Session, decision: Decision) -> None:
         )
     )
     if removed != 1:
-        raise DomainError("Another officer has just confirmed or returned this approval. Look at it again.")
+        raise DomainError(gettext("Another officer has just confirmed or returned this approval. Look at it again."))
     budget_totals.approval_dropped(session, decision, round_id=decision.application.round_id)
     session.expunge(decision)
 
@@ -262,12 +266,12 @@ def return_approval(session: Session, application: Application, *, by: User, rea
     """
     reason = reason.strip()
     if not reason:
-        raise DomainError("Give the reason for returning the approval")
+        raise DomainError(gettext("Give the reason for returning the approval"))
     decision = pending_approval(session, application)
     if decision is None:
-        raise DomainError("There is no approval waiting for a second officer.")
+        raise DomainError(gettext("There is no approval waiting for a second officer."))
     if not may_second(decision, by=by):
-        raise DomainError("You approved this award, so a different officer must confirm or return it.")
+        raise DomainError(gettext("You approved this award, so a different officer must confirm or return it."))
     assert decision.amount_pence is not None
     first = decision.decided_by
     returned = ApprovalReturn(
@@ -293,7 +297,7 @@ def return_approval(session: Session, application: Application, *, by: User, rea
         notify.queue_email(
             session,
             to=first.email,
-            subject=f"An approval was returned to you ({application.reference})",
+            subject=_l("An approval was returned to you (%(reference)s)", reference=application.reference),
             template="approval_returned",
             application=application,
             returned=returned,
@@ -345,13 +349,16 @@ def approve(
     if _decided(session, application):
         raise DomainError(ALREADY_DECIDED)
     if application.status is not A.SCORED:
-        raise DomainError("Only applications the panel has scored can be approved.")
+        raise DomainError(gettext("Only applications the panel has scored can be approved."))
     if amount_pence <= 0:
-        raise DomainError("Enter the amount to award")
+        raise DomainError(gettext("Enter the amount to award"))
     limit = award_cap(application)
     if amount_pence > limit:
         raise DomainError(
-            f"The award can be at most {pounds(limit)}: what the group asked for and the round's maximum."
+            gettext(
+                "The award can be at most %(pounds)s: what the group asked for and the round's maximum.",
+                pounds=pounds(limit),
+            )
         )
     reserve(session, grant_round, amount_pence)
     decision = Decision(
@@ -383,11 +390,11 @@ def confirm(session: Session, application: Application, *, by: User) -> Award:
     """The second officer confirms a large award; the offer then goes out."""
     decision = session.scalar(select(Decision).where(Decision.application_id == application.id))
     if decision is None or decision.outcome is not DecisionOutcome.APPROVE or decision.second_approved_at is not None:
-        raise DomainError("There is no approval waiting for confirmation.")
+        raise DomainError(gettext("There is no approval waiting for confirmation."))
     if session.scalar(select(Award.id).where(Award.application_id == application.id)) is not None:
-        raise DomainError("The offer has already been made.")
+        raise DomainError(gettext("The offer has already been made."))
     if decision.decided_by_id == by.id:
-        raise DomainError("A different officer must confirm an award you approved.")
+        raise DomainError(gettext("A different officer must confirm an award you approved."))
     claimed = rowcount(
         session.execute(
             update(Decision)
@@ -397,7 +404,7 @@ def confirm(session: Session, application: Application, *, by: User) -> Award:
         )
     )
     if claimed != 1:
-        raise DomainError("Another officer has just confirmed or returned this award.")
+        raise DomainError(gettext("Another officer has just confirmed or returned this award."))
     session.refresh(decision)
     return _make_offer(session, application, decision, by=by, was_waiting=True)
 
@@ -426,7 +433,7 @@ def _make_offer(
         notify.queue_email(
             session,
             to=email,
-            subject=f"You have been offered a grant ({application.reference})",
+            subject=_l("You have been offered a grant (%(reference)s)", reference=application.reference),
             template="award_offered",
             application=application,
             award=award,
@@ -446,14 +453,16 @@ def decline(session: Session, application: Application, *, by: User, reasons: li
     if _decided(session, application) and pending_approval(session, application) is None:
         raise DomainError(ALREADY_DECIDED)
     if not may_decline(application):
-        raise DomainError("Only applications the panel has scored, or expressions of interest, can be declined.")
+        raise DomainError(
+            gettext("Only applications the panel has scored, or expressions of interest, can be declined.")
+        )
     not_shortlisted = application.status is A.EOI_SUBMITTED
     # Only the reasons the round offers now; words_for also reads retired ones, for past decisions.
     offered = {reason.code for reason in decline_reasons.offered(application.round)}
     chosen = [code for code in reasons if code in offered]
     words_of = decline_reasons.words_for(application.round)
     if not chosen and not feedback.strip():
-        raise DomainError("Choose at least one reason or write feedback for the group")
+        raise DomainError(gettext("Choose at least one reason or write feedback for the group"))
     # Declining replaces an approval still waiting for a second officer, and frees its money.
     drop_pending_approval(session, application, by=by, why="the application was declined instead")
     if _decided(session, application):
@@ -474,9 +483,9 @@ def decline(session: Session, application: Application, *, by: User, reasons: li
     _email_group(
         session,
         application,
-        subject="Our decision on your expression of interest"
+        subject=_l("Our decision on your expression of interest")
         if not_shortlisted
-        else "Our decision on your application",
+        else _l("Our decision on your application"),
         template="eoi_not_shortlisted" if not_shortlisted else "application_declined",
         feedback=decision.feedback,
     )
@@ -488,7 +497,7 @@ def add_note(session: Session, application: Application, *, by: User, body: str)
     """An internal note: seen only by officers."""
     body = body.strip()
     if not body:
-        raise DomainError("Write the note first")
+        raise DomainError(gettext("Write the note first"))
     note = ApplicationNote(application_id=application.id, author_id=by.id, body=body[:10_000])
     session.add(note)
     session.flush()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from portal.errors import DomainError
 from portal.formatting import pounds
 from portal.infra.database import rowcount
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, MonitoringReport, Payment
 from portal.models.base import utcnow
@@ -34,16 +35,19 @@ def plan_payment(
     """Add an instalment; the plan can never add up to more than the award. ``held_until``: one of the
     award's reports, which must be accepted before this instalment is paid."""
     if award.status not in (AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.PAID):
-        raise DomainError("Payments can only be planned for a live award.")
+        raise DomainError(gettext("Payments can only be planned for a live award."))
     if amount_pence <= 0:
-        raise DomainError("Enter the amount of the payment")
+        raise DomainError(gettext("Enter the amount of the payment"))
     planned = sum(p.amount_pence for p in award.payments)
     if planned + amount_pence > award.amount_pence:
         raise DomainError(
-            f"The payments would add up to more than the award: {pounds(award.amount_pence - planned)} is left to plan."
+            gettext(
+                "The payments would add up to more than the award: %(pounds)s is left to plan.",
+                pounds=pounds(award.amount_pence - planned),
+            )
         )
     if held_until is not None and held_until.award_id != award.id:
-        raise DomainError("Choose one of this award's reports to hold the payment for.")
+        raise DomainError(gettext("Choose one of this award's reports to hold the payment for."))
     payment = Payment(award=award, amount_pence=amount_pence, due_on=due_on, held_until=held_until)
     session.add(payment)
     session.flush()
@@ -89,15 +93,17 @@ def record_payment(session: Session, payment: Payment, *, by: User, reference: s
     # this payment.
     bank_details.lock_for_bank_details(session, award)
     if award.status not in (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE):
-        raise DomainError("Payments can be made once the group has accepted the award.")
+        raise DomainError(gettext("Payments can be made once the group has accepted the award."))
     waiting_on = payment_held_by(payment)
     if waiting_on is not None:
-        raise DomainError(f"This payment cannot be made yet. {held_message(waiting_on)}.")
+        raise DomainError(
+            gettext("This payment cannot be made yet. %(held_message)s.", held_message=held_message(waiting_on))
+        )
     blocked = bank_confirmation.payment_blocked_reason(award)
     if blocked is not None:
         raise DomainError(blocked)
     if not reference.strip():
-        raise DomainError("Enter the payment reference from the bank")
+        raise DomainError(gettext("Enter the payment reference from the bank"))
     claimed = rowcount(
         session.execute(
             update(Payment)
@@ -107,7 +113,7 @@ def record_payment(session: Session, payment: Payment, *, by: User, reference: s
         )
     )
     if claimed != 1:
-        raise DomainError("This payment has already been recorded.")
+        raise DomainError(gettext("This payment has already been recorded."))
     budget_totals.payment_made(session, award, payment.amount_pence)
     session.refresh(payment)
     session.refresh(award)
@@ -128,13 +134,13 @@ def cancel_award(session: Session, award: Award, *, by: User, reason: str) -> No
     """Cancel a live award; its unpaid money goes back to the round's budget (and its figures on the budget
     page move from offered or accepted to what was spent on grants later cancelled)."""
     if not reason.strip():
-        raise DomainError("Give the reason for cancelling")
+        raise DomainError(gettext("Give the reason for cancelling"))
     # Hold the award's row and read it and its payments afresh: two officers cancelling at once cancel it
     # once, and a payment made meanwhile is counted as paid, not returned to the budget.
     bank_details.lock_for_bank_details(session, award)
     session.expire(award, ["payments"])
     if award.status not in LIVE_AWARD_STATES or award.status is AwardStatus.CLOSED:
-        raise DomainError("Only a live award can be cancelled.")
+        raise DomainError(gettext("Only a live award can be cancelled."))
     was = award.status
     advance_award(award, AwardStatus.CANCELLED)
     award.cancelled_at = utcnow()
@@ -155,7 +161,7 @@ def cancel_award(session: Session, award: Award, *, by: User, reason: str) -> No
         notify.queue_email(
             session,
             to=email,
-            subject=f"Your grant has been cancelled ({award.application.reference})",
+            subject=_l("Your grant has been cancelled (%(reference)s)", reference=award.application.reference),
             template="award_cancelled",
             award=award,
         )

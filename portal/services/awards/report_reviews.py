@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.infra.database import rowcount
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.models.awards import MonitoringReport
 from portal.models.base import utcnow
@@ -72,13 +73,22 @@ def review_state(report: MonitoringReport) -> ReviewState:
 
 def _check(report: MonitoringReport, seen: int) -> None:
     if report.accepted_at is not None:
-        raise DomainError(f"The {in_sentence(title(report))} has already been accepted.")
+        raise DomainError(
+            gettext("The %(in_sentence)s has already been accepted.", in_sentence=in_sentence(title(report)))
+        )
     if report.award.status not in OPEN_STATES:
-        raise DomainError("Reports can only be reviewed while the grant is running.")
+        raise DomainError(gettext("Reports can only be reviewed while the grant is running."))
     if report.submitted_at is None:
-        raise DomainError(f"The {in_sentence(title(report))} is with the group: it has not been sent to you.")
+        raise DomainError(
+            gettext(
+                "The %(in_sentence)s is with the group: it has not been sent to you.",
+                in_sentence=in_sentence(title(report)),
+            )
+        )
     if report.times_sent != seen:
-        raise DomainError("The group has sent this report again since you opened it. Read it again, then decide.")
+        raise DomainError(
+            gettext("The group has sent this report again since you opened it. Read it again, then decide.")
+        )
 
 
 def _claim(session: Session, report: MonitoringReport, seen: int, **values: object) -> None:
@@ -99,7 +109,7 @@ def _claim(session: Session, report: MonitoringReport, seen: int, **values: obje
     session.refresh(report)
     if claimed != 1:
         _check(report, seen)
-        raise DomainError("This report has changed since you opened it. Read it again, then decide.")
+        raise DomainError(gettext("This report has changed since you opened it. Read it again, then decide."))
 
 
 def accept_report(session: Session, report: MonitoringReport, *, by: User, seen: int) -> bool:
@@ -120,7 +130,7 @@ def ask_for_changes(session: Session, report: MonitoringReport, *, by: User, see
     """Send the report back to the group, open again, with what to change; every member is emailed."""
     message = message.strip()[:MESSAGE_LIMIT]
     if not message:
-        raise DomainError("Tell the group what to change")
+        raise DomainError(gettext("Tell the group what to change"))
     _check(report, seen)
     _claim(session, report, seen, submitted_at=None, changes_requested_at=utcnow(), changes_message=message)
     application = report.award.application
@@ -135,7 +145,11 @@ def ask_for_changes(session: Session, report: MonitoringReport, *, by: User, see
         notify.queue_email(
             session,
             to=member.email,
-            subject=f"Please change your {in_sentence(title(report))} ({application.reference})",
+            subject=_l(
+                _l("Please change your %(in_sentence)s (%(reference)s)"),
+                in_sentence=in_sentence(title(report)),
+                reference=application.reference,
+            ),
             template="report_changes_requested",
             report=report,
             user=member,

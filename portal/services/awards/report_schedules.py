@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from portal.errors import DomainError
 from portal.formatting import pounds
 from portal.infra.database import rowcount
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
@@ -127,7 +128,9 @@ def _ensure_may_change(session: Session, award: Award) -> None:
         )
     )
     if not may_change_schedule(award) or still_offered != 1:
-        raise DomainError("The group has accepted this award, so its report schedule can no longer be changed.")
+        raise DomainError(
+            gettext("The group has accepted this award, so its report schedule can no longer be changed.")
+        )
 
 
 def round_schedule(session: Session, grant_round: Round) -> list[ReportScheduleItem]:
@@ -174,29 +177,42 @@ def _default_item() -> ReportScheduleItem:
 def check_settings(settings: ReportSettings, *, dated: bool = False, today: date | None = None) -> None:
     """Refuse a report that could not be written or sent, naming the field that needs fixing."""
     if not settings.title.strip():
-        raise DomainError("Enter a name for the report, like Final report", field="title")
+        raise DomainError(gettext("Enter a name for the report, like Final report"), field="title")
     if len(settings.title) > 200:
-        raise DomainError("The report's name must be 200 characters or fewer", field="title")
+        raise DomainError(gettext("The report's name must be 200 characters or fewer"), field="title")
     if settings.months_after is None or not 0 <= settings.months_after <= MAX_MONTHS_AFTER:
         raise DomainError(
-            f"Enter when the report is due as a whole number of months from 0 to {MAX_MONTHS_AFTER}, like 12",
+            gettext(
+                "Enter when the report is due as a whole number of months from 0 to %(MAX_MONTHS_AFTER)s, like 12",
+                MAX_MONTHS_AFTER=MAX_MONTHS_AFTER,
+            ),
             field="months_after",
         )
     if dated and settings.due_on is not None and today is not None and settings.due_on <= today:
-        raise DomainError("The due date must be in the future", field="due_on")
+        raise DomainError(gettext("The due date must be in the future"), field="due_on")
     if len(settings.questions) > MAX_QUESTIONS:
-        raise DomainError(f"A report can ask at most {MAX_QUESTIONS} questions", field="questions")
+        raise DomainError(
+            gettext("A report can ask at most %(MAX_QUESTIONS)s questions", MAX_QUESTIONS=MAX_QUESTIONS),
+            field="questions",
+        )
     for number, question in enumerate(settings.questions, start=1):
         if len(question.label) > 300:
-            raise DomainError(f"Question {number} must be 300 characters or fewer", field=f"question-{number}-label")
+            raise DomainError(
+                gettext("Question %(number)s must be 300 characters or fewer", number=number),
+                field=f"question-{number}-label",
+            )
         if not 1 <= question.word_limit <= MAX_WORD_LIMIT:
             raise DomainError(
-                f"Give question {number} a word limit from 1 to {MAX_WORD_LIMIT}, like 300",
+                gettext(
+                    "Give question %(number)s a word limit from 1 to %(MAX_WORD_LIMIT)s, like 300",
+                    number=number,
+                    MAX_WORD_LIMIT=MAX_WORD_LIMIT,
+                ),
                 field=f"question-{number}-words",
             )
     if not (settings.questions or settings.asks_people_reached or settings.asks_spending):
         raise DomainError(
-            "A report must ask at least one question, how many people took part, or what was spent",
+            gettext("A report must ask at least one question, how many people took part, or what was spent"),
             field="questions",
         )
 
@@ -259,7 +275,7 @@ def remove_report(session: Session, item: ReportScheduleItem, *, by: User) -> No
     else:
         siblings = [other for other in _round_items(session, item) if other.id != item.id]
     if not siblings:
-        raise DomainError("A schedule needs at least one report: change this one instead of removing it.")
+        raise DomainError(gettext("A schedule needs at least one report: change this one instead of removing it."))
     summary = f"Removed {_describe(item)}"
     owner_award = item.award
     if owner_award is not None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.formatting import pounds
 from portal.infra.database import rowcount
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Evidence, EvidenceKind
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, MonitoringReport
@@ -87,9 +88,9 @@ def not_sent() -> ColumnElement[bool]:
 
 def ensure_open(report: MonitoringReport) -> None:
     if report.submitted_at is not None:
-        raise DomainError("This report has been sent, so it can no longer be changed.")
+        raise DomainError(gettext("This report has been sent, so it can no longer be changed."))
     if report.award.status not in OPEN_STATES:
-        raise DomainError("Reports can only be sent for grants that have been accepted.")
+        raise DomainError(gettext("Reports can only be sent for grants that have been accepted."))
 
 
 def save_report(session: Session, report: MonitoringReport, values: dict[str, Any], *, by: User) -> None:
@@ -121,9 +122,9 @@ def add_photo(
     """
     ensure_open(report)
     if not allows_photos(report):
-        raise UploadRejected("This report does not ask for photos")
+        raise UploadRejected(gettext("This report does not ask for photos"))
     if received.content_type not in thumbnails.IMAGE_TYPES:
-        raise UploadRejected("Photos must be JPG, PNG or HEIC pictures")
+        raise UploadRejected(gettext("Photos must be JPG, PNG or HEIC pictures"))
     preview = preview_of(received)
     photo = store_evidence(session, storage, received, kind=EvidenceKind.PHOTO, uploaded_by=by, report_id=report.id)
     attach_thumbnail(storage, photo, preview)
@@ -153,7 +154,7 @@ def remove_photo(session: Session, storage: Storage, report: MonitoringReport, p
     propagates and the photo stays (the removal is undone, not the rest of the request)."""
     ensure_open(report)
     if photo.report_id != report.id:
-        raise DomainError("That photo is not part of this report.")
+        raise DomainError(gettext("That photo is not part of this report."))
     thumbnail = photo.thumbnail_key
     with session.begin_nested():
         delete_evidence(session, storage, photo, by=by)
@@ -214,7 +215,7 @@ def submit_report(session: Session, report: MonitoringReport, *, by: User) -> bo
     notify.queue_email(
         session,
         to=by.email,
-        subject=f"Thank you for your report on {application.reference}",
+        subject=_l("Thank you for your report on %(reference)s", reference=application.reference),
         template="report_submitted",
         report=report,
         user=by,
@@ -225,7 +226,7 @@ def submit_report(session: Session, report: MonitoringReport, *, by: User) -> bo
         notify.queue_email(
             session,
             to=team,
-            subject=f"{title(report)} sent: {application.reference}",
+            subject=_l("%(title)s sent: %(reference)s", title=title(report), reference=application.reference),
             template="report_submitted_team",
             report=report,
             report_title=in_sentence(title(report)),

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from portal.errors import DomainError
 from portal.formatting import uk_time
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.models.events import Event, EventStatus, Registration, RegistrationStatus
 from portal.models.funding import Neighbourhood
@@ -21,7 +22,7 @@ from portal.services.events import audience, registrations
 def mark_attendance(session: Session, event: Event, attended_ids: set[int], *, by: User) -> int:
     """Mark who came: ticked places are attended, the rest booked. Returns how many attended."""
     if event.status is EventStatus.CANCELLED:
-        raise DomainError("This event was cancelled")
+        raise DomainError(gettext("This event was cancelled"))
     places = registrations.registrations_of(session, event, audience.TAKEN)
     for registration in places:
         registration.status = (
@@ -39,10 +40,10 @@ def attended(registration: Registration) -> bool:
 
 REGISTER_HEADER = ("Name", "Group", "Neighbourhood", "Status", "Access needs", "Booked by", "Booked at")
 STATUS_LABELS = {
-    RegistrationStatus.BOOKED: "Booked",
-    RegistrationStatus.WAITLISTED: "Waiting list",
-    RegistrationStatus.CANCELLED: "Cancelled",
-    RegistrationStatus.ATTENDED: "Attended",
+    RegistrationStatus.BOOKED: _l("Booked"),
+    RegistrationStatus.WAITLISTED: _l("Waiting list"),
+    RegistrationStatus.CANCELLED: _l("Cancelled"),
+    RegistrationStatus.ATTENDED: _l("Attended"),
 }
 
 

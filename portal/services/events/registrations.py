@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.errors import DomainError
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.events import Event, EventAudience, EventStatus, Registration, RegistrationStatus
@@ -106,19 +107,24 @@ def book(
     """Book a place for each attendee while places last; the rest join the waiting list, in order."""
     attendees = [Attendee(a.name.strip()[:200], a.access_needs.strip()[:2000]) for a in attendees if a.name.strip()]
     if not attendees:
-        raise AttendeesRefused("Enter the name of at least one person coming")
+        raise AttendeesRefused(gettext("Enter the name of at least one person coming"))
     if len(attendees) > MAX_ATTENDEES_PER_BOOKING:
-        raise AttendeesRefused(f"Book at most {MAX_ATTENDEES_PER_BOOKING} people at a time")
+        raise AttendeesRefused(
+            gettext(
+                "Book at most %(MAX_ATTENDEES_PER_BOOKING)s people at a time",
+                MAX_ATTENDEES_PER_BOOKING=MAX_ATTENDEES_PER_BOOKING,
+            )
+        )
     lock_places(session, event)
     session.refresh(event)
     if not taking_bookings(event):
-        raise DomainError("This event is no longer taking bookings")
+        raise DomainError(gettext("This event is no longer taking bookings"))
     allowed = audience.bookable_organisations(session, by, event)
     if organisation is None:
         if event.audience is not EventAudience.ANYONE:
-            raise DomainError("Choose the group you are booking for")
+            raise DomainError(gettext("Choose the group you are booking for"))
     elif organisation.id not in {o.id for o in allowed}:
-        raise DomainError("Your group cannot book this event")
+        raise DomainError(gettext("Your group cannot book this event"))
     free = event.capacity - places_taken(session, event)
     # Nobody jumps the queue: once anyone is waiting, new bookings wait too.
     if _waiting(session, event):
@@ -167,12 +173,12 @@ def book(
 def cancel_registration(session: Session, registration: Registration, *, by: User) -> int:
     """Give up a place (or leave the waiting list); the first people waiting move up. Returns how many moved up."""
     if registration.status not in (RegistrationStatus.BOOKED, RegistrationStatus.WAITLISTED):
-        raise DomainError("This booking cannot be cancelled")
+        raise DomainError(gettext("This booking cannot be cancelled"))
     event = registration.event
     lock_places(session, event)
     session.refresh(registration)
     if registration.status not in (RegistrationStatus.BOOKED, RegistrationStatus.WAITLISTED):
-        raise DomainError("This booking has already been cancelled")
+        raise DomainError(gettext("This booking has already been cancelled"))
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = utcnow()
     audit.record(
@@ -204,7 +210,7 @@ def promote_from_waiting_list(session: Session, event: Event) -> int:
             notify.queue_email(
                 session,
                 to=registration.user.email,
-                subject=f"A place has come up: {event.title}",
+                subject=_l("A place has come up: %(event_title)s", event_title=event.title),
                 template="event_place_offered",
                 event=event,
                 user=registration.user,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.formatting import uk_time
 from portal.infra.database import rowcount
+from portal.infra.i18n import _l
 from portal.models.events import Event, EventStatus, Registration, RegistrationStatus
 from portal.models.users import User
 from portal.services.messages import notify
@@ -72,7 +73,7 @@ def send_event_reminders(session: Session, now: datetime) -> int:
         notify.queue_reminder(
             session,
             user,
-            subject=f"Reminder: {event.title}",
+            subject=_l("Reminder: %(event_title)s", event_title=event.title),
             template="event_reminder",
             event=event,
             names=names,

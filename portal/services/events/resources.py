@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, StorageUnavailable
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.events import Event, Resource, ResourceKind
@@ -32,7 +33,7 @@ NEW_FOR = timedelta(days=30)
 def _title(title: str) -> str:
     title = " ".join(title.split())[:200]
     if not title:
-        raise DomainError("Enter a title for the resource", field="title")
+        raise DomainError(gettext("Enter a title for the resource"), field="title")
     return title
 
 
@@ -84,7 +85,7 @@ def add_link(
 ) -> Resource:
     url = url.strip()
     if not url.startswith("https://") or len(url) > 500 or any(c.isspace() for c in url):
-        raise DomainError("Enter a link that starts with https://", field="link")
+        raise DomainError(gettext("Enter a link that starts with https://"), field="link")
     resource = Resource(
         event_id=event.id if event is not None else None,
         title=_title(title),

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.events import Event, EventAudience, EventStatus, RegistrationStatus
@@ -34,17 +35,17 @@ class EventSettings:
 
 def _check(settings: EventSettings) -> None:
     if not settings.title.strip():
-        raise DomainError("Enter a title for the event", field="title")
+        raise DomainError(gettext("Enter a title for the event"), field="title")
     if settings.ends_at <= settings.starts_at:
-        raise DomainError("The event must end after it starts", field="ends_at")
+        raise DomainError(gettext("The event must end after it starts"), field="ends_at")
     if settings.capacity < 1:
-        raise DomainError("An event needs at least one place", field="capacity")
+        raise DomainError(gettext("An event needs at least one place"), field="capacity")
     if not settings.place.strip() and not settings.online_link.strip():
-        raise DomainError("Give the place and address, or an online joining link", field="place")
+        raise DomainError(gettext("Give the place and address, or an online joining link"), field="place")
     if settings.online_link and not settings.online_link.startswith("https://"):
-        raise DomainError("The joining link must start with https://", field="online_link")
+        raise DomainError(gettext("The joining link must start with https://"), field="online_link")
     if settings.audience is EventAudience.ROUND_GRANTEES and settings.round_id is None:
-        raise DomainError("Choose the round whose grantees may book", field="round_id")
+        raise DomainError(gettext("Choose the round whose grantees may book"), field="round_id")
 
 
 def _apply(event: Event, settings: EventSettings) -> None:
@@ -74,13 +75,14 @@ def create_event(session: Session, settings: EventSettings, *, by: User) -> Even
 def update_event(session: Session, event: Event, settings: EventSettings, *, by: User) -> int:
     """Change the event's details; more places move people up from the waiting list. Returns how many moved up."""
     if event.status is EventStatus.CANCELLED:
-        raise DomainError("This event has been cancelled, so it cannot be changed")
+        raise DomainError(gettext("This event has been cancelled, so it cannot be changed"))
     _check(settings)
     lock_places(session, event)
     taken = places_taken(session, event)
     if settings.capacity < taken:
         raise DomainError(
-            f"{taken} places are already booked: the event needs at least that many places", field="capacity"
+            gettext("%(taken)s places are already booked: the event needs at least that many places", taken=taken),
+            field="capacity",
         )
     _apply(event, settings)
     audit.record(session, by, AuditAction.EVENT_CHANGED, event, event.title)
@@ -100,7 +102,7 @@ def may_change(event: Event) -> bool:
 
 def publish_event(session: Session, event: Event, *, by: User) -> None:
     if not may_publish(event):
-        raise DomainError("Only a draft event can be published")
+        raise DomainError(gettext("Only a draft event can be published"))
     event.status = EventStatus.PUBLISHED
     event.published_at = utcnow()
     audit.record(session, by, AuditAction.EVENT_PUBLISHED, event, event.title)
@@ -110,7 +112,7 @@ def publish_event(session: Session, event: Event, *, by: User) -> None:
 def cancel_event(session: Session, event: Event, *, by: User) -> int:
     """Cancel the event and email everyone booked or waiting. Returns how many people were told."""
     if not may_change(event):
-        raise DomainError("This event is already cancelled")
+        raise DomainError(gettext("This event is already cancelled"))
     lock_places(session, event)
     was_published = event.status is EventStatus.PUBLISHED
     event.status = EventStatus.CANCELLED
@@ -128,7 +130,7 @@ def cancel_event(session: Session, event: Event, *, by: User) -> int:
                 notify.queue_email(
                     session,
                     to=person.email,
-                    subject=f"Cancelled: {event.title}",
+                    subject=_l("Cancelled: %(event_title)s", event_title=event.title),
                     template="event_cancelled",
                     event=event,
                     user=person,

@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from portal.errors import UploadRejected
+from portal.infra.i18n import gettext
 from portal.services.files.uploads import clean_filename
 
 log = logging.getLogger(__name__)
@@ -123,8 +124,11 @@ def receive_recording(stream: IO[bytes], filename: str, *, max_bytes: int, max_s
                 size += len(chunk)
                 if size > max_bytes:
                     raise UploadRejected(
-                        f"The recording is larger than {_megabytes(max_bytes)} MB. Record a shorter answer, "
-                        "or a lower quality video, and upload it again."
+                        gettext(
+                            "The recording is larger than %(megabytes)s MB. Record a shorter answer, "
+                            "or a lower quality video, and upload it again.",
+                            megabytes=_megabytes(max_bytes),
+                        )
                     )
                 digest.update(chunk)
                 out.write(chunk)

@@ -22,6 +22,7 @@ from typing import IO, BinaryIO
 from sqlalchemy.orm import Session
 
 from portal.errors import StorageUnavailable, UploadRejected
+from portal.infra.i18n import gettext
 from portal.models.applications import Evidence, EvidenceKind
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -84,13 +85,16 @@ def receive_upload(stream: IO[bytes], filename: str, *, max_bytes: int) -> Recei
             size += len(chunk)
             if size > max_bytes:
                 raise UploadRejected(
-                    f"The file is larger than {_megabytes(max_bytes)} MB. Make it smaller (for example, "
-                    "scan at a lower resolution or send a smaller photo) and upload it again."
+                    gettext(
+                        "The file is larger than %(megabytes)s MB. Make it smaller (for example, "
+                        "scan at a lower resolution or send a smaller photo) and upload it again.",
+                        megabytes=_megabytes(max_bytes),
+                    )
                 )
             digest.update(chunk)
             spool.write(chunk)
         if size == 0:
-            raise UploadRejected("The file is empty. Check you chose the right file and upload it again.")
+            raise UploadRejected(gettext("The file is empty. Check you chose the right file and upload it again."))
         file_type = sniff(spool)
     except BaseException:
         spool.close()

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.funders import Funder, RoundFunder
 from portal.models.funding import Fund, Round
@@ -30,9 +31,12 @@ def _pounds(pence: int) -> str:
 def _name(raw: str, what: str) -> str:
     name = " ".join((raw or "").split())
     if not name:
-        raise DomainError(f"Enter the {what}'s name.", field="name")
+        raise DomainError(gettext("Enter the %(what)s's name.", what=what), field="name")
     if len(name) > MAX_NAME:
-        raise DomainError(f"The {what}'s name must be {MAX_NAME} characters or fewer.", field="name")
+        raise DomainError(
+            gettext("The %(what)s's name must be %(MAX_NAME)s characters or fewer.", what=what, MAX_NAME=MAX_NAME),
+            field="name",
+        )
     return name
 
 
@@ -40,10 +44,13 @@ def _unique_funder(session: Session, funder: Funder | None, name: str, org_id: s
     others = select(Funder).where(Funder.id != (funder.id if funder and funder.id else -1))
     same = session.scalar(others.where(func.lower(Funder.name) == name.lower()))
     if same is not None:
-        raise DomainError(f"There is already a funder called {same.name}.", field="name")
+        raise DomainError(gettext("There is already a funder called %(same_name)s.", same_name=same.name), field="name")
     clash = session.scalar(others.where(Funder.org_id == org_id))
     if clash is not None:
-        raise DomainError(f"{clash.name} already has the org-id {org_id}.", field="org_id")
+        raise DomainError(
+            gettext("%(clash_name)s already has the org-id %(org_id)s.", clash_name=clash.name, org_id=org_id),
+            field="org_id",
+        )
 
 
 def create_funder(session: Session, name: str, org_id: str, *, by: User) -> Funder:
@@ -79,10 +86,12 @@ def _apply_fund(session: Session, fund: Fund, settings: FundSettings) -> None:
         select(Fund).where(func.lower(Fund.name) == name.lower(), Fund.id != (fund.id if fund.id else -1))
     )
     if clash is not None:
-        raise DomainError(f"There is already a fund called {clash.name}.", field="name")
+        raise DomainError(
+            gettext("There is already a fund called %(clash_name)s.", clash_name=clash.name), field="name"
+        )
     funders = list(session.scalars(select(Funder).where(Funder.id.in_(settings.funder_ids)).order_by(Funder.name)))
     if not funders or len(funders) != len(set(settings.funder_ids)):
-        raise DomainError("Choose at least one funder for the fund.", field="funder_ids")
+        raise DomainError(gettext("Choose at least one funder for the fund."), field="funder_ids")
     in_rounds = (
         {
             row.funder_id
@@ -97,7 +106,9 @@ def _apply_fund(session: Session, fund: Fund, settings: FundSettings) -> None:
     dropped = [funder.name for funder in fund.funders if funder.id in in_rounds and funder.id not in kept]
     if dropped:
         raise DomainError(
-            f"{', '.join(dropped)} puts money into a round of this fund. Take it off the round first.",
+            gettext(
+                "%(join)s puts money into a round of this fund. Take it off the round first.", join=", ".join(dropped)
+            ),
             field="funder_ids",
         )
     fund.name, fund.description, fund.funders = name, (settings.description or "").strip(), funders
@@ -129,15 +140,22 @@ def set_round_funders(session: Session, grant_round: Round, amounts: Mapping[int
     own = {funder.id: funder for funder in grant_round.fund.funders}
     for funder_id, pence in amounts.items():
         if funder_id not in own:
-            raise DomainError("Only the funders of this round's fund can put money into it.", field="amounts")
+            raise DomainError(gettext("Only the funders of this round's fund can put money into it."), field="amounts")
         if pence < 0:
-            raise DomainError(f"{own[funder_id].name}'s amount cannot be below £0.", field="amounts")
+            raise DomainError(
+                gettext("%(funder_id_name)s's amount cannot be below £0.", funder_id_name=own[funder_id].name),
+                field="amounts",
+            )
     chosen = {funder_id: pence for funder_id, pence in amounts.items() if pence > 0}
     total = sum(chosen.values())
     if total > grant_round.budget_pence:
         raise DomainError(
-            f"The funders' amounts add up to {_pounds(total)}, more than the round's budget of "
-            f"{_pounds(grant_round.budget_pence)}. Lower an amount or raise the budget.",
+            gettext(
+                "The funders' amounts add up to %(pounds)s, more than the round's budget of "
+                "%(pounds2)s. Lower an amount or raise the budget.",
+                pounds=_pounds(total),
+                pounds2=_pounds(grant_round.budget_pence),
+            ),
             field="amounts",
         )
     existing = {row.funder.id: row for row in grant_round.funders}

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 
 
 @dataclass(frozen=True)
@@ -59,16 +60,24 @@ def check_org_id(raw: str) -> str:
     """The normalised org-id, or DomainError saying what a good one looks like."""
     org_id = normalise_org_id(raw)
     if not org_id:
-        raise DomainError(f"Enter the funder's org-id, like {EXAMPLES}.", field="org_id")
+        raise DomainError(gettext("Enter the funder's org-id, like %(EXAMPLES)s.", EXAMPLES=EXAMPLES), field="org_id")
     for org_list in LISTS:
         if org_id.upper().startswith(org_list.prefix.upper()):
             identifier = org_id[len(org_list.prefix) :]
             if not org_list.shape.fullmatch(identifier):
                 raise DomainError(
-                    f"{org_list.prefix} numbers are {org_list.rule}, like {org_list.example}.", field="org_id"
+                    gettext(
+                        "%(prefix)s numbers are %(rule)s, like %(example)s.",
+                        prefix=org_list.prefix,
+                        rule=org_list.rule,
+                        example=org_list.example,
+                    ),
+                    field="org_id",
                 )
             return org_id
     raise DomainError(
-        f"'{raw.strip()}' is not an org-id we know. Use one like {EXAMPLES}.",
+        gettext(
+            "'%(strip)s' is not an org-id we know. Use one like %(EXAMPLES)s.", strip=raw.strip(), EXAMPLES=EXAMPLES
+        ),
         field="org_id",
     )

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus
@@ -57,9 +58,12 @@ def thread(session: Session, award: Award) -> list[AwardMessage]:
 def _checked_body(body: str) -> str:
     text = body.strip()
     if not text:
-        raise DomainError("Write your message", field="body")
+        raise DomainError(gettext("Write your message"), field="body")
     if len(text) > MAX_BODY:
-        raise DomainError(f"Keep the message to {MAX_BODY:,} characters or fewer", field="body")
+        raise DomainError(
+            gettext("Keep the message to %(MAX_BODY)s characters or fewer", MAX_BODY=format(MAX_BODY, ",")),
+            field="body",
+        )
     return text
 
 
@@ -75,7 +79,7 @@ def post(
     """Add a message (with any files, checked by content on the way in) to the award's thread and email
     the other side. A storage outage stores none of the files and raises StorageUnavailable."""
     if not may_talk(session, award, by):
-        raise DomainError("Only the group and the programme team can write here.")
+        raise DomainError(gettext("Only the group and the programme team can write here."))
     from_team = is_team(by)
     message = AwardMessage(award_id=award.id, author_id=by.id, from_team=from_team, body=_checked_body(body))
     session.add(message)
@@ -93,7 +97,7 @@ def post(
             notify.queue_email(
                 session,
                 to=email,
-                subject=f"A message about your grant ({reference})",
+                subject=_l("A message about your grant (%(reference)s)", reference=reference),
                 template="award_message",
                 award=award,
                 message=message,
@@ -103,7 +107,11 @@ def post(
         notify.queue_email(
             session,
             to=programme_email(),
-            subject=f"A message from {award.application.organisation.name} ({reference})",
+            subject=_l(
+                "A message from %(organisation_name)s (%(reference)s)",
+                organisation_name=award.application.organisation.name,
+                reference=reference,
+            ),
             template="award_message_team",
             award=award,
             message=message,
@@ -182,15 +190,18 @@ def broadcast(
     makes a second press of the same form send nothing more."""
     subject = subject.strip()
     if not subject:
-        raise DomainError("Write a subject", field="subject")
+        raise DomainError(gettext("Write a subject"), field="subject")
     if len(subject) > MAX_SUBJECT or not is_one_line(subject):
-        raise DomainError(f"Keep the subject to one line of {MAX_SUBJECT} characters or fewer", field="subject")
+        raise DomainError(
+            gettext("Keep the subject to one line of %(MAX_SUBJECT)s characters or fewer", MAX_SUBJECT=MAX_SUBJECT),
+            field="subject",
+        )
     text = _checked_body(body)
     if session.scalar(select(Broadcast.id).where(Broadcast.token == token)) is not None:
         raise DomainError(ALREADY_SENT)
     recipients = audience_emails(session, grant_round)
     if not recipients:
-        raise DomainError("No funded group has anyone to send to yet.", field="audience")
+        raise DomainError(gettext("No funded group has anyone to send to yet."), field="audience")
     sent = Broadcast(
         token=token,
         subject=subject,

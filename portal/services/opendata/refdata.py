@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.funding import LsoaDeprivation, NeighbourhoodArea, NeighbourhoodLsoa, PostcodeLsoa
 from portal.models.users import User
@@ -51,7 +52,7 @@ class ReferenceDataError(DomainError):
 
 
 def _problem(line: int, reason: str) -> ReferenceDataError:
-    return ReferenceDataError(f"Line {line}: {reason}")
+    return ReferenceDataError(gettext("Line %(line)s: %(reason)s", line=line, reason=reason))
 
 
 @dataclass

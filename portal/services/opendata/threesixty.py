@@ -25,6 +25,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.applications import Application
 from portal.models.audit import AuditAction, AuditEntry
 from portal.models.awards import Award, AwardStatus, MonitoringReport
@@ -156,14 +157,21 @@ def check_funders(session: Session, round_ids: Sequence[int]) -> None:
     for grant_round in session.scalars(select(Round).where(Round.id.in_(round_ids)).order_by(Round.title)):
         if not grant_round.funders:
             raise DomainError(
-                f"{grant_round.title} has no funders yet. Name them on the round's "
-                "“Funders for this round” page before publishing its awards."
+                gettext(
+                    "%(grant_round_title)s has no funders yet. Name them on the round's “Funders for "
+                    "this round” page before publishing its awards.",
+                    grant_round_title=grant_round.title,
+                )
             )
         missing = sorted(row.funder.name for row in grant_round.funders if not row.funder.org_id)
         if missing:
             raise DomainError(
-                f"{', '.join(missing)}, a funder of {grant_round.title}, has no org-id yet. "
-                "Add it on the funder's page before publishing the round's awards."
+                gettext(
+                    "%(join)s, a funder of %(grant_round_title)s, has no org-id yet. Add it on the "
+                    "funder's page before publishing the round's awards.",
+                    join=", ".join(missing),
+                    grant_round_title=grant_round.title,
+                )
             )
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.funders import Funder, RoundFunder
 from portal.models.funding import Round
@@ -50,7 +51,9 @@ def may_read_round_outcomes(session: Session, user: User, grant_round: Round) ->
 def link_funder_person(session: Session, user: User, funder: Funder, *, by: User) -> None:
     """Give ``user`` the funder role, reading for ``funder`` (replacing any funder they read for)."""
     if user.roles - {Role.FUNDER, Role.PANELLIST}:
-        raise DomainError("Staff cannot also read for a funder: add the funder's person with their own email address.")
+        raise DomainError(
+            gettext("Staff cannot also read for a funder: add the funder's person with their own email address.")
+        )
     link = session.get(FunderPerson, user.id)
     if link is not None and link.funder_id == funder.id and user.has_role(Role.FUNDER):
         return

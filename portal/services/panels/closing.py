@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -65,11 +66,13 @@ def close_reviewing(session: Session, application: Application, *, by: User, rea
     """Close reviewing with the reviews in hand; returns the panellists whose unfinished reviews were withdrawn."""
     reason = reason.strip()
     if not reason:
-        raise DomainError("Give the reason for closing reviewing with fewer reviews")
+        raise DomainError(gettext("Give the reason for closing reviewing with fewer reviews"))
     if not can_close_reviewing(session, application):
         raise DomainError(
-            "Reviewing can be closed only while the application is with the panel, "
-            "with at least one review in and fewer than the round asks for."
+            gettext(
+                "Reviewing can be closed only while the application is with the panel, with at least "
+                "one review in and fewer than the round asks for."
+            )
         )
     count = review_count(session, application)
     submitted = set(

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -90,13 +91,16 @@ def add_entry(session: Session, *, by: User, panellist: User, organisation: Orga
     """An officer enters a conflict in the register; any unfinished work of theirs on the group is passed on."""
     reason = reason.strip()
     if not reason:
-        raise DomainError("Give the reason for the conflict of interest")
+        raise DomainError(gettext("Give the reason for the conflict of interest"))
     if not panellist.has_role(Role.PANELLIST):
-        raise DomainError("Choose a panel member")
+        raise DomainError(gettext("Choose a panel member"))
     if _find_open(session, panellist.id, organisation.id) is not None:
         raise DomainError(
-            f"The register already holds an open conflict of interest for {panellist.name or panellist.email} "
-            f"with {organisation.name}."
+            gettext(
+                "The register already holds an open conflict of interest for %(email)s with %(organisation_name)s.",
+                email=panellist.name or panellist.email,
+                organisation_name=organisation.name,
+            )
         )
     entry = _open_entry(
         session,
@@ -123,9 +127,9 @@ def end_entry(session: Session, entry: ConflictDeclaration, *, by: User, reason:
     """End an open entry: from now on the panellist may be given the group's applications again."""
     reason = reason.strip()
     if not reason:
-        raise DomainError("Give the reason for ending this conflict of interest")
+        raise DomainError(gettext("Give the reason for ending this conflict of interest"))
     if entry.ended_at is not None:
-        raise DomainError("This conflict of interest has already been ended.")
+        raise DomainError(gettext("This conflict of interest has already been ended."))
     entry.ended_at = utcnow()
     entry.ended_by_id = by.id
     entry.end_reason = reason[:MAX_TEXT]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from portal.errors import DomainError
 from portal.infra.database import rowcount
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -111,7 +112,7 @@ def invite_member(session: Session, panel: Panel, *, by: User, email: str, name:
         user = User(email=email, name=name.strip())
         session.add(user)
     if user.has_role(Role.OFFICER) or user.has_role(Role.ADMIN):
-        raise DomainError("Staff cannot be panel members: invite a personal address instead.")
+        raise DomainError(gettext("Staff cannot be panel members: invite a personal address instead."))
     if not user.has_role(Role.PANELLIST):
         user.grant(Role.PANELLIST)
         session.flush()
@@ -119,20 +120,20 @@ def invite_member(session: Session, panel: Panel, *, by: User, email: str, name:
         end_all_sessions(session, user, by=by, reason="made a panel member")
     session.flush()
     if session.scalar(select(PanelMember.id).where(PanelMember.panel_id == panel.id, PanelMember.user_id == user.id)):
-        raise DomainError(f"{email} is already on this panel.")
+        raise DomainError(gettext("%(email)s is already on this panel.", email=email))
     member = PanelMember(panel_id=panel.id, user_id=user.id)
     try:
         with session.begin_nested():
             session.add(member)
             session.flush()
     except IntegrityError:
-        raise DomainError(f"{email} is already on this panel.") from None
+        raise DomainError(gettext("%(email)s is already on this panel.", email=email)) from None
     session.expire(panel, ["members"])
     audit.record(session, by, AuditAction.PANEL_MEMBER_INVITED, panel, email)
     notify.queue_email(
         session,
         to=email,
-        subject=f"You are invited to the {panel.round.title} panel",
+        subject=_l("You are invited to the %(round_title)s panel", round_title=panel.round.title),
         template="panel_invitation",
         panel=panel,
         name=user.name,
@@ -144,7 +145,9 @@ def invite_member(session: Session, panel: Panel, *, by: User, email: str, name:
 
 def complete_onboarding(session: Session, member: PanelMember, *, accepted: bool, wants_payment: bool) -> None:
     if not accepted:
-        raise DomainError("Tick to agree to keep applications confidential and to declare any conflict of interest")
+        raise DomainError(
+            gettext("Tick to agree to keep applications confidential and to declare any conflict of interest")
+        )
     now = utcnow()
     member.onboarded_at = member.onboarded_at or now
     member.conflict_policy_accepted_at = now
@@ -292,7 +295,7 @@ def tell_officers(
     notify.queue_email(
         session,
         to=team,
-        subject=f"Panel change for {application.reference}",
+        subject=_l("Panel change for %(reference)s", reference=application.reference),
         template="panel_reassigned",
         panel=panel,
         application=application,
@@ -307,7 +310,7 @@ def tell_officers(
 def record_results_seen(session: Session, member: PanelMember, *, by: User) -> None:
     """Note when the member first saw the panel's results: from then on they may know others' marks."""
     if member.user_id != by.id or not access.sees_panel_scores(session, member.panel, by=by):
-        raise DomainError("You will see the panel's results once you have submitted all your reviews.")
+        raise DomainError(gettext("You will see the panel's results once you have submitted all your reviews."))
     if member.results_seen_at is not None:
         return
     member.results_seen_at = utcnow()
@@ -344,14 +347,16 @@ def send_to_panel(
     Every rule is checked before anything changes, so a refused panellist refuses the whole step.
     """
     if not can_send_to_panel(application):
-        raise DomainError("This application is not waiting for its checks, so it cannot be sent to the panel now.")
+        raise DomainError(
+            gettext("This application is not waiting for its checks, so it cannot be sent to the panel now.")
+        )
     chosen = list(panellists or [])
     if (automatically or chosen) and panel is None:
-        raise DomainError("Choose the panel to send it to")
+        raise DomainError(gettext("Choose the panel to send it to"))
     if panel is not None and panel.round_id != application.round_id:
-        raise DomainError("That panel is not in this application's round.")
+        raise DomainError(gettext("That panel is not in this application's round."))
     if automatically and chosen:
-        raise DomainError("Choose either to assign it automatically or to chosen panel members, not both")
+        raise DomainError(gettext("Choose either to assign it automatically or to chosen panel members, not both"))
     for panellist in chosen:
         # Chosen panellists without a panel were refused above.
         refused = access.why_not_assignable(session, panel, application, panellist)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from portal.errors import DomainError
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.panels import Panel, PanelMember, TimeActivity, TimeEntry
@@ -18,9 +19,9 @@ from portal.services import audit
 from portal.services.opendata.exports import csv_lines
 
 ACTIVITY_LABELS = {
-    TimeActivity.READING_AND_SCORING: "Reading and scoring",
-    TimeActivity.MEETING: "Panel meeting",
-    TimeActivity.TRAINING: "Training",
+    TimeActivity.READING_AND_SCORING: _l("Reading and scoring"),
+    TimeActivity.MEETING: _l("Panel meeting"),
+    TimeActivity.TRAINING: _l("Training"),
 }
 MAX_MINUTES = 12 * 60
 
@@ -29,9 +30,9 @@ def log_time(
     session: Session, member: PanelMember, *, activity: TimeActivity, worked_on: date, minutes: int, note: str
 ) -> TimeEntry:
     if not 0 < minutes <= MAX_MINUTES:
-        raise DomainError("Enter between 1 minute and 12 hours for one day")
+        raise DomainError(gettext("Enter between 1 minute and 12 hours for one day"))
     if worked_on > utcnow().date():
-        raise DomainError("The date cannot be in the future")
+        raise DomainError(gettext("The date cannot be in the future"))
     entry = TimeEntry(
         panellist_id=member.user_id,
         panel_id=member.panel_id,
@@ -103,7 +104,7 @@ def mark_paid(session: Session, panel: Panel, panellist_id: int, *, by: User) ->
         )
     ).all()
     if not entries:
-        raise DomainError("There is no unpaid time to mark as paid.")
+        raise DomainError(gettext("There is no unpaid time to mark as paid."))
     session.execute(
         update(TimeEntry)
         .where(TimeEntry.id.in_([e.id for e in entries]), TimeEntry.paid_at.is_(None))

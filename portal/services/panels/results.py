@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Row, and_, func, select, true
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -261,11 +262,13 @@ def moderate(session: Session, application: Application, *, by: User, score: flo
     """Record the panel meeting's moderated score; the reviews themselves are never changed."""
     points = application.round.score_points
     if not min(points) <= score <= max(points):
-        raise DomainError(f"A moderated score must be between {min(points)} and {max(points)}")
+        raise DomainError(
+            gettext("A moderated score must be between %(min)s and %(max)s", min=min(points), max=max(points))
+        )
     if not reason.strip():
-        raise DomainError("Give the reason for the moderated score")
+        raise DomainError(gettext("Give the reason for the moderated score"))
     if application.status not in PANEL_STATES:
-        raise DomainError("Only applications the panel has scored can be moderated")
+        raise DomainError(gettext("Only applications the panel has scored can be moderated"))
     existing = session.scalar(select(ModeratedScore).where(ModeratedScore.application_id == application.id))
     before = f"{existing.score_hundredths / 100:.2f}" if existing else "none"
     moderation = existing or ModeratedScore(application_id=application.id, score_hundredths=0, reason="")

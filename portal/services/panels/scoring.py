@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.errors import DomainError
 from portal.infra.database import rowcount
+from portal.infra.i18n import gettext
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -124,7 +125,7 @@ def save_draft(
     application = assignment.application
     review = _review(session, application, by)
     if review.submitted:
-        raise DomainError("You have already submitted this review, so it can no longer be changed.")
+        raise DomainError(gettext("You have already submitted this review, so it can no longer be changed."))
     _write(review, application.round.criteria, answers)
     review.recommendation = recommendation
     review.comment = comment.strip()[:MAX_COMMENT]
@@ -144,7 +145,7 @@ def submit_review(
     """Submit every score at once. False when it had already been submitted (a double tap)."""
     application = assignment.application
     if application.status is not ApplicationStatus.WITH_PANEL:
-        raise DomainError("This application is no longer with the panel, so reviews cannot be submitted.")
+        raise DomainError(gettext("This application is no longer with the panel, so reviews cannot be submitted."))
     criteria = application.round.criteria
     found = problems(criteria, answers, recommendation)
     if found:
@@ -203,7 +204,7 @@ def submit_draft(session: Session, assignment: Assignment, *, by: User) -> bool:
     """Submit the draft as it was saved (after the panellist confirmed it). False if already submitted."""
     review = review_of(session, assignment.application, by)
     if review is None:
-        raise DomainError("Score the application before you submit your review.")
+        raise DomainError(gettext("Score the application before you submit your review."))
     if review.submitted:
         return False
     return submit_review(

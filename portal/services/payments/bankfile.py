@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.services.opendata.exports import csv_lines
 
 RECORD_LENGTH = 100
@@ -81,13 +82,20 @@ def bacs_text(value: str, width: int) -> str:
 
 def _digits(value: str, width: int, what: str) -> str:
     if not re.fullmatch(rf"\d{{{width}}}", value):
-        raise DomainError(f"The {what} must be {width} digits: it is {len(value)} characters.")
+        raise DomainError(
+            gettext(
+                "The %(what)s must be %(width)s digits: it is %(len)s characters.",
+                what=what,
+                width=width,
+                len=len(value),
+            )
+        )
     return value
 
 
 def _amount(pence: int) -> str:
     if not 0 < pence < 10**11:
-        raise DomainError("Each payment must be more than £0 and fit the bank file.")
+        raise DomainError(gettext("Each payment must be more than £0 and fit the bank file."))
     return f"{pence:011d}"
 
 
@@ -122,10 +130,10 @@ def _label(text: str) -> str:
 def standard18(origin: Originator, credits: Sequence[Credit], *, pay_on: date, file_number: int) -> str:
     """The whole Standard 18 file, lines ending CRLF as bureau software expects."""
     if not credits:
-        raise DomainError("There is nothing to pay in this run.")
+        raise DomainError(gettext("There is nothing to pay in this run."))
     sun = bacs_text(origin.service_user_number, 6)
     if not re.fullmatch(r"[A-Z0-9]{6}", sun):
-        raise DomainError("Enter the Bacs service user number (six characters) on the paying account page.")
+        raise DomainError(gettext("Enter the Bacs service user number (six characters) on the paying account page."))
     serial = f"{file_number % 1_000_000:06d}"
     day = processing_day(pay_on)
     header = f"A{sun}S  1{sun}{serial}00010001       {day} {day}000000"

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from portal.errors import DomainError
 from portal.formatting import pounds
 from portal.infra.database import rowcount
+from portal.infra.i18n import gettext
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, BudgetTotal, Payment
@@ -81,9 +82,9 @@ def candidates(session: Session) -> list[Candidate]:
 def create_run(session: Session, chosen: Sequence[Payment], *, by: User, pay_on: date) -> PaymentRun:
     """A draft run holding ``chosen``; refused whole, naming the award, if any of them cannot be paid."""
     if not chosen:
-        raise DomainError("Choose at least one payment for the run.")
+        raise DomainError(gettext("Choose at least one payment for the run."))
     if pay_on < utcnow().date():
-        raise DomainError("The day the bank pays must be today or later.")
+        raise DomainError(gettext("The day the bank pays must be today or later."))
     for payment in chosen:
         problem = why_not_payable(payment)
         if problem is not None:
@@ -137,11 +138,17 @@ def _move(session: Session, run: PaymentRun, before: PaymentRunStatus, **values:
 
 def approve(session: Session, run: PaymentRun, *, by: User) -> None:
     if run.status is S.DRAFT and by.id == run.created_by_id:
-        raise DomainError("A second person must approve the run: you made it.")
+        raise DomainError(gettext("A second person must approve the run: you made it."))
     for payment in run.payments:
         problem = why_not_payable(payment)
         if problem is not None:
-            raise DomainError(f"{_name(payment)}: {problem} Cancel the run and make it again without it.")
+            raise DomainError(
+                gettext(
+                    "%(name)s: %(problem)s Cancel the run and make it again without it.",
+                    name=_name(payment),
+                    problem=problem,
+                )
+            )
     _move(session, run, S.DRAFT, status=S.APPROVED, approved_by_id=by.id, approved_at=utcnow())
     audit.record(session, by, AuditAction.PAYMENT_RUN_APPROVED, run, f"{run.reference}: {pounds(run.total_pence())}")
     session.flush()
@@ -162,13 +169,13 @@ class BankFile:
 def bank_file(session: Session, run: PaymentRun, *, by: User, kind: str) -> BankFile:
     """The run's bank file (``kind``: "standard18" or "csv"); every download is audited."""
     if not may_download(run):
-        raise DomainError("The bank file can be downloaded once a second person has approved the run.")
+        raise DomainError(gettext("The bank file can be downloaded once a second person has approved the run."))
     origin = paying_account.originator(session)
     credits = []
     for payment in run.payments:
         details = bank_details.reveal(payment.award)
         if details is None:  # pragma: no cover - a run only holds payments with confirmed details
-            raise DomainError(f"{_name(payment)}: the group's bank details are missing.")
+            raise DomainError(gettext("%(name)s: the group's bank details are missing.", name=_name(payment)))
         credits.append(
             bankfile.Credit(
                 details.sort_code, details.account_number, details.account_name, payment.amount_pence, _name(payment)
@@ -213,7 +220,7 @@ def may_cancel(run: PaymentRun) -> bool:
 def cancel(session: Session, run: PaymentRun, *, by: User) -> None:
     """Cancel a run not yet paid: its payments are free for another run."""
     if not may_cancel(run):
-        raise DomainError("Only a run that has not been paid can be cancelled.")
+        raise DomainError(gettext("Only a run that has not been paid can be cancelled."))
     _move(session, run, run.status, status=S.CANCELLED, cancelled_at=utcnow())
     session.execute(
         update(Payment)

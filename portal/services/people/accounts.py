@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.models.users import STAFF_ROLES, Role, RoleGrant, User
 from portal.services.audit import record
@@ -26,27 +27,27 @@ from portal.services.readmodels import keyset
 PER_PAGE = 50
 
 ROLE_LABELS: dict[Role, str] = {
-    Role.PANELLIST: "Panel member",
-    Role.OFFICER: "Grants officer",
-    Role.ADMIN: "Administrator",
-    Role.FINANCE: "Finance",
-    Role.FUNDER: "Funder",
+    Role.PANELLIST: _l("Panel member"),
+    Role.OFFICER: _l("Grants officer"),
+    Role.ADMIN: _l("Administrator"),
+    Role.FINANCE: _l("Finance"),
+    Role.FUNDER: _l("Funder"),
 }
 
 # Plural labels for the filter on the list of people.
 ROLE_FILTER_LABELS: dict[Role, str] = {
-    Role.PANELLIST: "Panel members",
-    Role.OFFICER: "Grants officers",
-    Role.ADMIN: "Administrators",
-    Role.FINANCE: "Finance staff",
-    Role.FUNDER: "Funders",
+    Role.PANELLIST: _l("Panel members"),
+    Role.OFFICER: _l("Grants officers"),
+    Role.ADMIN: _l("Administrators"),
+    Role.FINANCE: _l("Finance staff"),
+    Role.FUNDER: _l("Funders"),
 }
 
 
 def role_names(roles: Iterable[Role]) -> list[str]:
     """Role labels in a stable order (the order of ``Role``)."""
     held = set(roles)
-    return [ROLE_LABELS[role] for role in Role if role in held]
+    return [str(ROLE_LABELS[role]) for role in Role if role in held]
 
 
 _SORT_NAME = func.lower(User.name)
@@ -122,7 +123,11 @@ def create_person(
     email = normalise_email(email)
     name = name.strip()
     if email_taken(session, email):
-        raise DomainError(f"There is already an account for {email}. Find it in the list of people to change it.")
+        raise DomainError(
+            gettext(
+                "There is already an account for %(email)s. Find it in the list of people to change it.", email=email
+            )
+        )
     user = User(email=email, name=name)
     user.grant(role)
     try:
@@ -132,13 +137,15 @@ def create_person(
             session.flush()
     except IntegrityError:
         raise DomainError(
-            f"There is already an account for {email}. Find it in the list of people to change it."
+            gettext(
+                "There is already an account for %(email)s. Find it in the list of people to change it.", email=email
+            )
         ) from None
     record(session, by, AuditAction.ACCOUNT_CREATED, user, summary=f"{email} added as {ROLE_LABELS[role].lower()}")
     queue_email(
         session,
         to=email,
-        subject=f"You have been added to {programme.current(session).name}",
+        subject=_l("You have been added to %(current)s", current=programme.current(session).name),
         template="account_created",
         name=name,
         role_label=ROLE_LABELS[role].lower(),
@@ -181,7 +188,9 @@ def set_roles(session: Session, user: User, roles: Iterable[Role], *, by: User) 
     revoked = current - wanted
     if user.id == by.id and Role.ADMIN in revoked:
         raise DomainError(
-            "You cannot remove your own administrator role. Ask another administrator to do it if it is needed."
+            gettext(
+                "You cannot remove your own administrator role. Ask another administrator to do it if it is needed."
+            )
         )
     for role in sorted(granted):
         user.grant(role)
@@ -203,7 +212,9 @@ def deactivate(session: Session, user: User, *, by: User) -> int:
     already deactivated changes nothing.
     """
     if user.id == by.id:
-        raise DomainError("You cannot deactivate your own account. Ask another administrator to do it if it is needed.")
+        raise DomainError(
+            gettext("You cannot deactivate your own account. Ask another administrator to do it if it is needed.")
+        )
     _lock(session, user)
     if not user.active:
         return 0

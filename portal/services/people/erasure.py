@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.infra.database import rowcount
+from portal.infra.i18n import gettext
 from portal.models.applications import Application, Evidence
 from portal.models.audit import AuditAction, AuditEntry
 from portal.models.awards import Award, AwardStatus
@@ -149,11 +150,11 @@ def erase_person(session: Session, storage: Storage, user: User, *, by: User | N
     member of are deleted. Erasing an erased person raises DomainError.
     """
     if by is not None and by.id == user.id:
-        raise DomainError("You cannot erase your own account. Ask another administrator to do it.")
+        raise DomainError(gettext("You cannot erase your own account. Ask another administrator to do it."))
     session.execute(select(User.id).where(User.id == user.id).with_for_update())
     session.refresh(user)
     if user.erased_at is not None:
-        raise DomainError("This person's details have already been erased.")
+        raise DomainError(gettext("This person's details have already been erased."))
     needles = _needles(user)
     old_email = user.email
 

@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.models.users import User
 from portal.services.audit import record
@@ -58,14 +59,16 @@ def person_for(session: Session, token: str, *, secret_key: str) -> User | None:
 def send_link(session: Session, user: User, *, by: User, link: str) -> None:
     """Email ``user`` the ``link`` (made from ``make_token``) to set their password."""
     if not user.active:
-        raise DomainError("This account is deactivated: reactivate it before sending a link to set a password.")
+        raise DomainError(
+            gettext("This account is deactivated: reactivate it before sending a link to set a password.")
+        )
     if not user.is_staff:
-        raise DomainError("Only grants officers and administrators sign in with a password.")
+        raise DomainError(gettext("Only grants officers and administrators sign in with a password."))
     days = LIFETIME.days
     queue_email(
         session,
         to=user.email,
-        subject=f"Set your password for {programme.current(session).name}",
+        subject=_l("Set your password for %(current)s", current=programme.current(session).name),
         template="set_password",
         secrets={"link": link},
         name=user.name,

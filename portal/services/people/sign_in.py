@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 
 from portal.infra import i18n
 from portal.infra.database import rowcount
+from portal.infra.i18n import _l
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.users import SignInRequest, User
@@ -196,7 +197,9 @@ def request_sign_in(
         queue_email(
             session,
             to=email,
-            subject=f"Your code to sign in to {service}" if with_code else f"Sign in to {service}",
+            subject=_l("Your code to sign in to %(service)s", service=service)
+            if with_code
+            else _l("Sign in to %(service)s", service=service),
             template="sign_in",
             secrets={"code": code, "link": link} if with_code else {"link": link},
             language=language,
@@ -206,7 +209,7 @@ def request_sign_in(
         queue_email(
             session,
             to=email,
-            subject=f"Signing in to {service}",
+            subject=_l("Signing in to %(service)s", service=service),
             template="staff_sign_in_hint",
             staff_url=base_url + url_for("auth.staff"),
         )

@@ -18,6 +18,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.infra.i18n import _l
 from portal.models.audit import AuditAction, AuditEntry
 from portal.models.base import utcnow
 from portal.models.users import User
@@ -27,7 +28,7 @@ from portal.services.messages.notify import queue_email
 
 ALERT_EVERY = timedelta(days=1)
 ALERT_ACTION = AuditAction.SIGN_IN_ATTEMPTS_ALERT
-ALERT_SUBJECT = "Many attempts to sign in with your email address"
+ALERT_SUBJECT = _l("Many attempts to sign in with your email address")
 
 
 class Hammered(enum.StrEnum):

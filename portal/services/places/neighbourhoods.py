@@ -21,6 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.funding import Neighbourhood, NeighbourhoodArea, NeighbourhoodLsoa
@@ -55,15 +56,23 @@ def read_areas(text: str | Iterable[str]) -> list[str]:
     for raw in _lines(text):
         area = normalise_area(raw)
         if area is None:
-            raise DomainError(f"'{raw}' is not {AREA_EXAMPLE}. Put one on each line.", field="areas")
+            raise DomainError(
+                gettext("'%(raw)s' is not %(AREA_EXAMPLE)s. Put one on each line.", raw=raw, AREA_EXAMPLE=AREA_EXAMPLE),
+                field="areas",
+            )
         if area in areas:
-            raise DomainError(f"{area} is in the list twice. Remove one of them.", field="areas")
+            raise DomainError(gettext("%(area)s is in the list twice. Remove one of them.", area=area), field="areas")
         areas.append(area)
     for area in areas:
         district, _, sector = area.partition(" ")
         if sector and district in areas:
             raise DomainError(
-                f"{area} is inside {district}, which is also in the list. Keep {district} alone, or its sectors alone.",
+                gettext(
+                    "%(area)s is inside %(district)s, which is also in the list. Keep %(district)s "
+                    "alone, or its sectors alone.",
+                    area=area,
+                    district=district,
+                ),
                 field="areas",
             )
     return areas
@@ -76,10 +85,11 @@ def read_lsoas(text: str | Iterable[str]) -> list[str]:
         code = raw.upper()
         if not LSOA_CODE.fullmatch(code):
             raise DomainError(
-                f"'{raw}' is not an LSOA code. LSOA codes are 9 characters, like E01023856.", field="lsoas"
+                gettext("'%(raw)s' is not an LSOA code. LSOA codes are 9 characters, like E01023856.", raw=raw),
+                field="lsoas",
             )
         if code in codes:
-            raise DomainError(f"{code} is in the list twice. Remove one of them.", field="lsoas")
+            raise DomainError(gettext("%(code)s is in the list twice. Remove one of them.", code=code), field="lsoas")
         codes.append(code)
     return codes
 
@@ -137,17 +147,21 @@ def _checked(
 ) -> tuple[str, str, list[str], list[str]]:
     name = " ".join(settings.name.split())
     if not name:
-        raise DomainError("Enter the neighbourhood's name", field="name")
+        raise DomainError(gettext("Enter the neighbourhood's name"), field="name")
     if len(name) > MAX_NAME:
-        raise DomainError(f"The name must be {MAX_NAME} characters or fewer", field="name")
+        raise DomainError(gettext("The name must be %(MAX_NAME)s characters or fewer", MAX_NAME=MAX_NAME), field="name")
     same_name = select(Neighbourhood.id).where(func.lower(Neighbourhood.name) == name.lower())
     if existing is not None and existing.id is not None:
         same_name = same_name.where(Neighbourhood.id != existing.id)
     if session.scalar(same_name) is not None:
-        raise DomainError(f"There is already a neighbourhood called {name}. Choose another name.", field="name")
+        raise DomainError(
+            gettext("There is already a neighbourhood called %(name)s. Choose another name.", name=name), field="name"
+        )
     areas = read_areas(settings.areas)
     if not areas:
-        raise DomainError(f"Enter at least one postcode area: {AREA_EXAMPLE}", field="areas")
+        raise DomainError(
+            gettext("Enter at least one postcode area: %(AREA_EXAMPLE)s", AREA_EXAMPLE=AREA_EXAMPLE), field="areas"
+        )
     if clash := area_clash(session, areas, excluding=existing):
         raise DomainError(clash, field="areas")
     lsoas = read_lsoas(settings.lsoas)
@@ -216,7 +230,7 @@ def change_neighbourhood(
 def retire_neighbourhood(session: Session, neighbourhood: Neighbourhood, *, by: User | None) -> None:
     """Stop offering it for new rounds and matching new groups' postcodes to it."""
     if neighbourhood.retired:
-        raise DomainError(f"{neighbourhood.name} is already retired.")
+        raise DomainError(gettext("%(neighbourhood_name)s is already retired.", neighbourhood_name=neighbourhood.name))
     neighbourhood.retired_at = utcnow()
     audit.record(session, by, AuditAction.NEIGHBOURHOOD_RETIRED, neighbourhood, neighbourhood.name)
     session.flush()
@@ -225,7 +239,7 @@ def retire_neighbourhood(session: Session, neighbourhood: Neighbourhood, *, by: 
 def reinstate_neighbourhood(session: Session, neighbourhood: Neighbourhood, *, by: User | None) -> None:
     """Offer a retired neighbourhood again."""
     if not neighbourhood.retired:
-        raise DomainError(f"{neighbourhood.name} is not retired.")
+        raise DomainError(gettext("%(neighbourhood_name)s is not retired.", neighbourhood_name=neighbourhood.name))
     neighbourhood.retired_at = None
     audit.record(session, by, AuditAction.NEIGHBOURHOOD_REINSTATED, neighbourhood, neighbourhood.name)
     session.flush()

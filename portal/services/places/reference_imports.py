@@ -31,6 +31,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, UploadRejected
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.reference_data import REFERENCE_KIND_LABELS, ImportStatus, ReferenceImport, ReferenceKind
@@ -76,7 +77,12 @@ def receive_csv(stream: IO[bytes], filename: str, *, max_bytes: int) -> Received
         while chunk := stream.read(min(CHUNK_SIZE, max_bytes - size + 1)):
             size += len(chunk)
             if size > max_bytes:
-                raise UploadRejected(f"The file is larger than {max_bytes // MIB:,} MB, the most the portal takes.")
+                raise UploadRejected(
+                    gettext(
+                        "The file is larger than %(MIB)s MB, the most the portal takes.",
+                        MIB=format(max_bytes // MIB, ","),
+                    )
+                )
             if b"\x00" in chunk:
                 raise UploadRejected(NOT_CSV)
             try:
@@ -87,7 +93,7 @@ def receive_csv(stream: IO[bytes], filename: str, *, max_bytes: int) -> Received
             last = chunk[-1:]
             spool.write(chunk)
         if size == 0:
-            raise UploadRejected("The file is empty. Check you chose the right file and upload it again.")
+            raise UploadRejected(gettext("The file is empty. Check you chose the right file and upload it again."))
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:

@@ -18,6 +18,7 @@ from flask import g, has_app_context
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import _l
 from portal.models import programme as defaults
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -62,14 +63,14 @@ class Programme:
 
 # What each setting is called on the page, in its order there (audit summaries use the same words).
 LABELS = {
-    "name": "Programme name",
-    "description": "Description",
-    "contact_email": "Grants team's email address",
-    "privacy_contact": "Privacy contact's email address",
-    "hourly_rate_pence": "Panel members' hourly rate",
-    "grant_id_prefix": "Grant ID prefix",
-    "publisher_name": "Publisher name",
-    "open_data_licence": "Open data licence",
+    "name": _l("Programme name"),
+    "description": _l("Description"),
+    "contact_email": _l("Grants team's email address"),
+    "privacy_contact": _l("Privacy contact's email address"),
+    "hourly_rate_pence": _l("Panel members' hourly rate"),
+    "grant_id_prefix": _l("Grant ID prefix"),
+    "publisher_name": _l("Publisher name"),
+    "open_data_licence": _l("Open data licence"),
 }
 FIELDS = tuple(LABELS)
 

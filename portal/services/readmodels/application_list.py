@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from portal.infra.i18n import _l
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.funding import Round
 from portal.models.organisations import Organisation
@@ -37,7 +38,12 @@ SORTS: dict[str, tuple[Key[Application], ...]] = {
     "group": (Key(Organisation.name, lambda a: a.organisation.name), Key(Application.id, lambda a: a.id)),
 }
 
-SORT_LABELS = {"sent": "Date sent", "reference": "Reference", "amount": "Amount, largest first", "group": "Group name"}
+SORT_LABELS = {
+    "sent": _l("Date sent"),
+    "reference": _l("Reference"),
+    "amount": _l("Amount, largest first"),
+    "group": _l("Group name"),
+}
 # A draft is the group's own until it is sent: officers never list one.
 LISTED_STATUSES = tuple(s for s in ApplicationStatus if s is not ApplicationStatus.DRAFT)
 _STATUSES = frozenset(s.value for s in ApplicationStatus)

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, selec
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from portal.formatting import date_long, pounds, uk_time
+from portal.infra.i18n import _l
 from portal.models.applications import Application, ApplicationStatus, InfoRequest
 from portal.models.awards import ApprovalReturn, Award, AwardStatus, Decision, MonitoringReport, Payment
 from portal.models.base import utcnow
@@ -57,17 +58,17 @@ class Kind(enum.StrEnum):
 
 
 TITLES = {
-    Kind.AWAITING_SECOND_OFFICER: "Approvals waiting for a second officer",
-    Kind.RETURNED_TO_YOU: "Approvals returned to you",
-    Kind.NOBODY_ASSIGNED: "Eligible applications with nobody assigned to review them",
-    Kind.REVIEWS_OVERDUE: "Applications with reviews overdue",
-    Kind.TOO_FEW_REVIEWERS: "Applications with fewer reviewers than the round asks",
-    Kind.QUESTIONS_UNANSWERED: "Questions waiting for a group's answer",
-    Kind.ANSWERS_TO_READ: "Answers from groups to read",
-    Kind.REPORTS_TO_READ: "Reports to read",
-    Kind.PAYMENTS_DUE: "Payments due in the next 7 days, or overdue",
-    Kind.BANK_DETAILS_CHANGED: "Bank details changed — payment on hold",
-    Kind.MESSAGES_TO_READ: "Unread messages from groups",
+    Kind.AWAITING_SECOND_OFFICER: _l("Approvals waiting for a second officer"),
+    Kind.RETURNED_TO_YOU: _l("Approvals returned to you"),
+    Kind.NOBODY_ASSIGNED: _l("Eligible applications with nobody assigned to review them"),
+    Kind.REVIEWS_OVERDUE: _l("Applications with reviews overdue"),
+    Kind.TOO_FEW_REVIEWERS: _l("Applications with fewer reviewers than the round asks"),
+    Kind.QUESTIONS_UNANSWERED: _l("Questions waiting for a group's answer"),
+    Kind.ANSWERS_TO_READ: _l("Answers from groups to read"),
+    Kind.REPORTS_TO_READ: _l("Reports to read"),
+    Kind.PAYMENTS_DUE: _l("Payments due in the next 7 days, or overdue"),
+    Kind.BANK_DETAILS_CHANGED: _l("Bank details changed — payment on hold"),
+    Kind.MESSAGES_TO_READ: _l("Unread messages from groups"),
 }
 
 

@@ -12,6 +12,7 @@ import re
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.funding import DeclineReason, Round
 from portal.models.users import User
@@ -52,11 +53,14 @@ def words_for(grant_round: Round) -> dict[str, str]:
 def _checked(words: str) -> str:
     words = words.strip().rstrip(".")
     if not words:
-        raise DomainError("Enter the reason as the group will read it", field="words")
+        raise DomainError(gettext("Enter the reason as the group will read it"), field="words")
     if not is_one_line(words):
-        raise DomainError("Write the reason on one line, without line breaks", field="words")
+        raise DomainError(gettext("Write the reason on one line, without line breaks"), field="words")
     if len(words) > MAX_WORDS_LENGTH:
-        raise DomainError(f"Keep the reason to {MAX_WORDS_LENGTH} characters or fewer", field="words")
+        raise DomainError(
+            gettext("Keep the reason to %(MAX_WORDS_LENGTH)s characters or fewer", MAX_WORDS_LENGTH=MAX_WORDS_LENGTH),
+            field="words",
+        )
     return words
 
 
@@ -74,13 +78,13 @@ def _reason(grant_round: Round, code: str) -> DeclineReason:
     for reason in grant_round.decline_reasons:
         if reason.code == code:
             return reason
-    raise DomainError("That reason is not one of this round's")
+    raise DomainError(gettext("That reason is not one of this round's"))
 
 
 def add(session: Session, grant_round: Round, *, by: User, words: str) -> DeclineReason:
     words = _checked(words)
     if any(reason.words.lower() == words.lower() for reason in offered(grant_round)):
-        raise DomainError("The round already offers this reason", field="words")
+        raise DomainError(gettext("The round already offers this reason"), field="words")
     reason = DeclineReason(
         code=_fresh_code(grant_round, words),
         words=words,
@@ -104,7 +108,7 @@ def reword(session: Session, grant_round: Round, code: str, *, by: User, words: 
 def set_retired(session: Session, grant_round: Round, code: str, *, by: User, retired: bool) -> None:
     reason = _reason(grant_round, code)
     if retired and reason in offered(grant_round) and len(offered(grant_round)) == 1:
-        raise DomainError("Keep at least one reason for the decline form to offer")
+        raise DomainError(gettext("Keep at least one reason for the decline form to offer"))
     reason.retired = retired
     session.flush()
     audit.record(
@@ -121,7 +125,7 @@ def move(session: Session, grant_round: Round, code: str, *, by: User, up: bool)
     reasons = offered(grant_round)
     reason = _reason(grant_round, code)
     if reason not in reasons:
-        raise DomainError("Offer the reason again before moving it")
+        raise DomainError(gettext("Offer the reason again before moving it"))
     index = reasons.index(reason)
     other_index = index - 1 if up else index + 1
     if not 0 <= other_index < len(reasons):

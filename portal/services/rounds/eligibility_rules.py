@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.funding import Neighbourhood, Round
 from portal.models.organisations import IncomeBand, OrganisationKind
@@ -44,14 +45,14 @@ def rules_of(grant_round: Round) -> EligibilityRules:
 
 def save_rules(session: Session, grant_round: Round, rules: EligibilityRules, *, by: User) -> None:
     if any(kind not in {k.value for k in OrganisationKind} for kind in rules.kinds):
-        raise DomainError("Choose kinds of group from the list", field="kinds")
+        raise DomainError(gettext("Choose kinds of group from the list"), field="kinds")
     if any(band not in {b.value for b in IncomeBand} for band in rules.income_bands):
-        raise DomainError("Choose yearly incomes from the list", field="income_bands")
+        raise DomainError(gettext("Choose yearly incomes from the list"), field="income_bands")
     if any(purpose not in PURPOSES for purpose in rules.excluded_purposes):
-        raise DomainError("Choose what the round does not fund from the list", field="excluded_purposes")
+        raise DomainError(gettext("Choose what the round does not fund from the list"), field="excluded_purposes")
     places = list(session.scalars(select(Neighbourhood).where(Neighbourhood.id.in_(rules.neighbourhood_ids))))
     if len(places) != len(set(rules.neighbourhood_ids)):
-        raise DomainError("Choose neighbourhoods from the list", field="neighbourhoods")
+        raise DomainError(gettext("Choose neighbourhoods from the list"), field="neighbourhoods")
     grant_round.eligibility = {
         "requirements": [line.strip() for line in rules.requirements if line.strip()],
         "kinds": list(rules.kinds),

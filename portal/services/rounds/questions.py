@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.funding import Round
@@ -159,7 +160,9 @@ def add_section(session: Session, grant_round: Round, *, title: str, intro: str 
     ensure_unlocked(session, grant_round)
     _refuse(section_problems(title, intro))
     if len(grant_round.question_sections) >= MAX_SECTIONS:
-        raise DomainError(f"A round can have up to {MAX_SECTIONS} sections of its own")
+        raise DomainError(
+            gettext("A round can have up to %(MAX_SECTIONS)s sections of its own", MAX_SECTIONS=MAX_SECTIONS)
+        )
     section = RoundSection(
         key=f"s{_next_number([s.key for s in grant_round.question_sections])}",
         title=title.strip(),
@@ -224,7 +227,12 @@ def add_question(session: Session, section: RoundSection, settings: QuestionSett
     ensure_unlocked(session, grant_round)
     _refuse(question_problems(settings))
     if len(section.questions) >= MAX_QUESTIONS_PER_SECTION:
-        raise DomainError(f"A section can have up to {MAX_QUESTIONS_PER_SECTION} questions")
+        raise DomainError(
+            gettext(
+                "A section can have up to %(MAX_QUESTIONS_PER_SECTION)s questions",
+                MAX_QUESTIONS_PER_SECTION=MAX_QUESTIONS_PER_SECTION,
+            )
+        )
     question = RoundQuestion(
         round_id=grant_round.id,
         key=f"q{_next_number([q.key for q in all_questions(grant_round)])}",

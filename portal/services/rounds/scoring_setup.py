@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.funding import Criterion, Round
 from portal.models.panels import Score
@@ -91,7 +92,7 @@ def save_scoring(
     if problems:
         raise DomainError(next(iter(problems.values())), field=next(iter(problems)))
     if low is None or high is None:  # check_scale has refused this already; said again for the type checker
-        raise DomainError("Enter the scale's lowest and highest points", field="scale_low")
+        raise DomainError(gettext("Enter the scale's lowest and highest points"), field="scale_low")
     problems = check_criteria(low, high, criteria)
     if problems:
         raise DomainError(next(iter(problems.values())), field=next(iter(problems)))
@@ -103,7 +104,8 @@ def save_scoring(
         return
     if scoring_started(session, grant_round):
         raise DomainError(
-            "Panel members have started scoring, so the scale and criteria can no longer change.", field="criteria"
+            gettext("Panel members have started scoring, so the scale and criteria can no longer change."),
+            field="criteria",
         )
     grant_round.scale_low, grant_round.scale_high = low, high
     grant_round.criteria.clear()

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.funding import Fund, Round
 from portal.models.users import User
@@ -106,10 +107,13 @@ def save(session: Session, settings: RoundSettings, existing: Round | None = Non
         raise DomainError("Fix the problems on the page: " + "; ".join(problems.values()))
     fund = session.get(Fund, settings.fund_id)
     if fund is None:
-        raise DomainError("Choose the fund the round's money comes from", field="fund_id")
+        raise DomainError(gettext("Choose the fund the round's money comes from"), field="fund_id")
     if existing is not None and existing.fund_id != fund.id and existing.funders:
         raise DomainError(
-            "The round's funders belong to its fund. Take them off “Funders for this round” before changing the fund.",
+            gettext(
+                "The round's funders belong to its fund. Take them off “Funders for this round” "
+                "before changing the fund."
+            ),
             field="fund_id",
         )
     grant_round = existing or Round(fund=fund)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.formatting import date_long, uk_time
+from portal.infra.i18n import gettext
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -78,10 +79,15 @@ def ensure_open_for(application: Application) -> None:
 def refuse_closed(grant_round: Round, closed_at: datetime) -> None:
     """The refusal for a round not open: not open yet, or closed (at ``closed_at``)."""
     if utcnow() < grant_round.opens_at:
-        raise DomainError(f"{grant_round.title} is not open for applications yet.")
+        raise DomainError(
+            gettext("%(grant_round_title)s is not open for applications yet.", grant_round_title=grant_round.title)
+        )
     raise DomainError(
-        f"{grant_round.title} closed on {date_long(uk_time(closed_at))}, "
-        "so applications can no longer be changed or sent."
+        gettext(
+            "%(grant_round_title)s closed on %(date_long)s, so applications can no longer be changed or sent.",
+            grant_round_title=grant_round.title,
+            date_long=date_long(uk_time(closed_at)),
+        )
     )
 
 
