@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from portal.access import acting_user
 from portal.account import bp
 from portal.extensions import db, limiter
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l
 from portal.models.base import utcnow
 from portal.services.people.your_data import write_export
 from portal.storage import get_storage
@@ -25,7 +25,7 @@ EXPORTS_PER_PERSON = _l("5 per hour")
 
 
 def _person_key() -> str:
-    return gettext("user:%(get_id)s", get_id=current_user.get_id())
+    return f"user:{current_user.get_id()}"
 
 
 @bp.get("/your-data")
@@ -54,5 +54,5 @@ def download_data() -> Response:
         max_age=0,
     )
     response.content_length = size
-    response.headers["Cache-Control"] = gettext("private, no-store")
+    response.headers["Cache-Control"] = "private, no-store"
     return response

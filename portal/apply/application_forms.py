@@ -79,15 +79,15 @@ def _field_for(spec: FieldSpec) -> Field:
 
 def recording_field(name: str) -> str:
     """The file control for a long-text question's spoken or filmed answer."""
-    return gettext("%(name)s__recording", name=name)
+    return f"{name}__recording"
 
 
 def transcript_field(name: str) -> str:
-    return gettext("%(name)s__transcript", name=name)
+    return f"{name}__transcript"
 
 
 def remove_recording_field(name: str) -> str:
-    return gettext("%(name)s__remove_recording", name=name)
+    return f"{name}__remove_recording"
 
 
 def _recording_fields(spec: FieldSpec) -> dict[str, Field]:
@@ -172,8 +172,8 @@ class EvidenceUploadForm(FlaskForm):
 
     def for_need(self, kind: str, label: str, accept: str) -> EvidenceUploadForm:
         # Several of these share a page, so each control's id names its document.
-        self.kind.id = gettext("kind-%(kind)s", kind=kind)
-        self.file.id = gettext("file-%(kind)s", kind=kind)
+        self.kind.id = f"kind-{kind}"
+        self.file.id = f"file-{kind}"
         self.file.label.text = label
         self.file.render_kw = {"accept": accept}
         return self

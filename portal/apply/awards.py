@@ -100,9 +100,7 @@ def report_form(item: MonitoringReport, **kwargs: Any) -> ReportForm:
     if reports.asks_people(item):
         fields["people"] = StringField(gettext("How many people took part?"), render_kw={"inputmode": "numeric"})
     if reports.asks_spending(item):
-        fields |= {
-            gettext("spend-%(id)s", id=line.id): StringField(line.item) for line in item.award.application.budget_lines
-        }
+        fields |= {f"spend-{line.id}": StringField(line.item) for line in item.award.application.budget_lines}
     fields["share_story"] = BooleanField(reports.SHARE_STORY)
     if reports.allows_photos(item):
         fields["share_photos"] = BooleanField(reports.SHARE_PHOTOS)
@@ -222,10 +220,7 @@ def _report_page(
     spend = answers.get("spend") or {}
     asked = reports.questions(report)
     data = {q.name: answers.get(q.name, "") for q in asked} | {"people": answers.get("people", "")}
-    data |= {
-        gettext("spend-%(id)s", id=line.id): spend.get(str(line.id), "")
-        for line in report.award.application.budget_lines
-    }
+    data |= {f"spend-{line.id}": spend.get(str(line.id), "") for line in report.award.application.budget_lines}
     consent = typed if typed is not None else {"share_story": report.share_story, "share_photos": report.share_photos}
     data |= {name: consent.get(name, False) for name in ("share_story", "share_photos")}
     form = report_form(report, formdata=None, data=data)

@@ -63,7 +63,7 @@ WRONG_PASSWORD_OR_CODE = _l("Email address, password or code is not right")
 
 def _pending_key() -> str:
     pending = session.get("staff_pending") or {}
-    return gettext("staff-user:%(get)s", get=pending.get("user_id", ""))
+    return f"staff-user:{pending.get('user_id', '')}"
 
 
 def _per_ip() -> RouteLimit:

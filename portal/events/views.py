@@ -90,8 +90,8 @@ def calendar(event_id: int) -> FlaskResponse:
         include_joining_link=audience.sees_joining_link(db.session, item, by=_user()),
     )
     response = FlaskResponse(text, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = gettext('attachment; filename="event-%(id)s.ics"', id=item.id)
-    response.headers["Cache-Control"] = gettext("private, no-store")
+    response.headers["Content-Disposition"] = f'attachment; filename="event-{item.id}.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

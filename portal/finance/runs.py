@@ -207,7 +207,7 @@ def _bank_file(run_id: int, kind: str) -> Response:
         flash(error.message, "error")
         return redirect(url_for("finance.payment_run", run_id=run_id))
     response = FlaskResponse(made.body, mimetype=made.content_type)
-    response.headers["Content-Disposition"] = gettext('attachment; filename="%(filename)s"', filename=made.filename)
+    response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
     # The file holds every group's full bank details: no browser or proxy may keep a copy.
     response.headers["Cache-Control"] = "no-store"
     return response

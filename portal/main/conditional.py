@@ -28,10 +28,10 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from portal.infra import i18n
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import gettext
 from portal.services.rounds import listing
 
-CACHE_CONTROL = _l("private, no-cache")
+CACHE_CONTROL = "private, no-cache"
 
 
 def _person() -> str:
@@ -41,7 +41,7 @@ def _person() -> str:
     token = session.get("csrf_token", "")
     language = i18n.request_language()
     if not current_user.is_authenticated:
-        return gettext("nobody:%(language)s:%(token)s", language=language, token=token)
+        return f"nobody:{language}:{token}"
     roles = ",".join(sorted(role.value for role in current_user.roles))
     return f"{current_user.id}:{roles}:{language}:{token}"
 

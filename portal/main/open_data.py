@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.infra import rate_limits
-from portal.infra.i18n import gettext
 from portal.main import bp
 from portal.officer.downloads import streamed
 from portal.services.opendata import threesixty
@@ -52,7 +51,7 @@ def _file(kind: str) -> FlaskResponse | Response | tuple[str, int]:
         response = streamed(lambda s: threesixty.flat_csv(s, publisher), "360giving.csv", "text/csv")
     response.set_etag(version, weak=True)
     # Anyone may keep a copy, but must ask whether it is still current before using it.
-    response.headers["Cache-Control"] = gettext("public, no-cache")
+    response.headers["Cache-Control"] = "public, no-cache"
     return response
 
 

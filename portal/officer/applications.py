@@ -167,7 +167,7 @@ def applications_csv(round_id: int) -> FlaskResponse:
     audit.record(db.session, current_user, AuditAction.APPLICATIONS_EXPORTED, None, summary)
     return streamed(
         lambda session: csv_lines(header, rows(session)),
-        gettext("applications-round-%(round_id)s.csv", round_id=round_id),
+        f"applications-round-{round_id}.csv",
         "text/csv",
     )
 
@@ -426,7 +426,7 @@ def _plan_form(item: Award, **kwargs: Any) -> PlanPaymentForm:
 def _payment_form(payment: Payment, sent: FlaskForm | None) -> FlaskForm:
     form = sent or RecordPaymentForm(formdata=None)
     # Each unpaid payment has its own form on the page: its field needs an id of its own.
-    form.reference.id = form.reference.label.field_id = gettext("reference-%(id)s", id=payment.id)
+    form.reference.id = form.reference.label.field_id = f"reference-{payment.id}"
     return form
 
 

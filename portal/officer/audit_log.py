@@ -100,5 +100,5 @@ def audit_csv() -> FlaskResponse:
         ),
         mimetype="text/csv",
     )
-    response.headers["Content-Disposition"] = gettext('attachment; filename="audit-log.csv"')
+    response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
     return response

@@ -8,7 +8,6 @@ from flask import Response as FlaskResponse
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
-from portal.infra.i18n import gettext
 
 
 def streamed(build: Callable[[Session], Iterator[str]], filename: str, mimetype: str) -> FlaskResponse:
@@ -26,5 +25,5 @@ def streamed(build: Callable[[Session], Iterator[str]], filename: str, mimetype:
             session.close()
 
     response = FlaskResponse(body(), mimetype=mimetype)
-    response.headers["Content-Disposition"] = gettext('attachment; filename="%(filename)s"', filename=filename)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

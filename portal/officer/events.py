@@ -262,7 +262,7 @@ def event_register(event_id: int) -> FlaskResponse:
     event = _event_or_404(event_id)
     rows = event_attendance.register_rows(db.session, event, by=current_user)
     response = FlaskResponse(csv_lines(event_attendance.REGISTER_HEADER, rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = gettext('attachment; filename="event-%(id)s-register.csv"', id=event.id)
+    response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}-register.csv"'
     return response
 
 

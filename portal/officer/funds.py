@@ -141,10 +141,7 @@ def round_funders(round_id: int) -> Response | str:
     grant_round = get_or_404(Round, round_id)
     funders = list(grant_round.fund.funders)
     saved = {row.funder_id: row.amount_pence for row in grant_round.funders}
-    data = {
-        gettext("amount_%(id)s", id=funder.id): _pounds(saved[funder.id]) if funder.id in saved else ""
-        for funder in funders
-    }
+    data = {f"amount_{funder.id}": _pounds(saved[funder.id]) if funder.id in saved else "" for funder in funders}
     form = round_funders_form(funders, None if request.method == "POST" else data)
     if form.validate_on_submit():
         amounts: dict[int, int] = {}

@@ -99,7 +99,7 @@ def threesixty_json(round_id: int) -> FlaskResponse | Response:
     )
     return streamed(
         lambda session: threesixty.json_package(session, publisher, round_id),
-        gettext("360giving-%(slug)s.json", slug=grant_round.slug),
+        f"360giving-{grant_round.slug}.json",
         "application/json",
     )
 
@@ -119,7 +119,7 @@ def threesixty_csv(round_id: int) -> FlaskResponse | Response:
     )
     return streamed(
         lambda session: threesixty.flat_csv(session, publisher, round_id),
-        gettext("360giving-%(slug)s.csv", slug=grant_round.slug),
+        f"360giving-{grant_round.slug}.csv",
         "text/csv",
     )
 
@@ -132,7 +132,7 @@ def awards_csv(round_id: int) -> FlaskResponse:
     audit.record(db.session, acting_user(), AuditAction.AWARDS_EXPORTED, grant_round, f"Round {grant_round.id}")
     return streamed(
         lambda session: csv_lines(AWARDS_HEADER, award_rows(session, round_id)),
-        gettext("awards-round-%(id)s.csv", id=grant_round.id),
+        f"awards-round-{grant_round.id}.csv",
         "text/csv",
     )
 
@@ -145,7 +145,7 @@ def payments_csv(round_id: int) -> FlaskResponse:
     audit.record(db.session, acting_user(), AuditAction.PAYMENTS_EXPORTED, grant_round, f"Round {grant_round.id}")
     return streamed(
         lambda session: csv_lines(PAYMENTS_HEADER, payment_rows(session, round_id)),
-        gettext("payments-round-%(id)s.csv", id=grant_round.id),
+        f"payments-round-{grant_round.id}.csv",
         "text/csv",
     )
 

@@ -349,5 +349,5 @@ def panel_time_csv(panel_id: int) -> FlaskResponse:
     body = "".join(paid_time.time_csv(rows, panel.round.hourly_rate_pence))
     audit.record(db.session, current_user, AuditAction.PANEL_TIME_EXPORTED, panel, f"{len(rows)} panel members")
     response = FlaskResponse(body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = gettext('attachment; filename="panel-%(id)s-time.csv"', id=panel.id)
+    response.headers["Content-Disposition"] = f'attachment; filename="panel-{panel.id}-time.csv"'
     return response

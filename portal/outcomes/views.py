@@ -85,7 +85,7 @@ def index() -> str:
 def figures_csv() -> Response:
     chosen, one = _chosen(_readable())
     body = "".join(csv_lines(figures.CSV_HEADER, figures.csv_rows(figures.outcomes_for(db.session, chosen))))
-    name = gettext("outcomes-round-%(id)s.csv", id=one.id) if one else "outcomes.csv"
+    name = f"outcomes-round-{one.id}.csv" if one else "outcomes.csv"
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"})
 
 

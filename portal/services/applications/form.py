@@ -443,9 +443,7 @@ def budget_total_pence(lines: list[BudgetLineInput]) -> int:
 
 def budget_problems(application: Application) -> dict[str, str]:
     lines = budget_inputs(application)
-    problems = {
-        gettext("line-%(index)s", index=index): message for index, message in budget_line_problems(lines).items()
-    }
+    problems = {f"line-{index}": message for index, message in budget_line_problems(lines).items()}
     if problems:
         return problems
     total = budget_total_pence(lines)
@@ -473,9 +471,7 @@ def budget_problems(application: Application) -> dict[str, str]:
 
 
 def group_problems(application: Application) -> dict[str, str]:
-    problems = {
-        gettext("profile-%(i)s", i=i): gap for i, gap in enumerate(missing_profile_details(application.organisation))
-    }
+    problems = {f"profile-{i}": gap for i, gap in enumerate(missing_profile_details(application.organisation))}
     return problems | question_problems(application, "group")
 
 
@@ -503,8 +499,7 @@ def section_problems(application: Application, key: str) -> dict[str, str]:
             need.label for need in evidence_rules.evidence_needed(application) if need.required and not need.files
         ]
         return {
-            gettext("evidence-%(i)s", i=i): gettext("Upload your %(lower)s", lower=label.lower())
-            for i, label in enumerate(missing)
+            f"evidence-{i}": gettext("Upload your %(lower)s", lower=label.lower()) for i, label in enumerate(missing)
         }
     if is_round_section(key):
         return question_problems(application, key)
