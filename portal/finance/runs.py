@@ -70,8 +70,8 @@ def _label(candidate: runs.Candidate) -> str:
     payment = candidate.payment
     award = payment.award
     return gettext(
-        "%(Award)s, %(organisation_name)s: %(pounds)s due %(date_long)s, to %(masked)s",
-        Award=award.application.reference or f"Award {award.id}",
+        "%(reference)s, %(organisation_name)s: %(pounds)s due %(date_long)s, to %(masked)s",
+        reference=award.application.reference or gettext("Award %(id)s", id=award.id),
         organisation_name=award.application.organisation.name,
         pounds=pounds(payment.amount_pence),
         date_long=date_long(payment.due_on),

@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from portal.infra import i18n
-from portal.infra.i18n import gettext
 from portal.services.rounds import listing
 
 CACHE_CONTROL = "private, no-cache"
@@ -74,5 +73,5 @@ def _mark(response: Response, tag: str | None) -> Response:
         # Weak: the same page gzipped or not.
         response.set_etag(tag, weak=True)
     response.headers["Cache-Control"] = CACHE_CONTROL
-    response.vary.add(gettext("Cookie"))
+    response.vary.add("Cookie")
     return response

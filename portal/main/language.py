@@ -7,7 +7,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.extensions import db
-from portal.infra.i18n import gettext
 from portal.main import bp
 from portal.main.forms import LanguageForm
 from portal.services.people import languages
@@ -33,6 +32,6 @@ def choose_language() -> Response:
         max_age=ONE_YEAR,
         secure=current_app.config["SESSION_COOKIE_SECURE"],
         httponly=True,
-        samesite=gettext("Lax"),
+        samesite="Lax",
     )
     return response
