@@ -22,20 +22,21 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from portal.infra.i18n import _l, gettext
 from portal.models.funding import Neighbourhood, Round
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS, IncomeBand, OrganisationKind
 from portal.services.applications.postcodes import neighbourhood_for
 
 PURPOSES = {
-    "activities": "Running activities or sessions",
-    "equipment": "Equipment or materials",
-    "volunteers": "Volunteers' expenses",
-    "venue": "Hiring a venue",
-    "training": "Training",
-    "building_works": "Building works or major repairs",
-    "debts": "Paying off debts",
-    "religion_or_politics": "Promoting religious or political beliefs",
-    "other": "Something else",
+    "activities": _l("Running activities or sessions"),
+    "equipment": _l("Equipment or materials"),
+    "volunteers": _l("Volunteers' expenses"),
+    "venue": _l("Hiring a venue"),
+    "training": _l("Training"),
+    "building_works": _l("Building works or major repairs"),
+    "debts": _l("Paying off debts"),
+    "religion_or_politics": _l("Promoting religious or political beliefs"),
+    "other": _l("Something else"),
 }
 DEFAULT_EXCLUDED = ("building_works", "debts", "religion_or_politics")
 
@@ -129,22 +130,35 @@ def check(grant_round: Round, answers: dict[str, Any], *, neighbourhood: str | N
     if "postcode" in failed:
         reasons.append(
             Reason(
-                f"The postcode {answers['postcode']} is not in the neighbourhoods this round funds: "
+                gettext(
+                    "The postcode %(postcode)s is not in the neighbourhoods this round funds: ",
+                    postcode=answers["postcode"],
+                )
                 + ", ".join(names)
                 + ".",
-                "If your group works with people in one of these neighbourhoods, use the postcode of where you meet "
-                f"or work there. Otherwise, your local council or community foundation may fund groups in your area; "
-                f"write to {contact} and we will suggest who to ask.",
+                gettext(
+                    "If your group works with people in one of these neighbourhoods, use the "
+                    "postcode of where you meet or work there. Otherwise, your local council or "
+                    "community foundation may fund groups in your area; write to %(contact)s and we "
+                    "will suggest who to ask.",
+                    contact=contact,
+                ),
             )
         )
     if "group" in failed:
         allowed = [ORGANISATION_KIND_LABELS[OrganisationKind(k)].lower() for k in sorted(allowed_kinds(grant_round))]
         reasons.append(
             Reason(
-                f"This round does not fund a {ORGANISATION_KIND_LABELS[OrganisationKind(answers['group'])].lower()}.",
+                gettext(
+                    "This round does not fund a %(OrganisationKind)s.",
+                    OrganisationKind=ORGANISATION_KIND_LABELS[OrganisationKind(answers["group"])].lower(),
+                ),
                 (
-                    f"It funds: {', '.join(allowed)}. If a partner group of one of these kinds could apply "
-                    f"with you, it can apply."
+                    gettext(
+                        "It funds: %(join)s. If a partner group of one of these kinds could apply "
+                        "with you, it can apply.",
+                        join=", ".join(allowed),
+                    )
                 ),
             )
         )
@@ -152,12 +166,16 @@ def check(grant_round: Round, answers: dict[str, Any], *, neighbourhood: str | N
         reasons.append(
             Reason(
                 (
-                    f"This round is for smaller groups. A yearly income of "
-                    f"{INCOME_BAND_LABELS[IncomeBand(answers['income'])].lower()} is too large."
+                    gettext(
+                        "This round is for smaller groups. A yearly income of %(IncomeBand)s is too large.",
+                        IncomeBand=INCOME_BAND_LABELS[IncomeBand(answers["income"])].lower(),
+                    )
                 ),
                 (
-                    "Larger organisations can often apply to the health charity's main grants programme or "
-                    "to other funders."
+                    gettext(
+                        "Larger organisations can often apply to the health charity's main grants "
+                        "programme or to other funders."
+                    )
                 ),
             )
         )
@@ -166,8 +184,8 @@ def check(grant_round: Round, answers: dict[str, Any], *, neighbourhood: str | N
         funded = [PURPOSES[p].lower() for p in PURPOSES if p not in excluded_purposes(grant_round) and p != "other"]
         reasons.append(
             Reason(
-                "This round does not fund: " + ", ".join(PURPOSES[p].lower() for p in excluded) + ".",
-                "It can fund "
+                gettext("This round does not fund: ") + ", ".join(PURPOSES[p].lower() for p in excluded) + ".",
+                gettext("It can fund ")
                 + ", ".join(funded)
                 + ". If part of your project is one of these, you can apply for that part.",
             )

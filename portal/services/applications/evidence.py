@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, StorageUnavailable
-from portal.infra.i18n import gettext
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, ApplicationStatus, Evidence, EvidenceKind, InfoRequest
 from portal.models.awards import Award, MonitoringReport
 from portal.models.messages import AwardMessage
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 # What the group is told the panel will see; never contact details, bank statements or governing documents.
 # A recording answers a question, so whoever reads the answers hears it.
 PANEL_SEES = frozenset({EvidenceKind.PHOTO, EvidenceKind.RECORDING})
-PANEL_SEES_HINT = "The panel that scores your application will see these."
+PANEL_SEES_HINT = _l("The panel that scores your application will see these.")
 
 NOT_STARTED = SectionStatus.NOT_STARTED
 IN_PROGRESS = SectionStatus.IN_PROGRESS
@@ -63,8 +63,8 @@ def evidence_needed(application: Application) -> list[EvidenceNeed]:
         needs.append(
             EvidenceNeed(
                 EvidenceKind.GOVERNING_DOCUMENT,
-                "Governing document",
-                "Your constitution, rules or articles: the document that says how your group is run.",
+                gettext("Governing document"),
+                gettext("Your constitution, rules or articles: the document that says how your group is run."),
                 required=EvidenceKind.GOVERNING_DOCUMENT in required,
                 files=by_kind.get(EvidenceKind.GOVERNING_DOCUMENT, []),
             )
@@ -72,14 +72,14 @@ def evidence_needed(application: Application) -> list[EvidenceNeed]:
     needs.append(
         EvidenceNeed(
             EvidenceKind.BANK_STATEMENT,
-            "Bank statement",
-            "A statement from the last three months showing the account's name"
+            gettext("Bank statement"),
+            gettext("A statement from the last three months showing the account's name")
             + (
                 ". It can be your partner organisation's account."
                 if organisation.partner_organisation
-                else ", in your group's name."
+                else gettext(", in your group's name.")
             )
-            + " You can hide the transactions.",
+            + gettext(" You can hide the transactions."),
             required=EvidenceKind.BANK_STATEMENT in required and not organisation.partner_organisation,
             files=by_kind.get(EvidenceKind.BANK_STATEMENT, []),
         )
@@ -90,10 +90,10 @@ def evidence_needed(application: Application) -> list[EvidenceNeed]:
         needs.append(
             EvidenceNeed(
                 EvidenceKind.SAFEGUARDING_POLICY,
-                "Safeguarding policy",
-                "Because your project works with children or adults at risk."
+                gettext("Safeguarding policy"),
+                gettext("Because your project works with children or adults at risk.")
                 if at_risk
-                else "How your group keeps the people it works with safe.",
+                else gettext("How your group keeps the people it works with safe."),
                 required=at_risk or policy_asked,
                 files=by_kind.get(EvidenceKind.SAFEGUARDING_POLICY, []),
             )
@@ -102,8 +102,8 @@ def evidence_needed(application: Application) -> list[EvidenceNeed]:
     needs.append(
         EvidenceNeed(
             EvidenceKind.PHOTO,
-            "Photos" if photos_asked else "Photos (optional)",
-            "Photos of your group's activities help the panel picture what you do.",
+            gettext("Photos") if photos_asked else gettext("Photos (optional)"),
+            gettext("Photos of your group's activities help the panel picture what you do."),
             required=photos_asked,
             files=by_kind.get(EvidenceKind.PHOTO, []),
             images_only=True,

@@ -44,14 +44,14 @@ def needs_confirming(award: Award) -> bool:
 def payment_blocked_reason(award: Award) -> str | None:
     """Why no money may go to the award's account now, in words for staff; None when it may."""
     if award.bank_details_encrypted is None:
-        return "The group has not given its bank details yet."
+        return gettext("The group has not given its bank details yet.")
     if is_on_hold(award):
-        return (
-            "Payment is on hold: the group's bank details changed after they were confirmed. "
-            "Check the change with the group, then finance must confirm the new details."
+        return gettext(
+            "Payment is on hold: the group's bank details changed after they were confirmed. Check "
+            "the change with the group, then finance must confirm the new details."
         )
     if award.bank_details_confirmed_at is None:
-        return "The group's bank details must be confirmed by finance before anything is paid."
+        return gettext("The group's bank details must be confirmed by finance before anything is paid.")
     return None
 
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.infra.i18n import _l, gettext
 from portal.models.awards import BudgetTotal
 from portal.models.funding import Neighbourhood, Round
 from portal.services.awards import budget_totals
 
-OUTSIDE = "Outside the round's neighbourhoods"
+OUTSIDE = _l("Outside the round's neighbourhoods")
 
 
 @dataclass
@@ -61,16 +62,16 @@ def budget_lines(view: BudgetView) -> list[BudgetLine]:
     """The parts the budget is split into, in order; those that add to it add up to exactly the budget."""
     t = view.total
     lines = [
-        BudgetLine("Waiting for a second officer", t.waiting),
-        BudgetLine("Offered, waiting for the group", t.offered),
-        BudgetLine("Accepted", t.accepted),
-        BudgetLine("Of the accepted, paid", t.paid, adds_to_budget=False),
+        BudgetLine(gettext("Waiting for a second officer"), t.waiting),
+        BudgetLine(gettext("Offered, waiting for the group"), t.offered),
+        BudgetLine(gettext("Accepted"), t.accepted),
+        BudgetLine(gettext("Of the accepted, paid"), t.paid, adds_to_budget=False),
     ]
     if t.cancelled_paid:
-        lines.append(BudgetLine("Spent on grants later cancelled", t.cancelled_paid))
+        lines.append(BudgetLine(gettext("Spent on grants later cancelled"), t.cancelled_paid))
     if view.unexplained:
-        lines.append(BudgetLine("Held with no approval or award to show for it", view.unexplained))
-    lines.append(BudgetLine("Left to award", view.left))
+        lines.append(BudgetLine(gettext("Held with no approval or award to show for it"), view.unexplained))
+    lines.append(BudgetLine(gettext("Left to award"), view.left))
     return lines
 
 

@@ -91,10 +91,10 @@ def may_cancel(registration: Registration) -> bool:
 def place_tag(registration: Registration) -> tuple[str, str]:
     """How a place is labelled to the group: its words and its tag colour."""
     if registration.status is RegistrationStatus.WAITLISTED:
-        return ("Waiting list", "yellow")
+        return (gettext("Waiting list"), "yellow")
     if registration.status is RegistrationStatus.ATTENDED:
-        return ("Attended", "green")
-    return ("Booked", "green")
+        return (gettext("Attended"), "green")
+    return (gettext("Booked"), "green")
 
 
 def places_left(session: Session, event: Event) -> int:

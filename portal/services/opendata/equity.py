@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import Award, AwardStatus
 from portal.models.funding import (
@@ -38,8 +39,8 @@ from portal.services.applications.postcodes import areas_for
 
 # Deciles 1 and 2: the most deprived fifth of England's LSOAs.
 MOST_DEPRIVED = 2
-OUTSIDE = "Outside the round's neighbourhoods"
-NOT_MAPPED = "Not mapped"
+OUTSIDE = _l("Outside the round's neighbourhoods")
+NOT_MAPPED = _l("Not mapped")
 
 
 @dataclass
@@ -184,7 +185,11 @@ def equity_view(session: Session, grant_round: Round) -> EquityView:
     by_neighbourhood = [row(name, tally, area_total, name in deprived_homes) for name, tally in sorted(places.items())]
     by_decile = [
         row(
-            f"Decile {d}{' (most deprived)' if d == 1 else ' (least deprived)' if d == 10 else ''}",
+            gettext(
+                "Decile %(d)s%(value)s",
+                d=d,
+                value=" (most deprived)" if d == 1 else " (least deprived)" if d == 10 else "",
+            ),
             t,
             mapped_lsoas,
             d <= MOST_DEPRIVED and t.lsoas > 0,
@@ -213,11 +218,14 @@ def equity_view(session: Session, grant_round: Round) -> EquityView:
     notes = []
     if not has_postcodes:
         notes.append(
-            "No postcode lookup has been imported for this round's neighbourhoods, so there is no share of the "
-            "area to compare with and no deciles: run flask --app portal refdata import-postcodes."
+            gettext(
+                "No postcode lookup has been imported for this round's neighbourhoods, so there is "
+                "no share of the area to compare with and no deciles: run flask --app portal refdata "
+                "import-postcodes."
+            )
         )
     if not has_deprivation:
-        notes.append("No deprivation data has been imported: run flask --app portal refdata import-imd.")
+        notes.append(gettext("No deprivation data has been imported: run flask --app portal refdata import-imd."))
     return EquityView(
         total=total,
         by_neighbourhood=by_neighbourhood,

@@ -27,14 +27,15 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application
 from portal.models.awards import Award, AwardStatus, MonitoringReport, Payment
 from portal.models.funders import RoundFunder
 from portal.models.funding import LsoaDeprivation, Neighbourhood, PostcodeLsoa, Round
 from portal.models.organisations import Organisation, OrganisationKind
 
-NO_FUNDER = "No funder recorded"
-NOT_KNOWN = "Not known"
+NO_FUNDER = _l("No funder recorded")
+NOT_KNOWN = _l("Not known")
 
 
 @dataclass
@@ -225,7 +226,7 @@ def outcomes_for(session: Session, rounds: Iterable[Round]) -> Outcomes:
     return Outcomes(
         total=total,
         by_neighbourhood=[Row(name, by_place[name]) for name in sorted(by_place, key=lambda n: (n == NOT_KNOWN, n))],
-        by_decile=[Row(f"Decile {d}", by_decile[d]) for d in deciles]
+        by_decile=[Row(gettext("Decile %(d)s", d=d), by_decile[d]) for d in deciles]
         + ([Row(NOT_KNOWN, by_decile[None])] if None in by_decile else []),
         by_round=[Row(r.title, by_round[r.id]) for r in chosen],
         by_funder=[Row(label, by_funder[label]) for label in sorted(by_funder)],
@@ -238,15 +239,15 @@ def outcomes_for(session: Session, rounds: Iterable[Round]) -> Outcomes:
 
 
 CSV_HEADER = (
-    "Breakdown",
-    "Label",
-    "Offered (£)",
-    "Paid (£)",
-    "Spent (£)",
-    "People reached",
-    "Groups funded",
-    "First-time groups",
-    "Unconstituted groups",
+    _l("Breakdown"),
+    _l("Label"),
+    _l("Offered (£)"),
+    _l("Paid (£)"),
+    _l("Spent (£)"),
+    _l("People reached"),
+    _l("Groups funded"),
+    _l("First-time groups"),
+    _l("Unconstituted groups"),
 )
 
 
@@ -256,9 +257,16 @@ def _pounds_cell(pence: int) -> str:
 
 def csv_rows(outcomes: Outcomes) -> list[tuple[object, ...]]:
     """The figures as rows of ``CSV_HEADER``: the total, then each breakdown."""
-    sections = [("Total", [Row("All chosen rounds", outcomes.total)])]
-    sections += [("Round", outcomes.by_round), ("Funder", outcomes.by_funder), ("Kind of group", outcomes.by_kind)]
-    sections += [("Neighbourhood", outcomes.by_neighbourhood), ("Deprivation decile", outcomes.by_decile)]
+    sections = [(gettext("Total"), [Row(gettext("All chosen rounds"), outcomes.total)])]
+    sections += [
+        (gettext("Round"), outcomes.by_round),
+        (gettext("Funder"), outcomes.by_funder),
+        (gettext("Kind of group"), outcomes.by_kind),
+    ]
+    sections += [
+        (gettext("Neighbourhood"), outcomes.by_neighbourhood),
+        (gettext("Deprivation decile"), outcomes.by_decile),
+    ]
     return [
         (
             section,

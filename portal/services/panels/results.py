@@ -132,14 +132,27 @@ def _flags(
     flags: dict[int, list[str]] = {}
     for row in rows:
         found = [
-            f"Scores differ by {gap} points on {titles.get(criterion, 'a criterion')}"
+            gettext("Scores differ by %(gap)s points on %(get)s", gap=gap, get=titles.get(criterion, "a criterion"))
             for criterion, gap in sorted(gaps[row.application_id].items())
             if gap >= DISAGREEMENT_POINTS
         ]
         if row.reviews_closed_at is not None:
-            found.append(f"Reviewing closed with {row.reviews_done} of {needed} reviews: {row.reviews_closed_reason}")
+            found.append(
+                gettext(
+                    "Reviewing closed with %(reviews_done)s of %(needed)s reviews: %(reviews_closed_reason)s",
+                    reviews_done=row.reviews_done,
+                    needed=needed,
+                    reviews_closed_reason=row.reviews_closed_reason,
+                )
+            )
         elif row.reviews_done < needed:
-            found.append(f"{needed - row.reviews_done} of {needed} reviews missing")
+            found.append(
+                gettext(
+                    "%(reviews_done)s of %(needed)s reviews missing",
+                    reviews_done=needed - row.reviews_done,
+                    needed=needed,
+                )
+            )
         flags[row.application_id] = found
     return flags
 
@@ -153,7 +166,7 @@ def _result_rows(
     return [
         ResultRow(
             application_id=row.application_id,
-            reference=row.reference or f"Application {row.application_id}",
+            reference=row.reference or gettext("Application %(application_id)s", application_id=row.application_id),
             title=row.title,
             group_name=row.group_name,
             neighbourhood=places.get(row.neighbourhood_id or 0, "Outside the round's neighbourhoods"),

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.errors import DomainError
 from portal.infra.database import rowcount
-from portal.infra.i18n import gettext
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -31,9 +31,9 @@ from portal.workflow import advance_application
 MAX_COMMENT = 5000
 
 RECOMMENDATIONS = {
-    Recommendation.FUND: "Fund",
-    Recommendation.MAYBE: "Maybe",
-    Recommendation.DO_NOT_FUND: "Do not fund",
+    Recommendation.FUND: _l("Fund"),
+    Recommendation.MAYBE: _l("Maybe"),
+    Recommendation.DO_NOT_FUND: _l("Do not fund"),
 }
 
 
@@ -84,13 +84,19 @@ def problems(
     for criterion in criteria:
         answer = answers.get(criterion.id)
         if answer is None or answer.score is None:
-            found[f"score-{criterion.id}"] = f"Choose a score for {criterion.title}"
+            found[f"score-{criterion.id}"] = gettext(
+                "Choose a score for %(criterion_title)s", criterion_title=criterion.title
+            )
         elif answer.score not in criterion.score_points:
-            found[f"score-{criterion.id}"] = f"Choose a score for {criterion.title} from the list"
+            found[f"score-{criterion.id}"] = gettext(
+                "Choose a score for %(criterion_title)s from the list", criterion_title=criterion.title
+            )
         if criterion.comment_required and (answer is None or not answer.comment.strip()):
-            found[f"comment-{criterion.id}"] = f"Add a comment about {criterion.title}"
+            found[f"comment-{criterion.id}"] = gettext(
+                "Add a comment about %(criterion_title)s", criterion_title=criterion.title
+            )
     if recommendation is None:
-        found["recommendation"] = "Choose whether you recommend funding it"
+        found["recommendation"] = gettext("Choose whether you recommend funding it")
     return found
 
 
@@ -149,7 +155,7 @@ def submit_review(
     criteria = application.round.criteria
     found = problems(criteria, answers, recommendation)
     if found:
-        raise DomainError("Finish your review before you submit it: " + "; ".join(found.values()))
+        raise DomainError(gettext("Finish your review before you submit it: ") + "; ".join(found.values()))
     review = _review(session, application, by)
     claimed = rowcount(
         session.execute(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, defer, joinedload
 
+from portal.infra.i18n import gettext
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
@@ -129,21 +130,24 @@ def _next_step(
     status = application.status
     if status is ApplicationStatus.DRAFT:
         if stages.open_for(application):
-            what = "expression of interest" if stages.at_first_stage(application) else "application"
-            return {"next_step": f"Finish and send your {what}", "next_endpoint": "apply.task_list"}
+            what = gettext("expression of interest") if stages.at_first_stage(application) else "application"
+            return {
+                "next_step": gettext("Finish and send your %(what)s", what=what),
+                "next_endpoint": "apply.task_list",
+            }
         return {"next_step": None, "next_endpoint": None}
     if status is ApplicationStatus.MORE_INFO:
-        return {"next_step": "Answer our question", "next_endpoint": "apply.status"}
+        return {"next_step": gettext("Answer our question"), "next_endpoint": "apply.status"}
     if award is not None:
         if award.status is AwardStatus.OFFERED:
-            return {"next_step": "Accept your grant", "next_endpoint": "apply.award"}
+            return {"next_step": gettext("Accept your grant"), "next_endpoint": "apply.award"}
         if award.status is AwardStatus.ACCEPTED and award.bank_details_encrypted is None:
-            return {"next_step": "Give your bank details", "next_endpoint": "apply.award"}
+            return {"next_step": gettext("Give your bank details"), "next_endpoint": "apply.award"}
         if award.status in (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE):
             if sent_back:
-                return {"next_step": "Change your report and send it again", "next_endpoint": "apply.award"}
+                return {"next_step": gettext("Change your report and send it again"), "next_endpoint": "apply.award"}
             if to_send:
-                return {"next_step": "Send your report", "next_endpoint": "apply.award"}
+                return {"next_step": gettext("Send your report"), "next_endpoint": "apply.award"}
     return {"next_step": None, "next_endpoint": None}
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Row, Select, false, func, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.formatting import uk_time
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction, AuditEntry
 from portal.models.base import utcnow
 from portal.models.users import User
@@ -82,7 +83,7 @@ def export_rows(session: Session, chosen: AuditFilter) -> list[list[object]]:
     return [
         [
             uk_time(entry.created_at).isoformat(timespec="seconds"),
-            email or "the portal",
+            email or gettext("the portal"),
             entry.action,
             entry.object_type,
             entry.object_id or "",

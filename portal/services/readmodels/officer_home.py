@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from portal.infra.i18n import gettext
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditEntry
 from portal.models.funding import Round
@@ -77,7 +78,7 @@ def officer_overview(session: Session) -> OfficerOverview:
     activity = [
         AuditRow(
             created_at=entry.created_at,
-            actor=(name or email) if email else "The system",
+            actor=(name or email) if email else gettext("The system"),
             action=entry.action,
             object_label=f"{entry.object_type} {entry.object_id}" if entry.object_id is not None else entry.object_type,
             summary=entry.summary,

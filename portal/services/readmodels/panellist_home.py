@@ -8,14 +8,15 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, Review, TimeEntry
 from portal.models.users import User
 
-NOT_STARTED = "Not started"
-IN_PROGRESS = "In progress"
-SUBMITTED = "Submitted"
-CONFLICT = "Conflict declared"
+NOT_STARTED = _l("Not started")
+IN_PROGRESS = _l("In progress")
+SUBMITTED = _l("Submitted")
+CONFLICT = _l("Conflict declared")
 _COLOURS = {NOT_STARTED: "blue", IN_PROGRESS: "yellow", SUBMITTED: "green", CONFLICT: "grey"}
 
 
@@ -99,7 +100,7 @@ def panellist_overview(session: Session, user: User) -> PanellistOverview:
             AssignmentRow(
                 application_id=application.id,
                 panel_id=assignment.panel_id,
-                reference=application.reference or f"Application {application.id}",
+                reference=application.reference or gettext("Application %(id)s", id=application.id),
                 group_name=None if grant_round.blind_review else application.organisation.name,
                 round_title=grant_round.title,
                 panel_name=assignment.panel.name,
@@ -118,7 +119,7 @@ def describe_minutes(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     parts = []
     if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+        parts.append(gettext("%(hours)s hour%(value)s", hours=hours, value="s" if hours != 1 else ""))
     if rest or not hours:
-        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+        parts.append(gettext("%(rest)s minute%(value)s", rest=rest, value="s" if rest != 1 else ""))
     return " ".join(parts)

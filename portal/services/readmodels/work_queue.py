@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, selec
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from portal.formatting import date_long, pounds, uk_time
-from portal.infra.i18n import _l
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, ApplicationStatus, InfoRequest
 from portal.models.awards import ApprovalReturn, Award, AwardStatus, Decision, MonitoringReport, Payment
 from portal.models.base import utcnow
@@ -247,7 +247,7 @@ class QueueKind:
 
 
 def _name(user: User | None) -> str:
-    return (user.name or user.email) if user is not None else "a former officer"
+    return (user.name or user.email) if user is not None else gettext("a former officer")
 
 
 def _application_page(application: Application) -> dict[str, Any]:
@@ -292,7 +292,12 @@ def _approvals(session: Session, kind: Kind, *, by: User, now: datetime) -> list
         return [
             _item(
                 application,
-                f"{pounds(amount)}, approved by {'you' if officer == by else _name(officer)} on {date_long(at)}",
+                gettext(
+                    "%(pounds)s, approved by %(name)s on %(date_long)s",
+                    pounds=pounds(amount),
+                    name="you" if officer == by else _name(officer),
+                    date_long=date_long(at),
+                ),
                 _application_page(application),
             )
             for application, amount, at, officer in rows
@@ -312,7 +317,12 @@ def _approvals(session: Session, kind: Kind, *, by: User, now: datetime) -> list
     return [
         _item(
             application,
-            f"Returned by {_name(officer)} on {date_long(at)}: {reason}",
+            gettext(
+                "Returned by %(name)s on %(date_long)s: %(reason)s",
+                name=_name(officer),
+                date_long=date_long(at),
+                reason=reason,
+            ),
             _application_page(application),
         )
         for application, reason, at, officer in rows
@@ -346,16 +356,31 @@ def _reviewing(session: Session, kind: Kind, *, by: User, now: datetime) -> list
     items = []
     for application, panel_id, count, wanted, late_count, due_at in rows:
         if kind is Kind.TOO_FEW_REVIEWERS:
-            items.append(_item(application, f"{count} of {wanted} reviewers assigned", _application_page(application)))
+            items.append(
+                _item(
+                    application,
+                    gettext("%(count)s of %(wanted)s reviewers assigned", count=count, wanted=wanted),
+                    _application_page(application),
+                )
+            )
             continue
         if panel_id is None:
             link = {"endpoint": "officer.round_panels", "arguments": {"round_id": application.round_id}}
         else:
             link = {"endpoint": "officer.panel", "arguments": {"panel_id": panel_id}}
         if kind is Kind.NOBODY_ASSIGNED:
-            detail = "Assign panel members" if panel_id is not None else "Set up a panel, then assign its members"
+            detail = (
+                gettext("Assign panel members")
+                if panel_id is not None
+                else gettext("Set up a panel, then assign its members")
+            )
         else:
-            detail = f"{late_count} review{'s' if late_count != 1 else ''} not sent, due {date_long(due_at)}"
+            detail = gettext(
+                "%(late_count)s review%(value)s not sent, due %(date_long)s",
+                late_count=late_count,
+                value="s" if late_count != 1 else "",
+                date_long=date_long(due_at),
+            )
         items.append(_item(application, detail, link))
     return items
 
@@ -365,7 +390,7 @@ def _questions(session: Session, kind: Kind, *, by: User, now: datetime) -> list
     column = InfoRequest.created_at if asking else InfoRequest.answered_at
     when = select(func.max(column)).where(InfoRequest.application_id == Application.id).scalar_subquery()
     rows = _listed(session, kind, select(Application, when).order_by(when, Application.id), by=by, now=now)
-    verb = "Asked on" if asking else "Answered on"
+    verb = gettext("Asked on") if asking else gettext("Answered on")
     return [_item(a, f"{verb} {date_long(moment)}", _application_page(a)) for a, moment in rows]
 
 
@@ -382,7 +407,10 @@ def _awards(session: Session, kind: Kind, *, by: User, now: datetime) -> list[Qu
         rows = _listed(
             session, kind, select(Application, award_id, sent).order_by(sent, Application.id), by=by, now=now
         )
-        return [_item(a, f"Sent on {date_long(moment)}", _award_page(i)) for a, i, moment in rows]
+        return [
+            _item(a, gettext("Sent on %(date_long)s", date_long=date_long(moment)), _award_page(i))
+            for a, i, moment in rows
+        ]
     if kind is Kind.PAYMENTS_DUE:
         due_payments = select(Payment).join(Award, Award.id == Payment.award_id).where(of_award, _payment_due(now))
         first_due = due_payments.with_only_columns(func.min(Payment.due_on)).scalar_subquery()
@@ -396,7 +424,16 @@ def _awards(session: Session, kind: Kind, *, by: User, now: datetime) -> list[Qu
         )
         today = uk_time(now).date()
         return [
-            _item(a, f"{pounds(pence)} {'was due' if on < today else 'due'} on {date_long(on)}", _award_page(i))
+            _item(
+                a,
+                gettext(
+                    "%(pounds)s %(due)s on %(date_long)s",
+                    pounds=pounds(pence),
+                    due="was due" if on < today else "due",
+                    date_long=date_long(on),
+                ),
+                _award_page(i),
+            )
             for a, i, on, pence in rows
         ]
     if kind is Kind.MESSAGES_TO_READ:
@@ -413,7 +450,7 @@ def _awards(session: Session, kind: Kind, *, by: User, now: datetime) -> list[Qu
         return [
             _item(
                 a,
-                f"{n} new since {date_long(moment)}",
+                gettext("%(n)s new since %(date_long)s", n=n, date_long=date_long(moment)),
                 {"endpoint": "officer.award_messages", "arguments": {"award_id": i}},
             )
             for a, i, n, moment in rows
@@ -425,7 +462,10 @@ def _awards(session: Session, kind: Kind, *, by: User, now: datetime) -> list[Qu
     return [
         _item(
             a,
-            f"Changed on {date_long(moment)}: check the change with the group; finance must confirm the new details",
+            gettext(
+                "Changed on %(date_long)s: check the change with the group; finance must confirm the new details",
+                date_long=date_long(moment),
+            ),
             _award_page(i),
         )
         for a, i, moment in rows
