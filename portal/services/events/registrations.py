@@ -158,7 +158,9 @@ def book(
     notify.queue_email(
         session,
         to=by.email,
-        subject=f"{'Booked' if booked else 'Waiting list'}: {event.title}",
+        subject=_l("Booked: %(title)s", title=event.title)
+        if booked
+        else _l("Waiting list: %(title)s", title=event.title),
         template="event_booked",
         event=event,
         user=by,

@@ -13,11 +13,17 @@ from portal.models.applications import Application
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, Review, TimeEntry
 from portal.models.users import User
 
-NOT_STARTED = _l("Not started")
-IN_PROGRESS = _l("In progress")
-SUBMITTED = _l("Submitted")
-CONFLICT = _l("Conflict declared")
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+SUBMITTED = "submitted"
+CONFLICT = "conflict"
 _COLOURS = {NOT_STARTED: "blue", IN_PROGRESS: "yellow", SUBMITTED: "green", CONFLICT: "grey"}
+_LABELS = {
+    NOT_STARTED: _l("Not started"),
+    IN_PROGRESS: _l("In progress"),
+    SUBMITTED: _l("Submitted"),
+    CONFLICT: _l("Conflict declared"),
+}
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,10 @@ class AssignmentRow:
     @property
     def status_colour(self) -> str:
         return _COLOURS[self.review_status]
+
+    @property
+    def status_label(self) -> str:
+        return _LABELS[self.review_status]
 
 
 @dataclass(frozen=True)

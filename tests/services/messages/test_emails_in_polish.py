@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session
 from portal.models.outbox import OutboxMessage
 from portal.models.users import User
 from portal.services.people import languages
+from portal.services.programme.settings import Programme
 from tests.services.messages.test_email_subjects import SCENARIOS, build_world
 
 NAME = "Grupa Sąsiedzka Łąkowa"
+PROGRAMME = Programme().name  # the programme's name signs every email, in any language
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
 
 
@@ -52,7 +54,7 @@ def sent(
 
 def prose(line: str) -> bool:
     """Whether ``line`` holds words of a sentence (three or more), not only a name, a link or a figure."""
-    without_links = re.sub(r"\S+://\S+", "", line.replace(NAME, ""))
+    without_links = re.sub(r"\S+://\S+", "", line.replace(NAME, "").replace(PROGRAMME, ""))
     return len(ENGLISH_WORD.findall(without_links)) >= 3
 
 

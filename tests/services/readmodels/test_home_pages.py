@@ -100,7 +100,7 @@ def test_panellist_overview_query_count_does_not_grow(session: Session) -> None:
     overview = panellist_home.panellist_overview(session, session.get(User, many.id))
     assert len(overview.assignments) == 20
     assert overview.minutes_recorded == 600
-    statuses = [row.review_status for row in overview.assignments]
+    statuses = [str(row.status_label) for row in overview.assignments]
     assert statuses.count("Not started") == 10
     assert statuses.count("Submitted") == 5
     assert statuses.count("In progress") == 5
@@ -156,7 +156,7 @@ def test_panellist_overview_reads_the_programmes_register(session: Session) -> N
     )
     session.flush()
     rows = {
-        row.application_id: row.review_status
+        row.application_id: str(row.status_label)
         for row in panellist_home.panellist_overview(session, panellist).assignments
     }
     assert rows[first.application_id] == "Conflict declared"
