@@ -32,6 +32,7 @@ from portal.models.funding import Round
 from portal.models.organisations import Organisation
 from portal.models.users import User
 from portal.services import audit
+from portal.services.applications import helpers
 from portal.services.applications.form import (
     MAX_BUDGET_LINES,
     BudgetLineInput,
@@ -179,6 +180,7 @@ def save_answers(
         application.title = str(cleaned.get("title") or "")[:200]
     _bump(application, key)
     _flush(session, revision + 1, previous)
+    helpers.note_change(session, application, key, by=by)
 
 
 def _clip(value: Any) -> Any:
@@ -215,6 +217,7 @@ def save_budget(
     application.amount_requested_pence = sum(line.amount_pence for line in application.budget_lines)
     _bump(application, "budget")
     _flush(session, revision + 1, previous)
+    helpers.note_change(session, application, "budget", by=by)
 
 
 def submit_application(session: Session, application: Application, *, by: User) -> bool:
@@ -225,6 +228,8 @@ def submit_application(session: Session, application: Application, *, by: User) 
         if application.submitted_at is not None or (first_stage and application.eoi_submitted_at is not None):
             return False
         ensure_draft(application)
+    if application.helped_by_id is not None:
+        helpers.ensure_may_send(session, application, by=by)
     stages.ensure_open_for(application)
     missing = incomplete_sections(application)
     if missing:

@@ -31,6 +31,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.ADMIN: "Administrator",
     Role.FINANCE: "Finance",
     Role.FUNDER: "Funder",
+    Role.CONNECTOR: "Community connector",
 }
 
 # Plural labels for the filter on the list of people.
@@ -40,6 +41,7 @@ ROLE_FILTER_LABELS: dict[Role, str] = {
     Role.ADMIN: "Administrators",
     Role.FINANCE: "Finance staff",
     Role.FUNDER: "Funders",
+    Role.CONNECTOR: "Community connectors",
 }
 
 
