@@ -15,6 +15,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from types import ModuleType
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
@@ -36,7 +37,7 @@ from portal.services.messages.links import absolute_url
 CONFIRMATION_LIFETIME = timedelta(days=14)
 
 
-def _lifecycle():  # type: ignore[no-untyped-def]
+def _lifecycle() -> ModuleType:
     # lifecycle and evidence call note_change after every save, so lifecycle is imported when first used.
     from portal.services.applications import lifecycle
 
