@@ -53,6 +53,11 @@ def is_helper(user: User, application: Application) -> bool:
     return application.helped_by_id is not None and application.helped_by_id == user.id
 
 
+def acting_as_helper(session: Session, user: User, application: Application) -> bool:
+    """Whether ``user`` is filling the application as its helper rather than as one of the group."""
+    return is_helper(user, application) and not organisations.is_member(session, user, application.organisation_id)
+
+
 def may_fill(session: Session, user: User, application: Application) -> bool:
     """Who may fill the group's application: a member of the group, or its helper while it is a draft
     (and while they still hold a role that helps)."""
