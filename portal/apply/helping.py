@@ -66,8 +66,7 @@ def help_groups() -> str | Response | tuple[str, int]:
             return _help_page(form, search), 409
         db.session.commit()
         return redirect(url_for("apply.task_list", application_id=application.id))
-    status = 400 if form.errors else 200
-    return _help_page(form, search), status
+    return _help_page(form, search)
 
 
 def _help_page(form: StartForOthersForm, search: SearchForm) -> str:
@@ -108,6 +107,8 @@ def ask_group_to_confirm(application_id: int) -> Response | tuple[str, int]:
 def confirm_link(token: str) -> str | Response | tuple[str, int]:
     try:
         confirmation = helpers.confirmation_for_token(db.session, token, by=current_user)
+    except helpers.NotTheGroups:
+        abort(404)
     except DomainError as error:
         return render_template("apply/helping/not_working.html", message=error.message), 410
     return _confirm(confirmation, ConfirmAndSendForm())
@@ -128,8 +129,7 @@ def confirm_code() -> str | Response | tuple[str, int]:
             send_form = ConfirmAndSendForm()
             return _confirm(confirmation, send_form)
         return _confirm_page(confirmation, send_form, action=url_for("apply.confirm_code"))
-    status = 400 if form.errors else 200
-    return render_template("apply/helping/code.html", form=form), status
+    return render_template("apply/helping/code.html", form=form)
 
 
 def _confirm(confirmation: GroupConfirmation, form: ConfirmAndSendForm) -> str | Response | tuple[str, int]:

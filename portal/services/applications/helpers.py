@@ -289,12 +289,16 @@ def confirmation_for_code(session: Session, code: str, *, by: User) -> GroupConf
     raise DomainError("That code does not work. It may have expired, or the application changed since.")
 
 
+class NotTheGroups(DomainError):
+    """No such confirmation, or not one for a group of the person: pages say "not found", revealing nothing."""
+
+
 def _check(session: Session, confirmation: GroupConfirmation | None, *, by: User) -> GroupConfirmation:
     application = session.get(Application, confirmation.application_id) if confirmation is not None else None
     if confirmation is None or application is None:
-        raise DomainError("That link does not work. Ask the person helping you to send a new one.")
+        raise NotTheGroups("That link does not work. Ask the person helping you to send a new one.")
     if not organisations.is_member(session, by, application.organisation_id):
-        raise DomainError("Only a member of the group can confirm its application.")
+        raise NotTheGroups("Only a member of the group can confirm its application.")
     if not _usable(confirmation, application):
         raise DomainError(
             "That link or code no longer works: it has expired, been used, or the application changed since."
