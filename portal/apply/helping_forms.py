@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
@@ -29,8 +31,8 @@ class StartForOthersForm(FlaskForm):
         validators=[Optional(), Length(max=254, message=EMAIL_FORMAT), Email(EMAIL_FORMAT, check_deliverability=False)],
     )
 
-    def validate(self, extra_validators: dict | None = None) -> bool:  # type: ignore[override,type-arg]
-        valid = super().validate(extra_validators)
+    def validate(self, extra_validators: dict[str, Any] | None = None) -> bool:
+        valid = bool(super().validate(extra_validators))
         if self.group.data != NEW_GROUP:
             return valid
         for field, message in (
@@ -40,7 +42,7 @@ class StartForOthersForm(FlaskForm):
             (self.contact_email, _l("Enter the group contact's email address")),
         ):
             if not field.data:
-                field.errors = [*field.errors, message]
+                field.errors = [*field.errors, str(message)]
                 valid = False
         return valid
 

@@ -144,7 +144,7 @@ def start_on_behalf(
         raise DomainError("Choose a group or add a new one.")
     if not by.has_role(Role.OFFICER) and new_group is None and not helps_group(session, by, organisation.id):
         raise DomainError("You can only start applications for groups you already help.")
-    application = _lifecycle().start_application(session, grant_round, organisation, by=by)
+    application: Application = _lifecycle().start_application(session, grant_round, organisation, by=by)
     if application.helped_by_id is None and application.status is ApplicationStatus.DRAFT:
         if organisations.is_member(session, by, organisation.id):
             return application  # a member applying for their own group needs no confirmation
@@ -319,7 +319,7 @@ def confirm_and_send(session: Session, confirmation: GroupConfirmation, *, by: U
     )
     if claimed != 1:
         raise DomainError("That link or code has already been used.")
-    application = session.get_one(Application, confirmation.application_id)
+    application: Application = session.get_one(Application, confirmation.application_id)
     audit.record(
         session,
         by,
