@@ -160,3 +160,12 @@ def test_an_expired_link_is_refused(session: Session) -> None:
     session.flush()
     with pytest.raises(DomainError, match="no longer works"):
         helpers.confirmation_for_token(session, request.token, by=contact)
+
+
+def test_the_round_closing_before_confirmation_leaves_a_draft(session: Session) -> None:
+    application, _, contact, request = _asked(session)
+    confirmation = helpers.confirmation_for_token(session, request.token, by=contact)
+    application.round.closes_at = utcnow() - timedelta(minutes=1)
+    with pytest.raises(DomainError):
+        helpers.confirm_and_send(session, confirmation, by=contact)
+    assert application.status is ApplicationStatus.DRAFT
