@@ -22,6 +22,7 @@ from portal.apply.submission import answer_rows
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
+from portal.infra import rate_limits
 from portal.models.applications import Application, GroupConfirmation
 from portal.models.organisations import OrganisationKind
 from portal.models.users import Role
@@ -115,6 +116,7 @@ def confirm_link(token: str) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/confirmation-code", methods=["GET", "POST"])
+@rate_limits.confirmation_codes
 def confirm_code() -> str | Response | tuple[str, int]:
     form = ConfirmationCodeForm()
     if form.validate_on_submit():
