@@ -308,6 +308,8 @@ def _send(session: Session, application: Application, sending: _Sending, *, by: 
 
 
 def withdraw_application(session: Session, application: Application, *, by: User, reason: str) -> None:
+    if helpers.acting_as_helper(session, by, application):
+        raise DomainError("Only the group can withdraw its application.")
     decisions.drop_pending_approval(session, application, by=by, why="the group withdrew the application")
     advance_application(application, ApplicationStatus.WITHDRAWN)
     audit.record(session, by, AuditAction.APPLICATION_WITHDRAWN, application, reason.strip()[:2000])

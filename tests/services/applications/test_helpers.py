@@ -169,3 +169,10 @@ def test_the_round_closing_before_confirmation_leaves_a_draft(session: Session) 
     with pytest.raises(DomainError):
         helpers.confirm_and_send(session, confirmation, by=contact)
     assert application.status is ApplicationStatus.DRAFT
+
+
+def test_the_helper_cannot_withdraw(session: Session) -> None:
+    application, connector, _ = _helped(session)
+    with pytest.raises(DomainError, match="Only the group"):
+        lifecycle.withdraw_application(session, application, by=connector, reason="")
+    assert application.status is ApplicationStatus.DRAFT
