@@ -141,3 +141,22 @@ def test_another_connector_cannot_open_the_draft(
     sign_in_as(another_browser, other, SignInMethod.EMAIL)
     assert another_browser.get(f"/applications/{application.id}").status_code == 404
     assert another_browser.post(f"/applications/{application.id}/ask-group-to-confirm", data={}).status_code == 404
+
+
+def test_the_helper_fills_the_groups_profile_but_not_another_groups(
+    app: Flask, session: Session, client: FlaskClient, sign_in_as: Any
+) -> None:
+    application, _ = _start(session, client, sign_in_as)
+    organisation_id = application.organisation_id
+    assert client.get(f"/groups/{organisation_id}/details").status_code == 200
+    saved = client.post(f"/groups/{organisation_id}/address", data={"address": "1 Hope Street", "postcode": "WD17 2AB"})
+    assert saved.status_code in (200, 302)
+    # The group's members stay the group's own business.
+    assert client.get(f"/groups/{organisation_id}/members").status_code == 404
+
+    reread(session)
+    other = make_user(session, roles=(Role.CONNECTOR,))
+    session.commit()
+    another_browser = new_browser(app)
+    sign_in_as(another_browser, other, SignInMethod.EMAIL)
+    assert another_browser.get(f"/groups/{organisation_id}/details").status_code == 404

@@ -66,6 +66,19 @@ def may_fill(session: Session, user: User, application: Application) -> bool:
     return is_helper(user, application) and application.status is ApplicationStatus.DRAFT and may_help(user)
 
 
+def may_fill_profile(session: Session, user: User, organisation_id: int) -> bool:
+    """The group's profile is part of its application: a member, or the helper of one of its drafts, may fill
+    it in (its members and bank details stay the group's own)."""
+    if organisations.is_member(session, user, organisation_id):
+        return True
+    helping = exists().where(
+        Application.organisation_id == organisation_id,
+        Application.helped_by_id == user.id,
+        Application.status == ApplicationStatus.DRAFT,
+    )
+    return may_help(user) and bool(session.scalar(select(helping)))
+
+
 def helps_group(session: Session, user: User, organisation_id: int) -> bool:
     """Whether ``user`` has helped the group with an application before (a connector's groups)."""
     return bool(
