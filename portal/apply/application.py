@@ -27,6 +27,7 @@ from portal.apply.application_forms import (
     transcript_field,
     values_from,
 )
+from portal.apply.helping_forms import AskToConfirmForm
 from portal.apply.loaders import application_for_member
 from portal.errors import DomainError, StorageUnavailable
 from portal.extensions import db
@@ -35,7 +36,7 @@ from portal.infra import rate_limits
 from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, EvidenceKind
 from portal.request_bodies import large_files
-from portal.services.applications import answers, lifecycle, spoken
+from portal.services.applications import answers, helpers, lifecycle, spoken
 from portal.services.applications import evidence as evidence_rules
 from portal.services.applications import form as form_rules
 from portal.services.applications.lifecycle import StaleSection
@@ -94,6 +95,8 @@ def task_list(application_id: int) -> str | Response:
         complete=all(entry.status.done for entry in entries),
         completed_count=sum(entry.status.done for entry in entries),
         section_url=section_url,
+        as_helper=helpers.acting_as_helper(db.session, current_user, application),
+        ask_form=AskToConfirmForm(),
     )
 
 

@@ -26,7 +26,7 @@ from portal.form_errors import refuse
 from portal.infra.i18n import _l, gettext
 from portal.models.organisations import Organisation, OrganisationKind
 from portal.models.users import User
-from portal.services.applications import organisations
+from portal.services.applications import helpers, organisations
 from portal.services.rounds import listing
 
 # Page part -> (form, heading)
@@ -43,6 +43,14 @@ PART_SLUGS = "any(" + ", ".join(f"'{part}'" for part in PARTS) + ")"
 def group_for_member(organisation_id: int) -> Organisation:
     organisation = get_or_404(Organisation, organisation_id)
     require_member(db.session, current_user, organisation.id)
+    return organisation
+
+
+def group_for_filler(organisation_id: int) -> Organisation:
+    """The group, for its profile pages: its members, or whoever helps it with a draft (else 404)."""
+    organisation = get_or_404(Organisation, organisation_id)
+    if not helpers.may_fill_profile(db.session, current_user, organisation.id):
+        abort(404)
     return organisation
 
 
@@ -73,7 +81,7 @@ def new_group() -> str | Response:
 
 @bp.get("/groups/<int:organisation_id>")
 def group(organisation_id: int) -> str:
-    organisation = group_for_member(organisation_id)
+    organisation = group_for_filler(organisation_id)
     return render_template(
         "apply/groups/group.html",
         organisation=organisation,
@@ -107,7 +115,7 @@ def _initial(organisation: Organisation, part: str) -> dict[str, Any]:
 
 @bp.route(f"/groups/<int:organisation_id>/<{PART_SLUGS}:part>", methods=["GET", "POST"])
 def edit_group(organisation_id: int, part: str) -> str | Response | tuple[str, int]:
-    organisation = group_for_member(organisation_id)
+    organisation = group_for_filler(organisation_id)
     form_class, heading = PARTS[part]
     form = form_class() if request.method == "POST" else form_class(data=_initial(organisation, part))
     if form.validate_on_submit():

@@ -11,11 +11,12 @@ from portal.extensions import db
 from portal.models.applications import Application
 from portal.models.awards import Award
 from portal.models.funding import Round
-from portal.services.applications import organisations
+from portal.services.applications import helpers, organisations
 
 
 def application_for_member(application_id: int) -> Application:
-    """The application, if the signed-in person belongs to its group; otherwise 404.
+    """The application, if the signed-in person may fill it (``helpers.may_fill``: a member of its group,
+    or the connector or officer helping the group with the draft); otherwise 404.
 
     One query loads the application with its round and group and asks the membership rule; its budget
     lines and the round's neighbourhoods follow in one more each (every application page shows them).
@@ -29,9 +30,11 @@ def application_for_member(application_id: int) -> Application:
             selectinload(Application.budget_lines),
         )
     ).one_or_none()
-    if found is None or not found[1]:
+    if found is None:
         abort(404)
     application: Application = found[0]
+    if not found[1] and not helpers.may_fill(db.session, current_user, application):
+        abort(404)
     return application
 
 

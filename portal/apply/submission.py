@@ -28,7 +28,7 @@ from portal.storage import get_storage
 from portal.workflow import APPLICATION_LABELS
 
 
-def _answer_rows(application: Any) -> list[dict[str, Any]]:
+def answer_rows(application: Any) -> list[dict[str, Any]]:
     """Every answer, grouped by section, with a change link to its page."""
     groups = []
     for entry in form_rules.task_list(application):
@@ -53,7 +53,14 @@ def _answer_rows(application: Any) -> list[dict[str, Any]]:
             for need in evidence.evidence_needed(application):
                 names = ", ".join(e.original_filename for e in need.files) or gettext("None")
                 rows.append({"key": need.label, "value": names, "href": href})
-        groups.append({"title": entry.section.title, "rows": rows, "status": entry.status})
+        groups.append(
+            {
+                "title": entry.section.title,
+                "rows": rows,
+                "status": entry.status,
+                "by_helper": key in (application.helper_sections or []),
+            }
+        )
     return groups
 
 
@@ -78,7 +85,7 @@ def _check_page(application: Any, form: SubmitForm) -> str:
     return render_template(
         "apply/check_answers.html",
         application=application,
-        groups=_answer_rows(application),
+        groups=answer_rows(application),
         form=form,
         first_stage=stages.at_first_stage(application),
     )

@@ -20,4 +20,6 @@ def home_for(user: User) -> str:
         return url_for("outcomes.index")
     if user.has_role(Role.PANELLIST):
         return url_for("panel.home")
+    if user.has_role(Role.CONNECTOR):
+        return url_for("apply.help_groups")
     return url_for("apply.dashboard")

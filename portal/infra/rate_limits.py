@@ -75,6 +75,9 @@ RECORDINGS_PER_ACCOUNT = "10 per 10 minutes"
 RECORDINGS_PER_IP = "60 per 10 minutes"
 EXPORTS_PER_ACCOUNT = "20 per 10 minutes"
 EXPORTS_PER_IP = "60 per 10 minutes"
+# A group's confirmation code is 6 digits: guessing must stay hopeless within its 14 days.
+CONFIRMATION_CODES_PER_ACCOUNT = "10 per 15 minutes"
+CONFIRMATION_CODES_PER_IP = "30 per 15 minutes"
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -155,3 +158,8 @@ def uploads(view: View) -> View:
 def exports(view: View) -> View:
     """Limit downloading ``view``'s export, shared by every export."""
     return _limited("exports", EXPORTS_PER_ACCOUNT, EXPORTS_PER_IP, ["GET"])(view)
+
+
+def confirmation_codes(view: View) -> View:
+    """Limit typing a group's confirmation code (``apply.confirm_code``)."""
+    return _limited("confirmation-codes", CONFIRMATION_CODES_PER_ACCOUNT, CONFIRMATION_CODES_PER_IP, ["POST"])(view)

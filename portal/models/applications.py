@@ -85,6 +85,10 @@ class Application(Base):
     # Optimistic locking: every save bumps it; a stale save is refused.
     version: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The connector or officer who started the draft on the group's behalf (never shown to panels).
+    helped_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # The sections the helper changed last, so the group sees which answers it did not type itself.
+    helper_sections: Mapped[list[str] | None] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
@@ -112,6 +116,7 @@ class Application(Base):
     round: Mapped[Round] = relationship()
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    helped_by: Mapped[User | None] = relationship(foreign_keys=[helped_by_id])
     budget_lines: Mapped[list[BudgetLine]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="BudgetLine.position"
     )
@@ -217,3 +222,20 @@ class ApplicationNote(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()
+
+
+class GroupConfirmation(Base):
+    """A request for the group to confirm a draft its helper filled: a single-use link token and a 6-digit
+    code, both stored hashed, valid only while the application is at the version the group was asked about."""
+
+    __tablename__ = "group_confirmations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    application_version: Mapped[int]
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

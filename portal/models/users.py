@@ -25,6 +25,8 @@ class Role(enum.StrEnum):
     FINANCE = "finance"
     # Funder people read the outcomes of the rounds their funder pays for, and nothing else.
     FUNDER = "funder"
+    # Community connectors start and fill applications on a group's behalf; the group confirms before sending.
+    CONNECTOR = "connector"
 
 
 STAFF_ROLES = frozenset({Role.OFFICER, Role.ADMIN, Role.FINANCE})

@@ -6,7 +6,7 @@ when an empty form would rightly be refused) and may define ``OBJECT_CHECKS``
 (endpoint, role, URL arguments naming someone else's or no object).
 ``tests/test_access_matrix.py`` merges them all and checks every line.
 
-The fragments give what each of the world's eight people (``ROLES``) gets;
+The fragments give what each of the world's nine people (``ROLES``) gets;
 ``collect`` adds an eighth for ``test_matrix`` (``MATRIX_ROLES``),
 ``officer_by_email``: the officer in a browser whose session signed in by an
 emailed code (as a session from before migration 0011, or from before they
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-ROLES = ("anonymous", "applicant_a", "applicant_b", "panellist", "officer", "admin", "finance", "funder")
+ROLES = ("anonymous", "applicant_a", "applicant_b", "panellist", "officer", "admin", "finance", "funder", "connector")
 WEAK_OFFICER = "officer_by_email"
 MATRIX_ROLES = (*ROLES, WEAK_OFFICER)
 STAFF = frozenset({"officer", "admin", "finance"})
@@ -120,6 +120,10 @@ class World:
     funder_id: int = 0
     # A round another funder pays for, whose outcomes the world's funder person may not read.
     other_funders_round_id: int = 0
+    # Group C's draft in the open round, started by the world's connector, who asked group C to
+    # confirm it (the link's token); no matrix role belongs to group C.
+    helped_draft_id: int = 0
+    confirmation_token: str = ""
 
 
 Arguments = Callable[[World], dict[str, Any]]

@@ -10,7 +10,7 @@ from tests.access import NOT_FOUND, OK, SIGN_IN, Arguments, Line, everyone, only
 
 # The funded-groups event: officers and group A; others are not told it exists.
 FUNDED_EVENT = {"anonymous": SIGN_IN, "applicant_a": OK, "applicant_b": NOT_FOUND, "panellist": NOT_FOUND}
-FUNDED_EVENT |= {"officer": OK, "admin": NOT_FOUND, "finance": NOT_FOUND, "funder": NOT_FOUND}
+FUNDED_EVENT |= {"officer": OK, "admin": NOT_FOUND, "finance": NOT_FOUND, "funder": NOT_FOUND, "connector": NOT_FOUND}
 # Booking: only a member of a group allowed to book.
 BOOKERS = {**FUNDED_EVENT, "officer": NOT_FOUND}
 OFFICERS = only("officer")

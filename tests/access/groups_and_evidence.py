@@ -11,7 +11,7 @@ MATRIX: dict[str, Line] = {
     "apply.new_group": (
         lambda w: {},
         {**applicant_a_only(), "applicant_b": OK, "panellist": OK, "officer": OK, "admin": OK}
-        | {"finance": OK, "funder": OK},
+        | {"finance": OK, "funder": OK, "connector": OK},
     ),
     "apply.group": (lambda w: {"organisation_id": w.organisation_a_id}, applicant_a_only()),
     "apply.edit_group": (lambda w: {"organisation_id": w.organisation_a_id, "part": "details"}, applicant_a_only()),

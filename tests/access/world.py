@@ -14,6 +14,7 @@ from portal.models.funding import Round
 from portal.models.panels import ConflictDeclaration
 from portal.models.payment_runs import PaymentRun
 from portal.models.users import Role
+from portal.services.applications import helpers
 from portal.services.applications.references import next_reference
 from portal.services.awards import bank_details, report_schedules
 from portal.services.outcomes.access import link_funder_person
@@ -67,6 +68,7 @@ def build_world(session: Session) -> World:
         "admin": make_user(session, email="admin@example.org", roles=(Role.ADMIN,)),
         "finance": make_user(session, email="finance@example.org", roles=(Role.FINANCE,)),
         "funder": make_user(session, email="reader@funder.example"),
+        "connector": make_user(session, email="connector@example.org", name="Chidi", roles=(Role.CONNECTOR,)),
     }
     # The open round's rules need every eligibility question, so the checker asks each one.
     open_round = make_round(
@@ -140,6 +142,12 @@ def build_world(session: Session) -> World:
     # for the round another funder pays for.
     other_funders_round = make_round(session, fund=make_fund(session, funder_name="Another funder"))
     link_funder_person(session, people["funder"], open_round.fund.funders[0], by=people["admin"])
+    group_c = make_organisation(session, members=(make_user(session, email="c@example.org"),))
+    helped_draft = helpers.start_on_behalf(session, open_round, by=people["officer"], organisation=group_c)
+    # Officers may start for any group; the world's draft is the connector's, so it is handed over.
+    helped_draft.helped_by = people["connector"]
+    session.flush()
+    confirmation = helpers.ask_group_to_confirm(session, helped_draft, by=people["connector"])
     session.commit()
     return World(
         people=people,
@@ -180,4 +188,6 @@ def build_world(session: Session) -> World:
         fund_id=open_round.fund_id,
         funder_id=open_round.fund.funders[0].id,
         other_funders_round_id=other_funders_round.id,
+        helped_draft_id=helped_draft.id,
+        confirmation_token=confirmation.token,
     )

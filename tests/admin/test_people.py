@@ -389,3 +389,22 @@ def test_admins_grant_and_remove_the_finance_role(admin_client: FlaskClient, ses
     reread(session)
     assert session.get(User, person.id).roles == {Role.OFFICER}
     assert ("role revoked", admin.id, f"Finance taken away from {person.email}") in audit_actions(session, person)
+
+
+def test_admins_grant_and_remove_the_connector_role(admin_client: FlaskClient, session: Session, admin: User) -> None:
+    person = make_user(session, name="Chidi Connector")
+    session.commit()
+    path = f"/admin/users/{person.id}"
+    assert 'value="connector"' in admin_client.get(path).get_data(as_text=True)
+
+    admin_client.post(path, data={"action": "roles", "roles": ["connector"]})
+    reread(session)
+    assert session.get(User, person.id).roles == {Role.CONNECTOR}
+    assert "Chidi Connector is now: Community connector." in page_text(admin_client.get(path))
+
+    admin_client.post(path, data={"action": "roles", "roles": []})
+    reread(session)
+    assert session.get(User, person.id).roles == frozenset()
+    assert ("role revoked", admin.id, f"Community connector taken away from {person.email}") in audit_actions(
+        session, person
+    )

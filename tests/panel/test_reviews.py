@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models.applications import Application, ApplicationStatus, EvidenceKind
-from portal.models.audit import AuditEntry
+from portal.models.audit import AuditAction, AuditEntry
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember, Review
 from portal.models.users import Role, User
+from portal.services import audit
 from portal.services.panels import scoring
 from portal.services.panels.scoring import CriterionAnswer
 from portal.storage import get_storage
@@ -121,6 +122,30 @@ def test_the_review_page_has_no_contact_details(signed_in: FlaskClient, setup: t
     for secret in ("boss@walkers.example", "07700 900999", "7 Hidden Lane", "Signer Person"):
         assert secret not in html
     assert "Secret Walkers" in html  # not a blind round
+
+
+def test_the_review_page_says_nothing_about_who_typed_it(
+    signed_in: FlaskClient, session: Session, setup: tuple[Panel, Application]
+) -> None:
+    """A connector helped the group: the panel sees the group's application, nothing of the helper."""
+    panel, application = setup
+    connector = make_user(session, name="Chidi Connector", email="chidi@connect.example", roles=(Role.CONNECTOR,))
+    application.helped_by = connector
+    application.helper_sections = ["idea"]
+    audit.record(
+        session,
+        connector,
+        AuditAction.APPLICATION_CHANGED_ON_BEHALF,
+        application,
+        "Chidi Connector changed idea on behalf of Secret Walkers",
+    )
+    session.commit()
+    onboard(signed_in, panel)
+    signed_in.post(f"/panel/applications/{application.id}/conflict", data={"answer": "no"})
+    html = signed_in.get(f"/panel/applications/{application.id}").get_data(as_text=True)
+    assert "Walks for all" in html
+    for trace in ("Chidi", "chidi@connect.example", "on behalf", "help from", "Last changed by"):
+        assert trace not in html
 
 
 def test_a_blind_round_names_the_group_only_where_a_conflict_is_asked_about(

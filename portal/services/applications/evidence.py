@@ -20,7 +20,7 @@ from portal.models.applications import Application, ApplicationStatus, Evidence,
 from portal.models.awards import Award, MonitoringReport
 from portal.models.messages import AwardMessage
 from portal.models.users import Role, User
-from portal.services.applications import organisations
+from portal.services.applications import helpers, organisations
 from portal.services.applications.organisations import needs_governing_document
 from portal.services.applications.section_status import SectionStatus
 from portal.services.files import thumbnails
@@ -184,6 +184,10 @@ def can_see_evidence(session: Session, evidence: Evidence, *, by: User) -> bool:
     organisation_id = owning_organisation_id(session, evidence)
     if organisation_id is not None and organisations.is_member(session, by, organisation_id):
         return True
+    if evidence.application_id is not None:
+        application = session.get(Application, evidence.application_id)
+        if application is not None and helpers.may_fill(session, by, application):
+            return True
     return (
         by.has_role(Role.PANELLIST)
         and panel_may_see(evidence)
@@ -216,6 +220,7 @@ def add_evidence(
     evidence = store_evidence(session, storage, received, kind=kind, uploaded_by=by, application_id=application.id)
     attach_thumbnail(storage, evidence, preview)
     session.flush()
+    helpers.note_change(session, application, "evidence", by=by)
     return evidence
 
 
@@ -247,6 +252,7 @@ def remove_evidence(
         raise DomainError(gettext("That file is not part of this application."))
     thumbnail = evidence.thumbnail_key
     delete_evidence(session, storage, evidence, by=by)
+    helpers.note_change(session, application, "evidence", by=by)
     if thumbnail:
         with contextlib.suppress(StorageUnavailable):
             storage.delete(thumbnail)

@@ -33,6 +33,7 @@ from portal.models.funding import Round
 from portal.models.organisations import Organisation
 from portal.models.users import User
 from portal.services import audit
+from portal.services.applications import helpers
 from portal.services.applications.form import (
     MAX_BUDGET_LINES,
     BudgetLineInput,
@@ -180,6 +181,7 @@ def save_answers(
         application.title = str(cleaned.get("title") or "")[:200]
     _bump(application, key)
     _flush(session, revision + 1, previous)
+    helpers.note_change(session, application, key, by=by)
 
 
 def _clip(value: Any) -> Any:
@@ -221,6 +223,7 @@ def save_budget(
     application.amount_requested_pence = sum(line.amount_pence for line in application.budget_lines)
     _bump(application, "budget")
     _flush(session, revision + 1, previous)
+    helpers.note_change(session, application, "budget", by=by)
 
 
 def submit_application(session: Session, application: Application, *, by: User) -> bool:
@@ -231,6 +234,8 @@ def submit_application(session: Session, application: Application, *, by: User) 
         if application.submitted_at is not None or (first_stage and application.eoi_submitted_at is not None):
             return False
         ensure_draft(application)
+    if application.helped_by_id is not None:
+        helpers.ensure_may_send(session, application, by=by)
     stages.ensure_open_for(application)
     missing = incomplete_sections(application)
     if missing:
@@ -313,6 +318,8 @@ def _send(session: Session, application: Application, sending: _Sending, *, by: 
 
 
 def withdraw_application(session: Session, application: Application, *, by: User, reason: str) -> None:
+    if helpers.acting_as_helper(session, by, application):
+        raise DomainError("Only the group can withdraw its application.")
     decisions.drop_pending_approval(session, application, by=by, why="the group withdrew the application")
     advance_application(application, ApplicationStatus.WITHDRAWN)
     audit.record(session, by, AuditAction.APPLICATION_WITHDRAWN, application, reason.strip()[:2000])

@@ -32,6 +32,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.ADMIN: _l("Administrator"),
     Role.FINANCE: _l("Finance"),
     Role.FUNDER: _l("Funder"),
+    Role.CONNECTOR: _l("Community connector"),
 }
 
 # Plural labels for the filter on the list of people.
@@ -41,6 +42,7 @@ ROLE_FILTER_LABELS: dict[Role, str] = {
     Role.ADMIN: _l("Administrators"),
     Role.FINANCE: _l("Finance staff"),
     Role.FUNDER: _l("Funders"),
+    Role.CONNECTOR: _l("Community connectors"),
 }
 
 
