@@ -61,12 +61,15 @@ class _Texts(HTMLParser):
 def english_strings() -> set[str]:
     """The catalogue's English strings that Polish writes differently, as they read on a page."""
     found: set[str] = set()
-    for message in translations.catalogue("pl"):
+    catalogue = translations.catalogue("pl")
+    # Polish spelled like an English string ("Role" is Polish for "Roles") is not English left over.
+    polish = {" ".join(str(message.string).split()) for message in catalogue if isinstance(message.string, str)}
+    for message in catalogue:
         if not message.id or message.pluralizable or "%(" in message.id or "<" in message.id:
             continue
         if message.string and message.string != message.id and re.search(r"[A-Za-z]{3}", message.id):
             found.add(" ".join(str(message.id).split()))
-    return found
+    return found - polish
 
 
 @dataclass

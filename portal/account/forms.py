@@ -7,7 +7,7 @@ from wtforms import Field, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.forms import strip
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l
 from portal.services.people import phones
 
 EMAIL = "email"
@@ -26,9 +26,9 @@ class ContactForm(FlaskForm):
 
     def validate_mobile(self, field: Field) -> None:
         if field.data and phones.uk_mobile(field.data) is None:
-            raise ValidationError(gettext("Enter a UK mobile number, like 07700 900123"))
+            raise ValidationError(_l("Enter a UK mobile number, like 07700 900123"))
         if not field.data and self.channel.data == TEXT:
-            raise ValidationError(gettext("Enter the UK mobile number to send text messages to"))
+            raise ValidationError(_l("Enter the UK mobile number to send text messages to"))
 
     @property
     def by_text(self) -> bool:

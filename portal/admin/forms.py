@@ -20,7 +20,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from portal.extensions import db
 from portal.forms import CheckboxesField, email_field, strip
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l
 from portal.models.users import Role
 from portal.services.people import accounts
 
@@ -53,7 +53,7 @@ class NewPersonForm(FlaskForm):
     def validate_email(self, field: Field) -> None:
         if field.data and accounts.email_taken(db.session, field.data):
             raise ValidationError(
-                gettext("There is already an account for this email address. Find it in the list of people.")
+                _l("There is already an account for this email address. Find it in the list of people.")
             )
 
 
@@ -84,7 +84,7 @@ class RolesForm(PressedForm):
 class FunderSelect(SelectField):
     def pre_validate(self, form: FlaskForm) -> None:
         if self.data not in {str(value) for value, *_ in self.choices or []}:
-            raise ValidationError(gettext("Choose a funder from the list"))
+            raise ValidationError(_l("Choose a funder from the list"))
 
 
 class FunderForm(PressedForm):
@@ -109,7 +109,7 @@ class EraseForm(FlaskForm):
 
     def validate_confirmed(self, field: Field) -> None:
         if not field.data:
-            raise ValidationError(gettext("Tick the box to confirm that you want to erase this person's details"))
+            raise ValidationError(_l("Tick the box to confirm that you want to erase this person's details"))
 
 
 class ProgrammeForm(FlaskForm):

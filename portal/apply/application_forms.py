@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from portal.forms import CheckboxesField, strip
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l
 from portal.services.applications import spoken
 from portal.services.applications.form import MAX_BUDGET_LINES, BudgetLineInput, FieldSpec
 
@@ -96,14 +96,14 @@ def _recording_fields(spec: FieldSpec) -> dict[str, Field]:
         return {}
     return {
         recording_field(spec.name): FileField(
-            gettext("Record or upload a spoken or video answer (optional)"), render_kw={"accept": RECORDING_ACCEPTS}
+            _l("Record or upload a spoken or video answer (optional)"), render_kw={"accept": RECORDING_ACCEPTS}
         ),
         transcript_field(spec.name): TextAreaField(
-            gettext("What you say in the recording (optional)"),
+            _l("What you say in the recording (optional)"),
             filters=[strip],
             render_kw={"rows": 4},
         ),
-        remove_recording_field(spec.name): BooleanField(gettext("Remove this recording")),
+        remove_recording_field(spec.name): BooleanField(_l("Remove this recording")),
     }
 
 

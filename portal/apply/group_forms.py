@@ -9,7 +9,7 @@ from wtforms import BooleanField, Field, RadioField, SelectChoice, StringField, 
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.forms import email_field, strip
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l
 from portal.models.organisations import INCOME_BAND_LABELS, ORGANISATION_KIND_LABELS, IncomeBand, OrganisationKind
 from portal.plain_text import OneLine
 from portal.services.applications import organisations
@@ -21,28 +21,28 @@ INCOME_CHOICES = [SelectChoice(band.value, label) for band, label in INCOME_BAND
 
 def _name_field() -> StringField:
     return StringField(
-        gettext("Your group's name"),
+        _l("Your group's name"),
         filters=[strip],
         validators=[
-            DataRequired(gettext("Enter your group's name")),
-            Length(max=200, message=gettext("The name must be 200 characters or fewer")),
-            OneLine(gettext("Enter your group's name on one line, without line breaks or hidden characters")),
+            DataRequired(_l("Enter your group's name")),
+            Length(max=200, message=_l("The name must be 200 characters or fewer")),
+            OneLine(_l("Enter your group's name on one line, without line breaks or hidden characters")),
         ],
     )
 
 
 def _kind_field() -> RadioField:
     return RadioField(
-        gettext("What kind of group is it?"),
+        _l("What kind of group is it?"),
         choices=KIND_CHOICES,
-        validators=[DataRequired(gettext("Choose what kind of group it is"))],
+        validators=[DataRequired(_l("Choose what kind of group it is"))],
         validate_choice=False,
     )
 
 
 def _check_kind(field: Field) -> None:
     if field.data not in {kind.value for kind in OrganisationKind}:
-        raise ValidationError(gettext("Choose what kind of group it is"))
+        raise ValidationError(_l("Choose what kind of group it is"))
 
 
 class NewGroupForm(FlaskForm):
@@ -68,15 +68,15 @@ class DetailsForm(ProfileForm):
 
     def validate_charity_number(self, field: Field) -> None:
         if field.data and organisations.normalise_charity_number(field.data) is None:
-            raise ValidationError(gettext("Enter a charity number in the right format, like 1234567 or SC012345"))
+            raise ValidationError(_l("Enter a charity number in the right format, like 1234567 or SC012345"))
         if not field.data and self.kind.data == OrganisationKind.CHARITY.value:
-            raise ValidationError(gettext("Enter your charity number, like 1234567"))
+            raise ValidationError(_l("Enter your charity number, like 1234567"))
 
     def validate_company_number(self, field: Field) -> None:
         if field.data and organisations.normalise_company_number(field.data) is None:
-            raise ValidationError(gettext("Enter a company number in the right format, like 01234567 or SC123456"))
+            raise ValidationError(_l("Enter a company number in the right format, like 01234567 or SC123456"))
         if not field.data and self.kind.data in (OrganisationKind.CIC.value, OrganisationKind.COMPANY.value):
-            raise ValidationError(gettext("Enter your company number, like 01234567"))
+            raise ValidationError(_l("Enter your company number, like 01234567"))
 
     def changes(self) -> dict[str, Any]:
         return {
@@ -103,7 +103,7 @@ class AddressForm(ProfileForm):
 
     def validate_postcode(self, field: Field) -> None:
         if field.data and normalise_postcode(field.data) is None:
-            raise ValidationError(gettext("Enter a real postcode, like WD24 4AB"))
+            raise ValidationError(_l("Enter a real postcode, like WD24 4AB"))
 
     def changes(self) -> dict[str, Any]:
         return {"address": self.address.data, "postcode": self.postcode.data}
@@ -119,7 +119,7 @@ class IncomeForm(ProfileForm):
 
     def validate_income_band(self, field: Field) -> None:
         if field.data not in {band.value for band in IncomeBand}:
-            raise ValidationError(gettext("Choose your group's yearly income"))
+            raise ValidationError(_l("Choose your group's yearly income"))
 
     def changes(self) -> dict[str, Any]:
         return {"income_band": IncomeBand(self.income_band.data)}
@@ -135,7 +135,7 @@ class ContactForm(ProfileForm):
     def validate_contact_phone(self, field: Field) -> None:
         digits = "".join(ch for ch in field.data or "" if ch.isdigit())
         if field.data and not (10 <= len(digits) <= 13 and set(field.data) <= set("0123456789 +()-")):
-            raise ValidationError(gettext("Enter a phone number, like 01923 123456 or 07700 900123"))
+            raise ValidationError(_l("Enter a phone number, like 01923 123456 or 07700 900123"))
 
     def changes(self) -> dict[str, Any]:
         return {
@@ -164,14 +164,14 @@ class MoneyForm(ProfileForm):
         if not all(people):
             target = self.first_person if not self.first_person.data else self.second_person
             target.errors = [
-                gettext("Enter the names of two people who will look after the money, or a partner organisation")
+                _l("Enter the names of two people who will look after the money, or a partner organisation")
             ]
             return False
         if self.first_person.data.lower() == self.second_person.data.lower():
-            self.second_person.errors = [gettext("Enter two different people")]
+            self.second_person.errors = [_l("Enter two different people")]
             return False
         if not self.not_related.data:
-            self.not_related.errors = [gettext("Confirm that the two people are not related and do not live together")]
+            self.not_related.errors = [_l("Confirm that the two people are not related and do not live together")]
             return False
         return True
 

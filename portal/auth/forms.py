@@ -9,7 +9,7 @@ from wtforms import EmailField, Field, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
 from portal.forms import email_field
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l
 
 
 def _digits_only(value: Any) -> Any:
@@ -19,17 +19,17 @@ def _digits_only(value: Any) -> Any:
     return "".join(char for char in value if not char.isspace() and char != "-")
 
 
-def _email_field(label: str = "Email address") -> EmailField:
-    return email_field(label, missing=gettext("Enter your email address"))
+def _email_field(label: str = _l("Email address")) -> EmailField:
+    return email_field(label, missing=_l("Enter your email address"))
 
 
 def _code_field(missing: str) -> StringField:
     return StringField(
-        gettext("Code"),
+        _l("Code"),
         filters=[_digits_only],
         validators=[
             DataRequired(missing),
-            Regexp(r"^\d{6}$", message=gettext("The code must be 6 digits, like 123456")),
+            Regexp(r"^\d{6}$", message=_l("The code must be 6 digits, like 123456")),
         ],
     )
 
@@ -71,4 +71,4 @@ class SetPasswordForm(FlaskForm):
 
     def validate_again(self, field: Field) -> None:
         if self.password.data and field.data and field.data != self.password.data:
-            raise ValidationError(gettext("The two passwords are not the same: type them again"))
+            raise ValidationError(_l("The two passwords are not the same: type them again"))

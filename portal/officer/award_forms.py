@@ -13,7 +13,7 @@ from wtforms import Field, HiddenField, SelectChoice, SelectField, StringField, 
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from portal.forms import strip
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l
 from portal.models.awards import Award
 from portal.services.applications.form import parse_pounds
 
@@ -45,7 +45,7 @@ class PlanPaymentForm(FlaskForm):
     def offer_reports(self, award: Award) -> None:
         """The award's reports, by their schedule entries (they exist before the group accepts), soonest due first."""
         due_order = sorted(award.schedule, key=lambda item: (item.months_after, item.position))
-        self.held_until.choices = [SelectChoice("", gettext("Not held"))] + [
+        self.held_until.choices = [SelectChoice("", _l("Not held"))] + [
             SelectChoice(str(item.id), item.title) for item in due_order
         ]
 

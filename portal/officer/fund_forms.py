@@ -9,7 +9,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import CheckboxesField, strip
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l
 from portal.models.funders import Funder
 
 
@@ -67,9 +67,9 @@ def round_funders_form(funders: Sequence[Funder], data: dict[str, str] | None = 
             Form,
             f"amount_{funder.id}",
             StringField(
-                gettext("%(funder_name)s: amount in pounds", funder_name=funder.name),
+                _l("%(funder_name)s: amount in pounds", funder_name=funder.name),
                 filters=[strip],
-                validators=[Length(max=20, message=gettext("Enter an amount in pounds, like 25000"))],
+                validators=[Length(max=20, message=_l("Enter an amount in pounds, like 25000"))],
             ),
         )
     return Form(data=data) if data is not None else Form()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -31,11 +32,13 @@ class ChecklistItem:
 
 def programme_details(session: Session) -> ChecklistItem:
     return ChecklistItem(
-        "Programme details",
+        gettext("Programme details"),
         settings.saved(session) and bool(settings.current(session).contact_email),
         "admin.programme_settings",
-        "Check the programme's name and add the grants team's email address, the panel's hourly rate "
-        "and the open data publisher.",
+        gettext(
+            "Check the programme's name and add the grants team's email address, the panel's hourly "
+            "rate and the open data publisher."
+        ),
     )
 
 
@@ -44,48 +47,50 @@ def officers(session: Session) -> ChecklistItem:
         select(exists().where(RoleGrant.role == Role.OFFICER, RoleGrant.user_id == User.id, User.active.is_(True)))
     )
     return ChecklistItem(
-        "Grants officers",
+        gettext("Grants officers"),
         bool(found),
         "admin.new_user",
-        "Add at least one grants officer: officers set up rounds and make the decisions.",
+        gettext("Add at least one grants officer: officers set up rounds and make the decisions."),
     )
 
 
 def a_fund(session: Session) -> ChecklistItem:
     return ChecklistItem(
-        "A fund and its funders",
+        gettext("A fund and its funders"),
         bool(session.scalar(select(exists().where(Fund.id.is_not(None))))),
         "officer.funds",
-        "A grants officer adds the fund the rounds' money comes from and the funders behind it.",
+        gettext("A grants officer adds the fund the rounds' money comes from and the funders behind it."),
     )
 
 
 def funders_named(session: Session) -> ChecklistItem:
     missing = session.scalar(select(exists().where(Funder.org_id.is_(None))))
     return ChecklistItem(
-        "Funders' org-ids",
+        gettext("Funders' org-ids"),
         bool(session.scalar(select(exists().where(Funder.id.is_not(None))))) and not missing,
         "officer.funds",
-        "Every funder needs its org-id (such as GB-CHC-1234567) before grants can be published as open data.",
+        gettext("Every funder needs its org-id (such as GB-CHC-1234567) before grants can be published as open data."),
     )
 
 
 def neighbourhoods(session: Session) -> ChecklistItem:
     return ChecklistItem(
-        "Neighbourhoods",
+        gettext("Neighbourhoods"),
         bool(session.scalar(select(exists().where(Neighbourhood.retired_at.is_(None))))),
         "officer.neighbourhoods",
-        "A grants officer adds the neighbourhoods the programme funds and their postcode areas, so the "
-        "eligibility check knows which postcodes are in.",
+        gettext(
+            "A grants officer adds the neighbourhoods the programme funds and their postcode areas, "
+            "so the eligibility check knows which postcodes are in."
+        ),
     )
 
 
 def a_round(session: Session) -> ChecklistItem:
     return ChecklistItem(
-        "A funding round",
+        gettext("A funding round"),
         bool(session.scalar(select(exists().where(Round.id.is_not(None))))),
         "officer.new_round",
-        "A grants officer sets up the first round: its dates, budget, questions and scoring criteria.",
+        gettext("A grants officer sets up the first round: its dates, budget, questions and scoring criteria."),
     )
 
 
