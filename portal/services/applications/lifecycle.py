@@ -265,14 +265,14 @@ SENDINGS = {
         ApplicationStatus.SUBMITTED,
         "submitted_at",
         AuditAction.APPLICATION_SUBMITTED,
-        "We have your application",
+        _l("We have your application"),
         "application_submitted",
     ),
     True: _Sending(
         ApplicationStatus.EOI_SUBMITTED,
         "eoi_submitted_at",
         AuditAction.APPLICATION_EOI_SUBMITTED,
-        "We have your expression of interest",
+        _l("We have your expression of interest"),
         "eoi_submitted",
     ),
 }
@@ -307,7 +307,7 @@ def _send(session: Session, application: Application, sending: _Sending, *, by: 
     notify.queue_email(
         session,
         to=by.email,
-        subject=f"{sending.subject} {reference}",
+        subject=_l("%(subject)s %(reference)s", subject=sending.subject, reference=reference),
         template=sending.template,
         application=application,
         user=by,

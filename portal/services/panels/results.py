@@ -169,7 +169,7 @@ def _result_rows(
             reference=row.reference or gettext("Application %(application_id)s", application_id=row.application_id),
             title=row.title,
             group_name=row.group_name,
-            neighbourhood=places.get(row.neighbourhood_id or 0, "Outside the round's neighbourhoods"),
+            neighbourhood=places.get(row.neighbourhood_id or 0, gettext("Outside the round's neighbourhoods")),
             amount_requested_pence=row.amount_requested_pence,
             reviews_done=row.reviews_done,
             reviews_needed=max(grant_round.reviews_per_application, row.assigned),

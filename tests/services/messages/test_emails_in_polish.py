@@ -26,6 +26,8 @@ from tests.services.messages.test_email_subjects import SCENARIOS, build_world
 
 NAME = "Grupa Sąsiedzka Łąkowa"
 PROGRAMME = Programme().name  # the programme's name signs every email, in any language
+# An officer's message to every funded group goes out with the subject the officer wrote.
+TYPED_SUBJECTS = {"broadcast"}
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
 
 
@@ -53,8 +55,14 @@ def sent(
 
 
 def prose(line: str) -> bool:
-    """Whether ``line`` holds words of a sentence (three or more), not only a name, a link or a figure."""
-    without_links = re.sub(r"\S+://\S+", "", line.replace(NAME, "").replace(PROGRAMME, ""))
+    """Whether ``line`` holds words of a sentence (three or more), not only a name, a link or a figure.
+
+    A line holding what people typed (the world's name is in every name, title and message) is
+    theirs, in their words; a secret's stand-in ("[link not kept]") is only in the stored copy.
+    """
+    if NAME in line:
+        return False
+    without_links = re.sub(r"\S+://\S+|\[\w+ not kept\]", "", line.replace(PROGRAMME, ""))
     return len(ENGLISH_WORD.findall(without_links)) >= 3
 
 
@@ -68,7 +76,8 @@ def test_email_is_written_in_the_recipients_language(
     assert set(polish) == set(english)
     for address, (subject, body) in polish.items():
         english_subject, english_body = english[address]
-        assert subject != english_subject, f"{template}: the subject is in English"
+        if template not in TYPED_SUBJECTS:
+            assert subject != english_subject, f"{template}: the subject is in English"
         english_lines = {line.strip() for line in english_body.splitlines()}
         left = sorted({line.strip() for line in body.splitlines() if prose(line)} & english_lines)
         assert left == [], f"{template} to {address}: lines left in English"
