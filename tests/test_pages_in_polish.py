@@ -24,6 +24,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.extensions import db
+from portal.models.audit import AuditAction
 from portal.services.people.languages import COOKIE_NAME
 from tests import translations
 from tests.access import World
@@ -103,6 +104,12 @@ def reading(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[R
         close_test_app(db_url)
 
 
+# Audit entries name what happened in the portal's own vocabulary ("bank details changed"), as
+# recorded; the officers' audit log and recent activity show them as they are.
+RECORDED_AS_IS = {"officer.audit_log", "officer.home"}
+AUDIT_ACTIONS = {action.value.replace("_", " ") for action in AuditAction}
+
+
 def visits() -> Iterator[Any]:
     for endpoint, visits in sorted(PAGES.items()):
         for number, visit in enumerate(visits):
@@ -120,4 +127,6 @@ def test_page_reads_in_polish(reading: Reading, endpoint: str, visit: Visit) -> 
     texts = _Texts()
     texts.feed(page)
     left_in_english = sorted({text for text in texts.texts if text in reading.english})
+    if endpoint in RECORDED_AS_IS:
+        left_in_english = [text for text in left_in_english if text.lower() not in AUDIT_ACTIONS]
     assert left_in_english == [], f"{url} shows English a Polish reader should not see"

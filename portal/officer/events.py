@@ -148,6 +148,7 @@ def events_list() -> str:
     return render_template(
         "officer/events.html",
         events=rows,
+        status_labels=setup.STATUS_LABELS,
         not_attended=event_attendance.funded_groups_not_attended(db.session),
     )
 

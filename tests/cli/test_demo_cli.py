@@ -125,7 +125,7 @@ def test_the_demo_officer_home_lists_every_kind_of_work(
     sign_in_as(client, officer)
     home = page_text(client.get("/officer/"))
     for kind in Kind:
-        assert kind.title in home, kind
+        assert str(kind.title) in home, kind
     assert "Returned by Sam Reid on " in home
     assert "Set up your authenticator app" in home
 

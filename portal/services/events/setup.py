@@ -19,6 +19,13 @@ from portal.services.events.registrations import lock_places, places_taken, prom
 from portal.services.messages import notify
 from portal.services.messages.links import absolute_url
 
+# What an event's status reads as on the officers' pages.
+STATUS_LABELS = {
+    EventStatus.DRAFT: _l("Draft"),
+    EventStatus.PUBLISHED: _l("Published"),
+    EventStatus.CANCELLED: _l("Cancelled"),
+}
+
 
 @dataclass(frozen=True)
 class EventSettings:
