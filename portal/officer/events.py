@@ -195,6 +195,7 @@ def _event_page(event: Event, resource_form: ResourceForm | None = None, status:
             booked=booked,
             waiting=waiting,
             audience=AUDIENCE_LABELS[event.audience],
+            status=setup.STATUS_LABELS[event.status],
             groups=event_attendance.groups_attended(db.session, event),
             resources=resources.of_event(db.session, event),
             resource_form=resource_form or ResourceForm(formdata=None),
