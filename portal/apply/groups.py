@@ -20,13 +20,14 @@ from portal.apply.group_forms import (
     MoneyForm,
     NewGroupForm,
 )
+from portal.eligibility import checker
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.infra.i18n import _l, gettext
 from portal.models.organisations import Organisation, OrganisationKind
 from portal.models.users import User
-from portal.services.applications import helpers, organisations
+from portal.services.applications import helpers, organisations, prefill
 from portal.services.rounds import listing
 
 # Page part -> (form, heading)
@@ -62,8 +63,9 @@ def _round_slug() -> str | None:
 
 @bp.route("/groups/new", methods=["GET", "POST"])
 def new_group() -> str | Response:
-    form = NewGroupForm()
     slug = _round_slug()
+    told = prefill.told_in_checker(checker.answers_given(), slug)
+    form = NewGroupForm() if request.method == "POST" or not told.kind else NewGroupForm(data={"kind": told.kind})
     if form.validate_on_submit():
         organisation = organisations.create_group(
             db.session, by=current_user, name=form.name.data, kind=OrganisationKind(form.kind.data)
@@ -76,7 +78,9 @@ def new_group() -> str | Response:
             "success",
         )
         return redirect(url_for("apply.group", organisation_id=organisation.id, round=slug))
-    return render_template("apply/groups/new.html", form=form, round_slug=slug)
+    return render_template(
+        "apply/groups/new.html", form=form, round_slug=slug, prefilled=request.method == "GET" and bool(told.kind)
+    )
 
 
 @bp.get("/groups/<int:organisation_id>")
@@ -117,7 +121,13 @@ def _initial(organisation: Organisation, part: str) -> dict[str, Any]:
 def edit_group(organisation_id: int, part: str) -> str | Response | tuple[str, int]:
     organisation = group_for_filler(organisation_id)
     form_class, heading = PARTS[part]
-    form = form_class() if request.method == "POST" else form_class(data=_initial(organisation, part))
+    prefilled = False
+    if request.method == "POST":
+        form = form_class()
+    else:
+        told = prefill.told_in_checker(checker.answers_given(), _round_slug())
+        initial, prefilled = prefill.fill_gaps(organisation, part, _initial(organisation, part), told)
+        form = form_class(data=initial)
     if form.validate_on_submit():
         try:
             organisations.update_group(db.session, organisation, by=current_user, **form.changes())
@@ -136,6 +146,7 @@ def edit_group(organisation_id: int, part: str) -> str | Response | tuple[str, i
         part=part,
         heading=heading,
         round_slug=_round_slug(),
+        prefilled=prefilled,
     ), status
 
 

@@ -86,6 +86,11 @@ def _round(slug: str) -> Round:
     return grant_round
 
 
+def answers_given() -> dict[str, dict[str, Any]]:
+    """Every round's answers this browser gave the checker, by round slug (for pre-filling a profile)."""
+    return {slug: dict(answers) for slug, answers in session.get(SESSION_KEY, {}).items()}
+
+
 def _answers(slug: str) -> dict[str, Any]:
     return dict(session.get(SESSION_KEY, {}).get(slug, {}))
 
@@ -189,7 +194,7 @@ def result(slug: str) -> str | Response:
         },
         {
             "key": gettext("What the money is for"),
-            "value": ", ".join(eligibility.PURPOSES.get(p, p) for p in answers.get("purpose") or []),
+            "value": ", ".join(str(eligibility.PURPOSES.get(p, p)) for p in answers.get("purpose") or []),
             "href": url_for("eligibility.question", slug=slug, question="purpose"),
         },
     ]
