@@ -19,6 +19,7 @@ from wtforms import SelectChoice
 from portal.apply import bp
 from portal.apply.application_forms import (
     BudgetForm,
+    CopyAnswersForm,
     RevisionForm,
     StartApplicationForm,
     question_form,
@@ -36,7 +37,7 @@ from portal.infra import rate_limits
 from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, EvidenceKind
 from portal.request_bodies import large_files
-from portal.services.applications import answers, helpers, lifecycle, spoken
+from portal.services.applications import answers, copying, helpers, lifecycle, spoken
 from portal.services.applications import evidence as evidence_rules
 from portal.services.applications import form as form_rules
 from portal.services.applications.lifecycle import StaleSection
@@ -97,7 +98,32 @@ def task_list(application_id: int) -> str | Response:
         section_url=section_url,
         as_helper=helpers.acting_as_helper(db.session, current_user, application),
         ask_form=AskToConfirmForm(),
+        earlier=copying.earlier_applications(db.session, application),
+        copy_form=CopyAnswersForm(formdata=None),
     )
+
+
+@bp.post("/applications/<int:application_id>/copy-answers")
+def copy_answers(application_id: int) -> Response:
+    application = application_for_member(application_id)
+    form = CopyAnswersForm()
+    source = db.session.get(Application, form.source.data) if form.validate_on_submit() else None
+    if source is None:
+        flash(gettext("Choose one of your group's earlier applications to copy from."), "error")
+        return redirect(url_for("apply.task_list", application_id=application.id))
+    try:
+        copied = copying.copy_answers(db.session, application, source, by=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("apply.task_list", application_id=application.id))
+    if copied:
+        flash(
+            gettext("Your answers are copied. Check each section and change anything that is different this time."),
+            "success",
+        )
+    else:
+        flash(gettext("That application had no answers to questions this round asks."), "info")
+    return redirect(url_for("apply.task_list", application_id=application.id))
 
 
 def section_url(application: Application, key: str) -> str:

@@ -17,6 +17,7 @@ from wtforms import (
     Field,
     FieldList,
     HiddenField,
+    IntegerField,
     MultipleFileField,
     RadioField,
     SelectChoice,
@@ -136,6 +137,12 @@ def values_from(form: RevisionForm, specs: list[FieldSpec]) -> dict[str, Any]:
 
 class StartApplicationForm(FlaskForm):
     organisation = RadioField(_l("Which group is applying?"), validate_choice=False)
+
+
+class CopyAnswersForm(FlaskForm):
+    """One button per earlier application of the group; the button's value names it."""
+
+    source = IntegerField(validators=[DataRequired()])
 
 
 class SubmitForm(FlaskForm):

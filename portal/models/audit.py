@@ -20,6 +20,7 @@ class AuditAction(StrEnum):
     ACCOUNT_REACTIVATED = "account reactivated"
     ADMIN_ACCOUNT_SET_UP = "admin account set up"
     APPLICATION_ANONYMISED = "application anonymised"
+    APPLICATION_ANSWERS_COPIED = "application answers copied"
     APPLICATION_CHANGED_ON_BEHALF = "application changed on behalf"
     APPLICATION_CONFIRMED_BY_GROUP = "application confirmed by group"
     GROUP_CONFIRMATION_REQUESTED = "group confirmation requested"

@@ -7,6 +7,7 @@ from tests.access import Arguments, Line, applicant_a_only, signed_in
 MATRIX: dict[str, Line] = {
     "apply.new_application": (lambda w: {"slug": w.round_slug}, signed_in()),
     "apply.task_list": (lambda w: {"application_id": w.draft_a_id}, applicant_a_only()),
+    "apply.copy_answers": (lambda w: {"application_id": w.draft_a_id}, applicant_a_only()),
     # A real page posts the revision it was opened at; without it a save is stale (409).
     "apply.section": (
         lambda w: {"application_id": w.draft_a_id, "section": "your-idea"},
