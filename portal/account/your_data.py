@@ -15,13 +15,12 @@ from werkzeug.wrappers import Response
 from portal.access import acting_user
 from portal.account import bp
 from portal.extensions import db, limiter
-from portal.infra.i18n import _l
 from portal.models.base import utcnow
 from portal.services.people.your_data import write_export
 from portal.storage import get_storage
 
 # A zip of every upload is heavy work: a few a day is plenty for one person.
-EXPORTS_PER_PERSON = _l("5 per hour")
+EXPORTS_PER_PERSON = "5 per hour"
 
 
 def _person_key() -> str:
