@@ -230,7 +230,7 @@ def test_officer_pages_run_as_many_queries_for_three_times_the_rows(
     assert "Funding line" in results_page_two
     assert "Left to award" in results_page_two
     home = client.get(urls["home"]).get_data(as_text=True)
-    assert all(kind.title in home.replace("&#39;", "'") for kind in Kind), "every kind of work is on the home page"
+    assert all(str(kind.title) in home.replace("&#39;", "'") for kind in Kind), "every kind of work is on the home page"
     assert "Late 5" in client.get(urls["applications in a work queue"] + "&q=Late 5").get_data(as_text=True)
     grown = {name: (len(few[name]), len(many[name])) for name in few if len(few[name]) != len(many[name])}
     assert grown == {}

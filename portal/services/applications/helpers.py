@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from types import ModuleType
 
+from flask_babel import gettext
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
@@ -135,7 +136,7 @@ def start_on_behalf(
 ) -> Application:
     """Start (or find) the group's draft for the round, recorded as helped by ``by``."""
     if not may_help(by):
-        raise DomainError("Only a community connector or an officer can start an application for a group.")
+        raise DomainError(gettext("Only a community connector or an officer can start an application for a group."))
     if new_group is not None:
         _lifecycle().ensure_round_open(grant_round)
         organisation = Organisation(
@@ -154,20 +155,20 @@ def start_on_behalf(
             session, organisation, by=by, email=new_group.contact_email, name=new_group.contact_name
         )
     if organisation is None:
-        raise DomainError("Choose a group or add a new one.")
+        raise DomainError(gettext("Choose a group or add a new one."))
     if not by.has_role(Role.OFFICER) and new_group is None and not helps_group(session, by, organisation.id):
-        raise DomainError("You can only start applications for groups you already help.")
+        raise DomainError(gettext("You can only start applications for groups you already help."))
     application: Application = _lifecycle().start_application(session, grant_round, organisation, by=by)
     if application.helped_by_id is None and application.status is ApplicationStatus.DRAFT:
         if organisations.is_member(session, by, organisation.id):
             return application  # a member applying for their own group needs no confirmation
         if application.created_by_id != by.id:
-            raise DomainError("This group has already started its application to this round.")
+            raise DomainError(gettext("This group has already started its application to this round."))
         application.helped_by = by
         application.helper_sections = []
         session.flush()
     elif application.helped_by_id != by.id:
-        raise DomainError("This group has already started its application to this round.")
+        raise DomainError(gettext("This group has already started its application to this round."))
     return application
 
 
@@ -194,7 +195,7 @@ def note_change(session: Session, application: Application, key: str, *, by: Use
 def ensure_may_send(session: Session, application: Application, *, by: User) -> None:
     """Only the group sends: a helper asks the group to confirm instead."""
     if not organisations.is_member(session, by, application.organisation_id):
-        raise DomainError("Only the group can send its application. Ask the group to confirm it.")
+        raise DomainError(gettext("Only the group can send its application. Ask the group to confirm it."))
 
 
 def _hash(value: str) -> str:
@@ -225,11 +226,11 @@ class ConfirmationRequest:
 def ask_group_to_confirm(session: Session, application: Application, *, by: User) -> ConfirmationRequest:
     """Email the group's members a link and a code to confirm and send the helped draft."""
     if not is_helper(by, application) or not may_help(by):
-        raise DomainError("Only the person helping with this application can ask the group to confirm it.")
+        raise DomainError(gettext("Only the person helping with this application can ask the group to confirm it."))
     _lifecycle().ensure_draft(application)
     members = organisations.active_members(session, application.organisation_id)
     if not members:
-        raise DomainError("The group has nobody to confirm it. Add the group's contact as a member first.")
+        raise DomainError(gettext("The group has nobody to confirm it. Add the group's contact as a member first."))
     _withdraw_confirmations(session, application)
     session.flush()
     token = secrets.token_urlsafe(32)
@@ -255,7 +256,7 @@ def ask_group_to_confirm(session: Session, application: Application, *, by: User
         notify.queue_email(
             session,
             to=member.email,
-            subject=_l("Please check and send your application"),
+            subject=_l(_l("Please check and send your application")),
             template="group_confirmation",
             secrets={"code": code, "confirm_url": absolute_url("apply.confirm_link", token=token)},
             application=application,
@@ -286,7 +287,7 @@ def confirmation_for_code(session: Session, code: str, *, by: User) -> GroupConf
     """The confirmation a code typed by a group member stands for (among their groups' helped drafts)."""
     code = code.strip()
     if not (len(code) == 6 and code.isdigit()):
-        raise DomainError("Enter the 6-digit code from the email.")
+        raise DomainError(gettext("Enter the 6-digit code from the email."))
     candidates = session.scalars(
         select(GroupConfirmation)
         .join(Application, Application.id == GroupConfirmation.application_id)
@@ -299,7 +300,7 @@ def confirmation_for_code(session: Session, code: str, *, by: User) -> GroupConf
     for confirmation in candidates:
         if hmac.compare_digest(confirmation.code_hash, _code_hash(confirmation.application_id, code)):
             return _check(session, confirmation, by=by)
-    raise DomainError("That code does not work. It may have expired, or the application changed since.")
+    raise DomainError(gettext("That code does not work. It may have expired, or the application changed since."))
 
 
 class NotTheGroups(DomainError):
@@ -314,7 +315,7 @@ def _check(session: Session, confirmation: GroupConfirmation | None, *, by: User
         raise NotTheGroups("Only a member of the group can confirm its application.")
     if not _usable(confirmation, application):
         raise DomainError(
-            "That link or code no longer works: it has expired, been used, or the application changed since."
+            gettext("That link or code no longer works: it has expired, been used, or the application changed since.")
         )
     return confirmation
 
@@ -331,7 +332,7 @@ def confirm_and_send(session: Session, confirmation: GroupConfirmation, *, by: U
         )
     )
     if claimed != 1:
-        raise DomainError("That link or code has already been used.")
+        raise DomainError(gettext("That link or code has already been used."))
     application: Application = session.get_one(Application, confirmation.application_id)
     audit.record(
         session,

@@ -37,7 +37,7 @@ from portal.models.organisations import Organisation
 from portal.models.outbox import OutboxMessage
 from portal.models.users import Role, User
 from portal.plain_text import is_one_line
-from portal.services.applications import deadline_reminders, lifecycle, organisations, shortlist
+from portal.services.applications import deadline_reminders, helpers, lifecycle, organisations, shortlist
 from portal.services.awards import acceptance, bank_details, decisions, payments, report_reviews, reports
 from portal.services.events import registrations, reminders, setup
 from portal.services.messages import threads
@@ -184,6 +184,13 @@ def _eoi_invited(session: Session, w: World) -> None:
     w.grant_round.two_stages = True
     w.grant_round.full_applications_close_at = utcnow() + timedelta(days=30)
     shortlist.invite(session, w.application, by=w.officer)
+
+
+@sends("group_confirmation", status=ApplicationStatus.DRAFT)
+def _group_confirmation(session: Session, w: World) -> None:
+    w.application.helped_by_id = w.officer.id
+    session.flush()
+    helpers.ask_group_to_confirm(session, w.application, by=w.officer)
 
 
 @sends("eoi_not_shortlisted", status=ApplicationStatus.EOI_SUBMITTED)
