@@ -33,7 +33,7 @@ from portal.apply.loaders import application_for_member
 from portal.errors import DomainError, StorageUnavailable
 from portal.extensions import db
 from portal.form_errors import refuse
-from portal.infra import rate_limits
+from portal.infra import i18n, rate_limits
 from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, EvidenceKind
 from portal.request_bodies import large_files
@@ -187,7 +187,15 @@ def _question_page(application_id: int, key: str) -> str | Response | tuple[str,
     replaced_recordings: list[int] = []
     upload_problems |= _store_recordings(application, key, specs, form, values, replaced_recordings)
     try:
-        lifecycle.save_answers(db.session, application, key, values, by=current_user, revision=form.revision_number())
+        lifecycle.save_answers(
+            db.session,
+            application,
+            key,
+            values,
+            by=current_user,
+            revision=form.revision_number(),
+            language=i18n.current_language(),
+        )
     except StaleSection as stale:
         return _stale(application_id, key, stale, form, values)
     except DomainError as error:

@@ -77,6 +77,9 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=request_language, default_timezone="Europe/London")
     # {% trans %} blocks are extracted and looked up with their whitespace folded.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # Globals, so macros imported without the page's context can mark text with its language too.
+    app.jinja_env.globals["html_lang"] = languages.html_lang
+    app.jinja_env.globals["page_language"] = current_language
     # "is text": a string, or one translated when it is shown (a form's error message, a label).
     app.jinja_env.tests["text"] = lambda value: isinstance(value, str | LazyString)
 

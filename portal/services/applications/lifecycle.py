@@ -168,15 +168,28 @@ def _flush(session: Session, key_revision: int, saved: Any) -> None:
 
 
 def save_answers(
-    session: Session, application: Application, key: str, values: dict[str, Any], *, by: User, revision: int
+    session: Session,
+    application: Application,
+    key: str,
+    values: dict[str, Any],
+    *,
+    by: User,
+    revision: int,
+    language: str | None = None,
 ) -> None:
-    """Replace the answers of section ``key`` with ``values`` (kept even when incomplete)."""
+    """Replace the answers of section ``key`` with ``values`` (kept even when incomplete).
+
+    ``language`` is the language the answers were written in (the page's), kept so that
+    officers' and panellists' pages mark them with it.
+    """
     ensure_draft(application)
     stages.ensure_open_for(application)
     previous = dict((application.answers or {}).get(key, {}))
     _check_fresh(application, key, revision, previous)
     cleaned = answers_kept_aside(application, key) | {name: _clip(value) for name, value in values.items()}
     application.answers = {**(application.answers or {}), key: cleaned}
+    if language is not None:
+        application.language = language
     if key == "idea":
         application.title = str(cleaned.get("title") or "")[:200]
     _bump(application, key)
