@@ -142,7 +142,9 @@ def build_world(session: Session) -> World:
     # for the round another funder pays for.
     other_funders_round = make_round(session, fund=make_fund(session, funder_name="Another funder"))
     link_funder_person(session, people["funder"], open_round.fund.funders[0], by=people["admin"])
-    group_c = make_organisation(session, members=(make_user(session, email="c@example.org"),))
+    # Not one of the matrix's roles: the member of the group a connector helps, who confirms it.
+    people["group_c_member"] = make_user(session, email="c@example.org")
+    group_c = make_organisation(session, members=(people["group_c_member"],))
     helped_draft = helpers.start_on_behalf(session, open_round, by=people["officer"], organisation=group_c)
     # Officers may start for any group; the world's draft is the connector's, so it is handed over.
     helped_draft.helped_by = people["connector"]

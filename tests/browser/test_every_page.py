@@ -91,6 +91,10 @@ PAGES: dict[str, list[Visit]] = {
         a(lambda w, x: {"organisation_id": w.organisation_a_id, "user_id": w.people["a_helper"].id})
     ],
     "apply.new_application": [a(lambda w, x: {"slug": w.round_slug})],
+    # A community connector helping a group, and the group confirming what they filled in.
+    "apply.help_groups": [Visit("connector", lambda w, x: {}), officer(lambda w, x: {})],
+    "apply.confirm_code": [a(lambda w, x: {})],
+    "apply.confirm_link": [Visit("group_c_member", lambda w, x: {"token": w.confirmation_token})],
     "apply.task_list": [a(lambda w, x: {"application_id": w.draft_a_id})],
     "apply.section": [a(lambda w, x, s=s: {"application_id": w.draft_a_id, "section": s}) for s in SECTIONS],
     # The round's own sections: one short question; one of each kind.

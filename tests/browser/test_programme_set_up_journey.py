@@ -186,7 +186,8 @@ def test_a_programme_is_set_up_in_the_browser_from_an_empty_install(
     officer.get_by_label("Section title").fill("About your plans")
     press(officer, "Save the section")
     saved(officer)
-    for kind, label in QUESTION_KIND_LABELS.items():
+    for kind, lazy_label in QUESTION_KIND_LABELS.items():
+        label = str(lazy_label)
         follow(officer, "Add a question to About your plans")
         officer.get_by_label(label, exact=True).check()
         officer.get_by_label("Question", exact=True).fill(f"A question answered as {label.lower()}")
