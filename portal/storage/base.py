@@ -51,6 +51,12 @@ class Storage(Protocol):
         or None when the portal must stream the file itself."""
         ...
 
+    def copy(self, source: str, target: str) -> StoredObject:
+        """Store a copy of the object at ``source`` under ``target``, leaving the two independent
+        (deleting one never removes the other); raise FileNotFoundError if ``source`` is missing and
+        StorageUnavailable if the copy fails, leaving nothing at ``target``."""
+        ...
+
     def delete(self, key: str) -> None:
         """Remove the object; deleting a missing object is not an error."""
         ...

@@ -76,6 +76,11 @@ class LocalStorage:
         self._path(key)
         return None
 
+    def copy(self, source: str, target: str) -> StoredObject:
+        # A real copy, never a hard link: retention deletes each independently.
+        with self.open(source) as stream:
+            return self.put(target, stream, "application/octet-stream")
+
     def delete(self, key: str) -> None:
         path = self._path(key)
         try:

@@ -156,6 +156,34 @@ class S3Storage:
             raise StorageUnavailable(COULD_NOT_READ) from exc
         return url
 
+    def copy(self, source: str, target: str) -> StoredObject:
+        source_key, target_key = self._object_key(source), self._object_key(target)
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=source_key)
+            # Copied inside the bucket: the bytes never pass through the portal. Parts above
+            # PART_SIZE, as for uploads; the content type is set again because a multipart
+            # copy does not carry it over.
+            self.client.copy(
+                {"Bucket": self.bucket, "Key": source_key},
+                self.bucket,
+                target_key,
+                ExtraArgs={
+                    "ContentType": head.get("ContentType") or "application/octet-stream",
+                    "MetadataDirective": "REPLACE",
+                    "ServerSideEncryption": "AES256",
+                },
+                Config=TRANSFER_CONFIG,
+            )
+        except ClientError as exc:
+            if _error_code(exc) in MISSING_CODES:
+                raise FileNotFoundError(source) from exc
+            log.warning("S3 storage could not copy %s to %s", source_key, target_key, exc_info=True)
+            raise StorageUnavailable(COULD_NOT_STORE) from exc
+        except STORAGE_ERRORS as exc:
+            log.warning("S3 storage could not copy %s to %s", source_key, target_key, exc_info=True)
+            raise StorageUnavailable(COULD_NOT_STORE) from exc
+        return StoredObject(key=target, size=int(head["ContentLength"]))
+
     def delete(self, key: str) -> None:
         object_key = self._object_key(key)
         try:

@@ -115,6 +115,38 @@ def test_opening_a_missing_object_raises_file_not_found(storage: Storage) -> Non
         storage.open(KEY)
 
 
+COPY = "evidence/2026/06/fedcba9876543210fedcba9876543210.pdf"
+
+
+def test_a_copy_is_independent_of_its_source(storage: Storage) -> None:
+    data = os.urandom(64 * 1024)
+    storage.put(KEY, io.BytesIO(data), "application/pdf")
+
+    copied = storage.copy(KEY, COPY)
+
+    assert (copied.key, copied.size) == (COPY, len(data))
+    storage.delete(KEY)
+    assert read_all(storage.open(COPY)) == data
+    storage.put(KEY, io.BytesIO(b"%PDF-1.4 changed"), "application/pdf")
+    storage.delete(COPY)
+    assert read_all(storage.open(KEY)) == b"%PDF-1.4 changed"
+
+
+def test_copying_a_big_object_copies_every_byte(storage: Storage) -> None:
+    # 9 MiB: above the S3 multipart threshold, so it is copied in parts.
+    source = ChunkedStream(9 * MIB)
+    storage.put(KEY, io.BufferedReader(source), "application/pdf")  # type: ignore[arg-type]
+
+    assert storage.copy(KEY, COPY).size == 9 * MIB
+    assert hashlib.sha256(read_all(storage.open(COPY))).hexdigest() == source.digest.hexdigest()
+
+
+def test_copying_a_missing_object_raises_file_not_found_and_leaves_nothing(storage: Storage) -> None:
+    with pytest.raises(FileNotFoundError):
+        storage.copy(KEY, COPY)
+    assert not storage.exists(COPY)
+
+
 def test_ping_when_reachable(storage: Storage) -> None:
     assert storage.ping() is True
 
@@ -127,6 +159,8 @@ def test_unreachable_storage_fails_fast_with_a_plain_message(broken_storage: Sto
         broken_storage.ping()
     with pytest.raises(StorageUnavailable) as refused:
         broken_storage.put(KEY, io.BytesIO(b"%PDF-1.4"), "application/pdf")
+    with pytest.raises(StorageUnavailable):
+        broken_storage.copy(KEY, COPY)
 
     assert refused.value.message.startswith("We could not store your file just now.")
     assert time.monotonic() - started < 15
@@ -218,3 +252,15 @@ def test_s3_objects_are_private_and_encrypted(s3_storage: S3Storage) -> None:
     assert head["ContentType"] == "application/pdf"
     assert head["ServerSideEncryption"] == "AES256"
     assert all("URI" not in grant["Grantee"] for grant in grants)  # no AllUsers / AuthenticatedUsers grant
+
+
+@pytest.mark.s3
+@pytest.mark.parametrize("size", [64 * 1024, 9 * MIB])
+def test_an_s3_copy_keeps_the_type_and_is_encrypted(s3_storage: S3Storage, size: int) -> None:
+    s3_storage.put(KEY, io.BytesIO(os.urandom(size)), "application/pdf")
+
+    s3_storage.copy(KEY, COPY)
+
+    head = s3_storage.client.head_object(Bucket=s3_storage.bucket, Key=s3_storage._object_key(COPY))
+    assert (head["ContentType"], head["ContentLength"]) == ("application/pdf", size)
+    assert head["ServerSideEncryption"] == "AES256"
