@@ -186,6 +186,12 @@ class EvidenceUploadForm(FlaskForm):
         return self
 
 
+class ReuseDocumentForm(FlaskForm):
+    """One button per earlier document offered on the documents page; the button's value names it."""
+
+    evidence_id = IntegerField(validators=[DataRequired()])
+
+
 class BudgetForm(RevisionForm):
     """The budget page: its lines are posted as item-0/amount-0, item-1/amount-1, ..."""
 

@@ -8,7 +8,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from portal.apply import bp
-from portal.apply.application_forms import EvidenceUploadForm
+from portal.apply.application_forms import EvidenceUploadForm, ReuseDocumentForm
 from portal.apply.loaders import application_for_member
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.extensions import db
@@ -17,8 +17,8 @@ from portal.forms import ButtonForm
 from portal.infra import rate_limits
 from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, Evidence, EvidenceKind
+from portal.services.applications import earlier_documents, lifecycle
 from portal.services.applications import evidence as evidence_rules
-from portal.services.applications import lifecycle
 from portal.services.files.uploads import receive_upload
 from portal.storage import get_storage
 from portal.storage.download import download_response, thumbnail_response
@@ -59,6 +59,8 @@ def _page(application: Application, *, errors: dict[str, str] | None = None, sta
             application=application,
             needs=needs,
             forms=_forms(needs, errors or {}),
+            earlier=earlier_documents.earlier_documents(db.session, application, by=current_user),
+            reuse_form=ReuseDocumentForm(formdata=None),
             may_edit=lifecycle.may_edit(application),
             max_mb=current_app.config["MAX_UPLOAD_MB"],
         ),
@@ -96,6 +98,27 @@ def evidence(application_id: int) -> Response | tuple[str, int]:
         return _page(application, errors={kind.value: error.message}, status=409)
     # The cleaned name: the one sent may hide its real ending behind a right-to-left override.
     flash(gettext("%(original_filename)s is uploaded.", original_filename=added.original_filename), "success")
+    return redirect(url_for("apply.evidence", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/evidence/reuse")
+@rate_limits.uploads
+def reuse_evidence(application_id: int) -> Response | tuple[str, int]:
+    application = application_for_member(application_id)
+    form = ReuseDocumentForm()
+    if not form.validate() or form.evidence_id.data is None:
+        flash(gettext("Choose a document to use again."), "error")
+        return redirect(url_for("apply.evidence", application_id=application.id))
+    first = evidence_rules.evidence_needed(application)[0].kind.value
+    try:
+        added = earlier_documents.reuse_document(
+            db.session, get_storage(), application, form.evidence_id.data, by=current_user
+        )
+    except StorageUnavailable:
+        return _page(application, errors={first: OUTAGE}, status=503)
+    except DomainError as error:
+        return _page(application, errors={first: error.message}, status=409)
+    flash(gettext("%(original_filename)s is added again.", original_filename=added.original_filename), "success")
     return redirect(url_for("apply.evidence", application_id=application.id))
 
 

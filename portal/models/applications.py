@@ -186,6 +186,8 @@ class Evidence(Base):
     storage_key: Mapped[str] = mapped_column(String(200), unique=True)
     # A small JPEG made from an image upload, stored beside it.
     thumbnail_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Who gave the file and when. A document reused in a later application is a copy that keeps
+    # these, so its age (a bank statement's, say) shows wherever it is used.
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -74,6 +74,7 @@ class AuditAction(StrEnum):
     EVENT_PUBLISHED = "event published"
     EVENT_REGISTER_EXPORTED = "event register exported"
     EVIDENCE_DELETED = "evidence deleted"
+    EVIDENCE_REUSED = "evidence reused"
     EVIDENCE_UPLOADED = "evidence uploaded"
     RECORDING_CONVERTED = "recording converted"
     RECORDING_CONVERSION_FAILED = "recording conversion failed"

@@ -52,6 +52,7 @@ from portal.officer.downloads import streamed
 from portal.routing import parse_id
 from portal.services import audit
 from portal.services.applications import answers, shortlist
+from portal.services.applications import evidence as evidence_rules
 from portal.services.applications import form as form_rules
 from portal.services.awards import (
     bank_confirmation,
@@ -226,6 +227,7 @@ def application_page(
             forms=_decision_forms(item, sent or {}),
             form=ButtonForm(),
             steps=panel_step_forms.panel_steps(db.session, item, **panel_forms),
+            kind_names=evidence_rules.KIND_NAMES,
         ),
         status,
     )

@@ -79,7 +79,7 @@
           preview = document.createElement("audio");
           preview.controls = true;
           preview.className = "recording__player";
-          preview.setAttribute("aria-label", "Your new recording, not saved yet");
+          preview.setAttribute("aria-label", text("preview", "Your new recording, not saved yet"));
           preview.src = URL.createObjectURL(blob);
           controls.parentNode.insertBefore(preview, controls.nextSibling);
           button.textContent = text("again", "Record again");

@@ -66,7 +66,8 @@ class World:
     Group A (applicant_a) has: a draft in the open round with one piece of
     evidence; an application in a second round that the programme has asked
     more information about; and an approved application in a third round with
-    an offered award and its end-of-grant report. Group B (applicant_b) has a
+    an offered award, its end-of-grant report and a bank statement (offered for
+    reuse in the draft). Group B (applicant_b) has a
     draft in the open round. The open round has a panel; the panellist is an
     onboarded member with a third group's application assigned to them.
     """
@@ -124,6 +125,7 @@ class World:
     # confirm it (the link's token); no matrix role belongs to group C.
     helped_draft_id: int = 0
     confirmation_token: str = ""
+    earlier_statement_a_id: int = 0
 
 
 Arguments = Callable[[World], dict[str, Any]]

@@ -21,6 +21,8 @@ MATRIX: dict[str, Line] = {
         applicant_a_only(),
     ),
     "apply.evidence": (lambda w: {"application_id": w.draft_a_id}, applicant_a_only()),
+    # Posting no document to use again is answered on the documents page.
+    "apply.reuse_evidence": (lambda w: {"application_id": w.draft_a_id}, applicant_a_only()),
     "apply.download_evidence": (lambda w: {"evidence_id": w.evidence_a_id}, A_AND_OFFICERS),
     "apply.recording": (lambda w: {"evidence_id": w.recording_a_id}, A_AND_OFFICERS),
     "apply.evidence_thumbnail": (

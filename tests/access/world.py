@@ -92,6 +92,14 @@ def build_world(session: Session) -> World:
         session, grant_round=past_round, organisation=group_a, status=ApplicationStatus.APPROVED
     )
     award = make_award(session, application=approved, status=AwardStatus.OFFERED)
+    earlier_statement = make_evidence(
+        session,
+        get_storage(),
+        kind=EvidenceKind.BANK_STATEMENT,
+        filename="last-years-statement.pdf",
+        application_id=approved.id,
+        uploaded_by=people["applicant_a"],
+    )
     report = make_report(session, award=award)
     payment = Payment(award=award, amount_pence=award.amount_pence, due_on=utcnow().date())
     session.add(payment)
@@ -192,4 +200,5 @@ def build_world(session: Session) -> World:
         other_funders_round_id=other_funders_round.id,
         helped_draft_id=helped_draft.id,
         confirmation_token=confirmation.token,
+        earlier_statement_a_id=earlier_statement.id,
     )

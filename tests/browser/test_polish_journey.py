@@ -53,6 +53,8 @@ def test_a_group_applies_in_polish_with_a_spoken_answer(
     section = live_server + url_in(app, "apply.section", {"application_id": world.draft_a_id, "section": "your-idea"})
     page.goto(section)
     assert_in_polish(page)
+    # record.js takes its words from the page, so recording in the page is offered in Polish too.
+    assert page.get_by_role("button", name=in_polish(app, "Record your answer")).first.is_visible()
     page.set_input_files("#local_need__recording", str(media_samples.tone))
     page.locator("#local_need__transcript").fill(ANSWER)
     with page.expect_navigation():

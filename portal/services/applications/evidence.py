@@ -36,6 +36,16 @@ log = logging.getLogger(__name__)
 PANEL_SEES = frozenset({EvidenceKind.PHOTO, EvidenceKind.RECORDING})
 PANEL_SEES_HINT = _l("The panel that scores your application will see these.")
 
+# What each kind of file is called where files are listed for staff.
+KIND_NAMES = {
+    EvidenceKind.GOVERNING_DOCUMENT: _l("governing document"),
+    EvidenceKind.BANK_STATEMENT: _l("bank statement"),
+    EvidenceKind.SAFEGUARDING_POLICY: _l("safeguarding policy"),
+    EvidenceKind.PHOTO: _l("photo"),
+    EvidenceKind.OTHER: _l("other file"),
+    EvidenceKind.RECORDING: _l("recording"),
+}
+
 NOT_STARTED = SectionStatus.NOT_STARTED
 IN_PROGRESS = SectionStatus.IN_PROGRESS
 COMPLETED = SectionStatus.COMPLETED
@@ -75,7 +85,7 @@ def evidence_needed(application: Application) -> list[EvidenceNeed]:
             gettext("Bank statement"),
             gettext("A statement from the last three months showing the account's name")
             + (
-                ". It can be your partner organisation's account."
+                gettext(". It can be your partner organisation's account.")
                 if organisation.partner_organisation
                 else gettext(", in your group's name.")
             )
@@ -196,7 +206,13 @@ def can_see_evidence(session: Session, evidence: Evidence, *, by: User) -> bool:
     )
 
 
-def _editable(application: Application) -> None:
+def documents_editable(application: Application) -> bool:
+    """Whether the group can still add or remove the application's documents."""
+    return application.status is ApplicationStatus.DRAFT and stages.open_for(application)
+
+
+def ensure_documents_editable(application: Application) -> None:
+    """Raise DomainError, saying why, unless ``documents_editable``."""
     if application.status is not ApplicationStatus.DRAFT:
         raise DomainError(gettext("This application has been sent, so its documents can no longer be changed."))
     if not stages.open_for(application):
@@ -213,7 +229,7 @@ def add_evidence(
     by: User,
 ) -> Evidence:
     """Store a file for the application, with a preview when it is a photo."""
-    _editable(application)
+    ensure_documents_editable(application)
     if kind is EvidenceKind.PHOTO and received.content_type not in thumbnails.IMAGE_TYPES:
         raise DomainError(gettext("Photos must be JPG, PNG or HEIC pictures"))
     preview = preview_of(received)
@@ -247,7 +263,7 @@ def attach_thumbnail(storage: Storage, evidence: Evidence, preview: bytes | None
 def remove_evidence(
     session: Session, storage: Storage, application: Application, evidence: Evidence, *, by: User
 ) -> None:
-    _editable(application)
+    ensure_documents_editable(application)
     if evidence.application_id != application.id:
         raise DomainError(gettext("That file is not part of this application."))
     thumbnail = evidence.thumbnail_key

@@ -186,18 +186,69 @@ def store_evidence(
         storage_key=key,
         uploaded_by_id=uploaded_by.id if uploaded_by is not None else None,
     )
+    _add_row(session, storage, evidence, uploaded_by, AuditAction.EVIDENCE_UPLOADED, _summary(evidence))
+    return evidence
+
+
+def copy_evidence(
+    session: Session, storage: Storage, source: Evidence, *, by: User, application_id: int, why: str
+) -> Evidence:
+    """A copy of ``source`` for another application: its own stored object (and preview), so
+    retention deleting either file never removes the other. The copy keeps the name, type and
+    date the group first gave it with; ``why`` goes in the audit entry.
+
+    Raises FileNotFoundError if the source's stored object has gone, StorageUnavailable if
+    storage fails; either way nothing is added.
+    """
+    key = new_storage_key(_extension(source.storage_key))
+    storage.copy(source.storage_key, key)
+    evidence = Evidence(
+        application_id=application_id,
+        kind=source.kind,
+        original_filename=source.original_filename,
+        content_type=source.content_type,
+        size_bytes=source.size_bytes,
+        sha256=source.sha256,
+        storage_key=key,
+        uploaded_by_id=source.uploaded_by_id,
+        uploaded_at=source.uploaded_at,
+    )
+    if source.thumbnail_key:
+        thumbnail = key.rsplit(".", 1)[0] + ".thumb.jpg"
+        try:
+            storage.copy(source.thumbnail_key, thumbnail)
+            evidence.thumbnail_key = thumbnail
+        except (FileNotFoundError, StorageUnavailable):
+            log.warning("Copied %s without its preview", source.storage_key, exc_info=True)
+    try:
+        _add_row(session, storage, evidence, by, AuditAction.EVIDENCE_REUSED, f"{_summary(evidence)}; {why}")
+    except BaseException:
+        if evidence.thumbnail_key:
+            _delete_quietly(storage, evidence.thumbnail_key)
+        raise
+    return evidence
+
+
+def _extension(key: str) -> str:
+    name = key.rsplit("/", 1)[-1]
+    return "." + name.split(".", 1)[1] if "." in name else ""
+
+
+def _add_row(
+    session: Session, storage: Storage, evidence: Evidence, by: User | None, action: AuditAction, summary: str
+) -> None:
+    """Add the row for a stored object and its audit entry; if that fails, delete the object again."""
     try:
         # A savepoint: if this insert fails, only it is undone, not the
         # applicant's unsaved changes in the same transaction.
         with session.begin_nested():
             session.add(evidence)
             session.flush()
-            audit.record(session, uploaded_by, AuditAction.EVIDENCE_UPLOADED, evidence, _summary(evidence))
+            audit.record(session, by, action, evidence, summary)
             session.flush()
     except BaseException:
-        _delete_quietly(storage, key)
+        _delete_quietly(storage, evidence.storage_key)
         raise
-    return evidence
 
 
 def store_all(
