@@ -10,7 +10,10 @@ same checks in tests/test_translations.py). It fails, naming each problem:
 - a string marked in ``portal/`` or ``templates/`` is not in a language's
   ``.po`` (run ``make translations``), the ``.po`` keeps one no longer used,
   or one is untranslated or fuzzy;
-- a ``.mo`` is not the compiled form of its ``.po``.
+- a ``.mo`` is not the compiled form of its ``.po``;
+- a plural is made by adding "s" to a word (``"s" if count != 1``) instead of
+  with ``ngettext``, which gives each language its own plural forms (Polish
+  has three).
 
 ``python -m tests.translations templates/officer`` lists the unmarked
 strings of the templates under that folder only.
@@ -46,6 +49,10 @@ HOLE = "\u2063"
 LETTERS = re.compile(r"[^\W\d_]{2,}")
 # Words that are the same in every language: units, codes and names people do not translate.
 UNTRANSLATED_WORDS = {"GBP", "IMD", "CSV", "JSON", "PDF", "MP4", "M4A", "UK", "QR", "OK", "360Giving", "MB", "GB"}
+# An English plural made by adding "s": `"s" if n != 1`, `"" if n == 1 else "s"`, `'s' if …`.
+SUFFIX_PLURAL = re.compile(r"""(["'])s\1 if |else (["'])s\2""")
+# Where people read what the portal writes; the command line (portal/cli) speaks to operators in English.
+PLURAL_SOURCES = (("templates", "*.html"), ("templates", "*.txt"), ("portal", "*.py"))
 
 
 @dataclass(frozen=True)
@@ -261,8 +268,21 @@ def _compiled_problems(code: str, po: Catalog) -> list[str]:
     return [] if pairs == wanted else [f"{code}: messages.mo is not compiled from messages.po (run make translations)"]
 
 
+def suffix_plurals(root: Path = ROOT) -> list[str]:
+    """Each line that makes a plural by adding "s" rather than with ngettext."""
+    found = []
+    for folder, pattern in PLURAL_SOURCES:
+        for path in sorted((root / folder).rglob(pattern)):
+            if "cli" in path.relative_to(root).parts:
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if SUFFIX_PLURAL.search(line):
+                    found.append(f'{path.relative_to(root)}:{number}: a plural made with "s": use ngettext')
+    return found
+
+
 def problems() -> list[str]:
-    return [str(item) for item in unmarked_strings()] + catalogue_problems()
+    return [str(item) for item in unmarked_strings()] + suffix_plurals() + catalogue_problems()
 
 
 def main(arguments: list[str]) -> int:

@@ -34,13 +34,14 @@ from portal.errors import DomainError, StorageUnavailable
 from portal.extensions import db
 from portal.form_errors import refuse
 from portal.infra import i18n, rate_limits
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l, gettext, ngettext
 from portal.models.applications import Application, EvidenceKind
 from portal.request_bodies import large_files
 from portal.services.applications import answers, copying, helpers, lifecycle, spoken
 from portal.services.applications import evidence as evidence_rules
 from portal.services.applications import form as form_rules
 from portal.services.applications.lifecycle import StaleSection
+from portal.services.files import media
 from portal.services.files.media import receive_recording
 from portal.services.files.uploads import receive_upload
 from portal.services.rounds import listing, stages
@@ -358,13 +359,9 @@ def _render_section(
             count = form_rules.count_words(str(form[spec.name].data or ""))
             left = limit - count
             words = (
-                gettext("You have %(left)s word%(value)s remaining.", left=left, value="s" if left != 1 else "")
+                ngettext("You have %(num)d word remaining.", "You have %(num)d words remaining.", left)
                 if left >= 0
-                else (
-                    gettext(
-                        "You have %(value)s word%(value2)s too many.", value=-left, value2="s" if left != -1 else ""
-                    )
-                )
+                else ngettext("You have %(num)d word too many.", "You have %(num)d words too many.", -left)
             )
         uploaded = form_rules.answer(application, key, spec.name) if spec.kind == "file" else None
         if isinstance(uploaded, dict) and uploaded.get("filename"):
@@ -377,7 +374,6 @@ def _render_section(
         for spec in specs
         if spoken.takes_recording(spec.kind)
     }
-    minutes = current_app.config["RECORDING_MAX_SECONDS"] / 60
     return render_template(
         "apply/section.html",
         application=application,
@@ -390,8 +386,9 @@ def _render_section(
         stale=stale,
         differences=differences or [],
         recordings=recordings,
-        recording_limits=f"Up to {minutes:g} minute{'s' if minutes != 1 else ''} "
-        f"and {current_app.config['RECORDING_MAX_MB']} MB.",
+        recording_limits=media.limits_hint(
+            current_app.config["RECORDING_MAX_SECONDS"], current_app.config["RECORDING_MAX_MB"]
+        ),
     )
 
 

@@ -32,7 +32,7 @@ from portal.formatting import pounds
 from portal.forms import ButtonForm
 from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l, gettext, ngettext
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, Payment
@@ -189,8 +189,8 @@ def route_applications(round_id: int) -> Response:
     problems = decisions.route_many(db.session, items, by=current_user, eligible=eligible, reason=reason)
     moved = len(items) - len(problems)
     flash(
-        gettext("%(moved)s application%(value)s moved.", moved=moved, value="s" if moved != 1 else "")
-        + (gettext(" Not moved: ") + "; ".join(problems) if problems else ""),
+        ngettext("%(num)d application moved.", "%(num)d applications moved.", moved)
+        + (" " + gettext("Not moved: %(problems)s", problems="; ".join(problems)) if problems else ""),
         "success" if not problems else "info",
     )
     return redirect(url_for("officer.applications", round_id=round_id))

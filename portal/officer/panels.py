@@ -30,7 +30,7 @@ from portal.formatting import uk_time
 from portal.forms import ButtonForm, CheckboxesField, email_field
 from portal.infra import rate_limits
 from portal.infra.database import writes_on_get
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l, gettext, ngettext
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.funding import Round
@@ -41,6 +41,7 @@ from portal.routing import parse_id
 from portal.services import audit
 from portal.services.awards import decisions
 from portal.services.panels import conflicts, membership, paid_time, results
+from portal.services.readmodels import panellist_home
 
 
 class PanelForm(FlaskForm):
@@ -178,9 +179,12 @@ def invite_panellist(panel_id: int) -> Response | tuple[str, int]:
 def auto_assign(panel_id: int) -> Response:
     panel = _panel_or_404(panel_id)
     made, short = membership.assign_automatically(db.session, panel, by=current_user)
-    message = gettext("%(made)s assignment%(value)s made.", made=made, value="s" if made != 1 else "")
+    message = ngettext("%(num)d assignment made.", "%(num)d assignments made.", made)
     if short:
-        message += gettext(" Not enough panel members for: ") + ", ".join(a.reference or str(a.id) for a in short) + "."
+        message += " " + gettext(
+            "Not enough panel members for: %(applications)s.",
+            applications=", ".join(a.reference or str(a.id) for a in short),
+        )
     flash(message, "success" if not short else "info")
     return redirect(url_for("officer.panel", panel_id=panel.id))
 
@@ -274,22 +278,30 @@ def decide_from_results(round_id: int) -> Response:
 def _decided_message(done: decisions.DecidedMany, approving: bool) -> str:
     """``"3 applications approved: 1 offered; 2 wait for a second officer: AO-…, AO-…."``"""
     count = len(done.offered) + len(done.waiting) if approving else len(done.declined)
-    message = gettext(
-        "%(count)s application%(value)s %(declined)s",
-        count=count,
-        value="s" if count != 1 else "",
-        declined="approved" if approving else "declined",
-    )
-    if approving and count:
-        message += gettext(": %(len)s offered", len=len(done.offered))
-        if done.waiting:
-            verb = "waits" if len(done.waiting) == 1 else "wait"
-            message += gettext(
-                "; %(len)s %(verb)s for a second officer: ", len=len(done.waiting), verb=verb
-            ) + ", ".join(a.reference or str(a.id) for a in done.waiting)
-    message += "."
+    if not approving:
+        message = ngettext("%(num)d application declined.", "%(num)d applications declined.", count)
+    elif not count:
+        message = gettext("0 applications approved.")
+    elif done.waiting:
+        message = ngettext(
+            "%(num)d application approved: %(offered)s offered; %(waiting)s: %(references)s.",
+            "%(num)d applications approved: %(offered)s offered; %(waiting)s: %(references)s.",
+            count,
+            offered=len(done.offered),
+            waiting=ngettext(
+                "%(num)d waits for a second officer", "%(num)d wait for a second officer", len(done.waiting)
+            ),
+            references=", ".join(a.reference or str(a.id) for a in done.waiting),
+        )
+    else:
+        message = ngettext(
+            "%(num)d application approved: %(offered)s offered.",
+            "%(num)d applications approved: %(offered)s offered.",
+            count,
+            offered=len(done.offered),
+        )
     if done.problems:
-        message += gettext(" Not done: ") + "; ".join(done.problems)
+        message += " " + gettext("Not done: %(problems)s", problems="; ".join(done.problems))
     return message
 
 
@@ -331,9 +343,7 @@ def mark_time_paid(panel_id: int, user_id: int) -> Response | tuple[str, int]:
         flash(error.message, "error")
     else:
         flash(
-            gettext(
-                "%(minutes)s hours %(minutes2)s minutes marked as paid.", minutes=minutes // 60, minutes2=minutes % 60
-            ),
+            gettext("%(time)s marked as paid.", time=panellist_home.describe_minutes(minutes)),
             "success",
         )
     return redirect(url_for("officer.panel_time_page", panel_id=panel.id))

@@ -8,11 +8,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import BinaryIO, Protocol
 
+from portal.infra.i18n import _l
+
 # One path segment of a key: lower-case letters, digits, "-", "_" and ".",
 # never starting with "." (so no "..", no hidden files, and no clash with the
 # ".upload-…" temporary files LocalStorage writes beside its objects).
 _SEGMENT = re.compile(r"[a-z0-9_-][a-z0-9._-]*")
 MAX_KEY_LENGTH = 200  # Evidence.storage_key is String(200)
+
+# What a person is told when storage fails, whichever backend it is; nothing was saved.
+COULD_NOT_STORE = _l(
+    "We could not store your file just now. Nothing has been saved; please try again in a few minutes."
+)
+COULD_NOT_READ = _l("We could not open this file just now. Please try again in a few minutes.")
+COULD_NOT_DELETE = _l("We could not remove this file just now. Please try again in a few minutes.")
 
 
 def check_key(key: str) -> str:

@@ -13,14 +13,11 @@ from typing import BinaryIO
 
 from portal.errors import StorageUnavailable
 from portal.infra.i18n import gettext
-from portal.storage.base import StoredObject, check_key
+from portal.storage.base import COULD_NOT_DELETE, COULD_NOT_READ, COULD_NOT_STORE, StoredObject, check_key
 
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 64 * 1024
-COULD_NOT_STORE = "We could not store your file just now. Nothing has been saved; please try again in a few minutes."
-COULD_NOT_READ = "We could not open this file just now. Please try again in a few minutes."
-COULD_NOT_DELETE = "We could not remove this file just now. Please try again in a few minutes."
 NOT_WRITABLE = "File storage cannot be written to."
 
 

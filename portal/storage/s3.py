@@ -24,14 +24,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from portal.errors import StorageUnavailable
 from portal.infra.i18n import gettext
-from portal.storage.base import StoredObject, check_key
+from portal.storage.base import COULD_NOT_DELETE, COULD_NOT_READ, COULD_NOT_STORE, StoredObject, check_key
 
 log = logging.getLogger(__name__)
 
 DEFAULT_REGION = "eu-west-2"
-COULD_NOT_STORE = "We could not store your file just now. Nothing has been saved; please try again in a few minutes."
-COULD_NOT_READ = "We could not open this file just now. Please try again in a few minutes."
-COULD_NOT_DELETE = "We could not remove this file just now. Please try again in a few minutes."
 UNREACHABLE = "File storage cannot be reached."
 MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 # Every error botocore, boto3 or s3transfer raise for a failed call.

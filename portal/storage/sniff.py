@@ -19,6 +19,7 @@ import zlib
 from typing import BinaryIO, NamedTuple
 
 from portal.errors import UploadRejected
+from portal.infra.i18n import _l
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -62,15 +63,17 @@ BROKEN_ZIP = (
     ValueError,
 )
 
-NOT_ACCEPTED = (
+NOT_ACCEPTED = _l(
     "This type of file is not accepted. Upload a PDF, a photo (JPEG, PNG or HEIC) "
     "or a Word or OpenDocument text document."
 )
-EMPTY = "The file is empty. Check you chose the right file and upload it again."
-INCOMPLETE_PDF = "The PDF seems to be incomplete. Save or scan it again, then upload it."
-PLAIN_ZIP = "ZIP files are not accepted. Upload the documents inside it one at a time."
-MACROS = "Word documents with macros are not accepted. Save it as an ordinary Word document (.docx) and upload that."
-POLYGLOT = (
+EMPTY = _l("The file is empty. Check you chose the right file and upload it again.")
+INCOMPLETE_PDF = _l("The PDF seems to be incomplete. Save or scan it again, then upload it.")
+PLAIN_ZIP = _l("ZIP files are not accepted. Upload the documents inside it one at a time.")
+MACROS = _l(
+    "Word documents with macros are not accepted. Save it as an ordinary Word document (.docx) and upload that."
+)
+POLYGLOT = _l(
     "This file has web page or script code hidden inside it, so it is not accepted. "
     "Open it, save or scan it again as a new file, and upload that."
 )

@@ -177,7 +177,7 @@ def test_disguised_files_are_refused_in_words_storing_nothing_and_losing_no_word
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert message in page_text(response)
+    assert str(message) in page_text(response)
     assert error_summary_problems(page) == []
     assert 'href="#activities__recording"' in page
     assert "My words" in page  # the transcript typed is still in its box

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application
 from portal.services.applications import fields, spoken
 from portal.services.applications import form as form_rules
@@ -23,15 +24,15 @@ from portal.services.applications import form as form_rules
 if TYPE_CHECKING:
     from portal.services.applications.form import FieldSpec
 
-NOT_ANSWERED = "Not answered"
-ANSWERED_BY_RECORDING = "Answered in a recording"
-ANSWERED_BY_VIDEO = "Answered in a video"
-NOT_CONFIRMED = "Not confirmed"
-CONFIRMED = "Confirmed"
+NOT_ANSWERED = _l("Not answered")
+ANSWERED_BY_RECORDING = _l("Answered in a recording")
+ANSWERED_BY_VIDEO = _l("Answered in a video")
+NOT_CONFIRMED = _l("Not confirmed")
+CONFIRMED = _l("Confirmed")
 
 
 # Under blind review a file's name may name the group ("Hatfield Tea Club rules.pdf").
-FILE_NAME_WITHHELD = "A file (its name is not shown in blind review)"
+FILE_NAME_WITHHELD = _l("A file (its name is not shown in blind review)")
 
 
 def shown_answer(spec: FieldSpec | None, value: Any, *, file_names: bool = True) -> str:
@@ -41,9 +42,9 @@ def shown_answer(spec: FieldSpec | None, value: Any, *, file_names: bool = True)
         # A choice list may hold blanks from an unticked box; they are not answers.
         value = [v for v in value if v not in (None, "")]
     if value in (None, "", [], False) or (isinstance(value, str) and not value.strip()):
-        return NOT_CONFIRMED if tick else NOT_ANSWERED
+        return str(NOT_CONFIRMED if tick else NOT_ANSWERED)
     if tick:
-        return CONFIRMED
+        return str(CONFIRMED)
     if spec is not None and spec.choices:
         values = value if isinstance(value, list) else [value]
         return ", ".join(str(spec.choices.get(str(v), str(v))) for v in values)
@@ -52,7 +53,7 @@ def shown_answer(spec: FieldSpec | None, value: Any, *, file_names: bool = True)
     if spec is not None and spec.kind == "date":
         return fields.shown_date(value)
     if isinstance(value, dict):  # a file: shown by its name
-        return str(value.get("filename") or "A file") if file_names else FILE_NAME_WITHHELD
+        return str(value.get("filename") or gettext("A file")) if file_names else str(FILE_NAME_WITHHELD)
     return str(value)
 
 
@@ -83,7 +84,7 @@ def _row(application: Application, key: str, spec: FieldSpec, *, file_names: boo
     recording = spoken.spoken_answer(application, key, spec.name) if spoken.takes_recording(spec.kind) else None
     shown = shown_answer(spec, value, file_names=file_names)
     if recording is not None and not form_rules.answered(value):
-        shown = ANSWERED_BY_VIDEO if recording.has_video else ANSWERED_BY_RECORDING
+        shown = str(ANSWERED_BY_VIDEO if recording.has_video else ANSWERED_BY_RECORDING)
     return AnswerRow(spec.name, spec.label, shown, recording)
 
 

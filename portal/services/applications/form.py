@@ -336,7 +336,7 @@ def question_problems(application: Application, key: str) -> dict[str, str]:
         if recording is not None and not answered(value):
             # Answered by a recording (counted as soon as it is accepted, while it is being prepared).
             if recording.failed:
-                problems[spec.name] = spoken.NOT_PREPARED
+                problems[spec.name] = str(spoken.NOT_PREPARED)
             continue
         problem = _field_problem(application, key, spec, value)
         if problem:

@@ -21,7 +21,7 @@ from portal.services.messages.links import absolute_url
 from portal.services.rounds import stages
 from portal.workflow import can_advance_application
 
-NOT_WAITING = "This expression of interest has already been dealt with: the page you were on was out of date."
+NOT_WAITING = _l("This expression of interest has already been dealt with: the page you were on was out of date.")
 
 
 def invite(session: Session, application: Application, *, by: User) -> None:

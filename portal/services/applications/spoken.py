@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from portal.errors import DomainError
-from portal.infra.i18n import gettext
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, ApplicationStatus, Evidence, EvidenceKind
 from portal.models.media import ConversionStatus, MediaConversion
 from portal.models.users import User
@@ -30,7 +30,7 @@ from portal.storage.base import Storage
 
 SUFFIX = "__spoken"
 MAX_TRANSCRIPT_CHARS = 10_000
-NOT_PREPARED = "We could not prepare your recording. Upload it again, or write your answer instead."
+NOT_PREPARED = _l("We could not prepare your recording. Upload it again, or write your answer instead.")
 
 
 def spoken_name(name: str) -> str:

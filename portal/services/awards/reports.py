@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
 from portal.formatting import pounds
 from portal.infra.database import rowcount
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l, gettext, ngettext
 from portal.models.applications import Evidence, EvidenceKind
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, MonitoringReport
@@ -57,8 +57,8 @@ def asks_spending(report: MonitoringReport) -> bool:
 
 # The group's consent, in its words: without it nothing of the report leaves the group's record
 # (portal.services.outcomes.consent).
-SHARE_STORY = "You may share this story with our funders and in public"
-SHARE_PHOTOS = "You may share these photos"
+SHARE_STORY = _l("You may share this story with our funders and in public")
+SHARE_PHOTOS = _l("You may share these photos")
 
 
 def allows_photos(report: MonitoringReport) -> bool:
@@ -69,16 +69,21 @@ def answer_rows(report: MonitoringReport) -> list[tuple[str, str, bool]]:
     """What the report says, one row per question it asks: (question, answer, whether it is free text).
     The one way a report's answers are shown, to the group and to officers."""
     answers = report.answers or {}
-    rows = [(q.label, str(answers.get(q.name) or "") or "Not answered", True) for q in questions(report)]
+    not_answered = gettext("Not answered")
+    rows = [(q.label, str(answers.get(q.name) or "") or not_answered, True) for q in questions(report)]
     if asks_people(report):
         people = report.people_reached
-        rows.append(("People who took part", str(people) if people is not None else "Not answered", False))
+        rows.append((gettext("People who took part"), str(people) if people is not None else not_answered, False))
     if asks_spending(report):
-        rows.append(("Total spent", pounds(report.spent_pence or 0), False))
-    rows.append((SHARE_STORY, "Yes" if report.share_story else "No", False))
+        rows.append((gettext("Total spent"), pounds(report.spent_pence or 0), False))
+    rows.append((str(SHARE_STORY), _yes_or_no(report.share_story), False))
     if allows_photos(report):
-        rows.append((SHARE_PHOTOS, "Yes" if report.share_photos else "No", False))
+        rows.append((str(SHARE_PHOTOS), _yes_or_no(report.share_photos), False))
     return rows
+
+
+def _yes_or_no(answer: bool) -> str:
+    return gettext("Yes") if answer else gettext("No")
 
 
 def not_sent() -> ColumnElement[bool]:
@@ -171,20 +176,23 @@ def report_problems(report: MonitoringReport) -> dict[str, str]:
     for question in questions(report):
         text = answers.get(question.name) or ""
         if not text.strip():
-            problems[question.name] = f"Answer the question: {question.label}"
+            problems[question.name] = gettext("Answer the question: %(question)s", question=question.label)
         elif count_words(text) > question.word_limit:
-            problems[question.name] = (
-                f"{question.label.rstrip('?')} must be {question.word_limit} words or fewer (you have "
-                f"{count_words(text)})"
+            problems[question.name] = ngettext(
+                "%(question)s must be %(num)d words or fewer (you have %(words)s)",
+                "%(question)s must be %(num)d words or fewer (you have %(words)s)",
+                question.word_limit,
+                question=question.label.rstrip("?"),
+                words=count_words(text),
             )
     if asks_people(report) and parse_whole_number(answers.get("people")) is None:
-        problems["people"] = "Enter how many people took part, as a whole number, like 35"
+        problems["people"] = gettext("Enter how many people took part, as a whole number, like 35")
     if asks_spending(report):
         for line_id, typed in (answers.get("spend") or {}).items():
             if typed.strip() and parse_pounds(typed) is None:
-                problems[f"spend-{line_id}"] = "Enter what you spent in pounds, like 150 or 149.99"
+                problems[f"spend-{line_id}"] = gettext("Enter what you spent in pounds, like 150 or 149.99")
         if report.spent_pence is None:
-            problems.setdefault("spend", "Tell us what you spent on at least one budget line")
+            problems.setdefault("spend", gettext("Tell us what you spent on at least one budget line"))
     return problems
 
 
@@ -195,7 +203,9 @@ def submit_report(session: Session, report: MonitoringReport, *, by: User) -> bo
     ensure_open(report)
     problems = report_problems(report)
     if problems:
-        raise DomainError("Finish the report before you send it: " + "; ".join(problems.values()))
+        raise DomainError(
+            gettext("Finish the report before you send it: %(problems)s", problems="; ".join(problems.values()))
+        )
     claimed = rowcount(
         session.execute(
             update(MonitoringReport)

@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from portal.errors import UploadRejected
-from portal.infra.i18n import gettext
+from portal.infra.i18n import _l, gettext, ngettext
 from portal.services.files.uploads import clean_filename
 
 log = logging.getLogger(__name__)
@@ -54,12 +54,12 @@ UPLOADED_TYPES = {
     "flac": (("audio/flac", ".flac"), ("audio/flac", ".flac")),
     "amr": (("audio/amr", ".amr"), ("audio/amr", ".amr")),
 }
-NOT_A_RECORDING = (
+NOT_A_RECORDING = _l(
     "The file is not a sound or video recording we can play. Record your answer again on your phone, "
     "or choose the recording file (for example, .mp4, .m4a, .mp3 or .webm)."
 )
-NO_SOUND = "The recording has no sound. Check your microphone is on, record your answer again and upload it."
-EMPTY = "The file is empty. Check you chose the right recording and upload it again."
+NO_SOUND = _l("The recording has no sound. Check your microphone is on, record your answer again and upload it.")
+EMPTY = _l("The file is empty. Check you chose the right recording and upload it again.")
 
 
 class ConversionFailed(Exception):
@@ -103,12 +103,25 @@ def _megabytes(size: int) -> str:
     return f"{size / MIB:g}"
 
 
+def duration(total_seconds: int) -> str:
+    """A length of time in words, in the reader's language: "2 minutes 30 seconds"."""
+    minutes, seconds = divmod(total_seconds, 60)
+    parts = [ngettext("%(num)d minute", "%(num)d minutes", minutes)] if minutes else []
+    if seconds or not minutes:
+        parts.append(ngettext("%(num)d second", "%(num)d seconds", seconds))
+    return " ".join(parts)
+
+
 def too_long_message(max_seconds: int) -> str:
-    minutes, seconds = divmod(max_seconds, 60)
-    limit = f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes else ""
-    if seconds:
-        limit = " ".join(filter(None, [limit, f"{seconds} second{'s' if seconds != 1 else ''}"]))
-    return f"The recording is longer than {limit}. Record a shorter answer and upload it again."
+    return gettext(
+        "The recording is longer than %(limit)s. Record a shorter answer and upload it again.",
+        limit=duration(max_seconds),
+    )
+
+
+def limits_hint(max_seconds: int, max_megabytes: int) -> str:
+    """What the recording field's hint says about the limits."""
+    return gettext("Up to %(length)s and %(megabytes)s MB.", length=duration(max_seconds), megabytes=max_megabytes)
 
 
 def receive_recording(stream: IO[bytes], filename: str, *, max_bytes: int, max_seconds: int) -> ReceivedRecording:

@@ -72,7 +72,9 @@ class Problems:
         if not self.count:
             return
         more = self.count - len(self.named)
-        lines = self.named + ([f"… and {more:,} more bad line{'' if more == 1 else 's'}."] if more else [])
+        # Kept with the import and shown as written (like the named lines), so in English.
+        also = "… and 1 more bad line." if more == 1 else f"… and {more:,} more bad lines."
+        lines = self.named + ([also] if more else [])
         raise ReferenceDataError("\n".join(lines), problems=self.named, bad_lines=self.count)
 
 

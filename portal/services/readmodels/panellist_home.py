@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l, gettext, ngettext
 from portal.models.applications import Application
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, Review, TimeEntry
 from portal.models.users import User
@@ -129,7 +129,7 @@ def describe_minutes(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     parts = []
     if hours:
-        parts.append(gettext("%(hours)s hour%(value)s", hours=hours, value="s" if hours != 1 else ""))
+        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours))
     if rest or not hours:
-        parts.append(gettext("%(rest)s minute%(value)s", rest=rest, value="s" if rest != 1 else ""))
+        parts.append(ngettext("%(num)d minute", "%(num)d minutes", rest))
     return " ".join(parts)

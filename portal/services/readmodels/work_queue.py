@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, selec
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from portal.formatting import date_long, pounds, uk_time
-from portal.infra.i18n import _l, gettext
+from portal.infra.i18n import _l, gettext, ngettext
 from portal.models.applications import Application, ApplicationStatus, InfoRequest
 from portal.models.awards import ApprovalReturn, Award, AwardStatus, Decision, MonitoringReport, Payment
 from portal.models.base import utcnow
@@ -375,10 +375,10 @@ def _reviewing(session: Session, kind: Kind, *, by: User, now: datetime) -> list
                 else gettext("Set up a panel, then assign its members")
             )
         else:
-            detail = gettext(
-                "%(late_count)s review%(value)s not sent, due %(date_long)s",
-                late_count=late_count,
-                value="s" if late_count != 1 else "",
+            detail = ngettext(
+                "%(num)d review not sent, due %(date_long)s",
+                "%(num)d reviews not sent, due %(date_long)s",
+                late_count,
                 date_long=date_long(due_at),
             )
         items.append(_item(application, detail, link))
