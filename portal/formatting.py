@@ -68,6 +68,13 @@ def date_long(moment: date | datetime | None) -> str:
     return f"{moment:%A} {moment.day} {moment:%B %Y}"
 
 
+def day_month_year(day: date) -> str:
+    """``"12 December 2026"``: a date without its weekday, as in an email's subject."""
+    if (locale := _other_language()) is not None:
+        return dates.format_date(day, "d MMMM y", locale=locale)
+    return f"{day.day} {day:%B %Y}"
+
+
 def time_of_day(moment: datetime) -> str:
     """``"5pm"``, ``"9:30am"``, ``"midday"`` or ``"midnight"`` in UK time."""
     local = uk_time(moment)

@@ -9,7 +9,7 @@ request is read in is ``portal.services.people.languages.language_for``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -36,6 +36,12 @@ def _l(text: str, /, **variables: Any) -> str:
     """``text`` translated when it is read, not when it is defined: for form labels and
     messages written at import time. Typed as ``str`` because it is used as one."""
     return cast(str, lazy_gettext(text, **variables))
+
+
+def lazy(function: Callable[..., str], /, *arguments: Any) -> str:
+    """``function(*arguments)`` worked out when it is read, in the language being written then:
+    a date inside a lazy message (an email's subject, written in its recipient's language)."""
+    return cast(str, LazyString(function, *arguments))
 
 
 def request_language() -> str:

@@ -44,9 +44,11 @@ class Reminder(enum.Enum):
     def column(self) -> str:
         return f"{self.value}_reminder_sent_at"
 
-    @property
-    def closes_in(self) -> str:
-        return "in a week" if self is Reminder.WEEK else "tomorrow"
+    def subject(self, round_title: str) -> str:
+        """The reminder's subject, put into words in each recipient's own language."""
+        if self is Reminder.WEEK:
+            return _l("%(round_title)s closes in a week: your application is not sent yet", round_title=round_title)
+        return _l("%(round_title)s closes tomorrow: your application is not sent yet", round_title=round_title)
 
 
 @dataclass(frozen=True)
@@ -122,11 +124,7 @@ def send_deadline_reminders(session: Session, now: datetime) -> int:
             notify.queue_reminder(
                 session,
                 member,
-                subject=_l(
-                    _l("%(round_title)s closes %(closes_in)s: your application is not sent yet"),
-                    round_title=application.round.title,
-                    closes_in=reminder.closes_in,
-                ),
+                subject=reminder.subject(application.round.title),
                 template="draft_reminder",
                 round_title=application.round.title,
                 group_name=application.organisation.name,

@@ -56,7 +56,7 @@ def _email_group(session: Session, application: Application, *, subject: str, te
         notify.queue_email(
             session,
             to=email,
-            subject=f"{subject} ({application.reference})",
+            subject=_l("%(subject)s (%(reference)s)", subject=subject, reference=application.reference),
             template=template,
             application=application,
             status_url=absolute_url("apply.status", application_id=application.id),

@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, StorageUnavailable, UploadRejected
-from portal.formatting import pounds
+from portal.formatting import day_month_year, pounds
+from portal.infra import i18n
 from portal.infra.database import rowcount
 from portal.infra.i18n import _l, gettext, ngettext
 from portal.models.applications import Evidence, EvidenceKind
@@ -306,7 +307,14 @@ def send_report_reminders(session: Session, today: date) -> int:
         if report.award.status is AwardStatus.PAID:
             advance_award(report.award, AwardStatus.REPORT_DUE)
         sent += _email_members(
-            session, report, "report_reminder", f"Your {in_sentence(title(report))} is due on {report.due_on:%-d %B %Y}"
+            session,
+            report,
+            "report_reminder",
+            _l(
+                "Your %(report)s is due on %(date)s",
+                report=in_sentence(title(report)),
+                date=i18n.lazy(day_month_year, report.due_on),
+            ),
         )
     overdue = session.scalars(
         select(MonitoringReport)
@@ -325,7 +333,9 @@ def send_report_reminders(session: Session, today: date) -> int:
             continue
         if report.award.status is AwardStatus.PAID:
             advance_award(report.award, AwardStatus.REPORT_DUE)
-        sent += _email_members(session, report, "report_overdue", f"Your {in_sentence(title(report))} is late")
+        sent += _email_members(
+            session, report, "report_overdue", _l("Your %(report)s is late", report=in_sentence(title(report)))
+        )
     session.flush()
     return sent
 
@@ -343,7 +353,7 @@ def _email_members(session: Session, report: MonitoringReport, template: str, su
         notify.queue_reminder(
             session,
             member,
-            subject=f"{subject} ({reference})",
+            subject=_l("%(subject)s (%(reference)s)", subject=subject, reference=reference),
             template=template,
             report=report,
             report_url=absolute_url("apply.report", award_id=report.award_id, report_id=report.id),

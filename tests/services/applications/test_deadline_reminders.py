@@ -59,6 +59,26 @@ def test_a_week_before_the_group_is_reminded_once_with_every_missing_section(app
     assert f"/applications/{application.id}" in email.body
 
 
+@pytest.mark.parametrize(
+    ("closes_in", "subject"),
+    [
+        (timedelta(days=6), "Nabór Spring small grants zamyka się za tydzień: Twój wniosek nie został jeszcze wysłany"),
+        (timedelta(hours=20), "Nabór Spring small grants zamyka się jutro: Twój wniosek nie został jeszcze wysłany"),
+    ],
+)
+def test_a_member_reading_polish_is_reminded_in_polish(
+    app: object, session: Session, closes_in: timedelta, subject: str
+) -> None:
+    draft(session, closes_in=closes_in)
+    session.scalars(select(User).where(User.email == "amina@example.org")).one().language = "pl"
+
+    send_deadline_reminders(session, utcnow())
+
+    [email] = messages(session)
+    assert email.subject == subject
+    assert "has not been sent yet" not in email.body
+
+
 def test_a_day_before_the_day_reminder_goes_once_and_the_week_one_never_after_it(app: object, session: Session) -> None:
     application = draft(session, closes_in=timedelta(days=6, hours=12))
     session.commit()

@@ -112,3 +112,21 @@ def test_reminders_go_once_each_however_often_the_job_runs(session: Session) -> 
     assert soon.award.status is AwardStatus.REPORT_DUE  # paid, and the report is now due
     assert later.reminder_sent_at is None
     assert late.overdue_notice_sent_at is not None
+
+
+def test_a_member_reading_polish_is_reminded_in_polish_with_the_date_in_polish(session: Session) -> None:
+    soon, member = report_for(session, due_on=TODAY + timedelta(days=10))
+    late, late_member = report_for(
+        session, status=AwardStatus.REPORT_DUE, due_on=TODAY - timedelta(days=1), reference="AO-2026-0013"
+    )
+    member.language = late_member.language = "pl"
+    session.commit()
+
+    assert reports.send_report_reminders(session, TODAY) == 2
+
+    subjects = sorted(m.subject for m in session.scalars(select(OutboxMessage)))
+    # The report's own name is the programme's words, as written; the rest is Polish.
+    assert subjects == [
+        "Spóźnienie: end-of-grant report (AO-2026-0013)",
+        "Termin na end-of-grant report: 11 czerwca 2027 (AO-2026-0011)",
+    ]
