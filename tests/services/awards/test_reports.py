@@ -115,8 +115,8 @@ def test_reminders_go_once_each_however_often_the_job_runs(session: Session) -> 
 
 
 def test_a_member_reading_polish_is_reminded_in_polish_with_the_date_in_polish(session: Session) -> None:
-    soon, member = report_for(session, due_on=TODAY + timedelta(days=10))
-    late, late_member = report_for(
+    _, member = report_for(session, due_on=TODAY + timedelta(days=10))
+    _, late_member = report_for(
         session, status=AwardStatus.REPORT_DUE, due_on=TODAY - timedelta(days=1), reference="AO-2026-0013"
     )
     member.language = late_member.language = "pl"
