@@ -712,7 +712,9 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
     demo_panel.close_short(session, officer, sent[GROUPS[-1].name][0], {u.email: u for u in panellists})
     if storage is not None:
         demo_panel.add_photo(session, storage, *sent["Grovehill Chatterbox Café"])
-    # One of every kind of work in the officer's queue (imported here: it builds on this module).
+    # One of every kind of work in the officer's queue, and a connector helping a group (imported
+    # here: they build on this module).
+    from portal.demo import helping as demo_helping
     from portal.demo import queue as demo_queue
 
     second_officer = demo_queue.load(
@@ -725,6 +727,7 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
         panels=(panel, past_panel),
         panellists=panellists,
     )
+    helped = demo_helping.load(session, grant_round)
     _close_past_round(session, officer, past, now)
     if funded is not None:
         demo_events.load_events(session, storage, officer, groups, funded, now)
@@ -733,6 +736,7 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
     staff_sign_in = f"sign in at /staff/sign-in with the password {DEMO_STAFF_PASSWORD}"
     return [
         *[(f"Applicant ({spec.name}): {spec.member_email}", email_sign_in) for spec in GROUPS],
+        *[(who, f"{what}: {email_sign_in}") for who, what in helped],
         *[(f"Panellist: {email}", email_sign_in) for email, _ in PANELLISTS],
         (f"Officer: {OFFICER[0]}", staff_sign_in),
         *second_officer,

@@ -13,6 +13,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.demo import helping as demo_helping
 from portal.demo import programme as demo
 from portal.demo import queue as demo_queue
 from portal.models.applications import Application, ApplicationStatus, InfoRequest
@@ -70,7 +71,8 @@ def audited(session: Session, action: str, obj: object) -> list[AuditEntry]:
 def test_every_sent_application_was_sent_and_checked_by_the_services(loaded: Session) -> None:
     session = loaded
     applications = session.scalars(select(Application)).all()
-    assert len(applications) == len(demo.GROUPS) + len(demo_queue.GROUPS) + 1  # and last year's grant
+    # And last year's grant, and the draft the connector is helping with.
+    assert len(applications) == len(demo.GROUPS) + len(demo_queue.GROUPS) + 2
     for application in applications:
         if application.status is S.DRAFT:
             assert application.round.is_open(), application.title
@@ -174,6 +176,21 @@ def test_every_group_and_event_booking_is_as_the_services_left_it(loaded: Sessio
         if any(r.status is RegistrationStatus.ATTENDED for r in registrations):
             assert event.starts_at <= utcnow(), event.title
             assert audited(session, ATTENDANCE, event), event.title
+
+
+def test_the_connector_is_helping_a_new_group_whose_contact_reads_polish(loaded: Session) -> None:
+    session = loaded
+    connector = session.scalars(select(User).where(User.email == demo_helping.CONNECTOR[0])).one()
+    group = session.scalars(select(Organisation).where(Organisation.name == demo_helping.GROUP.name)).one()
+    [draft] = session.scalars(select(Application).where(Application.organisation_id == group.id))
+    assert (draft.status, draft.helped_by_id) == (S.DRAFT, connector.id)
+    assert draft.helper_sections == ["group", "idea"]
+    assert group.neighbourhood is not None
+    contact = session.scalars(select(User).where(User.email == demo_helping.GROUP.contact_email)).one()
+    assert contact.language == "pl"
+    assert [m.user_id for m in group.memberships] == [contact.id]
+    # The connector added the group through the service, which audits it.
+    assert audited(session, "group created", group)
 
 
 def test_neighbourhoods_are_set_up_through_the_service(loaded: Session) -> None:

@@ -256,7 +256,7 @@ def ask_group_to_confirm(session: Session, application: Application, *, by: User
         notify.queue_email(
             session,
             to=member.email,
-            subject=_l(_l("Please check and send your application")),
+            subject=_l("Please check and send your application"),
             template="group_confirmation",
             secrets={"code": code, "confirm_url": absolute_url("apply.confirm_link", token=token)},
             application=application,

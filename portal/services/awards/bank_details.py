@@ -179,8 +179,10 @@ def save_bank_details(session: Session, award: Award, details: BankDetails, *, b
     notify.queue_email(
         session,
         to=programme_email(),
-        subject=_l(
-            "Bank details %(added)s for %(reference)s", added="changed" if replacing else "added", reference=reference
+        subject=(
+            _l("Bank details changed for %(reference)s", reference=reference)
+            if replacing
+            else _l("Bank details added for %(reference)s", reference=reference)
         ),
         template="bank_details_team",
         award_url=absolute_url("officer.award", award_id=award.id),

@@ -146,7 +146,7 @@ def ask_for_changes(session: Session, report: MonitoringReport, *, by: User, see
             session,
             to=member.email,
             subject=_l(
-                _l("Please change your %(in_sentence)s (%(reference)s)"),
+                "Please change your %(in_sentence)s (%(reference)s)",
                 in_sentence=in_sentence(title(report)),
                 reference=application.reference,
             ),
