@@ -28,6 +28,11 @@ from portal.storage.base import Storage
 
 PAST_TITLE = "Walking shoes and a first-aid course"
 PAST_BUDGET = (("Walking shoes to lend", 70_000), ("First-aid course for two leaders", 50_000))
+EARLIER_TITLE = "A pantry fridge and freezer"
+EARLIER_REASON = (
+    "The group had been running for less than three months when it applied; this round funds groups "
+    "that have met for at least six. We would be glad to read a new application next year."
+)
 CONDITIONS = "Spend the grant by the end of next year. Tell us before you change what you buy."
 QUESTION = "Please send a copy of your safeguarding policy: your plan includes sessions with young carers."
 
@@ -63,6 +68,12 @@ def ask_question(session: Session, application: Application, officer: User) -> N
     if application.status is not ApplicationStatus.SUBMITTED:
         return
     decisions.ask_for_information(session, application, by=officer, question=QUESTION)
+
+
+def not_eligible(session: Session, officer: User, application: Application) -> None:
+    """Last year's application from a group too new to be funded then."""
+    if application.status is ApplicationStatus.SUBMITTED:
+        decisions.mark_ineligible(session, application, by=officer, reason=EARLIER_REASON)
 
 
 def past_grant(

@@ -167,6 +167,9 @@ class DemoGroup:
     company_number: str | None = None
     asked_a_question: bool = False
     has_past_grant: bool = False
+    # Applied to last year's round and was told it could not go further: its documents are offered
+    # again on this year's draft.
+    applied_last_year: bool = False
 
 
 GROUPS = (
@@ -193,6 +196,7 @@ GROUPS = (
         ),
         communities=("older_people", "low_income"),
         people=40,
+        applied_last_year=True,
     ),
     DemoGroup(
         name="Leavesden Men's Shed",
@@ -708,6 +712,10 @@ def load(session: Session, now: datetime | None = None, storage: Storage | None 
             )
             demo_grants.past_grant(session, officer, past_panel, panellists, past_application, now)
             funded = (organisation, member)
+        if spec.applied_last_year:
+            earlier_spec = replace(spec, title=demo_grants.EARLIER_TITLE, status=ApplicationStatus.SUBMITTED)
+            earlier = _application(session, earlier_spec, past, organisation, member, officer=officer, storage=storage)
+            demo_grants.not_eligible(session, officer, earlier)
     session.flush()
     demo_panel.close_short(session, officer, sent[GROUPS[-1].name][0], {u.email: u for u in panellists})
     if storage is not None:

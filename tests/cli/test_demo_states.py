@@ -24,6 +24,7 @@ from portal.models.events import Event, Registration, RegistrationStatus
 from portal.models.organisations import Organisation
 from portal.models.panels import Assignment, PanelMember, Review
 from portal.models.users import User
+from portal.services.applications import earlier_documents
 from portal.services.outcomes.access import outcome_rounds
 from portal.services.outcomes.stories import shared_stories
 
@@ -71,8 +72,9 @@ def audited(session: Session, action: str, obj: object) -> list[AuditEntry]:
 def test_every_sent_application_was_sent_and_checked_by_the_services(loaded: Session) -> None:
     session = loaded
     applications = session.scalars(select(Application)).all()
-    # And last year's grant, and the draft the connector is helping with.
-    assert len(applications) == len(demo.GROUPS) + len(demo_queue.GROUPS) + 2
+    # And last year's grant and last year's application that could not go further, and the
+    # draft the connector is helping with.
+    assert len(applications) == len(demo.GROUPS) + len(demo_queue.GROUPS) + 3
     for application in applications:
         if application.status is S.DRAFT:
             assert application.round.is_open(), application.title
@@ -191,6 +193,21 @@ def test_the_connector_is_helping_a_new_group_whose_contact_reads_polish(loaded:
     assert [m.user_id for m in group.memberships] == [contact.id]
     # The connector added the group through the service, which audits it.
     assert audited(session, "group created", group)
+
+
+def test_the_pantry_is_offered_last_years_bank_statement_on_its_draft(loaded: Session) -> None:
+    session = loaded
+    [spec] = [spec for spec in demo.GROUPS if spec.applied_last_year]
+    member = session.scalars(select(User).where(User.email == spec.member_email)).one()
+    group = session.scalars(select(Organisation).where(Organisation.name == spec.name)).one()
+    applications = session.scalars(select(Application).where(Application.organisation_id == group.id)).all()
+    [draft] = [a for a in applications if a.status is S.DRAFT]
+    [earlier] = [a for a in applications if a.status is S.INELIGIBLE]
+    assert audited(session, "application marked ineligible", earlier)
+
+    offered = earlier_documents.earlier_documents(session, draft, by=member)
+
+    assert [(kind.value, offer.given_with) for kind, offer in offered.items()] == [("bank_statement", earlier)]
 
 
 def test_neighbourhoods_are_set_up_through_the_service(loaded: Session) -> None:
