@@ -47,7 +47,7 @@ APPLICANT_PAGES = {
     "/applications/{draft}/who-will-benefit": 5,
     "/applications/{draft}/budget": 4,
     "/applications/{draft}/declarations": 5,
-    "/applications/{draft}/evidence": 6,
+    "/applications/{draft}/evidence": 8,  # with the membership check and the earlier documents offered
     "/applications/{draft}/check-your-answers": 7,
     "/applications/{funded}/status": 8,
     "/awards/{award}/messages": 7,

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from portal.errors import DomainError
 from portal.extensions import db
+from portal.infra.i18n import _l, gettext
 from portal.services.programme import settings as programme_settings
 
 log = logging.getLogger(__name__)
@@ -39,30 +40,30 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 # Plain-English titles and messages for the errors people can meet.
 ERROR_PAGES: dict[int, tuple[str, str]] = {
-    400: ("Something was wrong with that request", "Go back, check what you entered and try again."),
-    403: ("You cannot see this page", "Your account does not have access to this page."),
-    404: ("Page not found", "Check the web address, or go back to the page you came from."),
-    405: ("That action is not available here", "Go back to the page you came from and try again."),
-    409: ("That could not be done", "Go back, reload the page and try again."),
-    413: ("The file is too large", "Choose a smaller file and try again."),
+    400: (_l("Something was wrong with that request"), _l("Go back, check what you entered and try again.")),
+    403: (_l("You cannot see this page"), _l("Your account does not have access to this page.")),
+    404: (_l("Page not found"), _l("Check the web address, or go back to the page you came from.")),
+    405: (_l("That action is not available here"), _l("Go back to the page you came from and try again.")),
+    409: (_l("That could not be done"), _l("Go back, reload the page and try again.")),
+    413: (_l("The file is too large"), _l("Choose a smaller file and try again.")),
     429: (
-        "Too many attempts",
-        "You have tried this too many times in a short while. Wait a few minutes, then try again.",
+        _l("Too many attempts"),
+        _l("You have tried this too many times in a short while. Wait a few minutes, then try again."),
     ),
     500: (
-        "Sorry, something went wrong on our side",
-        "Nothing you entered has been lost. Try again in a few minutes.",
+        _l("Sorry, something went wrong on our side"),
+        _l("Nothing you entered has been lost. Try again in a few minutes."),
     ),
-    503: ("Sorry, the service is unavailable", "Try again in a few minutes."),
+    503: (_l("Sorry, the service is unavailable"), _l("Try again in a few minutes.")),
 }
 
 
 def error_page(status: int, message: str | None = None) -> tuple[str, int]:
     title, default_message = ERROR_PAGES.get(status, ERROR_PAGES[500])
-    return render_template("error.html", title=title, message=message or default_message), status
+    return render_template("error.html", title=title, message=message or str(default_message)), status
 
 
-NULL_CHARACTER = (
+NULL_CHARACTER = _l(
     "Something you entered contains a hidden character (a null byte) that cannot be saved. "
     "Type it again rather than pasting it, then try again."
 )
@@ -139,15 +140,18 @@ def register(app: Flask) -> None:
     def csrf_error(exc: CSRFError) -> tuple[str, int]:
         return error_page(
             400,
-            "This page had been open too long, or your session ended. Go back, reload the page and try again.",
+            gettext("This page had been open too long, or your session ended. Go back, reload the page and try again."),
         )
 
     @app.errorhandler(413)
     def too_large(exc: HTTPException) -> tuple[str, int]:
         return error_page(
             413,
-            f"Files must be smaller than {app.config['MAX_UPLOAD_MB']} MB. "
-            "Choose a smaller file, or take a new photo at a lower size.",
+            gettext(
+                "Files must be smaller than %(megabytes)s MB. Choose a smaller file, or take a new photo at a "
+                "lower size.",
+                megabytes=app.config["MAX_UPLOAD_MB"],
+            ),
         )
 
     @app.errorhandler(HTTPException)

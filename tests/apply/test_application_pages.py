@@ -314,6 +314,22 @@ def test_the_status_page_tells_the_story(
     assert "withdraw this application" in text
 
 
+def test_the_status_page_tells_the_story_in_the_members_language(
+    signed_in: FlaskClient, session: Session, draft: Application, member: User
+) -> None:
+    fill_application(session, get_storage(), draft)
+    lifecycle.submit_application(session, draft, by=member)
+    member.language = "pl"
+    session.commit()
+
+    text = page_text(signed_in.get(f"/applications/{draft.id}/status"))
+
+    assert "Sprawdzamy, czy Twoja grupa i projekt mogą otrzymać dofinansowanie w tym naborze." in text
+    assert "Rozpoczęto wniosek" in text
+    assert "Wysłano wniosek" in text
+    assert "You sent the application" not in text
+
+
 def test_withdrawing_needs_confirmation(signed_in: FlaskClient, session: Session, draft: Application) -> None:
     assert "Are you sure you want to withdraw" in page_text(signed_in.get(f"/applications/{draft.id}/withdraw"))
     response = signed_in.post(f"/applications/{draft.id}/withdraw", data={"reason": "Found other money"})

@@ -59,3 +59,15 @@ def test_a_language_not_offered_is_refused_and_nothing_changes(client: FlaskClie
 def test_only_a_local_page_is_returned_to(client: FlaskClient) -> None:
     response = choose(client, "pl", "//evil.example")
     assert response.headers["Location"] == "/"
+
+
+def test_error_pages_speak_the_chosen_language(client: FlaskClient) -> None:
+    choose(client, "pl")
+
+    missing = client.get("/no-such-page")
+
+    assert missing.status_code == 404
+    page = missing.get_data(as_text=True)
+    assert "Nie znaleziono strony" in page
+    assert "Sprawdź adres strony albo wróć do poprzedniej strony." in page
+    assert "Page not found" not in page

@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from types import ModuleType
 
-from flask_babel import gettext
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.infra.database import rowcount
-from portal.infra.i18n import _l
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, ApplicationStatus, GroupConfirmation
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -310,9 +309,9 @@ class NotTheGroups(DomainError):
 def _check(session: Session, confirmation: GroupConfirmation | None, *, by: User) -> GroupConfirmation:
     application = session.get(Application, confirmation.application_id) if confirmation is not None else None
     if confirmation is None or application is None:
-        raise NotTheGroups("That link does not work. Ask the person helping you to send a new one.")
+        raise NotTheGroups(gettext("That link does not work. Ask the person helping you to send a new one."))
     if not organisations.is_member(session, by, application.organisation_id):
-        raise NotTheGroups("Only a member of the group can confirm its application.")
+        raise NotTheGroups(gettext("Only a member of the group can confirm its application."))
     if not _usable(confirmation, application):
         raise DomainError(
             gettext("That link or code no longer works: it has expired, been used, or the application changed since.")

@@ -59,8 +59,10 @@ class StaleSection(StaleEdit):
 
     def __init__(self, saved: Any, revision: int) -> None:
         super().__init__(
-            "Someone else in your group saved this page while you were changing it. "
-            "Both versions are shown below: your changes are not saved yet."
+            gettext(
+                "Someone else in your group saved this page while you were changing it. "
+                "Both versions are shown below: your changes are not saved yet."
+            )
         )
         self.saved = saved
         self.revision = revision
@@ -332,7 +334,7 @@ def _send(session: Session, application: Application, sending: _Sending, *, by: 
 
 def withdraw_application(session: Session, application: Application, *, by: User, reason: str) -> None:
     if helpers.acting_as_helper(session, by, application):
-        raise DomainError("Only the group can withdraw its application.")
+        raise DomainError(gettext("Only the group can withdraw its application."))
     decisions.drop_pending_approval(session, application, by=by, why="the group withdrew the application")
     advance_application(application, ApplicationStatus.WITHDRAWN)
     audit.record(session, by, AuditAction.APPLICATION_WITHDRAWN, application, reason.strip()[:2000])

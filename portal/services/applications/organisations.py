@@ -77,17 +77,17 @@ def missing_profile_details(organisation: Organisation) -> list[str]:
     """What the profile still lacks before the group can send an application, in plain words."""
     gaps = []
     if organisation.kind is OrganisationKind.CHARITY and not organisation.charity_number:
-        gaps.append("Add your charity number")
+        gaps.append(gettext("Add your charity number"))
     if organisation.kind in (OrganisationKind.CIC, OrganisationKind.COMPANY) and not organisation.company_number:
-        gaps.append("Add your company number")
+        gaps.append(gettext("Add your company number"))
     if not organisation.address or not organisation.postcode:
-        gaps.append("Add your group's address and postcode")
+        gaps.append(gettext("Add your group's address and postcode"))
     if organisation.income_band is None:
-        gaps.append("Tell us your group's yearly income")
+        gaps.append(gettext("Tell us your group's yearly income"))
     if not organisation.contact_name or not organisation.contact_email:
-        gaps.append("Add a contact name and email address")
+        gaps.append(gettext("Add a contact name and email address"))
     if organisation.kind is OrganisationKind.UNCONSTITUTED and needs_governing_document(organisation):
-        gaps.append("Tell us who will look after the money")
+        gaps.append(gettext("Tell us who will look after the money"))
     return gaps
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from portal.formatting import date_long, time_and_date, uk_time
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, ApplicationStatus, InfoRequest
 from portal.models.audit import AuditAction, AuditEntry
 from portal.models.awards import Award, Decision, DecisionOutcome, MonitoringReport, Payment
@@ -21,27 +22,27 @@ from portal.services.rounds import stages
 
 # Audit action -> what the group reads on its status page.
 APPLICANT_TIMELINE: dict[AuditAction, str] = {
-    AuditAction.APPLICATION_STARTED: "You started the application",
-    AuditAction.APPLICATION_EOI_SUBMITTED: "You sent your expression of interest",
-    AuditAction.APPLICATION_INVITED: "We invited you to send a full application",
-    AuditAction.APPLICATION_SUBMITTED: "You sent the application",
-    AuditAction.MORE_INFORMATION_REQUESTED: "We asked you for more information",
-    AuditAction.MORE_INFORMATION_SENT: "You sent the information we asked for",
-    AuditAction.APPLICATION_MARKED_ELIGIBLE: "We checked your application and passed it to the panel",
-    AuditAction.APPLICATION_MARKED_INELIGIBLE: "We found that your application is not eligible",
-    AuditAction.APPLICATION_APPROVED: "We decided to fund your project",
-    AuditAction.APPLICATION_DECLINED: "We decided not to fund your project",
-    AuditAction.APPLICATION_WITHDRAWN: "You withdrew the application",
-    AuditAction.AWARD_OFFERED: "We offered you a grant",
-    AuditAction.AWARD_ACCEPTED: "You accepted the grant",
-    AuditAction.BANK_DETAILS_ADDED: "You gave your bank details",
-    AuditAction.PAYMENT_MADE: "We paid your grant",
-    AuditAction.REPORT_SUBMITTED: "You sent a report",
-    AuditAction.REPORT_CHANGES_REQUESTED: "We asked you to change a report",
-    AuditAction.REPORT_ACCEPTED: "We accepted your report",
-    AuditAction.AWARD_MESSAGE_SENT: "A message about the grant (read it under Messages on the grant's page)",
-    AuditAction.AWARD_CLOSED: "Your grant is complete",
-    AuditAction.AWARD_CANCELLED: "The grant was cancelled",
+    AuditAction.APPLICATION_STARTED: _l("You started the application"),
+    AuditAction.APPLICATION_EOI_SUBMITTED: _l("You sent your expression of interest"),
+    AuditAction.APPLICATION_INVITED: _l("We invited you to send a full application"),
+    AuditAction.APPLICATION_SUBMITTED: _l("You sent the application"),
+    AuditAction.MORE_INFORMATION_REQUESTED: _l("We asked you for more information"),
+    AuditAction.MORE_INFORMATION_SENT: _l("You sent the information we asked for"),
+    AuditAction.APPLICATION_MARKED_ELIGIBLE: _l("We checked your application and passed it to the panel"),
+    AuditAction.APPLICATION_MARKED_INELIGIBLE: _l("We found that your application is not eligible"),
+    AuditAction.APPLICATION_APPROVED: _l("We decided to fund your project"),
+    AuditAction.APPLICATION_DECLINED: _l("We decided not to fund your project"),
+    AuditAction.APPLICATION_WITHDRAWN: _l("You withdrew the application"),
+    AuditAction.AWARD_OFFERED: _l("We offered you a grant"),
+    AuditAction.AWARD_ACCEPTED: _l("You accepted the grant"),
+    AuditAction.BANK_DETAILS_ADDED: _l("You gave your bank details"),
+    AuditAction.PAYMENT_MADE: _l("We paid your grant"),
+    AuditAction.REPORT_SUBMITTED: _l("You sent a report"),
+    AuditAction.REPORT_CHANGES_REQUESTED: _l("We asked you to change a report"),
+    AuditAction.REPORT_ACCEPTED: _l("We accepted your report"),
+    AuditAction.AWARD_MESSAGE_SENT: _l("A message about the grant (read it under Messages on the grant's page)"),
+    AuditAction.AWARD_CLOSED: _l("Your grant is complete"),
+    AuditAction.AWARD_CANCELLED: _l("The grant was cancelled"),
 }
 
 
@@ -68,37 +69,47 @@ def timeline(session: Session, application: Application) -> list[TimelineEntry]:
         .where(or_(*objects), AuditEntry.action.in_(list(APPLICANT_TIMELINE)))
         .order_by(AuditEntry.created_at, AuditEntry.id)
     )
-    return [TimelineEntry(entry.created_at, APPLICANT_TIMELINE[AuditAction(entry.action)]) for entry in entries]
+    return [TimelineEntry(entry.created_at, str(APPLICANT_TIMELINE[AuditAction(entry.action)])) for entry in entries]
 
 
 def next_step(application: Application) -> str:
     """What happens next, in one or two sentences."""
     status = application.status
     decisions_by = application.round.decisions_by
-    hear_by = f" We aim to tell you our decision by {date_long(uk_time(decisions_by))}." if decisions_by else ""
+    hear_by = (
+        " " + gettext("We aim to tell you our decision by %(date)s.", date=date_long(uk_time(decisions_by)))
+        if decisions_by
+        else ""
+    )
     if status is ApplicationStatus.DRAFT:
-        what = "expression of interest" if stages.at_first_stage(application) else "application"
-        return f"Finish each section and send your {what} by {time_and_date(stages.closes_at(application))}."
+        closes = time_and_date(stages.closes_at(application))
+        if stages.at_first_stage(application):
+            return gettext("Finish each section and send your expression of interest by %(closes)s.", closes=closes)
+        return gettext("Finish each section and send your application by %(closes)s.", closes=closes)
     if status is ApplicationStatus.EOI_SUBMITTED:
-        return (
+        return gettext(
             "After expressions of interest close, our grants officers choose a shortlist. We will email you: "
             "if your idea is shortlisted, we invite you to send a full application."
         )
     if status in (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBILITY_CHECK):
-        return "We are checking that your group and project can be funded by this round." + hear_by
+        return gettext("We are checking that your group and project can be funded by this round.") + hear_by
     if status is ApplicationStatus.MORE_INFO:
-        return "We need more information before we can go on. Answer our question below."
+        return gettext("We need more information before we can go on. Answer our question below.")
     if status in (ApplicationStatus.WITH_PANEL, ApplicationStatus.SCORED):
-        return "A panel of local people with lived experience is reading and scoring your application." + hear_by
+        return (
+            gettext("A panel of local people with lived experience is reading and scoring your application.") + hear_by
+        )
     if status is ApplicationStatus.APPROVED:
-        return "Read your grant offer and accept it, then give us your bank details so we can pay you."
+        return gettext("Read your grant offer and accept it, then give us your bank details so we can pay you.")
     if status is ApplicationStatus.DECLINED:
         if application.eoi_submitted_at is not None and application.invited_at is None:
-            return "We are sorry we cannot shortlist your idea this time. You are welcome to apply to future rounds."
-        return "We are sorry we cannot fund your project this time. You are welcome to apply to future rounds."
+            return gettext(
+                "We are sorry we cannot shortlist your idea this time. You are welcome to apply to future rounds."
+            )
+        return gettext("We are sorry we cannot fund your project this time. You are welcome to apply to future rounds.")
     if status is ApplicationStatus.INELIGIBLE:
-        return "Your application cannot go further in this round. You are welcome to apply to future rounds."
-    return "This application is closed."
+        return gettext("Your application cannot go further in this round. You are welcome to apply to future rounds.")
+    return gettext("This application is closed.")
 
 
 def outcome_message(session: Session, application: Application) -> str | None:

@@ -32,7 +32,7 @@ MAX_BODY = 5000
 MAX_SUBJECT = 150
 # Groups that hold a grant now: broadcasts reach them.
 FUNDED = (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE)
-ALREADY_SENT = "This message has already been sent."
+ALREADY_SENT = _l("This message has already been sent.")
 
 
 def is_team(user: User) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.infra.i18n import gettext
 from portal.models.audit import AuditAction
 from portal.models.organisations import Membership, Organisation
 from portal.models.users import User
@@ -72,14 +73,14 @@ def set_contact(session: Session, user: User, *, by_text: bool, mobile: str, by:
     refused.
     """
     if by.id != user.id:
-        raise ContactRefused("Only the person themselves can choose how we contact them")
+        raise ContactRefused(gettext("Only the person themselves can choose how we contact them"))
     if by_text and not texts_enabled():
-        raise ContactRefused("We cannot send text messages at the moment: choose email")
+        raise ContactRefused(gettext("We cannot send text messages at the moment: choose email"))
     number = phones.uk_mobile(mobile) if mobile.strip() else None
     if mobile.strip() and number is None:
-        raise ContactRefused("Enter a UK mobile number, like 07700 900123")
+        raise ContactRefused(gettext("Enter a UK mobile number, like 07700 900123"))
     if by_text and number is None:
-        raise ContactRefused("Enter the UK mobile number to send text messages to")
+        raise ContactRefused(gettext("Enter the UK mobile number to send text messages to"))
     if (user.contact_by_text, user.phone) == (by_text, number):
         return False
     before = _describe(user.contact_by_text, user.phone)
