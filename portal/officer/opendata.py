@@ -130,8 +130,9 @@ def threesixty_csv(round_id: int) -> FlaskResponse | Response:
 def awards_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
     audit.record(db.session, acting_user(), AuditAction.AWARDS_EXPORTED, grant_round, f"Round {grant_round.id}")
+    header = [str(column) for column in AWARDS_HEADER]
     return streamed(
-        lambda session: csv_lines(AWARDS_HEADER, award_rows(session, round_id)),
+        lambda session: csv_lines(header, award_rows(session, round_id)),
         f"awards-round-{grant_round.id}.csv",
         "text/csv",
     )
@@ -143,8 +144,9 @@ def awards_csv(round_id: int) -> FlaskResponse:
 def payments_csv(round_id: int) -> FlaskResponse:
     grant_round = _round_or_404(round_id)
     audit.record(db.session, acting_user(), AuditAction.PAYMENTS_EXPORTED, grant_round, f"Round {grant_round.id}")
+    header = [str(column) for column in PAYMENTS_HEADER]
     return streamed(
-        lambda session: csv_lines(PAYMENTS_HEADER, payment_rows(session, round_id)),
+        lambda session: csv_lines(header, payment_rows(session, round_id)),
         f"payments-round-{grant_round.id}.csv",
         "text/csv",
     )

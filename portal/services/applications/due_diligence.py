@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from portal.errors import DomainError
 from portal.formatting import date_long, uk_time
+from portal.infra.i18n import gettext
 from portal.models.applications import Application, ApplicationStatus, EvidenceKind
 from portal.models.awards import Award, AwardStatus, MonitoringReport
 from portal.models.base import utcnow
@@ -52,18 +53,18 @@ def checklist(session: Session, application: Application) -> list[Check]:
     shared = shared_with_others(session, application)
     return [
         Check(
-            "Governing document, or two people responsible for the money, or a partner organisation",
+            gettext("Governing document, or two people responsible for the money, or a partner organisation"),
             EvidenceKind.GOVERNING_DOCUMENT in kinds or not needs_governing_document(organisation),
         ),
-        Check("A bank statement in the group's (or partner's) name", EvidenceKind.BANK_STATEMENT in kinds),
+        Check(gettext("A bank statement in the group's (or partner's) name"), EvidenceKind.BANK_STATEMENT in kinds),
         Check(
-            "A safeguarding policy (the work involves children or adults at risk)",
+            gettext("A safeguarding policy (the work involves children or adults at risk)"),
             EvidenceKind.SAFEGUARDING_POLICY in kinds if at_risk else None,
         ),
-        Check("Holds no open grant from the same fund", not open_grants, open_grants),
-        Check("Has no overdue end-of-grant report", not overdue, overdue),
+        Check(gettext("Holds no open grant from the same fund"), not open_grants, open_grants),
+        Check(gettext("Has no overdue end-of-grant report"), not overdue, overdue),
         Check(
-            "Shares no bank details, money holder or contact person with another group in this round",
+            gettext("Shares no bank details, money holder or contact person with another group in this round"),
             not shared,
             shared,
         ),
@@ -83,9 +84,9 @@ def eligibility_checks(application: Application) -> list[Check]:
         income_band=organisation.income_band.value if organisation.income_band else None,
     )
     rules = (
-        ("postcode", "Works in one of the round's neighbourhoods"),
-        ("group", "A kind of group the round funds"),
-        ("income", "A yearly income the round funds"),
+        ("postcode", gettext("Works in one of the round's neighbourhoods")),
+        ("group", gettext("A kind of group the round funds")),
+        ("income", gettext("A yearly income the round funds")),
     )
     return [Check(what, question not in failed if question in asked else None) for question, what in rules]
 
@@ -105,7 +106,12 @@ def open_grants_of_fund(session: Session, application: Application) -> list[str]
         .order_by(Award.offered_at)
     )
     return [
-        f"Holds an open grant from the same fund: {reference} ({title}, {AWARD_LABELS[status].lower()})"
+        gettext(
+            "Holds an open grant from the same fund: %(reference)s (%(title)s, %(status)s)",
+            reference=reference,
+            title=title,
+            status=AWARD_LABELS[status].lower(),
+        )
         for reference, title, status in rows
     ]
 
@@ -126,7 +132,11 @@ def overdue_reports(session: Session, organisation: Organisation) -> list[str]:
         .order_by(MonitoringReport.due_on)
     )
     return [
-        f"The end-of-grant report for {reference} was due on {date_long(due_on)} and has not been sent"
+        gettext(
+            "The end-of-grant report for %(reference)s was due on %(date)s and has not been sent",
+            reference=reference,
+            date=date_long(due_on),
+        )
         for reference, due_on in rows
     ]
 
@@ -177,7 +187,10 @@ def _shared_bank_details(session: Session, application: Application) -> list[str
     named: dict[str, str] = {}
     for name, reference, token in candidates:
         if token is not None and _account(token) in accounts:
-            named.setdefault(reference or name, f"Shares bank details with {name} ({reference})")
+            named.setdefault(
+                reference or name,
+                gettext("Shares bank details with %(name)s (%(reference)s)", name=name, reference=reference),
+            )
     return list(named.values())
 
 
@@ -243,7 +256,17 @@ def _shared_people(session: Session, application: Application) -> list[str]:
         theirs = _people(organisation, members.get(organisation.id, []))
         pairs = [(a, b) for a in mine for b in theirs if _same(a, b)]
         if any(a.holds_money or b.holds_money for a, b in pairs):
-            found.append(f"Shares a money holder with {organisation.name} ({reference})")
+            found.append(
+                gettext(
+                    "Shares a money holder with %(name)s (%(reference)s)", name=organisation.name, reference=reference
+                )
+            )
         elif pairs:
-            found.append(f"Shares its contact person with {organisation.name} ({reference})")
+            found.append(
+                gettext(
+                    "Shares its contact person with %(name)s (%(reference)s)",
+                    name=organisation.name,
+                    reference=reference,
+                )
+            )
     return found

@@ -82,7 +82,7 @@ def free_to_pay() -> ColumnElement[bool]:
 def held_message(item: ReportScheduleItem) -> str:
     """How a hold reads on the award page and in a refusal."""
     # The report's name as the officer wrote it: payments are for staff, who named it.
-    return f"Held until the {item.title} is accepted"
+    return gettext("Held until the %(report)s is accepted", report=item.title)
 
 
 def record_payment(session: Session, payment: Payment, *, by: User, reference: str) -> None:

@@ -38,7 +38,15 @@ def attended(registration: Registration) -> bool:
     return registration.status is RegistrationStatus.ATTENDED
 
 
-REGISTER_HEADER = ("Name", "Group", "Neighbourhood", "Status", "Access needs", "Booked by", "Booked at")
+REGISTER_HEADER = (
+    _l("Name"),
+    _l("Group"),
+    _l("Neighbourhood"),
+    _l("Status"),
+    _l("Access needs"),
+    _l("Booked by"),
+    _l("Booked at"),
+)
 STATUS_LABELS = {
     RegistrationStatus.BOOKED: _l("Booked"),
     RegistrationStatus.WAITLISTED: _l("Waiting list"),

@@ -180,7 +180,9 @@ def audience_emails(session: Session, grant_round: Round | None) -> list[str]:
 
 
 def audience_name(grant_round: Round | None) -> str:
-    return f"Funded groups of {grant_round.title}" if grant_round is not None else "Every funded group"
+    if grant_round is None:
+        return gettext("Every funded group")
+    return gettext("Funded groups of %(round)s", round=grant_round.title)
 
 
 def broadcast(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.formatting import uk_time
+from portal.infra.i18n import _l
 from portal.models.applications import Application
 from portal.models.awards import Award, Payment
 from portal.models.organisations import Organisation
@@ -29,7 +31,11 @@ def spreadsheet_safe(value: object) -> str:
 
 
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
-    """The header, then one line per row, each cell made safe."""
+    """The header, then one line per row, each cell made safe.
+
+    The header is put into words at once, in the language of the request: a download's body may be
+    sent after the request has ended. A view that streams builds the header before it streams.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -39,9 +45,7 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterat
         writer.writerow([spreadsheet_safe(cell) for cell in cells])
         return buffer.getvalue()
 
-    yield line(header)
-    for row in rows:
-        yield line(row)
+    return itertools.chain([line([str(cell) for cell in header])], (line(row) for row in rows))
 
 
 def _pounds(pence: int | None) -> str:
@@ -55,17 +59,17 @@ def _day(value: datetime | date | None) -> str:
 
 
 AWARDS_HEADER = [
-    "Reference",
-    "Project",
-    "Group",
-    "Status",
-    "Awarded (£)",
-    "Paid (£)",
-    "Offered on",
-    "Accepted on",
-    "Accepted by",
-    "Report due",
-    "Published as open data",
+    _l("Reference"),
+    _l("Project"),
+    _l("Group"),
+    _l("Status"),
+    _l("Awarded (£)"),
+    _l("Paid (£)"),
+    _l("Offered on"),
+    _l("Accepted on"),
+    _l("Accepted by"),
+    _l("Report due"),
+    _l("Published as open data"),
 ]
 
 
@@ -116,7 +120,14 @@ def award_rows(session: Session, round_id: int) -> Iterator[list[object]]:
         ]
 
 
-PAYMENTS_HEADER = ["Reference", "Group", "Amount (£)", "Due on", "Paid on", "Payment reference"]
+PAYMENTS_HEADER = [
+    _l("Reference"),
+    _l("Group"),
+    _l("Amount (£)"),
+    _l("Due on"),
+    _l("Paid on"),
+    _l("Payment reference"),
+]
 
 
 def payment_rows(session: Session, round_id: int) -> Iterator[list[object]]:

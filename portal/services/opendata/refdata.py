@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
-from portal.infra.i18n import gettext
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.models.funding import LsoaDeprivation, NeighbourhoodArea, NeighbourhoodLsoa, PostcodeLsoa
 from portal.models.users import User
@@ -47,7 +47,7 @@ class ReferenceDataError(DomainError):
 
     def __init__(self, message: str, *, problems: list[str] | None = None, bad_lines: int = 0) -> None:
         super().__init__(message)
-        self.problems = problems if problems is not None else [message]
+        self.problems = problems if problems is not None else [self.message]
         self.bad_lines = bad_lines or len(self.problems)
 
 
@@ -252,7 +252,7 @@ def programme_places(session: Session) -> tuple[set[str], set[str]]:
     )
 
 
-NO_NEIGHBOURHOODS = (
+NO_NEIGHBOURHOODS = _l(
     "Set up the neighbourhoods and their postcode districts before importing postcodes: "
     "the lookup keeps only the postcodes in them."
 )

@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from portal.infra.i18n import gettext
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.organisations import Membership, Organisation
 from portal.models.panels import Assignment, ConflictDeclaration, Panel, PanelMember, Review
@@ -240,12 +241,12 @@ def why_not_assignable(session: Session, panel: Panel, application: Application,
     """Why the user may not be given the application through this panel, in plain words; None if they may."""
     who = user.name or user.email
     if application.round_id != panel.round_id:
-        return "That application is not in this panel's round."
+        return gettext("That application is not in this panel's round.")
     member = current_membership(session, user, panel.id)
     if member is None:
-        return f"{who} is not a current member of this panel."
+        return gettext("%(who)s is not a current member of this panel.", who=who)
     reason = _refusal(member, _facts(session, application))
-    return f"{who} cannot review this application: {reason}." if reason else None
+    return gettext("%(who)s cannot review this application: %(reason)s.", who=who, reason=reason) if reason else None
 
 
 @dataclass(frozen=True)
@@ -278,11 +279,11 @@ def _facts(session: Session, application: Application) -> _Facts:
 
 def _refusal(member: PanelMember, facts: _Facts) -> str | None:
     if member.user_id in facts.group_members:
-        return "they belong to the group that applied"
+        return gettext("they belong to the group that applied")
     if member.user_id in facts.conflicted:
-        return "the conflict register holds a conflict of interest with this group"
+        return gettext("the conflict register holds a conflict of interest with this group")
     if member.results_seen_at is not None and facts.has_submitted_review:
-        return "they have seen the panel's results, so may already know the marks it has been given"
+        return gettext("they have seen the panel's results, so may already know the marks it has been given")
     return None
 
 

@@ -67,8 +67,16 @@ def declare_conflict(session: Session, assignment: Assignment, *, by: User, natu
     if not can_declare_late(session, assignment):
         team = programme_email()
         raise DomainError(
-            "You have already submitted your review of this application, so it cannot be withdrawn here. "
-            + (f"Write to the grants team at {team} instead." if team else "Write to the grants team instead.")
+            gettext(
+                "You have already submitted your review of this application, so it cannot be withdrawn here. "
+                "Write to the grants team at %(team)s instead.",
+                team=team,
+            )
+            if team
+            else gettext(
+                "You have already submitted your review of this application, so it cannot be withdrawn here. "
+                "Write to the grants team instead."
+            )
         )
     application = assignment.application
     entry = _open_entry(

@@ -119,7 +119,15 @@ def mark_paid(session: Session, panel: Panel, panellist_id: int, *, by: User) ->
 
 def time_csv(rows: list[TimeOwed], hourly_rate_pence: int) -> Iterator[str]:
     """The hours and amounts owed, as CSV lines."""
-    header = ["Name", "Email", "Hours in total", "Unpaid hours", "Wants payment", "Hourly rate (£)", "Due (£)"]
+    header = [
+        gettext("Name"),
+        gettext("Email"),
+        gettext("Hours in total"),
+        gettext("Unpaid hours"),
+        gettext("Wants payment"),
+        gettext("Hourly rate (£)"),
+        gettext("Due (£)"),
+    ]
     return csv_lines(
         header,
         (

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.models.programme import SETTINGS_ID, ProgrammeSettings
 from portal.models.users import User
@@ -16,7 +17,7 @@ from portal.services import audit
 from portal.services.awards.bank_details import clean_account_number, clean_sort_code, masked
 from portal.services.payments.bankfile import NOT_BACS, Originator
 
-MISSING = "Set the account grants are paid from on the paying account page before making a bank file."
+MISSING = _l("Set the account grants are paid from on the paying account page before making a bank file.")
 
 
 @dataclass(frozen=True)
@@ -51,18 +52,20 @@ def check(values: PayingAccount) -> dict[str, str]:
     """Field → problem, in the words the page shows."""
     problems = {}
     if clean_sort_code(values.sort_code) is None:
-        problems["sort_code"] = "Enter the sort code: six digits, like 30-94-57"
+        problems["sort_code"] = gettext("Enter the sort code: six digits, like 30-94-57")
     if clean_account_number(values.account_number) is None:
-        problems["account_number"] = "Enter the account number: eight digits"
+        problems["account_number"] = gettext("Enter the account number: eight digits")
     name = values.account_name.strip()
     if not name:
-        problems["account_name"] = "Enter the account's name as the bank file gives it"
+        problems["account_name"] = gettext("Enter the account's name as the bank file gives it")
     elif len(name) > 18 or NOT_BACS.search(name.upper()):
-        problems["account_name"] = (
+        problems["account_name"] = gettext(
             "The account name must be 18 characters or fewer, using letters, numbers, spaces and . & / -"
         )
     if not re.fullmatch(r"[A-Za-z0-9]{6}", values.service_user_number.strip()):
-        problems["service_user_number"] = "Enter the Bacs service user number your bank gave you: six characters"
+        problems["service_user_number"] = gettext(
+            "Enter the Bacs service user number your bank gave you: six characters"
+        )
     return problems
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from portal.errors import DomainError
 from portal.formatting import pounds
 from portal.infra.database import rowcount
-from portal.infra.i18n import gettext
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.awards import Award, AwardStatus, BudgetTotal, Payment
@@ -34,26 +34,31 @@ from portal.services.payments import bankfile, paying_account
 S = PaymentRunStatus
 PREFIX = "RUN"
 PAYABLE_AWARDS = (AwardStatus.ACCEPTED, AwardStatus.PAID, AwardStatus.REPORT_DUE)
-IN_ANOTHER_RUN = "this payment is already in another payment run."
-STALE = "This payment run has changed since you opened the page. Look at it again."
+IN_ANOTHER_RUN = _l("this payment is already in another payment run.")
+STALE = _l("This payment run has changed since you opened the page. Look at it again.")
 
 
 def _name(payment: Payment) -> str:
-    return payment.award.application.reference or f"award {payment.award_id}"
+    return payment.award.application.reference or gettext("award %(id)s", id=payment.award_id)
 
 
 def why_not_payable(payment: Payment) -> str | None:
     """Why this instalment cannot go into a payment run now, in words for finance; None when it can."""
     award = payment.award
     if payment.paid_at is not None:
-        return "It has already been paid."
+        return gettext("It has already been paid.")
     if award.status not in PAYABLE_AWARDS:
-        return "The award is not live." if award.status is AwardStatus.CANCELLED else "The group has not accepted it."
+        if award.status is AwardStatus.CANCELLED:
+            return gettext("The award is not live.")
+        return gettext("The group has not accepted it.")
     held = payments.payment_held_by(payment)
     if held is not None:
         return payments.held_message(held) + "."
     if payment.amount_pence > award.amount_pence - award.paid_pence():
-        return f"It is more than the {pounds(award.amount_pence - award.paid_pence())} the award has left to pay."
+        return gettext(
+            "It is more than the %(left)s the award has left to pay.",
+            left=pounds(award.amount_pence - award.paid_pence()),
+        )
     return bank_confirmation.payment_blocked_reason(award)
 
 
@@ -88,9 +93,9 @@ def create_run(session: Session, chosen: Sequence[Payment], *, by: User, pay_on:
     for payment in chosen:
         problem = why_not_payable(payment)
         if problem is not None:
-            raise DomainError(f"{_name(payment)}: {problem}")
+            raise DomainError(gettext("%(name)s: %(problem)s", name=_name(payment), problem=problem))
         if payment.run_id is not None:
-            raise DomainError(f"{_name(payment)}: {IN_ANOTHER_RUN}")
+            raise DomainError(gettext("%(name)s: %(problem)s", name=_name(payment), problem=IN_ANOTHER_RUN))
     now = utcnow()
     run = PaymentRun(reference=next_reference(session, now.year, PREFIX), pay_on=pay_on, created_by_id=by.id)
     session.add(run)
@@ -105,7 +110,7 @@ def create_run(session: Session, chosen: Sequence[Payment], *, by: User, pay_on:
             )
         )
         if claimed != 1:  # another run took it a moment ago
-            raise DomainError(f"{_name(payment)}: {IN_ANOTHER_RUN}")
+            raise DomainError(gettext("%(name)s: %(problem)s", name=_name(payment), problem=IN_ANOTHER_RUN))
     session.expire(run, ["payments"])
     for payment in chosen:
         session.refresh(payment)
@@ -208,7 +213,7 @@ def mark_paid(session: Session, run: PaymentRun, *, by: User) -> None:
         try:
             payments.record_payment(session, payment, by=by, reference=run.reference)
         except DomainError as error:
-            raise DomainError(f"{_name(payment)}: {error.message}") from error
+            raise DomainError(gettext("%(name)s: %(problem)s", name=_name(payment), problem=error.message)) from error
     audit.record(session, by, AuditAction.PAYMENT_RUN_PAID, run, f"{run.reference}: {pounds(run.total_pence())}")
     session.flush()
 

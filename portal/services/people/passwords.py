@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 
 from portal.config import ARGON2_DEFAULTS
+from portal.infra.i18n import gettext
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -82,15 +83,15 @@ def common_passwords() -> frozenset[str]:
 def password_problem(password: str, *, email: str | None = None) -> str | None:
     """What is wrong with ``password`` as a new password, in plain English, or None."""
     if len(password) < MIN_LENGTH:
-        return f"Your password must be at least {MIN_LENGTH} characters long"
+        return gettext("Your password must be at least %(length)s characters long", length=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Your password must be {MAX_LENGTH} characters or fewer"
+        return gettext("Your password must be %(length)s characters or fewer", length=MAX_LENGTH)
     lowered = password.strip().lower()
     base = _TRAILING_DIGITS_OR_SYMBOLS.sub("", lowered)
     local_part = (email or "").strip().lower().partition("@")[0]
     if local_part and local_part in {lowered, base}:
-        return "Your password must not be your email address"
+        return gettext("Your password must not be your email address")
     guessable = common_passwords() | SERVICE_WORDS
     if lowered in guessable or base in guessable:
-        return "Choose a password that is harder to guess: this one is too common"
+        return gettext("Choose a password that is harder to guess: this one is too common")
     return None

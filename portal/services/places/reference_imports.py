@@ -31,7 +31,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError, UploadRejected
-from portal.infra.i18n import gettext
+from portal.infra.i18n import _l, gettext
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
 from portal.models.reference_data import REFERENCE_KIND_LABELS, ImportStatus, ReferenceImport, ReferenceKind
@@ -48,7 +48,7 @@ CHUNK_SIZE = 1024 * 1024
 STALE_AFTER = timedelta(minutes=15)
 SPOOL_MAX_BYTES = 1024 * 1024
 MIB = 1024 * 1024
-NOT_CSV = (
+NOT_CSV = _l(
     "The file is not a CSV file. Open it in a spreadsheet, save it as CSV (comma-separated values, UTF-8) "
     "and upload that. If you downloaded a .zip file, unzip it and upload the CSV file inside."
 )

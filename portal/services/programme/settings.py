@@ -18,7 +18,7 @@ from flask import g, has_app_context
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
-from portal.infra.i18n import _l
+from portal.infra.i18n import _l, gettext
 from portal.models import programme as defaults
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -121,44 +121,51 @@ def check(values: Programme) -> dict[str, str]:
     """What is wrong with ``values``, by setting name, in the words the page shows."""
     problems: dict[str, str] = {}
     if not values.name.strip():
-        problems["name"] = "Enter the programme's name"
+        problems["name"] = gettext("Enter the programme's name")
     elif not is_one_line(values.name):
-        problems["name"] = "The programme's name must be on one line"
+        problems["name"] = gettext("The programme's name must be on one line")
     elif len(values.name) > 100:
-        problems["name"] = "The programme's name must be 100 characters or fewer"
+        problems["name"] = gettext("The programme's name must be 100 characters or fewer")
     if len(values.description) > MAX_DESCRIPTION:
-        problems["description"] = f"The description must be {MAX_DESCRIPTION:,} characters or fewer"
+        problems["description"] = gettext(
+            "The description must be %(limit)s characters or fewer", limit=format(MAX_DESCRIPTION, ",")
+        )
     if not values.contact_email:
-        problems["contact_email"] = "Enter the grants team's email address"
+        problems["contact_email"] = gettext("Enter the grants team's email address")
     elif not _valid_email(values.contact_email):
-        problems["contact_email"] = "Enter the grants team's email address in the right format, like grants@example.org"
+        problems["contact_email"] = gettext(
+            "Enter the grants team's email address in the right format, like grants@example.org"
+        )
     if values.privacy_contact and not _valid_email(values.privacy_contact):
-        problems["privacy_contact"] = (
+        problems["privacy_contact"] = gettext(
             "Enter the privacy contact's email address in the right format, like privacy@example.org, "
             "or leave it empty to use the grants team's"
         )
     if values.hourly_rate_pence <= 0:
-        problems["hourly_rate_pence"] = "Enter the panel members' hourly rate in pounds, more than 0, like 13.45"
+        problems["hourly_rate_pence"] = gettext(
+            "Enter the panel members' hourly rate in pounds, more than 0, like 13.45"
+        )
     elif values.hourly_rate_pence > MAX_HOURLY_RATE_PENCE:
-        problems["hourly_rate_pence"] = (
-            f"The hourly rate must be {MAX_HOURLY_RATE_PENCE // 100} pounds or less: check the amount"
+        problems["hourly_rate_pence"] = gettext(
+            "The hourly rate must be %(pounds)s pounds or less: check the amount", pounds=MAX_HOURLY_RATE_PENCE // 100
         )
     if not values.grant_id_prefix:
-        problems["grant_id_prefix"] = "Enter the grant ID prefix registered with 360Giving, like anchoroffer"
+        problems["grant_id_prefix"] = gettext("Enter the grant ID prefix registered with 360Giving, like anchoroffer")
     elif len(values.grant_id_prefix) > MAX_PREFIX or not PREFIX.fullmatch(values.grant_id_prefix):
-        problems["grant_id_prefix"] = (
-            f"The grant ID prefix can only use lower-case letters, numbers and single hyphens between them, "
-            f"up to {MAX_PREFIX} characters, like anchoroffer"
+        problems["grant_id_prefix"] = gettext(
+            "The grant ID prefix can only use lower-case letters, numbers and single hyphens between them, "
+            "up to %(length)s characters, like anchoroffer",
+            length=MAX_PREFIX,
         )
     if not values.publisher_name.strip():
-        problems["publisher_name"] = "Enter the name the open data file gives as its publisher"
+        problems["publisher_name"] = gettext("Enter the name the open data file gives as its publisher")
     elif not is_one_line(values.publisher_name):
-        problems["publisher_name"] = "The publisher name must be on one line"
+        problems["publisher_name"] = gettext("The publisher name must be on one line")
     elif len(values.publisher_name) > 200:
-        problems["publisher_name"] = "The publisher name must be 200 characters or fewer"
+        problems["publisher_name"] = gettext("The publisher name must be 200 characters or fewer")
     licence = values.open_data_licence
     if not re.fullmatch(r"https?://[^\s]{4,290}", licence):
-        problems["open_data_licence"] = (
+        problems["open_data_licence"] = gettext(
             "Enter the web address of the licence the open data is published under, "
             "like https://creativecommons.org/licenses/by/4.0/"
         )

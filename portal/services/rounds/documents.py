@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from portal.infra.i18n import _l
 from portal.models.applications import EvidenceKind
 from portal.models.audit import AuditAction
 from portal.models.funding import Round
@@ -22,10 +23,10 @@ from portal.services import audit
 
 # The kinds a round can require, with the words officers choose them by.
 REQUIRABLE = {
-    EvidenceKind.GOVERNING_DOCUMENT: "Governing document (from groups that have one)",
-    EvidenceKind.BANK_STATEMENT: "Bank statement (not from groups whose money a partner organisation holds)",
-    EvidenceKind.SAFEGUARDING_POLICY: "Safeguarding policy (always required from projects with people at risk)",
-    EvidenceKind.PHOTO: "Photos of the group's activities",
+    EvidenceKind.GOVERNING_DOCUMENT: _l("Governing document (from groups that have one)"),
+    EvidenceKind.BANK_STATEMENT: _l("Bank statement (not from groups whose money a partner organisation holds)"),
+    EvidenceKind.SAFEGUARDING_POLICY: _l("Safeguarding policy (always required from projects with people at risk)"),
+    EvidenceKind.PHOTO: _l("Photos of the group's activities"),
 }
 STANDING = frozenset({EvidenceKind.GOVERNING_DOCUMENT, EvidenceKind.BANK_STATEMENT})
 

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
-from portal.infra.i18n import gettext
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application
 from portal.models.audit import AuditAction
 from portal.models.funding import Round
@@ -40,7 +40,7 @@ MAX_HINT_CHARS = 1000
 MAX_OPTION_CHARS = 200
 MAX_WORD_LIMIT = 5000
 DEFAULT_WORD_LIMIT = 200
-LOCKED = (
+LOCKED = _l(
     "Groups have started applying to this round, so its questions can no longer change: "
     "their answers are kept under the questions as they were asked."
 )
@@ -78,13 +78,13 @@ def ensure_unlocked(session: Session, grant_round: Round) -> None:
 def section_problems(title: str, intro: str) -> dict[str, str]:
     problems = {}
     if not title.strip():
-        problems["title"] = "Enter the section's title"
+        problems["title"] = gettext("Enter the section's title")
     elif len(title.strip()) > 200:
-        problems["title"] = "The section's title must be 200 characters or fewer"
+        problems["title"] = gettext("The section's title must be 200 characters or fewer")
     elif not is_one_line(title.strip()):
-        problems["title"] = "Enter the section's title on one line, without line breaks or hidden characters"
+        problems["title"] = gettext("Enter the section's title on one line, without line breaks or hidden characters")
     if len(intro) > 2000:
-        problems["intro"] = "The introduction must be 2,000 characters or fewer"
+        problems["intro"] = gettext("The introduction must be 2,000 characters or fewer")
     return problems
 
 
@@ -92,17 +92,21 @@ def question_problems(settings: QuestionSettings) -> dict[str, str]:
     """Field name → what to fix. Empty when the question can be saved."""
     problems: dict[str, str] = {}
     if settings.kind is None:
-        problems["kind"] = "Choose what kind of answer the question takes"
+        problems["kind"] = gettext("Choose what kind of answer the question takes")
     text = settings.question.strip()
     if not text:
-        problems["question"] = "Enter the question"
+        problems["question"] = gettext("Enter the question")
     elif len(text) > MAX_QUESTION_CHARS:
-        problems["question"] = f"The question must be {MAX_QUESTION_CHARS} characters or fewer"
+        problems["question"] = gettext(
+            "The question must be %(limit)s characters or fewer", limit=format(MAX_QUESTION_CHARS, ",")
+        )
     if len(settings.hint) > MAX_HINT_CHARS:
-        problems["hint"] = f"The hint must be {MAX_HINT_CHARS:,} characters or fewer"
+        problems["hint"] = gettext("The hint must be %(limit)s characters or fewer", limit=format(MAX_HINT_CHARS, ","))
     limit = settings.word_limit
     if settings.kind is QuestionKind.LONG_TEXT and limit is not None and not 1 <= limit <= MAX_WORD_LIMIT:
-        problems["word_limit"] = f"The word limit must be a whole number from 1 to {MAX_WORD_LIMIT:,}"
+        problems["word_limit"] = gettext(
+            "The word limit must be a whole number from 1 to %(limit)s", limit=format(MAX_WORD_LIMIT, ",")
+        )
     if settings.kind is not None and settings.kind.has_options:
         problems |= _option_problems(settings.options)
     return problems
@@ -110,15 +114,15 @@ def question_problems(settings: QuestionSettings) -> dict[str, str]:
 
 def _option_problems(options: list[str]) -> dict[str, str]:
     if len(options) < 2:
-        return {"options": "Enter at least two choices, one on each line"}
+        return {"options": gettext("Enter at least two choices, one on each line")}
     if len(options) > MAX_OPTIONS:
-        return {"options": f"A question can offer up to {MAX_OPTIONS} choices"}
+        return {"options": gettext("A question can offer up to %(limit)s choices", limit=MAX_OPTIONS)}
     seen: set[str] = set()
     for option in options:
         if len(option) > MAX_OPTION_CHARS:
-            return {"options": f"Each choice must be {MAX_OPTION_CHARS} characters or fewer"}
+            return {"options": gettext("Each choice must be %(limit)s characters or fewer", limit=MAX_OPTION_CHARS)}
         if option.casefold() in seen:
-            return {"options": f"Each choice must be different: “{option}” is there twice"}
+            return {"options": gettext("Each choice must be different: “%(choice)s” is there twice", choice=option)}
         seen.add(option.casefold())
     return {}
 

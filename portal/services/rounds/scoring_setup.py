@@ -51,11 +51,19 @@ def scoring_started(session: Session, grant_round: Round) -> bool:
 def check_scale(low: int | None, high: int | None) -> dict[str, str]:
     problems: dict[str, str] = {}
     if low is None or not LOWEST_POINT <= low < HIGHEST_POINT:
-        problems["scale_low"] = f"Enter the lowest point as a whole number from {LOWEST_POINT} to {HIGHEST_POINT - 1}"
+        problems["scale_low"] = gettext(
+            "Enter the lowest point as a whole number from %(low)s to %(high)s",
+            low=LOWEST_POINT,
+            high=HIGHEST_POINT - 1,
+        )
     if high is None or not LOWEST_POINT < high <= HIGHEST_POINT:
-        problems["scale_high"] = f"Enter the highest point as a whole number from {LOWEST_POINT + 1} to {HIGHEST_POINT}"
+        problems["scale_high"] = gettext(
+            "Enter the highest point as a whole number from %(low)s to %(high)s",
+            low=LOWEST_POINT + 1,
+            high=HIGHEST_POINT,
+        )
     elif low is not None and "scale_low" not in problems and high <= low:
-        problems["scale_high"] = "The highest point must be above the lowest"
+        problems["scale_high"] = gettext("The highest point must be above the lowest")
     return problems
 
 
@@ -63,14 +71,21 @@ def check_criteria(low: int, high: int, criteria: list[CriterionSettings]) -> di
     """Problem name (``criteria`` or ``criterion-N``) → what to fix."""
     problems: dict[str, str] = {}
     if not criteria:
-        problems["criteria"] = "Add at least one scoring criterion"
+        problems["criteria"] = gettext("Add at least one scoring criterion")
     if len(criteria) > MAX_CRITERIA:
-        problems["criteria"] = f"A round can have up to {MAX_CRITERIA} criteria"
+        problems["criteria"] = gettext("A round can have up to %(limit)s criteria", limit=MAX_CRITERIA)
     for index, criterion in enumerate(criteria):
         if not 1 <= criterion.weight <= 10:
-            problems[f"criterion-{index}"] = f"The weight of {criterion.title} must be 1 to 10"
+            problems[f"criterion-{index}"] = gettext(
+                "The weight of %(criterion)s must be 1 to 10", criterion=criterion.title
+            )
         elif any(not criterion.descriptors.get(point, "").strip() for point in points(low, high)):
-            problems[f"criterion-{index}"] = f"Describe every score point ({low} to {high}) for {criterion.title}"
+            problems[f"criterion-{index}"] = gettext(
+                "Describe every score point (%(low)s to %(high)s) for %(criterion)s",
+                low=low,
+                high=high,
+                criterion=criterion.title,
+            )
     return problems
 
 

@@ -61,50 +61,51 @@ def check(session: Session, settings: RoundSettings, existing: Round | None) -> 
     """Field name → what to fix. Empty when the settings can be saved."""
     problems: dict[str, str] = {}
     if settings.fund_id is None or session.get(Fund, settings.fund_id) is None:
-        problems["fund_id"] = "Choose the fund the round's money comes from"
+        problems["fund_id"] = gettext("Choose the fund the round's money comes from")
     if not settings.title.strip():
-        problems["title"] = "Enter the round's title"
+        problems["title"] = gettext("Enter the round's title")
     elif not is_one_line(settings.title):
-        problems["title"] = "Enter the round's title on one line, without line breaks or hidden characters"
+        problems["title"] = gettext("Enter the round's title on one line, without line breaks or hidden characters")
     slug = settings.slug or slugify(settings.title)
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug or ""):
-        problems["slug"] = "The web address can only use lower-case letters, numbers and hyphens"
+        problems["slug"] = gettext("The web address can only use lower-case letters, numbers and hyphens")
     elif session.scalar(select(Round.id).where(Round.slug == slug, Round.id != (existing.id if existing else 0))):
-        problems["slug"] = "Another round already uses this web address"
+        problems["slug"] = gettext("Another round already uses this web address")
     if settings.opens_at is None:
-        problems["opens_at"] = "Enter when the round opens"
+        problems["opens_at"] = gettext("Enter when the round opens")
     if settings.closes_at is None:
-        problems["closes_at"] = "Enter when the round closes"
+        problems["closes_at"] = gettext("Enter when the round closes")
     elif settings.opens_at is not None and settings.closes_at <= settings.opens_at:
-        problems["closes_at"] = "The round must close after it opens"
+        problems["closes_at"] = gettext("The round must close after it opens")
     for name, label in (
-        ("budget_pence", "the total budget"),
-        ("min_award_pence", "the smallest award"),
-        ("max_award_pence", "the largest award"),
+        ("budget_pence", gettext("the total budget")),
+        ("min_award_pence", gettext("the smallest award")),
+        ("max_award_pence", gettext("the largest award")),
     ):
         if getattr(settings, name) is None:
-            problems[name] = f"Enter {label} in pounds, like 5000"
+            problems[name] = gettext("Enter %(amount)s in pounds, like 5000", amount=label)
     if (
         settings.min_award_pence is not None
         and settings.max_award_pence is not None
         and settings.max_award_pence < settings.min_award_pence
     ):
-        problems["max_award_pence"] = "The largest award must be at least the smallest"
+        problems["max_award_pence"] = gettext("The largest award must be at least the smallest")
     if existing is not None and settings.budget_pence is not None and settings.budget_pence < existing.committed_pence:
-        problems["budget_pence"] = (
-            f"The budget cannot be less than the {existing.committed_pence / 100:,.2f} pounds already awarded"
+        problems["budget_pence"] = gettext(
+            "The budget cannot be less than the %(pounds)s pounds already awarded",
+            pounds=format(existing.committed_pence / 100, ",.2f"),
         )
     if settings.reviews_per_application is None or not 1 <= settings.reviews_per_application <= 10:
-        problems["reviews_per_application"] = "Enter how many panel members score each application: 1 to 10"
+        problems["reviews_per_application"] = gettext("Enter how many panel members score each application: 1 to 10")
     if settings.hourly_rate_pence is None:
-        problems["hourly_rate_pence"] = "Enter the panel's hourly rate in pounds, like 13.60"
+        problems["hourly_rate_pence"] = gettext("Enter the panel's hourly rate in pounds, like 13.60")
     return problems
 
 
 def save(session: Session, settings: RoundSettings, existing: Round | None = None, *, by: User) -> Round:
     problems = check(session, settings, existing)
     if problems:
-        raise DomainError("Fix the problems on the page: " + "; ".join(problems.values()))
+        raise DomainError(gettext("Fix the problems on the page: %(problems)s", problems="; ".join(problems.values())))
     fund = session.get(Fund, settings.fund_id)
     if fund is None:
         raise DomainError(gettext("Choose the fund the round's money comes from"), field="fund_id")

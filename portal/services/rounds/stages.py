@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import DomainError
 from portal.formatting import date_long, uk_time
-from portal.infra.i18n import gettext
+from portal.infra.i18n import _l, gettext
 from portal.models.applications import Application, ApplicationStatus
 from portal.models.audit import AuditAction
 from portal.models.base import utcnow
@@ -30,7 +30,7 @@ from portal.services import audit
 
 # The form's own sections that every expression of interest asks.
 FIRST_STAGE_SECTIONS = ("group", "idea")
-LOCKED = (
+LOCKED = _l(
     "The round's stages cannot change once groups have sent applications or expressions of interest: "
     "they were told what to send."
 )
@@ -116,11 +116,13 @@ def check_settings(grant_round: Round, settings: StageSettings) -> dict[str, str
         return {}
     closing = settings.full_applications_close_at
     if closing is None:
-        return {"full_applications_close_at": "Enter when full applications close"}
+        return {"full_applications_close_at": gettext("Enter when full applications close")}
     if closing <= grant_round.closes_at:
         return {
-            "full_applications_close_at": "Full applications must close after expressions of interest close "
-            f"({date_long(uk_time(grant_round.closes_at))})"
+            "full_applications_close_at": gettext(
+                "Full applications must close after expressions of interest close (%(date)s)",
+                date=date_long(uk_time(grant_round.closes_at)),
+            )
         }
     return {}
 
