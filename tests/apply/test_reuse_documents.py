@@ -15,9 +15,10 @@ from portal.models.applications import Application, ApplicationStatus, Evidence,
 from portal.models.users import User
 from portal.storage import get_storage
 from tests.apply.test_evidence import DownStorage
-from tests.factories import make_application, make_evidence, make_organisation, make_round, make_user
+from tests.factories import make_application, make_evidence, make_organisation, make_round
 from tests.fixtures.databases import reread
 from tests.fixtures.pages import page_text
+from tests.services.applications.test_earlier_documents import another_groups_application
 
 GIVEN_AT = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 
@@ -101,12 +102,7 @@ def test_the_officer_reads_when_each_document_was_given(
 def test_another_groups_document_is_refused_with_a_message_and_nothing_is_stored(
     signed_in: FlaskClient, session: Session, draft: Application
 ) -> None:
-    theirs = make_application(
-        session,
-        grant_round=make_round(session),
-        organisation=make_organisation(session, members=(make_user(session),)),
-        status=ApplicationStatus.DECLINED,
-    )
+    theirs = another_groups_application(session)
     their_statement = make_evidence(
         session, get_storage(), kind=EvidenceKind.BANK_STATEMENT, filename="theirs.pdf", application_id=theirs.id
     )

@@ -22,13 +22,6 @@ KEY = "evidence/2026/05/0123456789abcdef0123456789abcdef.pdf"
 
 
 @pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.s3)])
-def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
-    if request.param == "local":
-        return LocalStorage(tmp_path / "files")
-    return request.getfixturevalue("s3_storage")
-
-
-@pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.s3)])
 def broken_storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
     """Storage that cannot be reached: a root beneath a plain file, or an S3
     endpoint where nothing listens (port 9, discard, is closed)."""

@@ -4,7 +4,6 @@ copy of the stored file (on both backends) that outlives the original's deletion
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -19,19 +18,11 @@ from portal.services.applications import earlier_documents, helpers
 from portal.services.applications import evidence as evidence_rules
 from portal.services.people import retention
 from portal.storage.base import Storage
-from portal.storage.local import LocalStorage
 from tests.factories import make_application, make_evidence, make_organisation, make_round, make_user
 from tests.storage.sample_files import make_jpeg, make_pdf
 
 BANK = EvidenceKind.BANK_STATEMENT
 GOVERNING = EvidenceKind.GOVERNING_DOCUMENT
-
-
-@pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.s3)])
-def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
-    if request.param == "local":
-        return LocalStorage(tmp_path / "files")
-    return request.getfixturevalue("s3_storage")
 
 
 @pytest.fixture
@@ -54,6 +45,16 @@ def last_year(session: Session, member: User) -> Application:
 def draft(session: Session, last_year: Application) -> Application:
     return make_application(
         session, grant_round=make_round(session, slug="this-year"), organisation=last_year.organisation
+    )
+
+
+def another_groups_application(session: Session) -> Application:
+    """An application another group sent to an earlier round, with a member of its own."""
+    return make_application(
+        session,
+        grant_round=make_round(session),
+        organisation=make_organisation(session, members=(make_user(session),)),
+        status=ApplicationStatus.APPROVED,
     )
 
 
@@ -97,12 +98,7 @@ def test_a_statement_older_than_three_months_is_offered_as_out_of_date(
 def test_nothing_is_offered_from_another_group_an_anonymised_application_or_for_a_kind_already_given(
     session: Session, storage: Storage, member: User, last_year: Application, draft: Application
 ) -> None:
-    theirs = make_application(
-        session,
-        grant_round=make_round(session),
-        organisation=make_organisation(session, members=(make_user(session),)),
-        status=ApplicationStatus.APPROVED,
-    )
+    theirs = another_groups_application(session)
     given(session, storage, theirs, BANK, "their-statement.pdf")
     given(session, storage, theirs, EvidenceKind.SAFEGUARDING_POLICY, "their-policy.pdf")
     given(session, storage, last_year, GOVERNING, "constitution.pdf")
@@ -177,12 +173,7 @@ def test_removing_the_copy_leaves_the_original(
 def test_another_groups_document_is_refused_and_nothing_is_stored(
     session: Session, storage: Storage, member: User, draft: Application
 ) -> None:
-    theirs = make_application(
-        session,
-        grant_round=make_round(session),
-        organisation=make_organisation(session, members=(make_user(session),)),
-        status=ApplicationStatus.APPROVED,
-    )
+    theirs = another_groups_application(session)
     statement = given(session, storage, theirs, BANK, "their-statement.pdf")
 
     with pytest.raises(DomainError, match="cannot be used here"):

@@ -20,18 +20,10 @@ from portal.services.applications import spoken
 from portal.services.files import conversions, media, sweep
 from portal.services.people import retention
 from portal.storage.base import Storage
-from portal.storage.local import LocalStorage
 from tests.factories import make_application, make_organisation, make_round, make_user
 from tests.fixtures.media import MediaSamples
 
 MAX_SECONDS = 300
-
-
-@pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.s3)])
-def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
-    if request.param == "local":
-        return LocalStorage(tmp_path / "files")
-    return request.getfixturevalue("s3_storage")
 
 
 @pytest.fixture

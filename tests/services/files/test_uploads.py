@@ -64,13 +64,6 @@ class BrokenStorage(LocalStorage):
         raise StorageUnavailable("We could not store your file just now.")
 
 
-@pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.s3)])
-def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
-    if request.param == "local":
-        return LocalStorage(tmp_path / "files")
-    return request.getfixturevalue("s3_storage")
-
-
 def count_evidence(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Evidence)) or 0
 
