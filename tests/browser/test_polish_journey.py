@@ -1,5 +1,6 @@
 """A group applies in Polish from a phone (390 px): it chooses Polski on the first page, answers one
-question by voice, and checks its answers; every page is in Polish and axe-core finds nothing on any.
+question by voice, uses last year's bank statement again and checks its answers; every page is in
+Polish and axe-core finds nothing on any.
 
 The words to look for are the catalogue's own translations (``pl``), so the test follows the
 journey by the names a Polish reader sees, whatever wording the translation settles on.
@@ -7,6 +8,7 @@ journey by the names a Polish reader sees, whatever wording the translation sett
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
@@ -67,6 +69,16 @@ def test_a_group_applies_in_polish_with_a_spoken_answer(
     page.goto(section)
     assert page.locator("audio.recording__player").count() == 2  # the world's recording and this one
     assert_in_polish(page)
+
+    # Last year's bank statement is offered again, in Polish, and used with one press.
+    page.goto(live_server + url_in(app, "apply.task_list", {"application_id": world.draft_a_id}))
+    page.get_by_role("link", name=in_polish(app, "Documents and photos")).click()
+    assert_in_polish(page)
+    with page.expect_navigation():
+        page.locator(".inset").get_by_role("button", name=re.compile(in_polish(app, "Use it again"))).click()
+    assert_in_polish(page)
+    assert page.locator(".inset").count() == 0
+    assert page.get_by_role("link", name="last-years-statement.pdf", exact=True).count() == 1
 
     page.goto(live_server + url_in(app, "apply.check_answers", {"application_id": world.draft_a_id}))
     assert page.get_by_text(ANSWER).is_visible()
