@@ -24,7 +24,7 @@ from portal.services.applications import helpers, organisations
 from portal.services.applications.organisations import needs_governing_document
 from portal.services.applications.section_status import SectionStatus
 from portal.services.files import thumbnails
-from portal.services.files.uploads import ReceivedFile, delete_evidence, store_evidence
+from portal.services.files.uploads import ReceivedFile, delete_evidence, store_evidence, thumbnail_key
 from portal.services.panels import access
 from portal.services.rounds import documents, stages
 from portal.storage.base import Storage
@@ -206,17 +206,23 @@ def can_see_evidence(session: Session, evidence: Evidence, *, by: User) -> bool:
     )
 
 
+def _why_documents_are_locked(application: Application) -> str | None:
+    if application.status is not ApplicationStatus.DRAFT:
+        return gettext("This application has been sent, so its documents can no longer be changed.")
+    if not stages.open_for(application):
+        return gettext("This round has closed, so documents can no longer be added or removed.")
+    return None
+
+
 def documents_editable(application: Application) -> bool:
     """Whether the group can still add or remove the application's documents."""
-    return application.status is ApplicationStatus.DRAFT and stages.open_for(application)
+    return _why_documents_are_locked(application) is None
 
 
 def ensure_documents_editable(application: Application) -> None:
     """Raise DomainError, saying why, unless ``documents_editable``."""
-    if application.status is not ApplicationStatus.DRAFT:
-        raise DomainError(gettext("This application has been sent, so its documents can no longer be changed."))
-    if not stages.open_for(application):
-        raise DomainError(gettext("This round has closed, so documents can no longer be added or removed."))
+    if (why := _why_documents_are_locked(application)) is not None:
+        raise DomainError(why)
 
 
 def add_evidence(
@@ -254,7 +260,7 @@ def attach_thumbnail(storage: Storage, evidence: Evidence, preview: bytes | None
     """Best effort: a storage problem leaves the file without a preview."""
     if preview is None:
         return
-    key = evidence.storage_key.rsplit(".", 1)[0] + ".thumb.jpg"
+    key = thumbnail_key(evidence.storage_key)
     with contextlib.suppress(StorageUnavailable):
         storage.put(key, io.BytesIO(preview), "image/jpeg")
         evidence.thumbnail_key = key

@@ -190,6 +190,11 @@ def store_evidence(
     return evidence
 
 
+def thumbnail_key(storage_key: str) -> str:
+    """Where a file's preview is stored: beside it, under the same random name."""
+    return storage_key.rsplit(".", 1)[0] + ".thumb.jpg"
+
+
 def copy_evidence(
     session: Session, storage: Storage, source: Evidence, *, by: User, application_id: int, why: str
 ) -> Evidence:
@@ -214,7 +219,7 @@ def copy_evidence(
         uploaded_at=source.uploaded_at,
     )
     if source.thumbnail_key:
-        thumbnail = key.rsplit(".", 1)[0] + ".thumb.jpg"
+        thumbnail = thumbnail_key(key)
         try:
             storage.copy(source.thumbnail_key, thumbnail)
             evidence.thumbnail_key = thumbnail

@@ -16,6 +16,7 @@ from portal.models.base import utcnow
 from portal.models.users import Role, User
 from portal.services.applications import earlier_documents, helpers
 from portal.services.applications import evidence as evidence_rules
+from portal.services.files.uploads import thumbnail_key
 from portal.services.people import retention
 from portal.storage.base import Storage
 from tests.factories import make_application, make_evidence, make_organisation, make_round, make_user
@@ -128,7 +129,7 @@ def test_reusing_stores_a_copy_that_outlives_the_original(
     photo = make_evidence(
         session, storage, kind=BANK, filename="statement.jpg", content=make_jpeg(), application_id=last_year.id
     )
-    photo.thumbnail_key = photo.storage_key.rsplit(".", 1)[0] + ".thumb.jpg"
+    photo.thumbnail_key = thumbnail_key(photo.storage_key)
     with storage.open(photo.storage_key) as original:
         storage.put(photo.thumbnail_key, original, "image/jpeg")
 
